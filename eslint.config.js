@@ -1,0 +1,88 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+// Later blocks replace a rule's options for the files they match, so each block repeats this list.
+const SQLITE_ONLY = [
+  { name: 'better-sqlite3', message: 'Use the Db type from src/core/db.ts.' },
+  { name: 'drizzle-orm/better-sqlite3', message: 'Use src/core/db.ts.' },
+];
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'migrations/', 'data/', 'coverage/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/require-await': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-syntax': [
+        'error',
+        { selector: "MemberExpression[object.name='process'][property.name='env']", message: 'Read configuration in src/config.ts (loadConfig) and pass it down.' },
+      ],
+    },
+  },
+  {
+    // Only the database module may know the database is SQLite (SPEC §7: keep SQL portable).
+    files: ['src/**/*.ts'],
+    ignores: ['src/core/db.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: SQLITE_ONLY },
+      ],
+    },
+  },
+  {
+    // Layer rules (STYLE.md): routes validate and call a service; they never touch tables or repositories.
+    files: ['src/**/*.routes.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/*.table.js', '**/db-schema.js'], message: 'Routes never import tables: call a service.' },
+            { group: ['**/*.repository.js'], message: 'Routes never import repositories: call a service.' },
+            { group: ['drizzle-orm', 'drizzle-orm/*', 'better-sqlite3'], message: 'Routes never query the database.' },
+          ],
+          paths: SQLITE_ONLY,
+        },
+      ],
+    },
+  },
+  {
+    // Services and pure logic know nothing of HTTP.
+    files: ['src/modules/**/*.service.ts', 'src/modules/**/*.repository.ts', 'src/modules/**/device-lifecycle.ts', 'src/modules/**/*.table.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ group: ['fastify', 'fastify/*', '@fastify/*', 'fastify-type-provider-zod'], message: 'Services are transport-neutral: throw AppError, never touch HTTP.' }],
+          paths: SQLITE_ONLY,
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/main.ts', 'src/config.ts', 'scripts/**/*.ts', 'test/**/*.ts', '*.config.ts', '*.config.js'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
+    files: ['test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+);

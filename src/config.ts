@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const intFromEnv = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+/**
+ * Every setting the service reads from the environment. Names and defaults are
+ * part of the operating contract (SPEC §7) and are listed in the README.
+ */
+export const EnvSchema = z.object({
+  HOST: z.string().min(1).max(255).default('127.0.0.1'),
+  PORT: intFromEnv(0, 65535).default(3000),
+  DATABASE_PATH: z.string().min(1).max(4096).default('./data/refurb.db'),
+  ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').max(256).optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  ASSET_TAG_PREFIX: z
+    .string()
+    .regex(/^[A-Z]{2,4}$/, 'must be 2 to 4 uppercase letters A-Z')
+    .default('IQ'),
+  RATE_LIMIT_PER_MINUTE: intFromEnv(0, 1_000_000).default(600),
+  SESSION_TTL_HOURS: intFromEnv(1, 24 * 90).default(12),
+  BODY_LIMIT_BYTES: intFromEnv(1024, 16 * 1024 * 1024).default(64 * 1024),
+  REQUEST_TIMEOUT_MS: intFromEnv(1000, 600_000).default(30_000),
+  ORGANIZATION_NAME: z.string().min(1).max(200).default('Refurbishment workshop'),
+});
+
+export type Config = Readonly<{
+  host: string;
+  port: number;
+  databasePath: string;
+  adminPassword: string | undefined;
+  logLevel: (typeof LOG_LEVELS)[number];
+  assetTagPrefix: string;
+  rateLimitPerMinute: number;
+  sessionTtlHours: number;
+  bodyLimitBytes: number;
+  requestTimeoutMs: number;
+  organizationName: string;
+  /** Failed logins allowed per username and address inside the window (SPEC §7). */
+  loginFailureLimit: number;
+  loginFailureWindowMs: number;
+}>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses an environment (process.env or a test's object); throws ConfigError naming each bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // An empty variable means "not set", as in most shells' `FOO= cmd`.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    host: e.HOST,
+    port: e.PORT,
+    databasePath: e.DATABASE_PATH,
+    adminPassword: e.ADMIN_PASSWORD,
+    logLevel: e.LOG_LEVEL,
+    assetTagPrefix: e.ASSET_TAG_PREFIX,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    sessionTtlHours: e.SESSION_TTL_HOURS,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    organizationName: e.ORGANIZATION_NAME,
+    loginFailureLimit: 10,
+    loginFailureWindowMs: 15 * 60 * 1000,
+  });
+}

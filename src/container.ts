@@ -1,0 +1,26 @@
+import type { Config } from './config.js';
+import type { Clock } from './core/clock.js';
+import type { Db } from './core/db.js';
+import { createAssetTagsService } from './modules/asset-tags/asset-tags.service.js';
+import { createAuditService } from './modules/audit/audit.service.js';
+import { createDevicesService } from './modules/devices/devices.service.js';
+import { createDonationsService } from './modules/donations/donations.service.js';
+import { createLoginLimiter, createUsersService } from './modules/users/users.service.js';
+
+/** The composition root: every service, built once per app from explicit dependencies. */
+export function createServices(deps: { db: Db; clock: Clock; config: Config }) {
+  const { db, clock, config } = deps;
+  const users = createUsersService({
+    db,
+    clock,
+    sessionTtlHours: config.sessionTtlHours,
+    loginLimiter: createLoginLimiter(config.loginFailureLimit, config.loginFailureWindowMs),
+  });
+  const assetTags = createAssetTagsService({ db, clock, prefix: config.assetTagPrefix });
+  const donations = createDonationsService({ db, clock });
+  const devices = createDevicesService({ db, clock, assetTags });
+  const audit = createAuditService({ db });
+  return { db, users, assetTags, donations, devices, audit };
+}
+
+export type Services = ReturnType<typeof createServices>;

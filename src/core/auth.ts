@@ -1,0 +1,81 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Clock } from './clock.js';
+import { AppError } from './errors.js';
+import { sendProblem } from './http-errors.js';
+import type { Role } from '../modules/users/users.table.js';
+import type { Actor, UsersService } from '../modules/users/users.service.js';
+
+/** What a route says about who may call it. Every route under /api/v1 must say it. */
+export type RouteAccess = { public: true } | { roles: readonly Role[] };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: RouteAccess;
+  }
+  interface FastifyRequest {
+    actor: Actor | null;
+    bearerToken: string | null;
+  }
+}
+
+export const API_PREFIX = '/api/v1';
+
+export function bearerToken(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (typeof header !== 'string') return null;
+  const match = /^Bearer\s+([A-Za-z0-9_-]{20,200})\s*$/i.exec(header);
+  return match?.[1] ?? null;
+}
+
+/** The authenticated user of a route that declared roles; throws if the route was public. */
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.actor) throw new AppError('auth.unauthenticated');
+  return request.actor;
+}
+
+/**
+ * Authentication and role checks run in preValidation: after the request
+ * limiter (onRequest) and before body validation, so a caller without the
+ * right learns nothing about a route's body (401/403, never 400).
+ */
+export function registerAuth(app: FastifyInstance, deps: { users: UsersService; clock: Clock; rateLimitPerMinute: number }): void {
+  app.decorateRequest('actor', null);
+  app.decorateRequest('bearerToken', null);
+
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith(API_PREFIX)) return;
+    if (route.method === 'HEAD' || (Array.isArray(route.method) && route.method.includes('HEAD'))) return;
+    const access = route.config?.access;
+    if (!access || (!('public' in access) && access.roles.length === 0)) {
+      throw new Error(`Route ${String(route.method)} ${route.url} does not declare its access (config.access)`);
+    }
+  });
+
+  const windows = new Map<number, { start: number; count: number }>();
+
+  app.addHook('preValidation', async (request, reply) => {
+    const access = request.routeOptions.config.access;
+    if (!access || 'public' in access) return;
+    const token = bearerToken(request);
+    const actor = token ? deps.users.authenticate(token) : undefined;
+    if (!actor) {
+      reply.header('www-authenticate', 'Bearer');
+      return sendProblem(reply, new AppError('auth.unauthenticated', token ? 'The token is unknown, expired or revoked.' : 'Send Authorization: Bearer <token>.'));
+    }
+    if (deps.rateLimitPerMinute > 0) {
+      const now = deps.clock.now().getTime();
+      const minute = Math.floor(now / 60_000) * 60_000;
+      const w = windows.get(actor.id);
+      if (!w || w.start !== minute) windows.set(actor.id, { start: minute, count: 1 });
+      else if (++w.count > deps.rateLimitPerMinute) {
+        const retry = Math.max(1, Math.ceil((minute + 60_000 - now) / 1000));
+        return sendProblem(reply, new AppError('rate_limited', `At most ${deps.rateLimitPerMinute} requests a minute per user.`, { headers: { 'retry-after': String(retry) } }));
+      }
+    }
+    if (!access.roles.includes(actor.role)) {
+      return sendProblem(reply, new AppError('auth.forbidden', `This needs one of the roles: ${access.roles.join(', ')}.`));
+    }
+    request.actor = actor;
+    request.bearerToken = token;
+  });
+}

@@ -1,0 +1,7 @@
+/** Every table, for drizzle-kit and for the database client. Modules own their tables. */
+export * from '../modules/users/users.table.js';
+export * from '../modules/audit/audit.table.js';
+export * from '../modules/asset-tags/asset-tags.table.js';
+export * from '../modules/donations/donations.table.js';
+export * from '../modules/devices/devices.table.js';
+export * from '../core/idempotency.table.js';

@@ -1,0 +1,89 @@
+/**
+ * The database module: the only place that knows the database is SQLite.
+ * Opens the file with durable settings, applies the drizzle-kit migrations and
+ * hands out a typed drizzle client. Everything else talks to `Db` and `Tx`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import * as schema from './db-schema.js';
+import { requestScope } from './request-context.js';
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+/** Either the database or an open transaction: repositories take it as their first argument. */
+export type Executor = Db | Tx;
+
+export const MIGRATIONS_FOLDER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
+
+export interface OpenDatabaseOptions {
+  /** A file path, or ':memory:' for tests. */
+  path: string;
+  busyTimeoutMs?: number;
+}
+
+export function openDatabase(options: OpenDatabaseOptions): Db {
+  if (options.path !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
+  const sqlite = new Database(options.path);
+  // WAL lets readers run beside the writer; synchronous=FULL makes every
+  // acknowledged commit survive a power cut (SPEC §2, §7).
+  if (options.path !== ':memory:') sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
+  const db = drizzle({ client: sqlite, schema });
+  migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  return db;
+}
+
+/** Runs fn in an IMMEDIATE transaction: the write lock is taken at BEGIN, so read-then-write cannot race. */
+export function writeTransaction<T>(db: Db, fn: (tx: Tx) => T): T {
+  const idem = requestScope.getStore()?.idempotency;
+  let recordedHere = false;
+  const result = db.transaction(
+    (tx) => {
+      const value = fn(tx);
+      // The request's Idempotency-Key commits with its effect, or not at all.
+      if (idem && !idem.recorded) {
+        idem.record(tx);
+        recordedHere = true;
+      }
+      return value;
+    },
+    { behavior: 'immediate' },
+  );
+  if (recordedHere && idem) idem.recorded = true;
+  return result;
+}
+
+export function readyCheck(db: Db): { ok: boolean; migrations: number } {
+  const row = db.$client.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number };
+  const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_FOLDER, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] };
+  return { ok: row.n === journal.entries.length, migrations: row.n };
+}
+
+/** A consistent online snapshot of a live database (VACUUM INTO runs inside one read transaction). */
+export function snapshotDatabase(db: Db, target: string): void {
+  if (fs.existsSync(target)) throw new Error(`Backup target already exists: ${target}`);
+  fs.mkdirSync(path.dirname(path.resolve(target)), { recursive: true });
+  db.$client.prepare('VACUUM INTO ?').run(target);
+}
+
+export function integrityCheck(db: Db): string {
+  const row = db.$client.prepare('PRAGMA integrity_check').get() as { integrity_check: string };
+  return row.integrity_check;
+}
+
+export function closeDatabase(db: Db): void {
+  if (!db.$client.open) return;
+  if (!db.$client.memory) db.$client.pragma('wal_checkpoint(TRUNCATE)');
+  db.$client.close();
+}
+
+/** True for SQLite's unique-constraint violation, whatever the driver wraps it in. */
+export function isUniqueViolation(err: unknown): boolean {
+  return err instanceof Error && 'code' in err && (err as { code: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE';
+}

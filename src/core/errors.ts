@@ -1,0 +1,106 @@
+/**
+ * The one error type of the service. Services throw AppError with a dotted
+ * code; the HTTP layer maps the code to a status through ERROR_CODES, the only
+ * place where that mapping lives.
+ */
+
+export const ERROR_CODES = {
+  'request.invalid': { status: 400, title: 'The request is invalid' },
+  'request.malformed_json': { status: 400, title: 'The request body is not valid JSON' },
+  'request.body_too_large': { status: 413, title: 'The request body is too large' },
+  'request.unsupported_media_type': { status: 415, title: 'Unsupported content type' },
+  'request.timeout': { status: 408, title: 'The request took too long' },
+  'request.not_found': { status: 404, title: 'No such route' },
+  'request.method_not_allowed': { status: 405, title: 'Method not allowed' },
+  'rate_limited': { status: 429, title: 'Too many requests' },
+  'service.unavailable': { status: 503, title: 'The service is shutting down' },
+  'internal': { status: 500, title: 'Internal server error' },
+
+  'auth.unauthenticated': { status: 401, title: 'Authentication required' },
+  'auth.invalid_credentials': { status: 401, title: 'Invalid username or password' },
+  'auth.too_many_attempts': { status: 429, title: 'Too many failed logins' },
+  'auth.forbidden': { status: 403, title: 'Your role does not allow this' },
+  'auth.wrong_password': { status: 403, title: 'The current password is wrong' },
+
+  'idempotency.key_reused': { status: 422, title: 'Idempotency-Key reused with a different request' },
+  'idempotency.in_progress': { status: 409, title: 'A request with this Idempotency-Key is in progress' },
+  'idempotency.outcome_unknown': { status: 409, title: 'The request with this Idempotency-Key was applied' },
+  'idempotency.invalid_key': { status: 400, title: 'The Idempotency-Key header is invalid' },
+
+  'users.not_found': { status: 404, title: 'No such user' },
+  'users.username_taken': { status: 409, title: 'The username is taken' },
+  'users.cannot_disable_self': { status: 409, title: 'You cannot disable or demote your own account' },
+
+  'asset_tags.not_reserved': { status: 409, title: 'The asset tag was never reserved' },
+  'donations.not_found': { status: 404, title: 'No such donation' },
+
+  'devices.invalid_asset_tag': { status: 400, title: 'The asset tag is not valid' },
+  'devices.not_found': { status: 404, title: 'No such device' },
+  'devices.ambiguous_serial': { status: 409, title: 'Several devices carry this serial number' },
+  'devices.duplicate_asset_tag': { status: 409, title: 'The asset tag is already in use' },
+  'devices.duplicate_serial': { status: 409, title: 'A device with this serial number is already registered' },
+  'devices.duplicate_drive': { status: 409, title: 'The drive serial number is listed twice' },
+  'devices.invalid_transition': { status: 409, title: 'The device cannot do that in its current status' },
+  'devices.not_sanitized': { status: 409, title: 'The device is not sanitized' },
+  'devices.version_mismatch': { status: 412, title: 'The device changed since you read it' },
+  'devices.if_match_required': { status: 428, title: 'PATCH needs an If-Match header' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly detail: string | undefined;
+  readonly errors: FieldProblem[] | undefined;
+  /** Extra members added to the problem document, e.g. the device's current status. */
+  readonly extra: Record<string, unknown> | undefined;
+  /** Response headers such as Retry-After. */
+  readonly headers: Record<string, string> | undefined;
+
+  constructor(
+    code: ErrorCode,
+    detail?: string,
+    options: { errors?: FieldProblem[]; extra?: Record<string, unknown>; headers?: Record<string, string> } = {},
+  ) {
+    super(detail ?? ERROR_CODES[code].title);
+    this.name = 'AppError';
+    this.code = code;
+    this.detail = detail;
+    this.errors = options.errors;
+    this.extra = options.extra;
+    this.headers = options.headers;
+  }
+
+  get status(): number {
+    return ERROR_CODES[this.code].status;
+  }
+}
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  code: ErrorCode;
+  errors?: FieldProblem[];
+  [extra: string]: unknown;
+}
+
+export function toProblem(err: AppError, requestId?: string): Problem {
+  const def = ERROR_CODES[err.code];
+  return {
+    ...err.extra,
+    type: `about:blank#${err.code}`,
+    title: def.title,
+    status: def.status,
+    ...(err.detail === undefined ? {} : { detail: err.detail }),
+    code: err.code,
+    ...(err.errors === undefined ? {} : { errors: err.errors }),
+    ...(requestId === undefined ? {} : { instance: `urn:request:${requestId}` }),
+  };
+}

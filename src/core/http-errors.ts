@@ -1,0 +1,69 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { AppError, toProblem, type FieldProblem } from './errors.js';
+
+export const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
+
+export function sendProblem(reply: FastifyReply, err: AppError): FastifyReply {
+  if (err.headers) reply.headers(err.headers);
+  return reply.code(err.status).type(PROBLEM_JSON).send(toProblem(err, String(reply.request.id)));
+}
+
+/** Fastify's own errors (parsing, limits) that a client caused, mapped to our codes. */
+const FASTIFY_CODES: Record<string, AppError['code']> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'request.body_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'request.unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'request.invalid',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'request.malformed_json',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'request.malformed_json',
+  FST_ERR_CTP_INVALID_TYPE: 'request.invalid',
+  FST_ERR_VALIDATION: 'request.invalid',
+};
+
+function validationProblems(err: FastifyError & { validation: Array<{ instancePath: string; message?: string; keyword: string; params: Record<string, unknown> }> }): FieldProblem[] {
+  const where = err.validationContext ?? 'body';
+  return err.validation.flatMap((v) => {
+    const base = [where, ...v.instancePath.split('/').filter(Boolean)].join('.');
+    // Unknown properties are rejected by name, so the client sees which field to drop.
+    if (v.keyword === 'unrecognized_keys' && Array.isArray(v.params['keys'])) {
+      return (v.params['keys'] as string[]).map((k) => ({ field: `${base}.${k}`, message: 'unknown property' }));
+    }
+    return [{ field: base, message: v.message ?? 'invalid' }];
+  });
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    if (error instanceof AppError) return sendProblem(reply, error);
+
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const errors = validationProblems(error);
+      return sendProblem(reply, new AppError('request.invalid', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors }));
+    }
+
+    if (isResponseSerializationError(error)) {
+      request.log.error({ err: error, issues: error.cause.issues }, 'response does not match its schema');
+      return sendProblem(reply, new AppError('internal'));
+    }
+
+    const mapped = typeof error.code === 'string' ? FASTIFY_CODES[error.code] : undefined;
+    if (mapped) {
+      return sendProblem(reply, new AppError(mapped, mapped === 'request.invalid' ? error.message : undefined));
+    }
+
+    if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+      // Another client error raised by Fastify; keep its status but not its internals.
+      request.log.info({ err: error }, 'client error');
+      const problem = { type: 'about:blank#request.invalid', title: 'The request is invalid', status: error.statusCode, code: 'request.invalid' };
+      return reply.code(error.statusCode).type(PROBLEM_JSON).send(problem);
+    }
+
+    // Database and library errors never reach the client.
+    request.log.error({ err: error }, 'unhandled error');
+    return sendProblem(reply, new AppError('internal'));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    return sendProblem(reply, new AppError('request.not_found', `No route ${request.method} ${request.url.split('?')[0] ?? ''}.`));
+  });
+}

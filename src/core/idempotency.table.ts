@@ -1,0 +1,24 @@
+import { integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { users } from '../modules/users/users.table.js';
+
+/**
+ * Idempotency keys, scoped per user and route. The row is written inside the
+ * transaction that applies the request's effect, so an effect and its key
+ * commit together; the response is stored as soon as it is sent.
+ */
+export const idempotencyKeys = sqliteTable(
+  'idempotency_keys',
+  {
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    route: text('route').notNull(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    createdAt: text('created_at').notNull(),
+    responseStatus: integer('response_status'),
+    responseBody: text('response_body'),
+    responseContentType: text('response_content_type'),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.route, t.key] })],
+);

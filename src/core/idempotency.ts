@@ -1,0 +1,118 @@
+import { createHash } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import { canonicalJson } from './canonical-json.js';
+import type { Clock } from './clock.js';
+import type { Db, Tx } from './db.js';
+import { AppError } from './errors.js';
+import { sendProblem } from './http-errors.js';
+import { idempotencyKeys } from './idempotency.table.js';
+import { requestScope, type RequestScope } from './request-context.js';
+
+const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Idempotency-Key on mutating requests (SPEC §4), scoped per user and route.
+ * - The key row is inserted inside the same write transaction as the effect
+ *   (see writeTransaction), so a crash can never leave an effect without its
+ *   key, nor a key without its effect.
+ * - The response is stored when it is sent; a replay returns it with
+ *   `Idempotent-Replayed: true`.
+ * - Requests still running are tracked in memory: a concurrent duplicate is 409.
+ */
+declare module 'fastify' {
+  interface FastifyRequest {
+    idempotencyScope: RequestScope | null;
+    idempotencyFlightKey: string | null;
+  }
+}
+
+export function registerIdempotency(app: FastifyInstance, deps: { db: Db; clock: Clock }): void {
+  const { db } = deps;
+  const inFlight = new Set<string>();
+  const find = db
+    .select()
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.userId, sql.placeholder('userId')), eq(idempotencyKeys.route, sql.placeholder('route')), eq(idempotencyKeys.key, sql.placeholder('key'))))
+    .prepare();
+
+  app.decorateRequest('idempotencyScope', null);
+  app.decorateRequest('idempotencyFlightKey', null);
+  app.addHook('onResponse', async (request) => {
+    if (request.idempotencyFlightKey) inFlight.delete(request.idempotencyFlightKey);
+  });
+
+  // A callback hook, so the handler runs inside requestScope.run(): the
+  // write transactions of the handler find the key to record.
+  app.addHook('preHandler', (request, reply, done) => {
+    const fail = (err: AppError) => {
+      sendProblem(reply, err);
+    };
+    const header = request.headers['idempotency-key'];
+    const actor = request.actor;
+    // Public routes (login) are not keyed.
+    if (!MUTATING.has(request.method) || header === undefined || !actor) return done();
+    if (typeof header !== 'string' || !KEY_PATTERN.test(header)) {
+      return fail(new AppError('idempotency.invalid_key', 'Idempotency-Key must be 1 to 200 visible ASCII characters.'));
+    }
+    const route = `${request.method} ${request.routeOptions.url ?? request.url}`;
+    const requestHash = createHash('sha256')
+      .update(`${request.method} ${request.url}\n`)
+      .update(canonicalJson(request.body ?? null))
+      .digest('hex');
+    const flightKey = `${actor.id}\u0000${route}\u0000${header}`;
+
+    if (inFlight.has(flightKey)) {
+      return fail(new AppError('idempotency.in_progress', 'The first request with this key has not finished; retry later.'));
+    }
+    const existing = find.get({ userId: actor.id, route, key: header });
+    if (existing) {
+      if (existing.requestHash !== requestHash) {
+        return fail(new AppError('idempotency.key_reused', 'This Idempotency-Key was used with a different request.'));
+      }
+      if (existing.responseStatus === null) {
+        return fail(new AppError('idempotency.outcome_unknown', 'The request was applied but its response was not kept; read the resource instead.'));
+      }
+      reply.header('idempotent-replayed', 'true');
+      if (existing.responseContentType) reply.type(existing.responseContentType);
+      reply.code(existing.responseStatus).send(existing.responseBody ?? undefined);
+      return;
+    }
+
+    inFlight.add(flightKey);
+    reply.raw.once('close', () => inFlight.delete(flightKey));
+    request.idempotencyFlightKey = flightKey;
+    const scope: RequestScope = {
+      idempotency: {
+        recorded: false,
+        record: (tx: Tx) => {
+          tx.insert(idempotencyKeys)
+            .values({ userId: actor.id, route, key: header, requestHash, createdAt: deps.clock.now().toISOString() })
+            .run();
+        },
+      },
+      idempotencyRow: { userId: actor.id, route, key: header },
+    };
+    request.idempotencyScope = scope;
+    requestScope.run(scope, done);
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const scope = request.idempotencyScope;
+    const row = scope?.idempotencyRow;
+    if (!scope?.idempotency?.recorded || !row) return payload;
+    // Only text payloads are kept; a binary answer is replayed as "applied, read the resource".
+    if (typeof payload === 'string' || payload === null || payload === undefined) {
+      db.update(idempotencyKeys)
+        .set({
+          responseStatus: reply.statusCode,
+          responseBody: payload ?? null,
+          responseContentType: String(reply.getHeader('content-type') ?? ''),
+        })
+        .where(and(eq(idempotencyKeys.userId, row.userId), eq(idempotencyKeys.route, row.route), eq(idempotencyKeys.key, row.key)))
+        .run();
+    }
+    return payload;
+  });
+}

@@ -1,0 +1,12 @@
+import { AppError } from './errors.js';
+
+/** Opaque cursors: the last id of the page, wrapped so clients do not build them. */
+export function encodeCursor(lastId: number): string {
+  return Buffer.from(`v1:${lastId}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): number {
+  const m = /^v1:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!m) throw new AppError('request.invalid', 'The cursor is not one this service made.', { errors: [{ field: 'querystring.cursor', message: 'invalid cursor' }] });
+  return Number(m[1]);
+}

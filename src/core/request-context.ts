@@ -1,0 +1,20 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Tx } from './db.js';
+
+/**
+ * Per-request state that the transaction helper needs without threading it
+ * through every service: the Idempotency-Key of the request, so that the key
+ * is recorded in the same transaction as the effect it guards.
+ */
+export interface IdempotencyScope {
+  /** Called inside the first write transaction of the request. */
+  record(tx: Tx): void;
+  recorded: boolean;
+}
+
+export interface RequestScope {
+  idempotency?: IdempotencyScope | undefined;
+  idempotencyRow?: { userId: number; route: string; key: string } | undefined;
+}
+
+export const requestScope = new AsyncLocalStorage<RequestScope>();

@@ -1,0 +1,57 @@
+/**
+ * The process: reads the environment, opens the database, creates the first
+ * admin on an empty database, listens, and shuts down cleanly on signals.
+ */
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { systemClock } from './core/clock.js';
+import { closeDatabase, openDatabase } from './core/db.js';
+
+let config: Config;
+try {
+  config = loadConfig(process.env);
+} catch (err) {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
+  throw err;
+}
+
+const db = openDatabase({ path: config.databasePath });
+const app = await buildApp({ config, db, clock: systemClock });
+
+const bootstrap = await app.services.users.bootstrapAdmin(config.adminPassword);
+if (bootstrap.generatedPassword) {
+  // Printed once, on the console only (never into the JSON log).
+  process.stdout.write(
+    `\nCreated the first user "admin" with the generated password:\n\n    ${bootstrap.generatedPassword}\n\nLog in and change it (POST /api/v1/me/password). It will not be shown again.\n\n`,
+  );
+} else if (bootstrap.created) {
+  app.log.info('created the first user "admin" with ADMIN_PASSWORD');
+}
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  app.log.info({ signal }, 'shutting down');
+  // Bounded: a request that hangs cannot keep the process (and the database) open.
+  const timer = setTimeout(() => {
+    app.log.error('shutdown took too long; closing the database and exiting');
+    closeDatabase(db);
+    process.exit(1);
+  }, 10_000);
+  timer.unref();
+  try {
+    await app.close();
+  } finally {
+    closeDatabase(db);
+    clearTimeout(timer);
+  }
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
+
+await app.listen({ host: config.host, port: config.port });

@@ -1,0 +1,74 @@
+import type { Clock } from '../../core/clock.js';
+import { writeTransaction, type Db, type Executor } from '../../core/db.js';
+import { AppError } from '../../core/errors.js';
+import { appendAuditEvent } from '../audit/audit.repository.js';
+import type { Actor } from '../users/users.service.js';
+import { MAX_SEQ, formatTag, parseTag } from './asset-tag.js';
+import { findAssetTag, insertAssetTags, markAssigned, takeSequence } from './asset-tags.repository.js';
+
+export function createAssetTagsService(deps: { db: Db; clock: Clock; prefix: string }) {
+  const { db, clock, prefix } = deps;
+
+  function allocate(tx: Executor, count: number, status: 'reserved' | 'assigned', actor: Actor, at: string): string[] {
+    const first = takeSequence(tx, prefix, count);
+    if (first + count - 1 > MAX_SEQ) throw new Error(`Asset tag sequence for ${prefix} is exhausted`);
+    const tags = Array.from({ length: count }, (_, i) => formatTag(prefix, first + i));
+    insertAssetTags(
+      tx,
+      tags.map((tag, i) => ({
+        tag,
+        prefix,
+        seq: first + i,
+        status,
+        reservedBy: actor.id,
+        createdAt: at,
+        assignedAt: status === 'assigned' ? at : null,
+      })),
+    );
+    return tags;
+  }
+
+  return {
+    /** Reserves tags for printing ahead of intake (label sheets). */
+    reserve(actor: Actor, count: number): string[] {
+      const at = clock.now().toISOString();
+      return writeTransaction(db, (tx) => {
+        const tags = allocate(tx, count, 'reserved', actor, at);
+        appendAuditEvent(tx, {
+          entityType: 'asset_tag',
+          entityId: `${tags[0]}..${tags[tags.length - 1]}`,
+          action: 'asset_tag.reserved',
+          actorUserId: actor.id,
+          at,
+          details: { count, first: tags[0], last: tags[tags.length - 1] },
+        });
+        return tags;
+      });
+    },
+
+    /**
+     * Inside an intake transaction: the tag the device gets. A requested tag
+     * must carry a valid check character and have been reserved here.
+     */
+    assignForIntake(tx: Executor, actor: Actor, requested: string | undefined, at: string): string {
+      if (requested === undefined) return allocate(tx, 1, 'assigned', actor, at)[0]!;
+      const parsed = parseTag(requested);
+      if (parsed.kind !== 'valid') {
+        throw new AppError(
+          'devices.invalid_asset_tag',
+          parsed.kind === 'bad_check'
+            ? `${parsed.tag} has a wrong check character: the tag was probably mistyped.`
+            : `"${requested}" is not an asset tag (expected like ${formatTag(prefix, 123)}).`,
+          { errors: [{ field: 'body.assetTag', message: parsed.kind === 'bad_check' ? 'wrong check character' : 'not an asset tag' }] },
+        );
+      }
+      const row = findAssetTag(tx, parsed.tag);
+      if (!row) throw new AppError('asset_tags.not_reserved', `${parsed.tag} was never reserved here; reserve tags before printing them.`);
+      if (row.status === 'assigned') throw new AppError('devices.duplicate_asset_tag', `${parsed.tag} is already on another device.`);
+      markAssigned(tx, parsed.tag, at);
+      return parsed.tag;
+    },
+  };
+}
+
+export type AssetTagsService = ReturnType<typeof createAssetTagsService>;

@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import { and, asc, desc, eq, gt } from 'drizzle-orm';
+import { canonicalJson } from '../../core/canonical-json.js';
+import type { Executor } from '../../core/db.js';
+import { auditEvents } from './audit.table.js';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface NewAuditEvent {
+  entityType: 'device' | 'user' | 'donation' | 'asset_tag';
+  entityId: string;
+  action: string;
+  fromStatus?: string | null;
+  toStatus?: string | null;
+  actorUserId: number | null;
+  at: string;
+  details: Record<string, unknown>;
+}
+
+export type AuditEventRow = typeof auditEvents.$inferSelect;
+
+/** The bytes that the hash covers: every field of the event except the hashes themselves. */
+export function canonicalEvent(e: Omit<AuditEventRow, 'prevHash' | 'hash'>): string {
+  return canonicalJson({
+    id: e.id,
+    entityType: e.entityType,
+    entityId: e.entityId,
+    action: e.action,
+    fromStatus: e.fromStatus,
+    toStatus: e.toStatus,
+    actorUserId: e.actorUserId,
+    at: e.at,
+    details: e.details,
+  });
+}
+
+export function chainHash(prevHash: string, e: Omit<AuditEventRow, 'prevHash' | 'hash'>): string {
+  return createHash('sha256').update(prevHash).update(canonicalEvent(e)).digest('hex');
+}
+
+/**
+ * Appends one event to the chain. Must run inside the write transaction of the
+ * change it records (the IMMEDIATE lock makes reading the head and appending atomic).
+ */
+export function appendAuditEvent(tx: Executor, event: NewAuditEvent): AuditEventRow {
+  const head = tx.select({ id: auditEvents.id, hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.id)).limit(1).get();
+  const prevHash = head?.hash ?? GENESIS_HASH;
+  const base = {
+    id: (head?.id ?? 0) + 1,
+    entityType: event.entityType,
+    entityId: event.entityId,
+    action: event.action,
+    fromStatus: event.fromStatus ?? null,
+    toStatus: event.toStatus ?? null,
+    actorUserId: event.actorUserId,
+    at: event.at,
+    details: canonicalJson(event.details),
+  };
+  const row = { ...base, prevHash, hash: chainHash(prevHash, base) };
+  tx.insert(auditEvents).values(row).run();
+  return row;
+}
+
+export function listEntityEvents(db: Executor, entityType: string, entityId: string): AuditEventRow[] {
+  return db
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.entityType, entityType), eq(auditEvents.entityId, entityId)))
+    .orderBy(asc(auditEvents.id))
+    .all();
+}
+
+/** Reads the chain in pages, oldest first. */
+export function* iterateEvents(db: Executor, pageSize = 1000): Generator<AuditEventRow> {
+  let after = 0;
+  for (;;) {
+    const page = db.select().from(auditEvents).where(gt(auditEvents.id, after)).orderBy(asc(auditEvents.id)).limit(pageSize).all();
+    if (page.length === 0) return;
+    yield* page;
+    after = page[page.length - 1]!.id;
+  }
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { actorOf } from '../../core/auth.js';
+import type { Api } from '../../routes.js';
+import { LoginBody, LoginResponse, UserEnvelope } from '../users/users.schemas.js';
+import type { UsersService } from '../users/users.service.js';
+
+export function authRoutes(api: Api, users: UsersService): void {
+  api.post('/auth/login', {
+    config: { access: { public: true } },
+    schema: { tags: ['auth'], summary: 'Log in; returns a bearer token', body: LoginBody, response: { 200: LoginResponse } },
+    handler: async (request) => users.login(request.body.username, request.body.password, request.ip),
+  });
+
+  api.post('/auth/logout', {
+    config: { access: { roles: ['trainee', 'coordinator', 'staff', 'admin'] } },
+    schema: { tags: ['auth'], summary: 'End this session', response: { 204: z.null() } },
+    handler: async (request, reply) => {
+      users.logout(request.bearerToken ?? '');
+      return reply.code(204).send(null);
+    },
+  });
+
+  api.get('/me', {
+    config: { access: { roles: ['trainee', 'coordinator', 'staff', 'admin'] } },
+    schema: { tags: ['auth'], summary: 'Who you are', response: { 200: UserEnvelope } },
+    handler: async (request) => ({ user: users.get(actorOf(request).id) }),
+  });
+}

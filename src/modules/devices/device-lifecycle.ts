@@ -1,0 +1,92 @@
+/**
+ * The device lifecycle of SPEC §2 as plain data and functions, with no I/O.
+ * Services ask it whether an action is allowed; responses use it to list the
+ * caller's allowedActions.
+ */
+import type { Role } from '../users/users.table.js';
+
+export const DEVICE_STATUSES = [
+  'received',
+  'sanitized',
+  'in_repair',
+  'ready',
+  'issued',
+  'awaiting_recycling',
+  'recycled',
+  'written_off',
+] as const;
+export type DeviceStatus = (typeof DEVICE_STATUSES)[number];
+
+export const DEVICE_ACTIONS = [
+  'update',
+  'register_storage',
+  'sanitize',
+  'confirm_no_storage',
+  'open_repair',
+  'complete_repair',
+  'grade',
+  'issue',
+  'return',
+  'recycle',
+  'ship',
+  'write_off',
+] as const;
+export type DeviceAction = (typeof DEVICE_ACTIONS)[number];
+
+const LIFECYCLE_ROLES: readonly Role[] = ['trainee', 'coordinator', 'admin'];
+const COORDINATION_ROLES: readonly Role[] = ['coordinator', 'admin'];
+const NOT_GONE: readonly DeviceStatus[] = ['received', 'sanitized', 'in_repair', 'ready', 'issued', 'awaiting_recycling'];
+
+interface Rule {
+  from: readonly DeviceStatus[];
+  /** The status after the action; null where the status stays (or depends on the outcome). */
+  to: DeviceStatus | null;
+  roles: readonly Role[];
+}
+
+/** Who may do what from which status. Anything not listed is refused (409 devices.invalid_transition). */
+export const TRANSITIONS: Readonly<Record<DeviceAction, Rule>> = {
+  // Metadata edits never change the status; they are closed once the device has left custody.
+  update: { from: NOT_GONE, to: null, roles: LIFECYCLE_ROLES },
+  // A drive found after intake sends a sanitized or ready device back to received (SPEC §2).
+  register_storage: { from: ['received', 'sanitized', 'in_repair', 'ready', 'awaiting_recycling'], to: null, roles: LIFECYCLE_ROLES },
+  // Records may also be added while awaiting recycling (drives destroyed before shipping); the status stays.
+  sanitize: { from: ['received', 'awaiting_recycling'], to: null, roles: LIFECYCLE_ROLES },
+  confirm_no_storage: { from: ['received'], to: 'sanitized', roles: LIFECYCLE_ROLES },
+  open_repair: { from: ['sanitized', 'ready'], to: 'in_repair', roles: LIFECYCLE_ROLES },
+  complete_repair: { from: ['in_repair'], to: 'sanitized', roles: LIFECYCLE_ROLES },
+  grade: { from: ['sanitized'], to: null, roles: LIFECYCLE_ROLES },
+  issue: { from: ['ready'], to: 'issued', roles: COORDINATION_ROLES },
+  return: { from: ['issued'], to: 'received', roles: COORDINATION_ROLES },
+  recycle: { from: ['received', 'sanitized', 'in_repair', 'ready'], to: 'awaiting_recycling', roles: COORDINATION_ROLES },
+  ship: { from: ['awaiting_recycling'], to: 'recycled', roles: ['coordinator', 'staff', 'admin'] },
+  write_off: { from: NOT_GONE, to: 'written_off', roles: ['admin'] },
+};
+
+export interface LifecycleFacts {
+  status: DeviceStatus;
+  /** True when every registered drive passed in the current custody cycle, or no storage was confirmed. */
+  sanitized: boolean;
+  driveCount: number;
+}
+
+/** Why an action is refused, or null when it is allowed. Role checks are separate (see allowedActions). */
+export function refusal(action: DeviceAction, facts: LifecycleFacts): 'devices.invalid_transition' | 'devices.not_sanitized' | null {
+  const rule = TRANSITIONS[action];
+  if (!rule.from.includes(facts.status)) return 'devices.invalid_transition';
+  // SPEC invariant 1: no issue without a passing record for every drive in this custody cycle.
+  if (action === 'issue' && !facts.sanitized) return 'devices.not_sanitized';
+  // A device in repair with a drive registered late cannot be graded until that drive passes.
+  if (action === 'grade' && !facts.sanitized) return 'devices.not_sanitized';
+  if (action === 'confirm_no_storage' && facts.driveCount > 0) return 'devices.invalid_transition';
+  return null;
+}
+
+export function roleMayDo(role: Role, action: DeviceAction): boolean {
+  return TRANSITIONS[action].roles.includes(role);
+}
+
+/** The actions the given role can take on a device now, in a stable order. */
+export function allowedActions(role: Role, facts: LifecycleFacts): DeviceAction[] {
+  return DEVICE_ACTIONS.filter((a) => roleMayDo(role, a) && refusal(a, facts) === null);
+}

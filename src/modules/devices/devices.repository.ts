@@ -1,0 +1,104 @@
+import { and, asc, eq, gt, inArray, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import type { Db, Executor } from '../../core/db.js';
+import { auditEvents } from '../audit/audit.table.js';
+import { users } from '../users/users.table.js';
+import { devices, storageDrives } from './devices.table.js';
+
+export type DeviceRow = typeof devices.$inferSelect;
+export type DriveRow = typeof storageDrives.$inferSelect;
+
+export const serialKey = (serial: string) => serial.replace(/\s+/g, '').toUpperCase();
+
+export function insertDevice(tx: Executor, row: typeof devices.$inferInsert): DeviceRow {
+  return tx.insert(devices).values(row).returning().get();
+}
+
+export function insertDrives(tx: Executor, rows: Array<typeof storageDrives.$inferInsert>): void {
+  if (rows.length > 0) tx.insert(storageDrives).values(rows).run();
+}
+
+/**
+ * Writes a change only if the device is still at the version the caller read:
+ * the compare-and-set behind SPEC invariant 4. Returns undefined when it moved.
+ */
+export function updateDeviceAtVersion(tx: Executor, id: number, version: number, patch: Partial<typeof devices.$inferInsert>): DeviceRow | undefined {
+  return tx
+    .update(devices)
+    .set({ ...patch, version: version + 1 })
+    .where(and(eq(devices.id, id), eq(devices.version, version)))
+    .returning()
+    .get();
+}
+
+export function findDeviceBySerialKey(db: Executor, key: string): DeviceRow | undefined {
+  return db.select().from(devices).where(eq(devices.serialKey, key)).get();
+}
+
+export function drivesOf(db: Executor, deviceIds: number[]): DriveRow[] {
+  if (deviceIds.length === 0) return [];
+  return db.select().from(storageDrives).where(inArray(storageDrives.deviceId, deviceIds)).orderBy(asc(storageDrives.id)).all();
+}
+
+/** Lookups on the scan path, as prepared statements. */
+export function prepareDeviceLookups(db: Db) {
+  const byTag = db.select().from(devices).where(eq(devices.assetTag, sql.placeholder('tag'))).prepare();
+  const bySerial = db.select().from(devices).where(eq(devices.serialKey, sql.placeholder('key'))).prepare();
+  const drives = db.select().from(storageDrives).where(eq(storageDrives.deviceId, sql.placeholder('id'))).orderBy(asc(storageDrives.id)).prepare();
+  return {
+    byTag: (tag: string): DeviceRow | undefined => byTag.get({ tag }),
+    bySerial: (serial: string): DeviceRow | undefined => bySerial.get({ key: serialKey(serial) }),
+    drives: (id: number): DriveRow[] => drives.all({ id }),
+  };
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export interface DeviceFilter {
+  status?: DeviceRow['status'] | undefined;
+  category?: DeviceRow['category'] | undefined;
+  donationId?: number | undefined;
+  q?: string | undefined;
+}
+
+export function listDevices(db: Executor, filter: DeviceFilter, afterId: number, limit: number): DeviceRow[] {
+  const where: SQL[] = [gt(devices.id, afterId)];
+  if (filter.status) where.push(eq(devices.status, filter.status));
+  if (filter.category) where.push(eq(devices.category, filter.category));
+  if (filter.donationId) where.push(eq(devices.donationId, filter.donationId));
+  if (filter.q) {
+    const pattern = `%${escapeLike(filter.q)}%`;
+    const like = (col: AnyColumn) => sql`${col} like ${pattern} escape '\\'`;
+    where.push(or(like(devices.assetTag), like(devices.make), like(devices.model), like(devices.serialNumber), like(devices.notes), like(devices.location))!);
+  }
+  return db.select().from(devices).where(and(...where)).orderBy(asc(devices.id)).limit(limit).all();
+}
+
+export interface HistoryRow {
+  id: number;
+  at: string;
+  action: string;
+  fromStatus: string | null;
+  toStatus: string | null;
+  actorId: number | null;
+  actorUsername: string | null;
+  details: string;
+}
+
+export function deviceHistory(db: Executor, assetTag: string): HistoryRow[] {
+  return db
+    .select({
+      id: auditEvents.id,
+      at: auditEvents.at,
+      action: auditEvents.action,
+      fromStatus: auditEvents.fromStatus,
+      toStatus: auditEvents.toStatus,
+      actorId: auditEvents.actorUserId,
+      actorUsername: users.username,
+      details: auditEvents.details,
+    })
+    .from(auditEvents)
+    .leftJoin(users, eq(users.id, auditEvents.actorUserId))
+    .where(and(eq(auditEvents.entityType, 'device'), eq(auditEvents.entityId, assetTag)))
+    .orderBy(asc(auditEvents.id))
+    .all();
+}

@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import { DEVICE_CATEGORIES } from './category-weights.js';
+import { DEVICE_ACTIONS, DEVICE_STATUSES } from './device-lifecycle.js';
+import { STORAGE_KINDS, WEIGHT_SOURCES } from './devices.table.js';
+
+const Text = (max: number) => z.string().trim().min(1).max(max);
+export const SerialNumber = Text(100);
+
+export const Specs = z.strictObject({
+  cpu: Text(200).optional(),
+  ramGb: z.number().min(0).max(4096).optional(),
+  storageGb: z.number().int().min(0).max(1_000_000).optional(),
+  screenInches: z.number().min(0).max(200).optional(),
+  os: Text(100).optional(),
+});
+
+export const StorageDriveInput = z.strictObject({
+  serialNumber: SerialNumber,
+  kind: z.enum(STORAGE_KINDS),
+  capacityGb: z.number().int().min(0).max(1_000_000).optional(),
+  model: Text(200).optional(),
+});
+
+export const IntakeDeviceBody = z
+  .strictObject({
+    category: z.enum(DEVICE_CATEGORIES),
+    make: Text(100),
+    model: Text(100),
+    serialNumber: SerialNumber,
+    assetTag: z.string().trim().min(1).max(20).optional(),
+    donationId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+    weightGrams: z.number().int().min(1).max(1_000_000).optional(),
+    storage: z.array(StorageDriveInput).max(32),
+    specs: Specs.optional(),
+    location: Text(200).optional(),
+    notes: z.string().max(4000).optional(),
+  })
+  .superRefine((body, ctx) => {
+    const seen = new Set<string>();
+    body.storage.forEach((d, i) => {
+      const key = d.serialNumber.toUpperCase();
+      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['storage', i, 'serialNumber'], message: 'drive serial number listed twice' });
+      seen.add(key);
+    });
+  });
+export type IntakeDeviceBody = z.infer<typeof IntakeDeviceBody>;
+
+export const UpdateDeviceBody = z
+  .strictObject({
+    category: z.enum(DEVICE_CATEGORIES).optional(),
+    make: Text(100).optional(),
+    model: Text(100).optional(),
+    serialNumber: SerialNumber.optional(),
+    donationId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).nullable().optional(),
+    weightGrams: z.number().int().min(1).max(1_000_000).optional(),
+    specs: Specs.optional(),
+    location: Text(200).nullable().optional(),
+    notes: z.string().max(4000).nullable().optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' });
+export type UpdateDeviceBody = z.infer<typeof UpdateDeviceBody>;
+
+export const DeviceParams = z.strictObject({ tag: z.string().min(1).max(100) });
+
+export const ListDevicesQuery = z.strictObject({
+  status: z.enum(DEVICE_STATUSES).optional(),
+  category: z.enum(DEVICE_CATEGORIES).optional(),
+  donationId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+  q: z.string().trim().min(1).max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(200).optional(),
+});
+export type ListDevicesQuery = z.infer<typeof ListDevicesQuery>;
+
+export const SANITIZATION_STATES = ['pending', 'passed', 'failed'] as const;
+
+export const StorageDrive = z.object({
+  serialNumber: z.string(),
+  kind: z.enum(STORAGE_KINDS),
+  capacityGb: z.number().nullable(),
+  model: z.string().nullable(),
+  registeredAt: z.string(),
+  /** pending: no record in the current custody cycle; passed/failed: the latest record's result. */
+  sanitizationState: z.enum(SANITIZATION_STATES),
+});
+
+export const Device = z.object({
+  assetTag: z.string(),
+  category: z.enum(DEVICE_CATEGORIES),
+  make: z.string(),
+  model: z.string(),
+  serialNumber: z.string(),
+  status: z.enum(DEVICE_STATUSES),
+  weightGrams: z.number().int(),
+  weightSource: z.enum(WEIGHT_SOURCES),
+  specs: z.object({
+    cpu: z.string().optional(),
+    ramGb: z.number().optional(),
+    storageGb: z.number().optional(),
+    screenInches: z.number().optional(),
+    os: z.string().optional(),
+  }),
+  donationId: z.number().int().nullable(),
+  location: z.string().nullable(),
+  notes: z.string().nullable(),
+  storage: z.array(StorageDrive),
+  noStorageConfirmed: z.boolean(),
+  sanitized: z.boolean(),
+  custodyCycle: z.number().int(),
+  allowedActions: z.array(z.enum(DEVICE_ACTIONS)),
+  version: z.number().int(),
+  statusChangedAt: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Device = z.infer<typeof Device>;
+
+export const DeviceEnvelope = z.object({ device: Device });
+export const DeviceList = z.object({ items: z.array(Device), nextCursor: z.string().nullable() });
+
+export const HistoryEvent = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  action: z.string(),
+  fromStatus: z.string().nullable(),
+  toStatus: z.string().nullable(),
+  actor: z.object({ id: z.number().int(), username: z.string() }).nullable(),
+  details: z.record(z.string(), z.unknown()),
+});
+export const HistoryResponse = z.object({ assetTag: z.string(), events: z.array(HistoryEvent) });

@@ -1,0 +1,293 @@
+import type { Clock } from '../../core/clock.js';
+import { isUniqueViolation, writeTransaction, type Db, type Executor } from '../../core/db.js';
+import { AppError } from '../../core/errors.js';
+import { decodeCursor, encodeCursor } from '../../core/pagination.js';
+import { parseTag } from '../asset-tags/asset-tag.js';
+import type { AssetTagsService } from '../asset-tags/asset-tags.service.js';
+import { appendAuditEvent } from '../audit/audit.repository.js';
+import { findDonation } from '../donations/donations.repository.js';
+import type { Actor } from '../users/users.service.js';
+import type { Role } from '../users/users.table.js';
+import { DEFAULT_WEIGHT_GRAMS } from './category-weights.js';
+import { allowedActions, refusal, roleMayDo, type LifecycleFacts } from './device-lifecycle.js';
+import {
+  deviceHistory,
+  drivesOf,
+  findDeviceBySerialKey,
+  insertDevice,
+  insertDrives,
+  listDevices,
+  prepareDeviceLookups,
+  serialKey,
+  updateDeviceAtVersion,
+  type DeviceRow,
+  type DriveRow,
+} from './devices.repository.js';
+import type { Device, IntakeDeviceBody, ListDevicesQuery, UpdateDeviceBody } from './devices.schemas.js';
+
+/** Strong ETag of a device's representation: it changes whenever the version does. */
+export const deviceEtag = (version: number) => `"v${version}"`;
+
+function parseIfMatch(header: string | undefined): number | '*' | undefined {
+  if (header === undefined) return undefined;
+  const value = header.trim();
+  if (value === '*') return '*';
+  const m = /^(?:W\/)?"v(\d{1,12})"$/.exec(value);
+  return m ? Number(m[1]) : -1;
+}
+
+/**
+ * Sanitization facts of a device. Drives have no records until the
+ * sanitization module writes them, so every registered drive is pending; a
+ * device counts as sanitized only when it was confirmed to hold no storage.
+ */
+function lifecycleFacts(row: DeviceRow, drives: DriveRow[]): LifecycleFacts {
+  return { status: row.status, sanitized: drives.length === 0 && row.noStorageConfirmed, driveCount: drives.length };
+}
+
+export function toDevice(row: DeviceRow, drives: DriveRow[], role: Role): Device {
+  const facts = lifecycleFacts(row, drives);
+  return {
+    assetTag: row.assetTag,
+    category: row.category,
+    make: row.make,
+    model: row.model,
+    serialNumber: row.serialNumber,
+    status: row.status,
+    weightGrams: row.weightGrams,
+    weightSource: row.weightSource,
+    specs: row.specs,
+    donationId: row.donationId,
+    location: row.location,
+    notes: row.notes,
+    storage: drives.map((d) => ({
+      serialNumber: d.serialNumber,
+      kind: d.kind,
+      capacityGb: d.capacityGb,
+      model: d.model,
+      registeredAt: d.registeredAt,
+      sanitizationState: 'pending' as const,
+    })),
+    noStorageConfirmed: row.noStorageConfirmed,
+    sanitized: facts.sanitized,
+    custodyCycle: row.custodyCycle,
+    allowedActions: allowedActions(role, facts),
+    version: row.version,
+    statusChangedAt: row.statusChangedAt,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: AssetTagsService }) {
+  const { db, clock } = deps;
+  const lookups = prepareDeviceLookups(db);
+
+  /** A device by asset tag (any case) or by manufacturer serial. */
+  function resolve(ref: string): DeviceRow {
+    const parsed = parseTag(ref);
+    if (parsed.kind === 'valid') {
+      const row = lookups.byTag(parsed.tag);
+      if (row) return row;
+      throw new AppError('devices.not_found', `No device carries the tag ${parsed.tag}.`);
+    }
+    const bySerial = lookups.bySerial(ref);
+    if (bySerial) return bySerial;
+    if (parsed.kind === 'bad_check') {
+      throw new AppError('devices.invalid_asset_tag', `${parsed.tag} has a wrong check character: the tag was probably mistyped.`);
+    }
+    throw new AppError('devices.not_found', `No device with tag or serial number "${ref}".`);
+  }
+
+  function assertDonation(tx: Executor, donationId: number | null | undefined): void {
+    if (donationId !== undefined && donationId !== null && !findDonation(tx, donationId)) {
+      throw new AppError('donations.not_found', `No donation with id ${donationId}.`, { errors: [{ field: 'body.donationId', message: 'no such donation' }] });
+    }
+  }
+
+  function assertSerialFree(tx: Executor, serial: string, exceptId?: number): void {
+    const other = findDeviceBySerialKey(tx, serialKey(serial));
+    if (other && other.id !== exceptId) {
+      throw new AppError('devices.duplicate_serial', `Serial number ${serial} is already registered as ${other.assetTag}.`, {
+        extra: { assetTag: other.assetTag },
+      });
+    }
+  }
+
+  return {
+    resolve,
+    view: (row: DeviceRow, role: Role): Device => toDevice(row, lookups.drives(row.id), role),
+
+    intake(actor: Actor, body: IntakeDeviceBody): Device {
+      const at = clock.now().toISOString();
+      try {
+        return writeTransaction(db, (tx) => {
+          assertDonation(tx, body.donationId);
+          assertSerialFree(tx, body.serialNumber);
+          const assetTag = deps.assetTags.assignForIntake(tx, actor, body.assetTag, at);
+          const measured = body.weightGrams !== undefined;
+          const row = insertDevice(tx, {
+            assetTag,
+            category: body.category,
+            make: body.make,
+            model: body.model,
+            serialNumber: body.serialNumber,
+            serialKey: serialKey(body.serialNumber),
+            specs: body.specs ?? {},
+            weightGrams: body.weightGrams ?? DEFAULT_WEIGHT_GRAMS[body.category],
+            weightSource: measured ? 'measured' : 'category_default',
+            donationId: body.donationId ?? null,
+            location: body.location ?? null,
+            notes: body.notes ?? null,
+            status: 'received',
+            cycleStartedAt: at,
+            statusChangedAt: at,
+            createdBy: actor.id,
+            createdAt: at,
+            updatedAt: at,
+          });
+          insertDrives(
+            tx,
+            body.storage.map((d) => ({
+              deviceId: row.id,
+              serialNumber: d.serialNumber,
+              kind: d.kind,
+              capacityGb: d.capacityGb ?? null,
+              model: d.model ?? null,
+              registeredAt: at,
+              registeredBy: actor.id,
+            })),
+          );
+          appendAuditEvent(tx, {
+            entityType: 'device',
+            entityId: assetTag,
+            action: 'device.intake',
+            fromStatus: null,
+            toStatus: 'received',
+            actorUserId: actor.id,
+            at,
+            details: {
+              category: row.category,
+              make: row.make,
+              model: row.model,
+              serialNumber: row.serialNumber,
+              donationId: row.donationId,
+              weightGrams: row.weightGrams,
+              weightSource: row.weightSource,
+              storage: body.storage.map((d) => ({ serialNumber: d.serialNumber, kind: d.kind })),
+            },
+          });
+          return toDevice(row, drivesOf(tx, [row.id]), actor.role);
+        });
+      } catch (err) {
+        // Two intakes racing for one serial: the unique index decides.
+        if (isUniqueViolation(err)) throw new AppError('devices.duplicate_serial', `Serial number ${body.serialNumber} is already registered.`);
+        throw err;
+      }
+    },
+
+    get(ref: string, role: Role): Device {
+      const row = resolve(ref);
+      return toDevice(row, lookups.drives(row.id), role);
+    },
+
+    list(query: ListDevicesQuery, role: Role): { items: Device[]; nextCursor: string | null } {
+      const after = query.cursor === undefined ? 0 : decodeCursor(query.cursor);
+      const rows = listDevices(db, query, after, query.limit + 1);
+      const page = rows.slice(0, query.limit);
+      const drives = drivesOf(db, page.map((r) => r.id));
+      const byDevice = new Map<number, DriveRow[]>();
+      for (const d of drives) byDevice.set(d.deviceId, [...(byDevice.get(d.deviceId) ?? []), d]);
+      return {
+        items: page.map((r) => toDevice(r, byDevice.get(r.id) ?? [], role)),
+        nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]!.id) : null,
+      };
+    },
+
+    /** Metadata only; the status never changes here. Needs the version the caller read (If-Match). */
+    update(actor: Actor, ref: string, ifMatch: string | undefined, body: UpdateDeviceBody): Device {
+      const expected = parseIfMatch(ifMatch);
+      if (expected === undefined) throw new AppError('devices.if_match_required', 'Send If-Match with the ETag from GET /devices/{tag}.');
+      const at = clock.now().toISOString();
+      try {
+        return writeTransaction(db, (tx) => {
+          const current = resolve(ref);
+          if (expected !== '*' && expected !== current.version) {
+            throw new AppError('devices.version_mismatch', `The device is at version ${current.version}; read it again.`, {
+              extra: { currentVersion: current.version, etag: deviceEtag(current.version) },
+            });
+          }
+          if (!roleMayDo(actor.role, 'update')) throw new AppError('auth.forbidden');
+          if (refusal('update', lifecycleFacts(current, [])) !== null) {
+            throw new AppError('devices.invalid_transition', `A ${current.status} device cannot be edited.`, {
+              extra: { currentStatus: current.status, action: 'update' },
+            });
+          }
+          if (body.serialNumber !== undefined) assertSerialFree(tx, body.serialNumber, current.id);
+          assertDonation(tx, body.donationId);
+
+          const next: Partial<DeviceRow> = {};
+          const changes: Record<string, { from: unknown; to: unknown }> = {};
+          const set = <K extends keyof DeviceRow>(key: K, value: DeviceRow[K]) => {
+            if (JSON.stringify(current[key]) === JSON.stringify(value)) return;
+            next[key] = value;
+            changes[key] = { from: current[key], to: value };
+          };
+          if (body.category !== undefined) set('category', body.category);
+          if (body.make !== undefined) set('make', body.make);
+          if (body.model !== undefined) set('model', body.model);
+          if (body.serialNumber !== undefined) {
+            set('serialNumber', body.serialNumber);
+            next.serialKey = serialKey(body.serialNumber);
+          }
+          if (body.donationId !== undefined) set('donationId', body.donationId);
+          if (body.specs !== undefined) set('specs', body.specs);
+          if (body.location !== undefined) set('location', body.location);
+          if (body.notes !== undefined) set('notes', body.notes);
+          if (body.weightGrams !== undefined) {
+            set('weightGrams', body.weightGrams);
+            set('weightSource', 'measured');
+          } else if (body.category !== undefined && current.weightSource === 'category_default') {
+            set('weightGrams', DEFAULT_WEIGHT_GRAMS[body.category]);
+          }
+          if (Object.keys(changes).length === 0) return toDevice(current, drivesOf(tx, [current.id]), actor.role);
+
+          const row = updateDeviceAtVersion(tx, current.id, current.version, { ...next, updatedAt: at });
+          if (!row) throw new AppError('devices.version_mismatch', 'The device changed while you were editing it; read it again.');
+          appendAuditEvent(tx, {
+            entityType: 'device',
+            entityId: row.assetTag,
+            action: 'device.updated',
+            fromStatus: current.status,
+            toStatus: row.status,
+            actorUserId: actor.id,
+            at,
+            details: { changes },
+          });
+          return toDevice(row, drivesOf(tx, [row.id]), actor.role);
+        });
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new AppError('devices.duplicate_serial', `Serial number ${body.serialNumber ?? ''} is already registered.`);
+        throw err;
+      }
+    },
+
+    history(ref: string) {
+      const row = resolve(ref);
+      return {
+        assetTag: row.assetTag,
+        events: deviceHistory(db, row.assetTag).map((e) => ({
+          id: e.id,
+          at: e.at,
+          action: e.action,
+          fromStatus: e.fromStatus,
+          toStatus: e.toStatus,
+          actor: e.actorId === null ? null : { id: e.actorId, username: e.actorUsername ?? '' },
+          details: JSON.parse(e.details) as Record<string, unknown>,
+        })),
+      };
+    },
+  };
+}
+
+export type DevicesService = ReturnType<typeof createDevicesService>;

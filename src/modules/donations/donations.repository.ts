@@ -1,0 +1,29 @@
+import { asc, eq, gt, sql } from 'drizzle-orm';
+import type { Executor } from '../../core/db.js';
+import { devices } from '../devices/devices.table.js';
+import { donations } from './donations.table.js';
+
+export type DonationRow = typeof donations.$inferSelect & { deviceCount: number };
+
+const columns = {
+  id: donations.id,
+  donorName: donations.donorName,
+  donorType: donations.donorType,
+  receivedAt: donations.receivedAt,
+  notes: donations.notes,
+  createdBy: donations.createdBy,
+  createdAt: donations.createdAt,
+  deviceCount: sql<number>`(select count(*) from ${devices} where ${devices.donationId} = ${donations.id})`,
+};
+
+export function insertDonation(tx: Executor, row: typeof donations.$inferInsert): number {
+  return tx.insert(donations).values(row).returning({ id: donations.id }).get().id;
+}
+
+export function findDonation(db: Executor, id: number): DonationRow | undefined {
+  return db.select(columns).from(donations).where(eq(donations.id, id)).get();
+}
+
+export function listDonations(db: Executor, afterId: number, limit: number): DonationRow[] {
+  return db.select(columns).from(donations).where(gt(donations.id, afterId)).orderBy(asc(donations.id)).limit(limit).all();
+}

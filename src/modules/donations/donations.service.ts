@@ -1,0 +1,56 @@
+import type { Clock } from '../../core/clock.js';
+import { writeTransaction, type Db } from '../../core/db.js';
+import { AppError } from '../../core/errors.js';
+import { decodeCursor, encodeCursor } from '../../core/pagination.js';
+import { appendAuditEvent } from '../audit/audit.repository.js';
+import type { Actor } from '../users/users.service.js';
+import { findDonation, insertDonation, listDonations, type DonationRow } from './donations.repository.js';
+import type { CreateDonationBody, Donation } from './donations.schemas.js';
+
+function toDonation(row: DonationRow): Donation {
+  return {
+    id: row.id,
+    donorName: row.donorName,
+    donorType: row.donorType,
+    receivedAt: row.receivedAt,
+    notes: row.notes,
+    deviceCount: row.deviceCount,
+    createdAt: row.createdAt,
+  };
+}
+
+export function createDonationsService(deps: { db: Db; clock: Clock }) {
+  const { db, clock } = deps;
+  return {
+    create(actor: Actor, body: CreateDonationBody): Donation {
+      const at = clock.now().toISOString();
+      return writeTransaction(db, (tx) => {
+        const id = insertDonation(tx, { ...body, notes: body.notes ?? null, createdBy: actor.id, createdAt: at });
+        appendAuditEvent(tx, {
+          entityType: 'donation',
+          entityId: String(id),
+          action: 'donation.created',
+          actorUserId: actor.id,
+          at,
+          details: { donorType: body.donorType, receivedAt: body.receivedAt },
+        });
+        return toDonation(findDonation(tx, id)!);
+      });
+    },
+
+    get(id: number): Donation {
+      const row = findDonation(db, id);
+      if (!row) throw new AppError('donations.not_found', `No donation with id ${id}.`);
+      return toDonation(row);
+    },
+
+    list(limit: number, cursor: string | undefined): { items: Donation[]; nextCursor: string | null } {
+      const after = cursor === undefined ? 0 : decodeCursor(cursor);
+      const rows = listDonations(db, after, limit + 1);
+      const page = rows.slice(0, limit);
+      return { items: page.map(toDonation), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.id) : null };
+    },
+  };
+}
+
+export type DonationsService = ReturnType<typeof createDonationsService>;

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { readyCheck, type Db } from '../../core/db.js';
+import type { Api } from '../../routes.js';
+
+export function healthRoutes(app: Api, db: Db): void {
+  app.get('/healthz', {
+    schema: { tags: ['operations'], summary: 'The process is alive', response: { 200: z.object({ status: z.literal('ok') }) } },
+    handler: async () => ({ status: 'ok' as const }),
+  });
+
+  app.get('/readyz', {
+    schema: {
+      tags: ['operations'],
+      summary: 'The database is open and migrated',
+      response: { 200: z.object({ status: z.literal('ready'), migrations: z.number() }), 503: z.object({ status: z.literal('not_ready') }) },
+    },
+    handler: async (_request, reply) => {
+      try {
+        const check = readyCheck(db);
+        if (check.ok) return { status: 'ready' as const, migrations: check.migrations };
+      } catch {
+        // fall through: a closed or broken database is simply not ready
+      }
+      return reply.code(503).send({ status: 'not_ready' as const });
+    },
+  });
+}

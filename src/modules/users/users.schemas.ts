@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { ROLES } from './users.table.js';
+
+export const Username = z
+  .string()
+  .min(3)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'lowercase letters, digits, dot, underscore and hyphen, starting with a letter or digit');
+
+/** SPEC §7: at least 12 characters. The upper bound keeps scrypt's input sane. */
+export const Password = z.string().min(12, 'must be at least 12 characters').max(256);
+
+export const RoleSchema = z.enum(ROLES);
+
+export const User = z.object({
+  id: z.number().int(),
+  username: z.string(),
+  displayName: z.string(),
+  role: RoleSchema,
+  disabled: z.boolean(),
+  createdAt: z.string(),
+});
+export type User = z.infer<typeof User>;
+
+export const CreateUserBody = z.strictObject({
+  username: Username,
+  displayName: z.string().trim().min(1).max(120),
+  role: RoleSchema,
+  password: Password,
+});
+export type CreateUserBody = z.infer<typeof CreateUserBody>;
+
+export const UpdateUserBody = z
+  .strictObject({
+    displayName: z.string().trim().min(1).max(120).optional(),
+    role: RoleSchema.optional(),
+    disabled: z.boolean().optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' });
+export type UpdateUserBody = z.infer<typeof UpdateUserBody>;
+
+export const SetPasswordBody = z.strictObject({ password: Password });
+export const ChangeOwnPasswordBody = z.strictObject({ currentPassword: z.string().min(1).max(256), newPassword: Password });
+
+export const UserIdParams = z.strictObject({ id: z.coerce.number().int().positive() });
+
+export const UserEnvelope = z.object({ user: User });
+export const UserList = z.object({ items: z.array(User) });
+
+export const LoginBody = z.strictObject({
+  username: z.string().min(1).max(64),
+  password: z.string().min(1).max(256),
+});
+export const LoginResponse = z.object({ token: z.string(), expiresAt: z.string(), user: User });

@@ -1,0 +1,220 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Clock } from '../../core/clock.js';
+import { isUniqueViolation, writeTransaction, type Db } from '../../core/db.js';
+import { AppError } from '../../core/errors.js';
+import { appendAuditEvent } from '../audit/audit.repository.js';
+import { decoyHash, hashPassword, verifyPassword } from './password.js';
+import {
+  countUsers,
+  findUserById,
+  findUserByUsername,
+  insertSession,
+  insertUser,
+  listUsers,
+  prepareSessionLookup,
+  revokeSessionByHash,
+  revokeUserSessions,
+  updateUser,
+  type SessionUser,
+  type UserRow,
+} from './users.repository.js';
+import type { CreateUserBody, UpdateUserBody, User } from './users.schemas.js';
+import type { Role } from './users.table.js';
+
+export type Actor = SessionUser;
+
+export function toUser(row: UserRow): User {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.displayName,
+    role: row.role,
+    disabled: row.disabledAt !== null,
+    createdAt: row.createdAt,
+  };
+}
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export interface LoginLimiter {
+  /** Milliseconds until another attempt is allowed, or 0. */
+  blockedFor(key: string, now: number): number;
+  recordFailure(key: string, now: number): void;
+  reset(key: string): void;
+}
+
+/**
+ * Failed logins per username and address in a sliding window (SPEC §7). Kept
+ * in the login use case itself, so every refused attempt is counted, whatever
+ * hooks run before it.
+ */
+export function createLoginLimiter(limit: number, windowMs: number): LoginLimiter {
+  const failures = new Map<string, number[]>();
+  const recent = (key: string, now: number) => (failures.get(key) ?? []).filter((t) => now - t < windowMs);
+  return {
+    blockedFor(key, now) {
+      const times = recent(key, now);
+      if (times.length === 0) failures.delete(key);
+      else failures.set(key, times);
+      if (times.length < limit) return 0;
+      return windowMs - (now - times[times.length - limit]!);
+    },
+    recordFailure(key, now) {
+      const times = recent(key, now);
+      times.push(now);
+      failures.set(key, times);
+      // Bound memory against a flood of random usernames.
+      if (failures.size > 100_000) {
+        for (const [k, v] of failures) if (v.every((t) => now - t >= windowMs)) failures.delete(k);
+      }
+    },
+    reset(key) {
+      failures.delete(key);
+    },
+  };
+}
+
+export function createUsersService(deps: { db: Db; clock: Clock; sessionTtlHours: number; loginLimiter: LoginLimiter }) {
+  const { db, clock } = deps;
+  const lookupSession = prepareSessionLookup(db);
+  const now = () => clock.now().toISOString();
+
+  function mustFind(id: number): UserRow {
+    const row = findUserById(db, id);
+    if (!row) throw new AppError('users.not_found', `No user with id ${id}.`);
+    return row;
+  }
+
+  return {
+    countUsers: () => countUsers(db),
+
+    async create(actor: Actor | null, body: CreateUserBody): Promise<User> {
+      // Hash before the transaction: slow work never holds the write lock.
+      const passwordHash = await hashPassword(body.password);
+      const at = now();
+      try {
+        return writeTransaction(db, (tx) => {
+          const row = insertUser(tx, {
+            username: body.username,
+            displayName: body.displayName,
+            role: body.role,
+            passwordHash,
+            passwordChangedAt: at,
+            createdAt: at,
+            updatedAt: at,
+          });
+          appendAuditEvent(tx, {
+            entityType: 'user',
+            entityId: String(row.id),
+            action: 'user.created',
+            actorUserId: actor?.id ?? null,
+            at,
+            details: { username: row.username, role: row.role },
+          });
+          return toUser(row);
+        });
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new AppError('users.username_taken', `The username "${body.username}" is taken.`);
+        throw err;
+      }
+    },
+
+    list: (): User[] => listUsers(db).map(toUser),
+
+    get: (id: number): User => toUser(mustFind(id)),
+
+    update(actor: Actor, id: number, body: UpdateUserBody): User {
+      const at = now();
+      return writeTransaction(db, (tx) => {
+        const current = findUserById(tx, id);
+        if (!current) throw new AppError('users.not_found', `No user with id ${id}.`);
+        if (id === actor.id && (body.disabled === true || (body.role !== undefined && body.role !== 'admin'))) {
+          throw new AppError('users.cannot_disable_self', 'Ask another admin to disable or demote your account.');
+        }
+        const disabledAt = body.disabled === undefined ? current.disabledAt : body.disabled ? (current.disabledAt ?? at) : null;
+        const row = updateUser(tx, id, {
+          ...(body.displayName === undefined ? {} : { displayName: body.displayName }),
+          ...(body.role === undefined ? {} : { role: body.role }),
+          disabledAt,
+          updatedAt: at,
+        });
+        // A disabled user or a changed role loses every session at once.
+        if (body.disabled === true || (body.role !== undefined && body.role !== current.role)) revokeUserSessions(tx, id, at);
+        appendAuditEvent(tx, {
+          entityType: 'user',
+          entityId: String(id),
+          action: 'user.updated',
+          actorUserId: actor.id,
+          at,
+          details: { changes: body },
+        });
+        return toUser(row);
+      });
+    },
+
+    async setPassword(actor: Actor, id: number, password: string): Promise<User> {
+      mustFind(id);
+      const passwordHash = await hashPassword(password);
+      const at = now();
+      return writeTransaction(db, (tx) => {
+        const row = updateUser(tx, id, { passwordHash, passwordChangedAt: at, updatedAt: at });
+        revokeUserSessions(tx, id, at);
+        appendAuditEvent(tx, { entityType: 'user', entityId: String(id), action: 'user.password_changed', actorUserId: actor.id, at, details: {} });
+        return toUser(row);
+      });
+    },
+
+    async changeOwnPassword(actor: Actor, currentPassword: string, newPassword: string): Promise<User> {
+      const row = mustFind(actor.id);
+      if (!(await verifyPassword(currentPassword, row.passwordHash))) throw new AppError('auth.wrong_password');
+      return this.setPassword(actor, actor.id, newPassword);
+    },
+
+    async login(usernameInput: string, password: string, address: string): Promise<{ token: string; expiresAt: string; user: User }> {
+      const username = usernameInput.trim().toLowerCase();
+      const key = `${username}\u0000${address}`;
+      const t = clock.now().getTime();
+      const wait = deps.loginLimiter.blockedFor(key, t);
+      if (wait > 0) {
+        const seconds = Math.ceil(wait / 1000);
+        throw new AppError('auth.too_many_attempts', `Too many failed logins for this username from your address. Try again in ${seconds} s.`, {
+          headers: { 'retry-after': String(seconds) },
+        });
+      }
+      const row = findUserByUsername(db, username);
+      // Spend the same work on unknown usernames, so timing does not reveal which exist.
+      const ok = row ? await verifyPassword(password, row.passwordHash) : (await verifyPassword(password, await decoyHash())) && false;
+      if (!row || !ok || row.disabledAt !== null) {
+        deps.loginLimiter.recordFailure(key, t);
+        throw new AppError('auth.invalid_credentials');
+      }
+      deps.loginLimiter.reset(key);
+      const token = randomBytes(32).toString('base64url');
+      const at = clock.now();
+      const expiresAt = new Date(at.getTime() + deps.sessionTtlHours * 3600_000).toISOString();
+      writeTransaction(db, (tx) =>
+        insertSession(tx, { userId: row.id, tokenHash: hashToken(token), createdAt: at.toISOString(), expiresAt }),
+      );
+      return { token, expiresAt, user: toUser(row) };
+    },
+
+    logout(token: string): void {
+      writeTransaction(db, (tx) => revokeSessionByHash(tx, hashToken(token), now()));
+    },
+
+    /** The user behind a bearer token, or undefined when the token is unknown, expired, revoked or the user disabled. */
+    authenticate(token: string): SessionUser | undefined {
+      return lookupSession(hashToken(token), now());
+    },
+
+    /** First start on an empty database: create `admin`. Returns the generated password when none was given. */
+    async bootstrapAdmin(adminPassword: string | undefined): Promise<{ created: boolean; generatedPassword?: string }> {
+      if (countUsers(db) > 0) return { created: false };
+      const password = adminPassword ?? randomBytes(15).toString('base64url');
+      await this.create(null, { username: 'admin', displayName: 'Administrator', role: 'admin' satisfies Role, password });
+      return adminPassword === undefined ? { created: true, generatedPassword: password } : { created: true };
+    },
+  };
+}
+
+export type UsersService = ReturnType<typeof createUsersService>;

@@ -1,0 +1,32 @@
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Services } from './container.js';
+import { API_PREFIX } from './core/auth.js';
+import { assetTagRoutes } from './modules/asset-tags/asset-tags.routes.js';
+import { auditRoutes } from './modules/audit/audit.routes.js';
+import { authRoutes } from './modules/auth/auth.routes.js';
+import { deviceRoutes } from './modules/devices/devices.routes.js';
+import { donationRoutes } from './modules/donations/donations.routes.js';
+import { healthRoutes } from './modules/health/health.routes.js';
+import { userRoutes } from './modules/users/users.routes.js';
+
+export type Api = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
+
+/** The whole route table. Every /api/v1 route declares config.access (checked at start-up). */
+export function registerRoutes(app: Api, services: Services): void {
+  healthRoutes(app, services.db);
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  void app.register(
+    async (api: Api) => {
+      authRoutes(api, services.users);
+      userRoutes(api, services.users);
+      assetTagRoutes(api, services.assetTags);
+      donationRoutes(api, services.donations);
+      deviceRoutes(api, services.devices);
+      auditRoutes(api, services.audit);
+    },
+    { prefix: API_PREFIX },
+  );
+}
