@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -27,6 +27,10 @@ export interface AppDeps {
   clock: Clock;
   /** Log level override; tests pass 'silent'. */
   logLevel?: string;
+  /** Log destination override (tests capture lines to check redaction). */
+  logStream?: NodeJS.WritableStream;
+  /** scrypt cost for new password hashes; tests lower it for speed. */
+  scryptN?: number;
 }
 
 export interface RouteInfo {
@@ -45,9 +49,9 @@ declare module 'fastify' {
 export async function buildApp(deps: AppDeps): Promise<App> {
   const { config, db, clock } = deps;
   const app = Fastify({
-    logger: loggerOptions(deps.logLevel ?? config.logLevel),
+    logger: loggerOptions(deps.logLevel ?? config.logLevel, deps.logStream),
     genReqId: () => randomUUID(),
-    requestIdLogLabel: 'requestId',
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
     bodyLimit: config.bodyLimitBytes,
     requestTimeout: config.requestTimeoutMs,
     connectionTimeout: config.requestTimeoutMs,
@@ -58,7 +62,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  const services = createServices({ db, clock, config });
+  const services = createServices({ db, clock, config, scryptN: deps.scryptN });
   app.decorate('services', services);
 
   const routeTable: RouteInfo[] = [];
@@ -96,6 +100,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         styleSrc: ["'self'", "'unsafe-inline'"],
         scriptSrc: ["'self'"],
         objectSrc: ["'none'"],
+        fontSrc: ["'self'", 'data:'],
         frameAncestors: ["'none'"],
         // The workshop LAN is plain HTTP: do not force https.
         upgradeInsecureRequests: null,

@@ -8,13 +8,14 @@ import { createDonationsService } from './modules/donations/donations.service.js
 import { createLoginLimiter, createUsersService } from './modules/users/users.service.js';
 
 /** The composition root: every service, built once per app from explicit dependencies. */
-export function createServices(deps: { db: Db; clock: Clock; config: Config }) {
+export function createServices(deps: { db: Db; clock: Clock; config: Config; scryptN?: number | undefined }) {
   const { db, clock, config } = deps;
   const users = createUsersService({
     db,
     clock,
     sessionTtlHours: config.sessionTtlHours,
     loginLimiter: createLoginLimiter(config.loginFailureLimit, config.loginFailureWindowMs),
+    scryptN: deps.scryptN,
   });
   const assetTags = createAssetTagsService({ db, clock, prefix: config.assetTagPrefix });
   const donations = createDonationsService({ db, clock });

@@ -1,4 +1,5 @@
-import type { FastifyServerOptions } from 'fastify';
+import type { FastifyLoggerOptions } from 'fastify';
+import type { LoggerOptions } from 'pino';
 
 /**
  * pino options shared by the server and the scripts. Tokens, passwords and
@@ -18,9 +19,10 @@ export const REDACT_PATHS = [
   'body.token',
 ];
 
-export function loggerOptions(level: string): NonNullable<FastifyServerOptions['logger']> {
+export function loggerOptions(level: string, stream?: NodeJS.WritableStream): FastifyLoggerOptions & LoggerOptions & { stream?: NodeJS.WritableStream } {
   return {
     level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    ...(stream ? { stream } : {}),
   };
 }

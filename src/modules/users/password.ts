@@ -5,7 +5,9 @@ import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:c
  * takes tens of milliseconds on the workshop's small server. The parameters
  * travel in the stored string so they can be raised later.
  */
-const PARAMS = { N: 32768, r: 8, p: 1 } as const;
+export const DEFAULT_SCRYPT_N = 32768;
+const R = 8;
+const P = 1;
 const KEY_LENGTH = 32;
 
 function scryptAsync(password: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> {
@@ -14,10 +16,11 @@ function scryptAsync(password: string, salt: Buffer, keylen: number, options: Sc
   });
 }
 
-export async function hashPassword(password: string): Promise<string> {
+/** `costN` is scrypt's N (a power of two); only tests lower it, to keep the suite fast. */
+export async function hashPassword(password: string, costN = DEFAULT_SCRYPT_N): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scryptAsync(password, salt, KEY_LENGTH, { ...PARAMS, maxmem: 64 * 1024 * 1024 });
-  return `scrypt$${PARAMS.N}$${PARAMS.r}$${PARAMS.p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
+  const key = await scryptAsync(password, salt, KEY_LENGTH, { N: costN, r: R, p: P, maxmem: 64 * 1024 * 1024 });
+  return `scrypt$${costN}$${R}$${P}$${salt.toString('base64url')}$${key.toString('base64url')}`;
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
@@ -35,8 +38,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
 }
 
 /** A hash of a random password, to spend the same time on unknown usernames as on known ones. */
-let decoy: Promise<string> | undefined;
-export function decoyHash(): Promise<string> {
-  decoy ??= hashPassword(randomBytes(18).toString('base64url'));
+const decoys = new Map<number, Promise<string>>();
+export function decoyHash(costN = DEFAULT_SCRYPT_N): Promise<string> {
+  let decoy = decoys.get(costN);
+  if (!decoy) {
+    decoy = hashPassword(randomBytes(18).toString('base64url'), costN);
+    decoys.set(costN, decoy);
+  }
   return decoy;
 }

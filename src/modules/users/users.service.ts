@@ -74,7 +74,7 @@ export function createLoginLimiter(limit: number, windowMs: number): LoginLimite
   };
 }
 
-export function createUsersService(deps: { db: Db; clock: Clock; sessionTtlHours: number; loginLimiter: LoginLimiter }) {
+export function createUsersService(deps: { db: Db; clock: Clock; sessionTtlHours: number; loginLimiter: LoginLimiter; scryptN?: number | undefined }) {
   const { db, clock } = deps;
   const lookupSession = prepareSessionLookup(db);
   const now = () => clock.now().toISOString();
@@ -90,7 +90,7 @@ export function createUsersService(deps: { db: Db; clock: Clock; sessionTtlHours
 
     async create(actor: Actor | null, body: CreateUserBody): Promise<User> {
       // Hash before the transaction: slow work never holds the write lock.
-      const passwordHash = await hashPassword(body.password);
+      const passwordHash = await hashPassword(body.password, deps.scryptN);
       const at = now();
       try {
         return writeTransaction(db, (tx) => {
@@ -154,7 +154,7 @@ export function createUsersService(deps: { db: Db; clock: Clock; sessionTtlHours
 
     async setPassword(actor: Actor, id: number, password: string): Promise<User> {
       mustFind(id);
-      const passwordHash = await hashPassword(password);
+      const passwordHash = await hashPassword(password, deps.scryptN);
       const at = now();
       return writeTransaction(db, (tx) => {
         const row = updateUser(tx, id, { passwordHash, passwordChangedAt: at, updatedAt: at });
@@ -183,7 +183,7 @@ export function createUsersService(deps: { db: Db; clock: Clock; sessionTtlHours
       }
       const row = findUserByUsername(db, username);
       // Spend the same work on unknown usernames, so timing does not reveal which exist.
-      const ok = row ? await verifyPassword(password, row.passwordHash) : (await verifyPassword(password, await decoyHash())) && false;
+      const ok = row ? await verifyPassword(password, row.passwordHash) : (await verifyPassword(password, await decoyHash(deps.scryptN))) && false;
       if (!row || !ok || row.disabledAt !== null) {
         deps.loginLimiter.recordFailure(key, t);
         throw new AppError('auth.invalid_credentials');

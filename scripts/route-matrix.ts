@@ -1,0 +1,15 @@
+/**
+ * Prints the route × role matrix of the README from the routes themselves.
+ *   npm run -s routes:matrix
+ */
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { systemClock } from '../src/core/clock.js';
+import { closeDatabase, openDatabase } from '../src/core/db.js';
+import { routeMatrixMarkdown } from '../src/core/route-matrix.js';
+
+const db = openDatabase({ path: ':memory:' });
+const app = await buildApp({ config: loadConfig({}), db, clock: systemClock, logLevel: 'silent' });
+process.stdout.write(routeMatrixMarkdown(app.routeTable));
+await app.close();
+closeDatabase(db);

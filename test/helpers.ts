@@ -1,0 +1,96 @@
+import supertest from 'supertest';
+import { buildApp, type App } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { fixedClock } from '../src/core/clock.js';
+import { openDatabase, type Db } from '../src/core/db.js';
+import type { Role } from '../src/modules/users/users.table.js';
+
+export const ADMIN_PASSWORD = 'admin-password-for-tests';
+export const USER_PASSWORD = 'a-long-enough-password';
+export const ROLES: readonly Role[] = ['trainee', 'coordinator', 'staff', 'admin'];
+
+export interface TestApp {
+  app: App;
+  db: Db;
+  clock: ReturnType<typeof fixedClock>;
+  http: ReturnType<typeof supertest>;
+  /** A bearer token for a user of that role (created on first use). */
+  token(role: Role): Promise<string>;
+  /** Creates a user through the API and logs in; returns the token and user id. */
+  createUser(username: string, role: Role, password?: string): Promise<{ token: string; id: number }>;
+  login(username: string, password: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real app on a fresh, migrated in-memory database with a fixed clock.
+ * Only scrypt's cost is lowered, so that tests that create users stay fast.
+ */
+export async function createTestApp(options: { env?: Record<string, string>; dbPath?: string; logStream?: NodeJS.WritableStream } = {}): Promise<TestApp> {
+  const db = openDatabase({ path: options.dbPath ?? ':memory:' });
+  const clock = fixedClock('2026-03-02T15:00:00.000Z');
+  const config = loadConfig({ RATE_LIMIT_PER_MINUTE: '0', ...options.env });
+  const app = await buildApp({
+    config,
+    db,
+    clock,
+    logLevel: options.logStream ? 'info' : 'silent',
+    scryptN: 1024,
+    ...(options.logStream ? { logStream: options.logStream } : {}),
+  });
+  await app.services.users.bootstrapAdmin(ADMIN_PASSWORD);
+  const http = supertest(app.server);
+  const tokens = new Map<Role, string>();
+
+  async function login(username: string, password: string): Promise<string> {
+    const res = await http.post('/api/v1/auth/login').send({ username, password });
+    if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.token as string;
+  }
+
+  async function createUser(username: string, role: Role, password = USER_PASSWORD) {
+    const admin = await token('admin');
+    const res = await http
+      .post('/api/v1/users')
+      .set('authorization', `Bearer ${admin}`)
+      .send({ username, displayName: `Test ${role}`, role, password });
+    if (res.status !== 201) throw new Error(`create user failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return { token: await login(username, password), id: res.body.user.id as number };
+  }
+
+  async function token(role: Role): Promise<string> {
+    const cached = tokens.get(role);
+    if (cached) return cached;
+    const t = role === 'admin' ? await login('admin', ADMIN_PASSWORD) : (await createUser(`test-${role}`, role)).token;
+    tokens.set(role, t);
+    return t;
+  }
+
+  return {
+    app,
+    db,
+    clock,
+    http,
+    token,
+    createUser,
+    login,
+    close: async () => {
+      await app.close();
+      db.$client.close();
+    },
+  };
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** A minimal valid intake body; override what the test is about. */
+export function laptop(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    category: 'laptop',
+    make: 'Lenovo',
+    model: 'ThinkPad T480',
+    serialNumber: `PF-${Math.random().toString(36).slice(2, 10).toUpperCase()}`,
+    storage: [{ serialNumber: `S3Z-${Math.random().toString(36).slice(2, 10).toUpperCase()}`, kind: 'ssd', capacityGb: 256 }],
+    ...overrides,
+  };
+}
