@@ -31,6 +31,8 @@ export interface AppDeps {
   logStream?: NodeJS.WritableStream;
   /** scrypt cost for new password hashes; tests lower it for speed. */
   scryptN?: number;
+  /** Random source for the verification sample; tests make it deterministic. */
+  random?: () => number;
 }
 
 export interface RouteInfo {
@@ -62,7 +64,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  const services = createServices({ db, clock, config, scryptN: deps.scryptN });
+  const services = createServices({ db, clock, config, scryptN: deps.scryptN, random: deps.random });
   app.decorate('services', services);
 
   const routeTable: RouteInfo[] = [];

@@ -3,12 +3,17 @@ import type { Clock } from './core/clock.js';
 import type { Db } from './core/db.js';
 import { createAssetTagsService } from './modules/asset-tags/asset-tags.service.js';
 import { createAuditService } from './modules/audit/audit.service.js';
+import { createDeviceActionsService } from './modules/devices/device-actions.service.js';
 import { createDevicesService } from './modules/devices/devices.service.js';
+import { createGradingService } from './modules/grading/grading.service.js';
+import { createRepairsService } from './modules/repairs/repairs.service.js';
+import { createSanitizationService } from './modules/sanitization/sanitization.service.js';
+import { createScansService } from './modules/scans/scans.service.js';
 import { createDonationsService } from './modules/donations/donations.service.js';
 import { createLoginLimiter, createUsersService } from './modules/users/users.service.js';
 
 /** The composition root: every service, built once per app from explicit dependencies. */
-export function createServices(deps: { db: Db; clock: Clock; config: Config; scryptN?: number | undefined }) {
+export function createServices(deps: { db: Db; clock: Clock; config: Config; scryptN?: number | undefined; random?: (() => number) | undefined }) {
   const { db, clock, config } = deps;
   const users = createUsersService({
     db,
@@ -21,7 +26,12 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
   const donations = createDonationsService({ db, clock });
   const devices = createDevicesService({ db, clock, assetTags });
   const audit = createAuditService({ db });
-  return { db, users, assetTags, donations, devices, audit };
+  const deviceActions = createDeviceActionsService({ db, clock, devices });
+  const sanitization = createSanitizationService({ db, clock, devices, random: deps.random ?? Math.random });
+  const repairs = createRepairsService({ db, clock, devices });
+  const grading = createGradingService({ db, clock, devices });
+  const scans = createScansService({ db, clock });
+  return { db, users, assetTags, donations, devices, audit, deviceActions, sanitization, repairs, grading, scans };
 }
 
 export type Services = ReturnType<typeof createServices>;

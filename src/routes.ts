@@ -5,7 +5,10 @@ import { API_PREFIX } from './core/auth.js';
 import { assetTagRoutes } from './modules/asset-tags/asset-tags.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
+import { deviceActionRoutes } from './modules/devices/device-actions.routes.js';
 import { deviceRoutes } from './modules/devices/devices.routes.js';
+import { scanRoutes } from './modules/scans/scans.routes.js';
+import { verificationRoutes } from './modules/sanitization/sanitization.routes.js';
 import { donationRoutes } from './modules/donations/donations.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { userRoutes } from './modules/users/users.routes.js';
@@ -25,6 +28,14 @@ export function registerRoutes(app: Api, services: Services): void {
       assetTagRoutes(api, services.assetTags);
       donationRoutes(api, services.donations);
       deviceRoutes(api, services.devices);
+      deviceActionRoutes(api, {
+        actions: services.deviceActions,
+        sanitization: services.sanitization,
+        repairs: services.repairs,
+        grading: services.grading,
+      });
+      verificationRoutes(api, services.sanitization);
+      scanRoutes(api, services.scans);
       auditRoutes(api, services.audit);
     },
     { prefix: API_PREFIX },

@@ -5,3 +5,7 @@ export * from '../modules/asset-tags/asset-tags.table.js';
 export * from '../modules/donations/donations.table.js';
 export * from '../modules/devices/devices.table.js';
 export * from '../core/idempotency.table.js';
+export * from '../modules/sanitization/sanitization.table.js';
+export * from '../modules/repairs/repairs.table.js';
+export * from '../modules/grading/grading.table.js';
+export * from '../modules/scans/scans.table.js';

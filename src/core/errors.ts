@@ -39,11 +39,22 @@ export const ERROR_CODES = {
   'devices.ambiguous_serial': { status: 409, title: 'Several devices carry this serial number' },
   'devices.duplicate_asset_tag': { status: 409, title: 'The asset tag is already in use' },
   'devices.duplicate_serial': { status: 409, title: 'A device with this serial number is already registered' },
-  'devices.duplicate_drive': { status: 409, title: 'The drive serial number is listed twice' },
   'devices.invalid_transition': { status: 409, title: 'The device cannot do that in its current status' },
   'devices.not_sanitized': { status: 409, title: 'The device is not sanitized' },
   'devices.version_mismatch': { status: 412, title: 'The device changed since you read it' },
   'devices.if_match_required': { status: 428, title: 'PATCH needs an If-Match header' },
+
+  'sanitizations.unknown_drive': { status: 409, title: 'The drive is not registered on this device' },
+  'sanitizations.impossible_technique': { status: 400, title: 'The technique cannot go with that method' },
+  'sanitizations.before_custody_cycle': { status: 409, title: 'The record predates the current custody cycle' },
+  'verifications.not_found': { status: 404, title: 'No such verification' },
+  'verifications.already_done': { status: 409, title: 'The verification was already completed' },
+  'verifications.same_person': { status: 409, title: 'A wipe cannot be verified by its own technician' },
+  'devices.duplicate_drive': { status: 409, title: 'The drive is already registered on this device' },
+  'repairs.not_found': { status: 404, title: 'No such repair on this device' },
+  'repairs.already_completed': { status: 409, title: 'The repair was already completed' },
+  'repairs.unknown_source_device': { status: 409, title: 'A part names a source device that does not exist' },
+  'scans.unknown_code': { status: 404, title: 'No device matches the scanned code' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -95,7 +106,7 @@ export function toProblem(err: AppError, requestId?: string): Problem {
   const def = ERROR_CODES[err.code];
   return {
     ...err.extra,
-    type: `about:blank#${err.code}`,
+    type: `urn:refurb-ledger:problem:${err.code}`,
     title: def.title,
     status: def.status,
     ...(err.detail === undefined ? {} : { detail: err.detail }),

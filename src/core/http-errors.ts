@@ -48,13 +48,14 @@ export function registerErrorHandling(app: FastifyInstance): void {
 
     const mapped = typeof error.code === 'string' ? FASTIFY_CODES[error.code] : undefined;
     if (mapped) {
-      return sendProblem(reply, new AppError(mapped, mapped === 'request.invalid' ? error.message : undefined));
+      // Fastify's messages for these say what is wrong with the body, not how the service works.
+      return sendProblem(reply, new AppError(mapped, error.message));
     }
 
     if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
       // Another client error raised by Fastify; keep its status but not its internals.
       request.log.info({ err: error }, 'client error');
-      const problem = { type: 'about:blank#request.invalid', title: 'The request is invalid', status: error.statusCode, code: 'request.invalid' };
+      const problem = { type: 'urn:refurb-ledger:problem:request.invalid', title: 'The request is invalid', status: error.statusCode, code: 'request.invalid' };
       return reply.code(error.statusCode).type(PROBLEM_JSON).send(problem);
     }
 

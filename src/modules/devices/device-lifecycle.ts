@@ -50,11 +50,14 @@ export const TRANSITIONS: Readonly<Record<DeviceAction, Rule>> = {
   update: { from: NOT_GONE, to: null, roles: LIFECYCLE_ROLES },
   // A drive found after intake sends a sanitized or ready device back to received (SPEC §2).
   register_storage: { from: ['received', 'sanitized', 'in_repair', 'ready', 'awaiting_recycling'], to: null, roles: LIFECYCLE_ROLES },
-  // Records may also be added while awaiting recycling (drives destroyed before shipping); the status stays.
-  sanitize: { from: ['received', 'awaiting_recycling'], to: null, roles: LIFECYCLE_ROLES },
+  // received -> sanitized once the last drive passes. Records may also be added
+  // in repair (a drive found late), while awaiting recycling (drives destroyed
+  // before shipping) and as corrections; those keep the status.
+  sanitize: { from: ['received', 'sanitized', 'in_repair', 'ready', 'awaiting_recycling'], to: null, roles: LIFECYCLE_ROLES },
   confirm_no_storage: { from: ['received'], to: 'sanitized', roles: LIFECYCLE_ROLES },
   open_repair: { from: ['sanitized', 'ready'], to: 'in_repair', roles: LIFECYCLE_ROLES },
-  complete_repair: { from: ['in_repair'], to: 'sanitized', roles: LIFECYCLE_ROLES },
+  // Back to sanitized; to received instead when a drive registered during the repair has not passed yet.
+  complete_repair: { from: ['in_repair'], to: null, roles: LIFECYCLE_ROLES },
   grade: { from: ['sanitized'], to: null, roles: LIFECYCLE_ROLES },
   issue: { from: ['ready'], to: 'issued', roles: COORDINATION_ROLES },
   return: { from: ['issued'], to: 'received', roles: COORDINATION_ROLES },

@@ -102,3 +102,7 @@ export function deviceHistory(db: Executor, assetTag: string): HistoryRow[] {
     .orderBy(asc(auditEvents.id))
     .all();
 }
+
+export function findDeviceByTag(db: Executor, tag: string): DeviceRow | undefined {
+  return db.select().from(devices).where(eq(devices.assetTag, tag)).get();
+}

@@ -82,6 +82,9 @@ export const StorageDrive = z.object({
   registeredAt: z.string(),
   /** pending: no record in the current custody cycle; passed/failed: the latest record's result. */
   sanitizationState: z.enum(SANITIZATION_STATES),
+  lastSanitizationAt: z.string().nullable(),
+  /** The second-person check of the passing record, when it was drawn for one. */
+  verification: z.enum(['pending', 'passed', 'failed']).nullable(),
 });
 
 export const Device = z.object({

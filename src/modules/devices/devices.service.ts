@@ -9,7 +9,8 @@ import { findDonation } from '../donations/donations.repository.js';
 import type { Actor } from '../users/users.service.js';
 import type { Role } from '../users/users.table.js';
 import { DEFAULT_WEIGHT_GRAMS } from './category-weights.js';
-import { allowedActions, refusal, roleMayDo, type LifecycleFacts } from './device-lifecycle.js';
+import { refusal, roleMayDo } from './device-lifecycle.js';
+import { loadDeviceState, toDevice } from './device-view.js';
 import {
   deviceHistory,
   drivesOf,
@@ -28,55 +29,18 @@ import type { Device, IntakeDeviceBody, ListDevicesQuery, UpdateDeviceBody } fro
 /** Strong ETag of a device's representation: it changes whenever the version does. */
 export const deviceEtag = (version: number) => `"v${version}"`;
 
+/** The version an optional If-Match names on a lifecycle action; a malformed value never matches. */
+export function ifMatchVersion(header: string | string[] | undefined): number | undefined {
+  const parsed = parseIfMatch(typeof header === 'string' ? header : undefined);
+  return parsed === '*' ? undefined : parsed;
+}
+
 function parseIfMatch(header: string | undefined): number | '*' | undefined {
   if (header === undefined) return undefined;
   const value = header.trim();
   if (value === '*') return '*';
   const m = /^(?:W\/)?"v(\d{1,12})"$/.exec(value);
   return m ? Number(m[1]) : -1;
-}
-
-/**
- * Sanitization facts of a device. Drives have no records until the
- * sanitization module writes them, so every registered drive is pending; a
- * device counts as sanitized only when it was confirmed to hold no storage.
- */
-function lifecycleFacts(row: DeviceRow, drives: DriveRow[]): LifecycleFacts {
-  return { status: row.status, sanitized: drives.length === 0 && row.noStorageConfirmed, driveCount: drives.length };
-}
-
-export function toDevice(row: DeviceRow, drives: DriveRow[], role: Role): Device {
-  const facts = lifecycleFacts(row, drives);
-  return {
-    assetTag: row.assetTag,
-    category: row.category,
-    make: row.make,
-    model: row.model,
-    serialNumber: row.serialNumber,
-    status: row.status,
-    weightGrams: row.weightGrams,
-    weightSource: row.weightSource,
-    specs: row.specs,
-    donationId: row.donationId,
-    location: row.location,
-    notes: row.notes,
-    storage: drives.map((d) => ({
-      serialNumber: d.serialNumber,
-      kind: d.kind,
-      capacityGb: d.capacityGb,
-      model: d.model,
-      registeredAt: d.registeredAt,
-      sanitizationState: 'pending' as const,
-    })),
-    noStorageConfirmed: row.noStorageConfirmed,
-    sanitized: facts.sanitized,
-    custodyCycle: row.custodyCycle,
-    allowedActions: allowedActions(role, facts),
-    version: row.version,
-    statusChangedAt: row.statusChangedAt,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
-  };
 }
 
 export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: AssetTagsService }) {
@@ -116,7 +80,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
 
   return {
     resolve,
-    view: (row: DeviceRow, role: Role): Device => toDevice(row, lookups.drives(row.id), role),
+    view: (row: DeviceRow, role: Role): Device => toDevice(loadDeviceState(db, row, lookups.drives(row.id)), role),
 
     intake(actor: Actor, body: IntakeDeviceBody): Device {
       const at = clock.now().toISOString();
@@ -177,7 +141,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
               storage: body.storage.map((d) => ({ serialNumber: d.serialNumber, kind: d.kind })),
             },
           });
-          return toDevice(row, drivesOf(tx, [row.id]), actor.role);
+          return toDevice(loadDeviceState(tx, row), actor.role);
         });
       } catch (err) {
         // Two intakes racing for one serial: the unique index decides.
@@ -188,7 +152,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
 
     get(ref: string, role: Role): Device {
       const row = resolve(ref);
-      return toDevice(row, lookups.drives(row.id), role);
+      return toDevice(loadDeviceState(db, row, lookups.drives(row.id)), role);
     },
 
     list(query: ListDevicesQuery, role: Role): { items: Device[]; nextCursor: string | null } {
@@ -199,7 +163,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
       const byDevice = new Map<number, DriveRow[]>();
       for (const d of drives) byDevice.set(d.deviceId, [...(byDevice.get(d.deviceId) ?? []), d]);
       return {
-        items: page.map((r) => toDevice(r, byDevice.get(r.id) ?? [], role)),
+        items: page.map((r) => toDevice(loadDeviceState(db, r, byDevice.get(r.id) ?? []), role)),
         nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]!.id) : null,
       };
     },
@@ -218,7 +182,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
             });
           }
           if (!roleMayDo(actor.role, 'update')) throw new AppError('auth.forbidden');
-          if (refusal('update', lifecycleFacts(current, [])) !== null) {
+          if (refusal('update', { status: current.status, sanitized: false, driveCount: 0 }) !== null) {
             throw new AppError('devices.invalid_transition', `A ${current.status} device cannot be edited.`, {
               extra: { currentStatus: current.status, action: 'update' },
             });
@@ -250,7 +214,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
           } else if (body.category !== undefined && current.weightSource === 'category_default') {
             set('weightGrams', DEFAULT_WEIGHT_GRAMS[body.category]);
           }
-          if (Object.keys(changes).length === 0) return toDevice(current, drivesOf(tx, [current.id]), actor.role);
+          if (Object.keys(changes).length === 0) return toDevice(loadDeviceState(tx, current), actor.role);
 
           const row = updateDeviceAtVersion(tx, current.id, current.version, { ...next, updatedAt: at });
           if (!row) throw new AppError('devices.version_mismatch', 'The device changed while you were editing it; read it again.');
@@ -264,7 +228,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
             at,
             details: { changes },
           });
-          return toDevice(row, drivesOf(tx, [row.id]), actor.role);
+          return toDevice(loadDeviceState(tx, row), actor.role);
         });
       } catch (err) {
         if (isUniqueViolation(err)) throw new AppError('devices.duplicate_serial', `Serial number ${body.serialNumber ?? ''} is already registered.`);

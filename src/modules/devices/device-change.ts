@@ -1,0 +1,69 @@
+import type { Executor } from '../../core/db.js';
+import { AppError } from '../../core/errors.js';
+import { appendAuditEvent } from '../audit/audit.repository.js';
+import type { Actor } from '../users/users.service.js';
+import { refusal, roleMayDo, type DeviceAction, type DeviceStatus, type LifecycleFacts } from './device-lifecycle.js';
+import { updateDeviceAtVersion, type DeviceRow } from './devices.repository.js';
+
+/** Refuses an action the lifecycle does not allow, naming the status and the action (SPEC §2). */
+export function assertAllowed(actor: Actor, action: DeviceAction, device: DeviceRow, facts: LifecycleFacts, expectedVersion?: number): void {
+  if (expectedVersion !== undefined && expectedVersion !== device.version) {
+    throw new AppError('devices.version_mismatch', `The device is at version ${device.version}; read it again.`, {
+      extra: { currentVersion: device.version },
+    });
+  }
+  if (!roleMayDo(actor.role, action)) throw new AppError('auth.forbidden', `Your role cannot ${action.replace(/_/g, ' ')}.`);
+  const why = refusal(action, facts);
+  if (why === 'devices.not_sanitized') {
+    throw new AppError('devices.not_sanitized', `${device.assetTag} has drives without a passing sanitization record in this custody cycle.`, {
+      extra: { currentStatus: device.status, action },
+    });
+  }
+  if (why) {
+    throw new AppError('devices.invalid_transition', `Cannot ${action.replace(/_/g, ' ')} a device that is ${device.status}.`, {
+      extra: { currentStatus: device.status, action },
+    });
+  }
+}
+
+export interface DeviceChange {
+  device: DeviceRow;
+  actor: Actor;
+  /** History action name, `entity.verb` (e.g. device.graded). */
+  event: string;
+  toStatus?: DeviceStatus | undefined;
+  patch?: Partial<DeviceRow> | undefined;
+  details: Record<string, unknown>;
+  at: string;
+}
+
+/**
+ * Applies one change to a device inside the caller's write transaction: a
+ * compare-and-set on the version (so a concurrent change makes this one fail
+ * with 409) and exactly one history event (SPEC §2 invariant 3).
+ */
+export function applyDeviceChange(tx: Executor, change: DeviceChange): DeviceRow {
+  const { device, toStatus, at } = change;
+  const statusChanges = toStatus !== undefined && toStatus !== device.status;
+  const row = updateDeviceAtVersion(tx, device.id, device.version, {
+    ...change.patch,
+    ...(statusChanges ? { status: toStatus, statusChangedAt: at } : {}),
+    updatedAt: at,
+  });
+  if (!row) {
+    throw new AppError('devices.invalid_transition', `${device.assetTag} changed while this request ran; read it again.`, {
+      extra: { currentStatus: device.status },
+    });
+  }
+  appendAuditEvent(tx, {
+    entityType: 'device',
+    entityId: device.assetTag,
+    action: change.event,
+    fromStatus: device.status,
+    toStatus: row.status,
+    actorUserId: change.actor.id,
+    at,
+    details: change.details,
+  });
+  return row;
+}

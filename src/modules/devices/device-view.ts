@@ -1,0 +1,66 @@
+import type { Executor } from '../../core/db.js';
+import { driveStates, type DriveState } from '../sanitization/drive-state.js';
+import type { Role } from '../users/users.table.js';
+import { allowedActions, type LifecycleFacts } from './device-lifecycle.js';
+import { drivesOf, type DeviceRow, type DriveRow } from './devices.repository.js';
+import type { Device } from './devices.schemas.js';
+
+export interface DeviceState {
+  row: DeviceRow;
+  drives: DriveRow[];
+  states: Map<number, DriveState>;
+  facts: LifecycleFacts;
+}
+
+const PENDING: DriveState = { state: 'pending', passedRecordId: null, lastRecordAt: null, verification: null };
+
+/**
+ * Everything the lifecycle needs to know about a device: its drives and
+ * whether each passed sanitization in the current custody cycle
+ * (SPEC invariant 1). No drives counts as sanitized only once confirmed.
+ */
+export function loadDeviceState(db: Executor, row: DeviceRow, drives?: DriveRow[]): DeviceState {
+  const ds = drives ?? drivesOf(db, [row.id]);
+  const states = ds.length === 0 ? new Map<number, DriveState>() : driveStates(db, row.id, row.custodyCycle);
+  const sanitized = ds.length === 0 ? row.noStorageConfirmed : ds.every((d) => states.get(d.id)?.state === 'passed');
+  return { row, drives: ds, states, facts: { status: row.status, sanitized, driveCount: ds.length } };
+}
+
+export function toDevice(state: DeviceState, role: Role): Device {
+  const { row, drives, states, facts } = state;
+  return {
+    assetTag: row.assetTag,
+    category: row.category,
+    make: row.make,
+    model: row.model,
+    serialNumber: row.serialNumber,
+    status: row.status,
+    weightGrams: row.weightGrams,
+    weightSource: row.weightSource,
+    specs: row.specs,
+    donationId: row.donationId,
+    location: row.location,
+    notes: row.notes,
+    storage: drives.map((d) => {
+      const s = states.get(d.id) ?? PENDING;
+      return {
+        serialNumber: d.serialNumber,
+        kind: d.kind,
+        capacityGb: d.capacityGb,
+        model: d.model,
+        registeredAt: d.registeredAt,
+        sanitizationState: s.state,
+        lastSanitizationAt: s.lastRecordAt,
+        verification: s.verification,
+      };
+    }),
+    noStorageConfirmed: row.noStorageConfirmed,
+    sanitized: facts.sanitized,
+    custodyCycle: row.custodyCycle,
+    allowedActions: allowedActions(role, facts),
+    version: row.version,
+    statusChangedAt: row.statusChangedAt,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { Device } from '../devices/devices.schemas.js';
+import { REPAIR_OUTCOMES } from './repairs.table.js';
+
+export const PartUsedInput = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  quantity: z.number().int().min(1).max(1000),
+  sourceAssetTag: z.string().trim().min(1).max(20).optional(),
+});
+
+export const OpenRepairBody = z.strictObject({
+  description: z.string().trim().min(1).max(2000),
+  partsUsed: z.array(PartUsedInput).max(50).optional(),
+  minutes: z.number().int().min(0).max(100_000).optional(),
+});
+export type OpenRepairBody = z.infer<typeof OpenRepairBody>;
+
+export const CompleteRepairBody = z.strictObject({
+  outcome: z.enum(REPAIR_OUTCOMES),
+  partsUsed: z.array(PartUsedInput).max(50).optional(),
+  minutes: z.number().int().min(0).max(100_000).optional(),
+  notes: z.string().max(2000).optional(),
+});
+export type CompleteRepairBody = z.infer<typeof CompleteRepairBody>;
+
+export const Repair = z.object({
+  id: z.number().int(),
+  assetTag: z.string(),
+  description: z.string(),
+  partsUsed: z.array(z.object({ name: z.string(), quantity: z.number().int(), sourceAssetTag: z.string().optional() })),
+  minutes: z.number().int().nullable(),
+  outcome: z.enum(REPAIR_OUTCOMES).nullable(),
+  notes: z.string().nullable(),
+  openedBy: z.number().int(),
+  openedAt: z.string(),
+  completedBy: z.number().int().nullable(),
+  completedAt: z.string().nullable(),
+});
+export type Repair = z.infer<typeof Repair>;
+
+export const RepairParams = z.strictObject({ tag: z.string().min(1).max(100), id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+export const RepairResponse = z.object({ repair: Repair, device: Device });

@@ -1,0 +1,101 @@
+import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
+import type { Executor } from '../../core/db.js';
+import { devices } from '../devices/devices.table.js';
+import { users } from '../users/users.table.js';
+import { sanitizationRecords, sanitizationVerifications } from './sanitization.table.js';
+
+export type RecordRow = typeof sanitizationRecords.$inferSelect;
+
+export function insertRecord(tx: Executor, row: typeof sanitizationRecords.$inferInsert): RecordRow {
+  return tx.insert(sanitizationRecords).values(row).returning().get();
+}
+
+export function insertVerification(tx: Executor, recordId: number, at: string): number {
+  return tx.insert(sanitizationVerifications).values({ recordId, status: 'pending', drawnAt: at }).returning({ id: sanitizationVerifications.id }).get().id;
+}
+
+/** Passing logical sanitizations (clear or purge) and how many of them were drawn for verification. */
+export function samplingCounts(db: Executor): { logical: number; drawn: number } {
+  const row = db
+    .select({
+      logical: sql<number>`count(*)`,
+      drawn: sql<number>`count(${sanitizationVerifications.id})`,
+    })
+    .from(sanitizationRecords)
+    .leftJoin(sanitizationVerifications, eq(sanitizationVerifications.recordId, sanitizationRecords.id))
+    .where(and(eq(sanitizationRecords.result, 'passed'), sql`${sanitizationRecords.method} in ('clear', 'purge')`))
+    .get();
+  return { logical: row?.logical ?? 0, drawn: row?.drawn ?? 0 };
+}
+
+export interface RecordView extends RecordRow {
+  assetTag: string;
+  technicianUsername: string;
+  verificationId: number | null;
+}
+
+function recordViews(db: Executor, where: SQL | undefined, after = 0, limit = 1000): RecordView[] {
+  return db
+    .select({
+      record: sanitizationRecords,
+      assetTag: devices.assetTag,
+      technicianUsername: users.username,
+      verificationId: sanitizationVerifications.id,
+    })
+    .from(sanitizationRecords)
+    .innerJoin(devices, eq(devices.id, sanitizationRecords.deviceId))
+    .innerJoin(users, eq(users.id, sanitizationRecords.technicianId))
+    .leftJoin(sanitizationVerifications, eq(sanitizationVerifications.recordId, sanitizationRecords.id))
+    .where(and(gt(sanitizationRecords.id, after), where))
+    .orderBy(asc(sanitizationRecords.id))
+    .limit(limit)
+    .all()
+    .map((r) => ({ ...r.record, assetTag: r.assetTag, technicianUsername: r.technicianUsername, verificationId: r.verificationId }));
+}
+
+export function findRecordView(db: Executor, id: number): RecordView | undefined {
+  return recordViews(db, eq(sanitizationRecords.id, id), 0, 1)[0];
+}
+
+export function recordsOfDevice(db: Executor, deviceId: number): RecordView[] {
+  return recordViews(db, eq(sanitizationRecords.deviceId, deviceId));
+}
+
+export type VerificationRow = typeof sanitizationVerifications.$inferSelect & { verifierUsername: string | null };
+
+export function findVerification(db: Executor, id: number): VerificationRow | undefined {
+  const row = db
+    .select({ v: sanitizationVerifications, verifierUsername: users.username })
+    .from(sanitizationVerifications)
+    .leftJoin(users, eq(users.id, sanitizationVerifications.verifierId))
+    .where(eq(sanitizationVerifications.id, id))
+    .get();
+  return row ? { ...row.v, verifierUsername: row.verifierUsername } : undefined;
+}
+
+export function listVerifications(db: Executor, status: VerificationRow['status'] | undefined, after: number, limit: number): VerificationRow[] {
+  return db
+    .select({ v: sanitizationVerifications, verifierUsername: users.username })
+    .from(sanitizationVerifications)
+    .leftJoin(users, eq(users.id, sanitizationVerifications.verifierId))
+    .where(and(gt(sanitizationVerifications.id, after), status ? eq(sanitizationVerifications.status, status) : undefined))
+    .orderBy(asc(sanitizationVerifications.id))
+    .limit(limit)
+    .all()
+    .map((r) => ({ ...r.v, verifierUsername: r.verifierUsername }));
+}
+
+/** Completes a pending verification; returns false when it was no longer pending (a concurrent verifier won). */
+export function completeVerification(
+  tx: Executor,
+  id: number,
+  patch: { status: 'passed' | 'failed'; verifierId: number; verifiedAt: string; notes: string | null },
+): boolean {
+  return (
+    tx
+      .update(sanitizationVerifications)
+      .set(patch)
+      .where(and(eq(sanitizationVerifications.id, id), eq(sanitizationVerifications.status, 'pending')))
+      .run().changes === 1
+  );
+}

@@ -1,0 +1,217 @@
+import type { Clock } from '../../core/clock.js';
+import { writeTransaction, type Db } from '../../core/db.js';
+import { AppError } from '../../core/errors.js';
+import { decodeCursor, encodeCursor } from '../../core/pagination.js';
+import { appendAuditEvent } from '../audit/audit.repository.js';
+import { applyDeviceChange, assertAllowed } from '../devices/device-change.js';
+import { loadDeviceState, toDevice } from '../devices/device-view.js';
+import type { DevicesService } from '../devices/devices.service.js';
+import type { Actor } from '../users/users.service.js';
+import {
+  completeVerification,
+  findRecordView,
+  findVerification,
+  insertRecord,
+  insertVerification,
+  listVerifications,
+  samplingCounts,
+  type RecordView,
+  type VerificationRow,
+} from './sanitization.repository.js';
+import { DEFAULT_STANDARD, type SanitizationRecord, type SanitizeBody, type Verification } from './sanitization.schemas.js';
+
+/** R2v3: at least 5 % of passing logical sanitizations are checked by a second person. */
+export const VERIFICATION_SAMPLE_RATE = 0.05;
+
+/** Pairs that cannot both be true; the service does not police IEEE 2883's per-media tables beyond this. */
+const PHYSICAL = new Set(['shred', 'crush', 'drill']);
+function impossiblePair(method: string, technique: string): string | null {
+  if (technique === 'other') return null;
+  if (method === 'destroy' && !PHYSICAL.has(technique)) return `destroy needs a physical technique (shred, crush, drill), not ${technique}`;
+  if (method !== 'destroy' && PHYSICAL.has(technique)) return `${technique} destroys the media: record it with method destroy`;
+  return null;
+}
+
+export function toRecord(r: RecordView): SanitizationRecord {
+  return {
+    id: r.id,
+    assetTag: r.assetTag,
+    storageSerial: r.storageSerial,
+    custodyCycle: r.custodyCycle,
+    standard: r.standard,
+    method: r.method,
+    technique: r.technique,
+    tool: r.tool,
+    toolVersion: r.toolVersion,
+    verification: r.verification,
+    result: r.result,
+    startedAt: r.startedAt,
+    completedAt: r.completedAt,
+    reportSha256: r.reportSha256,
+    notes: r.notes,
+    technician: { id: r.technicianId, username: r.technicianUsername },
+    createdAt: r.createdAt,
+    verificationId: r.verificationId,
+  };
+}
+
+export function createSanitizationService(deps: { db: Db; clock: Clock; devices: DevicesService; random: () => number }) {
+  const { db, clock } = deps;
+
+  function toVerification(v: VerificationRow): Verification {
+    const record = findRecordView(db, v.recordId);
+    if (!record) throw new Error(`verification ${v.id} has no record`);
+    return {
+      id: v.id,
+      status: v.status,
+      drawnAt: v.drawnAt,
+      verifier: v.verifierId === null ? null : { id: v.verifierId, username: v.verifierUsername ?? '' },
+      verifiedAt: v.verifiedAt,
+      notes: v.notes,
+      record: toRecord(record),
+    };
+  }
+
+  return {
+    /**
+     * Records one sanitization attempt on one registered drive, or confirms
+     * that the device holds no data-bearing storage. A received device
+     * becomes sanitized when its last drive passes.
+     */
+    record(actor: Actor, ref: string, body: SanitizeBody, expectedVersion?: number) {
+      const now = clock.now();
+      const at = now.toISOString();
+      return writeTransaction(db, (tx) => {
+        const device = deps.devices.resolve(ref);
+        const before = loadDeviceState(tx, device);
+
+        if ('noStorage' in body) {
+          assertAllowed(actor, 'confirm_no_storage', device, before.facts, expectedVersion);
+          const row = applyDeviceChange(tx, {
+            device,
+            actor,
+            event: 'device.no_storage_confirmed',
+            toStatus: 'sanitized',
+            patch: { noStorageConfirmed: true },
+            details: { notes: body.notes ?? null },
+            at,
+          });
+          return { sanitization: null, device: toDevice(loadDeviceState(tx, row), actor.role) };
+        }
+
+        assertAllowed(actor, 'sanitize', device, before.facts, expectedVersion);
+        const pairProblem = impossiblePair(body.method, body.technique);
+        if (pairProblem) {
+          throw new AppError('sanitizations.impossible_technique', pairProblem, { errors: [{ field: 'body.technique', message: pairProblem }] });
+        }
+        const wanted = body.storageSerial.toUpperCase();
+        const drive = before.drives.find((d) => d.serialNumber.toUpperCase() === wanted);
+        if (!drive) {
+          throw new AppError('sanitizations.unknown_drive', `${device.assetTag} has no drive ${body.storageSerial}; register it first (POST /devices/${device.assetTag}/storage).`, {
+            extra: { registeredDrives: before.drives.map((d) => d.serialNumber) },
+          });
+        }
+        const completedAt = body.completedAt ? new Date(body.completedAt) : now;
+        const startedAt = body.startedAt ? new Date(body.startedAt) : null;
+        if (completedAt.getTime() > now.getTime() + 5 * 60_000) {
+          throw new AppError('request.invalid', 'completedAt is in the future.', { errors: [{ field: 'body.completedAt', message: 'in the future' }] });
+        }
+        if (startedAt && startedAt > completedAt) {
+          throw new AppError('request.invalid', 'startedAt is after completedAt.', { errors: [{ field: 'body.startedAt', message: 'after completedAt' }] });
+        }
+        // SPEC invariant 1: only records made after the latest intake or return count.
+        if (completedAt < new Date(device.cycleStartedAt)) {
+          throw new AppError('sanitizations.before_custody_cycle', `completedAt is before ${device.assetTag} came into custody (${device.cycleStartedAt}).`, {
+            errors: [{ field: 'body.completedAt', message: 'before the current custody cycle' }],
+          });
+        }
+
+        const rec = insertRecord(tx, {
+          deviceId: device.id,
+          driveId: drive.id,
+          custodyCycle: device.custodyCycle,
+          storageSerial: drive.serialNumber,
+          standard: body.standard ?? DEFAULT_STANDARD,
+          method: body.method,
+          technique: body.technique,
+          tool: body.tool,
+          toolVersion: body.toolVersion ?? null,
+          verification: body.verification,
+          result: body.result,
+          startedAt: startedAt?.toISOString() ?? null,
+          completedAt: completedAt.toISOString(),
+          reportSha256: body.reportSha256 ?? null,
+          notes: body.notes ?? null,
+          technicianId: actor.id,
+          createdAt: at,
+        });
+
+        // Draw at random, and top up whenever the sample would fall under 5 %.
+        let verificationId: number | null = null;
+        if (rec.result === 'passed' && rec.method !== 'destroy') {
+          const { logical, drawn } = samplingCounts(tx);
+          if (deps.random() < VERIFICATION_SAMPLE_RATE || drawn < Math.ceil(logical * VERIFICATION_SAMPLE_RATE)) {
+            verificationId = insertVerification(tx, rec.id, at);
+          }
+        }
+
+        const after = loadDeviceState(tx, device);
+        const becomesSanitized = device.status === 'received' && after.facts.sanitized;
+        const row = applyDeviceChange(tx, {
+          device,
+          actor,
+          event: 'device.sanitization_recorded',
+          toStatus: becomesSanitized ? 'sanitized' : undefined,
+          details: {
+            recordId: rec.id,
+            storageSerial: rec.storageSerial,
+            method: rec.method,
+            technique: rec.technique,
+            tool: rec.tool,
+            result: rec.result,
+            drawnForVerification: verificationId !== null,
+          },
+          at,
+        });
+        return { sanitization: toRecord(findRecordView(tx, rec.id)!), device: toDevice(loadDeviceState(tx, row), actor.role) };
+      });
+    },
+
+    listVerifications(status: VerificationRow['status'] | undefined, limit: number, cursor: string | undefined) {
+      const after = cursor === undefined ? 0 : decodeCursor(cursor);
+      const rows = listVerifications(db, status, after, limit + 1);
+      const page = rows.slice(0, limit);
+      return { items: page.map(toVerification), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.id) : null };
+    },
+
+    /** The second person's check. Never changes a device's status (SPEC §2). */
+    verify(actor: Actor, id: number, result: 'passed' | 'failed', notes: string | undefined): Verification {
+      const at = clock.now().toISOString();
+      return writeTransaction(db, (tx) => {
+        const v = findVerification(tx, id);
+        if (!v) throw new AppError('verifications.not_found', `No verification with id ${id}.`);
+        if (v.status !== 'pending') throw new AppError('verifications.already_done', `Verification ${id} was already completed (${v.status}).`);
+        const record = findRecordView(tx, v.recordId)!;
+        if (record.technicianId === actor.id) {
+          throw new AppError('verifications.same_person', 'The wipe must be verified by someone other than its technician.');
+        }
+        if (!completeVerification(tx, id, { status: result, verifierId: actor.id, verifiedAt: at, notes: notes ?? null })) {
+          throw new AppError('verifications.already_done', `Verification ${id} was completed meanwhile.`);
+        }
+        appendAuditEvent(tx, {
+          entityType: 'device',
+          entityId: record.assetTag,
+          action: 'device.sanitization_verified',
+          fromStatus: null,
+          toStatus: null,
+          actorUserId: actor.id,
+          at,
+          details: { verificationId: id, recordId: record.id, storageSerial: record.storageSerial, result },
+        });
+        return toVerification(findVerification(tx, id)!);
+      });
+    },
+  };
+}
+
+export type SanitizationService = ReturnType<typeof createSanitizationService>;

@@ -1,0 +1,71 @@
+import { and, desc, eq, isNull, lt, sql } from 'drizzle-orm';
+import type { Db } from '../../core/db.js';
+import { scans } from './scans.table.js';
+
+/** The scan path runs on prepared statements (STYLE: hot paths). */
+export function prepareScanStatements(db: Db) {
+  const insert = db
+    .insert(scans)
+    .values({
+      code: sql.placeholder('code'),
+      deviceId: sql.placeholder('deviceId'),
+      station: sql.placeholder('station'),
+      clientTime: sql.placeholder('clientTime'),
+      serverTime: sql.placeholder('serverTime'),
+      userId: sql.placeholder('userId'),
+      duplicate: sql.placeholder('duplicate'),
+    })
+    .returning({ id: scans.id })
+    .prepare();
+  // The last scan of this device from this station (or this user when no station is named).
+  const lastByStation = db
+    .select({ serverTime: scans.serverTime })
+    .from(scans)
+    .where(and(eq(scans.deviceId, sql.placeholder('deviceId')), eq(scans.station, sql.placeholder('station'))))
+    .orderBy(desc(scans.id))
+    .limit(1)
+    .prepare();
+  const lastByUser = db
+    .select({ serverTime: scans.serverTime })
+    .from(scans)
+    .where(and(eq(scans.deviceId, sql.placeholder('deviceId')), isNull(scans.station), eq(scans.userId, sql.placeholder('userId'))))
+    .orderBy(desc(scans.id))
+    .limit(1)
+    .prepare();
+  return {
+    insert: (row: { code: string; deviceId: number | null; station: string | null; clientTime: string | null; serverTime: string; userId: number; duplicate: boolean }) =>
+      insert.get({ ...row, duplicate: row.duplicate ? 1 : 0 }).id,
+    lastScanAt: (deviceId: number, station: string | null, userId: number): string | undefined =>
+      (station === null ? lastByUser.get({ deviceId, userId }) : lastByStation.get({ deviceId, station }))?.serverTime,
+  };
+}
+
+export interface UnknownCodeRow {
+  rowId: number;
+  code: string;
+  count: number;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  stations: string | null;
+}
+
+/** Unknown codes grouped, most recently seen first; the cursor is the group's last scan id. */
+export function listUnknownCodes(db: Db, beforeId: number, limit: number): UnknownCodeRow[] {
+  return db
+    .select({
+      rowId: sql<number>`max(${scans.id})`,
+      code: scans.code,
+      count: sql<number>`count(*)`,
+      firstSeenAt: sql<string>`min(${scans.serverTime})`,
+      lastSeenAt: sql<string>`max(${scans.serverTime})`,
+      stations: sql<string | null>`group_concat(distinct ${scans.station})`,
+    })
+    .from(scans)
+    .where(isNull(scans.deviceId))
+    .groupBy(scans.code)
+    .having(lt(sql`max(${scans.id})`, beforeId))
+    .orderBy(desc(sql`max(${scans.id})`))
+    .limit(limit)
+    .all();
+}
+

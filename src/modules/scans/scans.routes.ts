@@ -1,0 +1,25 @@
+import { actorOf } from '../../core/auth.js';
+import type { Api } from '../../routes.js';
+import type { ScansService } from './scans.service.js';
+import { ScanBody, ScanResponse, UnknownScanList, UnknownScansQuery } from './scans.schemas.js';
+
+const ANY_ROLE = ['trainee', 'coordinator', 'staff', 'admin'] as const;
+
+export function scanRoutes(api: Api, scans: ScansService): void {
+  api.post('/scans', {
+    config: { access: { roles: ANY_ROLE } },
+    schema: {
+      tags: ['scans'],
+      summary: 'Record a scan: a bare tag, a URL ending with the tag, or a manufacturer serial',
+      body: ScanBody,
+      response: { 200: ScanResponse },
+    },
+    handler: async (request) => scans.scan(actorOf(request), request.body),
+  });
+
+  api.get('/scans/unknown', {
+    config: { access: { roles: ANY_ROLE } },
+    schema: { tags: ['scans'], summary: 'Unknown codes for triage, most recent first', querystring: UnknownScansQuery, response: { 200: UnknownScanList } },
+    handler: async (request) => scans.unknown(request.query.limit, request.query.cursor),
+  });
+}

@@ -1,0 +1,94 @@
+import type { Clock } from '../../core/clock.js';
+import { writeTransaction, type Db } from '../../core/db.js';
+import { AppError } from '../../core/errors.js';
+import { decodeCursor, encodeCursor } from '../../core/pagination.js';
+import { parseTag } from '../asset-tags/asset-tag.js';
+import { loadDeviceState, toDevice } from '../devices/device-view.js';
+import { prepareDeviceLookups, type DeviceRow } from '../devices/devices.repository.js';
+import type { Actor } from '../users/users.service.js';
+import { listUnknownCodes, prepareScanStatements } from './scans.repository.js';
+import type { ScanBody } from './scans.schemas.js';
+
+/** A second scan of one device by one station within this window is flagged as a duplicate. */
+export const DUPLICATE_WINDOW_MS = 10_000;
+
+/**
+ * What a scanner typed: a bare tag, a URL ending with the tag (QR codes on
+ * phones), or a manufacturer serial. Returns the candidate for tag lookup.
+ */
+export function tagCandidate(code: string): string {
+  const trimmed = code.trim();
+  const withoutQuery = trimmed.replace(/[?#].*$/, '').replace(/\/+$/, '');
+  const last = withoutQuery.includes('/') ? withoutQuery.slice(withoutQuery.lastIndexOf('/') + 1) : withoutQuery;
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    return last;
+  }
+}
+
+export function createScansService(deps: { db: Db; clock: Clock }) {
+  const { db, clock } = deps;
+  const lookups = prepareDeviceLookups(db);
+  const stmts = prepareScanStatements(db);
+
+  function find(code: string): DeviceRow | undefined {
+    const candidate = tagCandidate(code);
+    const parsed = parseTag(candidate);
+    if (parsed.kind === 'valid') {
+      const byTag = lookups.byTag(parsed.tag);
+      if (byTag) return byTag;
+    }
+    return lookups.bySerial(code.trim()) ?? (candidate !== code.trim() ? lookups.bySerial(candidate) : undefined);
+  }
+
+  return {
+    /** Records every scan, known or not; an unknown code is kept for triage and answered 404. */
+    scan(actor: Actor, body: ScanBody) {
+      const now = clock.now();
+      const serverTime = now.toISOString();
+      const device = find(body.code);
+      const station = body.station ?? null;
+      const outcome = writeTransaction(db, () => {
+        let duplicate = false;
+        if (device) {
+          const last = stmts.lastScanAt(device.id, station, actor.id);
+          duplicate = last !== undefined && now.getTime() - new Date(last).getTime() < DUPLICATE_WINDOW_MS;
+        }
+        const scanId = stmts.insert({
+          code: body.code,
+          deviceId: device?.id ?? null,
+          station,
+          clientTime: body.clientTime ?? null,
+          serverTime,
+          userId: actor.id,
+          duplicate,
+        });
+        return { scanId, duplicate };
+      });
+      if (!device) {
+        throw new AppError('scans.unknown_code', `No device matches "${body.code}". It was recorded for triage.`, { extra: { scanId: outcome.scanId } });
+      }
+      const view = toDevice(loadDeviceState(db, device, lookups.drives(device.id)), actor.role);
+      return { device: view, allowedActions: view.allowedActions, duplicate: outcome.duplicate, scanId: outcome.scanId };
+    },
+
+    unknown(limit: number, cursor: string | undefined) {
+      const before = cursor === undefined ? Number.MAX_SAFE_INTEGER : decodeCursor(cursor);
+      const rows = listUnknownCodes(db, before, limit + 1);
+      const page = rows.slice(0, limit);
+      return {
+        items: page.map((r) => ({
+          code: r.code,
+          count: r.count,
+          firstSeenAt: r.firstSeenAt,
+          lastSeenAt: r.lastSeenAt,
+          stations: r.stations ? r.stations.split(',') : [],
+        })),
+        nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.rowId) : null,
+      };
+    },
+  };
+}
+
+export type ScansService = ReturnType<typeof createScansService>;

@@ -1,0 +1,22 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { devices } from '../devices/devices.table.js';
+import { users } from '../users/users.table.js';
+
+/** Every scan, known or not (SPEC §3): unknown codes stay for triage. */
+export const scans = sqliteTable(
+  'scans',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    code: text('code').notNull(),
+    deviceId: integer('device_id').references(() => devices.id),
+    station: text('station'),
+    clientTime: text('client_time'),
+    serverTime: text('server_time').notNull(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    duplicate: integer('duplicate', { mode: 'boolean' }).notNull(),
+  },
+  (t) => [index('scans_device_idx').on(t.deviceId, t.id), index('scans_unknown_idx').on(t.code).where(sql`${t.deviceId} is null`)],
+);
