@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
@@ -15,6 +14,7 @@ import type { Clock } from './core/clock.js';
 import type { Db } from './core/db.js';
 import { registerErrorHandling } from './core/http-errors.js';
 import { registerIdempotency } from './core/idempotency.js';
+import { registerSecurityHeaders } from './core/security-headers.js';
 import { loggerOptions } from './core/logger.js';
 import { createServices, type Services } from './container.js';
 import { registerRoutes } from './routes.js';
@@ -61,6 +61,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   }).withTypeProvider<ZodTypeProvider>();
 
+  // JSON only: any other body type is 415, not parsed as text.
+  app.removeContentTypeParser(['text/plain']);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
@@ -94,22 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerAuth(app, { users: services.users, clock, rateLimitPerMinute: config.rateLimitPerMinute });
   registerIdempotency(app, { db, clock });
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        scriptSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        fontSrc: ["'self'", 'data:'],
-        frameAncestors: ["'none'"],
-        // The workshop LAN is plain HTTP: do not force https.
-        upgradeInsecureRequests: null,
-      },
-    },
-    hsts: false,
-  });
+  registerSecurityHeaders(app);
 
   await app.register(swagger, {
     openapi: {

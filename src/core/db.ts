@@ -72,6 +72,15 @@ export function snapshotDatabase(db: Db, target: string): void {
   db.$client.prepare('VACUUM INTO ?').run(target);
 }
 
+/**
+ * The highest id a table with AUTOINCREMENT ever handed out, even if rows were
+ * removed since: lets the audit check notice events cut from the end.
+ */
+export function autoincrementHighWater(db: Db, table: string): number {
+  const row = db.$client.prepare('select seq from sqlite_sequence where name = ?').get(table) as { seq: number } | undefined;
+  return row?.seq ?? 0;
+}
+
 export function integrityCheck(db: Db): string {
   const row = db.$client.prepare('PRAGMA integrity_check').get() as { integrity_check: string };
   return row.integrity_check;

@@ -96,7 +96,7 @@ export interface Problem {
   type: string;
   title: string;
   status: number;
-  detail?: string;
+  detail: string;
   code: ErrorCode;
   errors?: FieldProblem[];
   [extra: string]: unknown;
@@ -109,7 +109,7 @@ export function toProblem(err: AppError, requestId?: string): Problem {
     type: `urn:refurb-ledger:problem:${err.code}`,
     title: def.title,
     status: def.status,
-    ...(err.detail === undefined ? {} : { detail: err.detail }),
+    detail: err.detail ?? def.title,
     code: err.code,
     ...(err.errors === undefined ? {} : { errors: err.errors }),
     ...(requestId === undefined ? {} : { instance: `urn:request:${requestId}` }),

@@ -24,6 +24,16 @@ function validationProblems(err: FastifyError & { validation: Array<{ instancePa
   const where = err.validationContext ?? 'body';
   return err.validation.flatMap((v) => {
     const base = [where, ...v.instancePath.split('/').filter(Boolean)].join('.');
+    // A body that may take one of several shapes: report the shape it came closest to.
+    if (v.keyword === 'invalid_union' && Array.isArray(v.params['errors']) && v.params['errors'].length > 0) {
+      const options = v.params['errors'] as Array<Array<{ path: PropertyKey[]; message: string; code: string; keys?: string[] }>>;
+      const closest = options.reduce((best, o) => (o.length < best.length ? o : best));
+      return closest.flatMap((issue) => {
+        const field = [base, ...issue.path.map(String)].join('.');
+        if (issue.code === 'unrecognized_keys' && issue.keys) return issue.keys.map((k) => ({ field: `${field}.${k}`, message: 'unknown property' }));
+        return [{ field, message: issue.message }];
+      });
+    }
     // Unknown properties are rejected by name, so the client sees which field to drop.
     if (v.keyword === 'unrecognized_keys' && Array.isArray(v.params['keys'])) {
       return (v.params['keys'] as string[]).map((k) => ({ field: `${base}.${k}`, message: 'unknown property' }));
@@ -55,8 +65,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
       // Another client error raised by Fastify; keep its status but not its internals.
       request.log.info({ err: error }, 'client error');
-      const problem = { type: 'urn:refurb-ledger:problem:request.invalid', title: 'The request is invalid', status: error.statusCode, code: 'request.invalid' };
-      return reply.code(error.statusCode).type(PROBLEM_JSON).send(problem);
+      const problem = toProblem(new AppError('request.invalid', 'The request could not be processed.'), String(request.id));
+      return reply.code(error.statusCode).type(PROBLEM_JSON).send({ ...problem, status: error.statusCode });
     }
 
     // Database and library errors never reach the client.

@@ -19,6 +19,8 @@ export const idempotencyKeys = sqliteTable(
     responseStatus: integer('response_status'),
     responseBody: text('response_body'),
     responseContentType: text('response_content_type'),
+    /** Headers that belong to the resource (ETag, Location), replayed with the body. */
+    responseHeaders: text('response_headers', { mode: 'json' }).$type<Record<string, string>>(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.route, t.key] })],
 );

@@ -11,6 +11,7 @@ import { requestScope, type RequestScope } from './request-context.js';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const REPLAYED_HEADERS = ['etag', 'location', 'retry-after'];
 
 /**
  * Idempotency-Key on mutating requests (SPEC §4), scoped per user and route.
@@ -75,6 +76,7 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Db; clock:
         return fail(new AppError('idempotency.outcome_unknown', 'The request was applied but its response was not kept; read the resource instead.'));
       }
       reply.header('idempotent-replayed', 'true');
+      if (existing.responseHeaders) reply.headers(existing.responseHeaders);
       if (existing.responseContentType) reply.type(existing.responseContentType);
       reply.code(existing.responseStatus).send(existing.responseBody ?? undefined);
       return;
@@ -109,6 +111,12 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Db; clock:
           responseStatus: reply.statusCode,
           responseBody: payload ?? null,
           responseContentType: String(reply.getHeader('content-type') ?? ''),
+          responseHeaders: Object.fromEntries(
+            REPLAYED_HEADERS.flatMap((h) => {
+              const v = reply.getHeader(h);
+              return v === undefined ? [] : [[h, String(v)]];
+            }),
+          ),
         })
         .where(and(eq(idempotencyKeys.userId, row.userId), eq(idempotencyKeys.route, row.route), eq(idempotencyKeys.key, row.key)))
         .run();

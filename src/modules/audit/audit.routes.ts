@@ -7,7 +7,7 @@ const VerifyResponse = z.union([
   z.object({
     ok: z.literal(false),
     events: z.number().int(),
-    brokenAt: z.object({ id: z.number().int(), reason: z.enum(['hash_mismatch', 'prev_hash_mismatch', 'id_gap']) }),
+    brokenAt: z.object({ id: z.number().int(), reason: z.enum(['hash_mismatch', 'prev_hash_mismatch', 'id_gap', 'truncated']) }),
   }),
 ]);
 

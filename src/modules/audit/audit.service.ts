@@ -1,9 +1,9 @@
-import type { Db } from '../../core/db.js';
+import { autoincrementHighWater, type Db } from '../../core/db.js';
 import { GENESIS_HASH, chainHash, iterateEvents } from './audit.repository.js';
 
 export type VerifyResult =
   | { ok: true; events: number; head: string }
-  | { ok: false; events: number; brokenAt: { id: number; reason: 'hash_mismatch' | 'prev_hash_mismatch' | 'id_gap' } };
+  | { ok: false; events: number; brokenAt: { id: number; reason: 'hash_mismatch' | 'prev_hash_mismatch' | 'id_gap' | 'truncated' } };
 
 export function createAuditService(deps: { db: Db }) {
   return {
@@ -19,6 +19,10 @@ export function createAuditService(deps: { db: Db }) {
         prev = e.hash;
         expectedId += 1;
         count += 1;
+      }
+      // Events cut from the end leave no gap; the id counter still remembers them.
+      if (autoincrementHighWater(deps.db, 'audit_events') > count) {
+        return { ok: false, events: count, brokenAt: { id: count + 1, reason: 'truncated' } };
       }
       return { ok: true, events: count, head: prev };
     },

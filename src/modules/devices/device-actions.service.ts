@@ -3,8 +3,8 @@ import { isUniqueViolation, writeTransaction, type Db } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import type { Actor } from '../users/users.service.js';
 import { applyDeviceChange, assertAllowed } from './device-change.js';
-import { loadDeviceState, toDevice } from './device-view.js';
-import { insertDrives } from './devices.repository.js';
+import { createDeviceStateLoader, toDevice } from './device-view.js';
+import { insertDrives, serialKey } from './devices.repository.js';
 import type { Device } from './devices.schemas.js';
 import type { DevicesService } from './devices.service.js';
 import type { STORAGE_KINDS } from './devices.table.js';
@@ -19,6 +19,7 @@ export interface RegisterStorageBody {
 /** Lifecycle actions on the device itself: a drive found late, designation for recycling, write-off. */
 export function createDeviceActionsService(deps: { db: Db; clock: Clock; devices: DevicesService }) {
   const { db, clock } = deps;
+  const loadState = createDeviceStateLoader(db);
 
   return {
     /** A drive found after intake: a sanitized or ready device goes back to received until it passes (SPEC §2). */
@@ -27,9 +28,9 @@ export function createDeviceActionsService(deps: { db: Db; clock: Clock; devices
       try {
         return writeTransaction(db, (tx) => {
           const device = deps.devices.resolve(ref);
-          const state = loadDeviceState(tx, device);
+          const state = loadState(device);
           assertAllowed(actor, 'register_storage', device, state.facts, expectedVersion);
-          if (state.drives.some((d) => d.serialNumber.toUpperCase() === body.serialNumber.toUpperCase())) {
+          if (state.drives.some((d) => serialKey(d.serialNumber) === serialKey(body.serialNumber))) {
             throw new AppError('devices.duplicate_drive', `${device.assetTag} already has drive ${body.serialNumber}.`);
           }
           insertDrives(tx, [
@@ -53,7 +54,7 @@ export function createDeviceActionsService(deps: { db: Db; clock: Clock; devices
             details: { serialNumber: body.serialNumber, kind: body.kind, capacityGb: body.capacityGb ?? null },
             at,
           });
-          return toDevice(loadDeviceState(tx, row), actor.role);
+          return toDevice(loadState(row), actor.role);
         });
       } catch (err) {
         if (isUniqueViolation(err)) throw new AppError('devices.duplicate_drive', `The device already has drive ${body.serialNumber}.`);
@@ -65,9 +66,9 @@ export function createDeviceActionsService(deps: { db: Db; clock: Clock; devices
       const at = clock.now().toISOString();
       return writeTransaction(db, (tx) => {
         const device = deps.devices.resolve(ref);
-        assertAllowed(actor, 'recycle', device, loadDeviceState(tx, device).facts, expectedVersion);
+        assertAllowed(actor, 'recycle', device, loadState(device).facts, expectedVersion);
         const row = applyDeviceChange(tx, { device, actor, event: 'device.designated_for_recycling', toStatus: 'awaiting_recycling', details: { reason }, at });
-        return toDevice(loadDeviceState(tx, row), actor.role);
+        return toDevice(loadState(row), actor.role);
       });
     },
 
@@ -75,9 +76,9 @@ export function createDeviceActionsService(deps: { db: Db; clock: Clock; devices
       const at = clock.now().toISOString();
       return writeTransaction(db, (tx) => {
         const device = deps.devices.resolve(ref);
-        assertAllowed(actor, 'write_off', device, loadDeviceState(tx, device).facts, expectedVersion);
+        assertAllowed(actor, 'write_off', device, loadState(device).facts, expectedVersion);
         const row = applyDeviceChange(tx, { device, actor, event: 'device.written_off', toStatus: 'written_off', details: { reason }, at });
-        return toDevice(loadDeviceState(tx, row), actor.role);
+        return toDevice(loadState(row), actor.role);
       });
     },
   };

@@ -82,6 +82,8 @@ export function refusal(action: DeviceAction, facts: LifecycleFacts): 'devices.i
   // A device in repair with a drive registered late cannot be graded until that drive passes.
   if (action === 'grade' && !facts.sanitized) return 'devices.not_sanitized';
   if (action === 'confirm_no_storage' && facts.driveCount > 0) return 'devices.invalid_transition';
+  // With no drive registered there is nothing to record a wipe for.
+  if (action === 'sanitize' && facts.driveCount === 0) return 'devices.invalid_transition';
   return null;
 }
 

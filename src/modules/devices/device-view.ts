@@ -1,8 +1,8 @@
-import type { Executor } from '../../core/db.js';
-import { driveStates, type DriveState } from '../sanitization/drive-state.js';
+import type { Db } from '../../core/db.js';
+import { prepareDriveStates, type DriveState } from '../sanitization/drive-state.js';
 import type { Role } from '../users/users.table.js';
 import { allowedActions, type LifecycleFacts } from './device-lifecycle.js';
-import { drivesOf, type DeviceRow, type DriveRow } from './devices.repository.js';
+import { prepareDeviceLookups, type DeviceRow, type DriveRow } from './devices.repository.js';
 import type { Device } from './devices.schemas.js';
 
 export interface DeviceState {
@@ -19,11 +19,21 @@ const PENDING: DriveState = { state: 'pending', passedRecordId: null, lastRecord
  * whether each passed sanitization in the current custody cycle
  * (SPEC invariant 1). No drives counts as sanitized only once confirmed.
  */
-export function loadDeviceState(db: Executor, row: DeviceRow, drives?: DriveRow[]): DeviceState {
-  const ds = drives ?? drivesOf(db, [row.id]);
-  const states = ds.length === 0 ? new Map<number, DriveState>() : driveStates(db, row.id, row.custodyCycle);
-  const sanitized = ds.length === 0 ? row.noStorageConfirmed : ds.every((d) => states.get(d.id)?.state === 'passed');
-  return { row, drives: ds, states, facts: { status: row.status, sanitized, driveCount: ds.length } };
+export type DeviceStateLoader = (row: DeviceRow, drives?: DriveRow[]) => DeviceState;
+
+/**
+ * Built once per database: prepared statements, which also run inside a write
+ * transaction (one connection), so the state read there includes its writes.
+ */
+export function createDeviceStateLoader(db: Db): DeviceStateLoader {
+  const lookups = prepareDeviceLookups(db);
+  const driveStates = prepareDriveStates(db);
+  return (row, drives) => {
+    const ds = drives ?? lookups.drives(row.id);
+    const states = ds.length === 0 ? new Map<number, DriveState>() : driveStates(row.id, row.custodyCycle);
+    const sanitized = ds.length === 0 ? row.noStorageConfirmed : ds.every((d) => states.get(d.id)?.state === 'passed');
+    return { row, drives: ds, states, facts: { status: row.status, sanitized, driveCount: ds.length } };
+  };
 }
 
 export function toDevice(state: DeviceState, role: Role): Device {

@@ -38,7 +38,7 @@ export const IntakeDeviceBody = z
   .superRefine((body, ctx) => {
     const seen = new Set<string>();
     body.storage.forEach((d, i) => {
-      const key = d.serialNumber.toUpperCase();
+      const key = d.serialNumber.replace(/\s+/g, '').toUpperCase();
       if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['storage', i, 'serialNumber'], message: 'drive serial number listed twice' });
       seen.add(key);
     });

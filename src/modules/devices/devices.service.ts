@@ -10,7 +10,7 @@ import type { Actor } from '../users/users.service.js';
 import type { Role } from '../users/users.table.js';
 import { DEFAULT_WEIGHT_GRAMS } from './category-weights.js';
 import { refusal, roleMayDo } from './device-lifecycle.js';
-import { loadDeviceState, toDevice } from './device-view.js';
+import { createDeviceStateLoader, toDevice } from './device-view.js';
 import {
   deviceHistory,
   drivesOf,
@@ -39,12 +39,14 @@ function parseIfMatch(header: string | undefined): number | '*' | undefined {
   if (header === undefined) return undefined;
   const value = header.trim();
   if (value === '*') return '*';
-  const m = /^(?:W\/)?"v(\d{1,12})"$/.exec(value);
+  // If-Match uses the strong comparison (RFC 9110 §13.1.1): a weak tag never matches.
+  const m = /^"v(\d{1,12})"$/.exec(value);
   return m ? Number(m[1]) : -1;
 }
 
 export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: AssetTagsService }) {
   const { db, clock } = deps;
+  const loadState = createDeviceStateLoader(db);
   const lookups = prepareDeviceLookups(db);
 
   /** A device by asset tag (any case) or by manufacturer serial. */
@@ -80,7 +82,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
 
   return {
     resolve,
-    view: (row: DeviceRow, role: Role): Device => toDevice(loadDeviceState(db, row, lookups.drives(row.id)), role),
+    view: (row: DeviceRow, role: Role): Device => toDevice(loadState(row, lookups.drives(row.id)), role),
 
     intake(actor: Actor, body: IntakeDeviceBody): Device {
       const at = clock.now().toISOString();
@@ -141,7 +143,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
               storage: body.storage.map((d) => ({ serialNumber: d.serialNumber, kind: d.kind })),
             },
           });
-          return toDevice(loadDeviceState(tx, row), actor.role);
+          return toDevice(loadState(row), actor.role);
         });
       } catch (err) {
         // Two intakes racing for one serial: the unique index decides.
@@ -152,7 +154,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
 
     get(ref: string, role: Role): Device {
       const row = resolve(ref);
-      return toDevice(loadDeviceState(db, row, lookups.drives(row.id)), role);
+      return toDevice(loadState(row, lookups.drives(row.id)), role);
     },
 
     list(query: ListDevicesQuery, role: Role): { items: Device[]; nextCursor: string | null } {
@@ -163,7 +165,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
       const byDevice = new Map<number, DriveRow[]>();
       for (const d of drives) byDevice.set(d.deviceId, [...(byDevice.get(d.deviceId) ?? []), d]);
       return {
-        items: page.map((r) => toDevice(loadDeviceState(db, r, byDevice.get(r.id) ?? []), role)),
+        items: page.map((r) => toDevice(loadState(r, byDevice.get(r.id) ?? []), role)),
         nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]!.id) : null,
       };
     },
@@ -214,7 +216,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
           } else if (body.category !== undefined && current.weightSource === 'category_default') {
             set('weightGrams', DEFAULT_WEIGHT_GRAMS[body.category]);
           }
-          if (Object.keys(changes).length === 0) return toDevice(loadDeviceState(tx, current), actor.role);
+          if (Object.keys(changes).length === 0) return toDevice(loadState(current), actor.role);
 
           const row = updateDeviceAtVersion(tx, current.id, current.version, { ...next, updatedAt: at });
           if (!row) throw new AppError('devices.version_mismatch', 'The device changed while you were editing it; read it again.');
@@ -228,7 +230,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
             at,
             details: { changes },
           });
-          return toDevice(loadDeviceState(tx, row), actor.role);
+          return toDevice(loadState(row), actor.role);
         });
       } catch (err) {
         if (isUniqueViolation(err)) throw new AppError('devices.duplicate_serial', `Serial number ${body.serialNumber ?? ''} is already registered.`);

@@ -1,6 +1,5 @@
 import { asc, eq, gt, sql } from 'drizzle-orm';
 import type { Executor } from '../../core/db.js';
-import { devices } from '../devices/devices.table.js';
 import { donations } from './donations.table.js';
 
 export type DonationRow = typeof donations.$inferSelect & { deviceCount: number };
@@ -13,7 +12,8 @@ const columns = {
   notes: donations.notes,
   createdBy: donations.createdBy,
   createdAt: donations.createdAt,
-  deviceCount: sql<number>`(select count(*) from ${devices} where ${devices.donationId} = ${donations.id})`,
+  // Qualified by hand: drizzle prints bare column names here, and a bare "id" would mean devices.id.
+  deviceCount: sql<number>`(select count(*) from "devices" where "devices"."donation_id" = "donations"."id")`,
 };
 
 export function insertDonation(tx: Executor, row: typeof donations.$inferInsert): number {

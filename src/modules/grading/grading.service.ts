@@ -1,7 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import { writeTransaction, type Db } from '../../core/db.js';
 import { applyDeviceChange, assertAllowed } from '../devices/device-change.js';
-import { loadDeviceState, toDevice } from '../devices/device-view.js';
+import { createDeviceStateLoader, toDevice } from '../devices/device-view.js';
 import type { DevicesService } from '../devices/devices.service.js';
 import type { Actor } from '../users/users.service.js';
 import { gradings } from './grading.table.js';
@@ -9,13 +9,14 @@ import type { GradeBody } from './grading.schemas.js';
 
 export function createGradingService(deps: { db: Db; clock: Clock; devices: DevicesService }) {
   const { db, clock } = deps;
+  const loadState = createDeviceStateLoader(db);
   return {
     /** A, B, C: ready to issue. D: salvage, awaiting recycling. Needs every drive sanitized. */
     grade(actor: Actor, ref: string, body: GradeBody, expectedVersion?: number) {
       const at = clock.now().toISOString();
       return writeTransaction(db, (tx) => {
         const device = deps.devices.resolve(ref);
-        assertAllowed(actor, 'grade', device, loadDeviceState(tx, device).facts, expectedVersion);
+        assertAllowed(actor, 'grade', device, loadState(device).facts, expectedVersion);
         const specs = body.specs ?? device.specs;
         const grading = tx
           .insert(gradings)
@@ -33,7 +34,7 @@ export function createGradingService(deps: { db: Db; clock: Clock; devices: Devi
         });
         return {
           grading: { ...grading, assetTag: device.assetTag },
-          device: toDevice(loadDeviceState(tx, row), actor.role),
+          device: toDevice(loadState(row), actor.role),
         };
       });
     },

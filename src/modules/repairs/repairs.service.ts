@@ -3,7 +3,7 @@ import { writeTransaction, type Db, type Executor } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import { parseTag } from '../asset-tags/asset-tag.js';
 import { applyDeviceChange, assertAllowed } from '../devices/device-change.js';
-import { loadDeviceState, toDevice } from '../devices/device-view.js';
+import { createDeviceStateLoader, toDevice } from '../devices/device-view.js';
 import { findDeviceByTag, type DeviceRow } from '../devices/devices.repository.js';
 import type { DevicesService } from '../devices/devices.service.js';
 import type { Actor } from '../users/users.service.js';
@@ -42,12 +42,13 @@ function checkParts(tx: Executor, device: DeviceRow, parts: PartUsed[] | undefin
 
 export function createRepairsService(deps: { db: Db; clock: Clock; devices: DevicesService }) {
   const { db, clock } = deps;
+  const loadState = createDeviceStateLoader(db);
   return {
     open(actor: Actor, ref: string, body: OpenRepairBody, expectedVersion?: number) {
       const at = clock.now().toISOString();
       return writeTransaction(db, (tx) => {
         const device = deps.devices.resolve(ref);
-        assertAllowed(actor, 'open_repair', device, loadDeviceState(tx, device).facts, expectedVersion);
+        assertAllowed(actor, 'open_repair', device, loadState(device).facts, expectedVersion);
         const parts = checkParts(tx, device, body.partsUsed);
         const repair = insertRepair(tx, {
           deviceId: device.id,
@@ -65,7 +66,7 @@ export function createRepairsService(deps: { db: Db; clock: Clock; devices: Devi
           details: { repairId: repair.id, description: body.description, partsUsed: parts },
           at,
         });
-        return { repair: toRepair(repair, device.assetTag), device: toDevice(loadDeviceState(tx, row), actor.role) };
+        return { repair: toRepair(repair, device.assetTag), device: toDevice(loadState(row), actor.role) };
       });
     },
 
@@ -77,7 +78,7 @@ export function createRepairsService(deps: { db: Db; clock: Clock; devices: Devi
         const repair = findRepair(tx, device.id, repairId);
         if (!repair) throw new AppError('repairs.not_found', `${device.assetTag} has no repair ${repairId}.`);
         if (repair.completedAt !== null) throw new AppError('repairs.already_completed', `Repair ${repairId} was completed at ${repair.completedAt}.`);
-        const state = loadDeviceState(tx, device);
+        const state = loadState(device);
         assertAllowed(actor, 'complete_repair', device, state.facts, expectedVersion);
         if (openRepairOf(tx, device.id)?.id !== repair.id) throw new AppError('repairs.already_completed', `Repair ${repairId} is not the open repair.`);
         const parts = [...repair.partsUsed, ...checkParts(tx, device, body.partsUsed)];
@@ -99,7 +100,7 @@ export function createRepairsService(deps: { db: Db; clock: Clock; devices: Devi
           details: { repairId: repair.id, outcome: body.outcome, minutes, partsUsed: parts },
           at,
         });
-        return { repair: toRepair(done, device.assetTag), device: toDevice(loadDeviceState(tx, row), actor.role) };
+        return { repair: toRepair(done, device.assetTag), device: toDevice(loadState(row), actor.role) };
       });
     },
   };

@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { Executor } from '../../core/db.js';
+import type { Db } from '../../core/db.js';
 import { sanitizationRecords, sanitizationVerifications } from './sanitization.table.js';
 
 export type DriveSanitizationState = 'pending' | 'passed' | 'failed';
@@ -17,8 +17,8 @@ export interface DriveState {
  * (SPEC §2): passed when the drive has a passing record made in this cycle,
  * failed when it has records but none passed, pending when it has none.
  */
-export function driveStates(db: Executor, deviceId: number, custodyCycle: number): Map<number, DriveState> {
-  const rows = db
+export function prepareDriveStates(db: Db): (deviceId: number, custodyCycle: number) => Map<number, DriveState> {
+  const stmt = db
     .select({
       driveId: sanitizationRecords.driveId,
       id: sanitizationRecords.id,
@@ -28,9 +28,13 @@ export function driveStates(db: Executor, deviceId: number, custodyCycle: number
     })
     .from(sanitizationRecords)
     .leftJoin(sanitizationVerifications, eq(sanitizationVerifications.recordId, sanitizationRecords.id))
-    .where(and(eq(sanitizationRecords.deviceId, deviceId), eq(sanitizationRecords.custodyCycle, custodyCycle)))
+    .where(and(eq(sanitizationRecords.deviceId, sql.placeholder('deviceId')), eq(sanitizationRecords.custodyCycle, sql.placeholder('cycle'))))
     .orderBy(sql`${sanitizationRecords.id}`)
-    .all();
+    .prepare();
+  return (deviceId, custodyCycle) => foldStates(stmt.all({ deviceId, cycle: custodyCycle }));
+}
+
+function foldStates(rows: Array<{ driveId: number; id: number; result: 'passed' | 'failed'; completedAt: string; verification: DriveState['verification'] }>): Map<number, DriveState> {
   const out = new Map<number, DriveState>();
   for (const r of rows) {
     const prev = out.get(r.driveId) ?? { state: 'pending', passedRecordId: null, lastRecordAt: null, verification: null };

@@ -4,7 +4,8 @@ import { AppError } from '../../core/errors.js';
 import { decodeCursor, encodeCursor } from '../../core/pagination.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
 import { applyDeviceChange, assertAllowed } from '../devices/device-change.js';
-import { loadDeviceState, toDevice } from '../devices/device-view.js';
+import { createDeviceStateLoader, toDevice } from '../devices/device-view.js';
+import { serialKey } from '../devices/devices.repository.js';
 import type { DevicesService } from '../devices/devices.service.js';
 import type { Actor } from '../users/users.service.js';
 import {
@@ -57,6 +58,7 @@ export function toRecord(r: RecordView): SanitizationRecord {
 
 export function createSanitizationService(deps: { db: Db; clock: Clock; devices: DevicesService; random: () => number }) {
   const { db, clock } = deps;
+  const loadState = createDeviceStateLoader(db);
 
   function toVerification(v: VerificationRow): Verification {
     const record = findRecordView(db, v.recordId);
@@ -83,7 +85,7 @@ export function createSanitizationService(deps: { db: Db; clock: Clock; devices:
       const at = now.toISOString();
       return writeTransaction(db, (tx) => {
         const device = deps.devices.resolve(ref);
-        const before = loadDeviceState(tx, device);
+        const before = loadState(device);
 
         if ('noStorage' in body) {
           assertAllowed(actor, 'confirm_no_storage', device, before.facts, expectedVersion);
@@ -96,16 +98,17 @@ export function createSanitizationService(deps: { db: Db; clock: Clock; devices:
             details: { notes: body.notes ?? null },
             at,
           });
-          return { sanitization: null, device: toDevice(loadDeviceState(tx, row), actor.role) };
+          return { sanitization: null, device: toDevice(loadState(row), actor.role) };
         }
 
-        assertAllowed(actor, 'sanitize', device, before.facts, expectedVersion);
+        // Checked with at least one drive, so that a device without any gets the clearer unknown_drive below.
+        assertAllowed(actor, 'sanitize', device, { ...before.facts, driveCount: Math.max(1, before.facts.driveCount) }, expectedVersion);
         const pairProblem = impossiblePair(body.method, body.technique);
         if (pairProblem) {
           throw new AppError('sanitizations.impossible_technique', pairProblem, { errors: [{ field: 'body.technique', message: pairProblem }] });
         }
-        const wanted = body.storageSerial.toUpperCase();
-        const drive = before.drives.find((d) => d.serialNumber.toUpperCase() === wanted);
+        const wanted = serialKey(body.storageSerial);
+        const drive = before.drives.find((d) => serialKey(d.serialNumber) === wanted);
         if (!drive) {
           throw new AppError('sanitizations.unknown_drive', `${device.assetTag} has no drive ${body.storageSerial}; register it first (POST /devices/${device.assetTag}/storage).`, {
             extra: { registeredDrives: before.drives.map((d) => d.serialNumber) },
@@ -155,7 +158,7 @@ export function createSanitizationService(deps: { db: Db; clock: Clock; devices:
           }
         }
 
-        const after = loadDeviceState(tx, device);
+        const after = loadState(device);
         const becomesSanitized = device.status === 'received' && after.facts.sanitized;
         const row = applyDeviceChange(tx, {
           device,
@@ -173,7 +176,7 @@ export function createSanitizationService(deps: { db: Db; clock: Clock; devices:
           },
           at,
         });
-        return { sanitization: toRecord(findRecordView(tx, rec.id)!), device: toDevice(loadDeviceState(tx, row), actor.role) };
+        return { sanitization: toRecord(findRecordView(tx, rec.id)!), device: toDevice(loadState(row), actor.role) };
       });
     },
 

@@ -46,7 +46,8 @@ export interface UnknownCodeRow {
   count: number;
   firstSeenAt: string;
   lastSeenAt: string;
-  stations: string | null;
+  /** A JSON array of the station names (null for scans without one). */
+  stations: string;
 }
 
 /** Unknown codes grouped, most recently seen first; the cursor is the group's last scan id. */
@@ -58,7 +59,7 @@ export function listUnknownCodes(db: Db, beforeId: number, limit: number): Unkno
       count: sql<number>`count(*)`,
       firstSeenAt: sql<string>`min(${scans.serverTime})`,
       lastSeenAt: sql<string>`max(${scans.serverTime})`,
-      stations: sql<string | null>`group_concat(distinct ${scans.station})`,
+      stations: sql<string>`json_group_array(distinct ${scans.station})`,
     })
     .from(scans)
     .where(isNull(scans.deviceId))

@@ -3,7 +3,7 @@ import { writeTransaction, type Db } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import { decodeCursor, encodeCursor } from '../../core/pagination.js';
 import { parseTag } from '../asset-tags/asset-tag.js';
-import { loadDeviceState, toDevice } from '../devices/device-view.js';
+import { createDeviceStateLoader, toDevice } from '../devices/device-view.js';
 import { prepareDeviceLookups, type DeviceRow } from '../devices/devices.repository.js';
 import type { Actor } from '../users/users.service.js';
 import { listUnknownCodes, prepareScanStatements } from './scans.repository.js';
@@ -29,6 +29,7 @@ export function tagCandidate(code: string): string {
 
 export function createScansService(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps;
+  const loadState = createDeviceStateLoader(db);
   const lookups = prepareDeviceLookups(db);
   const stmts = prepareScanStatements(db);
 
@@ -69,7 +70,7 @@ export function createScansService(deps: { db: Db; clock: Clock }) {
       if (!device) {
         throw new AppError('scans.unknown_code', `No device matches "${body.code}". It was recorded for triage.`, { extra: { scanId: outcome.scanId } });
       }
-      const view = toDevice(loadDeviceState(db, device, lookups.drives(device.id)), actor.role);
+      const view = toDevice(loadState(device, lookups.drives(device.id)), actor.role);
       return { device: view, allowedActions: view.allowedActions, duplicate: outcome.duplicate, scanId: outcome.scanId };
     },
 
@@ -83,7 +84,7 @@ export function createScansService(deps: { db: Db; clock: Clock }) {
           count: r.count,
           firstSeenAt: r.firstSeenAt,
           lastSeenAt: r.lastSeenAt,
-          stations: r.stations ? r.stations.split(',') : [],
+          stations: (JSON.parse(r.stations) as Array<string | null>).filter((s): s is string => s !== null),
         })),
         nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.rowId) : null,
       };

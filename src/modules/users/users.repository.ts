@@ -16,8 +16,8 @@ export function findUserByUsername(db: Executor, username: string): UserRow | un
   return db.select().from(users).where(eq(users.username, username)).get();
 }
 
-export function listUsers(db: Executor): UserRow[] {
-  return db.select().from(users).orderBy(asc(users.id)).all();
+export function listUsers(db: Executor, afterId: number, limit: number): UserRow[] {
+  return db.select().from(users).where(gt(users.id, afterId)).orderBy(asc(users.id)).limit(limit).all();
 }
 
 export function countUsers(db: Executor): number {
@@ -65,7 +65,7 @@ export interface SessionUser {
  */
 export function prepareSessionLookup(db: Db) {
   const stmt = db
-    .select({ id: users.id, username: users.username, displayName: users.displayName, role: users.role })
+    .select({ id: users.id, username: users.username, displayName: users.displayName, role: users.role, expiresAt: sessions.expiresAt })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(
@@ -77,5 +77,10 @@ export function prepareSessionLookup(db: Db) {
       ),
     )
     .prepare();
-  return (tokenHash: string, now: string): SessionUser | undefined => stmt.get({ tokenHash, now });
+  return (tokenHash: string, now: string): { user: SessionUser; expiresAt: string } | undefined => {
+    const row = stmt.get({ tokenHash, now });
+    if (!row) return undefined;
+    const { expiresAt, ...user } = row;
+    return { user, expiresAt };
+  };
 }

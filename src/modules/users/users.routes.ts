@@ -1,7 +1,7 @@
 import { actorOf } from '../../core/auth.js';
 import type { Api } from '../../routes.js';
 import type { UsersService } from './users.service.js';
-import { ChangeOwnPasswordBody, CreateUserBody, SetPasswordBody, UpdateUserBody, UserEnvelope, UserIdParams, UserList } from './users.schemas.js';
+import { ChangeOwnPasswordBody, CreateUserBody, ListUsersQuery, SetPasswordBody, UpdateUserBody, UserEnvelope, UserIdParams, UserList } from './users.schemas.js';
 
 const ADMIN = ['admin'] as const;
 
@@ -14,8 +14,8 @@ export function userRoutes(api: Api, users: UsersService): void {
 
   api.get('/users', {
     config: { access: { roles: ADMIN } },
-    schema: { tags: ['users'], summary: 'List users', response: { 200: UserList } },
-    handler: async () => ({ items: users.list() }),
+    schema: { tags: ['users'], summary: 'List users', querystring: ListUsersQuery, response: { 200: UserList } },
+    handler: async (request) => users.list(request.query.limit, request.query.cursor),
   });
 
   api.get('/users/:id', {

@@ -45,7 +45,11 @@ export const ChangeOwnPasswordBody = z.strictObject({ currentPassword: z.string(
 export const UserIdParams = z.strictObject({ id: z.coerce.number().int().positive() });
 
 export const UserEnvelope = z.object({ user: User });
-export const UserList = z.object({ items: z.array(User) });
+export const UserList = z.object({ items: z.array(User), nextCursor: z.string().nullable() });
+export const ListUsersQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(200).optional(),
+});
 
 export const LoginBody = z.strictObject({
   username: z.string().min(1).max(64),

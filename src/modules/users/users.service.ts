@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
 import { isUniqueViolation, writeTransaction, type Db } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
+import { decodeCursor, encodeCursor } from '../../core/pagination.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
 import { decoyHash, hashPassword, verifyPassword } from './password.js';
 import {
@@ -79,6 +80,26 @@ export function createUsersService(deps: { db: Db; clock: Clock; sessionTtlHours
   const lookupSession = prepareSessionLookup(db);
   const now = () => clock.now().toISOString();
 
+  /**
+   * Live sessions seen in the last few seconds, so a scan does not pay for a
+   * session query. Every revocation in this process clears it, so disabling a
+   * user or logging out still takes effect at once; the short lifetime bounds
+   * changes made by another process (the CLI scripts).
+   */
+  const SESSION_CACHE_MS = 5000;
+  const sessionCache = new Map<string, { user: SessionUser; expiresAt: number; checkedAt: number }>();
+  const forgetSessions = () => sessionCache.clear();
+
+  function assertNotBlocked(key: string, t: number): void {
+    const wait = deps.loginLimiter.blockedFor(key, t);
+    if (wait > 0) {
+      const seconds = Math.ceil(wait / 1000);
+      throw new AppError('auth.too_many_attempts', `Too many failed attempts. Try again in ${seconds} s.`, {
+        headers: { 'retry-after': String(seconds) },
+      });
+    }
+  }
+
   function mustFind(id: number): UserRow {
     const row = findUserById(db, id);
     if (!row) throw new AppError('users.not_found', `No user with id ${id}.`);
@@ -119,7 +140,12 @@ export function createUsersService(deps: { db: Db; clock: Clock; sessionTtlHours
       }
     },
 
-    list: (): User[] => listUsers(db).map(toUser),
+    list(limit: number, cursor: string | undefined): { items: User[]; nextCursor: string | null } {
+      const after = cursor === undefined ? 0 : decodeCursor(cursor);
+      const rows = listUsers(db, after, limit + 1);
+      const page = rows.slice(0, limit);
+      return { items: page.map(toUser), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.id) : null };
+    },
 
     get: (id: number): User => toUser(mustFind(id)),
 
@@ -140,6 +166,8 @@ export function createUsersService(deps: { db: Db; clock: Clock; sessionTtlHours
         });
         // A disabled user or a changed role loses every session at once.
         if (body.disabled === true || (body.role !== undefined && body.role !== current.role)) revokeUserSessions(tx, id, at);
+        // Any change to a user (name, role, enabled) must be seen by the next request.
+        forgetSessions();
         appendAuditEvent(tx, {
           entityType: 'user',
           entityId: String(id),
@@ -159,14 +187,21 @@ export function createUsersService(deps: { db: Db; clock: Clock; sessionTtlHours
       return writeTransaction(db, (tx) => {
         const row = updateUser(tx, id, { passwordHash, passwordChangedAt: at, updatedAt: at });
         revokeUserSessions(tx, id, at);
+        forgetSessions();
         appendAuditEvent(tx, { entityType: 'user', entityId: String(id), action: 'user.password_changed', actorUserId: actor.id, at, details: {} });
         return toUser(row);
       });
     },
 
     async changeOwnPassword(actor: Actor, currentPassword: string, newPassword: string): Promise<User> {
+      // Guessing the current password through a stolen session is limited like logins.
+      const key = `password-change\u0000${actor.id}`;
+      const t = clock.now().getTime();
+      assertNotBlocked(key, t);
+      deps.loginLimiter.recordFailure(key, t);
       const row = mustFind(actor.id);
-      if (!(await verifyPassword(currentPassword, row.passwordHash))) throw new AppError('auth.wrong_password');
+      if (!(await verifyPassword(currentPassword, row.passwordHash))) throw new AppError('auth.wrong_password', 'The current password is wrong.');
+      deps.loginLimiter.reset(key);
       return this.setPassword(actor, actor.id, newPassword);
     },
 
@@ -174,19 +209,15 @@ export function createUsersService(deps: { db: Db; clock: Clock; sessionTtlHours
       const username = usernameInput.trim().toLowerCase();
       const key = `${username}\u0000${address}`;
       const t = clock.now().getTime();
-      const wait = deps.loginLimiter.blockedFor(key, t);
-      if (wait > 0) {
-        const seconds = Math.ceil(wait / 1000);
-        throw new AppError('auth.too_many_attempts', `Too many failed logins for this username from your address. Try again in ${seconds} s.`, {
-          headers: { 'retry-after': String(seconds) },
-        });
-      }
+      assertNotBlocked(key, t);
+      // Count the attempt before the (slow) password check, so that parallel
+      // attempts cannot all pass the limit check; a success forgives it.
+      deps.loginLimiter.recordFailure(key, t);
       const row = findUserByUsername(db, username);
       // Spend the same work on unknown usernames, so timing does not reveal which exist.
       const ok = row ? await verifyPassword(password, row.passwordHash) : (await verifyPassword(password, await decoyHash(deps.scryptN))) && false;
       if (!row || !ok || row.disabledAt !== null) {
-        deps.loginLimiter.recordFailure(key, t);
-        throw new AppError('auth.invalid_credentials');
+        throw new AppError('auth.invalid_credentials', 'The username or password is wrong, or the account is disabled.');
       }
       deps.loginLimiter.reset(key);
       const token = randomBytes(32).toString('base64url');
@@ -200,11 +231,22 @@ export function createUsersService(deps: { db: Db; clock: Clock; sessionTtlHours
 
     logout(token: string): void {
       writeTransaction(db, (tx) => revokeSessionByHash(tx, hashToken(token), now()));
+      forgetSessions();
     },
 
     /** The user behind a bearer token, or undefined when the token is unknown, expired, revoked or the user disabled. */
     authenticate(token: string): SessionUser | undefined {
-      return lookupSession(hashToken(token), now());
+      const t = clock.now().getTime();
+      const cached = sessionCache.get(token);
+      if (cached && t < cached.expiresAt && t - cached.checkedAt < SESSION_CACHE_MS) return cached.user;
+      const found = lookupSession(hashToken(token), new Date(t).toISOString());
+      if (!found) {
+        sessionCache.delete(token);
+        return undefined;
+      }
+      if (sessionCache.size > 10_000) sessionCache.clear();
+      sessionCache.set(token, { user: found.user, expiresAt: new Date(found.expiresAt).getTime(), checkedAt: t });
+      return found.user;
     },
 
     /** First start on an empty database: create `admin`. Returns the generated password when none was given. */

@@ -1,0 +1,30 @@
+/**
+ * The baseline: bare Fastify and better-sqlite3 with the same durability
+ * settings and no auth, validation, idempotency or history. One prepared
+ * select for a lookup, one durable insert for a scan.
+ */
+import Database from 'better-sqlite3';
+import Fastify from 'fastify';
+
+const dbPath = process.argv[2];
+if (!dbPath) throw new Error('usage: baseline-server.ts <database>');
+const db = new Database(dbPath);
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = FULL');
+db.pragma('foreign_keys = ON');
+const byTag = db.prepare('select * from devices where asset_tag = ?');
+const insertScan = db.prepare('insert into scans (code, station, server_time) values (?, ?, ?) returning id');
+
+const app = Fastify({ logger: false });
+app.get<{ Params: { tag: string } }>('/devices/:tag', async (request, reply) => {
+  const row = byTag.get(request.params.tag);
+  if (!row) return reply.code(404).send({ error: 'not found' });
+  return { device: row };
+});
+app.post<{ Body: { code: string; station?: string } }>('/scans', async (request) => {
+  const row = insertScan.get(request.body.code, request.body.station ?? null, new Date().toISOString()) as { id: number };
+  return { scanId: row.id, device: byTag.get(request.body.code) ?? null };
+});
+await app.listen({ host: '127.0.0.1', port: 0 });
+const address = app.server.address();
+process.stdout.write(`PORT ${typeof address === 'object' && address ? address.port : 0}\n`);
