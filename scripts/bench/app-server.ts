@@ -11,3 +11,6 @@ const app = await buildApp({ config: loadConfig({ RATE_LIMIT_PER_MINUTE: '0' }),
 await app.listen({ host: '127.0.0.1', port: 0 });
 const address = app.server.address();
 process.stdout.write(`PORT ${typeof address === 'object' && address ? address.port : 0}\n`);
+process.on('SIGTERM', () => {
+  void app.close().then(() => process.exit(0));
+});

@@ -80,7 +80,7 @@ export const StorageDrive = z.object({
   capacityGb: z.number().nullable(),
   model: z.string().nullable(),
   registeredAt: z.string(),
-  /** pending: no record in the current custody cycle; passed/failed: the latest record's result. */
+  /** pending: no record in the current custody cycle; passed: a passing record in this cycle; failed: records, none passing. */
   sanitizationState: z.enum(SANITIZATION_STATES),
   lastSanitizationAt: z.string().nullable(),
   /** The second-person check of the passing record, when it was drawn for one. */
