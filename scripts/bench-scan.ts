@@ -25,11 +25,13 @@ const { values } = parseArgs({
     devices: { type: 'string', default: '5000' },
     seconds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '8' },
+    rounds: { type: 'string', default: '3' },
   },
 });
 const N = Number(values.devices);
 const SECONDS = Number(values.seconds);
 const CONNECTIONS = Number(values.connections);
+const ROUNDS = Number(values.rounds);
 const PASSWORD = 'bench-password-123';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'refurb-bench-'));
@@ -128,17 +130,32 @@ try {
   await load(`http://127.0.0.1:${base.port}`, () => ({ method: 'GET', path: `/devices/${pick()}` }), json);
   await load(`http://127.0.0.1:${app.port}`, () => ({ method: 'GET', path: `/api/v1/devices/${pick()}` }), auth);
 
-  const lookupBase = await load(`http://127.0.0.1:${base.port}`, () => ({ method: 'GET', path: `/devices/${pick()}` }), json);
-  const lookupApp = await load(`http://127.0.0.1:${app.port}`, () => ({ method: 'GET', path: `/api/v1/devices/${pick()}` }), auth);
-  const scanBase = await load(`http://127.0.0.1:${base.port}`, () => ({ method: 'POST', path: '/scans', body: scanBody() }), json);
-  const scanApp = await load(`http://127.0.0.1:${app.port}`, () => ({ method: 'POST', path: '/api/v1/scans', body: scanBody() }), auth);
+  // Interleaved rounds, medians: the machine is shared, so one run of each proves little.
+  const runs: Record<'lookupBase' | 'lookupApp' | 'scanBase' | 'scanApp', Figures[]> = { lookupBase: [], lookupApp: [], scanBase: [], scanApp: [] };
+  for (let r = 0; r < ROUNDS; r++) {
+    runs.lookupBase.push(await load(`http://127.0.0.1:${base.port}`, () => ({ method: 'GET', path: `/devices/${pick()}` }), json));
+    runs.lookupApp.push(await load(`http://127.0.0.1:${app.port}`, () => ({ method: 'GET', path: `/api/v1/devices/${pick()}` }), auth));
+    runs.scanBase.push(await load(`http://127.0.0.1:${base.port}`, () => ({ method: 'POST', path: '/scans', body: scanBody() }), json));
+    runs.scanApp.push(await load(`http://127.0.0.1:${app.port}`, () => ({ method: 'POST', path: '/api/v1/scans', body: scanBody() }), auth));
+  }
+  const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const summary = (fs: Figures[]): Figures => ({
+    rps: median(fs.map((f) => f.rps)),
+    p50: median(fs.map((f) => f.p50)),
+    p99: median(fs.map((f) => f.p99)),
+    errors: fs.reduce((n, f) => n + f.errors, 0),
+  });
+  const lookupBase = summary(runs.lookupBase);
+  const lookupApp = summary(runs.lookupApp);
+  const scanBase = summary(runs.scanBase);
+  const scanApp = summary(runs.scanApp);
 
   const row = (name: string, f: Figures) => `${name.padEnd(28)} ${f.rps.toFixed(0).padStart(8)} req/s   p50 ${String(f.p50).padStart(4)} ms   p99 ${String(f.p99).padStart(4)} ms   errors ${f.errors}`;
   const lookupRatio = lookupApp.rps / lookupBase.rps;
   const scanRatio = scanApp.rps / scanBase.rps;
   process.stdout.write(
     [
-      `devices: ${N}, ${SECONDS} s per run, ${CONNECTIONS} connections, node ${process.version}, ${os.cpus().length} cores`,
+      `devices: ${N}, ${ROUNDS} interleaved rounds of ${SECONDS} s, ${CONNECTIONS} connections, node ${process.version}, ${os.cpus().length} cores (medians)`,
       row('baseline GET /devices/:tag', lookupBase),
       row('service GET /devices/:tag', lookupApp),
       row('baseline POST /scans', scanBase),

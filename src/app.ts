@@ -87,11 +87,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     }
   });
 
-  app.addHook('onSend', async (request, reply, payload) => {
-    reply.header('x-request-id', request.id);
-    return payload;
-  });
-
   registerErrorHandling(app);
   registerAuth(app, { users: services.users, clock, rateLimitPerMinute: config.rateLimitPerMinute });
   registerIdempotency(app, { db, clock });

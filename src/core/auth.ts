@@ -53,14 +53,15 @@ export function registerAuth(app: FastifyInstance, deps: { users: UsersService; 
 
   const windows = new Map<number, { start: number; count: number }>();
 
-  app.addHook('preValidation', async (request, reply) => {
+  app.addHook('preValidation', (request, reply, done) => {
     const access = request.routeOptions.config.access;
-    if (!access || 'public' in access) return;
+    if (!access || 'public' in access) return done();
     const token = bearerToken(request);
     const actor = token ? deps.users.authenticate(token) : undefined;
     if (!actor) {
       reply.header('www-authenticate', 'Bearer');
-      return sendProblem(reply, new AppError('auth.unauthenticated', token ? 'The token is unknown, expired or revoked.' : 'Send Authorization: Bearer <token>.'));
+      sendProblem(reply, new AppError('auth.unauthenticated', token ? 'The token is unknown, expired or revoked.' : 'Send Authorization: Bearer <token>.'));
+      return;
     }
     if (deps.rateLimitPerMinute > 0) {
       const now = deps.clock.now().getTime();
@@ -69,13 +70,16 @@ export function registerAuth(app: FastifyInstance, deps: { users: UsersService; 
       if (!w || w.start !== minute) windows.set(actor.id, { start: minute, count: 1 });
       else if (++w.count > deps.rateLimitPerMinute) {
         const retry = Math.max(1, Math.ceil((minute + 60_000 - now) / 1000));
-        return sendProblem(reply, new AppError('rate_limited', `At most ${deps.rateLimitPerMinute} requests a minute per user.`, { headers: { 'retry-after': String(retry) } }));
+        sendProblem(reply, new AppError('rate_limited', `At most ${deps.rateLimitPerMinute} requests a minute per user.`, { headers: { 'retry-after': String(retry) } }));
+        return;
       }
     }
     if (!access.roles.includes(actor.role)) {
-      return sendProblem(reply, new AppError('auth.forbidden', `This needs one of the roles: ${access.roles.join(', ')}.`));
+      sendProblem(reply, new AppError('auth.forbidden', `This needs one of the roles: ${access.roles.join(', ')}.`));
+      return;
     }
     request.actor = actor;
     request.bearerToken = token;
+    done();
   });
 }

@@ -40,8 +40,9 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Db; clock:
 
   app.decorateRequest('idempotencyScope', null);
   app.decorateRequest('idempotencyFlightKey', null);
-  app.addHook('onResponse', async (request) => {
+  app.addHook('onResponse', (request, _reply, done) => {
     if (request.idempotencyFlightKey) inFlight.delete(request.idempotencyFlightKey);
+    done();
   });
 
   // A callback hook, so the handler runs inside requestScope.run(): the
@@ -100,10 +101,10 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Db; clock:
     requestScope.run(scope, done);
   });
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     const scope = request.idempotencyScope;
     const row = scope?.idempotencyRow;
-    if (!scope?.idempotency?.recorded || !row) return payload;
+    if (!scope?.idempotency?.recorded || !row) return done(null, payload);
     // Only text payloads are kept; a binary answer is replayed as "applied, read the resource".
     if (typeof payload === 'string' || payload === null || payload === undefined) {
       db.update(idempotencyKeys)
@@ -121,6 +122,6 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Db; clock:
         .where(and(eq(idempotencyKeys.userId, row.userId), eq(idempotencyKeys.route, row.route), eq(idempotencyKeys.key, row.key)))
         .run();
     }
-    return payload;
+    done(null, payload);
   });
 }
