@@ -5,6 +5,8 @@ import { createAssetTagsService } from './modules/asset-tags/asset-tags.service.
 import { createAuditService } from './modules/audit/audit.service.js';
 import { createDeviceActionsService } from './modules/devices/device-actions.service.js';
 import { createDevicesService } from './modules/devices/devices.service.js';
+import { createIssuanceService } from './modules/issuance/issuance.service.js';
+import { createParticipantsService } from './modules/participants/participants.service.js';
 import { createGradingService } from './modules/grading/grading.service.js';
 import { createRepairsService } from './modules/repairs/repairs.service.js';
 import { createSanitizationService } from './modules/sanitization/sanitization.service.js';
@@ -31,7 +33,9 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
   const repairs = createRepairsService({ db, clock, devices });
   const grading = createGradingService({ db, clock, devices });
   const scans = createScansService({ db, clock });
-  return { db, users, assetTags, donations, devices, audit, deviceActions, sanitization, repairs, grading, scans };
+  const participants = createParticipantsService({ db, clock });
+  const issuance = createIssuanceService({ db, clock, devices, organizationName: config.organizationName });
+  return { db, users, assetTags, donations, devices, audit, deviceActions, sanitization, repairs, grading, scans, participants, issuance };
 }
 
 export type Services = ReturnType<typeof createServices>;

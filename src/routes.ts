@@ -7,6 +7,8 @@ import { auditRoutes } from './modules/audit/audit.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { deviceActionRoutes } from './modules/devices/device-actions.routes.js';
 import { deviceRoutes } from './modules/devices/devices.routes.js';
+import { issuanceRoutes } from './modules/issuance/issuance.routes.js';
+import { participantRoutes } from './modules/participants/participants.routes.js';
 import { scanRoutes } from './modules/scans/scans.routes.js';
 import { verificationRoutes } from './modules/sanitization/sanitization.routes.js';
 import { donationRoutes } from './modules/donations/donations.routes.js';
@@ -36,6 +38,8 @@ export function registerRoutes(app: Api, services: Services): void {
       });
       verificationRoutes(api, services.sanitization);
       scanRoutes(api, services.scans);
+      participantRoutes(api, services.participants);
+      issuanceRoutes(api, services.issuance);
       auditRoutes(api, services.audit);
     },
     { prefix: API_PREFIX },

@@ -9,3 +9,5 @@ export * from '../modules/sanitization/sanitization.table.js';
 export * from '../modules/repairs/repairs.table.js';
 export * from '../modules/grading/grading.table.js';
 export * from '../modules/scans/scans.table.js';
+export * from '../modules/participants/participants.table.js';
+export * from '../modules/issuance/issuance.table.js';

@@ -55,6 +55,14 @@ export const ERROR_CODES = {
   'repairs.already_completed': { status: 409, title: 'The repair was already completed' },
   'repairs.unknown_source_device': { status: 409, title: 'A part names a source device that does not exist' },
   'scans.unknown_code': { status: 404, title: 'No device matches the scanned code' },
+  'documents.undrawable_text': { status: 400, title: 'The text has characters the embedded fonts cannot draw' },
+  'participants.not_found': { status: 404, title: 'No such participant' },
+  'participants.unknown_community': { status: 400, title: 'The community is not in the list' },
+  'participants.personal_data_erased': { status: 409, title: "The participant's personal data was erased" },
+  'participants.no_consent': { status: 409, title: 'The participant has not given consent' },
+  'issuance.participant_has_device': { status: 409, title: 'The participant already holds an issued device' },
+  'issuance.not_found': { status: 404, title: 'No such issuance' },
+  'communities.name_taken': { status: 409, title: 'The community is already in the list' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,69 @@
+import { and, asc, eq, gt, isNotNull, isNull, lt, type SQL } from 'drizzle-orm';
+import type { Executor } from '../../core/db.js';
+import { devices } from '../devices/devices.table.js';
+import { communities, participants } from '../participants/participants.table.js';
+import { issuances } from './issuance.table.js';
+
+export type IssuanceRow = typeof issuances.$inferSelect;
+export type IssuanceView = IssuanceRow & { assetTag: string; participantCode: string; communityName: string; communitySyllabics: string | null };
+
+export function insertIssuance(tx: Executor, row: typeof issuances.$inferInsert): IssuanceRow {
+  return tx.insert(issuances).values(row).returning().get();
+}
+
+export function openIssuanceOfDevice(db: Executor, deviceId: number): IssuanceRow | undefined {
+  return db.select().from(issuances).where(and(eq(issuances.deviceId, deviceId), isNull(issuances.returnedAt))).get();
+}
+
+export function openIssuancesOfParticipant(db: Executor, participantId: number): IssuanceRow[] {
+  return db.select().from(issuances).where(and(eq(issuances.participantId, participantId), isNull(issuances.returnedAt))).all();
+}
+
+export function markReturned(tx: Executor, id: number, patch: Partial<IssuanceRow>): IssuanceRow | undefined {
+  return tx.update(issuances).set(patch).where(and(eq(issuances.id, id), isNull(issuances.returnedAt))).returning().get();
+}
+
+const viewColumns = {
+  issuance: issuances,
+  assetTag: devices.assetTag,
+  participantCode: participants.code,
+  communityName: communities.name,
+  communitySyllabics: communities.syllabics,
+};
+
+function views(db: Executor, where: SQL | undefined, afterId: number, limit: number): IssuanceView[] {
+  return db
+    .select(viewColumns)
+    .from(issuances)
+    .innerJoin(devices, eq(devices.id, issuances.deviceId))
+    .innerJoin(participants, eq(participants.id, issuances.participantId))
+    .innerJoin(communities, eq(communities.id, participants.communityId))
+    .where(and(gt(issuances.id, afterId), where))
+    .orderBy(asc(issuances.id))
+    .limit(limit)
+    .all()
+    .map((r) => ({ ...r.issuance, assetTag: r.assetTag, participantCode: r.participantCode, communityName: r.communityName, communitySyllabics: r.communitySyllabics }));
+}
+
+export function findIssuanceView(db: Executor, id: number): IssuanceView | undefined {
+  return views(db, eq(issuances.id, id), 0, 1)[0];
+}
+
+export function issuancesOfParticipant(db: Executor, participantId: number): IssuanceView[] {
+  return views(db, eq(issuances.participantId, participantId), 0, 10_000);
+}
+
+export type IssuanceFilter = 'active' | 'returned' | 'loan-overdue' | undefined;
+
+export function listIssuances(db: Executor, filter: IssuanceFilter, today: string, afterId: number, limit: number): IssuanceView[] {
+  const where =
+    filter === 'active'
+      ? isNull(issuances.returnedAt)
+      : filter === 'returned'
+        ? isNotNull(issuances.returnedAt)
+        : filter === 'loan-overdue'
+          ? and(isNull(issuances.returnedAt), eq(issuances.kind, 'loan'), lt(issuances.dueDate, today))
+          : undefined;
+  return views(db, where, afterId, limit);
+}
+

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { Device } from '../devices/devices.schemas.js';
+import { IsoDate } from '../donations/donations.schemas.js';
+import { Language } from '../participants/participants.schemas.js';
+import { ISSUANCE_KINDS, RETURN_CONDITIONS } from './issuance.table.js';
+
+export const IssueBody = z
+  .strictObject({
+    participantCode: z.string().trim().min(1).max(20),
+    kind: z.enum(ISSUANCE_KINDS),
+    dueDate: IsoDate.optional(),
+    accessories: z.array(z.string().trim().min(1).max(100)).max(20).optional(),
+    agreementAccepted: z.literal(true, { error: 'the participant must accept the agreement (agreementAccepted: true)' }),
+    agreementLanguage: Language.optional(),
+    /** Kept with the issuance: why a participant who already holds a device gets another. */
+    overrideReason: z.string().trim().min(1).max(500).optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (b.kind === 'loan' && b.dueDate === undefined) ctx.addIssue({ code: 'custom', path: ['dueDate'], message: 'a loan needs a due date' });
+    if (b.kind === 'gift' && b.dueDate !== undefined) ctx.addIssue({ code: 'custom', path: ['dueDate'], message: 'a gift has no due date' });
+  });
+export type IssueBody = z.infer<typeof IssueBody>;
+
+export const ReturnBody = z.strictObject({
+  condition: z.enum(RETURN_CONDITIONS).optional(),
+  personalDataRemoved: z.boolean().optional(),
+  notes: z.string().max(2000).optional(),
+});
+export type ReturnBody = z.infer<typeof ReturnBody>;
+
+export const Issuance = z.object({
+  id: z.number().int(),
+  assetTag: z.string(),
+  participantCode: z.string(),
+  community: z.object({ name: z.string(), syllabics: z.string().nullable() }),
+  kind: z.enum(ISSUANCE_KINDS),
+  dueDate: z.string().nullable(),
+  accessories: z.array(z.string()),
+  agreementAccepted: z.boolean(),
+  agreementLanguage: z.string(),
+  overrideReason: z.string().nullable(),
+  issuedBy: z.number().int(),
+  issuedAt: z.string(),
+  returnedAt: z.string().nullable(),
+  returnCondition: z.enum(RETURN_CONDITIONS).nullable(),
+  personalDataRemoved: z.boolean().nullable(),
+  /** Days past the due date for an open loan, else 0. */
+  daysOverdue: z.number().int(),
+});
+export type Issuance = z.infer<typeof Issuance>;
+
+export const IssueResponse = z.object({ issuance: Issuance, device: Device });
+export const IssuanceParams = z.strictObject({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+export const ListIssuancesQuery = z.strictObject({
+  status: z.enum(['active', 'returned', 'loan-overdue']).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(200).optional(),
+});
+export const IssuanceList = z.object({ items: z.array(Issuance), nextCursor: z.string().nullable() });

@@ -1,0 +1,189 @@
+import type { Clock } from '../../core/clock.js';
+import { isUniqueViolation, writeTransaction, type Db } from '../../core/db.js';
+import { AppError } from '../../core/errors.js';
+import { decodeCursor, encodeCursor } from '../../core/pagination.js';
+import { applyDeviceChange, assertAllowed } from '../devices/device-change.js';
+import { createDeviceStateLoader, toDevice } from '../devices/device-view.js';
+import type { DevicesService } from '../devices/devices.service.js';
+import { findParticipantByCode } from '../participants/participants.repository.js';
+import type { Actor } from '../users/users.service.js';
+import {
+  findIssuanceView,
+  insertIssuance,
+  listIssuances,
+  markReturned,
+  openIssuanceOfDevice,
+  openIssuancesOfParticipant,
+  type IssuanceFilter,
+  type IssuanceView,
+} from './issuance.repository.js';
+import type { Issuance, IssueBody, ReturnBody } from './issuance.schemas.js';
+import { renderHandover } from './handover.pdf.js';
+
+const DAY = 86_400_000;
+
+export function createIssuanceService(deps: { db: Db; clock: Clock; devices: DevicesService; organizationName: string }) {
+  const { db, clock } = deps;
+  const loadState = createDeviceStateLoader(db);
+
+  function toIssuance(v: IssuanceView): Issuance {
+    const today = clock.now().toISOString().slice(0, 10);
+    const overdue = v.kind === 'loan' && v.returnedAt === null && v.dueDate !== null && v.dueDate < today;
+    return {
+      id: v.id,
+      assetTag: v.assetTag,
+      participantCode: v.participantCode,
+      community: { name: v.communityName, syllabics: v.communitySyllabics },
+      kind: v.kind,
+      dueDate: v.dueDate,
+      accessories: v.accessories,
+      agreementAccepted: v.agreementAccepted,
+      agreementLanguage: v.agreementLanguage,
+      overrideReason: v.overrideReason,
+      issuedBy: v.issuedBy,
+      issuedAt: v.issuedAt,
+      returnedAt: v.returnedAt,
+      returnCondition: v.returnCondition,
+      personalDataRemoved: v.personalDataRemoved,
+      daysOverdue: overdue ? Math.round((Date.parse(today) - Date.parse(v.dueDate!)) / DAY) : 0,
+    };
+  }
+
+  return {
+    /**
+     * Hands a ready, sanitized device to a participant (SPEC invariant 1: every
+     * drive passed in this custody cycle). The history names the participant
+     * by code only.
+     */
+    issue(actor: Actor, ref: string, body: IssueBody, expectedVersion?: number) {
+      const now = clock.now();
+      const at = now.toISOString();
+      try {
+        return writeTransaction(db, (tx) => {
+          const device = deps.devices.resolve(ref);
+          assertAllowed(actor, 'issue', device, loadState(device).facts, expectedVersion);
+          const participant = findParticipantByCode(tx, body.participantCode);
+          if (!participant) {
+            throw new AppError('participants.not_found', `No participant ${body.participantCode}.`, { errors: [{ field: 'body.participantCode', message: 'no such participant' }] });
+          }
+          if (!participant.consentGiven) throw new AppError('participants.no_consent', `${participant.code} has not given consent.`);
+          if (participant.personalDataErasedAt !== null) {
+            throw new AppError('participants.personal_data_erased', `${participant.code} asked for their data to be erased; register them again to issue a device.`);
+          }
+          if (body.dueDate !== undefined && body.dueDate < at.slice(0, 10)) {
+            throw new AppError('request.invalid', 'The due date is in the past.', { errors: [{ field: 'body.dueDate', message: 'in the past' }] });
+          }
+          const held = openIssuancesOfParticipant(tx, participant.id);
+          if (held.length > 0 && body.overrideReason === undefined) {
+            throw new AppError('issuance.participant_has_device', `${participant.code} already holds a device; give overrideReason to issue another.`, {
+              extra: { heldIssuances: held.map((h) => h.id) },
+            });
+          }
+          const issuance = insertIssuance(tx, {
+            deviceId: device.id,
+            participantId: participant.id,
+            custodyCycle: device.custodyCycle,
+            kind: body.kind,
+            dueDate: body.dueDate ?? null,
+            accessories: body.accessories ?? [],
+            agreementAccepted: true,
+            agreementLanguage: body.agreementLanguage ?? 'en',
+            overrideReason: held.length > 0 ? (body.overrideReason ?? null) : null,
+            issuedBy: actor.id,
+            issuedAt: at,
+          });
+          const row = applyDeviceChange(tx, {
+            device,
+            actor,
+            event: 'device.issued',
+            toStatus: 'issued',
+            details: {
+              issuanceId: issuance.id,
+              participantCode: participant.code,
+              community: participant.communityName,
+              kind: issuance.kind,
+              dueDate: issuance.dueDate,
+              accessories: issuance.accessories,
+              overrideReason: issuance.overrideReason,
+            },
+            at,
+          });
+          return { issuance: toIssuance(findIssuanceView(tx, issuance.id)!), device: toDevice(loadState(row), actor.role) };
+        });
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new AppError('devices.invalid_transition', 'The device was issued meanwhile.');
+        throw err;
+      }
+    },
+
+    /** Back from a participant: a new custody cycle begins, and every drive must be sanitized again. */
+    return(actor: Actor, ref: string, body: ReturnBody, expectedVersion?: number) {
+      const at = clock.now().toISOString();
+      return writeTransaction(db, (tx) => {
+        const device = deps.devices.resolve(ref);
+        assertAllowed(actor, 'return', device, loadState(device).facts, expectedVersion);
+        const open = openIssuanceOfDevice(tx, device.id);
+        if (!open) throw new AppError('issuance.not_found', `${device.assetTag} has no open issuance.`);
+        markReturned(tx, open.id, {
+          returnedAt: at,
+          returnedBy: actor.id,
+          returnCondition: body.condition ?? null,
+          personalDataRemoved: body.personalDataRemoved ?? null,
+          returnNotes: body.notes ?? null,
+        });
+        const view = findIssuanceView(tx, open.id)!;
+        const row = applyDeviceChange(tx, {
+          device,
+          actor,
+          event: 'device.returned',
+          toStatus: 'received',
+          patch: { custodyCycle: device.custodyCycle + 1, cycleStartedAt: at, noStorageConfirmed: false },
+          details: {
+            issuanceId: open.id,
+            participantCode: view.participantCode,
+            condition: body.condition ?? null,
+            personalDataRemoved: body.personalDataRemoved ?? null,
+            notes: body.notes ?? null,
+          },
+          at,
+        });
+        return { device: toDevice(loadState(row), actor.role) };
+      });
+    },
+
+    /** The handover form; the data is read first, the PDF drawn outside any transaction. */
+    async handover(id: number): Promise<Buffer> {
+      const v = findIssuanceView(db, id);
+      if (!v) throw new AppError('issuance.not_found', `No issuance ${id}.`);
+      const device = deps.devices.resolve(v.assetTag);
+      return renderHandover({
+        organizationName: deps.organizationName,
+        issuanceId: v.id,
+        participantCode: v.participantCode,
+        community: { name: v.communityName, syllabics: v.communitySyllabics },
+        device: { assetTag: device.assetTag, category: device.category, make: device.make, model: device.model, serialNumber: device.serialNumber, specs: device.specs },
+        kind: v.kind,
+        dueDate: v.dueDate,
+        issuedAt: v.issuedAt,
+        accessories: v.accessories,
+        agreementLanguage: v.agreementLanguage,
+        printedAt: clock.now(),
+      });
+    },
+
+    get(id: number): Issuance {
+      const v = findIssuanceView(db, id);
+      if (!v) throw new AppError('issuance.not_found', `No issuance ${id}.`);
+      return toIssuance(v);
+    },
+
+    list(filter: IssuanceFilter, limit: number, cursor: string | undefined) {
+      const after = cursor === undefined ? 0 : decodeCursor(cursor);
+      const rows = listIssuances(db, filter, clock.now().toISOString().slice(0, 10), after, limit + 1);
+      const page = rows.slice(0, limit);
+      return { items: page.map(toIssuance), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.id) : null };
+    },
+  };
+}
+
+export type IssuanceService = ReturnType<typeof createIssuanceService>;

@@ -1,0 +1,102 @@
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import type { Executor } from '../../core/db.js';
+import { users } from '../users/users.table.js';
+import { communities, participantPersonalData, participants, personalDataAccessLog } from './participants.table.js';
+
+export type CommunityRow = typeof communities.$inferSelect;
+export type ParticipantRow = typeof participants.$inferSelect & { communityName: string; communitySyllabics: string | null };
+
+export function listCommunities(db: Executor): CommunityRow[] {
+  return db.select().from(communities).where(eq(communities.active, true)).orderBy(asc(communities.name)).all();
+}
+
+export function insertCommunity(tx: Executor, row: typeof communities.$inferInsert): CommunityRow {
+  return tx.insert(communities).values(row).returning().get();
+}
+
+/** A community by its name, other name or syllabics, ignoring case. */
+export function findCommunity(db: Executor, name: string): CommunityRow | undefined {
+  const n = name.trim().toLowerCase();
+  return db
+    .select()
+    .from(communities)
+    .where(and(eq(communities.active, true), sql`(lower(${communities.name}) = ${n} or lower(${communities.altName}) = ${n} or ${communities.syllabics} = ${name.trim()})`))
+    .get();
+}
+
+const participantColumns = {
+  id: participants.id,
+  code: participants.code,
+  communityId: participants.communityId,
+  program: participants.program,
+  cohort: participants.cohort,
+  consentGiven: participants.consentGiven,
+  consentLanguage: participants.consentLanguage,
+  consentDate: participants.consentDate,
+  consentRecordedBy: participants.consentRecordedBy,
+  personalDataErasedAt: participants.personalDataErasedAt,
+  createdAt: participants.createdAt,
+  communityName: communities.name,
+  communitySyllabics: communities.syllabics,
+};
+
+export function insertParticipant(tx: Executor, row: Omit<typeof participants.$inferInsert, 'code'>): number {
+  // The code is made from the id, in the same transaction: P-000001, P-000002, …
+  const id = tx.insert(participants).values({ ...row, code: `pending-${Date.now()}-${Math.random()}` }).returning({ id: participants.id }).get().id;
+  tx.update(participants).set({ code: `P-${String(id).padStart(6, '0')}` }).where(eq(participants.id, id)).run();
+  return id;
+}
+
+export function findParticipantByCode(db: Executor, code: string): ParticipantRow | undefined {
+  return db
+    .select(participantColumns)
+    .from(participants)
+    .innerJoin(communities, eq(communities.id, participants.communityId))
+    .where(eq(participants.code, code.trim().toUpperCase()))
+    .get();
+}
+
+export function listParticipants(db: Executor, communityId: number | undefined, afterId: number, limit: number): ParticipantRow[] {
+  return db
+    .select(participantColumns)
+    .from(participants)
+    .innerJoin(communities, eq(communities.id, participants.communityId))
+    .where(and(gt(participants.id, afterId), communityId === undefined ? undefined : eq(participants.communityId, communityId)))
+    .orderBy(asc(participants.id))
+    .limit(limit)
+    .all();
+}
+
+export function upsertPersonalData(tx: Executor, participantId: number, data: { displayName: string | null; contact: string | null }, at: string): void {
+  tx.insert(participantPersonalData)
+    .values({ participantId, ...data, updatedAt: at })
+    .onConflictDoUpdate({ target: participantPersonalData.participantId, set: { ...data, updatedAt: at } })
+    .run();
+}
+
+export function readPersonalData(db: Executor, participantId: number): { displayName: string | null; contact: string | null } | undefined {
+  return db
+    .select({ displayName: participantPersonalData.displayName, contact: participantPersonalData.contact })
+    .from(participantPersonalData)
+    .where(eq(participantPersonalData.participantId, participantId))
+    .get();
+}
+
+export function erasePersonalData(tx: Executor, participantId: number, at: string): void {
+  tx.delete(participantPersonalData).where(eq(participantPersonalData.participantId, participantId)).run();
+  tx.update(participants).set({ personalDataErasedAt: at }).where(eq(participants.id, participantId)).run();
+}
+
+export function logAccess(tx: Executor, row: typeof personalDataAccessLog.$inferInsert): void {
+  tx.insert(personalDataAccessLog).values(row).run();
+}
+
+export function accessLogOf(db: Executor, participantId: number): Array<{ at: string; by: string; action: string; purpose: string }> {
+  return db
+    .select({ at: personalDataAccessLog.at, by: users.username, action: personalDataAccessLog.action, purpose: personalDataAccessLog.purpose })
+    .from(personalDataAccessLog)
+    .innerJoin(users, eq(users.id, personalDataAccessLog.userId))
+    .where(eq(personalDataAccessLog.participantId, participantId))
+    .orderBy(asc(personalDataAccessLog.id))
+    .all();
+}

@@ -1,0 +1,170 @@
+import type { Clock } from '../../core/clock.js';
+import { isUniqueViolation, writeTransaction, type Db } from '../../core/db.js';
+import { AppError } from '../../core/errors.js';
+import { decodeCursor, encodeCursor } from '../../core/pagination.js';
+import { appendAuditEvent } from '../audit/audit.repository.js';
+import { issuancesOfParticipant } from '../issuance/issuance.repository.js';
+import type { Actor } from '../users/users.service.js';
+import type { Role } from '../users/users.table.js';
+import {
+  accessLogOf,
+  erasePersonalData,
+  findCommunity,
+  findParticipantByCode,
+  insertCommunity,
+  insertParticipant,
+  listCommunities,
+  listParticipants,
+  logAccess,
+  readPersonalData,
+  upsertPersonalData,
+  type CommunityRow,
+  type ParticipantRow,
+} from './participants.repository.js';
+import type { CreateParticipantBody, Participant } from './participants.schemas.js';
+
+/** Who may see names and contacts (SPEC §4): staff see codes and communities only. */
+export const SEES_PERSONAL_DATA: readonly Role[] = ['coordinator', 'admin'];
+
+function toParticipant(row: ParticipantRow, personal?: { displayName: string | null; contact: string | null } | null): Participant {
+  return {
+    code: row.code,
+    community: { name: row.communityName, syllabics: row.communitySyllabics },
+    program: row.program,
+    cohort: row.cohort,
+    consent: { given: row.consentGiven, language: row.consentLanguage, date: row.consentDate },
+    personalDataErased: row.personalDataErasedAt !== null,
+    ...(personal === undefined ? {} : { personalData: personal }),
+    createdAt: row.createdAt,
+  };
+}
+
+export function createParticipantsService(deps: { db: Db; clock: Clock }) {
+  const { db, clock } = deps;
+
+  function mustFind(code: string): ParticipantRow {
+    const row = findParticipantByCode(db, code);
+    if (!row) throw new AppError('participants.not_found', `No participant ${code}.`);
+    return row;
+  }
+
+  function communityOrThrow(name: string): CommunityRow {
+    const c = findCommunity(db, name);
+    if (!c) {
+      const names = listCommunities(db).map((x) => x.name);
+      throw new AppError('participants.unknown_community', `"${name}" is not in the community list (${names.join(', ')}); an admin can add it.`, {
+        errors: [{ field: 'body.community', message: 'not in the community list' }],
+      });
+    }
+    return c;
+  }
+
+  return {
+    communities: (): CommunityRow[] => listCommunities(db),
+
+    addCommunity(actor: Actor, body: { name: string; syllabics?: string | undefined; altName?: string | undefined }): CommunityRow {
+      const at = clock.now().toISOString();
+      try {
+        return writeTransaction(db, (tx) => {
+          const row = insertCommunity(tx, { name: body.name, syllabics: body.syllabics ?? null, altName: body.altName ?? null });
+          appendAuditEvent(tx, { entityType: 'community', entityId: String(row.id), action: 'community.added', actorUserId: actor.id, at, details: { ...body } });
+          return row;
+        });
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new AppError('communities.name_taken', `${body.name} is already in the list.`);
+        throw err;
+      }
+    },
+
+    create(actor: Actor, body: CreateParticipantBody): Participant {
+      const at = clock.now().toISOString();
+      const community = communityOrThrow(body.community);
+      return writeTransaction(db, (tx) => {
+        const id = insertParticipant(tx, {
+          communityId: community.id,
+          program: body.program ?? null,
+          cohort: body.cohort ?? null,
+          consentGiven: true,
+          consentLanguage: body.consent.language,
+          consentDate: body.consent.date ?? at.slice(0, 10),
+          consentRecordedBy: actor.id,
+          createdAt: at,
+        });
+        const hasPersonal = body.displayName !== undefined || body.contact !== undefined;
+        if (hasPersonal) {
+          upsertPersonalData(tx, id, { displayName: body.displayName ?? null, contact: body.contact ?? null }, at);
+          logAccess(tx, { participantId: id, userId: actor.id, at, action: 'created', purpose: 'registration' });
+        }
+        const row = findParticipantByCode(tx, `P-${String(id).padStart(6, '0')}`)!;
+        // The history names the code and community only, never personal data.
+        appendAuditEvent(tx, {
+          entityType: 'participant',
+          entityId: row.code,
+          action: 'participant.registered',
+          actorUserId: actor.id,
+          at,
+          details: { community: row.communityName, program: row.program, consentLanguage: row.consentLanguage, personalDataHeld: hasPersonal },
+        });
+        return toParticipant(row, hasPersonal ? readPersonalData(tx, id) ?? null : null);
+      });
+    },
+
+    /** Coordinators and admins get the personal data, and the read is logged; staff get the code and community. */
+    get(actor: Actor, code: string, purpose: string | undefined): Participant {
+      const row = mustFind(code);
+      if (!SEES_PERSONAL_DATA.includes(actor.role)) return toParticipant(row);
+      const at = clock.now().toISOString();
+      return writeTransaction(db, (tx) => {
+        const personal = readPersonalData(tx, row.id) ?? null;
+        if (personal) logAccess(tx, { participantId: row.id, userId: actor.id, at, action: 'read', purpose: purpose ?? 'participant record viewed' });
+        return toParticipant(row, personal);
+      });
+    },
+
+    list(communityName: string | undefined, limit: number, cursor: string | undefined) {
+      const communityId = communityName === undefined ? undefined : (findCommunity(db, communityName)?.id ?? -1);
+      const after = cursor === undefined ? 0 : decodeCursor(cursor);
+      const rows = listParticipants(db, communityId, after, limit + 1);
+      const page = rows.slice(0, limit);
+      return { items: page.map((r) => toParticipant(r)), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.id) : null };
+    },
+
+    /** Everything held about the participant, including who read it; the export itself is logged first. */
+    export(actor: Actor, code: string, purpose: string | undefined) {
+      const row = mustFind(code);
+      const at = clock.now().toISOString();
+      return writeTransaction(db, (tx) => {
+        logAccess(tx, { participantId: row.id, userId: actor.id, at, action: 'exported', purpose: purpose ?? 'participant export' });
+        return {
+          exportedAt: at,
+          participant: toParticipant(row, readPersonalData(tx, row.id) ?? null),
+          issuances: issuancesOfParticipant(tx, row.id).map((i) => ({
+            id: i.id,
+            assetTag: i.assetTag,
+            kind: i.kind,
+            dueDate: i.dueDate,
+            accessories: i.accessories,
+            agreementLanguage: i.agreementLanguage,
+            issuedAt: i.issuedAt,
+            returnedAt: i.returnedAt,
+            returnCondition: i.returnCondition,
+          })),
+          accessLog: accessLogOf(tx, row.id),
+        };
+      });
+    },
+
+    /** Erases name and contact; the code, community and custody history stay whole. */
+    erase(actor: Actor, code: string): void {
+      const row = mustFind(code);
+      const at = clock.now().toISOString();
+      writeTransaction(db, (tx) => {
+        erasePersonalData(tx, row.id, at);
+        logAccess(tx, { participantId: row.id, userId: actor.id, at, action: 'erased', purpose: 'erasure requested' });
+        appendAuditEvent(tx, { entityType: 'participant', entityId: row.code, action: 'participant.personal_data_erased', actorUserId: actor.id, at, details: {} });
+      });
+    },
+  };
+}
+
+export type ParticipantsService = ReturnType<typeof createParticipantsService>;
