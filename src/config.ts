@@ -28,6 +28,9 @@ export const EnvSchema = z.object({
   BODY_LIMIT_BYTES: intFromEnv(1024, 16 * 1024 * 1024).default(64 * 1024),
   REQUEST_TIMEOUT_MS: intFromEnv(1000, 600_000).default(30_000),
   ORGANIZATION_NAME: z.string().min(1).max(200).default('Refurbishment workshop'),
+  ORGANIZATION_ADDRESS: z.string().min(1).max(300).optional(),
+  SITE_NAME: z.string().min(1).max(100).default('Iqaluit'),
+  LABEL_TEMPLATES_DIR: z.string().min(1).max(4096).optional(),
 });
 
 export type Config = Readonly<{
@@ -42,6 +45,9 @@ export type Config = Readonly<{
   bodyLimitBytes: number;
   requestTimeoutMs: number;
   organizationName: string;
+  organizationAddress: string | null;
+  siteName: string;
+  labelTemplatesDir: string | undefined;
   /** Failed logins allowed per username and address inside the window (SPEC §7). */
   loginFailureLimit: number;
   loginFailureWindowMs: number;
@@ -75,6 +81,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     organizationName: e.ORGANIZATION_NAME,
+    organizationAddress: e.ORGANIZATION_ADDRESS ?? null,
+    siteName: e.SITE_NAME,
+    labelTemplatesDir: e.LABEL_TEMPLATES_DIR,
     loginFailureLimit: 10,
     loginFailureWindowMs: 15 * 60 * 1000,
   });

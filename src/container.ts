@@ -5,6 +5,8 @@ import { createAssetTagsService } from './modules/asset-tags/asset-tags.service.
 import { createAuditService } from './modules/audit/audit.service.js';
 import { createDeviceActionsService } from './modules/devices/device-actions.service.js';
 import { createDevicesService } from './modules/devices/devices.service.js';
+import { loadLabelTemplates } from './modules/labels/label-templates.js';
+import { createLabelsService } from './modules/labels/labels.service.js';
 import { createIssuanceService } from './modules/issuance/issuance.service.js';
 import { createParticipantsService } from './modules/participants/participants.service.js';
 import { createGradingService } from './modules/grading/grading.service.js';
@@ -35,7 +37,16 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
   const scans = createScansService({ db, clock });
   const participants = createParticipantsService({ db, clock });
   const issuance = createIssuanceService({ db, clock, devices, organizationName: config.organizationName });
-  return { db, users, assetTags, donations, devices, audit, deviceActions, sanitization, repairs, grading, scans, participants, issuance };
+  const labels = createLabelsService({
+    db,
+    clock,
+    templates: loadLabelTemplates(config.labelTemplatesDir),
+    assetTags,
+    devices,
+    siteName: config.siteName,
+    organization: { name: config.organizationName, address: config.organizationAddress },
+  });
+  return { db, users, assetTags, donations, devices, audit, deviceActions, sanitization, repairs, grading, scans, participants, issuance, labels };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -6,6 +6,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { systemClock } from './core/clock.js';
 import { closeDatabase, openDatabase } from './core/db.js';
+import { LabelTemplateError } from './modules/labels/label-templates.js';
 
 let config: Config;
 try {
@@ -19,7 +20,18 @@ try {
 }
 
 const db = openDatabase({ path: config.databasePath });
-const app = await buildApp({ config, db, clock: systemClock });
+let app: Awaited<ReturnType<typeof buildApp>>;
+try {
+  app = await buildApp({ config, db, clock: systemClock });
+} catch (err) {
+  // A bad label template (or another start-up check) names its file and field.
+  if (err instanceof LabelTemplateError) {
+    process.stderr.write(`${err.message}\n`);
+    closeDatabase(db);
+    process.exit(1);
+  }
+  throw err;
+}
 
 const bootstrap = await app.services.users.bootstrapAdmin(config.adminPassword);
 if (bootstrap.generatedPassword) {

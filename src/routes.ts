@@ -7,6 +7,7 @@ import { auditRoutes } from './modules/audit/audit.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { deviceActionRoutes } from './modules/devices/device-actions.routes.js';
 import { deviceRoutes } from './modules/devices/devices.routes.js';
+import { labelRoutes } from './modules/labels/labels.routes.js';
 import { issuanceRoutes } from './modules/issuance/issuance.routes.js';
 import { participantRoutes } from './modules/participants/participants.routes.js';
 import { scanRoutes } from './modules/scans/scans.routes.js';
@@ -40,6 +41,7 @@ export function registerRoutes(app: Api, services: Services): void {
       scanRoutes(api, services.scans);
       participantRoutes(api, services.participants);
       issuanceRoutes(api, services.issuance);
+      labelRoutes(api, services.labels);
       auditRoutes(api, services.audit);
     },
     { prefix: API_PREFIX },

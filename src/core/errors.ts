@@ -63,6 +63,9 @@ export const ERROR_CODES = {
   'issuance.participant_has_device': { status: 409, title: 'The participant already holds an issued device' },
   'issuance.not_found': { status: 404, title: 'No such issuance' },
   'communities.name_taken': { status: 409, title: 'The community is already in the list' },
+  'labels.invalid_payload': { status: 400, title: 'The barcode payload is not printable ASCII' },
+  'labels.unknown_template': { status: 400, title: 'No such label template' },
+  'labels.too_many': { status: 400, title: 'Too many labels in one request' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

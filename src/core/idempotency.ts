@@ -11,7 +11,9 @@ import { requestScope, type RequestScope } from './request-context.js';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-const REPLAYED_HEADERS = ['etag', 'location', 'retry-after'];
+const REPLAYED_HEADERS = ['etag', 'location', 'retry-after', 'content-disposition', 'x-asset-tags'];
+/** Marks a stored body that was bytes, kept as base64. */
+const BINARY = '\u0000base64:';
 
 /**
  * Idempotency-Key on mutating requests (SPEC §4), scoped per user and route.
@@ -79,7 +81,8 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Db; clock:
       reply.header('idempotent-replayed', 'true');
       if (existing.responseHeaders) reply.headers(existing.responseHeaders);
       if (existing.responseContentType) reply.type(existing.responseContentType);
-      reply.code(existing.responseStatus).send(existing.responseBody ?? undefined);
+      const body = existing.responseBody;
+      reply.code(existing.responseStatus).send(body?.startsWith(BINARY) ? Buffer.from(body.slice(BINARY.length), 'base64') : (body ?? undefined));
       return;
     }
 
@@ -105,12 +108,13 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Db; clock:
     const scope = request.idempotencyScope;
     const row = scope?.idempotencyRow;
     if (!scope?.idempotency?.recorded || !row) return done(null, payload);
-    // Only text payloads are kept; a binary answer is replayed as "applied, read the resource".
-    if (typeof payload === 'string' || payload === null || payload === undefined) {
+    // Text is kept as it is, bytes (PDFs) as base64; a stream cannot be kept and replays as "applied".
+    const stored = Buffer.isBuffer(payload) ? BINARY + payload.toString('base64') : typeof payload === 'string' ? payload : payload === null || payload === undefined ? null : undefined;
+    if (stored !== undefined) {
       db.update(idempotencyKeys)
         .set({
           responseStatus: reply.statusCode,
-          responseBody: payload ?? null,
+          responseBody: stored,
           responseContentType: String(reply.getHeader('content-type') ?? ''),
           responseHeaders: Object.fromEntries(
             REPLAYED_HEADERS.flatMap((h) => {

@@ -4,8 +4,8 @@ import { applyDeviceChange, assertAllowed } from '../devices/device-change.js';
 import { createDeviceStateLoader, toDevice } from '../devices/device-view.js';
 import type { DevicesService } from '../devices/devices.service.js';
 import type { Actor } from '../users/users.service.js';
-import { gradings } from './grading.table.js';
 import type { GradeBody } from './grading.schemas.js';
+import { insertGrading } from './grading.repository.js';
 
 export function createGradingService(deps: { db: Db; clock: Clock; devices: DevicesService }) {
   const { db, clock } = deps;
@@ -18,11 +18,7 @@ export function createGradingService(deps: { db: Db; clock: Clock; devices: Devi
         const device = deps.devices.resolve(ref);
         assertAllowed(actor, 'grade', device, loadState(device).facts, expectedVersion);
         const specs = body.specs ?? device.specs;
-        const grading = tx
-          .insert(gradings)
-          .values({ deviceId: device.id, grade: body.grade, checklist: body.checklist ?? {}, specs, graderId: actor.id, gradedAt: at })
-          .returning()
-          .get();
+        const grading = insertGrading(tx, { deviceId: device.id, grade: body.grade, checklist: body.checklist ?? {}, specs, graderId: actor.id, gradedAt: at });
         const row = applyDeviceChange(tx, {
           device,
           actor,

@@ -2,6 +2,7 @@ import type { Clock } from '../../core/clock.js';
 import { isUniqueViolation, writeTransaction, type Db } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import { decodeCursor, encodeCursor } from '../../core/pagination.js';
+import { forgetStoredResponses } from '../../core/idempotency.repository.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
 import { issuancesOfParticipant } from '../issuance/issuance.repository.js';
 import type { Actor } from '../users/users.service.js';
@@ -64,6 +65,11 @@ export function createParticipantsService(deps: { db: Db; clock: Clock }) {
 
     addCommunity(actor: Actor, body: { name: string; syllabics?: string | undefined; altName?: string | undefined }): CommunityRow {
       const at = clock.now().toISOString();
+      // Lookups ignore case and match other names and syllabics, so a near-duplicate would be ambiguous.
+      for (const name of [body.name, body.altName, body.syllabics]) {
+        const existing = name === undefined ? undefined : findCommunity(db, name);
+        if (existing) throw new AppError('communities.name_taken', `${name} is already in the list as ${existing.name}.`);
+      }
       try {
         return writeTransaction(db, (tx) => {
           const row = insertCommunity(tx, { name: body.name, syllabics: body.syllabics ?? null, altName: body.altName ?? null });
@@ -160,6 +166,8 @@ export function createParticipantsService(deps: { db: Db; clock: Clock }) {
       const at = clock.now().toISOString();
       writeTransaction(db, (tx) => {
         erasePersonalData(tx, row.id, at);
+        // The registration's stored Idempotency-Key response holds the name too: forget it.
+        forgetStoredResponses(tx, 'POST /api/v1/participants', `"code":"${row.code}"`);
         logAccess(tx, { participantId: row.id, userId: actor.id, at, action: 'erased', purpose: 'erasure requested' });
         appendAuditEvent(tx, { entityType: 'participant', entityId: row.code, action: 'participant.personal_data_erased', actorUserId: actor.id, at, details: {} });
       });

@@ -1,4 +1,5 @@
 import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
 import type { Executor } from '../../core/db.js';
 import { devices } from '../devices/devices.table.js';
 import { users } from '../users/users.table.js';
@@ -98,4 +99,55 @@ export function completeVerification(
       .where(and(eq(sanitizationVerifications.id, id), eq(sanitizationVerifications.status, 'pending')))
       .run().changes === 1
   );
+}
+
+export interface CertificateRecord {
+  driveId: number;
+  id: number;
+  standard: string;
+  method: RecordRow['method'];
+  technique: RecordRow['technique'];
+  tool: string;
+  toolVersion: string | null;
+  verification: RecordRow['verification'];
+  result: RecordRow['result'];
+  completedAt: string;
+  reportSha256: string | null;
+  technician: string;
+  verificationStatus: 'pending' | 'passed' | 'failed' | null;
+  verifier: string | null;
+  verifiedAt: string | null;
+}
+
+/** The latest passing record of each drive of a device in one custody cycle, with who did and who checked it. */
+export function certificateRecords(db: Executor, deviceId: number, custodyCycle: number): Map<number, CertificateRecord> {
+  const verifier = alias(users, 'verifier');
+  const rows = db
+    .select({
+      driveId: sanitizationRecords.driveId,
+      id: sanitizationRecords.id,
+      standard: sanitizationRecords.standard,
+      method: sanitizationRecords.method,
+      technique: sanitizationRecords.technique,
+      tool: sanitizationRecords.tool,
+      toolVersion: sanitizationRecords.toolVersion,
+      verification: sanitizationRecords.verification,
+      result: sanitizationRecords.result,
+      completedAt: sanitizationRecords.completedAt,
+      reportSha256: sanitizationRecords.reportSha256,
+      technician: users.displayName,
+      verificationStatus: sanitizationVerifications.status,
+      verifier: verifier.displayName,
+      verifiedAt: sanitizationVerifications.verifiedAt,
+    })
+    .from(sanitizationRecords)
+    .innerJoin(users, eq(users.id, sanitizationRecords.technicianId))
+    .leftJoin(sanitizationVerifications, eq(sanitizationVerifications.recordId, sanitizationRecords.id))
+    .leftJoin(verifier, eq(verifier.id, sanitizationVerifications.verifierId))
+    .where(and(eq(sanitizationRecords.deviceId, deviceId), eq(sanitizationRecords.custodyCycle, custodyCycle), eq(sanitizationRecords.result, 'passed')))
+    .orderBy(asc(sanitizationRecords.id))
+    .all();
+  const out = new Map<number, CertificateRecord>();
+  for (const r of rows) out.set(r.driveId, r);
+  return out;
 }

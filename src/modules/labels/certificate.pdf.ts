@@ -1,0 +1,150 @@
+/**
+ * Certificates of data sanitization (NIST SP 800-88 Appendix G fields, one
+ * block per drive): plain data in, PDF bytes out. A QR code carries the
+ * certificate id and a SHA-256 of the certificate's canonical data, so a
+ * printed copy can be checked against the records.
+ */
+import { createDocument, finish, write, type Doc } from '../../core/pdf/document.js';
+import { matrixRuns, qrCodeData } from './barcodes.js';
+
+export interface CertificateDrive {
+  serialNumber: string;
+  kind: string;
+  model: string | null;
+  capacityGb: number | null;
+  record: {
+    standard: string;
+    method: string;
+    technique: string;
+    tool: string;
+    toolVersion: string | null;
+    verification: string;
+    result: string;
+    completedAt: string;
+    technician: string;
+    reportSha256: string | null;
+    verifier: { name: string; at: string; result: string } | null;
+    sampled: boolean;
+  } | null;
+}
+
+export interface CertificateDevice {
+  assetTag: string;
+  category: string;
+  make: string;
+  model: string;
+  serialNumber: string;
+  custodyCycle: number;
+  destination: string;
+  noStorageConfirmed: boolean;
+  drives: CertificateDrive[];
+}
+
+export interface CertificateData {
+  certificateId: string;
+  organization: { name: string; address: string | null; location: string };
+  donor: { name: string; type: string; receivedAt: string } | null;
+  devices: CertificateDevice[];
+}
+
+const GREY = '#555555';
+const PT_PER_MM = 72 / 25.4;
+
+function qr(doc: Doc, payload: string, x: number, y: number, sizePt: number): void {
+  const m = qrCodeData(payload);
+  const module = sizePt / m.size;
+  for (const r of matrixRuns(m)) doc.rect(x + r.col * module, y + r.row * module, r.length * module + 0.01, module + 0.01);
+  doc.fill('black');
+}
+
+function row(doc: Doc, label: string, value: string, indent: number): void {
+  const left = doc.page.margins.left + indent;
+  const y = doc.y;
+  write(doc, label, { size: 8, color: GREY, x: left, y, width: 150 });
+  const after = doc.y;
+  write(doc, value, { size: 9, x: left + 155, y, width: doc.page.width - doc.page.margins.right - left - 155 });
+  doc.y = Math.max(doc.y, after);
+  doc.x = doc.page.margins.left;
+}
+
+function ensureSpace(doc: Doc, pt: number): void {
+  if (doc.y + pt > doc.page.height - doc.page.margins.bottom) doc.addPage();
+}
+
+export async function renderCertificate(data: CertificateData, sha256: string, printedAt: Date): Promise<Buffer> {
+  const doc = createDocument({ title: `Certificate of data sanitization ${data.certificateId}`, createdAt: printedAt });
+  const left = doc.page.margins.left;
+  const width = doc.page.width - left - doc.page.margins.right;
+  const qrSize = 30 * PT_PER_MM;
+  qr(doc, `${data.certificateId} sha256:${sha256}`, doc.page.width - doc.page.margins.right - qrSize, doc.page.margins.top, qrSize);
+
+  write(doc, data.organization.name, { size: 11, bold: true, width: width - qrSize - 10 });
+  if (data.organization.address) write(doc, data.organization.address, { size: 9, color: GREY, width: width - qrSize - 10 });
+  write(doc, data.organization.location, { size: 9, color: GREY, width: width - qrSize - 10 });
+  doc.moveDown(0.8);
+  write(doc, 'Certificate of Data Sanitization', { size: 18, bold: true, width: width - qrSize - 10 });
+  write(doc, `Certificate ${data.certificateId}`, { size: 9, width: width - qrSize - 10 });
+  write(doc, `SHA-256 of the certificate data: ${sha256}`, { size: 7, color: GREY, width: width - qrSize - 10 });
+  doc.y = Math.max(doc.y, doc.page.margins.top + qrSize + 6);
+  write(doc, 'Records follow NIST SP 800-88 (media sanitization); one record per drive serial number.', { size: 8, color: GREY, x: left, width });
+
+  if (data.donor) {
+    doc.moveDown(0.5);
+    write(doc, 'Donor', { size: 11, bold: true, x: left });
+    row(doc, 'Name', data.donor.name, 0);
+    row(doc, 'Type', data.donor.type, 0);
+    row(doc, 'Received', data.donor.receivedAt, 0);
+  }
+
+  for (const d of data.devices) {
+    ensureSpace(doc, 120);
+    doc.moveDown(0.6);
+    write(doc, `${d.assetTag} — ${d.make} ${d.model}`, { size: 11, bold: true, x: left, width });
+    const y = doc.y + 1;
+    doc.moveTo(left, y).lineTo(left + width, y).lineWidth(0.5).strokeColor('#999999').stroke();
+    doc.moveDown(0.2);
+    row(doc, 'Source device', `${d.category.replace(/_/g, ' ')}, serial ${d.serialNumber}, property number ${d.assetTag}`, 0);
+    row(doc, 'Media destination', d.destination, 0);
+    if (d.drives.length === 0) {
+      row(doc, 'Storage', d.noStorageConfirmed ? 'Checked: no data-bearing storage in this device.' : 'No drive registered: PENDING inspection.', 0);
+      continue;
+    }
+    for (const drive of d.drives) {
+      ensureSpace(doc, 110);
+      doc.moveDown(0.3);
+      write(doc, `Media: ${drive.kind.toUpperCase()} ${drive.model ?? ''} serial ${drive.serialNumber}${drive.capacityGb ? `, ${drive.capacityGb} GB` : ''}`, {
+        size: 9.5,
+        bold: true,
+        x: left + 8,
+        width: width - 8,
+      });
+      const r = drive.record;
+      if (!r) {
+        row(doc, 'Sanitization', 'PENDING: no passing record yet.', 8);
+        continue;
+      }
+      row(doc, 'Method', `${r.method[0]!.toUpperCase()}${r.method.slice(1)} — ${r.technique.replace(/_/g, ' ')} (${r.standard})`, 8);
+      row(doc, 'Tool', r.toolVersion ? `${r.tool} ${r.toolVersion}` : r.tool, 8);
+      row(doc, 'Verification', `${r.verification}; result ${r.result.toUpperCase()}`, 8);
+      row(doc, 'Completed', r.completedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'), 8);
+      row(doc, 'Person performing', `${r.technician}, technician, ${data.organization.name}, ${data.organization.location}`, 8);
+      if (r.reportSha256) row(doc, 'Tool report SHA-256', r.reportSha256, 8);
+      row(
+        doc,
+        'Second-person validation',
+        r.verifier ? `${r.verifier.name}, ${r.verifier.at.slice(0, 10)}: ${r.verifier.result}` : r.sampled ? 'Drawn for verification: pending' : 'Not drawn in the quality-control sample',
+        8,
+      );
+    }
+  }
+
+  ensureSpace(doc, 90);
+  doc.moveDown(2);
+  const colWidth = (width - 30) / 2;
+  const y = doc.y + 20;
+  doc.moveTo(left, y).lineTo(left + colWidth, y).lineWidth(0.7).strokeColor('#000000').stroke();
+  doc.moveTo(left + colWidth + 30, y).lineTo(left + width, y).stroke();
+  write(doc, 'Signature of the person responsible, and date', { size: 8, color: GREY, x: left, y: y + 3, width: colWidth });
+  write(doc, 'Validation by a second person, and date', { size: 8, color: GREY, x: left + colWidth + 30, y: y + 3, width: colWidth });
+  return finish(doc);
+}

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { actorOf } from '../../core/auth.js';
+import type { Api } from '../../routes.js';
+import { DeviceParams } from '../devices/devices.schemas.js';
+import { DonationIdParams } from '../donations/donations.schemas.js';
+import { LabelTemplate } from './label-templates.js';
+import { MAX_LABELS, type LabelsService, type Rendered } from './labels.service.js';
+
+const PRINTERS = ['trainee', 'coordinator', 'admin'] as const;
+const CERTIFICATE_READERS = ['trainee', 'coordinator', 'staff', 'admin'] as const;
+const Format = z.enum(['pdf', 'zpl', 'png']);
+const Kind = z.enum(['asset', 'spec']);
+
+const LabelQuery = z.strictObject({ template: z.string().min(1).max(40), format: Format.default('pdf'), kind: Kind.default('asset') });
+
+const BatchBody = z
+  .strictObject({
+    template: z.string().min(1).max(40),
+    format: Format.default('pdf'),
+    kind: Kind.default('asset'),
+    assetTags: z.array(z.string().trim().min(1).max(20)).min(1).max(MAX_LABELS).optional(),
+    reserve: z.number().int().min(1).max(MAX_LABELS).optional(),
+    /** On a partly used sheet, the first free position (1 = top left). */
+    startAt: z.number().int().min(1).max(100).optional(),
+  })
+  .refine((b) => (b.assetTags === undefined) !== (b.reserve === undefined), { message: 'give either assetTags or reserve', path: ['assetTags'] });
+
+function send(reply: { type(t: string): unknown; header(k: string, v: string): unknown; send(b: unknown): unknown }, r: Rendered) {
+  reply.type(r.contentType);
+  reply.header('content-disposition', `inline; filename="${r.filename}"`);
+  return reply.send(r.body);
+}
+
+export function labelRoutes(api: Api, labels: LabelsService): void {
+  api.get('/label-templates', {
+    config: { access: { roles: ['trainee', 'coordinator', 'staff', 'admin'] } },
+    schema: { tags: ['labels'], summary: 'Label stock the service can print on', response: { 200: z.object({ templates: z.array(LabelTemplate) }) } },
+    handler: async () => ({ templates: labels.templates() }),
+  });
+
+  api.get('/devices/:tag/label', {
+    config: { access: { roles: PRINTERS } },
+    schema: { tags: ['labels'], summary: 'One label: asset (tag, category, make/model, site) or spec (ready laptops)', params: DeviceParams, querystring: LabelQuery },
+    handler: async (request, reply) => {
+      const { template, format, kind } = request.query;
+      return send(reply, await labels.deviceLabel(request.params.tag, template, format, kind));
+    },
+  });
+
+  api.post('/labels', {
+    config: { access: { roles: PRINTERS } },
+    schema: { tags: ['labels'], summary: 'Labels for several tags, or reserve new tags and print them; PDF sheet or ZPL stream', body: BatchBody },
+    handler: async (request, reply) => {
+      const out = await labels.batch(actorOf(request), request.body);
+      reply.header('x-asset-tags', out.tags.join(','));
+      return send(reply.code(201), out);
+    },
+  });
+
+  api.get('/devices/:tag/certificate.pdf', {
+    config: { access: { roles: CERTIFICATE_READERS } },
+    schema: { tags: ['certificates'], summary: 'Certificate of data sanitization for a device (current custody cycle)', params: DeviceParams },
+    handler: async (request, reply) => send(reply, await labels.deviceCertificate(request.params.tag)),
+  });
+
+  api.get('/donations/:id/certificate.pdf', {
+    config: { access: { roles: CERTIFICATE_READERS } },
+    schema: { tags: ['certificates'], summary: "One certificate for a donation's devices; those not yet sanitized listed as pending", params: DonationIdParams },
+    handler: async (request, reply) => send(reply, await labels.donationCertificate(request.params.id)),
+  });
+}

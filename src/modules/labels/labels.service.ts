@@ -1,0 +1,206 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../core/canonical-json.js';
+import type { Clock } from '../../core/clock.js';
+import type { Db } from '../../core/db.js';
+import { AppError } from '../../core/errors.js';
+import { translate, type MessageKey } from '../../core/i18n.js';
+import { parseTag } from '../asset-tags/asset-tag.js';
+import { findAssetTag } from '../asset-tags/asset-tags.repository.js';
+import type { AssetTagsService } from '../asset-tags/asset-tags.service.js';
+import { createDeviceStateLoader } from '../devices/device-view.js';
+import { findDeviceByTag, listDevices, type DeviceRow } from '../devices/devices.repository.js';
+import type { DevicesService } from '../devices/devices.service.js';
+import { findDonation } from '../donations/donations.repository.js';
+import { latestGrading } from '../grading/grading.repository.js';
+import { findCommunity } from '../participants/participants.repository.js';
+import { certificateRecords } from '../sanitization/sanitization.repository.js';
+import type { Actor } from '../users/users.service.js';
+import { renderCertificate, type CertificateData, type CertificateDevice } from './certificate.pdf.js';
+import type { LabelContent } from './label-layout.js';
+import type { LabelTemplate } from './label-templates.js';
+import { renderLabelPng, renderLabelsPdf, renderLabelsZpl } from './label.render.js';
+
+export type LabelFormat = 'pdf' | 'zpl' | 'png';
+export type LabelKind = 'asset' | 'spec';
+export interface Rendered {
+  body: Buffer | string;
+  contentType: string;
+  filename: string;
+}
+
+export const MAX_LABELS = 300;
+
+const DESTINATION: Record<DeviceRow['status'], string> = {
+  received: 'Pending: in refurbishment',
+  sanitized: 'Pending: in refurbishment',
+  in_repair: 'Pending: in refurbishment',
+  ready: 'External reuse (program participants)',
+  issued: 'External reuse (issued to a program participant)',
+  awaiting_recycling: 'Recycling facility',
+  recycled: 'Recycling facility',
+  written_off: 'Other: written off',
+};
+
+export function createLabelsService(deps: {
+  db: Db;
+  clock: Clock;
+  templates: Map<string, LabelTemplate>;
+  assetTags: AssetTagsService;
+  devices: DevicesService;
+  siteName: string;
+  organization: { name: string; address: string | null };
+}) {
+  const { db, clock } = deps;
+  const loadState = createDeviceStateLoader(db);
+  const en = (key: MessageKey, vars?: Record<string, string | number>) => translate('en', key, vars);
+
+  function template(id: string): LabelTemplate {
+    const t = deps.templates.get(id);
+    if (!t) throw new AppError('labels.unknown_template', `No label template "${id}" (have: ${[...deps.templates.keys()].join(', ')}).`, { errors: [{ field: 'template', message: 'unknown template' }] });
+    return t;
+  }
+
+  /** The site with its syllabic name when the community list has one: "Iqaluit · ᐃᖃᓗᐃᑦ". */
+  function siteLine(): string {
+    const c = findCommunity(db, deps.siteName);
+    return c?.syllabics ? `${c.name} · ${c.syllabics}` : deps.siteName;
+  }
+
+  function content(device: DeviceRow, kind: LabelKind): LabelContent {
+    if (kind === 'asset') {
+      return { tag: device.assetTag, lines: [`${en(`category.${device.category}` as MessageKey)} · ${device.make} ${device.model}`, siteLine()] };
+    }
+    const grading = latestGrading(db, device.id);
+    if (!grading || !['ready', 'issued'].includes(device.status)) {
+      throw new AppError('devices.invalid_transition', `A spec label is for a graded, ready device; ${device.assetTag} is ${device.status}.`, {
+        extra: { currentStatus: device.status, action: 'print_spec_label' },
+      });
+    }
+    const s = device.specs;
+    const memory = [s.ramGb !== undefined ? en('label.ram', { ram: s.ramGb }) : null, s.storageGb !== undefined ? en('label.storage', { storage: s.storageGb }) : null]
+      .filter(Boolean)
+      .join(' · ');
+    return { tag: device.assetTag, badge: en('label.grade', { grade: grading.grade }), lines: [s.cpu ?? `${device.make} ${device.model}`, memory, s.os ?? ''] };
+  }
+
+  async function render(t: LabelTemplate, contents: LabelContent[], format: LabelFormat, name: string, startAt?: number): Promise<Rendered> {
+    if (format === 'zpl') return { body: renderLabelsZpl(t, contents), contentType: 'application/zpl; charset=utf-8', filename: `${name}.zpl` };
+    if (format === 'png') {
+      if (contents.length !== 1) throw new AppError('request.invalid', 'PNG previews one label; use pdf or zpl for several.', { errors: [{ field: 'format', message: 'png is for one label' }] });
+      return { body: renderLabelPng(t, contents[0]!), contentType: 'image/png', filename: `${name}.png` };
+    }
+    const body = await renderLabelsPdf(t, contents, { createdAt: clock.now(), title: name, ...(startAt === undefined ? {} : { startAt }) });
+    return { body, contentType: 'application/pdf', filename: `${name}.pdf` };
+  }
+
+  async function certificate(data: CertificateData, name: string): Promise<Rendered> {
+    const sha256 = createHash('sha256').update(canonicalJson(data)).digest('hex');
+    return { body: await renderCertificate(data, sha256, clock.now()), contentType: 'application/pdf', filename: `${name}.pdf` };
+  }
+
+  function certificateDevice(device: DeviceRow, custodyCycle: number): CertificateDevice {
+    const state = loadState(device);
+    const records = certificateRecords(db, device.id, custodyCycle);
+    return {
+      assetTag: device.assetTag,
+      category: device.category,
+      make: device.make,
+      model: device.model,
+      serialNumber: device.serialNumber,
+      custodyCycle,
+      destination: DESTINATION[device.status],
+      noStorageConfirmed: device.noStorageConfirmed,
+      drives: state.drives.map((d) => {
+        const r = records.get(d.id);
+        return {
+          serialNumber: d.serialNumber,
+          kind: d.kind,
+          model: d.model,
+          capacityGb: d.capacityGb,
+          record: r
+            ? {
+                standard: r.standard,
+                method: r.method,
+                technique: r.technique,
+                tool: r.tool,
+                toolVersion: r.toolVersion,
+                verification: r.verification,
+                result: r.result,
+                completedAt: r.completedAt,
+                technician: r.technician,
+                reportSha256: r.reportSha256,
+                sampled: r.verificationStatus !== null,
+                verifier: r.verifier && r.verifiedAt && r.verificationStatus ? { name: r.verifier, at: r.verifiedAt, result: r.verificationStatus } : null,
+              }
+            : null,
+        };
+      }),
+    };
+  }
+
+  return {
+    templates: () => [...deps.templates.values()],
+
+    /** Barcodes and PDFs are drawn after the reads, outside any transaction. */
+    async deviceLabel(ref: string, templateId: string, format: LabelFormat, kind: LabelKind): Promise<Rendered> {
+      const t = template(templateId);
+      const device = deps.devices.resolve(ref);
+      return render(t, [content(device, kind)], format, `label-${device.assetTag}`);
+    },
+
+    async batch(actor: Actor, req: { template: string; format: LabelFormat; kind: LabelKind; assetTags?: string[] | undefined; reserve?: number | undefined; startAt?: number | undefined }): Promise<Rendered & { tags: string[] }> {
+      const t = template(req.template);
+      let contents: LabelContent[];
+      if (req.reserve !== undefined) {
+        if (req.kind === 'spec') throw new AppError('request.invalid', 'Reserved tags have no specs yet.', { errors: [{ field: 'body.kind', message: 'use asset for reserved tags' }] });
+        contents = deps.assetTags.reserve(actor, req.reserve).map((tag) => ({ tag, lines: [siteLine()] }));
+      } else {
+        contents = (req.assetTags ?? []).map((raw, i) => {
+          const parsed = parseTag(raw);
+          if (parsed.kind !== 'valid') {
+            throw new AppError('devices.invalid_asset_tag', `${raw} is not a valid asset tag.`, { errors: [{ field: `body.assetTags.${i}`, message: 'invalid asset tag' }] });
+          }
+          const device = findDeviceByTag(db, parsed.tag);
+          if (device) return content(device, req.kind);
+          // A tag reserved but not yet on a device can be printed again (a spoiled sheet).
+          if (findAssetTag(db, parsed.tag) && req.kind === 'asset') return { tag: parsed.tag, lines: [siteLine()] };
+          throw new AppError('devices.not_found', `No device carries the tag ${parsed.tag}.`, { errors: [{ field: `body.assetTags.${i}`, message: 'no such device' }] });
+        });
+      }
+      const rendered = await render(t, contents, req.format, `labels-${t.id}`, req.startAt);
+      return { ...rendered, tags: contents.map((c) => c.tag) };
+    },
+
+    async deviceCertificate(ref: string): Promise<Rendered> {
+      const device = deps.devices.resolve(ref);
+      const donation = device.donationId === null ? undefined : findDonation(db, device.donationId);
+      return certificate(
+        {
+          certificateId: `CDS-${device.assetTag}-C${device.custodyCycle}`,
+          organization: { ...deps.organization, location: deps.siteName },
+          donor: donation ? { name: donation.donorName, type: donation.donorType, receivedAt: donation.receivedAt } : null,
+          devices: [certificateDevice(device, device.custodyCycle)],
+        },
+        `certificate-${device.assetTag}`,
+      );
+    },
+
+    /** One document for a donation: each device's drives as wiped in the donor's custody cycle (the first). */
+    async donationCertificate(id: number): Promise<Rendered> {
+      const donation = findDonation(db, id);
+      if (!donation) throw new AppError('donations.not_found', `No donation with id ${id}.`);
+      const devices = listDevices(db, { donationId: id }, 0, 100_000);
+      return certificate(
+        {
+          certificateId: `CDS-D${id}`,
+          organization: { ...deps.organization, location: deps.siteName },
+          donor: { name: donation.donorName, type: donation.donorType, receivedAt: donation.receivedAt },
+          devices: devices.map((d) => certificateDevice(d, 1)),
+        },
+        `certificate-donation-${id}`,
+      );
+    },
+  };
+}
+
+export type LabelsService = ReturnType<typeof createLabelsService>;
