@@ -7,6 +7,8 @@ import { createDeviceActionsService } from './modules/devices/device-actions.ser
 import { createDevicesService } from './modules/devices/devices.service.js';
 import { loadLabelTemplates } from './modules/labels/label-templates.js';
 import { createLabelsService } from './modules/labels/labels.service.js';
+import { createRecyclingService } from './modules/recycling/recycling.service.js';
+import { createReportsService } from './modules/reports/reports.service.js';
 import { createIssuanceService } from './modules/issuance/issuance.service.js';
 import { createParticipantsService } from './modules/participants/participants.service.js';
 import { createGradingService } from './modules/grading/grading.service.js';
@@ -46,7 +48,9 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
     siteName: config.siteName,
     organization: { name: config.organizationName, address: config.organizationAddress },
   });
-  return { db, users, assetTags, donations, devices, audit, deviceActions, sanitization, repairs, grading, scans, participants, issuance, labels };
+  const recycling = createRecyclingService({ db, clock, devices, organizationName: config.organizationName, siteName: config.siteName });
+  const reports = createReportsService({ db, clock, organizationName: config.organizationName });
+  return { db, users, assetTags, donations, devices, audit, deviceActions, sanitization, repairs, grading, scans, participants, issuance, labels, recycling, reports };
 }
 
 export type Services = ReturnType<typeof createServices>;

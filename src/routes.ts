@@ -7,6 +7,8 @@ import { auditRoutes } from './modules/audit/audit.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { deviceActionRoutes } from './modules/devices/device-actions.routes.js';
 import { deviceRoutes } from './modules/devices/devices.routes.js';
+import { recyclingRoutes } from './modules/recycling/recycling.routes.js';
+import { reportRoutes } from './modules/reports/reports.routes.js';
 import { labelRoutes } from './modules/labels/labels.routes.js';
 import { issuanceRoutes } from './modules/issuance/issuance.routes.js';
 import { participantRoutes } from './modules/participants/participants.routes.js';
@@ -42,6 +44,8 @@ export function registerRoutes(app: Api, services: Services): void {
       participantRoutes(api, services.participants);
       issuanceRoutes(api, services.issuance);
       labelRoutes(api, services.labels);
+      recyclingRoutes(api, services.recycling);
+      reportRoutes(api, services.reports);
       auditRoutes(api, services.audit);
     },
     { prefix: API_PREFIX },

@@ -11,3 +11,4 @@ export * from '../modules/grading/grading.table.js';
 export * from '../modules/scans/scans.table.js';
 export * from '../modules/participants/participants.table.js';
 export * from '../modules/issuance/issuance.table.js';
+export * from '../modules/recycling/recycling.table.js';

@@ -66,6 +66,14 @@ export const ERROR_CODES = {
   'labels.invalid_payload': { status: 400, title: 'The barcode payload is not printable ASCII' },
   'labels.unknown_template': { status: 400, title: 'No such label template' },
   'labels.too_many': { status: 400, title: 'Too many labels in one request' },
+  'recyclers.not_found': { status: 404, title: 'No such recycler' },
+  'recyclers.name_taken': { status: 409, title: 'A recycler with this name exists' },
+  'shipments.not_found': { status: 404, title: 'No such shipment' },
+  'shipments.frozen': { status: 409, title: 'The shipment has left: it cannot change' },
+  'shipments.device_not_sanitized': { status: 409, title: 'The device is not sanitized and holds storage' },
+  'shipments.device_already_added': { status: 409, title: 'The device is already on a shipment' },
+  'shipments.empty': { status: 409, title: 'The shipment has no lines' },
+  'shipments.not_shipped': { status: 409, title: 'The shipment has not been shipped' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

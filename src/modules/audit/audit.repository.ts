@@ -7,7 +7,7 @@ import { auditEvents } from './audit.table.js';
 export const GENESIS_HASH = '0'.repeat(64);
 
 export interface NewAuditEvent {
-  entityType: 'device' | 'user' | 'donation' | 'asset_tag' | 'participant' | 'community';
+  entityType: 'device' | 'user' | 'donation' | 'asset_tag' | 'participant' | 'community' | 'recycler' | 'shipment';
   entityId: string;
   action: string;
   fromStatus?: string | null;

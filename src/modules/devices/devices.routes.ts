@@ -1,4 +1,5 @@
 import { actorOf } from '../../core/auth.js';
+import { AppError } from '../../core/errors.js';
 import type { Api } from '../../routes.js';
 import { deviceEtag, type DevicesService } from './devices.service.js';
 import { DeviceEnvelope, DeviceList, DeviceParams, HistoryResponse, IntakeDeviceBody, ListDevicesQuery, UpdateDeviceBody } from './devices.schemas.js';
@@ -18,8 +19,22 @@ export function deviceRoutes(api: Api, devices: DevicesService): void {
 
   api.get('/devices', {
     config: { access: { roles: READERS } },
-    schema: { tags: ['devices'], summary: 'List devices, oldest first, with filters', querystring: ListDevicesQuery, response: { 200: DeviceList } },
-    handler: async (request) => devices.list(request.query, actorOf(request).role),
+    schema: {
+      tags: ['devices'],
+      summary: 'List devices, oldest first, with filters; format=csv streams every match (staff, coordinator, admin)',
+      querystring: ListDevicesQuery,
+      response: { 200: DeviceList },
+    },
+    handler: async (request, reply) => {
+      const actor = actorOf(request);
+      if (request.query.format === 'csv') {
+        if (actor.role === 'trainee') throw new AppError('auth.forbidden', 'The CSV export is for staff, coordinators and admins.');
+        const raw = reply as unknown as { type(t: string): typeof raw; header(k: string, v: string): typeof raw; send(b: unknown): void };
+        raw.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="devices.csv"').send(devices.csvStream(request.query));
+        return reply;
+      }
+      return devices.list(request.query, actor.role);
+    },
   });
 
   api.get('/devices/:tag', {

@@ -69,6 +69,8 @@ export const ListDevicesQuery = z.strictObject({
   q: z.string().trim().min(1).max(100).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(200).optional(),
+  /** csv: every matching device (limit and cursor do not apply), streamed. */
+  format: z.enum(['json', 'csv']).default('json'),
 });
 export type ListDevicesQuery = z.infer<typeof ListDevicesQuery>;
 

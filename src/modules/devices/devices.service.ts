@@ -1,4 +1,6 @@
+import { Readable } from 'node:stream';
 import type { Clock } from '../../core/clock.js';
+import { csvRow } from '../../core/csv.js';
 import { isUniqueViolation, writeTransaction, type Db, type Executor } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import { decodeCursor, encodeCursor } from '../../core/pagination.js';
@@ -168,6 +170,29 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
         items: page.map((r) => toDevice(loadState(r, byDevice.get(r.id) ?? []), role)),
         nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]!.id) : null,
       };
+    },
+
+    /**
+     * Every matching device as CSV, read in pages while the response streams,
+     * so a large inventory never sits whole in memory.
+     */
+    csvStream(query: ListDevicesQuery): Readable {
+      const header = ['assetTag', 'category', 'make', 'model', 'serialNumber', 'status', 'weightGrams', 'weightSource', 'donationId', 'location', 'notes', 'cpu', 'ramGb', 'storageGb', 'screenInches', 'os', 'custodyCycle', 'statusChangedAt', 'createdAt', 'updatedAt'];
+      function* chunks(): Generator<string> {
+        yield csvRow(header);
+        let after = 0;
+        for (;;) {
+          const page = listDevices(db, query, after, 1000);
+          if (page.length === 0) return;
+          let out = '';
+          for (const d of page) {
+            out += csvRow([d.assetTag, d.category, d.make, d.model, d.serialNumber, d.status, d.weightGrams, d.weightSource, d.donationId, d.location, d.notes, d.specs.cpu, d.specs.ramGb, d.specs.storageGb, d.specs.screenInches, d.specs.os, d.custodyCycle, d.statusChangedAt, d.createdAt, d.updatedAt]);
+          }
+          yield out;
+          after = page[page.length - 1]!.id;
+        }
+      }
+      return Readable.from(chunks());
     },
 
     /** Metadata only; the status never changes here. Needs the version the caller read (If-Match). */

@@ -23,7 +23,7 @@ export function issuanceRoutes(api: Api, issuance: IssuanceService): void {
     config: { access: { roles: COORDINATION } },
     schema: { tags: ['issuance'], summary: 'Take a device back; it must be sanitized again', params: DeviceParams, body: ReturnBody, response: { 200: DeviceEnvelope } },
     handler: async (request, reply) => {
-      const out = issuance.return(actorOf(request), request.params.tag, request.body, ifMatchVersion(request.headers['if-match']));
+      const out = issuance.return(actorOf(request), request.params.tag, request.body ?? {}, ifMatchVersion(request.headers['if-match']));
       return reply.header('etag', deviceEtag(out.device.version)).send(out);
     },
   });

@@ -25,8 +25,8 @@ export const ReturnBody = z.strictObject({
   condition: z.enum(RETURN_CONDITIONS).optional(),
   personalDataRemoved: z.boolean().optional(),
   notes: z.string().max(2000).optional(),
-});
-export type ReturnBody = z.infer<typeof ReturnBody>;
+}).nullish();
+export type ReturnBody = NonNullable<z.infer<typeof ReturnBody>>;
 
 export const Issuance = z.object({
   id: z.number().int(),

@@ -1,0 +1,49 @@
+import { and, asc, eq } from 'drizzle-orm';
+import type { Executor } from '../../core/db.js';
+import { devices } from '../devices/devices.table.js';
+import { recyclers, shipmentBulkLines, shipmentDevices, shipments } from './recycling.table.js';
+
+export type RecyclerRow = typeof recyclers.$inferSelect;
+export type ShipmentRow = typeof shipments.$inferSelect;
+
+export const insertRecycler = (tx: Executor, row: typeof recyclers.$inferInsert): RecyclerRow => tx.insert(recyclers).values(row).returning().get();
+export const findRecycler = (db: Executor, id: number): RecyclerRow | undefined => db.select().from(recyclers).where(eq(recyclers.id, id)).get();
+export const listRecyclers = (db: Executor): RecyclerRow[] => db.select().from(recyclers).orderBy(asc(recyclers.name)).all();
+
+export const insertShipment = (tx: Executor, row: typeof shipments.$inferInsert): ShipmentRow => tx.insert(shipments).values(row).returning().get();
+export const findShipment = (db: Executor, id: number): ShipmentRow | undefined => db.select().from(shipments).where(eq(shipments.id, id)).get();
+export function listShipments(db: Executor, status?: ShipmentRow['status']): ShipmentRow[] {
+  return db.select().from(shipments).where(status ? eq(shipments.status, status) : undefined).orderBy(asc(shipments.id)).all();
+}
+export function updateShipment(tx: Executor, id: number, fromStatus: ShipmentRow['status'], patch: Partial<ShipmentRow>): ShipmentRow | undefined {
+  // Compare-and-set on the status: two people shipping at once, one wins.
+  return tx
+    .update(shipments)
+    .set(patch)
+    .where(and(eq(shipments.id, id), eq(shipments.status, fromStatus)))
+    .returning()
+    .get();
+}
+
+export function addShipmentDevice(tx: Executor, row: typeof shipmentDevices.$inferInsert): void {
+  tx.insert(shipmentDevices).values(row).run();
+}
+export function shipmentOfDevice(db: Executor, deviceId: number): number | undefined {
+  return db.select({ id: shipmentDevices.shipmentId }).from(shipmentDevices).where(eq(shipmentDevices.deviceId, deviceId)).get()?.id;
+}
+export function devicesOfShipment(db: Executor, shipmentId: number) {
+  return db
+    .select({ device: devices })
+    .from(shipmentDevices)
+    .innerJoin(devices, eq(devices.id, shipmentDevices.deviceId))
+    .where(eq(shipmentDevices.shipmentId, shipmentId))
+    .orderBy(asc(shipmentDevices.id))
+    .all()
+    .map((r) => r.device);
+}
+export function addBulkLine(tx: Executor, row: typeof shipmentBulkLines.$inferInsert): void {
+  tx.insert(shipmentBulkLines).values(row).run();
+}
+export function bulkLinesOfShipment(db: Executor, shipmentId: number) {
+  return db.select().from(shipmentBulkLines).where(eq(shipmentBulkLines.shipmentId, shipmentId)).orderBy(asc(shipmentBulkLines.id)).all();
+}

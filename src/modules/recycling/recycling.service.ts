@@ -1,0 +1,189 @@
+import type { Clock } from '../../core/clock.js';
+import { isUniqueViolation, writeTransaction, type Db } from '../../core/db.js';
+import { AppError } from '../../core/errors.js';
+import { appendAuditEvent } from '../audit/audit.repository.js';
+import { applyDeviceChange, assertAllowed } from '../devices/device-change.js';
+import { createDeviceStateLoader } from '../devices/device-view.js';
+import type { DevicesService } from '../devices/devices.service.js';
+import type { Actor } from '../users/users.service.js';
+import { renderManifest } from './manifest.pdf.js';
+import {
+  addBulkLine,
+  addShipmentDevice,
+  bulkLinesOfShipment,
+  devicesOfShipment,
+  findRecycler,
+  findShipment,
+  insertRecycler,
+  insertShipment,
+  listRecyclers,
+  listShipments,
+  shipmentOfDevice,
+  updateShipment,
+  type RecyclerRow,
+  type ShipmentRow,
+} from './recycling.repository.js';
+import type { CreateShipmentBody, Shipment } from './recycling.schemas.js';
+
+export function createRecyclingService(deps: { db: Db; clock: Clock; devices: DevicesService; organizationName: string; siteName: string }) {
+  const { db, clock } = deps;
+  const loadState = createDeviceStateLoader(db);
+
+  function view(s: ShipmentRow): Shipment {
+    const recycler = findRecycler(db, s.recyclerId)!;
+    const devs = devicesOfShipment(db, s.id);
+    const bulk = bulkLinesOfShipment(db, s.id);
+    const deviceGrams = devs.reduce((n, d) => n + d.weightGrams, 0);
+    const bulkGrams = bulk.reduce((n, b) => n + b.weightGrams, 0);
+    return {
+      ...s,
+      recycler,
+      devices: devs.map((d) => ({ assetTag: d.assetTag, category: d.category, weightGrams: d.weightGrams, weightSource: d.weightSource })),
+      bulkLines: bulk.map((b) => ({ id: b.id, category: b.category, weightGrams: b.weightGrams, units: b.units })),
+      totals: { deviceUnits: devs.length, deviceGrams, bulkGrams, grams: deviceGrams + bulkGrams },
+    };
+  }
+
+  function mustFind(id: number): ShipmentRow {
+    const s = findShipment(db, id);
+    if (!s) throw new AppError('shipments.not_found', `No shipment ${id}.`);
+    return s;
+  }
+
+  function assertOpen(s: ShipmentRow): void {
+    if (s.status !== 'open') throw new AppError('shipments.frozen', `Shipment ${s.id} is ${s.status}: its lines can no longer change.`, { extra: { shipmentStatus: s.status } });
+  }
+
+  const audit = (tx: Parameters<Parameters<typeof writeTransaction>[1]>[0], actor: Actor, id: number, action: string, details: Record<string, unknown>, at: string) =>
+    appendAuditEvent(tx, { entityType: 'shipment', entityId: String(id), action, actorUserId: actor.id, at, details });
+
+  return {
+    createRecycler(actor: Actor, body: { name: string; certification: RecyclerRow['certification']; certificateExpiry?: string | undefined; address?: string | undefined }): RecyclerRow {
+      const at = clock.now().toISOString();
+      try {
+        return writeTransaction(db, (tx) => {
+          const r = insertRecycler(tx, { name: body.name, certification: body.certification, certificateExpiry: body.certificateExpiry ?? null, address: body.address ?? null, createdAt: at });
+          appendAuditEvent(tx, { entityType: 'recycler', entityId: String(r.id), action: 'recycler.created', actorUserId: actor.id, at, details: { ...body } });
+          return r;
+        });
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new AppError('recyclers.name_taken', `A recycler named ${body.name} exists.`);
+        throw err;
+      }
+    },
+
+    recyclers: () => listRecyclers(db),
+
+    create(actor: Actor, body: CreateShipmentBody): Shipment {
+      const at = clock.now().toISOString();
+      if (!findRecycler(db, body.recyclerId)) {
+        throw new AppError('recyclers.not_found', `No recycler ${body.recyclerId}.`, { errors: [{ field: 'body.recyclerId', message: 'no such recycler' }] });
+      }
+      const s = writeTransaction(db, (tx) => {
+        const row = insertShipment(tx, {
+          recyclerId: body.recyclerId,
+          mode: body.mode,
+          carrier: body.carrier ?? null,
+          containerNumber: body.containerNumber ?? null,
+          sealNumber: body.sealNumber ?? null,
+          billOfLading: body.billOfLading ?? null,
+          status: 'open',
+          createdBy: actor.id,
+          createdAt: at,
+        });
+        audit(tx, actor, row.id, 'shipment.created', { recyclerId: body.recyclerId, mode: body.mode }, at);
+        return row;
+      });
+      return view(s);
+    },
+
+    get: (id: number): Shipment => view(mustFind(id)),
+    list: (status?: ShipmentRow['status']): Shipment[] => listShipments(db, status).map(view),
+
+    /** Scanned in: only devices awaiting recycling that are sanitized or hold no storage (SPEC invariant 2). */
+    addDevice(actor: Actor, id: number, ref: string): Shipment {
+      const at = clock.now().toISOString();
+      try {
+        writeTransaction(db, (tx) => {
+          const s = mustFind(id);
+          assertOpen(s);
+          const device = deps.devices.resolve(ref);
+          if (device.status !== 'awaiting_recycling') {
+            throw new AppError('devices.invalid_transition', `${device.assetTag} is ${device.status}; designate it for recycling first.`, {
+              extra: { currentStatus: device.status, action: 'ship' },
+            });
+          }
+          if (!loadState(device).facts.sanitized) {
+            throw new AppError('shipments.device_not_sanitized', `${device.assetTag} has drives without a passing sanitization record; wipe or destroy them first.`);
+          }
+          const other = shipmentOfDevice(tx, device.id);
+          if (other !== undefined) throw new AppError('shipments.device_already_added', `${device.assetTag} is on shipment ${other}.`, { extra: { shipmentId: other } });
+          addShipmentDevice(tx, { shipmentId: id, deviceId: device.id, addedBy: actor.id, addedAt: at });
+          audit(tx, actor, id, 'shipment.device_added', { assetTag: device.assetTag, weightGrams: device.weightGrams }, at);
+        });
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new AppError('shipments.device_already_added', 'The device is already on a shipment.');
+        throw err;
+      }
+      return view(mustFind(id));
+    },
+
+    addBulkLine(actor: Actor, id: number, body: { category: string; weightGrams: number; units?: number | undefined }): Shipment {
+      const at = clock.now().toISOString();
+      writeTransaction(db, (tx) => {
+        assertOpen(mustFind(id));
+        addBulkLine(tx, { shipmentId: id, category: body.category, weightGrams: body.weightGrams, units: body.units ?? null, addedBy: actor.id, addedAt: at });
+        audit(tx, actor, id, 'shipment.bulk_line_added', { ...body }, at);
+      });
+      return view(mustFind(id));
+    },
+
+    /** The shipment leaves: its devices become recycled, each with one history event, and the shipment freezes. */
+    ship(actor: Actor, id: number, shippedAt: string | undefined): Shipment {
+      const at = clock.now().toISOString();
+      writeTransaction(db, (tx) => {
+        const s = mustFind(id);
+        assertOpen(s);
+        const devs = devicesOfShipment(tx, id);
+        if (devs.length === 0 && bulkLinesOfShipment(tx, id).length === 0) throw new AppError('shipments.empty', `Shipment ${id} has no lines.`);
+        for (const device of devs) {
+          const state = loadState(device);
+          assertAllowed(actor, 'ship', device, state.facts);
+          // Invariant 2 again at the door: a drive registered since it was scanned in must have passed too.
+          if (!state.facts.sanitized) throw new AppError('shipments.device_not_sanitized', `${device.assetTag} has drives without a passing sanitization record.`);
+          applyDeviceChange(tx, { device, actor, event: 'device.shipped', toStatus: 'recycled', details: { shipmentId: id, recyclerId: s.recyclerId }, at });
+        }
+        const when = shippedAt ? new Date(shippedAt).toISOString() : at;
+        if (!updateShipment(tx, id, 'open', { status: 'shipped', shippedAt: when })) throw new AppError('shipments.frozen', `Shipment ${id} changed meanwhile.`);
+        audit(tx, actor, id, 'shipment.shipped', { devices: devs.length, shippedAt: when }, at);
+      });
+      return view(mustFind(id));
+    },
+
+    confirm(actor: Actor, id: number, body: { certificateNumber: string; receivedAt: string; receivedWeightGrams?: number | undefined }): Shipment {
+      const at = clock.now().toISOString();
+      writeTransaction(db, (tx) => {
+        const s = mustFind(id);
+        if (s.status === 'open') throw new AppError('shipments.not_shipped', `Shipment ${id} has not been shipped yet.`);
+        if (s.status === 'confirmed') throw new AppError('shipments.frozen', `Shipment ${id} was already confirmed.`);
+        const ok = updateShipment(tx, id, 'shipped', {
+          status: 'confirmed',
+          confirmedAt: at,
+          certificateNumber: body.certificateNumber,
+          receivedAt: body.receivedAt,
+          receivedWeightGrams: body.receivedWeightGrams ?? null,
+        });
+        if (!ok) throw new AppError('shipments.frozen', `Shipment ${id} changed meanwhile.`);
+        audit(tx, actor, id, 'shipment.confirmed', { ...body }, at);
+      });
+      return view(mustFind(id));
+    },
+
+    async manifest(id: number): Promise<Buffer> {
+      const s = view(mustFind(id));
+      return renderManifest(s, { organizationName: deps.organizationName, siteName: deps.siteName }, clock.now());
+    },
+  };
+}
+
+export type RecyclingService = ReturnType<typeof createRecyclingService>;

@@ -1,0 +1,131 @@
+/**
+ * The aggregates behind the reports, in SQL that PostgreSQL also runs
+ * (substr on ISO-8601 text for months; no SQLite-only functions). Periods
+ * are half-open on timestamps: [from 00:00, day after `to` 00:00).
+ */
+import { sql } from 'drizzle-orm';
+import type { Executor } from '../../core/db.js';
+
+export interface Period {
+  start: string;
+  end: string;
+}
+
+export interface DeviceAgg {
+  category: string;
+  month: string;
+  units: number;
+  grams: number;
+  measuredGrams: number;
+}
+
+export function receivedAgg(db: Executor, p: Period): DeviceAgg[] {
+  return db.all<DeviceAgg>(sql`
+    select category, substr(created_at, 1, 7) as month, count(*) as units, sum(weight_grams) as grams,
+           sum(case when weight_source = 'measured' then weight_grams else 0 end) as "measuredGrams"
+    from devices where created_at >= ${p.start} and created_at < ${p.end}
+    group by category, substr(created_at, 1, 7)`);
+}
+
+/** Distinct devices issued in the period: a device returned and issued again counts once, in the month of its first issue. */
+export function reusedAgg(db: Executor, p: Period): DeviceAgg[] {
+  return db.all<DeviceAgg>(sql`
+    select d.category as category, substr(f.first_at, 1, 7) as month, count(*) as units, sum(d.weight_grams) as grams,
+           sum(case when d.weight_source = 'measured' then d.weight_grams else 0 end) as "measuredGrams"
+    from (select device_id, min(issued_at) as first_at from issuances
+          where issued_at >= ${p.start} and issued_at < ${p.end} group by device_id) f
+    join devices d on d.id = f.device_id
+    group by d.category, substr(f.first_at, 1, 7)`);
+}
+
+export interface CommunityAgg {
+  community: string;
+  units: number;
+  grams: number;
+}
+
+/** Reused devices by the community of the participant of their first issue in the period. */
+export function reusedByCommunity(db: Executor, p: Period): CommunityAgg[] {
+  return db.all<CommunityAgg>(sql`
+    select c.name as community, count(*) as units, sum(d.weight_grams) as grams
+    from (select device_id, min(id) as first_id from issuances
+          where issued_at >= ${p.start} and issued_at < ${p.end} group by device_id) f
+    join issuances i on i.id = f.first_id
+    join participants pt on pt.id = i.participant_id
+    join communities c on c.id = pt.community_id
+    join devices d on d.id = f.device_id
+    group by c.name`);
+}
+
+export interface RecycledAgg {
+  category: string;
+  month: string;
+  confirmed: number;
+  units: number;
+  grams: number;
+  measuredGrams: number;
+}
+
+/** Device and bulk lines of shipments shipped in the period; bulk lines are weighed, so all measured. */
+export function recycledAgg(db: Executor, p: Period): RecycledAgg[] {
+  return db.all<RecycledAgg>(sql`
+    select d.category as category, substr(s.shipped_at, 1, 7) as month, case when s.status = 'confirmed' then 1 else 0 end as confirmed,
+           count(*) as units, sum(d.weight_grams) as grams,
+           sum(case when d.weight_source = 'measured' then d.weight_grams else 0 end) as "measuredGrams"
+    from shipment_devices sd join shipments s on s.id = sd.shipment_id join devices d on d.id = sd.device_id
+    where s.shipped_at >= ${p.start} and s.shipped_at < ${p.end}
+    group by d.category, substr(s.shipped_at, 1, 7), case when s.status = 'confirmed' then 1 else 0 end
+    union all
+    select b.category as category, substr(s.shipped_at, 1, 7) as month, case when s.status = 'confirmed' then 1 else 0 end as confirmed,
+           coalesce(sum(b.units), 0) as units, sum(b.weight_grams) as grams, sum(b.weight_grams) as "measuredGrams"
+    from shipment_bulk_lines b join shipments s on s.id = b.shipment_id
+    where s.shipped_at >= ${p.start} and s.shipped_at < ${p.end}
+    group by b.category, substr(s.shipped_at, 1, 7), case when s.status = 'confirmed' then 1 else 0 end`);
+}
+
+export interface FactorSet {
+  id: number;
+  name: string;
+  version: string;
+  source: string;
+  verified: number;
+  notes: string | null;
+}
+
+export function latestFactorSet(db: Executor): { set: FactorSet; factors: Array<{ material: string; pathway: string; unit: string; value: number }> } | undefined {
+  const set = db.get<FactorSet>(sql`select id, name, version, source, verified, notes from co2e_factor_sets order by id desc limit 1`);
+  if (!set) return undefined;
+  const factors = db.all<{ material: string; pathway: string; unit: string; value: number }>(
+    sql`select material, pathway, unit, value from co2e_factors where set_id = ${set.id}`,
+  );
+  return { set, factors };
+}
+
+export function inventoryCounts(db: Executor): Array<{ status: string; category: string; units: number; grams: number }> {
+  return db.all(sql`select status, category, count(*) as units, sum(weight_grams) as grams from devices group by status, category order by status, category`);
+}
+
+export function longestInStatus(db: Executor, limit: number): Array<{ assetTag: string; category: string; status: string; statusChangedAt: string }> {
+  return db.all(sql`
+    select asset_tag as "assetTag", category, status, status_changed_at as "statusChangedAt" from devices
+    where status not in ('recycled', 'written_off', 'issued')
+    order by status_changed_at asc, id asc limit ${limit}`);
+}
+
+export function activityAgg(db: Executor, p: Period): Array<{ userId: number; username: string; displayName: string; role: string; action: string; n: number }> {
+  return db.all(sql`
+    select u.id as "userId", u.username, u.display_name as "displayName", u.role, e.action, count(*) as n
+    from audit_events e join users u on u.id = e.actor_user_id
+    where e.entity_type = 'device' and e.at >= ${p.start} and e.at < ${p.end}
+      and e.action in ('device.intake', 'device.sanitization_recorded', 'device.repair_completed', 'device.graded', 'device.sanitization_verified')
+    group by u.id, u.username, u.display_name, u.role, e.action`);
+}
+
+/** How the second-person checks of each technician's wipes came out. */
+export function verificationOutcomes(db: Executor, p: Period): Array<{ userId: number; status: string; n: number }> {
+  return db.all(sql`
+    select r.technician_id as "userId", v.status, count(*) as n
+    from sanitization_verifications v join sanitization_records r on r.id = v.record_id
+    where r.created_at >= ${p.start} and r.created_at < ${p.end}
+    group by r.technician_id, v.status`);
+}

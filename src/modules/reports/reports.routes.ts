@@ -1,0 +1,41 @@
+import type { Api } from '../../routes.js';
+import type { ReportsService } from './reports.service.js';
+import { ActivityReport, DiversionQuery, DiversionReport, InventoryReport, PeriodQuery } from './reports.schemas.js';
+
+/** Funder reports: staff, coordinators and admins; trainees get 403. */
+const ROLES = ['coordinator', 'staff', 'admin'] as const;
+
+export function reportRoutes(api: Api, reports: ReportsService): void {
+  api.get('/reports/diversion', {
+    config: { access: { roles: ROLES } },
+    schema: { tags: ['reports'], summary: 'Landfill diversion for a period (JSON, CSV or PDF)', querystring: DiversionQuery, response: { 200: DiversionReport } },
+    handler: async (request, reply) => {
+      const { from, to, format, suppressBelow } = request.query;
+      const report = reports.diversion(from, to, suppressBelow);
+      const name = `diversion-${from}-to-${to}`;
+      // CSV and PDF bodies bypass the JSON serializer (Fastify sends strings and buffers as they are).
+      const raw = reply as unknown as { type(t: string): typeof raw; header(k: string, v: string): typeof raw; send(b: string | Buffer): void };
+      if (format === 'csv') {
+        raw.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(reports.diversionCsv(report));
+        return reply;
+      }
+      if (format === 'pdf') {
+        raw.type('application/pdf').header('content-disposition', `inline; filename="${name}.pdf"`).send(await reports.diversionPdf(report));
+        return reply;
+      }
+      return report;
+    },
+  });
+
+  api.get('/reports/inventory', {
+    config: { access: { roles: ROLES } },
+    schema: { tags: ['reports'], summary: 'Devices by status and category, and those stuck longest in their status', response: { 200: InventoryReport } },
+    handler: async () => reports.inventory(),
+  });
+
+  api.get('/reports/activity', {
+    config: { access: { roles: ROLES } },
+    schema: { tags: ['reports'], summary: 'Per-user bench work in a period, with verification outcomes (skills evidence)', querystring: PeriodQuery, response: { 200: ActivityReport } },
+    handler: async (request) => reports.activity(request.query.from, request.query.to),
+  });
+}

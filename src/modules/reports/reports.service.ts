@@ -1,0 +1,161 @@
+import type { Clock } from '../../core/clock.js';
+import type { Db } from '../../core/db.js';
+import { csvRow } from '../../core/csv.js';
+import { renderDiversionPdf } from './diversion.pdf.js';
+import {
+  activityAgg,
+  inventoryCounts,
+  latestFactorSet,
+  longestInStatus,
+  receivedAgg,
+  recycledAgg,
+  reusedAgg,
+  reusedByCommunity,
+  verificationOutcomes,
+  type Period,
+} from './reports.repository.js';
+import type { DiversionReport } from './reports.schemas.js';
+
+const DAY = 86_400_000;
+
+export const METHODOLOGY =
+  'Received: devices taken in during the period. Reused: distinct devices issued to a participant during the period; a device ' +
+  'returned and issued again counts once, in the month of its first issue. Recycled: the device lines and weighed bulk lines of ' +
+  'shipments that left during the period, counted as confirmed once the recycler’s certificate is recorded and as pending before. ' +
+  'Diverted = reused + recycled (confirmed); pending weight is reported but never counted as diverted. Weights are integer grams ' +
+  'and sums are exact; a device that was not weighed counts at its category’s typical weight, and the measured share says how much ' +
+  'of the diverted weight was weighed. Shipment weights are the workshop’s own; a recycler’s received weight is shown on the ' +
+  'manifest, never substituted. Communities with fewer reused devices than the threshold are not shown.';
+
+function period(from: string, to: string): Period {
+  const end = new Date(Date.parse(`${to}T00:00:00.000Z`) + DAY).toISOString();
+  return { start: `${from}T00:00:00.000Z`, end };
+}
+
+type Acc = Map<string, { units: number; grams: number }>;
+const add = (m: Acc, key: string, units: number, grams: number) => {
+  const cur = m.get(key) ?? { units: 0, grams: 0 };
+  cur.units += units;
+  cur.grams += grams;
+  m.set(key, cur);
+};
+const rows = (m: Acc) => [...m].sort(([a], [b]) => a.localeCompare(b)).map(([key, v]) => ({ key, units: v.units, grams: v.grams }));
+
+export function createReportsService(deps: { db: Db; clock: Clock; organizationName: string }) {
+  const { db, clock } = deps;
+
+  function diversion(from: string, to: string, suppressBelow: number): DiversionReport {
+    const p = period(from, to);
+    const received = receivedAgg(db, p);
+    const reused = reusedAgg(db, p);
+    const recycled = recycledAgg(db, p);
+    const sum = (xs: Array<{ units: number; grams: number }>) => ({ units: xs.reduce((n, x) => n + x.units, 0), grams: xs.reduce((n, x) => n + x.grams, 0) });
+    const confirmed = recycled.filter((r) => r.confirmed === 1);
+    const pending = recycled.filter((r) => r.confirmed !== 1);
+    const totals = { received: sum(received), reused: sum(reused), recycledConfirmed: sum(confirmed), recycledPending: sum(pending), diverted: sum([...reused, ...confirmed]) };
+
+    const byCategory: Acc = new Map();
+    const byMonth: Acc = new Map();
+    for (const r of [...reused, ...confirmed]) {
+      add(byCategory, r.category, r.units, r.grams);
+      add(byMonth, r.month, r.units, r.grams);
+    }
+    const divertedGrams = totals.diverted.grams;
+    const measured = [...reused, ...confirmed].reduce((n, r) => n + r.measuredGrams, 0);
+
+    const byCommunity = reusedByCommunity(db, p)
+      .sort((a, b) => a.community.localeCompare(b.community))
+      .map((c) => (c.units < suppressBelow ? { key: c.community, units: null, grams: null, suppressed: true } : { key: c.community, units: c.units, grams: c.grams }));
+
+    const fs = latestFactorSet(db);
+    let co2e: DiversionReport['co2e'] = null;
+    if (fs) {
+      const factor = (material: string, pathway: string) =>
+        fs.factors.find((f) => f.material === material && f.pathway === pathway)?.value ?? fs.factors.find((f) => f.material === 'default' && f.pathway === pathway)?.value ?? 0;
+      const reuseKg = reused.reduce((n, r) => n + (r.grams / 1000) * factor(r.category, 'reuse'), 0);
+      const recyclingKg = confirmed.reduce((n, r) => n + (r.grams / 1000) * factor(r.category, 'recycling'), 0);
+      const round = (x: number) => Math.round(x * 10) / 10;
+      co2e = {
+        factorSet: { name: fs.set.name, version: fs.set.version, source: fs.set.source, verified: fs.set.verified === 1 },
+        reuseKg: round(reuseKg),
+        recyclingKg: round(recyclingKg),
+        totalKg: round(reuseKg + recyclingKg),
+        note: fs.set.verified === 1 ? 'Estimated avoided emissions.' : 'UNVERIFIED factor set: these estimates must not be reported until the factors are checked against their source.',
+      };
+    }
+    return {
+      period: { from, to },
+      totals,
+      byCategory: rows(byCategory),
+      byMonth: rows(byMonth),
+      byCommunity,
+      measuredWeightShare: divertedGrams === 0 ? 0 : Math.round((measured / divertedGrams) * 10000) / 10000,
+      co2e,
+      methodology: `${METHODOLOGY} Threshold: ${suppressBelow}.`,
+    };
+  }
+
+  return {
+    diversion,
+
+    /** The single `section,key,units,grams` table of SPEC §6. */
+    diversionCsv(report: DiversionReport): string {
+      let out = csvRow(['section', 'key', 'units', 'grams']);
+      for (const [key, b] of Object.entries(report.totals)) out += csvRow(['totals', key, b.units, b.grams]);
+      for (const r of report.byCategory) out += csvRow(['category', r.key, r.units, r.grams]);
+      for (const r of report.byMonth) out += csvRow(['month', r.key, r.units, r.grams]);
+      for (const r of report.byCommunity) out += csvRow(['community', r.key, r.units, r.grams]);
+      return out;
+    },
+
+    diversionPdf: (report: DiversionReport) => renderDiversionPdf(report, deps.organizationName, clock.now()),
+
+    inventory() {
+      const counts = inventoryCounts(db);
+      const byStatus: Acc = new Map();
+      const byCategory: Acc = new Map();
+      for (const c of counts) {
+        add(byStatus, c.status, c.units, c.grams);
+        add(byCategory, c.category, c.units, c.grams);
+      }
+      const now = clock.now().getTime();
+      return {
+        byStatus: rows(byStatus).map((r) => ({ status: r.key, units: r.units, grams: r.grams })),
+        byCategory: rows(byCategory).map((r) => ({ category: r.key, units: r.units, grams: r.grams })),
+        longestInStatus: longestInStatus(db, 50).map((d) => ({
+          assetTag: d.assetTag,
+          category: d.category,
+          status: d.status,
+          since: d.statusChangedAt,
+          days: Math.floor((now - Date.parse(d.statusChangedAt)) / DAY),
+        })),
+      };
+    },
+
+    /** Per-user counts of bench work in a period: evidence of skills for trainees. */
+    activity(from: string, to: string) {
+      const p = period(from, to);
+      const users = new Map<number, { username: string; displayName: string; role: string; intakes: number; sanitizations: number; repairs: number; gradings: number; verificationsDone: number; ownWipesVerified: { passed: number; failed: number; pending: number } }>();
+      const get = (id: number, u: { username: string; displayName: string; role: string }) => {
+        let x = users.get(id);
+        if (!x) {
+          x = { ...u, intakes: 0, sanitizations: 0, repairs: 0, gradings: 0, verificationsDone: 0, ownWipesVerified: { passed: 0, failed: 0, pending: 0 } };
+          users.set(id, x);
+        }
+        return x;
+      };
+      const field = { 'device.intake': 'intakes', 'device.sanitization_recorded': 'sanitizations', 'device.repair_completed': 'repairs', 'device.graded': 'gradings', 'device.sanitization_verified': 'verificationsDone' } as const;
+      for (const a of activityAgg(db, p)) {
+        const k = field[a.action as keyof typeof field];
+        if (k) get(a.userId, a)[k] += a.n;
+      }
+      for (const v of verificationOutcomes(db, p)) {
+        const u = users.get(v.userId);
+        if (u && (v.status === 'passed' || v.status === 'failed' || v.status === 'pending')) u.ownWipesVerified[v.status] += v.n;
+      }
+      return { period: { from, to }, users: [...users.values()].sort((a, b) => a.username.localeCompare(b.username)) };
+    },
+  };
+}
+
+export type ReportsService = ReturnType<typeof createReportsService>;
