@@ -80,6 +80,7 @@ export async function fillDemo(db: Db, config: Config, o: DemoOptions): Promise<
   let issued = 0;
   const toShip: string[] = [];
   const holders = new Map<string, string>();
+  const free = [...participants];
 
   for (let i = 0; i < o.devices; i++) {
     const t = start + (span * i) / o.devices;
@@ -129,9 +130,12 @@ export async function fillDemo(db: Db, config: Config, o: DemoOptions): Promise<
     }
     if (random() < 0.8) {
       clock.set(new Date(t + 3 * 86400_000));
-      const free = participants.filter((p) => !holders.has(p));
       if (free.length === 0) continue;
-      const code = pick(free);
+      // Take a participant who holds nothing yet (swap-remove keeps this O(1) for large demos).
+      const at = Math.floor(random() * free.length);
+      const code = free[at]!;
+      free[at] = free[free.length - 1]!;
+      free.pop();
       const loan = random() < 0.3;
       s.issuance.issue(coordinator, tag, { participantCode: code, kind: loan ? 'loan' : 'gift', ...(loan ? { dueDate: new Date(t + 120 * 86400_000).toISOString().slice(0, 10) } : {}), accessories: ['charger'], agreementAccepted: true, agreementLanguage: 'iu' });
       holders.set(code, tag);
@@ -141,7 +145,7 @@ export async function fillDemo(db: Db, config: Config, o: DemoOptions): Promise<
 
   // A few loans come back, are wiped again and issued to someone else: counted once as reused.
   let returned = 0;
-  for (const [code, tag] of holders) {
+  for (const tag of holders.values()) {
     if (returned >= Math.max(1, Math.round(issued * 0.05))) break;
     const d = s.devices.get(tag, 'admin');
     if (d.status !== 'issued') continue;
@@ -151,7 +155,7 @@ export async function fillDemo(db: Db, config: Config, o: DemoOptions): Promise<
       s.sanitization.record(pick(trainees), tag, { storageSerial: drive.serialNumber, method: 'purge', technique: 'crypto_erase', tool: 'nwipe', toolVersion: '0.37', verification: 'full', result: 'passed' });
     }
     s.grading.grade(pick(trainees), tag, { grade: 'B' });
-    const next = participants.find((p) => !holders.has(p) && p !== code);
+    const next = free.pop();
     if (next) {
       s.issuance.issue(coordinator, tag, { participantCode: next, kind: 'gift', accessories: ['charger'], agreementAccepted: true });
       holders.set(next, tag);
@@ -165,12 +169,16 @@ export async function fillDemo(db: Db, config: Config, o: DemoOptions): Promise<
     s.sanitization.verify(verifier, v.id, random() < 0.97 ? 'passed' : 'failed', undefined);
   }
 
-  // Two sealift shipments: August (confirmed by the recycler) and October (still pending).
+  // Two sealift sailings: August (confirmed by the recycler) and October (still pending),
+  // in containers of at most 500 devices.
   const half = Math.floor(toShip.length / 2);
-  const batches: Array<[string[], string, boolean]> = [
+  const batches: Array<[string[], string, boolean]> = [];
+  for (const [tags, when, confirmed] of [
     [toShip.slice(0, half), `${o.year}-08-20T18:00:00.000Z`, true],
     [toShip.slice(half), `${o.year}-10-05T18:00:00.000Z`, false],
-  ];
+  ] as Array<[string[], string, boolean]>) {
+    for (let i = 0; i < Math.max(1, tags.length); i += 500) batches.push([tags.slice(i, i + 500), when, confirmed]);
+  }
   let shipments = 0;
   for (const [tags, when, confirm] of batches) {
     clock.set(when);

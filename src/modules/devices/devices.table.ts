@@ -54,6 +54,8 @@ export const devices = sqliteTable(
     index('devices_status_idx').on(t.status, t.id),
     index('devices_category_idx').on(t.category, t.id),
     index('devices_donation_idx').on(t.donationId),
+    // Reports select intakes by period.
+    index('devices_created_idx').on(t.createdAt),
     check('devices_status_ck', sql`${t.status} in (${inList(DEVICE_STATUSES)})`),
     check('devices_category_ck', sql`${t.category} in (${inList(DEVICE_CATEGORIES)})`),
     check('devices_weight_source_ck', sql`${t.weightSource} in (${inList(WEIGHT_SOURCES)})`),

@@ -36,6 +36,7 @@ export const issuances = sqliteTable(
   },
   (t) => [
     index('issuances_participant_idx').on(t.participantId, t.id),
+    index('issuances_issued_idx').on(t.issuedAt),
     // One open issuance per device: the database holds it even if a code path forgets.
     uniqueIndex('issuances_open_device_uq').on(t.deviceId).where(sql`${t.returnedAt} is null`),
     check('issuances_kind_ck', sql`${t.kind} in ('gift', 'loan')`),

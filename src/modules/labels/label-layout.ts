@@ -47,7 +47,8 @@ export function layoutLabel(widthMm: number, heightMm: number, content: LabelCon
   // QR code top right, as tall as the space above the bars.
   const top = heightMm - pad - barHeight - 1;
   const qr = qrCode(content.tag);
-  const qrModule = (top - pad) / (qr.size + 2 * QR_QUIET);
+  // At most 16 mm: enough for any phone camera, and it leaves room for the text.
+  const qrModule = Math.min(top - pad, 16) / (qr.size + 2 * QR_QUIET);
   const qrSide = qrModule * (qr.size + 2 * QR_QUIET);
   els.push({ type: 'qr', x: widthMm - pad - qrSide + QR_QUIET * qrModule, y: pad + QR_QUIET * qrModule, module: qrModule, pattern: qr, text: content.tag });
 

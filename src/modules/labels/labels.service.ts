@@ -4,6 +4,7 @@ import type { Clock } from '../../core/clock.js';
 import type { Db } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import { translate, type MessageKey } from '../../core/i18n.js';
+import { assertDrawable } from '../../core/pdf/fonts.js';
 import { parseTag } from '../asset-tags/asset-tag.js';
 import { findAssetTag } from '../asset-tags/asset-tags.repository.js';
 import type { AssetTagsService } from '../asset-tags/asset-tags.service.js';
@@ -86,7 +87,7 @@ export function createLabelsService(deps: {
   async function render(t: LabelTemplate, contents: LabelContent[], format: LabelFormat, name: string, startAt?: number): Promise<Rendered> {
     if (format === 'zpl') return { body: renderLabelsZpl(t, contents), contentType: 'application/zpl; charset=utf-8', filename: `${name}.zpl` };
     if (format === 'png') {
-      if (contents.length !== 1) throw new AppError('request.invalid', 'PNG previews one label; use pdf or zpl for several.', { errors: [{ field: 'format', message: 'png is for one label' }] });
+      if (contents.length !== 1) throw new AppError('request.invalid', 'PNG previews one label; use pdf or zpl for several.', { errors: [{ field: 'format', message: 'png previews one label' }] });
       return { body: renderLabelPng(t, contents[0]!), contentType: 'image/png', filename: `${name}.png` };
     }
     const body = await renderLabelsPdf(t, contents, { createdAt: clock.now(), title: name, ...(startAt === undefined ? {} : { startAt }) });
@@ -150,9 +151,19 @@ export function createLabelsService(deps: {
 
     async batch(actor: Actor, req: { template: string; format: LabelFormat; kind: LabelKind; assetTags?: string[] | undefined; reserve?: number | undefined; startAt?: number | undefined }): Promise<Rendered & { tags: string[] }> {
       const t = template(req.template);
+      if (req.startAt !== undefined && req.startAt > 1) {
+        const positions = t.sheet ? t.sheet.columns * t.sheet.rows : 1;
+        if (req.startAt > positions) {
+          throw new AppError('request.invalid', `${t.id} has ${positions} position${positions === 1 ? '' : 's'}; startAt ${req.startAt} is past the last.`, {
+            errors: [{ field: 'body.startAt', message: `at most ${positions}` }],
+          });
+        }
+      }
       let contents: LabelContent[];
       if (req.reserve !== undefined) {
         if (req.kind === 'spec') throw new AppError('request.invalid', 'Reserved tags have no specs yet.', { errors: [{ field: 'body.kind', message: 'use asset for reserved tags' }] });
+        // Check the text before reserving: a refused print must not use up tags.
+        assertDrawable({ SITE_NAME: siteLine() });
         contents = deps.assetTags.reserve(actor, req.reserve).map((tag) => ({ tag, lines: [siteLine()] }));
       } else {
         contents = (req.assetTags ?? []).map((raw, i) => {

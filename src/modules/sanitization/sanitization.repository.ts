@@ -3,7 +3,7 @@ import { alias } from 'drizzle-orm/sqlite-core';
 import type { Executor } from '../../core/db.js';
 import { devices } from '../devices/devices.table.js';
 import { users } from '../users/users.table.js';
-import { sanitizationRecords, sanitizationVerifications } from './sanitization.table.js';
+import { samplingTally, sanitizationRecords, sanitizationVerifications } from './sanitization.table.js';
 
 export type RecordRow = typeof sanitizationRecords.$inferSelect;
 
@@ -15,18 +15,18 @@ export function insertVerification(tx: Executor, recordId: number, at: string): 
   return tx.insert(sanitizationVerifications).values({ recordId, status: 'pending', drawnAt: at }).returning({ id: sanitizationVerifications.id }).get().id;
 }
 
-/** Passing logical sanitizations (clear or purge) and how many of them were drawn for verification. */
+/** Passing logical sanitizations (clear or purge) so far, and how many were drawn for verification. */
 export function samplingCounts(db: Executor): { logical: number; drawn: number } {
-  const row = db
-    .select({
-      logical: sql<number>`count(*)`,
-      drawn: sql<number>`count(${sanitizationVerifications.id})`,
-    })
-    .from(sanitizationRecords)
-    .leftJoin(sanitizationVerifications, eq(sanitizationVerifications.recordId, sanitizationRecords.id))
-    .where(and(eq(sanitizationRecords.result, 'passed'), sql`${sanitizationRecords.method} in ('clear', 'purge')`))
-    .get();
-  return { logical: row?.logical ?? 0, drawn: row?.drawn ?? 0 };
+  const row = db.select().from(samplingTally).where(eq(samplingTally.id, 1)).get();
+  return { logical: row?.logicalPassed ?? 0, drawn: row?.drawn ?? 0 };
+}
+
+/** Counts one more passing logical record (and whether it was drawn); call in the record's transaction. */
+export function tallySample(tx: Executor, drawn: boolean): void {
+  tx.update(samplingTally)
+    .set({ logicalPassed: sql`${samplingTally.logicalPassed} + 1`, drawn: sql`${samplingTally.drawn} + ${drawn ? 1 : 0}` })
+    .where(eq(samplingTally.id, 1))
+    .run();
 }
 
 export interface RecordView extends RecordRow {

@@ -16,6 +16,7 @@ import {
   insertVerification,
   listVerifications,
   samplingCounts,
+  tallySample,
   type RecordView,
   type VerificationRow,
 } from './sanitization.repository.js';
@@ -153,9 +154,11 @@ export function createSanitizationService(deps: { db: Db; clock: Clock; devices:
         let verificationId: number | null = null;
         if (rec.result === 'passed' && rec.method !== 'destroy') {
           const { logical, drawn } = samplingCounts(tx);
-          if (deps.random() < VERIFICATION_SAMPLE_RATE || drawn < Math.ceil(logical * VERIFICATION_SAMPLE_RATE)) {
+          // This record counts too: after it, at least 5 % of logical + 1 must be drawn.
+          if (deps.random() < VERIFICATION_SAMPLE_RATE || drawn < Math.ceil((logical + 1) * VERIFICATION_SAMPLE_RATE)) {
             verificationId = insertVerification(tx, rec.id, at);
           }
+          tallySample(tx, verificationId !== null);
         }
 
         const after = loadState(device);

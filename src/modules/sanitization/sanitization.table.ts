@@ -84,3 +84,13 @@ export const sanitizationVerifications = sqliteTable(
     check('sanitization_verifications_status_ck', sql`${t.status} in (${inList(VERIFICATION_STATUSES)})`),
   ],
 );
+
+/**
+ * Running counts for the R2 sample, kept in the same transaction as the
+ * records, so drawing does not count every record each time.
+ */
+export const samplingTally = sqliteTable('sanitization_sampling_tally', {
+  id: integer('id').primaryKey(),
+  logicalPassed: integer('logical_passed').notNull(),
+  drawn: integer('drawn').notNull(),
+});
