@@ -36,7 +36,8 @@ const SPEC: Record<DeviceAction, Expectation> = {
   register_storage: { fromIncludes: ['received', 'sanitized', 'in_repair', 'ready'], fromExcludes: ['issued', ...GONE], to: [null], roles: LIFECYCLE },
   // received -> sanitized when the last drive passes; also allowed awaiting_recycling and in_repair (a late drive).
   sanitize: { fromIncludes: ['received', 'in_repair', 'awaiting_recycling'], fromExcludes: ['issued', ...GONE], to: [null], roles: LIFECYCLE },
-  confirm_no_storage: { from: ['received'], to: ['sanitized'], roles: LIFECYCLE },
+  // received -> sanitized; also while awaiting recycling (status kept), like wipe records, so a drive-less device can be shipped.
+  confirm_no_storage: { fromIncludes: ['received', 'awaiting_recycling'], fromExcludes: ['sanitized', 'ready', 'issued', ...GONE], to: ['sanitized', null], roles: LIFECYCLE },
   open_repair: { from: ['sanitized', 'ready'], to: ['in_repair'], roles: LIFECYCLE },
   // in_repair -> sanitized; an implementation may make it outcome-dependent (a late drive not yet passed).
   complete_repair: { from: ['in_repair'], to: ['sanitized', null], roles: LIFECYCLE },
@@ -168,9 +169,9 @@ describe('device lifecycle: allowedActions per role', () => {
     }
   });
 
-  it('gives staff no lifecycle action but ship, and ship only while awaiting recycling', () => {
+  it('gives staff no lifecycle action but ship, and ship only while awaiting recycling and sanitized (invariant 2)', () => {
     for (const f of ALL_FACTS) {
-      expect([f.status, allowedActions('staff', f)]).toEqual([f.status, f.status === 'awaiting_recycling' ? ['ship'] : []]);
+      expect([f.status, f.sanitized, allowedActions('staff', f)]).toEqual([f.status, f.sanitized, f.status === 'awaiting_recycling' && f.sanitized ? ['ship'] : []]);
     }
   });
 

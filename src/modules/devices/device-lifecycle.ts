@@ -54,7 +54,9 @@ export const TRANSITIONS: Readonly<Record<DeviceAction, Rule>> = {
   // in repair (a drive found late), while awaiting recycling (drives destroyed
   // before shipping) and as corrections; those keep the status.
   sanitize: { from: ['received', 'sanitized', 'in_repair', 'ready', 'awaiting_recycling'], to: null, roles: LIFECYCLE_ROLES },
-  confirm_no_storage: { from: ['received'], to: 'sanitized', roles: LIFECYCLE_ROLES },
+  // received -> sanitized. Also while awaiting recycling (status kept), like wipe records: a device
+  // designated straight from received can then be shipped (SPEC invariant 2).
+  confirm_no_storage: { from: ['received', 'awaiting_recycling'], to: null, roles: LIFECYCLE_ROLES },
   open_repair: { from: ['sanitized', 'ready'], to: 'in_repair', roles: LIFECYCLE_ROLES },
   // Back to sanitized; to received instead when a drive registered during the repair has not passed yet.
   complete_repair: { from: ['in_repair'], to: null, roles: LIFECYCLE_ROLES },
@@ -81,6 +83,8 @@ export function refusal(action: DeviceAction, facts: LifecycleFacts): 'devices.i
   if (action === 'issue' && !facts.sanitized) return 'devices.not_sanitized';
   // A device in repair with a drive registered late cannot be graded until that drive passes.
   if (action === 'grade' && !facts.sanitized) return 'devices.not_sanitized';
+  // SPEC invariant 2: nothing leaves for recycling unless sanitized or holding no storage.
+  if (action === 'ship' && !facts.sanitized) return 'devices.not_sanitized';
   if (action === 'confirm_no_storage' && facts.driveCount > 0) return 'devices.invalid_transition';
   // With no drive registered there is nothing to record a wipe for.
   if (action === 'sanitize' && facts.driveCount === 0) return 'devices.invalid_transition';

@@ -3,7 +3,8 @@ import { createDocument, finish, write, type Doc } from '../../core/pdf/document
 import type { Shipment } from './recycling.schemas.js';
 
 const GREY = '#555555';
-const kg = (grams: number) => `${(grams / 1000).toLocaleString('en-CA', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} kg`;
+const kg = (grams: number) =>
+  grams < 1000 ? `${grams} g` : `${(grams / 1000).toLocaleString('en-CA', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} kg`;
 
 function pair(doc: Doc, label: string, value: string, x: number, y: number, w: number): number {
   write(doc, label, { size: 8, color: GREY, x, y, width: w });

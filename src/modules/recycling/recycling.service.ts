@@ -148,12 +148,16 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; devices: De
         if (devs.length === 0 && bulkLinesOfShipment(tx, id).length === 0) throw new AppError('shipments.empty', `Shipment ${id} has no lines.`);
         for (const device of devs) {
           const state = loadState(device);
-          assertAllowed(actor, 'ship', device, state.facts);
           // Invariant 2 again at the door: a drive registered since it was scanned in must have passed too.
           if (!state.facts.sanitized) throw new AppError('shipments.device_not_sanitized', `${device.assetTag} has drives without a passing sanitization record.`);
+          assertAllowed(actor, 'ship', device, state.facts);
           applyDeviceChange(tx, { device, actor, event: 'device.shipped', toStatus: 'recycled', details: { shipmentId: id, recyclerId: s.recyclerId }, at });
         }
         const when = shippedAt ? new Date(shippedAt).toISOString() : at;
+        // A ship date decides the report period: it cannot be in the future or before the shipment existed.
+        if (when > new Date(Date.parse(at) + 5 * 60_000).toISOString() || when < s.createdAt) {
+          throw new AppError('request.invalid', `shippedAt must lie between the shipment's creation (${s.createdAt}) and now.`, { errors: [{ field: 'body.shippedAt', message: 'outside the shipment’s life' }] });
+        }
         if (!updateShipment(tx, id, 'open', { status: 'shipped', shippedAt: when })) throw new AppError('shipments.frozen', `Shipment ${id} changed meanwhile.`);
         audit(tx, actor, id, 'shipment.shipped', { devices: devs.length, shippedAt: when }, at);
       });
@@ -166,6 +170,9 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; devices: De
         const s = mustFind(id);
         if (s.status === 'open') throw new AppError('shipments.not_shipped', `Shipment ${id} has not been shipped yet.`);
         if (s.status === 'confirmed') throw new AppError('shipments.frozen', `Shipment ${id} was already confirmed.`);
+        if (s.shippedAt && body.receivedAt < s.shippedAt.slice(0, 10)) {
+          throw new AppError('request.invalid', `receivedAt is before the shipment left (${s.shippedAt.slice(0, 10)}).`, { errors: [{ field: 'body.receivedAt', message: 'before the ship date' }] });
+        }
         const ok = updateShipment(tx, id, 'shipped', {
           status: 'confirmed',
           confirmedAt: at,

@@ -25,7 +25,8 @@ export const METHODOLOGY =
   'Diverted = reused + recycled (confirmed); pending weight is reported but never counted as diverted. Weights are integer grams ' +
   'and sums are exact; a device that was not weighed counts at its category’s typical weight, and the measured share says how much ' +
   'of the diverted weight was weighed. Shipment weights are the workshop’s own; a recycler’s received weight is shown on the ' +
-  'manifest, never substituted. Communities with fewer reused devices than the threshold are not shown.';
+  'manifest, never substituted. Communities with fewer reused devices than the threshold are not shown; when only one would be hidden, ' +
+  'the next smallest is hidden too, so that it cannot be worked out from the total.';
 
 function period(from: string, to: string): Period {
   const end = new Date(Date.parse(`${to}T00:00:00.000Z`) + DAY).toISOString();
@@ -63,9 +64,15 @@ export function createReportsService(deps: { db: Db; clock: Clock; organizationN
     const divertedGrams = totals.diverted.grams;
     const measured = [...reused, ...confirmed].reduce((n, r) => n + r.measuredGrams, 0);
 
-    const byCommunity = reusedByCommunity(db, p)
-      .sort((a, b) => a.community.localeCompare(b.community))
-      .map((c) => (c.units < suppressBelow ? { key: c.community, units: null, grams: null, suppressed: true } : { key: c.community, units: c.units, grams: c.grams }));
+    const communities = reusedByCommunity(db, p).sort((a, b) => a.community.localeCompare(b.community));
+    const hidden = new Set(communities.filter((c) => c.units < suppressBelow).map((c) => c.community));
+    // Secondary suppression: with one community hidden, the total minus the others would reveal it,
+    // so the smallest shown one is hidden too.
+    if (hidden.size === 1) {
+      const smallest = communities.filter((c) => !hidden.has(c.community)).sort((a, b) => a.units - b.units || a.community.localeCompare(b.community))[0];
+      if (smallest) hidden.add(smallest.community);
+    }
+    const byCommunity = communities.map((c) => (hidden.has(c.community) ? { key: c.community, units: null, grams: null, suppressed: true } : { key: c.community, units: c.units, grams: c.grams }));
 
     const fs = latestFactorSet(db);
     let co2e: DiversionReport['co2e'] = null;

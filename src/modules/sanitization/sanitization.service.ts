@@ -94,7 +94,7 @@ export function createSanitizationService(deps: { db: Db; clock: Clock; devices:
             device,
             actor,
             event: 'device.no_storage_confirmed',
-            toStatus: 'sanitized',
+            toStatus: device.status === 'received' ? 'sanitized' : undefined,
             patch: { noStorageConfirmed: true },
             details: { notes: body.notes ?? null },
             at,
