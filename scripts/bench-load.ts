@@ -63,9 +63,13 @@ src.close();
 function start(script: string, db: string): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'bench', script), db], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let logged = 0;
     child.stdout.on('data', (d: Buffer) => {
-      const m = /PORT (\d+)/.exec(d.toString());
+      const text = d.toString();
+      const m = /PORT (\d+)/.exec(text);
       if (m) resolve({ child, port: Number(m[1]) });
+      // Server errors are part of the result: show the first few.
+      for (const line of text.split('\n')) if (line.includes('"level":50') && logged++ < 3) process.stderr.write(`  server: ${line.slice(0, 900)}\n`);
     });
     child.on('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
   });
@@ -87,7 +91,11 @@ function run(port: number, connections: number, headers: Record<string, string>,
     headers,
     timeout: 30,
     requests: [{ setupRequest: (req) => ({ ...req, ...make() }) }],
-  }).then((r) => ({ requests: r.requests.total, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx + r.timeouts }));
+  }).then((r) => {
+    const odd = Object.entries(r.statusCodeStats as Record<string, { count: number }>).filter(([code]) => !code.startsWith('2'));
+    if (odd.length > 0 || r.errors > 0 || r.timeouts > 0) process.stderr.write(`  (${make().path}: status ${JSON.stringify(Object.fromEntries(odd.map(([c, v]) => [c, v.count])))}, socket errors ${r.errors}, timeouts ${r.timeouts})\n`);
+    return { requests: r.requests.total, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx + r.timeouts };
+  });
 }
 
 const pick = () => tags[Math.floor(Math.random() * tags.length)]!;

@@ -108,6 +108,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { validatorUrl: null } });
 
   registerRoutes(app, services);
+  app.addHook('onClose', async () => {
+    await services.reports.close();
+  });
   await app.ready();
   return app as unknown as App;
 }

@@ -39,6 +39,14 @@ export function openDatabase(options: OpenDatabaseOptions): Db {
   return db;
 }
 
+/** A read-only connection to a migrated database file, for report workers. */
+export function openReadOnlyDatabase(filePath: string): Db {
+  const sqlite = new Database(filePath, { readonly: true, fileMustExist: true });
+  sqlite.pragma('busy_timeout = 5000');
+  const db = drizzle({ client: sqlite, schema });
+  return db;
+}
+
 /** Runs fn in an IMMEDIATE transaction: the write lock is taken at BEGIN, so read-then-write cannot race. */
 export function writeTransaction<T>(db: Db, fn: (tx: Tx) => T): T {
   const idem = requestScope.getStore()?.idempotency;

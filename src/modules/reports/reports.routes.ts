@@ -11,7 +11,7 @@ export function reportRoutes(api: Api, reports: ReportsService): void {
     schema: { tags: ['reports'], summary: 'Landfill diversion for a period (JSON, CSV or PDF)', querystring: DiversionQuery, response: { 200: DiversionReport } },
     handler: async (request, reply) => {
       const { from, to, format, suppressBelow } = request.query;
-      const report = reports.diversion(from, to, suppressBelow);
+      const report = await reports.diversion(from, to, suppressBelow);
       const name = `diversion-${from}-to-${to}`;
       // CSV and PDF bodies bypass the JSON serializer (Fastify sends strings and buffers as they are).
       const raw = reply as unknown as { type(t: string): typeof raw; header(k: string, v: string): typeof raw; send(b: string | Buffer): void };

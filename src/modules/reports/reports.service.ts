@@ -1,5 +1,6 @@
 import type { Clock } from '../../core/clock.js';
-import type { Db } from '../../core/db.js';
+import type { Db, Executor } from '../../core/db.js';
+import { createReportWorker } from './report-worker-client.js';
 import { csvRow } from '../../core/csv.js';
 import { renderDiversionPdf } from './diversion.pdf.js';
 import {
@@ -42,68 +43,81 @@ const add = (m: Acc, key: string, units: number, grams: number) => {
 };
 const rows = (m: Acc) => [...m].sort(([a], [b]) => a.localeCompare(b)).map(([key, v]) => ({ key, units: v.units, grams: v.grams }));
 
+/** The diversion report from the database: pure reads, so it can run on a worker's own connection. */
+export function computeDiversion(db: Executor, from: string, to: string, suppressBelow: number): DiversionReport {
+  const p = period(from, to);
+  const received = receivedAgg(db, p);
+  const reused = reusedAgg(db, p);
+  const recycled = recycledAgg(db, p);
+  const sum = (xs: Array<{ units: number; grams: number }>) => ({ units: xs.reduce((n, x) => n + x.units, 0), grams: xs.reduce((n, x) => n + x.grams, 0) });
+  const confirmed = recycled.filter((r) => r.confirmed === 1);
+  const pending = recycled.filter((r) => r.confirmed !== 1);
+  const totals = { received: sum(received), reused: sum(reused), recycledConfirmed: sum(confirmed), recycledPending: sum(pending), diverted: sum([...reused, ...confirmed]) };
+
+  const byCategory: Acc = new Map();
+  const byMonth: Acc = new Map();
+  for (const r of [...reused, ...confirmed]) {
+    add(byCategory, r.category, r.units, r.grams);
+    add(byMonth, r.month, r.units, r.grams);
+  }
+  const divertedGrams = totals.diverted.grams;
+  const measured = [...reused, ...confirmed].reduce((n, r) => n + r.measuredGrams, 0);
+
+  const communities = reusedByCommunity(db, p).sort((a, b) => a.community.localeCompare(b.community));
+  const hidden = new Set(communities.filter((c) => c.units < suppressBelow).map((c) => c.community));
+  // Secondary suppression: with one community hidden, the total minus the others would reveal it,
+  // so the smallest shown one is hidden too.
+  if (hidden.size === 1) {
+    const smallest = communities.filter((c) => !hidden.has(c.community)).sort((a, b) => a.units - b.units || a.community.localeCompare(b.community))[0];
+    if (smallest) hidden.add(smallest.community);
+  }
+  const byCommunity = communities.map((c) => (hidden.has(c.community) ? { key: c.community, units: null, grams: null, suppressed: true } : { key: c.community, units: c.units, grams: c.grams }));
+
+  const fs = latestFactorSet(db);
+  let co2e: DiversionReport['co2e'] = null;
+  if (fs) {
+    const factor = (material: string, pathway: string) =>
+      fs.factors.find((f) => f.material === material && f.pathway === pathway)?.value ?? fs.factors.find((f) => f.material === 'default' && f.pathway === pathway)?.value ?? 0;
+    const reuseKg = reused.reduce((n, r) => n + (r.grams / 1000) * factor(r.category, 'reuse'), 0);
+    const recyclingKg = confirmed.reduce((n, r) => n + (r.grams / 1000) * factor(r.category, 'recycling'), 0);
+    const round = (x: number) => Math.round(x * 10) / 10;
+    co2e = {
+      factorSet: { name: fs.set.name, version: fs.set.version, source: fs.set.source, verified: fs.set.verified === 1 },
+      reuseKg: round(reuseKg),
+      recyclingKg: round(recyclingKg),
+      totalKg: round(reuseKg + recyclingKg),
+      note: fs.set.verified === 1 ? 'Estimated avoided emissions.' : 'UNVERIFIED factor set: these estimates must not be reported until the factors are checked against their source.',
+    };
+  }
+  return {
+    period: { from, to },
+    totals,
+    byCategory: rows(byCategory),
+    byMonth: rows(byMonth),
+    byCommunity,
+    measuredWeightShare: divertedGrams === 0 ? 0 : Math.round((measured / divertedGrams) * 10000) / 10000,
+    co2e,
+    methodology: `${METHODOLOGY} Threshold: ${suppressBelow}.`,
+  };
+}
+
+
 export function createReportsService(deps: { db: Db; clock: Clock; organizationName: string }) {
   const { db, clock } = deps;
 
-  function diversion(from: string, to: string, suppressBelow: number): DiversionReport {
-    const p = period(from, to);
-    const received = receivedAgg(db, p);
-    const reused = reusedAgg(db, p);
-    const recycled = recycledAgg(db, p);
-    const sum = (xs: Array<{ units: number; grams: number }>) => ({ units: xs.reduce((n, x) => n + x.units, 0), grams: xs.reduce((n, x) => n + x.grams, 0) });
-    const confirmed = recycled.filter((r) => r.confirmed === 1);
-    const pending = recycled.filter((r) => r.confirmed !== 1);
-    const totals = { received: sum(received), reused: sum(reused), recycledConfirmed: sum(confirmed), recycledPending: sum(pending), diverted: sum([...reused, ...confirmed]) };
-
-    const byCategory: Acc = new Map();
-    const byMonth: Acc = new Map();
-    for (const r of [...reused, ...confirmed]) {
-      add(byCategory, r.category, r.units, r.grams);
-      add(byMonth, r.month, r.units, r.grams);
-    }
-    const divertedGrams = totals.diverted.grams;
-    const measured = [...reused, ...confirmed].reduce((n, r) => n + r.measuredGrams, 0);
-
-    const communities = reusedByCommunity(db, p).sort((a, b) => a.community.localeCompare(b.community));
-    const hidden = new Set(communities.filter((c) => c.units < suppressBelow).map((c) => c.community));
-    // Secondary suppression: with one community hidden, the total minus the others would reveal it,
-    // so the smallest shown one is hidden too.
-    if (hidden.size === 1) {
-      const smallest = communities.filter((c) => !hidden.has(c.community)).sort((a, b) => a.units - b.units || a.community.localeCompare(b.community))[0];
-      if (smallest) hidden.add(smallest.community);
-    }
-    const byCommunity = communities.map((c) => (hidden.has(c.community) ? { key: c.community, units: null, grams: null, suppressed: true } : { key: c.community, units: c.units, grams: c.grams }));
-
-    const fs = latestFactorSet(db);
-    let co2e: DiversionReport['co2e'] = null;
-    if (fs) {
-      const factor = (material: string, pathway: string) =>
-        fs.factors.find((f) => f.material === material && f.pathway === pathway)?.value ?? fs.factors.find((f) => f.material === 'default' && f.pathway === pathway)?.value ?? 0;
-      const reuseKg = reused.reduce((n, r) => n + (r.grams / 1000) * factor(r.category, 'reuse'), 0);
-      const recyclingKg = confirmed.reduce((n, r) => n + (r.grams / 1000) * factor(r.category, 'recycling'), 0);
-      const round = (x: number) => Math.round(x * 10) / 10;
-      co2e = {
-        factorSet: { name: fs.set.name, version: fs.set.version, source: fs.set.source, verified: fs.set.verified === 1 },
-        reuseKg: round(reuseKg),
-        recyclingKg: round(recyclingKg),
-        totalKg: round(reuseKg + recyclingKg),
-        note: fs.set.verified === 1 ? 'Estimated avoided emissions.' : 'UNVERIFIED factor set: these estimates must not be reported until the factors are checked against their source.',
-      };
-    }
-    return {
-      period: { from, to },
-      totals,
-      byCategory: rows(byCategory),
-      byMonth: rows(byMonth),
-      byCommunity,
-      measuredWeightShare: divertedGrams === 0 ? 0 : Math.round((measured / divertedGrams) * 10000) / 10000,
-      co2e,
-      methodology: `${METHODOLOGY} Threshold: ${suppressBelow}.`,
-    };
-  }
+  /**
+   * On a file database the report runs on a worker thread with its own
+   * read-only connection (WAL lets it read beside the writer): a year's
+   * aggregate over 100,000 devices takes a few hundred milliseconds, which
+   * would otherwise hold up every scan station for that long.
+   */
+  const worker = db.$client.memory ? null : createReportWorker(db.$client.name);
 
   return {
-    diversion,
+    diversion: (from: string, to: string, suppressBelow: number): Promise<DiversionReport> =>
+      worker ? worker.diversion(from, to, suppressBelow) : Promise.resolve(computeDiversion(db, from, to, suppressBelow)),
+
+    close: () => worker?.close(),
 
     /** The single `section,key,units,grams` table of SPEC §6. */
     diversionCsv(report: DiversionReport): string {
