@@ -12,8 +12,11 @@ import type { Config } from './config.js';
 import { registerAuth } from './core/auth.js';
 import type { Clock } from './core/clock.js';
 import type { Db } from './core/db.js';
-import { registerErrorHandling } from './core/http-errors.js';
+import { AppError, toProblem } from './core/errors.js';
+import { registerErrorHandling, sendProblem } from './core/http-errors.js';
+import { registerStrictJson, registerUnicodeCheck } from './core/json-body.js';
 import { registerIdempotency } from './core/idempotency.js';
+import { registerRequestDeadline } from './core/request-deadline.js';
 import { registerSecurityHeaders } from './core/security-headers.js';
 import { loggerOptions } from './core/logger.js';
 import { createServices, type Services } from './container.js';
@@ -58,11 +61,30 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     requestTimeout: config.requestTimeoutMs,
     connectionTimeout: config.requestTimeoutMs,
     return503OnClosing: true,
+    // Node enforces requestTimeout only as often as it checks connections (30 s by default):
+    // check often enough that a slow-drip client is cut close to the limit.
+    http: { connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs) },
+    frameworkErrors: (error, request, reply) => {
+      // Router errors (a bad escape, an over-long path parameter) as problem+json too.
+      const code = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'request.uri_too_long' : 'request.invalid';
+      void sendProblem(reply, new AppError(code, code === 'request.invalid' ? 'The URL is malformed.' : 'A path segment is too long.'));
+    },
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket) => {
+      // Errors Node's HTTP parser raises before Fastify sees a request (bad header bytes, too many headers).
+      if (!socket.writable) return socket.destroy();
+      const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+      const problem = toProblem(new AppError(tooLarge ? 'request.header_too_large' : 'request.invalid', tooLarge ? 'The request headers are too large.' : 'The request is malformed.'));
+      const body = JSON.stringify(problem);
+      socket.end(
+        `HTTP/1.1 ${problem.status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   }).withTypeProvider<ZodTypeProvider>();
 
-  // JSON only: any other body type is 415, not parsed as text.
-  app.removeContentTypeParser(['text/plain']);
+  // JSON only: any other body type is 415, not parsed as text; and JSON strictly (see json-body.ts).
+  app.removeContentTypeParser(['text/plain', 'application/json']);
+  registerStrictJson(app, config.bodyLimitBytes);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
@@ -89,9 +111,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   registerErrorHandling(app);
   registerAuth(app, { users: services.users, clock, rateLimitPerMinute: config.rateLimitPerMinute });
+  registerUnicodeCheck(app);
   registerIdempotency(app, { db, clock });
 
   registerSecurityHeaders(app);
+  registerRequestDeadline(app, config.requestTimeoutMs);
 
   await app.register(swagger, {
     openapi: {

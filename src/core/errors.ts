@@ -11,6 +11,8 @@ export const ERROR_CODES = {
   'request.unsupported_media_type': { status: 415, title: 'Unsupported content type' },
   'request.timeout': { status: 408, title: 'The request took too long' },
   'request.not_found': { status: 404, title: 'No such route' },
+  'request.uri_too_long': { status: 414, title: 'A path segment is too long' },
+  'request.header_too_large': { status: 431, title: 'The request headers are too large' },
   'request.method_not_allowed': { status: 405, title: 'Method not allowed' },
   'rate_limited': { status: 429, title: 'Too many requests' },
   'service.unavailable': { status: 503, title: 'The service is shutting down' },
