@@ -10,3 +10,12 @@ export function decodeCursor(cursor: string): number {
   if (!m) throw new AppError('request.invalid', 'The cursor is not one this service made.', { errors: [{ field: 'querystring.cursor', message: 'invalid cursor' }] });
   return Number(m[1]);
 }
+
+/**
+ * One page of a list read with `limit + 1` rows: the extra row only says that
+ * more follow, and the cursor is the last returned row's key.
+ */
+export function pageOf<T>(rows: T[], limit: number, keyOf: (row: T) => number): { page: T[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  return { page, nextCursor: rows.length > limit ? encodeCursor(keyOf(page[page.length - 1]!)) : null };
+}

@@ -1,5 +1,6 @@
 import { actorOf } from '../../core/auth.js';
 import { AppError } from '../../core/errors.js';
+import { sendDocument } from '../../core/send-document.js';
 import type { Api } from '../../routes.js';
 import { deviceEtag, type DevicesService } from './devices.service.js';
 import { DeviceEnvelope, DeviceList, DeviceParams, HistoryResponse, IntakeDeviceBody, ListDevicesQuery, UpdateDeviceBody } from './devices.schemas.js';
@@ -29,8 +30,7 @@ export function deviceRoutes(api: Api, devices: DevicesService): void {
       const actor = actorOf(request);
       if (request.query.format === 'csv') {
         if (actor.role === 'trainee') throw new AppError('auth.forbidden', 'The CSV export is for staff, coordinators and admins.');
-        const raw = reply as unknown as { type(t: string): typeof raw; header(k: string, v: string): typeof raw; send(b: unknown): void };
-        raw.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="devices.csv"').send(devices.csvStream(request.query));
+        sendDocument(reply, { body: devices.csvStream(request.query), contentType: 'text/csv; charset=utf-8', filename: 'devices.csv', disposition: 'attachment' });
         return reply;
       }
       return devices.list(request.query, actor.role);

@@ -3,7 +3,7 @@ import type { Clock } from '../../core/clock.js';
 import { csvRow } from '../../core/csv.js';
 import { isUniqueViolation, writeTransaction, type Db, type Executor } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
-import { decodeCursor, encodeCursor } from '../../core/pagination.js';
+import { decodeCursor, pageOf } from '../../core/pagination.js';
 import { parseTag } from '../asset-tags/asset-tag.js';
 import type { AssetTagsService } from '../asset-tags/asset-tags.service.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
@@ -161,14 +161,13 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
 
     list(query: ListDevicesQuery, role: Role): { items: Device[]; nextCursor: string | null } {
       const after = query.cursor === undefined ? 0 : decodeCursor(query.cursor);
-      const rows = listDevices(db, query, after, query.limit + 1);
-      const page = rows.slice(0, query.limit);
+      const { page, nextCursor } = pageOf(listDevices(db, query, after, query.limit + 1), query.limit, (r) => r.id);
       const drives = drivesOf(db, page.map((r) => r.id));
       const byDevice = new Map<number, DriveRow[]>();
       for (const d of drives) byDevice.set(d.deviceId, [...(byDevice.get(d.deviceId) ?? []), d]);
       return {
         items: page.map((r) => toDevice(loadState(r, byDevice.get(r.id) ?? []), role)),
-        nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]!.id) : null,
+        nextCursor,
       };
     },
 

@@ -1,7 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import { writeTransaction, type Db } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
-import { decodeCursor, encodeCursor } from '../../core/pagination.js';
+import { decodeCursor, pageOf } from '../../core/pagination.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
 import type { Actor } from '../users/users.service.js';
 import { findDonation, insertDonation, listDonations, type DonationRow } from './donations.repository.js';
@@ -46,9 +46,8 @@ export function createDonationsService(deps: { db: Db; clock: Clock }) {
 
     list(limit: number, cursor: string | undefined): { items: Donation[]; nextCursor: string | null } {
       const after = cursor === undefined ? 0 : decodeCursor(cursor);
-      const rows = listDonations(db, after, limit + 1);
-      const page = rows.slice(0, limit);
-      return { items: page.map(toDonation), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.id) : null };
+      const { page, nextCursor } = pageOf(listDonations(db, after, limit + 1), limit, (r) => r.id);
+      return { items: page.map(toDonation), nextCursor };
     },
   };
 }

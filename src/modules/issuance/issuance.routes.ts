@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { actorOf } from '../../core/auth.js';
+import { sendDocument } from '../../core/send-document.js';
 import type { Api } from '../../routes.js';
 import { DeviceEnvelope, DeviceParams } from '../devices/devices.schemas.js';
 import { deviceEtag, ifMatchVersion } from '../devices/devices.service.js';
@@ -44,8 +45,7 @@ export function issuanceRoutes(api: Api, issuance: IssuanceService): void {
     config: { access: { roles: COORDINATION } },
     schema: { tags: ['issuance'], summary: 'The handover form (PDF), in the agreement language where reviewed text exists', params: IssuanceParams },
     handler: async (request, reply) => {
-      const pdf = await issuance.handover(request.params.id);
-      return reply.type('application/pdf').header('content-disposition', `inline; filename="handover-${request.params.id}.pdf"`).send(pdf);
+      return sendDocument(reply, { body: await issuance.handover(request.params.id), contentType: 'application/pdf', filename: `handover-${request.params.id}.pdf` });
     },
   });
 }

@@ -1,7 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import { isUniqueViolation, writeTransaction, type Db } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
-import { decodeCursor, encodeCursor } from '../../core/pagination.js';
+import { decodeCursor, pageOf } from '../../core/pagination.js';
 import { applyDeviceChange, assertAllowed } from '../devices/device-change.js';
 import { createDeviceStateLoader, toDevice } from '../devices/device-view.js';
 import type { DevicesService } from '../devices/devices.service.js';
@@ -179,9 +179,8 @@ export function createIssuanceService(deps: { db: Db; clock: Clock; devices: Dev
 
     list(filter: IssuanceFilter, limit: number, cursor: string | undefined) {
       const after = cursor === undefined ? 0 : decodeCursor(cursor);
-      const rows = listIssuances(db, filter, clock.now().toISOString().slice(0, 10), after, limit + 1);
-      const page = rows.slice(0, limit);
-      return { items: page.map(toIssuance), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.id) : null };
+      const { page, nextCursor } = pageOf(listIssuances(db, filter, clock.now().toISOString().slice(0, 10), after, limit + 1), limit, (r) => r.id);
+      return { items: page.map(toIssuance), nextCursor };
     },
   };
 }

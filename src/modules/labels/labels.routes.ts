@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { actorOf } from '../../core/auth.js';
+import { sendDocument } from '../../core/send-document.js';
 import type { Api } from '../../routes.js';
 import { DeviceParams } from '../devices/devices.schemas.js';
 import { DonationIdParams } from '../donations/donations.schemas.js';
 import { LabelTemplate } from './label-templates.js';
-import { MAX_LABELS, type LabelsService, type Rendered } from './labels.service.js';
+import { MAX_LABELS, type LabelsService } from './labels.service.js';
 
 const PRINTERS = ['trainee', 'coordinator', 'admin'] as const;
 const CERTIFICATE_READERS = ['trainee', 'coordinator', 'staff', 'admin'] as const;
@@ -25,11 +26,6 @@ const BatchBody = z
   })
   .refine((b) => (b.assetTags === undefined) !== (b.reserve === undefined), { message: 'give either assetTags or reserve', path: ['assetTags'] });
 
-function send(reply: { type(t: string): unknown; header(k: string, v: string): unknown; send(b: unknown): unknown }, r: Rendered) {
-  reply.type(r.contentType);
-  reply.header('content-disposition', `inline; filename="${r.filename}"`);
-  return reply.send(r.body);
-}
 
 export function labelRoutes(api: Api, labels: LabelsService): void {
   api.get('/label-templates', {
@@ -43,7 +39,7 @@ export function labelRoutes(api: Api, labels: LabelsService): void {
     schema: { tags: ['labels'], summary: 'One label: asset (tag, category, make/model, site) or spec (ready laptops)', params: DeviceParams, querystring: LabelQuery },
     handler: async (request, reply) => {
       const { template, format, kind } = request.query;
-      return send(reply, await labels.deviceLabel(request.params.tag, template, format, kind));
+      return sendDocument(reply, await labels.deviceLabel(request.params.tag, template, format, kind));
     },
   });
 
@@ -53,19 +49,19 @@ export function labelRoutes(api: Api, labels: LabelsService): void {
     handler: async (request, reply) => {
       const out = await labels.batch(actorOf(request), request.body);
       reply.header('x-asset-tags', out.tags.join(','));
-      return send(reply.code(201), out);
+      return sendDocument(reply.code(201), out);
     },
   });
 
   api.get('/devices/:tag/certificate.pdf', {
     config: { access: { roles: CERTIFICATE_READERS } },
     schema: { tags: ['certificates'], summary: 'Certificate of data sanitization for a device (current custody cycle)', params: DeviceParams },
-    handler: async (request, reply) => send(reply, await labels.deviceCertificate(request.params.tag)),
+    handler: async (request, reply) => sendDocument(reply, await labels.deviceCertificate(request.params.tag)),
   });
 
   api.get('/donations/:id/certificate.pdf', {
     config: { access: { roles: CERTIFICATE_READERS } },
     schema: { tags: ['certificates'], summary: "One certificate for a donation's devices; those not yet sanitized listed as pending", params: DonationIdParams },
-    handler: async (request, reply) => send(reply, await labels.donationCertificate(request.params.id)),
+    handler: async (request, reply) => sendDocument(reply, await labels.donationCertificate(request.params.id)),
   });
 }

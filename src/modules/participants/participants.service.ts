@@ -1,7 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import { isUniqueViolation, writeTransaction, type Db } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
-import { decodeCursor, encodeCursor } from '../../core/pagination.js';
+import { decodeCursor, pageOf } from '../../core/pagination.js';
 import { forgetStoredResponses } from '../../core/idempotency.repository.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
 import { issuancesOfParticipant } from '../issuance/issuance.repository.js';
@@ -130,9 +130,8 @@ export function createParticipantsService(deps: { db: Db; clock: Clock }) {
     list(communityName: string | undefined, limit: number, cursor: string | undefined) {
       const communityId = communityName === undefined ? undefined : (findCommunity(db, communityName)?.id ?? -1);
       const after = cursor === undefined ? 0 : decodeCursor(cursor);
-      const rows = listParticipants(db, communityId, after, limit + 1);
-      const page = rows.slice(0, limit);
-      return { items: page.map((r) => toParticipant(r)), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.id) : null };
+      const { page, nextCursor } = pageOf(listParticipants(db, communityId, after, limit + 1), limit, (r) => r.id);
+      return { items: page.map((r) => toParticipant(r)), nextCursor };
     },
 
     /** Everything held about the participant, including who read it; the export itself is logged first. */

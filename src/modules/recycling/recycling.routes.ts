@@ -1,4 +1,5 @@
 import { actorOf } from '../../core/auth.js';
+import { sendDocument } from '../../core/send-document.js';
 import type { Api } from '../../routes.js';
 import type { RecyclingService } from './recycling.service.js';
 import {
@@ -68,8 +69,7 @@ export function recyclingRoutes(api: Api, recycling: RecyclingService): void {
     config: { access: { roles: ROLES } },
     schema: { tags: ['recycling'], summary: 'Manifest / bill of lading (PDF)', params: ShipmentParams },
     handler: async (request, reply) => {
-      const pdf = await recycling.manifest(request.params.id);
-      return reply.type('application/pdf').header('content-disposition', `inline; filename="manifest-${request.params.id}.pdf"`).send(pdf);
+      return sendDocument(reply, { body: await recycling.manifest(request.params.id), contentType: 'application/pdf', filename: `manifest-${request.params.id}.pdf` });
     },
   });
 }

@@ -1,5 +1,5 @@
 import type { Clock } from '../../core/clock.js';
-import { isUniqueViolation, writeTransaction, type Db } from '../../core/db.js';
+import { isUniqueViolation, writeTransaction, type Db, type Tx } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
 import { applyDeviceChange, assertAllowed } from '../devices/device-change.js';
@@ -54,7 +54,7 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; devices: De
     if (s.status !== 'open') throw new AppError('shipments.frozen', `Shipment ${s.id} is ${s.status}: its lines can no longer change.`, { extra: { shipmentStatus: s.status } });
   }
 
-  const audit = (tx: Parameters<Parameters<typeof writeTransaction>[1]>[0], actor: Actor, id: number, action: string, details: Record<string, unknown>, at: string) =>
+  const audit = (tx: Tx, actor: Actor, id: number, action: string, details: Record<string, unknown>, at: string) =>
     appendAuditEvent(tx, { entityType: 'shipment', entityId: String(id), action, actorUserId: actor.id, at, details });
 
   return {

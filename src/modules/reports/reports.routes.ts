@@ -1,3 +1,4 @@
+import { sendDocument } from '../../core/send-document.js';
 import type { Api } from '../../routes.js';
 import type { ReportsService } from './reports.service.js';
 import { ActivityReport, DiversionQuery, DiversionReport, InventoryReport, PeriodQuery } from './reports.schemas.js';
@@ -13,14 +14,12 @@ export function reportRoutes(api: Api, reports: ReportsService): void {
       const { from, to, format, suppressBelow } = request.query;
       const report = await reports.diversion(from, to, suppressBelow);
       const name = `diversion-${from}-to-${to}`;
-      // CSV and PDF bodies bypass the JSON serializer (Fastify sends strings and buffers as they are).
-      const raw = reply as unknown as { type(t: string): typeof raw; header(k: string, v: string): typeof raw; send(b: string | Buffer): void };
       if (format === 'csv') {
-        raw.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(reports.diversionCsv(report));
+        sendDocument(reply, { body: reports.diversionCsv(report), contentType: 'text/csv; charset=utf-8', filename: `${name}.csv`, disposition: 'attachment' });
         return reply;
       }
       if (format === 'pdf') {
-        raw.type('application/pdf').header('content-disposition', `inline; filename="${name}.pdf"`).send(await reports.diversionPdf(report));
+        sendDocument(reply, { body: await reports.diversionPdf(report), contentType: 'application/pdf', filename: `${name}.pdf` });
         return reply;
       }
       return report;

@@ -1,7 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import { writeTransaction, type Db } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
-import { decodeCursor, encodeCursor } from '../../core/pagination.js';
+import { decodeCursor, pageOf } from '../../core/pagination.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
 import { applyDeviceChange, assertAllowed } from '../devices/device-change.js';
 import { createDeviceStateLoader, toDevice } from '../devices/device-view.js';
@@ -185,9 +185,8 @@ export function createSanitizationService(deps: { db: Db; clock: Clock; devices:
 
     listVerifications(status: VerificationRow['status'] | undefined, limit: number, cursor: string | undefined) {
       const after = cursor === undefined ? 0 : decodeCursor(cursor);
-      const rows = listVerifications(db, status, after, limit + 1);
-      const page = rows.slice(0, limit);
-      return { items: page.map(toVerification), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.id) : null };
+      const { page, nextCursor } = pageOf(listVerifications(db, status, after, limit + 1), limit, (r) => r.id);
+      return { items: page.map(toVerification), nextCursor };
     },
 
     /** The second person's check. Never changes a device's status (SPEC §2). */

@@ -1,7 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import { writeTransaction, type Db } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
-import { decodeCursor, encodeCursor } from '../../core/pagination.js';
+import { decodeCursor, pageOf } from '../../core/pagination.js';
 import { parseTag } from '../asset-tags/asset-tag.js';
 import { createDeviceStateLoader, toDevice } from '../devices/device-view.js';
 import { prepareDeviceLookups, type DeviceRow } from '../devices/devices.repository.js';
@@ -76,8 +76,7 @@ export function createScansService(deps: { db: Db; clock: Clock }) {
 
     unknown(limit: number, cursor: string | undefined) {
       const before = cursor === undefined ? Number.MAX_SAFE_INTEGER : decodeCursor(cursor);
-      const rows = listUnknownCodes(db, before, limit + 1);
-      const page = rows.slice(0, limit);
+      const { page, nextCursor } = pageOf(listUnknownCodes(db, before, limit + 1), limit, (r) => r.rowId);
       return {
         items: page.map((r) => ({
           code: r.code,
@@ -86,7 +85,7 @@ export function createScansService(deps: { db: Db; clock: Clock }) {
           lastSeenAt: r.lastSeenAt,
           stations: (JSON.parse(r.stations) as Array<string | null>).filter((s): s is string => s !== null),
         })),
-        nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.rowId) : null,
+        nextCursor,
       };
     },
   };

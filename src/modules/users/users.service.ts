@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
 import { isUniqueViolation, writeTransaction, type Db } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
-import { decodeCursor, encodeCursor } from '../../core/pagination.js';
+import { decodeCursor, pageOf } from '../../core/pagination.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
 import { decoyHash, hashPassword, verifyPassword } from './password.js';
 import {
@@ -142,9 +142,8 @@ export function createUsersService(deps: { db: Db; clock: Clock; sessionTtlHours
 
     list(limit: number, cursor: string | undefined): { items: User[]; nextCursor: string | null } {
       const after = cursor === undefined ? 0 : decodeCursor(cursor);
-      const rows = listUsers(db, after, limit + 1);
-      const page = rows.slice(0, limit);
-      return { items: page.map(toUser), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.id) : null };
+      const { page, nextCursor } = pageOf(listUsers(db, after, limit + 1), limit, (r) => r.id);
+      return { items: page.map(toUser), nextCursor };
     },
 
     get: (id: number): User => toUser(mustFind(id)),
