@@ -7,11 +7,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Response as Res } from 'supertest';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { formatTag } from '../../src/modules/asset-tags/asset-tag.js';
 import type { Role } from '../../src/modules/users/users.table.js';
 import { bearer, createTestApp, laptop, USER_PASSWORD, type TestApp } from '../helpers.js';
+import { binary } from '../support/documents.js';
 
 const API = '/api/v1';
 const ORG = 'Nunavut Digital Skills Society';
@@ -19,15 +19,6 @@ const ORG_ADDRESS = 'PO Box 1234, Iqaluit NU X0A 0H0';
 const DONOR = 'ᐃᖃᓗᐃᑦ Housing Office';
 const TECHNICIAN = 'Aputi Kilabuk';
 const VERIFIER = 'Malaya Akulukjuk';
-
-/** A supertest parser that keeps the body as bytes. */
-const binary = (res: Res, done: (err: Error | null, body: Buffer) => void) => {
-  const stream = res as unknown as NodeJS.ReadableStream;
-  const chunks: Buffer[] = [];
-  stream.on('data', (c: Buffer) => chunks.push(c));
-  stream.on('end', () => done(null, Buffer.concat(chunks)));
-  stream.on('error', (err: Error) => done(err, Buffer.alloc(0)));
-};
 
 let tmp: string;
 let fileNo = 0;

@@ -10,11 +10,11 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Response as Res } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_WEIGHT_GRAMS, type DeviceCategory } from '../../src/modules/devices/category-weights.js';
 import type { Role } from '../../src/modules/users/users.table.js';
 import { ADMIN_PASSWORD, bearer, createTestApp, laptop, USER_PASSWORD, type TestApp } from '../helpers.js';
+import { binary, parseCsv } from '../support/documents.js';
 
 const API = '/api/v1';
 const FROM = '2026-01-01';
@@ -37,48 +37,6 @@ interface Line {
   units: number;
   grams: number;
   measured: boolean;
-}
-
-const binary = (res: Res, done: (err: Error | null, body: Buffer) => void) => {
-  const stream = res as unknown as NodeJS.ReadableStream;
-  const chunks: Buffer[] = [];
-  stream.on('data', (c: Buffer) => chunks.push(c));
-  stream.on('end', () => done(null, Buffer.concat(chunks)));
-  stream.on('error', (err: Error) => done(err, Buffer.alloc(0)));
-};
-
-/** RFC 4180: CRLF between records, quotes doubled inside quoted fields. Throws on a bare LF outside quotes. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') {
-      if (cell !== '') throw new Error(`quote inside an unquoted cell at ${i}`);
-      quoted = true;
-    } else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else if (c === '\n' || c === '\r') throw new Error(`bare line break outside quotes at ${i}`);
-    else cell += c;
-  }
-  if (quoted) throw new Error('unterminated quoted cell');
-  if (cell !== '' || row.length > 0) throw new Error('the last record does not end with CRLF');
-  return rows;
 }
 
 const neutralise = (s: string) => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s);

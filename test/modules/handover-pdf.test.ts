@@ -8,6 +8,7 @@ import { AppError } from '../../src/core/errors.js';
 import { textRuns } from '../../src/core/pdf/fonts.js';
 import type { Role } from '../../src/modules/users/users.table.js';
 import { bearer, createTestApp, laptop, type TestApp } from '../helpers.js';
+import { binary } from '../support/documents.js';
 
 const API = '/api/v1';
 type Body = Record<string, unknown>;
@@ -38,15 +39,6 @@ function pdfFonts(pdf: Buffer): string[] {
   fs.writeFileSync(file, pdf);
   return execFileSync('pdffonts', [file], { encoding: 'utf8' }).trim().split('\n').slice(2);
 }
-
-/** A supertest parser that keeps the body as bytes (the response is a Node stream at run time). */
-const binary = (res: Res, done: (err: Error | null, body: Buffer) => void) => {
-  const stream = res as unknown as NodeJS.ReadableStream;
-  const chunks: Buffer[] = [];
-  stream.on('data', (c: Buffer) => chunks.push(c));
-  stream.on('end', () => done(null, Buffer.concat(chunks)));
-  stream.on('error', (err: Error) => done(err, Buffer.alloc(0)));
-};
 
 describe('GET /issuances/{id}/handover.pdf', () => {
   let t: TestApp;

@@ -9,9 +9,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Response as Res } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, laptop, type TestApp } from '../helpers.js';
+import { binary } from '../support/documents.js';
 
 const API = '/api/v1';
 const TEMPLATE_IDS = ['zebra-2x1', 'dymo-30334', 'brother-dk1201', 'avery-5160', 'avery-l7163'] as const;
@@ -22,15 +22,6 @@ interface Template {
   label: { widthMm: number; heightMm: number };
   sheet?: { columns: number; rows: number; topMarginMm: number; leftMarginMm: number; columnPitchMm: number; rowPitchMm: number };
 }
-
-/** A supertest parser that keeps the body as bytes. */
-const binary = (res: Res, done: (err: Error | null, body: Buffer) => void) => {
-  const stream = res as unknown as NodeJS.ReadableStream;
-  const chunks: Buffer[] = [];
-  stream.on('data', (c: Buffer) => chunks.push(c));
-  stream.on('end', () => done(null, Buffer.concat(chunks)));
-  stream.on('error', (err: Error) => done(err, Buffer.alloc(0)));
-};
 
 let tmp: string;
 let fileNo = 0;

@@ -9,11 +9,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Response as Res } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatTag } from '../../src/modules/asset-tags/asset-tag.js';
 import { LabelTemplateError, loadLabelTemplates, TEMPLATES_DIR } from '../../src/modules/labels/label-templates.js';
 import { bearer, createTestApp, laptop, type TestApp } from '../helpers.js';
+import { binary } from '../support/documents.js';
 
 const API = '/api/v1';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -22,15 +22,6 @@ const SYLLABIC = /[\u1400-\u167f\u18b0-\u18ff]/;
 const SITE_LINE = 'Iqaluit · ᐃᖃᓗᐃᑦ';
 
 type Body = Record<string, unknown>;
-
-/** A supertest parser that keeps the body as bytes. */
-const binary = (res: Res, done: (err: Error | null, body: Buffer) => void) => {
-  const stream = res as unknown as NodeJS.ReadableStream;
-  const chunks: Buffer[] = [];
-  stream.on('data', (c: Buffer) => chunks.push(c));
-  stream.on('end', () => done(null, Buffer.concat(chunks)));
-  stream.on('error', (err: Error) => done(err, Buffer.alloc(0)));
-};
 
 let tmp: string;
 let fileNo = 0;

@@ -8,10 +8,10 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Response as Res } from 'supertest';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/modules/users/users.table.js';
 import { bearer, createTestApp, laptop, type TestApp } from '../helpers.js';
+import { binary } from '../support/documents.js';
 
 const API = '/api/v1';
 const ORG = 'Nunavut Computer Reuse Society';
@@ -35,15 +35,6 @@ const destroy = (storageSerial: string, result: 'passed' | 'failed' = 'passed'):
   verification: 'full',
   result,
 });
-
-/** A supertest parser that keeps the body as bytes. */
-const binary = (res: Res, done: (err: Error | null, body: Buffer) => void) => {
-  const stream = res as unknown as NodeJS.ReadableStream;
-  const chunks: Buffer[] = [];
-  stream.on('data', (c: Buffer) => chunks.push(c));
-  stream.on('end', () => done(null, Buffer.concat(chunks)));
-  stream.on('error', (err: Error) => done(err, Buffer.alloc(0)));
-};
 
 let tmp: string;
 let fileNo = 0;

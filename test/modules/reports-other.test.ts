@@ -13,6 +13,7 @@ import { openDatabase, type Db } from '../../src/core/db.js';
 import type { Actor } from '../../src/modules/users/users.service.js';
 import type { Role } from '../../src/modules/users/users.table.js';
 import { ADMIN_PASSWORD, bearer, createTestApp, laptop, USER_PASSWORD, type TestApp } from '../helpers.js';
+import { parseCsv } from '../support/documents.js';
 
 const API = '/api/v1';
 const DAY = 86_400_000;
@@ -34,40 +35,6 @@ const wipe = (storageSerial: string, result: 'passed' | 'failed' = 'passed'): Bo
   verification: 'full',
   result,
 });
-
-/** RFC 4180: CRLF between records, quotes doubled inside quoted fields. Throws on a bare line break outside quotes. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') {
-      if (cell !== '') throw new Error(`quote inside an unquoted cell at ${i}`);
-      quoted = true;
-    } else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else if (c === '\n' || c === '\r') throw new Error(`bare line break outside quotes at ${i}`);
-    else cell += c;
-  }
-  if (quoted) throw new Error('unterminated quoted cell');
-  if (cell !== '' || row.length > 0) throw new Error('the last record does not end with CRLF');
-  return rows;
-}
 
 /** The CSV as objects keyed by the header row. */
 function records(text: string): Array<Record<string, string>> {
