@@ -50,7 +50,9 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
   });
   const recycling = createRecyclingService({ db, clock, devices, organizationName: config.organizationName, siteName: config.siteName });
   const reports = createReportsService({ db, clock, organizationName: config.organizationName });
-  return { db, users, assetTags, donations, devices, audit, deviceActions, sanitization, repairs, grading, scans, participants, issuance, labels, recycling, reports };
+  // What the scan station page is told about this site (no secrets: the page is public).
+  const stationPage = { siteName: config.siteName, organizationName: config.organizationName, assetTagPrefix: config.assetTagPrefix };
+  return { db, users, assetTags, donations, devices, audit, deviceActions, sanitization, repairs, grading, scans, participants, issuance, labels, recycling, reports, stationPage };
 }
 
 export type Services = ReturnType<typeof createServices>;

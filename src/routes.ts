@@ -16,6 +16,7 @@ import { scanRoutes } from './modules/scans/scans.routes.js';
 import { verificationRoutes } from './modules/sanitization/sanitization.routes.js';
 import { donationRoutes } from './modules/donations/donations.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
+import { stationRoutes } from './modules/station/station.routes.js';
 import { userRoutes } from './modules/users/users.routes.js';
 
 export type Api = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
@@ -25,6 +26,7 @@ export function registerRoutes(app: Api, services: Services): void {
   healthRoutes(app, services.db);
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  stationRoutes(app, services.stationPage);
 
   void app.register(
     async (api: Api) => {

@@ -1,0 +1,54 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Api } from '../../routes.js';
+import { stationAssets, type Asset } from './station-assets.js';
+
+export interface StationPageConfig {
+  siteName: string;
+  organizationName: string;
+  assetTagPrefix: string;
+}
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/**
+ * The page shell. Settings reach the script as a JSON data block (never run as
+ * script, so the CSP's script-src 'self' holds); '<' is escaped inside it.
+ */
+export function stationHtml(config: StationPageConfig): string {
+  const data = JSON.stringify(config).replace(/</g, '\\u003c');
+  const title = `${escapeHtml(config.siteName)} · scan station`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/station/app.css">
+<script type="application/json" id="station-config">${data}</script>
+<script type="module" src="/station/app.js"></script>
+</head>
+<body>
+<main id="app" aria-live="polite"><noscript>The scan station needs JavaScript.</noscript></main>
+</body>
+</html>
+`;
+}
+
+/** Revalidated on every load (no-cache + ETag): a station picks up a new version at once. */
+function sendAsset(request: FastifyRequest, reply: FastifyReply, asset: Asset) {
+  reply.header('cache-control', 'no-cache').header('etag', asset.etag).type(asset.contentType);
+  if (request.headers['if-none-match'] === asset.etag) return reply.code(304).send();
+  return reply.send(asset.body);
+}
+
+/** The scan station page (issue: trainees at the workbench). Outside /api/v1 and the OpenAPI document. */
+export function stationRoutes(app: Api, config: StationPageConfig): void {
+  const html = stationHtml(config);
+  app.get('/', { schema: { hide: true } }, async (_request, reply) =>
+    reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(html),
+  );
+  app.get('/station/app.js', { schema: { hide: true } }, async (request, reply) => sendAsset(request, reply, (await stationAssets()).script));
+  app.get('/station/app.css', { schema: { hide: true } }, async (request, reply) => sendAsset(request, reply, (await stationAssets()).style));
+}

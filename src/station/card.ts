@@ -1,0 +1,141 @@
+/** The device card: what a scanned device is, where it stands, and what can be done with it now. */
+import { h } from './dom.js';
+import { t, tOr } from './i18n.js';
+import { STATION_ACTIONS, type StationAction } from './forms.js';
+import type { Device, HistoryEvent } from './types.js';
+
+export interface CardHandlers {
+  onAction(action: StationAction): void;
+  onPrint(kind: 'asset' | 'spec' | 'certificate'): void;
+}
+
+const time = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+function eventText(e: HistoryEvent): string {
+  const name = tOr(`station.event.${e.action}`, e.action.replace(/^device\./, '').replace(/_/g, ' '));
+  const d = e.details;
+  const extra: string[] = [];
+  if (typeof d['storageSerial'] === 'string') extra.push(d['storageSerial']);
+  if (typeof d['result'] === 'string') extra.push(tOr(`station.result.${d['result']}`, d['result']));
+  if (typeof d['grade'] === 'string') extra.push(t('station.grade.short', { grade: d['grade'] }));
+  if (typeof d['outcome'] === 'string') extra.push(tOr(`station.outcome.${d['outcome']}`, d['outcome']));
+  return extra.length > 0 ? `${name} (${extra.join(', ')})` : name;
+}
+
+export function renderCard(device: Device, events: HistoryEvent[], handlers: CardHandlers, offlineSince: string | null): HTMLElement {
+  const actions = STATION_ACTIONS.filter((a) => device.allowedActions.includes(a));
+  const specs = [
+    device.specs.cpu,
+    device.specs.ramGb !== undefined ? `${device.specs.ramGb} GB RAM` : undefined,
+    device.specs.storageGb !== undefined ? `${device.specs.storageGb} GB` : undefined,
+    device.specs.os,
+  ].filter(Boolean);
+  const anyPassed = device.storage.some((s) => s.sanitizationState === 'passed');
+  return h(
+    'article',
+    { class: 'card', attrs: { 'data-asset-tag': device.assetTag, 'data-status': device.status } },
+    offlineSince ? h('p', { class: 'stale', attrs: { role: 'note' }, text: t('station.card.offline', { at: time(offlineSince) }) }) : null,
+    h(
+      'header',
+      {},
+      h('div', { class: 'tag', text: device.assetTag }),
+      h('div', { class: `status status-${device.status}`, attrs: { 'data-testid': 'device-status' }, text: tOr(`station.status.${device.status}`, device.status) }),
+    ),
+    h(
+      'div',
+      { class: 'col' },
+      h(
+        'dl',
+        { class: 'facts' },
+        h('dt', { text: t('station.device.category') }),
+        h('dd', { text: tOr(`category.${device.category}`, device.category) }),
+        h('dt', { text: t('station.device.makeModel') }),
+        h('dd', { text: `${device.make} ${device.model}` }),
+        h('dt', { text: t('station.device.serial') }),
+        h('dd', { text: device.serialNumber }),
+        specs.length > 0 ? [h('dt', { text: t('station.device.specs') }), h('dd', { text: specs.join(' · ') })] : null,
+        device.location ? [h('dt', { text: t('station.device.location') }), h('dd', { text: device.location })] : null,
+      ),
+      h('h3', { text: t('station.card.drives') }),
+      device.storage.length === 0
+        ? h('p', { class: 'drives-none', text: device.noStorageConfirmed ? t('station.card.noStorageConfirmed') : t('station.card.noDrives') })
+        : h(
+            'table',
+            { class: 'drives' },
+            h(
+              'thead',
+              {},
+              h('tr', {}, h('th', { text: t('station.drive.serial') }), h('th', { text: t('station.drive.kind') }), h('th', { text: t('station.drive.capacity') }), h('th', { text: t('station.card.wipe') })),
+            ),
+            h(
+              'tbody',
+              {},
+              device.storage.map((s) =>
+                h(
+                  'tr',
+                  { attrs: { 'data-drive': s.serialNumber, 'data-state': s.sanitizationState } },
+                  h('td', { text: s.serialNumber }),
+                  h('td', { text: tOr(`station.driveKind.${s.kind}`, s.kind) }),
+                  h('td', { text: s.capacityGb === null ? '—' : `${s.capacityGb} GB` }),
+                  h(
+                    'td',
+                    {},
+                    h('span', { class: `wipe wipe-${s.sanitizationState}`, text: tOr(`station.state.${s.sanitizationState}`, s.sanitizationState) }),
+                    s.verification ? h('span', { class: 'verification', text: ` · ${t('station.card.verification')}: ${tOr(`station.state.${s.verification}`, s.verification)}` }) : null,
+                  ),
+                ),
+              ),
+            ),
+          ),
+      h('h3', { text: t('station.card.events') }),
+      events.length === 0
+        ? h('p', { class: 'hint', text: t('station.card.noEvents') })
+        : h(
+            'ol',
+            { class: 'events' },
+            events
+              .slice(-6)
+              .reverse()
+              .map((e) => h('li', {}, h('time', { attrs: { datetime: e.at }, text: time(e.at) }), h('span', { text: ` ${eventText(e)}` }), e.actor ? h('span', { class: 'who', text: ` · ${e.actor.username}` }) : null)),
+          ),
+    ),
+    h(
+      'div',
+      { class: 'col col-actions' },
+      h('h3', { text: t('station.card.actions') }),
+      actions.length === 0
+        ? h('p', { class: 'hint', text: t('station.card.noActions') })
+        : h(
+            'div',
+            { class: 'actions' },
+            actions.map((a) =>
+              h('button', { class: `action action-${a}`, attrs: { type: 'button', 'data-action': a, disabled: offlineSince !== null && a === 'complete_repair' }, text: t(`station.action.${a}`), on: { click: () => handlers.onAction(a) } }),
+            ),
+          ),
+      h(
+        'div',
+        { class: 'prints' },
+        h('button', { class: 'secondary', attrs: { type: 'button', 'data-print': 'asset' }, text: t('station.print.asset'), on: { click: () => handlers.onPrint('asset') } }),
+        device.status === 'ready' || device.status === 'issued'
+          ? h('button', { class: 'secondary', attrs: { type: 'button', 'data-print': 'spec' }, text: t('station.print.spec'), on: { click: () => handlers.onPrint('spec') } })
+          : null,
+        anyPassed || device.noStorageConfirmed
+          ? h('button', { class: 'secondary', attrs: { type: 'button', 'data-print': 'certificate' }, text: t('station.print.certificate'), on: { click: () => handlers.onPrint('certificate') } })
+          : null,
+      ),
+    ),
+  );
+}
+
+/** The repair still open on a device, from its history (the device view does not carry it). */
+export function openRepairId(events: HistoryEvent[]): number | null {
+  const open = new Set<number>();
+  for (const e of events) {
+    const id = e.details['repairId'];
+    if (typeof id !== 'number') continue;
+    if (e.action === 'device.repair_opened') open.add(id);
+    if (e.action === 'device.repair_completed') open.delete(id);
+  }
+  const ids = [...open];
+  return ids.length > 0 ? ids[ids.length - 1]! : null;
+}

@@ -1,0 +1,537 @@
+/**
+ * The action forms: one per lifecycle action the card offers, plus intake for
+ * an unknown code. A form knows its fields, the request it makes and how to
+ * describe it in words; main.ts sends it (or queues it).
+ */
+import { h, type Child } from './dom.js';
+import { t, tOr, type MessageKey } from './i18n.js';
+import type { Settings } from './settings.js';
+import type { Device } from './types.js';
+
+export interface FormSpec {
+  /** The lifecycle action (or "intake"), also the form's data-action. */
+  action: string;
+  title: string;
+  /** Fields, in order. Input names are the body's field paths, so problem+json errors land on them. */
+  fields: Child[];
+  submitLabel: string;
+  path: string;
+  /** The request body from what was entered. */
+  body(form: HTMLFormElement): unknown;
+  /** In words, for feedback and the queue list. */
+  what: string;
+  /** The asset tag the request is about (null for intake with an assigned tag). */
+  assetTag: string | null;
+  /** The device the form is about, shown under the title. */
+  subject?: string;
+  /** Called after a successful answer, e.g. to remember station defaults. */
+  remember?(form: HTMLFormElement): void;
+}
+
+// ---- field helpers --------------------------------------------------------
+
+let fieldCounter = 0;
+
+function field(label: string, control: HTMLElement, hint?: string): HTMLElement {
+  const id = `f${++fieldCounter}`;
+  control.id = id;
+  const name = control.getAttribute('name') ?? '';
+  return h(
+    'div',
+    { class: 'field', attrs: { 'data-field': name } },
+    h('label', { attrs: { for: id }, text: label }),
+    control,
+    hint ? h('small', { class: 'hint', text: hint }) : null,
+    h('span', { class: 'field-error', attrs: { 'aria-live': 'polite' } }),
+  );
+}
+
+function input(name: string, options: { value?: string | number | undefined; type?: string; required?: boolean; min?: number; max?: number; step?: string; maxlength?: number; placeholder?: string } = {}) {
+  return h('input', {
+    attrs: {
+      name,
+      type: options.type ?? 'text',
+      value: options.value === undefined ? null : String(options.value),
+      required: options.required ?? false,
+      min: options.min,
+      max: options.max,
+      step: options.step,
+      maxlength: options.maxlength,
+      placeholder: options.placeholder,
+      autocomplete: 'off',
+    },
+  });
+}
+
+function select(name: string, options: Array<[value: string, label: string]>, value?: string, required = true) {
+  return h(
+    'select',
+    { attrs: { name, required } },
+    options.map(([v, label]) => h('option', { attrs: { value: v, selected: v === value }, text: label })),
+  );
+}
+
+function textarea(name: string, options: { required?: boolean; maxlength?: number; value?: string } = {}) {
+  const el = h('textarea', { attrs: { name, rows: 2, required: options.required ?? false, maxlength: options.maxlength } });
+  if (options.value) el.value = options.value;
+  return el;
+}
+
+function checkbox(name: string, label: string, checked = false, required = false): HTMLElement {
+  return h(
+    'label',
+    { class: 'check', attrs: { 'data-field': name } },
+    h('input', { attrs: { type: 'checkbox', name, checked, required } }),
+    h('span', { text: label }),
+    h('span', { class: 'field-error' }),
+  );
+}
+
+/** Big buttons for a choice made many times a day (grade, outcome). */
+function choice(name: string, options: Array<[value: string, label: string]>, value?: string): HTMLElement {
+  return h(
+    'fieldset',
+    { class: 'choice', attrs: { 'data-field': name } },
+    options.map(([v, label]) =>
+      h('label', {}, h('input', { attrs: { type: 'radio', name, value: v, required: true, checked: v === value } }), h('span', { text: label })),
+    ),
+    h('span', { class: 'field-error' }),
+  );
+}
+
+const opt = (prefix: string, values: readonly string[]): Array<[string, string]> => values.map((v) => [v, tOr(`${prefix}.${v}`, v)]);
+
+// ---- reading the form -----------------------------------------------------
+
+function value(form: HTMLFormElement, name: string): string | undefined {
+  const el = form.elements.namedItem(name);
+  if (el instanceof RadioNodeList) return el.value === '' ? undefined : el.value;
+  if (el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement) {
+    const v = el.value.trim();
+    return v === '' ? undefined : v;
+  }
+  return undefined;
+}
+
+function numberOf(form: HTMLFormElement, name: string): number | undefined {
+  const v = value(form, name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  // Sent as typed when it is not a number: the service names the field.
+  return Number.isFinite(n) ? n : (v as unknown as number);
+}
+
+function checked(form: HTMLFormElement, name: string): boolean {
+  const el = form.elements.namedItem(name);
+  return el instanceof HTMLInputElement && el.checked;
+}
+
+/** Only the keys that have a value: optional fields left empty are not sent. */
+function compact<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+// ---- repeated rows (drives at intake, parts in a repair) --------------------
+
+function rows(kind: 'storage' | 'partsUsed', build: (i: number) => Child[], initial: number, addLabel: string): HTMLElement {
+  const list = h('div', { class: 'rows', attrs: { 'data-rows': kind } });
+  let next = 0;
+  const add = () => {
+    const i = next++;
+    const row = h(
+      'div',
+      { class: 'row', attrs: { 'data-row': i } },
+      build(i),
+      h('button', { class: 'link', attrs: { type: 'button', 'aria-label': t('station.form.removeRow') }, text: '✕', on: { click: () => row.remove() } }),
+    );
+    list.appendChild(row);
+  };
+  for (let i = 0; i < initial; i++) add();
+  return h('div', {}, list, h('button', { class: 'secondary', attrs: { type: 'button' }, text: addLabel, on: { click: add } }));
+}
+
+function rowIndexes(form: HTMLFormElement, kind: string): number[] {
+  return Array.from(form.querySelectorAll<HTMLElement>(`[data-rows="${kind}"] > [data-row]`), (el) => Number(el.dataset['row']));
+}
+
+const driveRow = (i: number): Child[] => [
+  field(t('station.drive.serial'), input(`storage.${i}.serialNumber`, { required: true, maxlength: 100 })),
+  field(t('station.drive.kind'), select(`storage.${i}.kind`, opt('station.driveKind', DRIVE_KINDS), 'ssd')),
+  field(t('station.drive.capacity'), input(`storage.${i}.capacityGb`, { type: 'number', min: 0, step: '1' })),
+];
+
+const partRow = (i: number): Child[] => [
+  field(t('station.part.name'), input(`partsUsed.${i}.name`, { required: true, maxlength: 200 })),
+  field(t('station.part.quantity'), input(`partsUsed.${i}.quantity`, { type: 'number', min: 1, value: 1, step: '1' })),
+  field(t('station.part.source'), input(`partsUsed.${i}.sourceAssetTag`, { maxlength: 20 })),
+];
+
+function parts(form: HTMLFormElement) {
+  const list = rowIndexes(form, 'partsUsed').map((i) =>
+    compact({ name: value(form, `partsUsed.${i}.name`), quantity: numberOf(form, `partsUsed.${i}.quantity`), sourceAssetTag: value(form, `partsUsed.${i}.sourceAssetTag`)?.toUpperCase() }),
+  );
+  return list.length > 0 ? list : undefined;
+}
+
+// ---- the forms ------------------------------------------------------------
+
+export const CATEGORIES = ['laptop', 'desktop', 'all_in_one', 'tablet', 'phone', 'monitor', 'crt_monitor', 'printer', 'server', 'network', 'peripheral', 'other'] as const;
+const DRIVE_KINDS = ['ssd', 'hdd', 'nvme', 'emmc', 'other'] as const;
+const METHODS = ['clear', 'purge', 'destroy'] as const;
+const TECHNIQUES = ['overwrite', 'block_erase', 'crypto_erase', 'sanitize_command', 'secure_erase', 'shred', 'crush', 'drill', 'other'] as const;
+const VERIFICATIONS = ['full', 'sample', 'none'] as const;
+const CHECKLIST = ['powersOn', 'screen', 'keyboard', 'charger', 'wifi', 'webcam', 'ports'] as const;
+const ACCESSORIES = ['charger', 'bag', 'mouse'] as const;
+const LANGUAGES = ['iu', 'ikt', 'en', 'fr'] as const;
+
+const base = (device: Device) => `/api/v1/devices/${encodeURIComponent(device.assetTag)}`;
+const who = (device: Device) => `${device.assetTag} · ${device.make} ${device.model}`;
+
+/** An unknown code: register a device carrying it, as its asset tag (pre-printed label) or its serial number. */
+export function intakeForm(code: { assetTag?: string; serialNumber?: string }, settings: Settings, donations: Array<{ id: number; donorName: string; receivedAt: string }>): FormSpec {
+  return {
+    action: 'intake',
+    title: t('station.intake.title'),
+    submitLabel: t('station.intake.submit'),
+    path: '/api/v1/devices',
+    what: t('station.intake.what', { code: code.assetTag ?? code.serialNumber ?? '' }),
+    assetTag: code.assetTag ?? null,
+    fields: [
+      code.assetTag ? field(t('station.device.assetTag'), input('assetTag', { value: code.assetTag, maxlength: 20 })) : null,
+      field(t('station.device.category'), select('category', opt('category', CATEGORIES), settings.category)),
+      field(t('station.device.make'), input('make', { required: true, maxlength: 100 })),
+      field(t('station.device.model'), input('model', { required: true, maxlength: 100 })),
+      field(t('station.device.serial'), input('serialNumber', { required: true, maxlength: 100, value: code.serialNumber })),
+      h('h3', { text: t('station.intake.drives') }),
+      h('p', { class: 'hint', text: t('station.intake.drivesHint') }),
+      rows('storage', driveRow, 1, t('station.intake.addDrive')),
+      field(t('station.device.weight'), input('weightGrams', { type: 'number', min: 1, step: '1' }), t('station.intake.weightHint')),
+      donations.length > 0
+        ? field(
+            t('station.device.donation'),
+            select('donationId', [['', t('station.intake.noDonation')], ...donations.map((d): [string, string] => [String(d.id), `${d.donorName} (${d.receivedAt.slice(0, 10)})`])], '', false),
+          )
+        : null,
+      field(t('station.device.location'), input('location', { maxlength: 200 })),
+      field(t('station.device.notes'), textarea('notes', { maxlength: 4000 })),
+    ],
+    body: (form) =>
+      compact({
+        assetTag: value(form, 'assetTag'),
+        category: value(form, 'category'),
+        make: value(form, 'make'),
+        model: value(form, 'model'),
+        serialNumber: value(form, 'serialNumber'),
+        storage: rowIndexes(form, 'storage').map((i) =>
+          compact({ serialNumber: value(form, `storage.${i}.serialNumber`), kind: value(form, `storage.${i}.kind`), capacityGb: numberOf(form, `storage.${i}.capacityGb`) }),
+        ),
+        weightGrams: numberOf(form, 'weightGrams'),
+        donationId: numberOf(form, 'donationId'),
+        location: value(form, 'location'),
+        notes: value(form, 'notes'),
+      }),
+    remember: (form) => {
+      settings.category = value(form, 'category') ?? settings.category;
+    },
+  };
+}
+
+function registerStorageForm(device: Device): FormSpec {
+  return {
+    action: 'register_storage',
+    title: t('station.action.register_storage'),
+    submitLabel: t('station.form.save'),
+    path: `${base(device)}/storage`,
+    what: `${who(device)} · ${t('station.action.register_storage')}`,
+    assetTag: device.assetTag,
+    fields: [
+      h('p', { class: 'hint', text: t('station.storage.hint') }),
+      field(t('station.drive.serial'), input('serialNumber', { required: true, maxlength: 100 })),
+      field(t('station.drive.kind'), select('kind', opt('station.driveKind', DRIVE_KINDS), 'ssd')),
+      field(t('station.drive.capacity'), input('capacityGb', { type: 'number', min: 0, step: '1' })),
+      field(t('station.drive.model'), input('model', { maxlength: 200 })),
+    ],
+    body: (form) => compact({ serialNumber: value(form, 'serialNumber'), kind: value(form, 'kind'), capacityGb: numberOf(form, 'capacityGb'), model: value(form, 'model') }),
+  };
+}
+
+function sanitizeForm(device: Device, settings: Settings, now: () => string): FormSpec {
+  const d = settings.sanitize;
+  // The first drive still to pass is the one most likely on the bench.
+  const drives = [...device.storage].sort((a, b) => Number(a.sanitizationState === 'passed') - Number(b.sanitizationState === 'passed'));
+  return {
+    action: 'sanitize',
+    title: t('station.action.sanitize'),
+    submitLabel: t('station.form.save'),
+    path: `${base(device)}/sanitizations`,
+    what: `${who(device)} · ${t('station.action.sanitize')}`,
+    assetTag: device.assetTag,
+    fields: [
+      field(
+        t('station.sanitize.drive'),
+        select(
+          'storageSerial',
+          drives.map((s): [string, string] => [s.serialNumber, `${s.serialNumber} · ${tOr(`station.driveKind.${s.kind}`, s.kind)}${s.capacityGb ? ` ${s.capacityGb} GB` : ''} · ${tOr(`station.state.${s.sanitizationState}`, s.sanitizationState)}`]),
+          drives[0]?.serialNumber,
+        ),
+      ),
+      field(t('station.sanitize.method'), select('method', opt('station.method', METHODS), d.method ?? 'purge')),
+      field(t('station.sanitize.technique'), select('technique', opt('station.technique', TECHNIQUES), d.technique ?? 'overwrite')),
+      field(t('station.sanitize.tool'), input('tool', { required: true, maxlength: 200, value: d.tool })),
+      field(t('station.sanitize.toolVersion'), input('toolVersion', { maxlength: 100, value: d.toolVersion })),
+      field(t('station.sanitize.verification'), select('verification', opt('station.verification', VERIFICATIONS), d.verification ?? 'full')),
+      field(t('station.sanitize.standard'), input('standard', { maxlength: 100, value: d.standard ?? 'NIST SP 800-88 Rev. 1' })),
+      h('div', { class: 'field' }, h('span', { class: 'label', text: t('station.sanitize.result') }), choice('result', opt('station.result', ['passed', 'failed']))),
+      field(t('station.sanitize.reportSha256'), input('reportSha256', { maxlength: 64 }), t('station.sanitize.reportHint')),
+      field(t('station.device.notes'), textarea('notes', { maxlength: 2000 })),
+    ],
+    body: (form) =>
+      compact({
+        storageSerial: value(form, 'storageSerial'),
+        method: value(form, 'method'),
+        technique: value(form, 'technique'),
+        tool: value(form, 'tool'),
+        toolVersion: value(form, 'toolVersion'),
+        verification: value(form, 'verification'),
+        standard: value(form, 'standard'),
+        result: value(form, 'result'),
+        reportSha256: value(form, 'reportSha256'),
+        notes: value(form, 'notes'),
+        // When the wipe finished, as the server's clock would say: a record queued offline keeps its time.
+        completedAt: now(),
+      }),
+    remember: (form) => {
+      settings.sanitize = compact({
+        method: value(form, 'method'),
+        technique: value(form, 'technique'),
+        tool: value(form, 'tool'),
+        toolVersion: value(form, 'toolVersion'),
+        verification: value(form, 'verification'),
+        standard: value(form, 'standard'),
+      });
+    },
+  };
+}
+
+function noStorageForm(device: Device): FormSpec {
+  return {
+    action: 'confirm_no_storage',
+    title: t('station.action.confirm_no_storage'),
+    submitLabel: t('station.noStorage.submit'),
+    path: `${base(device)}/sanitizations`,
+    what: `${who(device)} · ${t('station.action.confirm_no_storage')}`,
+    assetTag: device.assetTag,
+    fields: [
+      h('p', { text: t('station.noStorage.explain') }),
+      checkbox('checked', t('station.noStorage.checked'), false, true),
+      field(t('station.device.notes'), textarea('notes', { maxlength: 2000 })),
+    ],
+    body: (form) => compact({ noStorage: true, notes: value(form, 'notes') }),
+  };
+}
+
+function openRepairForm(device: Device): FormSpec {
+  return {
+    action: 'open_repair',
+    title: t('station.action.open_repair'),
+    submitLabel: t('station.form.save'),
+    path: `${base(device)}/repairs`,
+    what: `${who(device)} · ${t('station.action.open_repair')}`,
+    assetTag: device.assetTag,
+    fields: [
+      field(t('station.repair.description'), textarea('description', { required: true, maxlength: 2000 })),
+      field(t('station.repair.minutes'), input('minutes', { type: 'number', min: 0, step: '1' })),
+      h('h3', { text: t('station.repair.parts') }),
+      rows('partsUsed', partRow, 0, t('station.repair.addPart')),
+    ],
+    body: (form) => compact({ description: value(form, 'description'), minutes: numberOf(form, 'minutes'), partsUsed: parts(form) }),
+  };
+}
+
+function completeRepairForm(device: Device, repairId: number | null): FormSpec {
+  return {
+    action: 'complete_repair',
+    title: t('station.action.complete_repair'),
+    submitLabel: t('station.form.save'),
+    path: `${base(device)}/repairs/${repairId ?? 0}/complete`,
+    what: `${who(device)} · ${t('station.action.complete_repair')}`,
+    assetTag: device.assetTag,
+    fields: [
+      repairId === null ? h('p', { class: 'warning', text: t('station.repair.unknownOpen') }) : null,
+      h('div', { class: 'field' }, h('span', { class: 'label', text: t('station.repair.outcome') }), choice('outcome', opt('station.outcome', ['fixed', 'not_fixed', 'parts_harvested']))),
+      field(t('station.repair.minutes'), input('minutes', { type: 'number', min: 0, step: '1' })),
+      h('h3', { text: t('station.repair.parts') }),
+      rows('partsUsed', partRow, 0, t('station.repair.addPart')),
+      field(t('station.device.notes'), textarea('notes', { maxlength: 2000 })),
+    ],
+    body: (form) => compact({ outcome: value(form, 'outcome'), minutes: numberOf(form, 'minutes'), partsUsed: parts(form), notes: value(form, 'notes') }),
+  };
+}
+
+function gradeForm(device: Device): FormSpec {
+  const s = device.specs;
+  return {
+    action: 'grade',
+    title: t('station.action.grade'),
+    submitLabel: t('station.form.save'),
+    path: `${base(device)}/grade`,
+    what: `${who(device)} · ${t('station.action.grade')}`,
+    assetTag: device.assetTag,
+    fields: [
+      h('div', { class: 'field' }, h('span', { class: 'label', text: t('station.grade.grade') }), choice('grade', (['A', 'B', 'C', 'D'] as const).map((g): [string, string] => [g, t(`station.grade.${g}`)]))),
+      h('h3', { text: t('station.grade.checklist') }),
+      h('div', { class: 'checklist' }, CHECKLIST.map((c) => checkbox(`checklist.${c}`, t(`station.check.${c}`)))),
+      field(t('station.check.batteryHealthPercent'), input('checklist.batteryHealthPercent', { type: 'number', min: 0, max: 100, step: '1' })),
+      h('h3', { text: t('station.grade.specs') }),
+      h(
+        'div',
+        { class: 'grid' },
+        field(t('station.spec.cpu'), input('specs.cpu', { value: s.cpu, maxlength: 200 })),
+        field(t('station.spec.ramGb'), input('specs.ramGb', { type: 'number', min: 0, step: 'any', value: s.ramGb })),
+        field(t('station.spec.storageGb'), input('specs.storageGb', { type: 'number', min: 0, step: '1', value: s.storageGb })),
+        field(t('station.spec.screenInches'), input('specs.screenInches', { type: 'number', min: 0, step: 'any', value: s.screenInches })),
+        field(t('station.spec.os'), input('specs.os', { value: s.os, maxlength: 100 })),
+      ),
+    ],
+    body: (form) => {
+      const checklist: Record<string, boolean | number> = {};
+      for (const c of CHECKLIST) checklist[c] = checked(form, `checklist.${c}`);
+      const battery = numberOf(form, 'checklist.batteryHealthPercent');
+      if (battery !== undefined) checklist['batteryHealthPercent'] = battery;
+      const specs = compact({
+        cpu: value(form, 'specs.cpu'),
+        ramGb: numberOf(form, 'specs.ramGb'),
+        storageGb: numberOf(form, 'specs.storageGb'),
+        screenInches: numberOf(form, 'specs.screenInches'),
+        os: value(form, 'specs.os'),
+      });
+      return compact({ grade: value(form, 'grade'), checklist, specs: Object.keys(specs).length > 0 ? specs : undefined });
+    },
+  };
+}
+
+function recycleForm(device: Device): FormSpec {
+  const reasons: MessageKey[] = ['station.recycle.reason.beyondRepair', 'station.recycle.reason.obsolete', 'station.recycle.reason.partsHarvested', 'station.recycle.reason.hazard'];
+  const reason = textarea('reason', { required: true, maxlength: 1000 });
+  return {
+    action: 'recycle',
+    title: t('station.action.recycle'),
+    submitLabel: t('station.recycle.submit'),
+    path: `${base(device)}/recycle`,
+    what: `${who(device)} · ${t('station.action.recycle')}`,
+    assetTag: device.assetTag,
+    fields: [
+      h(
+        'div',
+        { class: 'quick' },
+        reasons.map((key) => h('button', { class: 'secondary', attrs: { type: 'button' }, text: t(key), on: { click: () => (reason.value = t(key)) } })),
+      ),
+      field(t('station.recycle.reason'), reason),
+    ],
+    body: (form) => ({ reason: value(form, 'reason') }),
+  };
+}
+
+function writeOffForm(device: Device): FormSpec {
+  return {
+    action: 'write_off',
+    title: t('station.action.write_off'),
+    submitLabel: t('station.writeOff.submit'),
+    path: `${base(device)}/write-off`,
+    what: `${who(device)} · ${t('station.action.write_off')}`,
+    assetTag: device.assetTag,
+    fields: [h('p', { class: 'warning', text: t('station.writeOff.explain') }), field(t('station.recycle.reason'), textarea('reason', { required: true, maxlength: 1000 }))],
+    body: (form) => ({ reason: value(form, 'reason') }),
+  };
+}
+
+function issueForm(device: Device, settings: Settings): FormSpec {
+  const due = new Date(Date.now() + 180 * 86_400_000).toISOString().slice(0, 10);
+  return {
+    action: 'issue',
+    title: t('station.action.issue'),
+    submitLabel: t('station.issue.submit'),
+    path: `${base(device)}/issue`,
+    what: `${who(device)} · ${t('station.action.issue')}`,
+    assetTag: device.assetTag,
+    fields: [
+      field(t('station.issue.participant'), input('participantCode', { required: true, maxlength: 20 }), t('station.issue.participantHint')),
+      h('div', { class: 'field' }, h('span', { class: 'label', text: t('station.issue.kind') }), choice('kind', opt('station.issueKind', ['gift', 'loan']), 'gift')),
+      field(t('station.issue.dueDate'), input('dueDate', { type: 'date', value: due }), t('station.issue.dueHint')),
+      h('h3', { text: t('station.issue.accessories') }),
+      h('div', { class: 'checklist' }, ACCESSORIES.map((a) => checkbox(`accessory.${a}`, t(`station.accessory.${a}`), a === 'charger'))),
+      field(t('station.issue.otherAccessories'), input('otherAccessories', { maxlength: 300 }), t('station.issue.otherHint')),
+      field(t('station.issue.language'), select('agreementLanguage', LANGUAGES.map((l): [string, string] => [l, tOr(`language.${l}`, l)]), settings.locale === 'fr' ? 'fr' : 'iu')),
+      checkbox('agreementAccepted', t('station.issue.agreement'), false, true),
+    ],
+    body: (form) => {
+      const kind = value(form, 'kind');
+      const accessories = [
+        ...ACCESSORIES.filter((a) => checked(form, `accessory.${a}`)).map((a) => t(`station.accessory.${a}`)),
+        ...(value(form, 'otherAccessories') ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ];
+      return compact({
+        participantCode: value(form, 'participantCode')?.toUpperCase(),
+        kind,
+        dueDate: kind === 'loan' ? value(form, 'dueDate') : undefined,
+        accessories,
+        agreementLanguage: value(form, 'agreementLanguage'),
+        agreementAccepted: checked(form, 'agreementAccepted') ? true : undefined,
+      });
+    },
+  };
+}
+
+function returnForm(device: Device): FormSpec {
+  return {
+    action: 'return',
+    title: t('station.action.return'),
+    submitLabel: t('station.return.submit'),
+    path: `${base(device)}/return`,
+    what: `${who(device)} · ${t('station.action.return')}`,
+    assetTag: device.assetTag,
+    fields: [
+      h('div', { class: 'field' }, h('span', { class: 'label', text: t('station.return.condition') }), choice('condition', opt('station.condition', ['good', 'fair', 'poor', 'damaged']))),
+      checkbox('personalDataRemoved', t('station.return.personalDataRemoved')),
+      field(t('station.device.notes'), textarea('notes', { maxlength: 2000 })),
+      h('p', { class: 'hint', text: t('station.return.hint') }),
+    ],
+    body: (form) => compact({ condition: value(form, 'condition'), personalDataRemoved: checked(form, 'personalDataRemoved'), notes: value(form, 'notes') }),
+  };
+}
+
+/** The actions the station offers as buttons, in the order a device meets them. ("update" and "ship" live elsewhere.) */
+export const STATION_ACTIONS = ['register_storage', 'sanitize', 'confirm_no_storage', 'open_repair', 'complete_repair', 'grade', 'issue', 'return', 'recycle', 'write_off'] as const;
+export type StationAction = (typeof STATION_ACTIONS)[number];
+
+export function actionForm(action: StationAction, device: Device, context: { settings: Settings; openRepairId: number | null; now: () => string }): FormSpec {
+  return { ...formFor(action, device, context), subject: who(device) };
+}
+
+function formFor(action: StationAction, device: Device, context: { settings: Settings; openRepairId: number | null; now: () => string }): FormSpec {
+  switch (action) {
+    case 'register_storage':
+      return registerStorageForm(device);
+    case 'sanitize':
+      return sanitizeForm(device, context.settings, context.now);
+    case 'confirm_no_storage':
+      return noStorageForm(device);
+    case 'open_repair':
+      return openRepairForm(device);
+    case 'complete_repair':
+      return completeRepairForm(device, context.openRepairId);
+    case 'grade':
+      return gradeForm(device);
+    case 'issue':
+      return issueForm(device, context.settings);
+    case 'return':
+      return returnForm(device);
+    case 'recycle':
+      return recycleForm(device);
+    case 'write_off':
+      return writeOffForm(device);
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * What the station keeps in the browser (IndexedDB), so that a server that is
+ * briefly unreachable loses nothing:
+ * - the outbox: requests not yet answered, each with its Idempotency-Key, sent
+ *   again in the order they were made. The key makes a resend that the server
+ *   had already applied harmless: it answers with the stored response.
+ * - the devices last seen here, so that a scan while the server is away can
+ *   still show the card (marked as not current).
+ */
+import type { Problem } from './api.js';
+
+export interface OutboxEntry {
+  seq?: number;
+  method: 'POST';
+  path: string;
+  body: unknown;
+  idempotencyKey: string;
+  /** Only the user who made the request sends it: custody records name who did what. */
+  username: string;
+  /** What it was, in words, for the queue list. */
+  what: string;
+  assetTag: string | null;
+  queuedAt: string;
+  state: 'waiting' | 'refused';
+  problem?: Problem;
+}
+
+export interface CachedDevice {
+  assetTag: string;
+  serialKey: string;
+  device: unknown;
+  events: unknown[];
+  seenAt: string;
+}
+
+const DB_NAME = 'refurb-ledger-station';
+const OUTBOX = 'outbox';
+const DEVICES = 'devices';
+
+function request<T>(req: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
+  });
+}
+
+function done(tx: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
+    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
+  });
+}
+
+export const serialKey = (serial: string) => serial.replace(/\s+/g, '').toUpperCase();
+
+export class Store {
+  private constructor(private readonly db: IDBDatabase) {}
+
+  static open(): Promise<Store> {
+    const req = indexedDB.open(DB_NAME, 1);
+    req.onupgradeneeded = () => {
+      const db = req.result;
+      db.createObjectStore(OUTBOX, { keyPath: 'seq', autoIncrement: true });
+      const devices = db.createObjectStore(DEVICES, { keyPath: 'assetTag' });
+      devices.createIndex('serial', 'serialKey', { unique: false });
+    };
+    return request(req).then((db) => new Store(db));
+  }
+
+  /** Adds to the end of the queue; the entry's seq fixes its place. */
+  async enqueue(entry: OutboxEntry): Promise<OutboxEntry> {
+    const tx = this.db.transaction(OUTBOX, 'readwrite');
+    const seq = await request(tx.objectStore(OUTBOX).add(entry));
+    await done(tx);
+    return { ...entry, seq: Number(seq) };
+  }
+
+  /** Everything queued, oldest first. */
+  async entries(): Promise<OutboxEntry[]> {
+    const tx = this.db.transaction(OUTBOX, 'readonly');
+    return request(tx.objectStore(OUTBOX).getAll() as IDBRequest<OutboxEntry[]>);
+  }
+
+  async update(entry: OutboxEntry): Promise<void> {
+    const tx = this.db.transaction(OUTBOX, 'readwrite');
+    tx.objectStore(OUTBOX).put(entry);
+    await done(tx);
+  }
+
+  async remove(seq: number): Promise<void> {
+    const tx = this.db.transaction(OUTBOX, 'readwrite');
+    tx.objectStore(OUTBOX).delete(seq);
+    await done(tx);
+  }
+
+  async rememberDevice(device: { assetTag: string; serialNumber: string }, events: unknown[]): Promise<void> {
+    const tx = this.db.transaction(DEVICES, 'readwrite');
+    const row: CachedDevice = { assetTag: device.assetTag, serialKey: serialKey(device.serialNumber), device, events, seenAt: new Date().toISOString() };
+    tx.objectStore(DEVICES).put(row);
+    await done(tx);
+  }
+
+  /** The last view of a device by tag or serial, or undefined. */
+  async cachedDevice(tagOrSerial: string): Promise<CachedDevice | undefined> {
+    const tx = this.db.transaction(DEVICES, 'readonly');
+    const store = tx.objectStore(DEVICES);
+    const byTag = (await request(store.get(tagOrSerial.trim().toUpperCase()))) as CachedDevice | undefined;
+    if (byTag) return byTag;
+    const bySerial = (await request(store.index('serial').getAll(serialKey(tagOrSerial)))) as CachedDevice[];
+    return bySerial.length === 1 ? bySerial[0] : undefined;
+  }
+}

@@ -1,0 +1,38 @@
+/** Per-station settings, kept in this browser (localStorage): each bench remembers its own. */
+import type { Locale } from './i18n.js';
+
+export interface SanitizeDefaults {
+  method?: string;
+  technique?: string;
+  tool?: string;
+  toolVersion?: string;
+  verification?: string;
+  standard?: string;
+}
+
+export interface Settings {
+  station: string;
+  locale: Locale;
+  labelTemplate: string;
+  sound: boolean;
+  category: string;
+  sanitize: SanitizeDefaults;
+}
+
+const KEY = 'refurb-ledger.station.settings';
+
+const DEFAULTS: Settings = { station: 'bench-1', locale: 'en', labelTemplate: '', sound: true, category: 'laptop', sanitize: {} };
+
+export function loadSettings(): Settings {
+  try {
+    const raw = localStorage.getItem(KEY);
+    if (raw) return { ...DEFAULTS, ...(JSON.parse(raw) as Partial<Settings>) };
+  } catch {
+    // unreadable settings: start from the defaults
+  }
+  return { ...DEFAULTS };
+}
+
+export function saveSettings(settings: Settings): void {
+  localStorage.setItem(KEY, JSON.stringify(settings));
+}
