@@ -109,7 +109,7 @@ export function renderCard(device: Device, events: HistoryEvent[], handlers: Car
             'div',
             { class: 'actions' },
             actions.map((a) =>
-              h('button', { class: `action action-${a}`, attrs: { type: 'button', 'data-action': a, disabled: offlineSince !== null && a === 'complete_repair' }, text: t(`station.action.${a}`), on: { click: () => handlers.onAction(a) } }),
+              h('button', { class: `action action-${a}`, attrs: { type: 'button', 'data-action': a }, text: t(`station.action.${a}`), on: { click: () => handlers.onAction(a) } }),
             ),
           ),
       h(

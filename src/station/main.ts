@@ -87,6 +87,7 @@ async function call<T>(method: string, path: string, options: Omit<api.RequestOp
 // ---- feedback -------------------------------------------------------------
 
 let feedbackEl: HTMLElement | null = null;
+let feedbackCount = 0;
 
 function signal(kind: FeedbackKind, message: string, detail?: string): void {
   if (settings.sound) playTone(kind);
@@ -94,6 +95,8 @@ function signal(kind: FeedbackKind, message: string, detail?: string): void {
   if (!feedbackEl) return;
   feedbackEl.className = `feedback feedback-${kind}`;
   feedbackEl.dataset['kind'] = kind;
+  // Counts signals, so that one can tell a new "success" from the previous one.
+  feedbackEl.dataset['seq'] = String(++feedbackCount);
   replaceChildren(feedbackEl, h('strong', { text: t(`station.feedback.${kind}`) }), h('span', { text: ` ${message}` }), detail ? h('div', { class: 'detail', text: detail }) : null);
 }
 

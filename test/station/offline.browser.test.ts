@@ -1,0 +1,250 @@
+/**
+ * The scan station when the server does not answer: requests are kept in the
+ * browser (IndexedDB) with their Idempotency-Key, counted on screen, sent
+ * again in order when the server is back, each applied exactly once; a
+ * refused resend is shown and kept until someone has seen it.
+ */
+import type { Browser, Page, Route } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ADMIN_PASSWORD } from '../helpers.js';
+import { ApiClient, launchBrowser, loginAt, newStation, scanWithScanner, signalAfter, startServer, tempDbPath, type RunningServer } from './harness.js';
+
+let server: RunningServer;
+let browser: Browser;
+let db: ReturnType<typeof tempDbPath>;
+let admin: ApiClient;
+
+beforeAll(async () => {
+  db = tempDbPath();
+  server = await startServer(db.path);
+  browser = await launchBrowser();
+  admin = await new ApiClient(() => server.url).login('admin', ADMIN_PASSWORD);
+  await admin.createUser('tina', 'trainee');
+  await admin.createUser('tom', 'trainee');
+});
+
+// A test that fails while the server is stopped must not take the others down with it.
+beforeEach(async () => {
+  if (!server.app.server.listening) server = await startServer(db.path, server.port);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (server?.app.server.listening) await server.stop();
+  db?.cleanup();
+});
+
+const queueCount = async (page: Page) => Number(await page.locator('[data-testid=queue-count]').getAttribute('data-count'));
+
+function scansOf(tag: string): number {
+  const row = server.app.services.db.$client
+    .prepare('select count(*) as n from scans s join devices d on d.id = s.device_id where d.asset_tag = ?')
+    .get(tag) as { n: number };
+  return row.n;
+}
+
+/** The ids of a device's history events of one action, in the order the server applied them. */
+async function eventIds(tag: string, action: string): Promise<number[]> {
+  const body = await admin.ok('GET', `/api/v1/devices/${tag}/history`);
+  return (body.events as Array<{ id: number; action: string }>).filter((e) => e.action === action).map((e) => e.id);
+}
+
+async function scanAndWait(page: Page, tag: string): Promise<void> {
+  await scanWithScanner(page, tag);
+  await page.waitForSelector(`article.card[data-asset-tag="${tag}"]`);
+}
+
+async function chooseAndSave(page: Page, form: string, fill: (page: Page) => Promise<void>): Promise<{ kind: string | null; text: string }> {
+  await page.click(`button[data-action=${form}]`);
+  await page.waitForSelector(`form[data-form=${form}]`);
+  await fill(page);
+  return signalAfter(page, () => page.click(`form[data-form=${form}] button[type=submit]`));
+}
+
+describe('scan station offline queue', () => {
+  it('server stopped: scans and three actions are kept and counted; server back: sent in order, each applied exactly once', async () => {
+    const d1 = await admin.intake();
+    const d2 = await admin.intake({ storage: [] });
+    const d3 = await admin.intake();
+    await admin.wipe(d3.assetTag, d3.storage[0]!.serialNumber);
+
+    const { context, page, errors } = await newStation(browser);
+    await loginAt(page, server.url, 'tina');
+    // Seen once while the server answers: the station keeps these cards.
+    for (const d of [d1, d2, d3]) await scanAndWait(page, d.assetTag);
+    expect(await queueCount(page)).toBe(0);
+
+    const port = server.port;
+    await server.stop();
+
+    // 1: scan d1 (from the cache) and record its wipe.
+    let signal = await signalAfter(page, () => scanWithScanner(page, d1.assetTag));
+    expect(signal.kind).toBe('queued');
+    await page.locator(`article.card[data-asset-tag="${d1.assetTag}"] .stale`).waitFor({ state: 'visible' });
+    signal = await chooseAndSave(page, 'sanitize', async (p) => {
+      await p.fill('input[name=tool]', 'nwipe');
+      await p.click('form[data-form=sanitize] .choice label:has(input[value=passed])');
+    });
+    expect(signal.kind).toBe('queued');
+
+    // 2: scan d2 and confirm it holds no storage.
+    await signalAfter(page, () => scanWithScanner(page, d2.assetTag));
+    await page.waitForSelector(`article.card[data-asset-tag="${d2.assetTag}"]`);
+    signal = await chooseAndSave(page, 'confirm_no_storage', (p) => p.check('form[data-form=confirm_no_storage] input[name=checked]'));
+    expect(signal.kind).toBe('queued');
+
+    // 3: scan d3 and grade it.
+    await signalAfter(page, () => scanWithScanner(page, d3.assetTag));
+    await page.waitForSelector(`article.card[data-asset-tag="${d3.assetTag}"]`);
+    signal = await chooseAndSave(page, 'grade', async (p) => {
+      await p.click('form[data-form=grade] .choice label:has(input[value=B])');
+      await p.check('form[data-form=grade] input[name="checklist.powersOn"]');
+    });
+    expect(signal.kind).toBe('queued');
+
+    // Three scans and three actions wait, visibly; the focus went back to the scan field.
+    expect(await queueCount(page)).toBe(6);
+    expect(await page.locator('[data-testid=queue-count]').textContent()).toMatch(/\b6\b/);
+    expect(await page.evaluate('document.activeElement?.id')).toBe('scan');
+
+    server = await startServer(db.path, port);
+    // The queue survives a reload (it is in IndexedDB, not in the page): reloaded while the API still does not answer.
+    await page.route('**/api/v1/**', (route: Route) => route.abort('connectionrefused'));
+    await page.reload();
+    await page.waitForSelector('#scan');
+    await expect.poll(() => queueCount(page)).toBe(6);
+    await page.unroute('**/api/v1/**');
+    await expect.poll(() => queueCount(page), { timeout: 20_000, interval: 250 }).toBe(0);
+
+    const [wiped, noStorage, graded] = await Promise.all([admin.device(d1.assetTag), admin.device(d2.assetTag), admin.device(d3.assetTag)]);
+    expect(wiped.status).toBe('sanitized');
+    expect(noStorage.status).toBe('sanitized');
+    expect(noStorage.noStorageConfirmed).toBe(true);
+    expect(graded.status).toBe('ready');
+    const sanitized = await eventIds(d1.assetTag, 'device.sanitization_recorded');
+    const confirmed = await eventIds(d2.assetTag, 'device.no_storage_confirmed');
+    const gradedIds = await eventIds(d3.assetTag, 'device.graded');
+    expect([sanitized.length, confirmed.length, gradedIds.length]).toEqual([1, 1, 1]);
+    // In the order they were made.
+    expect(sanitized[0]!).toBeLessThan(confirmed[0]!);
+    expect(confirmed[0]!).toBeLessThan(gradedIds[0]!);
+    // Each device: the scan made online and the one kept offline, once each.
+    expect([scansOf(d1.assetTag), scansOf(d2.assetTag), scansOf(d3.assetTag)]).toEqual([2, 2, 2]);
+    // The wipe kept its own time, from when it was recorded at the bench (not when it was sent).
+    const record = server.app.services.db.$client
+      .prepare('select completed_at from sanitization_records r join devices d on d.id = r.device_id where d.asset_tag = ?')
+      .get(d1.assetTag) as { completed_at: string };
+    expect(new Date(record.completed_at).getTime()).toBeLessThan(Date.now() - 500);
+
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 90_000);
+
+  it('an answer lost on the way back: the request is kept, sent again with the same key, and applied once', async () => {
+    const d = await admin.intake();
+    const { context, page, errors } = await newStation(browser);
+    await loginAt(page, server.url, 'tina');
+    await scanAndWait(page, d.assetTag);
+
+    const keys: string[] = [];
+    let first = true;
+    await page.route('**/api/v1/devices/*/sanitizations', async (route: Route) => {
+      keys.push(route.request().headers()['idempotency-key'] ?? '');
+      if (first) {
+        first = false;
+        // The server applies it; the connection drops before the answer reaches the page.
+        await route.fetch();
+        await route.abort('connectionreset');
+        return;
+      }
+      await route.continue();
+    });
+
+    const signal = await chooseAndSave(page, 'sanitize', async (p) => {
+      await p.fill('input[name=tool]', 'nwipe');
+      await p.click('form[data-form=sanitize] .choice label:has(input[value=passed])');
+    });
+    expect(signal.kind).toBe('queued');
+    expect(await admin.eventCount(d.assetTag, 'device.sanitization_recorded')).toBe(1);
+
+    await expect.poll(() => queueCount(page), { timeout: 20_000, interval: 250 }).toBe(0);
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(keys[1]).toBe(keys[0]);
+    expect(await admin.eventCount(d.assetTag, 'device.sanitization_recorded')).toBe(1);
+    // The card caught up with the stored answer.
+    await page.locator(`article.card[data-asset-tag="${d.assetTag}"][data-status=sanitized]`).waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it('a resend the server refuses is shown with its reason and kept until dismissed', async () => {
+    const d = await admin.intake();
+    await admin.wipe(d.assetTag, d.storage[0]!.serialNumber);
+    const { context, page, errors } = await newStation(browser);
+    await loginAt(page, server.url, 'tina');
+    await scanAndWait(page, d.assetTag);
+
+    // The workshop network drops (the server itself stays up).
+    await page.route('**/api/v1/**', (route: Route) => route.abort('internetdisconnected'));
+    const signal = await chooseAndSave(page, 'grade', (p) => p.click('form[data-form=grade] .choice label:has(input[value=A])'));
+    expect(signal.kind).toBe('queued');
+    expect(await queueCount(page)).toBe(1);
+
+    // Meanwhile another bench puts the device on the repair bench: grading it is no longer possible.
+    await admin.ok('POST', `/api/v1/devices/${d.assetTag}/repairs`, { description: 'Hinge cracked' });
+    await page.unroute('**/api/v1/**');
+
+    const refused = page.locator('[data-testid=queue-panel] li[data-state=refused]');
+    await refused.waitFor({ state: 'visible', timeout: 20_000 });
+    expect(await refused.count()).toBe(1);
+    const reason = await refused.textContent();
+    expect(reason).toContain(d.assetTag);
+    expect(reason).toMatch(/in_repair/);
+    expect(await page.locator('[data-testid=feedback]').getAttribute('data-kind')).toBe('refused');
+    expect(await queueCount(page)).toBe(0);
+    expect(await page.locator('[data-testid=queue-count]').getAttribute('class')).toMatch(/has-refused/);
+    expect(await admin.eventCount(d.assetTag, 'device.graded')).toBe(0);
+
+    // Not dropped: still there after a reload, until someone dismisses it.
+    await page.reload();
+    await page.locator('[data-testid=queue-panel] li[data-state=refused]').waitFor({ state: 'visible' });
+    expect(await page.locator('[data-testid=queue-panel] li').count()).toBe(1);
+    await page.click('[data-testid=queue-panel] button[data-testid=dismiss]');
+    await page.locator('[data-testid=queue-count]').waitFor({ state: 'hidden' });
+    expect(await page.locator('[data-testid=queue-panel] li').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it("another trainee's kept requests wait for them: they are never sent under someone else's name", async () => {
+    const d = await admin.intake({ storage: [] });
+    const { context, page, errors } = await newStation(browser);
+    await loginAt(page, server.url, 'tina');
+    await scanAndWait(page, d.assetTag);
+    // The device routes do not answer; logging out still works.
+    await page.route('**/api/v1/devices/**', (route: Route) => route.abort('internetdisconnected'));
+    await chooseAndSave(page, 'confirm_no_storage', (p) => p.check('form[data-form=confirm_no_storage] input[name=checked]'));
+    expect(await queueCount(page)).toBe(1);
+    // Tina leaves before they answer again.
+    await page.click('[data-testid=logout]');
+    await page.waitForSelector('form[data-testid=login-form]');
+    await page.unroute('**/api/v1/devices/**');
+
+    await loginAt(page, server.url, 'tom');
+    await page.locator('[data-testid=queue-panel] li[data-state=waiting]').waitFor({ state: 'attached' });
+    expect(await page.locator('[data-testid=queue-panel] li[data-state=waiting]').textContent()).toContain('tina');
+    // Give the retry loop time to run: nothing is sent as Tom.
+    await page.waitForTimeout(3500);
+    expect(await admin.eventCount(d.assetTag, 'device.no_storage_confirmed')).toBe(0);
+
+    await page.click('[data-testid=logout]');
+    await loginAt(page, server.url, 'tina');
+    await expect.poll(() => admin.eventCount(d.assetTag, 'device.no_storage_confirmed'), { timeout: 20_000, interval: 250 }).toBe(1);
+    const history = await admin.ok('GET', `/api/v1/devices/${d.assetTag}/history`);
+    const confirmed = (history.events as Array<{ action: string; actor: { username: string } }>).find((e) => e.action === 'device.no_storage_confirmed');
+    expect(confirmed?.actor.username).toBe('tina');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+});

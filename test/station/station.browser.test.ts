@@ -1,0 +1,548 @@
+/**
+ * The scan station (GET /) in headless Chromium against the real service:
+ * login and focus, scanning with a "USB scanner" (keyboard + Enter), unknown
+ * codes and intake, the action forms (wipe, grade, issue, return), refusals
+ * with their reasons, printing, and a page that stays free of script errors
+ * and of requests to anywhere but its own server.
+ *
+ * One server and one browser for the file; every test has its own browser
+ * context (fresh storage) and its own devices.
+ */
+import { readFileSync } from 'node:fs';
+import type { BrowserContext, Browser, Page, Response } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_PASSWORD } from '../helpers.js';
+import {
+  ApiClient,
+  feedback,
+  launchBrowser,
+  loginAt,
+  newStation,
+  scanWithScanner,
+  signalAfter,
+  startServer,
+  tempDbPath,
+  USER_PASSWORD,
+  type RunningServer,
+} from './harness.js';
+
+/** The lifecycle actions the station offers as card buttons (src/station/forms.ts STATION_ACTIONS, in that order). */
+const STATION_ACTIONS = ['register_storage', 'sanitize', 'confirm_no_storage', 'open_repair', 'complete_repair', 'grade', 'issue', 'return', 'recycle', 'write_off'];
+
+const en = JSON.parse(readFileSync(new URL('../../src/locales/en.json', import.meta.url), 'utf8')) as Record<string, string>;
+
+/** A UI text of the English locale, with its {placeholders} filled. */
+function msg(key: string, params: Record<string, string> = {}): string {
+  const text = en[key];
+  if (text === undefined) throw new Error(`no message ${key} in en.json`);
+  return text.replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? `{${name}}`);
+}
+
+interface Problem {
+  status: number;
+  code: string;
+  detail: string;
+  errors?: Array<{ field: string; message: string }>;
+}
+
+interface HistoryEvent {
+  action: string;
+  details: Record<string, unknown>;
+}
+
+interface Station {
+  context: BrowserContext;
+  page: Page;
+  errors: string[];
+  /** Every URL the station's page requested. */
+  requests: string[];
+}
+
+let db: ReturnType<typeof tempDbPath>;
+let server: RunningServer;
+let browser: Browser;
+let admin: ApiClient;
+/** The trainee "tina", through the API: what the service says she may do. */
+let trainee: ApiClient;
+let coordinator: ApiClient;
+const opened: Station[] = [];
+
+beforeAll(async () => {
+  db = tempDbPath();
+  server = await startServer(db.path);
+  browser = await launchBrowser();
+  admin = await new ApiClient(() => server.url).login('admin', ADMIN_PASSWORD);
+  await admin.createUser('tina', 'trainee');
+  await admin.createUser('lena', 'trainee');
+  await admin.createUser('cora', 'coordinator');
+  trainee = await new ApiClient(() => server.url).login('tina', USER_PASSWORD);
+  coordinator = await new ApiClient(() => server.url).login('cora', USER_PASSWORD);
+});
+
+afterEach(async () => {
+  for (const st of opened.splice(0)) await st.context.close();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  db?.cleanup();
+});
+
+/** A fresh station (own browser profile), logged in as username when given. */
+async function station(username?: string): Promise<Station> {
+  const { context, page, errors } = await newStation(browser);
+  const requests: string[] = [];
+  page.on('request', (req) => requests.push(req.url()));
+  const st = { context, page, errors, requests };
+  opened.push(st);
+  if (username) await loginAt(page, server.url, username);
+  return st;
+}
+
+/** No script error on the page, and nothing loaded from anywhere but the server (data: and blob: are local). */
+function expectClean(st: Station): void {
+  expect(st.errors).toEqual([]);
+  expect(st.requests.length).toBeGreaterThan(0);
+  const outside = st.requests.filter((url) => !(url.startsWith(`${server.url}/`) || url.startsWith('data:') || url.startsWith('blob:')));
+  expect(outside).toEqual([]);
+}
+
+async function activeId(page: Page): Promise<string> {
+  return page.evaluate<string>("document.activeElement ? document.activeElement.id : ''");
+}
+
+/** The answer to the next request whose path ends with pathEnd (and method), as the page received it. */
+function answerTo(page: Page, method: string, pathEnd: string | RegExp): Promise<Response> {
+  return page.waitForResponse((r) => {
+    const path = new URL(r.url()).pathname;
+    return r.request().method() === method && (typeof pathEnd === 'string' ? path.endsWith(pathEnd) : pathEnd.test(path));
+  });
+}
+
+/** The lifecycle buttons the card shows, in order. */
+async function cardActions(page: Page, tag: string): Promise<string[]> {
+  return page.locator(`[data-asset-tag="${tag}"] [data-action]`).evaluateAll((els) => els.map((el) => el.getAttribute('data-action') ?? ''));
+}
+
+function stationActionsOf(device: { allowedActions: string[] }): string[] {
+  return STATION_ACTIONS.filter((a) => device.allowedActions.includes(a));
+}
+
+async function history(tag: string): Promise<HistoryEvent[]> {
+  return (await admin.ok('GET', `/api/v1/devices/${tag}/history`)).events as HistoryEvent[];
+}
+
+/** Scans a code and waits for the card of tag. */
+async function scanCard(page: Page, code: string, tag: string): Promise<{ kind: string | null; text: string }> {
+  const fb = await signalAfter(page, () => scanWithScanner(page, code));
+  await page.locator(`[data-asset-tag="${tag}"]`).waitFor();
+  return fb;
+}
+
+function unique(): string {
+  return Math.random().toString(36).slice(2, 10).toUpperCase();
+}
+
+async function readyDevice(): Promise<{ assetTag: string; serialNumber: string; storage: Array<{ serialNumber: string }> }> {
+  const dev = await admin.intake();
+  await admin.wipe(dev.assetTag, dev.storage[0]!.serialNumber);
+  await admin.ok('POST', `/api/v1/devices/${dev.assetTag}/grade`, { grade: 'A' });
+  expect((await admin.device(dev.assetTag)).status).toBe('ready');
+  return dev;
+}
+
+describe('scan station in the browser', () => {
+  it('login: a wrong password is refused with the server’s reason; the right one opens the station with the focus in the scan field, which comes back after a click elsewhere', async () => {
+    const st = await station();
+    const { page } = st;
+    await page.goto(`${server.url}/`);
+    await page.fill('input[name=username]', 'lena');
+    await page.fill('input[name=password]', 'not-lenas-password');
+    await page.fill('input[name=station]', 'bench-7');
+    const answer = answerTo(page, 'POST', '/api/v1/auth/login');
+    const refused = await signalAfter(page, () => page.click('form[data-testid=login-form] button[type=submit]'));
+    const res = await answer;
+    const problem = (await res.json()) as Problem;
+    expect(res.status()).toBe(401);
+    expect(problem.code).toBe('auth.invalid_credentials');
+    expect(problem.detail.length).toBeGreaterThan(0);
+    expect(refused.kind).toBe('refused');
+    expect(refused.text).toContain(problem.detail);
+    expect(await page.locator('#scan').count()).toBe(0);
+
+    await page.fill('input[name=password]', USER_PASSWORD);
+    await page.click('form[data-testid=login-form] button[type=submit]');
+    await page.waitForSelector('#scan');
+    expect(await page.locator('form[data-testid=login-form]').count()).toBe(0);
+    expect(await page.locator('header.topbar').textContent()).toContain('trainee lena');
+    expect(await page.locator('header.topbar .station-name').textContent()).toContain('bench-7');
+    await expect.poll(() => activeId(page)).toBe('scan');
+
+    // A click on nothing in particular takes the focus away from the field; the page gives it back.
+    await page.evaluate("window.__scanBlurs = 0; document.getElementById('scan').addEventListener('blur', () => { window.__scanBlurs++; })");
+    const welcome = await page.locator('[data-testid=main]').boundingBox();
+    expect(welcome).not.toBeNull();
+    await page.mouse.click(welcome!.x + welcome!.width - 20, welcome!.y + welcome!.height - 10);
+    await page.waitForFunction("window.__scanBlurs > 0 && document.activeElement && document.activeElement.id === 'scan'");
+    expectClean(st);
+  });
+
+  it('a known tag scanned with the scanner shows the card with the trainee’s allowed actions; again within 10 s is a duplicate; the serial number finds it too', async () => {
+    const dev = await admin.intake();
+    const tag = dev.assetTag;
+    const driveSerial = dev.storage[0]!.serialNumber;
+    const st = await station('tina');
+    const { page } = st;
+
+    const fb = await scanCard(page, tag, tag);
+    expect(fb.kind).toBe('success');
+    expect(fb.text).toContain(tag);
+    const api = (await trainee.device(tag)) as { status: string; make: string; model: string; serialNumber: string; allowedActions: string[]; storage: Array<{ serialNumber: string; sanitizationState: string }> };
+    const card = page.locator(`[data-asset-tag="${tag}"]`);
+    expect(await card.getAttribute('data-status')).toBe(api.status);
+    expect((await card.locator('.tag').textContent())?.trim()).toBe(tag);
+    expect((await card.locator('[data-testid=device-status]').textContent())?.trim()).toBe(msg(`station.status.${api.status}`));
+    const cardText = (await card.textContent()) ?? '';
+    expect(cardText).toContain(`${api.make} ${api.model}`);
+    expect(cardText).toContain(api.serialNumber);
+    const drive = card.locator(`[data-drive="${driveSerial}"]`);
+    expect(await drive.getAttribute('data-state')).toBe(api.storage[0]!.sanitizationState);
+    expect(await drive.textContent()).toContain(driveSerial);
+    expect(await drive.textContent()).toContain(msg(`station.state.${api.storage[0]!.sanitizationState}`));
+    const events = card.locator('ol.events li');
+    expect(await events.count()).toBeGreaterThanOrEqual(1);
+    expect(await events.allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining(msg('station.event.device.intake'))]));
+    const expected = stationActionsOf(api);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(await cardActions(page, tag)).toEqual(expected);
+    expect(await activeId(page)).toBe('scan');
+
+    const again = await signalAfter(page, () => scanWithScanner(page, tag));
+    expect(again.kind).toBe('duplicate');
+    expect(again.text).toContain(tag);
+    expect(await activeId(page)).toBe('scan');
+
+    // Clear the card with a code that matches nothing, then find the device by its manufacturer serial.
+    const other = await signalAfter(page, () => scanWithScanner(page, `NOPE-${unique()}`));
+    expect(other.kind).toBe('unknown');
+    expect(await card.count()).toBe(0);
+    const scanAnswer = answerTo(page, 'POST', '/api/v1/scans');
+    const bySerial = await scanCard(page, dev.serialNumber, tag);
+    const scanned = (await (await scanAnswer).json()) as { duplicate: boolean; device: { assetTag: string } };
+    expect(scanned.device.assetTag).toBe(tag);
+    expect(bySerial.kind).toBe(scanned.duplicate ? 'duplicate' : 'success');
+    expect(bySerial.text).toContain(tag);
+    expect(await activeId(page)).toBe('scan');
+    expectClean(st);
+  });
+
+  it('an unknown code offers intake with the serial prefilled; registering it shows the new card and the service has the device', async () => {
+    const st = await station('tina');
+    const { page } = st;
+    const serial = `SN-${unique()}`;
+    const driveSerial = `DR-${unique()}`;
+
+    const fb = await signalAfter(page, () => scanWithScanner(page, serial));
+    expect(fb.kind).toBe('unknown');
+    expect(fb.text).toContain(serial);
+    await page.locator('[data-testid=unknown]').waitFor();
+    expect(await activeId(page)).toBe('scan');
+    await page.click('[data-testid=unknown] [data-action=intake]');
+    const form = page.locator('form[data-form=intake]');
+    await form.waitFor();
+    expect(await form.locator('input[name=serialNumber]').inputValue()).toBe(serial);
+    expect(await form.locator('input[name=assetTag]').count()).toBe(0);
+    await form.locator('input[name=make]').fill('Dell');
+    await form.locator('input[name=model]').fill('Latitude 5490');
+    await form.locator('input[name="storage.0.serialNumber"]').fill(driveSerial);
+    const created = answerTo(page, 'POST', '/api/v1/devices');
+    const done = await signalAfter(page, () => form.locator('button[type=submit]').click());
+    expect((await created).status()).toBe(201);
+    expect(done.kind).toBe('success');
+
+    const apiDevice = (await admin.device(serial)) as { assetTag: string; serialNumber: string; make: string; model: string; status: string; storage: Array<{ serialNumber: string }> };
+    expect(apiDevice).toMatchObject({ serialNumber: serial, make: 'Dell', model: 'Latitude 5490', status: 'received' });
+    expect(apiDevice.storage.map((s) => s.serialNumber)).toEqual([driveSerial]);
+    expect(done.text).toContain(apiDevice.assetTag);
+    const card = page.locator(`[data-asset-tag="${apiDevice.assetTag}"]`);
+    await card.waitFor();
+    expect(await card.locator(`[data-drive="${driveSerial}"]`).count()).toBe(1);
+    expect(await page.locator('form[data-form=intake]').count()).toBe(0);
+    await expect.poll(() => activeId(page)).toBe('scan');
+    expectClean(st);
+  });
+
+  it('a reserved asset tag not yet on a device offers registration with that tag, and the device gets exactly that tag', async () => {
+    const reserved = ((await trainee.ok('POST', '/api/v1/asset-tags/reserve', { count: 1 })).tags as string[])[0]!;
+    const st = await station('tina');
+    const { page } = st;
+    const serial = `SN-${unique()}`;
+
+    const fb = await signalAfter(page, () => scanWithScanner(page, reserved));
+    expect(fb.kind).toBe('unknown');
+    expect(await page.locator('[data-testid=unknown]').textContent()).toContain(msg('station.unknown.tag', { code: reserved }));
+    await page.click('[data-testid=unknown] [data-action=intake]');
+    const form = page.locator('form[data-form=intake]');
+    await form.waitFor();
+    expect(await form.locator('input[name=assetTag]').inputValue()).toBe(reserved);
+    expect(await form.locator('input[name=serialNumber]').inputValue()).toBe('');
+    await form.locator('input[name=make]').fill('HP');
+    await form.locator('input[name=model]').fill('EliteBook 840');
+    await form.locator('input[name=serialNumber]').fill(serial);
+    await form.locator('input[name="storage.0.serialNumber"]').fill(`DR-${unique()}`);
+    const done = await signalAfter(page, () => form.locator('button[type=submit]').click());
+    expect(done.kind).toBe('success');
+    expect(done.text).toContain(reserved);
+    await page.locator(`[data-asset-tag="${reserved}"]`).waitFor();
+    expect((await admin.device(serial)).assetTag).toBe(reserved);
+    expect((await admin.device(reserved)).serialNumber).toBe(serial);
+    expectClean(st);
+  });
+
+  it('a tag-shaped code with a wrong check character offers no registration and says the check character is wrong', async () => {
+    const valid = ((await trainee.ok('POST', '/api/v1/asset-tags/reserve', { count: 1 })).tags as string[])[0]!;
+    const last = valid.slice(-1);
+    const wrong = `${valid.slice(0, -1)}${last === '0' ? '1' : '0'}`;
+    expect(wrong).not.toBe(valid);
+    const st = await station('tina');
+    const { page } = st;
+
+    const fb = await signalAfter(page, () => scanWithScanner(page, wrong));
+    expect(fb.kind).toBe('unknown');
+    const unknown = page.locator('[data-testid=unknown]');
+    await unknown.waitFor();
+    expect(await unknown.textContent()).toContain(msg('station.unknown.badCheck', { code: wrong }));
+    expect(fb.text).toContain('check character is wrong');
+    expect(await page.locator('[data-action=intake]').count()).toBe(0);
+    expect(await activeId(page)).toBe('scan');
+    expectClean(st);
+  });
+
+  it('records a wipe, remembers the tool for the next one, then grades the device with its checklist', async () => {
+    const first = await admin.intake();
+    const second = await admin.intake();
+    const tag = first.assetTag;
+    const driveSerial = first.storage[0]!.serialNumber;
+    const tool = `nwipe-${unique()}`;
+    const st = await station('tina');
+    const { page } = st;
+
+    await scanCard(page, tag, tag);
+    await page.click(`[data-asset-tag="${tag}"] [data-action=sanitize]`);
+    const form = page.locator('form[data-form=sanitize]');
+    await form.waitFor();
+    expect(await form.locator('select[name=storageSerial]').inputValue()).toBe(driveSerial);
+    await form.locator('input[name=tool]').fill(tool);
+    await form.locator('input[name=toolVersion]').fill('0.34');
+    await page.click('form[data-form=sanitize] .choice label:has(input[value=passed])');
+    const wiped = await signalAfter(page, () => form.locator('button[type=submit]').click());
+    expect(wiped.kind).toBe('success');
+    await page.locator(`[data-asset-tag="${tag}"][data-status=sanitized] [data-drive="${driveSerial}"][data-state=passed]`).waitFor();
+    expect((await admin.device(tag)).status).toBe('sanitized');
+    expect(await admin.eventCount(tag, 'device.sanitization_recorded')).toBe(1);
+    const record = (await history(tag)).find((e) => e.action === 'device.sanitization_recorded')!;
+    expect(record.details).toMatchObject({ storageSerial: driveSerial, tool, result: 'passed', method: 'purge', technique: 'overwrite' });
+    await expect.poll(() => activeId(page)).toBe('scan');
+
+    // The station remembers its wipe defaults: the next device's form starts with the same tool.
+    await scanCard(page, second.assetTag, second.assetTag);
+    await page.click(`[data-asset-tag="${second.assetTag}"] [data-action=sanitize]`);
+    await form.waitFor();
+    expect(await form.locator('input[name=tool]').inputValue()).toBe(tool);
+    expect(await form.locator('input[name=toolVersion]').inputValue()).toBe('0.34');
+    await page.click('form[data-form=sanitize] [data-testid=cancel]');
+    await page.locator(`[data-asset-tag="${second.assetTag}"]`).waitFor();
+    await expect.poll(() => activeId(page)).toBe('scan');
+    expect(await admin.eventCount(second.assetTag, 'device.sanitization_recorded')).toBe(0);
+
+    // Grade the first device B.
+    await scanCard(page, tag, tag);
+    expect(await cardActions(page, tag)).toContain('grade');
+    await page.click(`[data-asset-tag="${tag}"] [data-action=grade]`);
+    const grade = page.locator('form[data-form=grade]');
+    await grade.waitFor();
+    await page.click('form[data-form=grade] .choice label:has(input[value=B])');
+    await grade.locator('input[name="checklist.powersOn"]').check();
+    await grade.locator('input[name="checklist.keyboard"]').check();
+    await grade.locator('input[name="checklist.batteryHealthPercent"]').fill('83');
+    const graded = await signalAfter(page, () => grade.locator('button[type=submit]').click());
+    expect(graded.kind).toBe('success');
+    await page.locator(`[data-asset-tag="${tag}"][data-status=ready]`).waitFor();
+    expect((await admin.device(tag)).status).toBe('ready');
+    expect(await admin.eventCount(tag, 'device.graded')).toBe(1);
+    const event = (await history(tag)).find((e) => e.action === 'device.graded')!;
+    expect(event.details['grade']).toBe('B');
+    expect(event.details['checklist']).toMatchObject({ powersOn: true, keyboard: true, screen: false, batteryHealthPercent: 83 });
+    expectClean(st);
+  });
+
+  it('a wipe recorded with the standard the form prefills carries the service’s default standard (SPEC §3: NIST SP 800-88 Rev. 2)', async () => {
+    // What the service records when no standard is given.
+    const reference = await admin.intake();
+    const byApi = await admin.ok('POST', `/api/v1/devices/${reference.assetTag}/sanitizations`, {
+      storageSerial: reference.storage[0]!.serialNumber,
+      method: 'purge',
+      technique: 'overwrite',
+      tool: 'nwipe',
+      verification: 'full',
+      result: 'passed',
+    });
+    const serviceDefault = (byApi.sanitization as { standard: string }).standard;
+    expect(serviceDefault).toMatch(/800-88/);
+
+    const dev = await admin.intake();
+    const st = await station('tina');
+    const { page } = st;
+    await scanCard(page, dev.assetTag, dev.assetTag);
+    await page.click(`[data-asset-tag="${dev.assetTag}"] [data-action=sanitize]`);
+    const form = page.locator('form[data-form=sanitize]');
+    await form.waitFor();
+    await form.locator('input[name=tool]').fill('nwipe');
+    await page.click('form[data-form=sanitize] .choice label:has(input[value=passed])');
+    const answer = answerTo(page, 'POST', `/api/v1/devices/${dev.assetTag}/sanitizations`);
+    const fb = await signalAfter(page, () => form.locator('button[type=submit]').click());
+    expect(fb.kind).toBe('success');
+    const recorded = ((await (await answer).json()) as { sanitization: { standard: string } }).sanitization;
+    expect(recorded.standard).toBe(serviceDefault);
+    expectClean(st);
+  });
+
+  it('a refused wipe (impossible method and technique) shows the server’s reason, keeps the form and marks the technique field; nothing is recorded', async () => {
+    const dev = await admin.intake();
+    const tag = dev.assetTag;
+    const st = await station('tina');
+    const { page } = st;
+    await scanCard(page, tag, tag);
+    await page.click(`[data-asset-tag="${tag}"] [data-action=sanitize]`);
+    const form = page.locator('form[data-form=sanitize]');
+    await form.waitFor();
+    await form.locator('select[name=method]').selectOption('destroy');
+    await form.locator('select[name=technique]').selectOption('overwrite');
+    await form.locator('input[name=tool]').fill('hammer');
+    await page.click('form[data-form=sanitize] .choice label:has(input[value=passed])');
+    const answer = answerTo(page, 'POST', `/api/v1/devices/${tag}/sanitizations`);
+    const fb = await signalAfter(page, () => form.locator('button[type=submit]').click());
+    const res = await answer;
+    const problem = (await res.json()) as Problem;
+    expect(res.status()).toBe(400);
+    expect(problem.detail).toContain('destroy');
+    expect(fb.kind).toBe('refused');
+    expect(fb.text).toContain(problem.detail);
+
+    expect(await form.count()).toBe(1);
+    expect(await form.locator('select[name=method]').inputValue()).toBe('destroy');
+    const technique = form.locator('[data-field=technique]');
+    expect(await technique.getAttribute('class')).toMatch(/\binvalid\b/);
+    const fieldError = (await technique.locator('.field-error').textContent()) ?? '';
+    expect(fieldError.length).toBeGreaterThan(0);
+    expect(fieldError).toBe(problem.errors?.find((e) => e.field.endsWith('technique'))?.message);
+    expect(await admin.eventCount(tag, 'device.sanitization_recorded')).toBe(0);
+    expect((await admin.device(tag)).status).toBe('received');
+    expectClean(st);
+  });
+
+  it('a stale card: grading a device that went into repair meanwhile is refused with the reason, and the card shows the device as it is now', async () => {
+    const dev = await admin.intake();
+    const tag = dev.assetTag;
+    await admin.wipe(tag, dev.storage[0]!.serialNumber);
+    const st = await station('tina');
+    const { page } = st;
+    await scanCard(page, tag, tag);
+    expect(await page.locator(`[data-asset-tag="${tag}"]`).getAttribute('data-status')).toBe('sanitized');
+    expect(await cardActions(page, tag)).toContain('grade');
+
+    // Another bench opens a repair on it.
+    await admin.ok('POST', `/api/v1/devices/${tag}/repairs`, { description: 'Hinge cracked' });
+    expect((await admin.device(tag)).status).toBe('in_repair');
+
+    await page.click(`[data-asset-tag="${tag}"] [data-action=grade]`);
+    const grade = page.locator('form[data-form=grade]');
+    await grade.waitFor();
+    await page.click('form[data-form=grade] .choice label:has(input[value=A])');
+    const answer = answerTo(page, 'POST', `/api/v1/devices/${tag}/grade`);
+    const fb = await signalAfter(page, () => grade.locator('button[type=submit]').click());
+    const res = await answer;
+    const problem = (await res.json()) as Problem;
+    expect(res.status()).toBe(409);
+    expect(problem.detail).toContain('in_repair');
+    expect(fb.kind).toBe('refused');
+    expect(fb.text).toContain(problem.detail);
+
+    const card = page.locator(`[data-asset-tag="${tag}"][data-status=in_repair]`);
+    await card.waitFor();
+    expect((await card.locator('[data-testid=device-status]').textContent())?.trim()).toBe(msg('station.status.in_repair'));
+    expect(await grade.count()).toBe(0);
+    const now = (await trainee.device(tag)) as { allowedActions: string[] };
+    expect(await cardActions(page, tag)).toEqual(stationActionsOf(now));
+    expect(await cardActions(page, tag)).not.toContain('grade');
+    expect(await admin.eventCount(tag, 'device.graded')).toBe(0);
+    expect((await feedback(page)).kind).toBe('refused');
+    await expect.poll(() => activeId(page)).toBe('scan');
+    expectClean(st);
+  });
+
+  it('a coordinator issues a ready device to a participant (handover form offered) and takes it back', async () => {
+    const communities = (await coordinator.ok('GET', '/api/v1/communities')).items as Array<{ name: string }>;
+    expect(communities.length).toBeGreaterThan(0);
+    const participant = (await coordinator.ok('POST', '/api/v1/participants', { community: communities[0]!.name, consent: { given: true, language: 'iu' } })).participant as { code: string };
+    const dev = await readyDevice();
+    const tag = dev.assetTag;
+    const st = await station('cora');
+    const { page } = st;
+
+    await scanCard(page, tag, tag);
+    const api = (await coordinator.device(tag)) as { allowedActions: string[] };
+    expect(await cardActions(page, tag)).toEqual(stationActionsOf(api));
+    expect(await cardActions(page, tag)).toContain('issue');
+
+    await page.click(`[data-asset-tag="${tag}"] [data-action=issue]`);
+    const form = page.locator('form[data-form=issue]');
+    await form.waitFor();
+    await form.locator('input[name=participantCode]').fill(participant.code);
+    await page.click('form[data-form=issue] .choice label:has(input[value=gift])');
+    await form.locator('input[name=agreementAccepted]').check();
+    const issued = await signalAfter(page, () => form.locator('button[type=submit]').click());
+    expect(issued.kind).toBe('success');
+    await page.locator(`[data-asset-tag="${tag}"][data-status=issued]`).waitFor();
+    await page.locator('[data-print=handover]').waitFor();
+    expect((await admin.device(tag)).status).toBe('issued');
+    const event = (await history(tag)).find((e) => e.action === 'device.issued');
+    expect(event).toBeDefined();
+    expect(JSON.stringify(event!.details)).toContain(participant.code);
+
+    await page.click(`[data-asset-tag="${tag}"] [data-action=return]`);
+    const back = page.locator('form[data-form=return]');
+    await back.waitFor();
+    await page.click('form[data-form=return] .choice label:has(input[value=good])');
+    const returned = await signalAfter(page, () => back.locator('button[type=submit]').click());
+    expect(returned.kind).toBe('success');
+    await page.locator(`[data-asset-tag="${tag}"][data-status=received]`).waitFor();
+    expect((await admin.device(tag)).status).toBe('received');
+    expect(await admin.eventCount(tag, 'device.returned')).toBe(1);
+    expectClean(st);
+  });
+
+  it('printing the asset label opens a new tab on a blob: URL holding a PDF', async () => {
+    const dev = await admin.intake();
+    const tag = dev.assetTag;
+    const st = await station('tina');
+    const { page, context } = st;
+    await scanCard(page, tag, tag);
+
+    const label = answerTo(page, 'GET', `/api/v1/devices/${tag}/label`);
+    const [popup] = await Promise.all([context.waitForEvent('page'), page.click(`[data-asset-tag="${tag}"] [data-print=asset]`)]);
+    const labelRes = await label;
+    expect(labelRes.status()).toBe(200);
+    await popup.waitForURL((url) => url.protocol === 'blob:', { waitUntil: 'commit' });
+    expect(popup.url().startsWith(`blob:${server.url}/`)).toBe(true);
+    const blob = await popup.evaluate<{ type: string | null; head: string }>(
+      'fetch(location.href).then(async (r) => ({ type: r.headers.get("content-type"), head: new TextDecoder().decode((await r.arrayBuffer()).slice(0, 5)) }))',
+    );
+    expect(blob.type).toBe('application/pdf');
+    expect(blob.head).toBe('%PDF-');
+    await expect.poll(async () => (await feedback(page)).kind).toBe('info');
+    expect((await feedback(page)).text).toContain(msg('station.print.opened'));
+    expectClean(st);
+  });
+});

@@ -1,0 +1,23 @@
+import { it } from 'vitest';
+import { ADMIN_PASSWORD } from '../helpers.js';
+import { ApiClient, launchBrowser, loginAt, newStation, scanWithScanner, signalAfter, startServer, tempDbPath } from '../station/harness.js';
+it('dbg', async () => {
+  const db = tempDbPath(); const server = await startServer(db.path); const browser = await launchBrowser();
+  const admin = await new ApiClient(() => server.url).login('admin', ADMIN_PASSWORD);
+  await admin.createUser('tina', 'trainee');
+  const dev = await admin.intake();
+  const { context, page } = await newStation(browser);
+  context.on('request', (r) => console.log('REQ', r.url().slice(0, 120)));
+  await loginAt(page, server.url, 'tina');
+  await signalAfter(page, () => scanWithScanner(page, dev.assetTag));
+  const [popup] = await Promise.all([context.waitForEvent('page'), page.click('[data-print=asset]')]);
+  console.log('popup url at event', popup.url());
+  await popup.waitForURL((u) => u.protocol === 'blob:', { waitUntil: 'commit' });
+  console.log('after', popup.url());
+  await new Promise((r) => setTimeout(r, 1500));
+  console.log('frames', popup.frames().map((f) => f.url()));
+  console.log(await popup.evaluate('JSON.stringify({href: location.href, origin: self.origin, ct: document.contentType, body: document.body && document.body.innerHTML.slice(0,300)})'));
+  console.log(await popup.evaluate('fetch(location.href).then(r => r.headers.get("content-type")).catch(e => "ERR " + e)'));
+  console.log(await page.evaluate(`fetch(${JSON.stringify(popup.url())}).then(r => r.headers.get("content-type")).catch(e => "ERR " + e)`));
+  await browser.close(); await server.stop(); db.cleanup();
+}, 60000);
