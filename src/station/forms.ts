@@ -6,6 +6,7 @@
 import { h, type Child } from './dom.js';
 import { t, tOr, type MessageKey } from './i18n.js';
 import type { Settings } from './settings.js';
+import { ACCESSORIES, CATEGORIES, CHECKLIST, CHOICES, DRIVE_KINDS, LANGUAGES, METHODS, TECHNIQUES, VERIFICATIONS } from './choices.js';
 import type { Device } from './types.js';
 
 export interface FormSpec {
@@ -175,15 +176,6 @@ function parts(form: HTMLFormElement) {
 
 // ---- the forms ------------------------------------------------------------
 
-export const CATEGORIES = ['laptop', 'desktop', 'all_in_one', 'tablet', 'phone', 'monitor', 'crt_monitor', 'printer', 'server', 'network', 'peripheral', 'other'] as const;
-const DRIVE_KINDS = ['ssd', 'hdd', 'nvme', 'emmc', 'other'] as const;
-const METHODS = ['clear', 'purge', 'destroy'] as const;
-const TECHNIQUES = ['overwrite', 'block_erase', 'crypto_erase', 'sanitize_command', 'secure_erase', 'shred', 'crush', 'drill', 'other'] as const;
-const VERIFICATIONS = ['full', 'sample', 'none'] as const;
-const CHECKLIST = ['powersOn', 'screen', 'keyboard', 'charger', 'wifi', 'webcam', 'ports'] as const;
-const ACCESSORIES = ['charger', 'bag', 'mouse'] as const;
-const LANGUAGES = ['iu', 'ikt', 'en', 'fr'] as const;
-
 const base = (device: Device) => `/api/v1/devices/${encodeURIComponent(device.assetTag)}`;
 const who = (device: Device) => `${device.assetTag} · ${device.make} ${device.model}`;
 
@@ -281,7 +273,7 @@ function sanitizeForm(device: Device, settings: Settings, now: () => string): Fo
       field(t('station.sanitize.toolVersion'), input('toolVersion', { maxlength: 100, value: d.toolVersion })),
       field(t('station.sanitize.verification'), select('verification', opt('station.verification', VERIFICATIONS), d.verification ?? 'full')),
       field(t('station.sanitize.standard'), input('standard', { maxlength: 100, value: d.standard ?? 'NIST SP 800-88 Rev. 1' })),
-      h('div', { class: 'field' }, h('span', { class: 'label', text: t('station.sanitize.result') }), choice('result', opt('station.result', ['passed', 'failed']))),
+      h('div', { class: 'field' }, h('span', { class: 'label', text: t('station.sanitize.result') }), choice('result', opt('station.result', CHOICES['station.result']))),
       field(t('station.sanitize.reportSha256'), input('reportSha256', { maxlength: 64 }), t('station.sanitize.reportHint')),
       field(t('station.device.notes'), textarea('notes', { maxlength: 2000 })),
     ],
@@ -358,7 +350,7 @@ function completeRepairForm(device: Device, repairId: number | null): FormSpec {
     assetTag: device.assetTag,
     fields: [
       repairId === null ? h('p', { class: 'warning', text: t('station.repair.unknownOpen') }) : null,
-      h('div', { class: 'field' }, h('span', { class: 'label', text: t('station.repair.outcome') }), choice('outcome', opt('station.outcome', ['fixed', 'not_fixed', 'parts_harvested']))),
+      h('div', { class: 'field' }, h('span', { class: 'label', text: t('station.repair.outcome') }), choice('outcome', opt('station.outcome', CHOICES['station.outcome']))),
       field(t('station.repair.minutes'), input('minutes', { type: 'number', min: 0, step: '1' })),
       h('h3', { text: t('station.repair.parts') }),
       rows('partsUsed', partRow, 0, t('station.repair.addPart')),
@@ -378,7 +370,7 @@ function gradeForm(device: Device): FormSpec {
     what: `${who(device)} · ${t('station.action.grade')}`,
     assetTag: device.assetTag,
     fields: [
-      h('div', { class: 'field' }, h('span', { class: 'label', text: t('station.grade.grade') }), choice('grade', (['A', 'B', 'C', 'D'] as const).map((g): [string, string] => [g, t(`station.grade.${g}`)]))),
+      h('div', { class: 'field' }, h('span', { class: 'label', text: t('station.grade.grade') }), choice('grade', CHOICES['station.grade'].map((g): [string, string] => [g, t(`station.grade.${g}`)]))),
       h('h3', { text: t('station.grade.checklist') }),
       h('div', { class: 'checklist' }, CHECKLIST.map((c) => checkbox(`checklist.${c}`, t(`station.check.${c}`)))),
       field(t('station.check.batteryHealthPercent'), input('checklist.batteryHealthPercent', { type: 'number', min: 0, max: 100, step: '1' })),
@@ -456,7 +448,7 @@ function issueForm(device: Device, settings: Settings): FormSpec {
     assetTag: device.assetTag,
     fields: [
       field(t('station.issue.participant'), input('participantCode', { required: true, maxlength: 20 }), t('station.issue.participantHint')),
-      h('div', { class: 'field' }, h('span', { class: 'label', text: t('station.issue.kind') }), choice('kind', opt('station.issueKind', ['gift', 'loan']), 'gift')),
+      h('div', { class: 'field' }, h('span', { class: 'label', text: t('station.issue.kind') }), choice('kind', opt('station.issueKind', CHOICES['station.issueKind']), 'gift')),
       field(t('station.issue.dueDate'), input('dueDate', { type: 'date', value: due }), t('station.issue.dueHint')),
       h('h3', { text: t('station.issue.accessories') }),
       h('div', { class: 'checklist' }, ACCESSORIES.map((a) => checkbox(`accessory.${a}`, t(`station.accessory.${a}`), a === 'charger'))),
@@ -494,7 +486,7 @@ function returnForm(device: Device): FormSpec {
     what: `${who(device)} · ${t('station.action.return')}`,
     assetTag: device.assetTag,
     fields: [
-      h('div', { class: 'field' }, h('span', { class: 'label', text: t('station.return.condition') }), choice('condition', opt('station.condition', ['good', 'fair', 'poor', 'damaged']))),
+      h('div', { class: 'field' }, h('span', { class: 'label', text: t('station.return.condition') }), choice('condition', opt('station.condition', CHOICES['station.condition']))),
       checkbox('personalDataRemoved', t('station.return.personalDataRemoved')),
       field(t('station.device.notes'), textarea('notes', { maxlength: 2000 })),
       h('p', { class: 'hint', text: t('station.return.hint') }),
