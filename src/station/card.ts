@@ -81,7 +81,7 @@ export function renderCard(device: Device, events: HistoryEvent[], handlers: Car
                     'td',
                     {},
                     h('span', { class: `wipe wipe-${s.sanitizationState}`, text: tOr(`station.state.${s.sanitizationState}`, s.sanitizationState) }),
-                    s.verification ? h('span', { class: 'verification', text: ` · ${t('station.card.verification')}: ${tOr(`station.state.${s.verification}`, s.verification)}` }) : null,
+                    s.verification ? h('span', { class: 'verification', text: ` · ${t('station.card.verification')}: ${tOr(`station.check.state.${s.verification}`, s.verification)}` }) : null,
                   ),
                 ),
               ),

@@ -25,5 +25,6 @@ export const CHOICES = {
   'station.condition': ['good', 'fair', 'poor', 'damaged'],
   'station.grade': ['A', 'B', 'C', 'D'],
   'station.state': ['pending', 'passed', 'failed'],
+  'station.check.state': ['pending', 'passed', 'failed'],
   language: LANGUAGES,
 } as const;

@@ -42,6 +42,8 @@ export function playTone(kind: FeedbackKind): void {
   if (tones.length === 0) return;
   try {
     audio ??= new AudioContext();
+    // Created before the first key or click, a context starts suspended.
+    if (audio.state === 'suspended') void audio.resume();
     let at = audio.currentTime + 0.01;
     for (const tone of tones) {
       const seconds = tone.ms / 1000;

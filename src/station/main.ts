@@ -272,10 +272,16 @@ function showMain(): void {
     return;
   }
   const current = shown;
-  replaceChildren(
-    mainEl,
-    renderCard(current.device, current.events, { onAction: (a) => openAction(a), onPrint: (kind) => void print(kind, current.device.assetTag) }, current.offlineSince),
-  );
+  const card = renderCard(current.device, current.events, { onAction: (a) => openAction(a), onPrint: (kind) => void print(kind, current.device.assetTag) }, current.offlineSince);
+  replaceChildren(mainEl, card);
+  void notePending(card, current.device.assetTag);
+}
+
+/** What is kept for later about this device: the card does not show it yet, and doing it twice is not the answer. */
+async function notePending(card: HTMLElement, tag: string): Promise<void> {
+  const pending = (await store?.entries())?.filter((e) => e.state === 'waiting' && e.assetTag === tag) ?? [];
+  if (pending.length === 0 || !card.isConnected) return;
+  card.querySelector('header')?.after(h('p', { class: 'stale pending', attrs: { role: 'note' }, text: t('station.card.pending', { what: pending.map((e) => e.what.split(' · ').pop()).join(', ') }) }));
 }
 
 // ---- scanning -------------------------------------------------------------
@@ -713,7 +719,26 @@ async function openSettings(): Promise<void> {
     ),
     h('label', { class: 'check' }, h('input', { attrs: { type: 'checkbox', name: 'sound', checked: settings.sound } }), h('span', { text: t('station.settings.sound') })),
     h('p', { class: 'hint', text: t('station.settings.defaultsHint') }),
-    h('div', { class: 'form-buttons' }, h('button', { class: 'primary', attrs: { type: 'submit' }, text: t('station.form.save') })),
+    h(
+      'div',
+      { class: 'form-buttons' },
+      h('button', { class: 'primary', attrs: { type: 'submit' }, text: t('station.form.save') }),
+      h(
+        'button',
+        {
+          class: 'secondary',
+          attrs: { type: 'button', 'data-testid': 'cancel' },
+          text: t('station.form.cancel'),
+          on: {
+            click: () => {
+              dialogOpen = false;
+              setLocale(settings.locale);
+              render();
+            },
+          },
+        },
+      ),
+    ),
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -731,15 +756,18 @@ async function openSettings(): Promise<void> {
 
 // ---- start ----------------------------------------------------------------
 
+/** The page first, the browser's storage after: a slow or blocked IndexedDB must not keep the station blank. */
 async function start(): Promise<void> {
+  render();
   try {
     store = await Store.open();
   } catch {
     store = null;
+    signal('refused', t('station.queue.unavailable'));
+    return;
   }
-  render();
-  if (!store) signal('refused', t('station.queue.unavailable'));
-  else if (session) void drain();
+  await refreshQueue();
+  if (session) await drain();
 }
 
 void start();

@@ -14,7 +14,7 @@ import { GradeBody } from '../../src/modules/grading/grading.schemas.js';
 import { ISSUANCE_KINDS, RETURN_CONDITIONS } from '../../src/modules/issuance/issuance.table.js';
 import { LANGUAGES } from '../../src/modules/participants/participants.schemas.js';
 import { REPAIR_OUTCOMES } from '../../src/modules/repairs/repairs.table.js';
-import { RESULTS, SANITIZATION_METHODS, SANITIZATION_TECHNIQUES, VERIFICATION_KINDS } from '../../src/modules/sanitization/sanitization.table.js';
+import { RESULTS, SANITIZATION_METHODS, SANITIZATION_TECHNIQUES, VERIFICATION_KINDS, VERIFICATION_STATUSES } from '../../src/modules/sanitization/sanitization.table.js';
 import { DEVICE_CATEGORIES } from '../../src/modules/devices/category-weights.js';
 import { STORAGE_KINDS } from '../../src/modules/devices/devices.table.js';
 import { SANITIZATION_STATES } from '../../src/modules/devices/devices.schemas.js';
@@ -127,6 +127,7 @@ describe('station text', () => {
     expect(same(CHOICES['station.condition'])).toEqual(same(RETURN_CONDITIONS));
     expect(same(CHOICES['station.grade'])).toEqual(same(GRADES));
     expect(same(CHOICES['station.state'])).toEqual(same(SANITIZATION_STATES));
+    expect(same(CHOICES['station.check.state'])).toEqual(same(VERIFICATION_STATUSES));
     expect(same(CHOICES.language)).toEqual(same(LANGUAGES));
     const checklist = Object.keys(GradeBody.shape.checklist.unwrap().shape).filter((k) => k !== 'batteryHealthPercent');
     expect(same(CHECKLIST)).toEqual(same(checklist));
