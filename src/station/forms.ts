@@ -100,6 +100,11 @@ function choice(name: string, options: Array<[value: string, label: string]>, va
   );
 }
 
+/** Fields filled now and then, folded away so that the usual ones and the save button fit the screen. */
+function more(summary: string, ...fields: Child[]): HTMLElement {
+  return h('details', { class: 'more' }, h('summary', { text: summary }), h('div', { class: 'more-fields' }, fields));
+}
+
 const opt = (prefix: string, values: readonly string[]): Array<[string, string]> => values.map((v) => [v, tOr(`${prefix}.${v}`, v)]);
 
 // ---- reading the form -----------------------------------------------------
@@ -270,12 +275,15 @@ function sanitizeForm(device: Device, settings: Settings, now: () => string): Fo
       field(t('station.sanitize.method'), select('method', opt('station.method', METHODS), d.method ?? 'purge')),
       field(t('station.sanitize.technique'), select('technique', opt('station.technique', TECHNIQUES), d.technique ?? 'overwrite')),
       field(t('station.sanitize.tool'), input('tool', { required: true, maxlength: 200, value: d.tool })),
-      field(t('station.sanitize.toolVersion'), input('toolVersion', { maxlength: 100, value: d.toolVersion })),
       field(t('station.sanitize.verification'), select('verification', opt('station.verification', VERIFICATIONS), d.verification ?? 'full')),
-      field(t('station.sanitize.standard'), input('standard', { maxlength: 100, value: d.standard ?? 'NIST SP 800-88 Rev. 1' })),
       h('div', { class: 'field' }, h('span', { class: 'label', text: t('station.sanitize.result') }), choice('result', opt('station.result', CHOICES['station.result']))),
-      field(t('station.sanitize.reportSha256'), input('reportSha256', { maxlength: 64 }), t('station.sanitize.reportHint')),
-      field(t('station.device.notes'), textarea('notes', { maxlength: 2000 })),
+      more(
+        t('station.form.more'),
+        field(t('station.sanitize.toolVersion'), input('toolVersion', { maxlength: 100, value: d.toolVersion })),
+        field(t('station.sanitize.standard'), input('standard', { maxlength: 100, value: d.standard ?? 'NIST SP 800-88 Rev. 1' })),
+        field(t('station.sanitize.reportSha256'), input('reportSha256', { maxlength: 64 }), t('station.sanitize.reportHint')),
+        field(t('station.device.notes'), textarea('notes', { maxlength: 2000 })),
+      ),
     ],
     body: (form) =>
       compact({
@@ -374,10 +382,8 @@ function gradeForm(device: Device): FormSpec {
       h('h3', { text: t('station.grade.checklist') }),
       h('div', { class: 'checklist' }, CHECKLIST.map((c) => checkbox(`checklist.${c}`, t(`station.check.${c}`)))),
       field(t('station.check.batteryHealthPercent'), input('checklist.batteryHealthPercent', { type: 'number', min: 0, max: 100, step: '1' })),
-      h('h3', { text: t('station.grade.specs') }),
-      h(
-        'div',
-        { class: 'grid' },
+      more(
+        t('station.grade.specs'),
         field(t('station.spec.cpu'), input('specs.cpu', { value: s.cpu, maxlength: 200 })),
         field(t('station.spec.ramGb'), input('specs.ramGb', { type: 'number', min: 0, step: 'any', value: s.ramGb })),
         field(t('station.spec.storageGb'), input('specs.storageGb', { type: 'number', min: 0, step: '1', value: s.storageGb })),

@@ -101,7 +101,7 @@ function signal(kind: FeedbackKind, message: string, detail?: string): void {
 }
 
 function problemText(p: Problem): string {
-  const fields = (p.errors ?? []).map((e) => `${e.field.replace(/^body\./, '')}: ${e.message}`);
+  const fields = (p.errors ?? []).filter((e) => !p.detail.includes(e.message)).map((e) => `${e.field.replace(/^body\./, '')}: ${e.message}`);
   return [p.detail, ...fields].join(' · ');
 }
 
@@ -440,6 +440,7 @@ function markFieldErrors(form: HTMLFormElement, problem: Problem): void {
     const holder = form.querySelector(`[data-field="${CSS.escape(name)}"]`) ?? form.querySelector(`[data-field^="${CSS.escape(name)}."]`);
     if (!holder) continue;
     holder.classList.add('invalid');
+    holder.closest('details')?.setAttribute('open', '');
     const slot = holder.querySelector('.field-error');
     if (slot) slot.textContent = e.message;
   }
