@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, stop } from 'esbuild';
 
 export interface Asset {
   body: string;
@@ -42,6 +42,8 @@ async function bundle(): Promise<StationAssets> {
     logLevel: 'silent',
     charset: 'utf8',
   });
+  // Built once per process: the esbuild service (a child process) is not needed after that.
+  await stop();
   const script = result.outputFiles[0];
   if (!script) throw new Error('esbuild produced no output for the scan station');
   const css = await readFile(`${STATION_DIR}station.css`, 'utf8');
