@@ -280,7 +280,7 @@ function sanitizeForm(device: Device, settings: Settings, now: () => string): Fo
       more(
         t('station.form.more'),
         field(t('station.sanitize.toolVersion'), input('toolVersion', { maxlength: 100, value: d.toolVersion })),
-        field(t('station.sanitize.standard'), input('standard', { maxlength: 100, value: d.standard ?? 'NIST SP 800-88 Rev. 1' })),
+        field(t('station.sanitize.standard'), input('standard', { maxlength: 100, value: d.standard }), t('station.sanitize.standardHint')),
         field(t('station.sanitize.reportSha256'), input('reportSha256', { maxlength: 64 }), t('station.sanitize.reportHint')),
         field(t('station.device.notes'), textarea('notes', { maxlength: 2000 })),
       ),

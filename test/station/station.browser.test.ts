@@ -38,6 +38,9 @@ function msg(key: string, params: Record<string, string> = {}): string {
   return text.replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? `{${name}}`);
 }
 
+/** Conditions polled from the page: generous, since one round trip to a busy browser can take a while on two cores. */
+const POLL = { timeout: 10_000, interval: 50 };
+
 interface Problem {
   status: number;
   code: string;
@@ -92,6 +95,8 @@ afterAll(async () => {
 /** A fresh station (own browser profile), logged in as username when given. */
 async function station(username?: string): Promise<Station> {
   const { context, page, errors } = await newStation(browser);
+  // Fail on a missing element well before the test's own timeout, with Playwright's message.
+  page.setDefaultTimeout(10_000);
   const requests: string[] = [];
   page.on('request', (req) => requests.push(req.url()));
   const st = { context, page, errors, requests };
@@ -112,17 +117,15 @@ async function activeId(page: Page): Promise<string> {
   return page.evaluate<string>("document.activeElement ? document.activeElement.id : ''");
 }
 
-/** The answer to the next request whose path ends with pathEnd (and method), as the page received it. */
-function answerTo(page: Page, method: string, pathEnd: string | RegExp): Promise<Response> {
-  return page.waitForResponse((r) => {
-    const path = new URL(r.url()).pathname;
-    return r.request().method() === method && (typeof pathEnd === 'string' ? path.endsWith(pathEnd) : pathEnd.test(path));
-  });
+/** The answer to the page's next request of that method whose path ends with pathEnd, as the page received it. */
+function answerTo(page: Page, method: string, pathEnd: string): Promise<Response> {
+  return page.waitForResponse((r) => r.request().method() === method && new URL(r.url()).pathname.endsWith(pathEnd));
 }
 
 /** The lifecycle buttons the card shows, in order. */
 async function cardActions(page: Page, tag: string): Promise<string[]> {
-  return page.locator(`[data-asset-tag="${tag}"] [data-action]`).evaluateAll((els) => els.map((el) => el.getAttribute('data-action') ?? ''));
+  const selector = JSON.stringify(`[data-asset-tag="${tag}"] [data-action]`);
+  return page.evaluate<string[]>(`Array.from(document.querySelectorAll(${selector}), (el) => el.getAttribute('data-action'))`);
 }
 
 function stationActionsOf(device: { allowedActions: string[] }): string[] {
@@ -177,14 +180,15 @@ describe('scan station in the browser', () => {
     expect(await page.locator('form[data-testid=login-form]').count()).toBe(0);
     expect(await page.locator('header.topbar').textContent()).toContain('trainee lena');
     expect(await page.locator('header.topbar .station-name').textContent()).toContain('bench-7');
-    await expect.poll(() => activeId(page)).toBe('scan');
+    await expect.poll(() => activeId(page), POLL).toBe('scan');
 
     // A click on nothing in particular takes the focus away from the field; the page gives it back.
     await page.evaluate("window.__scanBlurs = 0; document.getElementById('scan').addEventListener('blur', () => { window.__scanBlurs++; })");
     const welcome = await page.locator('[data-testid=main]').boundingBox();
     expect(welcome).not.toBeNull();
     await page.mouse.click(welcome!.x + welcome!.width - 20, welcome!.y + welcome!.height - 10);
-    await page.waitForFunction("window.__scanBlurs > 0 && document.activeElement && document.activeElement.id === 'scan'");
+    // Polled from here: the page's CSP (no 'unsafe-eval') breaks Playwright's in-page waitForFunction polling.
+    await expect.poll(() => page.evaluate("({ blurs: window.__scanBlurs, active: document.activeElement ? document.activeElement.id : '' })"), POLL).toEqual({ blurs: 1, active: 'scan' });
     expectClean(st);
   });
 
@@ -269,7 +273,7 @@ describe('scan station in the browser', () => {
     await card.waitFor();
     expect(await card.locator(`[data-drive="${driveSerial}"]`).count()).toBe(1);
     expect(await page.locator('form[data-form=intake]').count()).toBe(0);
-    await expect.poll(() => activeId(page)).toBe('scan');
+    await expect.poll(() => activeId(page), POLL).toBe('scan');
     expectClean(st);
   });
 
@@ -334,7 +338,7 @@ describe('scan station in the browser', () => {
     await form.waitFor();
     expect(await form.locator('select[name=storageSerial]').inputValue()).toBe(driveSerial);
     await form.locator('input[name=tool]').fill(tool);
-    await form.locator('input[name=toolVersion]').fill('0.34');
+    await form.locator('select[name=verification]').selectOption('sample');
     await page.click('form[data-form=sanitize] .choice label:has(input[value=passed])');
     const wiped = await signalAfter(page, () => form.locator('button[type=submit]').click());
     expect(wiped.kind).toBe('success');
@@ -343,17 +347,17 @@ describe('scan station in the browser', () => {
     expect(await admin.eventCount(tag, 'device.sanitization_recorded')).toBe(1);
     const record = (await history(tag)).find((e) => e.action === 'device.sanitization_recorded')!;
     expect(record.details).toMatchObject({ storageSerial: driveSerial, tool, result: 'passed', method: 'purge', technique: 'overwrite' });
-    await expect.poll(() => activeId(page)).toBe('scan');
+    await expect.poll(() => activeId(page), POLL).toBe('scan');
 
     // The station remembers its wipe defaults: the next device's form starts with the same tool.
     await scanCard(page, second.assetTag, second.assetTag);
     await page.click(`[data-asset-tag="${second.assetTag}"] [data-action=sanitize]`);
     await form.waitFor();
     expect(await form.locator('input[name=tool]').inputValue()).toBe(tool);
-    expect(await form.locator('input[name=toolVersion]').inputValue()).toBe('0.34');
+    expect(await form.locator('select[name=verification]').inputValue()).toBe('sample');
     await page.click('form[data-form=sanitize] [data-testid=cancel]');
     await page.locator(`[data-asset-tag="${second.assetTag}"]`).waitFor();
-    await expect.poll(() => activeId(page)).toBe('scan');
+    await expect.poll(() => activeId(page), POLL).toBe('scan');
     expect(await admin.eventCount(second.assetTag, 'device.sanitization_recorded')).toBe(0);
 
     // Grade the first device B.
@@ -439,6 +443,14 @@ describe('scan station in the browser', () => {
     expect(fieldError).toBe(problem.errors?.find((e) => e.field.endsWith('technique'))?.message);
     expect(await admin.eventCount(tag, 'device.sanitization_recorded')).toBe(0);
     expect((await admin.device(tag)).status).toBe('received');
+
+    // Corrected in the same form, it goes through (the refusal did not use up the form's Idempotency-Key).
+    await form.locator('select[name=technique]').selectOption('shred');
+    const fixed = await signalAfter(page, () => form.locator('button[type=submit]').click());
+    expect(fixed.kind).toBe('success');
+    await page.locator(`[data-asset-tag="${tag}"][data-status=sanitized]`).waitFor();
+    expect(await admin.eventCount(tag, 'device.sanitization_recorded')).toBe(1);
+    expect((await history(tag)).find((e) => e.action === 'device.sanitization_recorded')?.details).toMatchObject({ method: 'destroy', technique: 'shred' });
     expectClean(st);
   });
 
@@ -478,7 +490,7 @@ describe('scan station in the browser', () => {
     expect(await cardActions(page, tag)).not.toContain('grade');
     expect(await admin.eventCount(tag, 'device.graded')).toBe(0);
     expect((await feedback(page)).kind).toBe('refused');
-    await expect.poll(() => activeId(page)).toBe('scan');
+    await expect.poll(() => activeId(page), POLL).toBe('scan');
     expectClean(st);
   });
 
@@ -529,20 +541,35 @@ describe('scan station in the browser', () => {
     const st = await station('tina');
     const { page, context } = st;
     await scanCard(page, tag, tag);
+    // The page's CSP (connect-src 'self') forbids fetching a blob: URL, so the blobs the page makes are
+    // recorded as it makes them (type, size, first bytes read with Blob.text, which is no request).
+    await page.evaluate(`
+      window.__blobs = [];
+      const make = URL.createObjectURL.bind(URL);
+      URL.createObjectURL = (blob) => {
+        const url = make(blob);
+        const entry = { url, type: blob.type, size: blob.size, head: null };
+        window.__blobs.push(entry);
+        blob.slice(0, 5).text().then((head) => { entry.head = head; });
+        return url;
+      };
+    `);
 
     const label = answerTo(page, 'GET', `/api/v1/devices/${tag}/label`);
     const [popup] = await Promise.all([context.waitForEvent('page'), page.click(`[data-asset-tag="${tag}"] [data-print=asset]`)]);
     const labelRes = await label;
     expect(labelRes.status()).toBe(200);
+    expect(labelRes.headers()['content-type']).toContain('application/pdf');
+    const length = Number(labelRes.headers()['content-length']);
+    expect(length).toBeGreaterThan(100);
+
     await popup.waitForURL((url) => url.protocol === 'blob:', { waitUntil: 'commit' });
     expect(popup.url().startsWith(`blob:${server.url}/`)).toBe(true);
-    const blob = await popup.evaluate<{ type: string | null; head: string }>(
-      'fetch(location.href).then(async (r) => ({ type: r.headers.get("content-type"), head: new TextDecoder().decode((await r.arrayBuffer()).slice(0, 5)) }))',
-    );
-    expect(blob.type).toBe('application/pdf');
-    expect(blob.head).toBe('%PDF-');
-    await expect.poll(async () => (await feedback(page)).kind).toBe('info');
+    await expect.poll(() => popup.evaluate<string>('document.contentType'), POLL).toBe('application/pdf');
+    await expect.poll(() => page.evaluate('window.__blobs'), POLL).toEqual([{ url: popup.url(), type: 'application/pdf', size: length, head: '%PDF-' }]);
+    await expect.poll(async () => (await feedback(page)).kind, POLL).toBe('info');
     expect((await feedback(page)).text).toContain(msg('station.print.opened'));
+    await expect.poll(() => activeId(page), POLL).toBe('scan');
     expectClean(st);
   });
 });
