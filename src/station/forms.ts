@@ -105,6 +105,10 @@ function more(summary: string, ...fields: Child[]): HTMLElement {
   return h('details', { class: 'more' }, h('summary', { text: summary }), h('div', { class: 'more-fields' }, fields));
 }
 
+function choiceField(label: string, name: string, options: Array<[value: string, label: string]>, value?: string): HTMLElement {
+  return h('div', { class: 'field' }, h('span', { class: 'label', text: label }), choice(name, options, value));
+}
+
 const opt = (prefix: string, values: readonly string[]): Array<[string, string]> => values.map((v) => [v, tOr(`${prefix}.${v}`, v)]);
 
 // ---- reading the form -----------------------------------------------------
@@ -184,6 +188,25 @@ function parts(form: HTMLFormElement) {
 const base = (device: Device) => `/api/v1/devices/${encodeURIComponent(device.assetTag)}`;
 const who = (device: Device) => `${device.assetTag} · ${device.make} ${device.model}`;
 
+/** The parts every form about one device shares: its title from the action, the device named, the path below the device. */
+function deviceForm(
+  device: Device,
+  action: StationAction,
+  spec: Pick<FormSpec, 'fields' | 'body'> & Partial<Pick<FormSpec, 'submitLabel' | 'remember'>> & { path: string },
+): FormSpec {
+  const title = t(`station.action.${action}`);
+  return {
+    ...spec,
+    action,
+    title,
+    submitLabel: spec.submitLabel ?? t('station.form.save'),
+    path: `${base(device)}${spec.path}`,
+    what: `${who(device)} · ${title}`,
+    assetTag: device.assetTag,
+    subject: who(device),
+  };
+}
+
 /** An unknown code: register a device carrying it, as its asset tag (pre-printed label) or its serial number. */
 export function intakeForm(code: { assetTag?: string; serialNumber?: string }, settings: Settings, donations: Array<{ id: number; donorName: string; receivedAt: string }>): FormSpec {
   return {
@@ -234,13 +257,8 @@ export function intakeForm(code: { assetTag?: string; serialNumber?: string }, s
 }
 
 function registerStorageForm(device: Device): FormSpec {
-  return {
-    action: 'register_storage',
-    title: t('station.action.register_storage'),
-    submitLabel: t('station.form.save'),
-    path: `${base(device)}/storage`,
-    what: `${who(device)} · ${t('station.action.register_storage')}`,
-    assetTag: device.assetTag,
+  return deviceForm(device, 'register_storage', {
+    path: '/storage',
     fields: [
       h('p', { class: 'hint', text: t('station.storage.hint') }),
       field(t('station.drive.serial'), input('serialNumber', { required: true, maxlength: 100 })),
@@ -249,20 +267,15 @@ function registerStorageForm(device: Device): FormSpec {
       field(t('station.drive.model'), input('model', { maxlength: 200 })),
     ],
     body: (form) => compact({ serialNumber: value(form, 'serialNumber'), kind: value(form, 'kind'), capacityGb: numberOf(form, 'capacityGb'), model: value(form, 'model') }),
-  };
+  });
 }
 
 function sanitizeForm(device: Device, settings: Settings, now: () => string): FormSpec {
   const d = settings.sanitize;
   // The first drive still to pass is the one most likely on the bench.
   const drives = [...device.storage].sort((a, b) => Number(a.sanitizationState === 'passed') - Number(b.sanitizationState === 'passed'));
-  return {
-    action: 'sanitize',
-    title: t('station.action.sanitize'),
-    submitLabel: t('station.form.save'),
-    path: `${base(device)}/sanitizations`,
-    what: `${who(device)} · ${t('station.action.sanitize')}`,
-    assetTag: device.assetTag,
+  return deviceForm(device, 'sanitize', {
+    path: '/sanitizations',
     fields: [
       field(
         t('station.sanitize.drive'),
@@ -276,7 +289,7 @@ function sanitizeForm(device: Device, settings: Settings, now: () => string): Fo
       field(t('station.sanitize.technique'), select('technique', opt('station.technique', TECHNIQUES), d.technique ?? 'overwrite')),
       field(t('station.sanitize.tool'), input('tool', { required: true, maxlength: 200, value: d.tool })),
       field(t('station.sanitize.verification'), select('verification', opt('station.verification', VERIFICATIONS), d.verification ?? 'full')),
-      h('div', { class: 'field' }, h('span', { class: 'label', text: t('station.sanitize.result') }), choice('result', opt('station.result', CHOICES['station.result']))),
+      choiceField(t('station.sanitize.result'), 'result', opt('station.result', CHOICES['station.result'])),
       more(
         t('station.form.more'),
         field(t('station.sanitize.toolVersion'), input('toolVersion', { maxlength: 100, value: d.toolVersion })),
@@ -310,34 +323,25 @@ function sanitizeForm(device: Device, settings: Settings, now: () => string): Fo
         standard: value(form, 'standard'),
       });
     },
-  };
+  });
 }
 
 function noStorageForm(device: Device): FormSpec {
-  return {
-    action: 'confirm_no_storage',
-    title: t('station.action.confirm_no_storage'),
+  return deviceForm(device, 'confirm_no_storage', {
     submitLabel: t('station.noStorage.submit'),
-    path: `${base(device)}/sanitizations`,
-    what: `${who(device)} · ${t('station.action.confirm_no_storage')}`,
-    assetTag: device.assetTag,
+    path: '/sanitizations',
     fields: [
       h('p', { text: t('station.noStorage.explain') }),
       checkbox('checked', t('station.noStorage.checked'), false, true),
       field(t('station.device.notes'), textarea('notes', { maxlength: 2000 })),
     ],
     body: (form) => compact({ noStorage: true, notes: value(form, 'notes') }),
-  };
+  });
 }
 
 function openRepairForm(device: Device): FormSpec {
-  return {
-    action: 'open_repair',
-    title: t('station.action.open_repair'),
-    submitLabel: t('station.form.save'),
-    path: `${base(device)}/repairs`,
-    what: `${who(device)} · ${t('station.action.open_repair')}`,
-    assetTag: device.assetTag,
+  return deviceForm(device, 'open_repair', {
+    path: '/repairs',
     fields: [
       field(t('station.repair.description'), textarea('description', { required: true, maxlength: 2000 })),
       field(t('station.repair.minutes'), input('minutes', { type: 'number', min: 0, step: '1' })),
@@ -345,40 +349,30 @@ function openRepairForm(device: Device): FormSpec {
       rows('partsUsed', partRow, 0, t('station.repair.addPart')),
     ],
     body: (form) => compact({ description: value(form, 'description'), minutes: numberOf(form, 'minutes'), partsUsed: parts(form) }),
-  };
+  });
 }
 
 function completeRepairForm(device: Device, repairId: number | null): FormSpec {
-  return {
-    action: 'complete_repair',
-    title: t('station.action.complete_repair'),
-    submitLabel: t('station.form.save'),
-    path: `${base(device)}/repairs/${repairId ?? 0}/complete`,
-    what: `${who(device)} · ${t('station.action.complete_repair')}`,
-    assetTag: device.assetTag,
+  return deviceForm(device, 'complete_repair', {
+    path: `/repairs/${repairId ?? 0}/complete`,
     fields: [
       repairId === null ? h('p', { class: 'warning', text: t('station.repair.unknownOpen') }) : null,
-      h('div', { class: 'field' }, h('span', { class: 'label', text: t('station.repair.outcome') }), choice('outcome', opt('station.outcome', CHOICES['station.outcome']))),
+      choiceField(t('station.repair.outcome'), 'outcome', opt('station.outcome', CHOICES['station.outcome'])),
       field(t('station.repair.minutes'), input('minutes', { type: 'number', min: 0, step: '1' })),
       h('h3', { text: t('station.repair.parts') }),
       rows('partsUsed', partRow, 0, t('station.repair.addPart')),
       field(t('station.device.notes'), textarea('notes', { maxlength: 2000 })),
     ],
     body: (form) => compact({ outcome: value(form, 'outcome'), minutes: numberOf(form, 'minutes'), partsUsed: parts(form), notes: value(form, 'notes') }),
-  };
+  });
 }
 
 function gradeForm(device: Device): FormSpec {
   const s = device.specs;
-  return {
-    action: 'grade',
-    title: t('station.action.grade'),
-    submitLabel: t('station.form.save'),
-    path: `${base(device)}/grade`,
-    what: `${who(device)} · ${t('station.action.grade')}`,
-    assetTag: device.assetTag,
+  return deviceForm(device, 'grade', {
+    path: '/grade',
     fields: [
-      h('div', { class: 'field' }, h('span', { class: 'label', text: t('station.grade.grade') }), choice('grade', CHOICES['station.grade'].map((g): [string, string] => [g, t(`station.grade.${g}`)]))),
+      choiceField(t('station.grade.grade'), 'grade', CHOICES['station.grade'].map((g): [string, string] => [g, t(`station.grade.${g}`)])),
       h('h3', { text: t('station.grade.checklist') }),
       h('div', { class: 'checklist' }, CHECKLIST.map((c) => checkbox(`checklist.${c}`, t(`station.check.${c}`)))),
       field(t('station.check.batteryHealthPercent'), input('checklist.batteryHealthPercent', { type: 'number', min: 0, max: 100, step: '1' })),
@@ -405,19 +399,15 @@ function gradeForm(device: Device): FormSpec {
       });
       return compact({ grade: value(form, 'grade'), checklist, specs: Object.keys(specs).length > 0 ? specs : undefined });
     },
-  };
+  });
 }
 
 function recycleForm(device: Device): FormSpec {
   const reasons: MessageKey[] = ['station.recycle.reason.beyondRepair', 'station.recycle.reason.obsolete', 'station.recycle.reason.partsHarvested', 'station.recycle.reason.hazard'];
   const reason = textarea('reason', { required: true, maxlength: 1000 });
-  return {
-    action: 'recycle',
-    title: t('station.action.recycle'),
+  return deviceForm(device, 'recycle', {
     submitLabel: t('station.recycle.submit'),
-    path: `${base(device)}/recycle`,
-    what: `${who(device)} · ${t('station.action.recycle')}`,
-    assetTag: device.assetTag,
+    path: '/recycle',
     fields: [
       h(
         'div',
@@ -427,34 +417,26 @@ function recycleForm(device: Device): FormSpec {
       field(t('station.recycle.reason'), reason),
     ],
     body: (form) => ({ reason: value(form, 'reason') }),
-  };
+  });
 }
 
 function writeOffForm(device: Device): FormSpec {
-  return {
-    action: 'write_off',
-    title: t('station.action.write_off'),
+  return deviceForm(device, 'write_off', {
     submitLabel: t('station.writeOff.submit'),
-    path: `${base(device)}/write-off`,
-    what: `${who(device)} · ${t('station.action.write_off')}`,
-    assetTag: device.assetTag,
+    path: '/write-off',
     fields: [h('p', { class: 'warning', text: t('station.writeOff.explain') }), field(t('station.recycle.reason'), textarea('reason', { required: true, maxlength: 1000 }))],
     body: (form) => ({ reason: value(form, 'reason') }),
-  };
+  });
 }
 
 function issueForm(device: Device, settings: Settings): FormSpec {
   const due = new Date(Date.now() + 180 * 86_400_000).toISOString().slice(0, 10);
-  return {
-    action: 'issue',
-    title: t('station.action.issue'),
+  return deviceForm(device, 'issue', {
     submitLabel: t('station.issue.submit'),
-    path: `${base(device)}/issue`,
-    what: `${who(device)} · ${t('station.action.issue')}`,
-    assetTag: device.assetTag,
+    path: '/issue',
     fields: [
       field(t('station.issue.participant'), input('participantCode', { required: true, maxlength: 20 }), t('station.issue.participantHint')),
-      h('div', { class: 'field' }, h('span', { class: 'label', text: t('station.issue.kind') }), choice('kind', opt('station.issueKind', CHOICES['station.issueKind']), 'gift')),
+      choiceField(t('station.issue.kind'), 'kind', opt('station.issueKind', CHOICES['station.issueKind']), 'gift'),
       field(t('station.issue.dueDate'), input('dueDate', { type: 'date', value: due }), t('station.issue.dueHint')),
       h('h3', { text: t('station.issue.accessories') }),
       h('div', { class: 'checklist' }, ACCESSORIES.map((a) => checkbox(`accessory.${a}`, t(`station.accessory.${a}`), a === 'charger'))),
@@ -480,25 +462,21 @@ function issueForm(device: Device, settings: Settings): FormSpec {
         agreementAccepted: checked(form, 'agreementAccepted') ? true : undefined,
       });
     },
-  };
+  });
 }
 
 function returnForm(device: Device): FormSpec {
-  return {
-    action: 'return',
-    title: t('station.action.return'),
+  return deviceForm(device, 'return', {
     submitLabel: t('station.return.submit'),
-    path: `${base(device)}/return`,
-    what: `${who(device)} · ${t('station.action.return')}`,
-    assetTag: device.assetTag,
+    path: '/return',
     fields: [
-      h('div', { class: 'field' }, h('span', { class: 'label', text: t('station.return.condition') }), choice('condition', opt('station.condition', CHOICES['station.condition']))),
+      choiceField(t('station.return.condition'), 'condition', opt('station.condition', CHOICES['station.condition'])),
       checkbox('personalDataRemoved', t('station.return.personalDataRemoved')),
       field(t('station.device.notes'), textarea('notes', { maxlength: 2000 })),
       h('p', { class: 'hint', text: t('station.return.hint') }),
     ],
     body: (form) => compact({ condition: value(form, 'condition'), personalDataRemoved: checked(form, 'personalDataRemoved'), notes: value(form, 'notes') }),
-  };
+  });
 }
 
 /** The actions the station offers as buttons, in the order a device meets them. ("update" and "ship" live elsewhere.) */
@@ -506,10 +484,6 @@ export const STATION_ACTIONS = ['register_storage', 'sanitize', 'confirm_no_stor
 export type StationAction = (typeof STATION_ACTIONS)[number];
 
 export function actionForm(action: StationAction, device: Device, context: { settings: Settings; openRepairId: number | null; now: () => string }): FormSpec {
-  return { ...formFor(action, device, context), subject: who(device) };
-}
-
-function formFor(action: StationAction, device: Device, context: { settings: Settings; openRepairId: number | null; now: () => string }): FormSpec {
   switch (action) {
     case 'register_storage':
       return registerStorageForm(device);
