@@ -7,6 +7,7 @@ import { h, type Child } from './dom.js';
 import { t, tOr, type MessageKey } from './i18n.js';
 import type { Settings } from './settings.js';
 import { ACCESSORIES, CATEGORIES, CHECKLIST, CHOICES, DRIVE_KINDS, LANGUAGES, METHODS, TECHNIQUES, VERIFICATIONS } from './choices.js';
+import type { Problem } from './api.js';
 import type { Device } from './types.js';
 
 export interface FormSpec {
@@ -25,6 +26,10 @@ export interface FormSpec {
   assetTag: string | null;
   /** The device the form is about, shown under the title. */
   subject?: string;
+  /** Nothing to send: the form explains why (e.g. the open repair could not be found). */
+  blocked?: boolean;
+  /** For a refusal that names no field: true when the form showed what to change (it then stays open). */
+  fixable?(problem: Problem, form: HTMLFormElement): boolean;
   /** Called after a successful answer, e.g. to remember station defaults. */
   remember?(form: HTMLFormElement): void;
 }
@@ -192,7 +197,7 @@ const who = (device: Device) => `${device.assetTag} · ${device.make} ${device.m
 function deviceForm(
   device: Device,
   action: StationAction,
-  spec: Pick<FormSpec, 'fields' | 'body'> & Partial<Pick<FormSpec, 'submitLabel' | 'remember'>> & { path: string },
+  spec: Pick<FormSpec, 'fields' | 'body'> & Partial<Pick<FormSpec, 'submitLabel' | 'remember' | 'blocked' | 'fixable'>> & { path: string },
 ): FormSpec {
   const title = t(`station.action.${action}`);
   return {
@@ -355,6 +360,7 @@ function openRepairForm(device: Device): FormSpec {
 function completeRepairForm(device: Device, repairId: number | null): FormSpec {
   return deviceForm(device, 'complete_repair', {
     path: `/repairs/${repairId ?? 0}/complete`,
+    blocked: repairId === null,
     fields: [
       repairId === null ? h('p', { class: 'warning', text: t('station.repair.unknownOpen') }) : null,
       choiceField(t('station.repair.outcome'), 'outcome', opt('station.outcome', CHOICES['station.outcome'])),
@@ -443,7 +449,19 @@ function issueForm(device: Device, settings: Settings): FormSpec {
       field(t('station.issue.otherAccessories'), input('otherAccessories', { maxlength: 300 }), t('station.issue.otherHint')),
       field(t('station.issue.language'), select('agreementLanguage', LANGUAGES.map((l): [string, string] => [l, tOr(`language.${l}`, l)]), settings.locale === 'fr' ? 'fr' : 'iu')),
       checkbox('agreementAccepted', t('station.issue.agreement'), false, true),
+      more(t('station.issue.override'), field(t('station.issue.overrideReason'), textarea('overrideReason', { maxlength: 500 }), t('station.issue.overrideHint'))),
     ],
+    // A participant who already holds a device: the coordinator may give a reason to issue a second one.
+    fixable: (problem, form) => {
+      if (problem.code !== 'issuance.participant_has_device') return false;
+      const holder = form.querySelector('[data-field="overrideReason"]');
+      holder?.closest('details')?.setAttribute('open', '');
+      holder?.classList.add('invalid');
+      const slot = holder?.querySelector('.field-error');
+      if (slot) slot.textContent = t('station.issue.overrideNeeded');
+      form.querySelector<HTMLElement>('[name="overrideReason"]')?.focus();
+      return holder !== null;
+    },
     body: (form) => {
       const kind = value(form, 'kind');
       const accessories = [
@@ -460,6 +478,7 @@ function issueForm(device: Device, settings: Settings): FormSpec {
         accessories,
         agreementLanguage: value(form, 'agreementLanguage'),
         agreementAccepted: checked(form, 'agreementAccepted') ? true : undefined,
+        overrideReason: value(form, 'overrideReason'),
       });
     },
   });
@@ -475,7 +494,8 @@ function returnForm(device: Device): FormSpec {
       field(t('station.device.notes'), textarea('notes', { maxlength: 2000 })),
       h('p', { class: 'hint', text: t('station.return.hint') }),
     ],
-    body: (form) => compact({ condition: value(form, 'condition'), personalDataRemoved: checked(form, 'personalDataRemoved'), notes: value(form, 'notes') }),
+    // Unticked means "not said", not "not removed": only a tick is sent.
+    body: (form) => compact({ condition: value(form, 'condition'), personalDataRemoved: checked(form, 'personalDataRemoved') ? true : undefined, notes: value(form, 'notes') }),
   });
 }
 

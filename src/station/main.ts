@@ -72,8 +72,14 @@ function serverNow(): string {
   return new Date(Date.now() + serverOffsetMs).toISOString();
 }
 
-async function call<T>(method: string, path: string, options: Omit<api.RequestOptions, 'token'> = {}): Promise<T> {
-  const res = await api.send(method, path, { ...options, token: session?.token ?? null });
+/**
+ * A request under a session: by default the current one. Work started by one
+ * user carries that user's session to the end, even if someone else logs in
+ * at the station meanwhile: custody records name who did what.
+ */
+async function call<T>(method: string, path: string, options: Omit<api.RequestOptions, 'token'> & { as?: Session | null } = {}): Promise<T> {
+  const as = options.as === undefined ? session : options.as;
+  const res = await api.send(method, path, { ...options, token: as?.token ?? null });
   const date = res.headers.get('date');
   if (date) serverOffsetMs = Date.parse(date) + 999 - Date.now();
   if (res.status === 204) return undefined as T;
@@ -196,18 +202,22 @@ async function login(form: HTMLFormElement): Promise<void> {
 }
 
 async function logout(): Promise<void> {
-  try {
-    await call('POST', '/api/v1/auth/logout');
-  } catch {
-    // The session ends here either way; the server's copy expires.
-  }
+  const ending = session;
+  // Ended here at once: nothing started from now on can use this session.
   writeSession(null);
   shown = null;
   render();
+  try {
+    await call('POST', '/api/v1/auth/logout', { as: ending });
+  } catch {
+    // The server's copy expires on its own.
+  }
 }
 
 /** The session ended on the server (expired, or the user was disabled): log in again; the outbox waits. */
-function sessionEnded(): void {
+function sessionEnded(ended: Session | null = session): void {
+  // Only if it is still the station's session (someone else may have logged in meanwhile).
+  if (ended !== session) return;
   writeSession(null);
   render();
   signal('refused', t('station.login.expired'));
@@ -292,19 +302,31 @@ function lastSegment(code: string): string {
   return parts[parts.length - 1] ?? code;
 }
 
+/** Counts scans: the answer to an earlier, slower scan never replaces a later card. */
+let scanCount = 0;
+
 async function scan(raw: string): Promise<void> {
   const code = raw.trim();
-  if (code === '') return focusScan();
+  const as = session;
+  if (code === '' || !as) return focusScan();
+  const mine = ++scanCount;
+  const current = () => mine === scanCount && session === as && !formOpen && !dialogOpen;
   const body = { code, station: settings.station, clientTime: new Date().toISOString() };
-  const key = api.newKey();
-  if (await mustQueue()) {
-    await enqueue({ path: '/api/v1/scans', body, key, what: t('station.queue.scan', { code }), assetTag: null });
-    await showCached(code);
+  const out: Outgoing = { path: '/api/v1/scans', body, key: api.newKey(), what: t('station.queue.scan', { code }), assetTag: null };
+  const keep = async (seq: number | null) => {
+    const kept = await enqueue(as, out, seq);
+    if (kept && current()) await showCached(code);
+  };
+  if (await mustQueue(as)) {
+    await keep(null);
     return focusScan();
   }
+  const seq = await writeAhead(as, out);
   try {
-    const res = await call<ScanResponse>('POST', '/api/v1/scans', { body, idempotencyKey: key });
+    const res = await call<ScanResponse>('POST', out.path, { body, idempotencyKey: out.key, as });
+    await settle(seq);
     const events = await history(res.device.assetTag);
+    if (!current()) return;
     shown = { device: { ...res.device, allowedActions: res.allowedActions }, events, offlineSince: null };
     void store?.rememberDevice(res.device, events);
     showMain();
@@ -313,10 +335,14 @@ async function scan(raw: string): Promise<void> {
     else signal('success', `${name} · ${tOr(`station.status.${res.device.status}`, res.device.status)}`);
   } catch (err) {
     if (err instanceof Unreachable) {
-      await enqueue({ path: '/api/v1/scans', body, key, what: t('station.queue.scan', { code }), assetTag: null });
-      await showCached(code);
+      await keep(seq);
     } else if (err instanceof Refused) {
-      if (err.problem.status === 401) return sessionEnded();
+      if (err.problem.status === 401) {
+        await keep(seq);
+        return sessionEnded(as);
+      }
+      await settle(seq);
+      if (!current()) return;
       if (err.problem.code === 'scans.unknown_code') showUnknown(code);
       else signal('refused', problemText(err.problem));
     } else throw err;
@@ -398,9 +424,10 @@ function openAction(action: StationAction): void {
 function openForm(spec: FormSpec): void {
   if (!mainEl) return;
   formOpen = true;
-  // One key per form: a double click or a resend after no answer is one request to the server.
-  const key = api.newKey();
-  const submit = h('button', { class: 'primary', attrs: { type: 'submit' }, text: spec.submitLabel });
+  // One key per request: a double click, or a resend after no answer, is one request to the server.
+  // A definite refusal was not applied, so what is sent after it is a new request with a new key.
+  const request = { key: api.newKey() };
+  const submit = h('button', { class: 'primary', attrs: { type: 'submit', disabled: spec.blocked ?? false }, text: spec.submitLabel });
   const form = h(
     'form',
     { class: `action-form form-${spec.action}`, attrs: { 'data-form': spec.action, novalidate: false } },
@@ -419,8 +446,9 @@ function openForm(spec: FormSpec): void {
   });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
+    if (spec.blocked) return;
     submit.disabled = true;
-    void submitForm(spec, form, key).finally(() => (submit.disabled = false));
+    void submitForm(spec, form, request).finally(() => (submit.disabled = false));
   });
   replaceChildren(mainEl, form);
   form.querySelector<HTMLElement>('input:not([type=hidden]), select, textarea')?.focus();
@@ -432,9 +460,11 @@ function closeForm(): void {
   focusScan();
 }
 
-function markFieldErrors(form: HTMLFormElement, problem: Problem): void {
+/** Puts each field problem next to its field; returns how many landed on a field of this form. */
+function markFieldErrors(form: HTMLFormElement, problem: Problem): number {
   form.querySelectorAll('.field-error').forEach((el) => (el.textContent = ''));
   form.querySelectorAll('.invalid').forEach((el) => el.classList.remove('invalid'));
+  let marked = 0;
   for (const e of problem.errors ?? []) {
     const name = e.field.replace(/^body\./, '');
     const holder = form.querySelector(`[data-field="${CSS.escape(name)}"]`) ?? form.querySelector(`[data-field^="${CSS.escape(name)}."]`);
@@ -443,51 +473,58 @@ function markFieldErrors(form: HTMLFormElement, problem: Problem): void {
     holder.closest('details')?.setAttribute('open', '');
     const slot = holder.querySelector('.field-error');
     if (slot) slot.textContent = e.message;
+    marked++;
   }
+  // The next key typed goes to what needs fixing, not into the void.
+  form.querySelector<HTMLElement>('.invalid input, .invalid select, .invalid textarea')?.focus();
+  return marked;
 }
 
-async function submitForm(spec: FormSpec, form: HTMLFormElement, key: string): Promise<void> {
-  const body = spec.body(form);
-  if (await mustQueue()) {
-    await enqueue({ path: spec.path, body, key, what: spec.what, assetTag: spec.assetTag });
+async function submitForm(spec: FormSpec, form: HTMLFormElement, request: { key: string }): Promise<void> {
+  const as = session;
+  if (!as) return;
+  const out: Outgoing = { path: spec.path, body: spec.body(form), key: request.key, what: spec.what, assetTag: spec.assetTag };
+  // The user may have moved on (cancelled, scanned something else) before the answer came.
+  const stillOpen = () => form.isConnected && session === as;
+  const keep = async (seq: number | null): Promise<void> => {
+    if (!(await enqueue(as, out, seq))) return;
     spec.remember?.(form);
     saveSettings(settings);
     signal('queued', t('station.form.queued', { what: spec.what }));
-    return closeForm();
-  }
+    if (stillOpen()) closeForm();
+  };
+  if (await mustQueue(as)) return keep(null);
+  const seq = await writeAhead(as, out);
   try {
-    const res = await call<{ device?: Device; issuance?: IssueResponse['issuance'] }>('POST', spec.path, { body, idempotencyKey: key });
+    const res = await call<{ device?: Device; issuance?: IssueResponse['issuance'] }>('POST', out.path, { body: out.body, idempotencyKey: out.key, as });
+    await settle(seq);
     spec.remember?.(form);
     saveSettings(settings);
+    const done = spec.action === 'intake' && res.device ? t('station.intake.done', { tag: res.device.assetTag }) : t('station.form.done', { what: spec.what });
+    if (!stillOpen()) return signal('success', done);
     if (res.device) await showDevice(res.device);
     formOpen = false;
     showMain();
     if (res.issuance) showHandover(res.issuance.id);
-    signal('success', spec.action === 'intake' && res.device ? t('station.intake.done', { tag: res.device.assetTag }) : t('station.form.done', { what: spec.what }));
+    signal('success', done);
     focusScan();
   } catch (err) {
-    if (err instanceof Unreachable) {
-      await enqueue({ path: spec.path, body, key, what: spec.what, assetTag: spec.assetTag });
-      spec.remember?.(form);
-      saveSettings(settings);
-      signal('queued', t('station.form.queued', { what: spec.what }));
-      return closeForm();
-    }
+    if (err instanceof Unreachable) return keep(seq);
     if (!(err instanceof Refused)) throw err;
     const p = err.problem;
     if (p.status === 401) {
-      // Not applied: keep it for when the same user logs in again.
-      await enqueue({ path: spec.path, body, key, what: spec.what, assetTag: spec.assetTag });
-      return sessionEnded();
+      // Not applied: kept for when the same user logs in again.
+      await keep(seq);
+      return sessionEnded(as);
     }
-    signal('refused', problemText(p));
-    if (p.status === 400 || p.status === 422) {
-      // Something entered is wrong: the form stays, with the reasons next to the fields.
-      markFieldErrors(form, p);
-      return;
-    }
+    await settle(seq);
+    request.key = api.newKey();
+    if (!stillOpen()) return signal('refused', t('station.form.refusedLater', { what: spec.what }), problemText(p));
+    // Something entered can be put right (a field named, or a choice the form offers): the form stays.
+    if (markFieldErrors(form, p) > 0 || spec.fixable?.(p, form)) return signal('refused', problemText(p));
     // The device moved on (another station, a stale card): show it as it is now.
     if (spec.assetTag) await refreshDevice(spec.assetTag);
+    if (!stillOpen()) return signal('refused', problemText(p));
     formOpen = false;
     showMain();
     focusScan();
@@ -571,46 +608,87 @@ function reportFailure(err: unknown): void {
 // ---- the outbox -----------------------------------------------------------
 
 /** Anything waiting for this user goes first: a new request queues behind it, so the order holds. */
-async function mustQueue(): Promise<boolean> {
-  if (!store || !session) return false;
-  const waiting = (await store.entries()).some((e) => e.state === 'waiting' && e.username === session!.user.username);
-  if (!waiting) return false;
+async function mustQueue(as: Session): Promise<boolean> {
+  if (!store) return false;
+  const waiting = async () => (await store!.entries()).some((e) => e.state === 'waiting' && e.username === as.user.username);
+  if (!(await waiting())) return false;
   await drain();
-  return (await store.entries()).some((e) => e.state === 'waiting' && e.username === session!.user.username);
+  // The session may have ended during the drain: the request then waits for its user too.
+  return session !== as || (await waiting());
 }
 
-async function enqueue(item: { path: string; body: unknown; key: string; what: string; assetTag: string | null }): Promise<void> {
-  if (!store) {
-    signal('refused', t('station.queue.unavailable'));
-    return;
-  }
-  await store.enqueue({
+interface Outgoing {
+  path: string;
+  body: unknown;
+  key: string;
+  what: string;
+  assetTag: string | null;
+}
+
+function entryOf(as: Session, item: Outgoing, state: OutboxEntry['state']): OutboxEntry {
+  return {
     method: 'POST',
     path: item.path,
     body: item.body,
     idempotencyKey: item.key,
-    username: session!.user.username,
+    username: as.user.username,
     what: item.what,
     assetTag: item.assetTag,
     queuedAt: new Date().toISOString(),
-    state: 'waiting',
-  });
+    state,
+  };
+}
+
+/** Written to the outbox before it leaves: a reload or a power cut before the answer cannot lose it. Null when there is no outbox. */
+async function writeAhead(as: Session, item: Outgoing): Promise<number | null> {
+  try {
+    return (await store?.enqueue(entryOf(as, item, 'sending')))?.seq ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Answered (applied or refused, and shown): no longer needed in the outbox. */
+async function settle(seq: number | null): Promise<void> {
+  if (seq === null) return;
+  try {
+    await store?.remove(seq);
+  } catch {
+    // Left behind, it is resent with its key after the next load and answered from the stored response.
+  }
+}
+
+/** Keeps a request for later under the user who made it; false when this browser cannot keep it (said on screen). */
+async function enqueue(as: Session, item: Outgoing, seq: number | null = null): Promise<boolean> {
+  try {
+    if (!store) throw new Error('no outbox');
+    // Written ahead: it now waits. (Already gone means another tab of this station sent it meanwhile.)
+    if (seq !== null) await store.setState(seq, 'waiting');
+    else await store.enqueue(entryOf(as, item, 'waiting'));
+  } catch {
+    signal('refused', t('station.queue.notKept', { what: item.what }), t('station.queue.unavailable'));
+    return false;
+  }
   await refreshQueue();
+  return true;
 }
 
 /** Sends the user's waiting requests, oldest first; stops at the first that gets no answer. */
 async function drain(): Promise<void> {
-  if (draining || !store || !session) return;
+  const as = session;
+  if (draining || !store || !as) return;
   draining = true;
   let sent = 0;
   try {
     for (const entry of await store.entries()) {
-      if (entry.state !== 'waiting' || entry.username !== session.user.username) continue;
+      // Someone logged out or in meanwhile: the rest waits for its own user.
+      if (session !== as) break;
+      if (entry.state !== 'waiting' || entry.username !== as.user.username) continue;
       try {
-        const res = await call<{ device?: Device }>(entry.method, entry.path, { body: entry.body, idempotencyKey: entry.idempotencyKey });
+        const res = await call<{ device?: Device }>(entry.method, entry.path, { body: entry.body, idempotencyKey: entry.idempotencyKey, as });
         await store.remove(entry.seq!);
         sent++;
-        if (res?.device && shown && res.device.assetTag === shown.device.assetTag && !formOpen) {
+        if (res?.device && shown && res.device.assetTag === shown.device.assetTag && !formOpen && !dialogOpen && session === as) {
           await showDevice(res.device);
           showMain();
         }
@@ -619,7 +697,7 @@ async function drain(): Promise<void> {
         if (!(err instanceof Refused)) throw err;
         const p = err.problem;
         if (p.status === 401) {
-          sessionEnded();
+          sessionEnded(as);
           break;
         }
         // Busy or rate-limited: the same request, later.
@@ -643,7 +721,8 @@ async function drain(): Promise<void> {
 
 async function refreshQueue(): Promise<void> {
   if (!store || !queueBadge || !queuePanel) return;
-  const entries = await store.entries();
+  // Requests on their way right now are not shown: only what waits, and what was refused.
+  const entries = (await store.entries()).filter((e) => e.state !== 'sending');
   const waiting = entries.filter((e) => e.state === 'waiting');
   const refused = entries.filter((e) => e.state === 'refused');
   queueBadge.hidden = entries.length === 0;
@@ -752,7 +831,8 @@ async function openSettings(): Promise<void> {
     render();
   });
   if (mainEl) replaceChildren(mainEl, form);
-  (form.elements.namedItem('station') as HTMLInputElement).focus();
+  // Not a text field: a scan made while settings are open must not end up in the station's name.
+  (form.elements.namedItem('labelTemplate') as HTMLSelectElement).focus();
 }
 
 // ---- start ----------------------------------------------------------------
@@ -762,6 +842,7 @@ async function start(): Promise<void> {
   render();
   try {
     store = await Store.open();
+    await store.recover();
   } catch {
     store = null;
     signal('refused', t('station.queue.unavailable'));

@@ -1,9 +1,12 @@
 /**
  * What the station keeps in the browser (IndexedDB), so that a server that is
  * briefly unreachable loses nothing:
- * - the outbox: requests not yet answered, each with its Idempotency-Key, sent
- *   again in the order they were made. The key makes a resend that the server
- *   had already applied harmless: it answers with the stored response.
+ * - the outbox: every request is written here before it leaves ("sending"),
+ *   so that a reload, a crash or a power cut of the station cannot lose it;
+ *   one that gets no answer waits ("waiting") and is sent again, with its
+ *   Idempotency-Key, in the order they were made. The key makes a resend that
+ *   the server had already applied harmless: it answers with the stored
+ *   response.
  * - the devices last seen here, so that a scan while the server is away can
  *   still show the card (marked as not current).
  */
@@ -21,7 +24,8 @@ export interface OutboxEntry {
   what: string;
   assetTag: string | null;
   queuedAt: string;
-  state: 'waiting' | 'refused';
+  /** sending: on its way from this page; waiting: to be sent again; refused: the server said no, shown until dismissed. */
+  state: 'sending' | 'waiting' | 'refused';
   problem?: Problem;
 }
 
@@ -82,9 +86,33 @@ export class Store {
     return request(tx.objectStore(OUTBOX).getAll() as IDBRequest<OutboxEntry[]>);
   }
 
+  /** Sets the state of an entry that is still there; false when it is gone (sent or dismissed by another tab). */
+  async setState(seq: number, state: OutboxEntry['state']): Promise<boolean> {
+    const tx = this.db.transaction(OUTBOX, 'readwrite');
+    const store = tx.objectStore(OUTBOX);
+    const existing = (await request(store.get(seq))) as OutboxEntry | undefined;
+    if (existing) store.put({ ...existing, state });
+    await done(tx);
+    return existing !== undefined;
+  }
+
+  /**
+   * At page load: a request still "sending" belongs to a page that is gone
+   * (reloaded, closed, power cut) before its answer came. It may or may not
+   * have been applied; sent again with its key, it takes effect once.
+   */
+  async recover(): Promise<void> {
+    for (const entry of await this.entries()) {
+      if (entry.state === 'sending') await this.setState(entry.seq!, 'waiting');
+    }
+  }
+
+  /** Replaces an entry that is still there (another tab may have sent or dismissed it meanwhile). */
   async update(entry: OutboxEntry): Promise<void> {
     const tx = this.db.transaction(OUTBOX, 'readwrite');
-    tx.objectStore(OUTBOX).put(entry);
+    const store = tx.objectStore(OUTBOX);
+    const existing = (await request(store.get(entry.seq!))) as OutboxEntry | undefined;
+    if (existing) store.put(entry);
     await done(tx);
   }
 

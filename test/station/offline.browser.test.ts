@@ -6,8 +6,8 @@
  */
 import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD } from '../helpers.js';
-import { ApiClient, launchBrowser, loginAt, newStation, scanWithScanner, signalAfter, startServer, tempDbPath, type RunningServer } from './harness.js';
+import { ADMIN_PASSWORD, USER_PASSWORD } from '../helpers.js';
+import { ApiClient, feedback, launchBrowser, loginAt, newStation, scanWithScanner, signalAfter, startServer, tempDbPath, type RunningServer } from './harness.js';
 
 let server: RunningServer;
 let browser: Browser;
@@ -107,12 +107,14 @@ describe('scan station offline queue', () => {
     expect(await page.locator('[data-testid=queue-count]').textContent()).toMatch(/\b6\b/);
     expect(await page.evaluate('document.activeElement?.id')).toBe('scan');
 
-    server = await startServer(db.path, port);
-    // The queue survives a reload (it is in IndexedDB, not in the page): reloaded while the API still does not answer.
+    // The queue survives a reload (it is in IndexedDB, not in the page): reloaded while the API still does not answer
+    // (the route is in place before the server is back, so that no retry slips through in between).
     await page.route('**/api/v1/**', (route: Route) => route.abort('connectionrefused'));
+    const backAt = Date.now();
+    server = await startServer(db.path, port);
     await page.reload();
     await page.waitForSelector('#scan');
-    await expect.poll(() => queueCount(page)).toBe(6);
+    await expect.poll(() => queueCount(page), { timeout: 10_000, interval: 100 }).toBe(6);
     await page.unroute('**/api/v1/**');
     await expect.poll(() => queueCount(page), { timeout: 20_000, interval: 250 }).toBe(0);
 
@@ -130,11 +132,11 @@ describe('scan station offline queue', () => {
     expect(confirmed[0]!).toBeLessThan(gradedIds[0]!);
     // Each device: the scan made online and the one kept offline, once each.
     expect([scansOf(d1.assetTag), scansOf(d2.assetTag), scansOf(d3.assetTag)]).toEqual([2, 2, 2]);
-    // The wipe kept its own time, from when it was recorded at the bench (not when it was sent).
+    // The wipe kept its own time, from when it was recorded at the bench while the server was down (not when it was sent).
     const record = server.app.services.db.$client
       .prepare('select completed_at from sanitization_records r join devices d on d.id = r.device_id where d.asset_tag = ?')
       .get(d1.assetTag) as { completed_at: string };
-    expect(new Date(record.completed_at).getTime()).toBeLessThan(Date.now() - 500);
+    expect(new Date(record.completed_at).getTime()).toBeLessThan(backAt);
 
     expect(errors).toEqual([]);
     await context.close();
@@ -231,11 +233,18 @@ describe('scan station offline queue', () => {
     await page.waitForSelector('form[data-testid=login-form]');
     await page.unroute('**/api/v1/devices/**');
 
+    const sent: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().includes('/sanitizations')) sent.push(r.url());
+    });
     await loginAt(page, server.url, 'tom');
     await page.locator('[data-testid=queue-panel] li[data-state=waiting]').waitFor({ state: 'attached' });
     expect(await page.locator('[data-testid=queue-panel] li[data-state=waiting]').textContent()).toContain('tina');
-    // Give the retry loop time to run: nothing is sent as Tom.
-    await page.waitForTimeout(3500);
+    // Every way the outbox is sent runs as Tom: the login, a scan, the browser coming back online.
+    await scanAndWait(page, d.assetTag);
+    await page.evaluate("window.dispatchEvent(new Event('online'))");
+    await signalAfter(page, () => scanWithScanner(page, d.assetTag));
+    expect(sent).toEqual([]);
     expect(await admin.eventCount(d.assetTag, 'device.no_storage_confirmed')).toBe(0);
 
     await page.click('[data-testid=logout]');
@@ -244,6 +253,104 @@ describe('scan station offline queue', () => {
     const history = await admin.ok('GET', `/api/v1/devices/${d.assetTag}/history`);
     const confirmed = (history.events as Array<{ action: string; actor: { username: string } }>).find((e) => e.action === 'device.no_storage_confirmed');
     expect(confirmed?.actor.username).toBe('tina');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it('a request still without an answer when its user logs out stays theirs, even if the answer never comes and someone else has logged in', async () => {
+    const d = await admin.intake();
+    await admin.wipe(d.assetTag, d.storage[0]!.serialNumber);
+    const { context, page, errors } = await newStation(browser);
+    await loginAt(page, server.url, 'tina');
+    await scanAndWait(page, d.assetTag);
+
+    // The grade request hangs on a slow link until Tom has logged in, then the connection drops.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/v1/devices/*/grade', async (route: Route) => {
+      await held;
+      await route.abort('connectionreset');
+    });
+    await page.click('button[data-action=grade]');
+    await page.click('form[data-form=grade] .choice label:has(input[value=C])');
+    await page.click('form[data-form=grade] button[type=submit]');
+    await page.click('[data-testid=logout]');
+    // Tom logs in on the same page (no reload) while Tina's request is still out.
+    await page.fill('input[name=username]', 'tom');
+    await page.fill('input[name=password]', USER_PASSWORD);
+    await page.click('form[data-testid=login-form] button[type=submit]');
+    await page.waitForSelector('#scan');
+    release();
+
+    const waiting = page.locator('[data-testid=queue-panel] li[data-state=waiting]');
+    await waiting.waitFor({ state: 'attached', timeout: 10_000 });
+    expect(await waiting.textContent()).toContain('tina');
+    await page.unroute('**/api/v1/devices/*/grade');
+    // Tom's own work goes straight through and sends nothing of Tina's.
+    await scanAndWait(page, d.assetTag);
+    expect(await admin.eventCount(d.assetTag, 'device.graded')).toBe(0);
+
+    await page.click('[data-testid=logout]');
+    await loginAt(page, server.url, 'tina');
+    await expect.poll(() => admin.eventCount(d.assetTag, 'device.graded'), { timeout: 20_000, interval: 250 }).toBe(1);
+    const history = await admin.ok('GET', `/api/v1/devices/${d.assetTag}/history`);
+    const graded = (history.events as Array<{ action: string; actor: { username: string } }>).find((e) => e.action === 'device.graded');
+    expect(graded?.actor.username).toBe('tina');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it('a browser that cannot keep requests says so and keeps the form open: nothing is reported as kept that was not', async () => {
+    const d = await admin.intake({ storage: [] });
+    const { context, page, errors } = await newStation(browser);
+    // IndexedDB refuses to open (as in some locked-down or private profiles).
+    await context.addInitScript('Object.defineProperty(window, "indexedDB", { get() { throw new Error("blocked"); } })');
+    await loginAt(page, server.url, 'tina');
+    expect((await feedback(page)).kind).not.toBe('queued');
+    await scanAndWait(page, d.assetTag);
+    await page.route('**/api/v1/devices/**', (route: Route) => route.abort('internetdisconnected'));
+    const signal = await chooseAndSave(page, 'confirm_no_storage', (p) => p.check('form[data-form=confirm_no_storage] input[name=checked]'));
+    expect(signal.kind).toBe('refused');
+    expect(signal.text).toMatch(/could not be kept/);
+    await page.locator('form[data-form=confirm_no_storage]').waitFor({ state: 'visible' });
+    await page.unroute('**/api/v1/devices/**');
+    // Still there to send again once the network is back.
+    await signalAfter(page, () => page.click('form[data-form=confirm_no_storage] button[type=submit]'));
+    expect((await feedback(page)).kind).toBe('success');
+    expect(await admin.eventCount(d.assetTag, 'device.no_storage_confirmed')).toBe(1);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it('a request out when the page is reloaded (or the laptop loses power) is not lost: written ahead, sent again with its key, applied once', async () => {
+    const d = await admin.intake();
+    const { context, page, errors } = await newStation(browser);
+    await loginAt(page, server.url, 'tina');
+    await scanAndWait(page, d.assetTag);
+
+    const keys: string[] = [];
+    await page.route('**/api/v1/devices/*/sanitizations', async (route: Route) => {
+      keys.push(route.request().headers()['idempotency-key'] ?? '');
+      if (keys.length === 1) {
+        // The server applies it; the answer never reaches this page, which is reloaded meanwhile.
+        await route.fetch();
+        return new Promise<void>(() => undefined);
+      }
+      await route.continue();
+    });
+    await page.click('button[data-action=sanitize]');
+    await page.fill('input[name=tool]', 'nwipe');
+    await page.click('form[data-form=sanitize] .choice label:has(input[value=passed])');
+    await page.click('form[data-form=sanitize] button[type=submit]');
+    await expect.poll(() => admin.eventCount(d.assetTag, 'device.sanitization_recorded'), { timeout: 10_000, interval: 100 }).toBe(1);
+
+    await page.reload();
+    await page.waitForSelector('#scan');
+    await expect.poll(() => keys.length, { timeout: 20_000, interval: 100 }).toBe(2);
+    await expect.poll(() => queueCount(page), { timeout: 10_000, interval: 100 }).toBe(0);
+    expect(keys[1]).toBe(keys[0]);
+    expect(await admin.eventCount(d.assetTag, 'device.sanitization_recorded')).toBe(1);
+    expect(await page.locator('[data-testid=queue-panel] li').count()).toBe(0);
     expect(errors).toEqual([]);
     await context.close();
   }, 60_000);

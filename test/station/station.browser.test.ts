@@ -535,6 +535,39 @@ describe('scan station in the browser', () => {
     expectClean(st);
   });
 
+  it('issuing to a participant who already holds a device is refused with the reason; the form stays, asks for an override reason, and then issues', async () => {
+    const communities = (await coordinator.ok('GET', '/api/v1/communities')).items as Array<{ name: string }>;
+    const participant = (await coordinator.ok('POST', '/api/v1/participants', { community: communities[0]!.name, consent: { given: true, language: 'en' } })).participant as { code: string };
+    const first = await readyDevice();
+    await coordinator.ok('POST', `/api/v1/devices/${first.assetTag}/issue`, { participantCode: participant.code, kind: 'gift', agreementAccepted: true });
+    const second = await readyDevice();
+    const st = await station('cora');
+    const { page } = st;
+    await scanCard(page, second.assetTag, second.assetTag);
+
+    await page.click(`[data-asset-tag="${second.assetTag}"] [data-action=issue]`);
+    const form = page.locator('form[data-form=issue]');
+    await form.waitFor();
+    await form.locator('input[name=participantCode]').fill(participant.code);
+    await form.locator('input[name=agreementAccepted]').check();
+    const refused = await signalAfter(page, () => form.locator('button[type=submit]').click());
+    expect(refused.kind).toBe('refused');
+    expect(refused.text).toContain(participant.code);
+    // The form is still there, with what was entered, and the override reason opened, marked and focused.
+    expect(await form.locator('input[name=participantCode]').inputValue()).toBe(participant.code);
+    expect(await form.locator('[data-field=overrideReason]').getAttribute('class')).toMatch(/invalid/);
+    expect(await activeId(page)).toBe(await form.locator('textarea[name=overrideReason]').getAttribute('id'));
+    expect((await admin.device(second.assetTag)).status).toBe('ready');
+
+    await form.locator('textarea[name=overrideReason]').fill('Second laptop for the household');
+    const issued = await signalAfter(page, () => form.locator('button[type=submit]').click());
+    expect(issued.kind).toBe('success');
+    expect((await admin.device(second.assetTag)).status).toBe('issued');
+    const event = (await history(second.assetTag)).find((e) => e.action === 'device.issued');
+    expect(JSON.stringify(event?.details)).toContain('Second laptop for the household');
+    expectClean(st);
+  });
+
   it('printing the asset label opens a new tab on a blob: URL holding a PDF', async () => {
     const dev = await admin.intake();
     const tag = dev.assetTag;
