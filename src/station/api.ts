@@ -54,24 +54,14 @@ export async function send(method: string, path: string, options: RequestOptions
       cache: 'no-store',
     });
   } catch {
-    throw new Unreachable(`${method} ${path}: no answer`);
-  } finally {
     clearTimeout(timer);
+    throw new Unreachable(`${method} ${path}: no answer`);
   }
+  // The timer runs on while the body is read: a body that stalls is aborted too (then it is no answer).
+  // Once the body is in, the abort does nothing.
   if (NO_ANSWER.has(res.status)) throw new Unreachable(`${method} ${path}: ${res.status}`);
   if (!res.ok) throw new Refused(await problemOf(res));
   return res;
-}
-
-export async function json<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-  const res = await send(method, path, options);
-  if (res.status === 204) return undefined as T;
-  try {
-    return (await res.json()) as T;
-  } catch {
-    // The body was cut off (the connection dropped mid-answer): as good as no answer.
-    throw new Unreachable(`${method} ${path}: incomplete answer`);
-  }
 }
 
 async function problemOf(res: Response): Promise<Problem> {

@@ -31,6 +31,47 @@ interface Shown {
 }
 
 const SESSION_KEY = 'refurb-ledger.station.session';
+const PAGE_KEY = 'refurb-ledger.station.page.';
+const PAGE_BEAT_MS = 2000;
+
+/**
+ * This page, among the station's tabs. Each page says it is alive in
+ * localStorage every 2 s; a request written ahead by a page that has stopped
+ * (reloaded, closed, power cut) is sent again by the next one. (Web Locks
+ * would say it directly, but browsers offer them only on HTTPS.)
+ */
+const PAGE_ID = api.newKey();
+
+function beat(): void {
+  try {
+    localStorage.setItem(PAGE_KEY + PAGE_ID, String(Date.now()));
+    for (let i = localStorage.length - 1; i >= 0; i--) {
+      const key = localStorage.key(i);
+      if (key?.startsWith(PAGE_KEY) && Number(localStorage.getItem(key)) < Date.now() - 60_000) localStorage.removeItem(key);
+    }
+  } catch {
+    // Storage blocked: other tabs then look gone, and a resend with its key is harmless.
+  }
+}
+
+function pageGone(pageId: string | undefined): boolean {
+  if (pageId === PAGE_ID) return false;
+  try {
+    return Number(localStorage.getItem(PAGE_KEY + (pageId ?? ''))) < Date.now() - 3 * PAGE_BEAT_MS;
+  } catch {
+    return true;
+  }
+}
+
+beat();
+window.setInterval(beat, PAGE_BEAT_MS);
+window.addEventListener('pagehide', () => {
+  try {
+    localStorage.removeItem(PAGE_KEY + PAGE_ID);
+  } catch {
+    // nothing to clean
+  }
+});
 const RETRY_MS = 3000;
 const INTAKE_ROLES = new Set(['trainee', 'coordinator', 'admin']);
 
@@ -215,12 +256,13 @@ async function logout(): Promise<void> {
 }
 
 /** The session ended on the server (expired, or the user was disabled): log in again; the outbox waits. */
-function sessionEnded(ended: Session | null = session): void {
+function sessionEnded(ended: Session | null = session, lost: string | null = null): void {
   // Only if it is still the station's session (someone else may have logged in meanwhile).
   if (ended !== session) return;
   writeSession(null);
   render();
-  signal('refused', t('station.login.expired'));
+  if (lost) signal('refused', t('station.login.expiredLost', { what: lost }));
+  else signal('refused', t('station.login.expired'));
 }
 
 let queueBadge: HTMLElement | null = null;
@@ -317,7 +359,7 @@ async function scan(raw: string): Promise<void> {
     const kept = await enqueue(as, out, seq);
     if (kept && current()) await showCached(code);
   };
-  if (await mustQueue(as)) {
+  if (await mustQueue(as, 'scan')) {
     await keep(null);
     return focusScan();
   }
@@ -337,10 +379,12 @@ async function scan(raw: string): Promise<void> {
     if (err instanceof Unreachable) {
       await keep(seq);
     } else if (err instanceof Refused) {
-      if (err.problem.status === 401) {
-        await keep(seq);
-        return sessionEnded(as);
+      const p = err.problem;
+      if (p.status === 401) {
+        const kept = await enqueue(as, out, seq);
+        return sessionEnded(as, kept ? null : out.what);
       }
+      if (p.code === 'idempotency.in_progress' || p.status === 429) return keep(seq);
       await settle(seq);
       if (!current()) return;
       if (err.problem.code === 'scans.unknown_code') showUnknown(code);
@@ -514,12 +558,23 @@ async function submitForm(spec: FormSpec, form: HTMLFormElement, request: { key:
     const p = err.problem;
     if (p.status === 401) {
       // Not applied: kept for when the same user logs in again.
-      await keep(seq);
-      return sessionEnded(as);
+      const kept = await enqueue(as, out, seq);
+      return sessionEnded(as, kept ? null : out.what);
     }
-    await settle(seq);
+    // The same request is still being applied (another tab, a resend) or the server is busy: it waits, with its key.
+    if (p.code === 'idempotency.in_progress' || p.status === 429) return keep(seq);
+    // It was applied before, but that answer was lost: done.
+    if (p.code === 'idempotency.outcome_unknown') {
+      await settle(seq);
+      signal('success', t('station.form.done', { what: spec.what }));
+      if (stillOpen() && spec.assetTag) await refreshDevice(spec.assetTag);
+      if (stillOpen()) closeForm();
+      return;
+    }
     request.key = api.newKey();
-    if (!stillOpen()) return signal('refused', t('station.form.refusedLater', { what: spec.what }), problemText(p));
+    // The user has moved on: the refusal stays listed, with its reason, until someone has seen it.
+    if (!stillOpen()) return refuseLater(seq, out, p);
+    await settle(seq);
     // Something entered can be put right (a field named, or a choice the form offers): the form stays.
     if (markFieldErrors(form, p) > 0 || spec.fixable?.(p, form)) return signal('refused', problemText(p));
     // The device moved on (another station, a stale card): show it as it is now.
@@ -608,9 +663,16 @@ function reportFailure(err: unknown): void {
 // ---- the outbox -----------------------------------------------------------
 
 /** Anything waiting for this user goes first: a new request queues behind it, so the order holds. */
-async function mustQueue(as: Session): Promise<boolean> {
+/**
+ * Whether a new request must queue behind older ones of the same user: behind
+ * those that wait, and (for actions, whose order matters) behind those still
+ * on their way, from this page or another. A scan is an observation with its
+ * own clientTime; it does not wait for an action's answer.
+ */
+async function mustQueue(as: Session, kind: 'action' | 'scan' = 'action'): Promise<boolean> {
   if (!store) return false;
-  const waiting = async () => (await store!.entries()).some((e) => e.state === 'waiting' && e.username === as.user.username);
+  const older = (e: OutboxEntry) => e.username === as.user.username && (e.state === 'waiting' || (kind === 'action' && e.state === 'sending'));
+  const waiting = async () => (await store!.entries()).some(older);
   if (!(await waiting())) return false;
   await drain();
   // The session may have ended during the drain: the request then waits for its user too.
@@ -636,7 +698,15 @@ function entryOf(as: Session, item: Outgoing, state: OutboxEntry['state']): Outb
     assetTag: item.assetTag,
     queuedAt: new Date().toISOString(),
     state,
+    pageId: PAGE_ID,
   };
+}
+
+/** A refusal that came after the user moved on: listed with its reason until dismissed, like a refused resend. */
+async function refuseLater(seq: number | null, item: Outgoing, problem: Problem): Promise<void> {
+  const listed = seq !== null && (await store?.refuse(seq, problem).catch(() => false));
+  signal('refused', t('station.form.refusedLater', { what: item.what }), problemText(problem));
+  if (listed) await refreshQueue();
 }
 
 /** Written to the outbox before it leaves: a reload or a power cut before the answer cannot lose it. Null when there is no outbox. */
@@ -662,9 +732,10 @@ async function settle(seq: number | null): Promise<void> {
 async function enqueue(as: Session, item: Outgoing, seq: number | null = null): Promise<boolean> {
   try {
     if (!store) throw new Error('no outbox');
-    // Written ahead: it now waits. (Already gone means another tab of this station sent it meanwhile.)
-    if (seq !== null) await store.setState(seq, 'waiting');
-    else await store.enqueue(entryOf(as, item, 'waiting'));
+    // Written ahead: it now waits. Gone already means another tab of this station sent it meanwhile: nothing to keep.
+    if (seq !== null) {
+      if (!(await store.setState(seq, 'waiting'))) return true;
+    } else await store.enqueue(entryOf(as, item, 'waiting'));
   } catch {
     signal('refused', t('station.queue.notKept', { what: item.what }), t('station.queue.unavailable'));
     return false;
@@ -680,10 +751,14 @@ async function drain(): Promise<void> {
   draining = true;
   let sent = 0;
   try {
+    await store.recover(pageGone);
     for (const entry of await store.entries()) {
       // Someone logged out or in meanwhile: the rest waits for its own user.
       if (session !== as) break;
-      if (entry.state !== 'waiting' || entry.username !== as.user.username) continue;
+      if (entry.username !== as.user.username) continue;
+      // An older request of this user is still out (this page or another tab): what follows waits for its answer.
+      if (entry.state === 'sending') break;
+      if (entry.state !== 'waiting') continue;
       try {
         const res = await call<{ device?: Device }>(entry.method, entry.path, { body: entry.body, idempotencyKey: entry.idempotencyKey, as });
         await store.remove(entry.seq!);
@@ -755,7 +830,8 @@ async function refreshQueue(): Promise<void> {
     ),
   );
   // While anything waits, keep trying; the browser's online event tries at once.
-  const mine = waiting.some((e) => e.username === me);
+  const all = await store.entries();
+  const mine = all.some((e) => e.username === me && (e.state === 'waiting' || (e.state === 'sending' && e.pageId !== PAGE_ID)));
   if (mine && retryTimer === undefined) retryTimer = window.setInterval(() => void drain(), RETRY_MS);
   if (!mine && retryTimer !== undefined) {
     window.clearInterval(retryTimer);
@@ -841,8 +917,9 @@ async function openSettings(): Promise<void> {
 async function start(): Promise<void> {
   render();
   try {
-    store = await Store.open();
-    await store.recover();
+    const opened = await Store.open();
+    await opened.recover(pageGone);
+    store = opened;
   } catch {
     store = null;
     signal('refused', t('station.queue.unavailable'));

@@ -26,6 +26,8 @@ export interface OutboxEntry {
   queuedAt: string;
   /** sending: on its way from this page; waiting: to be sent again; refused: the server said no, shown until dismissed. */
   state: 'sending' | 'waiting' | 'refused';
+  /** The page that wrote it: a "sending" entry whose page is gone is sent again by another. */
+  pageId?: string;
   problem?: Problem;
 }
 
@@ -97,14 +99,24 @@ export class Store {
   }
 
   /**
-   * At page load: a request still "sending" belongs to a page that is gone
-   * (reloaded, closed, power cut) before its answer came. It may or may not
-   * have been applied; sent again with its key, it takes effect once.
+   * A request still "sending" whose page is gone (reloaded, closed, power cut
+   * before its answer came) may or may not have been applied: it waits, to be
+   * sent again with its key, which makes it take effect once.
    */
-  async recover(): Promise<void> {
+  async recover(pageGone: (pageId: string | undefined) => boolean): Promise<void> {
     for (const entry of await this.entries()) {
-      if (entry.state === 'sending') await this.setState(entry.seq!, 'waiting');
+      if (entry.state === 'sending' && pageGone(entry.pageId)) await this.setState(entry.seq!, 'waiting');
     }
+  }
+
+  /** Marks an entry refused, with the reason, for the list; false when it is gone. */
+  async refuse(seq: number, problem: Problem): Promise<boolean> {
+    const tx = this.db.transaction(OUTBOX, 'readwrite');
+    const store = tx.objectStore(OUTBOX);
+    const existing = (await request(store.get(seq))) as OutboxEntry | undefined;
+    if (existing) store.put({ ...existing, state: 'refused', problem });
+    await done(tx);
+    return existing !== undefined;
   }
 
   /** Replaces an entry that is still there (another tab may have sent or dismissed it meanwhile). */

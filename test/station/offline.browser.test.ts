@@ -354,4 +354,46 @@ describe('scan station offline queue', () => {
     expect(errors).toEqual([]);
     await context.close();
   }, 60_000);
+
+  it('a newer action waits behind an older one still out: they reach the server in the order they were made', async () => {
+    const d = await admin.intake();
+    const { context, page, errors } = await newStation(browser);
+    await loginAt(page, server.url, 'tina');
+    await scanAndWait(page, d.assetTag);
+
+    // The first wipe record (failed) hangs on the link; the trainee moves on before any answer.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let calls = 0;
+    await page.route('**/api/v1/devices/*/sanitizations', async (route: Route) => {
+      if (++calls === 1) {
+        await held;
+        return route.abort('connectionreset');
+      }
+      return route.continue();
+    });
+    await page.click('button[data-action=sanitize]');
+    await page.fill('input[name=tool]', 'nwipe');
+    await page.click('form[data-form=sanitize] .choice label:has(input[value=failed])');
+    await page.click('form[data-form=sanitize] button[type=submit]');
+    await page.click('form[data-form=sanitize] [data-testid=cancel]');
+    // Wiped again, this time it passed: recorded while the first is still out.
+    await page.click('button[data-action=sanitize]');
+    await page.fill('input[name=tool]', 'nwipe');
+    await page.click('form[data-form=sanitize] .choice label:has(input[value=passed])');
+    const second = await signalAfter(page, () => page.click('form[data-form=sanitize] button[type=submit]'));
+    expect(second.kind).toBe('queued');
+    expect(calls).toBe(1);
+
+    release();
+    await expect.poll(() => queueCount(page), { timeout: 20_000, interval: 100 }).toBe(0);
+    await expect.poll(() => admin.eventCount(d.assetTag, 'device.sanitization_recorded'), { timeout: 10_000, interval: 100 }).toBe(2);
+    const results = server.app.services.db.$client
+      .prepare('select result from sanitization_records r join devices dv on dv.id = r.device_id where dv.asset_tag = ? order by r.id')
+      .all(d.assetTag) as Array<{ result: string }>;
+    expect(results.map((r) => r.result)).toEqual(['failed', 'passed']);
+    expect((await admin.device(d.assetTag)).status).toBe('sanitized');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
 });
