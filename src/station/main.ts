@@ -750,6 +750,8 @@ async function drain(): Promise<void> {
   if (draining || !store || !as) return;
   draining = true;
   let sent = 0;
+  // Devices the sent or refused requests were about: the card shown is brought up to date after.
+  const touched = new Set<string>();
   try {
     await store.recover(pageGone);
     for (const entry of await store.entries()) {
@@ -763,10 +765,8 @@ async function drain(): Promise<void> {
         const res = await call<{ device?: Device }>(entry.method, entry.path, { body: entry.body, idempotencyKey: entry.idempotencyKey, as });
         await store.remove(entry.seq!);
         sent++;
-        if (res?.device && shown && res.device.assetTag === shown.device.assetTag && !formOpen && !dialogOpen && session === as) {
-          await showDevice(res.device);
-          showMain();
-        }
+        const tag = res?.device?.assetTag ?? entry.assetTag;
+        if (tag) touched.add(tag);
       } catch (err) {
         if (err instanceof Unreachable) break;
         if (!(err instanceof Refused)) throw err;
@@ -784,8 +784,15 @@ async function drain(): Promise<void> {
           continue;
         }
         await store.update({ ...entry, state: 'refused', problem: p });
+        if (entry.assetTag) touched.add(entry.assetTag);
         signal('refused', t('station.queue.refused', { what: entry.what }), problemText(p));
       }
+    }
+    const tag = shown?.device.assetTag;
+    const viewFree = () => !formOpen && !dialogOpen && session === as;
+    if (tag && touched.has(tag) && viewFree()) {
+      await refreshDevice(tag);
+      if (viewFree() && shown?.device.assetTag === tag) showMain();
     }
   } finally {
     draining = false;

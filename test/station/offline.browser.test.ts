@@ -207,6 +207,9 @@ describe('scan station offline queue', () => {
     expect(await queueCount(page)).toBe(0);
     expect(await page.locator('[data-testid=queue-count]').getAttribute('class')).toMatch(/has-refused/);
     expect(await admin.eventCount(d.assetTag, 'device.graded')).toBe(0);
+    // The card is brought up to date: the device is on the repair bench now, and no grade is pending on it.
+    await page.locator(`article.card[data-asset-tag="${d.assetTag}"][data-status=in_repair]`).waitFor();
+    expect(await page.locator('article.card .pending').count()).toBe(0);
 
     // Not dropped: still there after a reload, until someone dismisses it.
     await page.reload();
