@@ -14,6 +14,7 @@ import type { HTTPMethods } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../src/core/errors.js';
 import { bearer, createTestApp, type TestApp } from '../helpers.js';
+import { parseCsv } from '../support/documents.js';
 
 /** Parsed JSON, read loosely as tests do (the type JSON.parse itself returns). */
 type Json = ReturnType<typeof JSON.parse>;
@@ -100,39 +101,6 @@ function device(overrides: Record<string, unknown> = {}): Record<string, unknown
     storage: [{ serialNumber: `HX-DRV-${serialCounter}`, kind: 'ssd', capacityGb: 256 }],
     ...overrides,
   };
-}
-
-/** RFC 4180: quoted fields, doubled quotes, CRLF between records. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += c;
-  }
-  if (cell !== '' || row.length > 0) {
-    row.push(cell);
-    rows.push(row);
-  }
-  return rows;
 }
 
 /** What the CSV export documents for free text: a leading = + - @ tab or CR gets a ' in front. */
