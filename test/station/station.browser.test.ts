@@ -9,7 +9,7 @@
  * context (fresh storage) and its own devices.
  */
 import { readFileSync } from 'node:fs';
-import type { BrowserContext, Browser, Page, Response } from 'playwright-core';
+import type { BrowserContext, Browser, Locator, Page, Response } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD } from '../helpers.js';
 import {
@@ -120,6 +120,14 @@ async function activeId(page: Page): Promise<string> {
 /** The answer to the page's next request of that method whose path ends with pathEnd, as the page received it. */
 function answerTo(page: Page, method: string, pathEnd: string): Promise<Response> {
   return page.waitForResponse((r) => r.request().method() === method && new URL(r.url()).pathname.endsWith(pathEnd));
+}
+
+/** Submits a form and reads the refusal both ways: the problem the page received, and the feedback it showed. */
+async function submitRefused(page: Page, form: Locator, pathEnd: string): Promise<{ status: number; problem: Problem; fb: { kind: string | null; text: string } }> {
+  const answer = answerTo(page, 'POST', pathEnd);
+  const fb = await signalAfter(page, () => form.locator('button[type=submit]').click());
+  const res = await answer;
+  return { status: res.status(), problem: (await res.json()) as Problem, fb };
 }
 
 /** The lifecycle buttons the card shows, in order. */
@@ -425,11 +433,8 @@ describe('scan station in the browser', () => {
     await form.locator('select[name=technique]').selectOption('overwrite');
     await form.locator('input[name=tool]').fill('hammer');
     await page.click('form[data-form=sanitize] .choice label:has(input[value=passed])');
-    const answer = answerTo(page, 'POST', `/api/v1/devices/${tag}/sanitizations`);
-    const fb = await signalAfter(page, () => form.locator('button[type=submit]').click());
-    const res = await answer;
-    const problem = (await res.json()) as Problem;
-    expect(res.status()).toBe(400);
+    const { status, problem, fb } = await submitRefused(page, form, `/api/v1/devices/${tag}/sanitizations`);
+    expect(status).toBe(400);
     expect(problem.detail).toContain('destroy');
     expect(fb.kind).toBe('refused');
     expect(fb.text).toContain(problem.detail);
@@ -472,11 +477,8 @@ describe('scan station in the browser', () => {
     const grade = page.locator('form[data-form=grade]');
     await grade.waitFor();
     await page.click('form[data-form=grade] .choice label:has(input[value=A])');
-    const answer = answerTo(page, 'POST', `/api/v1/devices/${tag}/grade`);
-    const fb = await signalAfter(page, () => grade.locator('button[type=submit]').click());
-    const res = await answer;
-    const problem = (await res.json()) as Problem;
-    expect(res.status()).toBe(409);
+    const { status, problem, fb } = await submitRefused(page, grade, `/api/v1/devices/${tag}/grade`);
+    expect(status).toBe(409);
     expect(problem.detail).toContain('in_repair');
     expect(fb.kind).toBe('refused');
     expect(fb.text).toContain(problem.detail);
