@@ -94,3 +94,8 @@ export function laptop(overrides: Record<string, unknown> = {}): Record<string, 
     ...overrides,
   };
 }
+
+/** A passing wipe record of one drive (NIST purge by crypto erase, fully verified); override what the test is about. */
+export function wipeBody(storageSerial: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { storageSerial, method: 'purge', technique: 'crypto_erase', tool: 'nwipe', toolVersion: '0.37', verification: 'full', result: 'passed', ...overrides };
+}

@@ -3,20 +3,11 @@ import { DEVICE_STATUSES, allowedActions, refusal } from '../../src/modules/devi
 import type { Device } from '../../src/modules/devices/devices.schemas.js';
 import type { Role } from '../../src/modules/users/users.table.js';
 import type { Response as Res } from 'supertest';
-import { ROLES, bearer, createTestApp, laptop, type TestApp } from '../helpers.js';
+import { ROLES, bearer, createTestApp, laptop, type TestApp, wipeBody } from '../helpers.js';
 
 const API = '/api/v1';
 type Body = Record<string, unknown>;
 
-const wipe = (storageSerial: string, overrides: Body = {}): Body => ({
-  storageSerial,
-  method: 'purge',
-  technique: 'crypto_erase',
-  tool: 'nwipe',
-  verification: 'full',
-  result: 'passed',
-  ...overrides,
-});
 
 interface HistoryEvent {
   id: number;
@@ -91,11 +82,11 @@ describe('SPEC §2 invariants', () => {
         }
       };
       await noIssue('received');
-      await post(`/devices/${tag}/sanitizations`, wipe(drives[0]!));
+      await post(`/devices/${tag}/sanitizations`, wipeBody(drives[0]!));
       await noIssue('one drive passed');
-      await post(`/devices/${tag}/sanitizations`, wipe(drives[1]!, { result: 'failed' }));
+      await post(`/devices/${tag}/sanitizations`, wipeBody(drives[1]!, { result: 'failed' }));
       await noIssue('one drive failed');
-      const ok = await post(`/devices/${tag}/sanitizations`, wipe(drives[1]!));
+      const ok = await post(`/devices/${tag}/sanitizations`, wipeBody(drives[1]!));
       expect(ok.body.device.status).toBe('sanitized');
       const graded = await post(`/devices/${tag}/grade`, { grade: 'A' });
       expect(graded.body.device.status).toBe('ready');
@@ -110,7 +101,7 @@ describe('SPEC §2 invariants', () => {
 
       // Records from an earlier custody cycle do not count: simulate a return by moving the device to a new cycle.
       const other = await intake();
-      await post(`/devices/${other.tag}/sanitizations`, wipe(other.drives[0]!));
+      await post(`/devices/${other.tag}/sanitizations`, wipeBody(other.drives[0]!));
       await post(`/devices/${other.tag}/grade`, { grade: 'B' });
       expect((await device(other.tag, 'coordinator')).allowedActions).toContain('issue');
       t.db.$client.prepare('update devices set custody_cycle = custody_cycle + 1 where asset_tag = ?').run(other.tag);
@@ -134,12 +125,12 @@ describe('SPEC §2 invariants', () => {
       let repairId = 0;
       const steps: Array<{ label: string; run: () => Promise<Res>; ok: boolean }> = [
         { label: 'grade too early', run: () => post(`/devices/${tag}/grade`, { grade: 'A' }), ok: false },
-        { label: 'unknown drive', run: () => post(`/devices/${tag}/sanitizations`, wipe('NOPE')), ok: false },
-        { label: 'failed wipe', run: () => post(`/devices/${tag}/sanitizations`, wipe('HDD-1', { result: 'failed' })), ok: true },
-        { label: 'impossible pair', run: () => post(`/devices/${tag}/sanitizations`, wipe('HDD-1', { method: 'destroy', technique: 'overwrite' })), ok: false },
-        { label: 'wipe 1', run: () => post(`/devices/${tag}/sanitizations`, wipe(drives[0]!)), ok: true },
+        { label: 'unknown drive', run: () => post(`/devices/${tag}/sanitizations`, wipeBody('NOPE')), ok: false },
+        { label: 'failed wipe', run: () => post(`/devices/${tag}/sanitizations`, wipeBody('HDD-1', { result: 'failed' })), ok: true },
+        { label: 'impossible pair', run: () => post(`/devices/${tag}/sanitizations`, wipeBody('HDD-1', { method: 'destroy', technique: 'overwrite' })), ok: false },
+        { label: 'wipe 1', run: () => post(`/devices/${tag}/sanitizations`, wipeBody(drives[0]!)), ok: true },
         { label: 'repair too early', run: () => post(`/devices/${tag}/repairs`, { description: 'x' }), ok: false },
-        { label: 'wipe 2', run: () => post(`/devices/${tag}/sanitizations`, wipe(drives[1]!, { method: 'destroy', technique: 'drill' })), ok: true },
+        { label: 'wipe 2', run: () => post(`/devices/${tag}/sanitizations`, wipeBody(drives[1]!, { method: 'destroy', technique: 'drill' })), ok: true },
         { label: 'trainee recycle', run: () => post(`/devices/${tag}/recycle`, { reason: 'x' }), ok: false },
         {
           label: 'open repair',
@@ -154,14 +145,14 @@ describe('SPEC §2 invariants', () => {
         { label: 'duplicate drive', run: () => post(`/devices/${tag}/storage`, { serialNumber: 'late-3', kind: 'hdd' }), ok: false },
         { label: 'complete repair', run: () => post(`/devices/${tag}/repairs/${repairId}/complete`, { outcome: 'fixed', minutes: 30 }), ok: true },
         { label: 'complete twice', run: () => post(`/devices/${tag}/repairs/${repairId}/complete`, { outcome: 'fixed' }), ok: false },
-        { label: 'wipe late drive', run: () => post(`/devices/${tag}/sanitizations`, wipe('LATE-3')), ok: true },
+        { label: 'wipe late drive', run: () => post(`/devices/${tag}/sanitizations`, wipeBody('LATE-3')), ok: true },
         { label: 'bad checklist', run: () => post(`/devices/${tag}/grade`, { grade: 'A', checklist: { batteryHealthPercent: 140 } }), ok: false },
         { label: 'grade', run: () => post(`/devices/${tag}/grade`, { grade: 'C' }), ok: true },
         { label: 'grade twice', run: () => post(`/devices/${tag}/grade`, { grade: 'C' }), ok: false },
         { label: 'coordinator write-off', run: () => post(`/devices/${tag}/write-off`, { reason: 'x' }, 'coordinator'), ok: false },
         { label: 'recycle', run: () => post(`/devices/${tag}/recycle`, { reason: 'fleet retired' }, 'coordinator'), ok: true },
         { label: 'write-off', run: () => post(`/devices/${tag}/write-off`, { reason: 'lost in sealift' }, 'admin'), ok: true },
-        { label: 'after write-off', run: () => post(`/devices/${tag}/sanitizations`, wipe(drives[0]!)), ok: false },
+        { label: 'after write-off', run: () => post(`/devices/${tag}/sanitizations`, wipeBody(drives[0]!)), ok: false },
       ];
       // Make every user before counting: user creation writes events too.
       for (const role of ROLES) await t.token(role);
@@ -195,8 +186,8 @@ describe('SPEC §2 invariants', () => {
 
     it('history rows cannot be changed, and a sanitization event tampered with after dropping the triggers is reported with brokenAt.id', async () => {
       const { tag, drives } = await intake();
-      await post(`/devices/${tag}/sanitizations`, wipe(drives[0]!, { result: 'failed' }));
-      await post(`/devices/${tag}/sanitizations`, wipe(drives[0]!));
+      await post(`/devices/${tag}/sanitizations`, wipeBody(drives[0]!, { result: 'failed' }));
+      await post(`/devices/${tag}/sanitizations`, wipeBody(drives[0]!));
       await post(`/devices/${tag}/grade`, { grade: 'B' });
       const good = await auditVerify();
       expect(good.ok).toBe(true);
@@ -220,7 +211,7 @@ describe('SPEC §2 invariants', () => {
 
     it('a deleted sanitization event (triggers dropped) is reported as a gap in the chain', async () => {
       const { tag, drives } = await intake();
-      await post(`/devices/${tag}/sanitizations`, wipe(drives[0]!));
+      await post(`/devices/${tag}/sanitizations`, wipeBody(drives[0]!));
       await post(`/devices/${tag}/repairs`, { description: 'fan' });
       const wiped = (await history(tag)).find((e) => e.action === 'device.sanitization_recorded')!;
       const client = t.db.$client;
@@ -234,7 +225,7 @@ describe('SPEC §2 invariants', () => {
 
   it('3. a sanitization event cut from the end of the chain (triggers dropped) is reported as truncated', async () => {
     const { tag, drives } = await intake();
-    await post(`/devices/${tag}/sanitizations`, wipe(drives[0]!));
+    await post(`/devices/${tag}/sanitizations`, wipeBody(drives[0]!));
     const last = (await history(tag)).at(-1)!;
     expect(last.action).toBe('device.sanitization_recorded');
     const before = await auditVerify();
@@ -250,7 +241,7 @@ describe('SPEC §2 invariants', () => {
     it('two grades at once: one 201, the other 409, and one history event', async () => {
       for (let round = 0; round < 5; round++) {
         const { tag, drives } = await intake();
-        await post(`/devices/${tag}/sanitizations`, wipe(drives[0]!));
+        await post(`/devices/${tag}/sanitizations`, wipeBody(drives[0]!));
         const before = (await history(tag)).length;
         const results = await Promise.all([post(`/devices/${tag}/grade`, { grade: 'A' }), post(`/devices/${tag}/grade`, { grade: 'D' }, 'coordinator')]);
         const statuses = results.map((r) => r.status).sort();
@@ -266,7 +257,7 @@ describe('SPEC §2 invariants', () => {
     it('open repair and grade at once with the same If-Match: one wins, the other gets 412', async () => {
       for (let round = 0; round < 5; round++) {
         const { tag, drives } = await intake();
-        await post(`/devices/${tag}/sanitizations`, wipe(drives[0]!));
+        await post(`/devices/${tag}/sanitizations`, wipeBody(drives[0]!));
         const { etag } = await device(tag);
         const before = (await history(tag)).length;
         const results = await Promise.all([
@@ -282,7 +273,7 @@ describe('SPEC §2 invariants', () => {
 
     it('two repairs opened at once, and two recycle designations at once: one wins, the other 409', async () => {
       const a = await intake();
-      await post(`/devices/${a.tag}/sanitizations`, wipe(a.drives[0]!));
+      await post(`/devices/${a.tag}/sanitizations`, wipeBody(a.drives[0]!));
       const repairs = await Promise.all([post(`/devices/${a.tag}/repairs`, { description: 'one' }), post(`/devices/${a.tag}/repairs`, { description: 'two' }, 'admin')]);
       expect(repairs.map((r) => r.status).sort()).toEqual([201, 409]);
       const openRepairs = t.db.$client.prepare('select count(*) as n from repairs r join devices d on d.id = r.device_id where d.asset_tag = ?').get(a.tag) as { n: number };
@@ -296,8 +287,8 @@ describe('SPEC §2 invariants', () => {
 
     it('a stale If-Match ("v1" when the device is at v3) on a lifecycle POST is 412 devices.version_mismatch and writes nothing', async () => {
       const { tag, drives } = await intake();
-      await post(`/devices/${tag}/sanitizations`, wipe(drives[0]!, { result: 'failed' }));
-      await post(`/devices/${tag}/sanitizations`, wipe(drives[0]!));
+      await post(`/devices/${tag}/sanitizations`, wipeBody(drives[0]!, { result: 'failed' }));
+      await post(`/devices/${tag}/sanitizations`, wipeBody(drives[0]!));
       const current = await device(tag);
       expect(current.version).toBe(3);
       expect(current.etag).toBe('"v3"');
@@ -307,7 +298,7 @@ describe('SPEC §2 invariants', () => {
       const stale: Array<[string, Body, Role]> = [
         ['/grade', { grade: 'A' }, 'trainee'],
         ['/repairs', { description: 'x' }, 'trainee'],
-        ['/sanitizations', wipe(drives[0]!), 'trainee'],
+        ['/sanitizations', wipeBody(drives[0]!), 'trainee'],
         ['/storage', { serialNumber: 'LATE', kind: 'hdd' }, 'trainee'],
         ['/recycle', { reason: 'x' }, 'coordinator'],
         ['/write-off', { reason: 'x' }, 'admin'],
@@ -341,7 +332,7 @@ describe('SPEC §2 invariants', () => {
           { serialNumber: 'B-2', kind: 'hdd' },
         ],
       }));
-      const body = wipe(drives[0]!);
+      const body = wipeBody(drives[0]!);
       const first = await post(`/devices/${tag}/sanitizations`, body, 'trainee', { 'idempotency-key': 'wipe-A-1' });
       expect(first.status).toBe(201);
       expect(first.headers['idempotent-replayed']).toBeUndefined();
@@ -361,14 +352,14 @@ describe('SPEC §2 invariants', () => {
       expect(records).toEqual([{ storage_serial: 'A-1' }]);
 
       // The same key with a different body is 422 and applies nothing.
-      const reused = await post(`/devices/${tag}/sanitizations`, wipe(drives[1]!), 'trainee', { 'idempotency-key': 'wipe-A-1' });
+      const reused = await post(`/devices/${tag}/sanitizations`, wipeBody(drives[1]!), 'trainee', { 'idempotency-key': 'wipe-A-1' });
       expect(reused.status).toBe(422);
       expect(reused.body.code).toBe('idempotency.key_reused');
       expect(recordCount(tag)).toBe(1);
       expect(await history(tag)).toEqual(historyAfterFirst);
 
       // A new key is a new attempt.
-      const second = await post(`/devices/${tag}/sanitizations`, wipe(drives[1]!), 'trainee', { 'idempotency-key': 'wipe-B-2' });
+      const second = await post(`/devices/${tag}/sanitizations`, wipeBody(drives[1]!), 'trainee', { 'idempotency-key': 'wipe-B-2' });
       expect(second.status).toBe(201);
       expect(second.body.device.status).toBe('sanitized');
       expect(recordCount(tag)).toBe(2);
@@ -376,7 +367,7 @@ describe('SPEC §2 invariants', () => {
 
     it('two concurrent requests with the same key apply once (the other is replayed or 409 idempotency.in_progress)', async () => {
       const { tag, drives } = await intake();
-      const body = wipe(drives[0]!);
+      const body = wipeBody(drives[0]!);
       const results = await Promise.all([
         post(`/devices/${tag}/sanitizations`, body, 'trainee', { 'idempotency-key': 'race-1' }),
         post(`/devices/${tag}/sanitizations`, body, 'trainee', { 'idempotency-key': 'race-1' }),
@@ -396,7 +387,7 @@ describe('SPEC §2 invariants', () => {
 
     it('a retried lifecycle action (grade) replays instead of answering 409', async () => {
       const { tag, drives } = await intake();
-      await post(`/devices/${tag}/sanitizations`, wipe(drives[0]!));
+      await post(`/devices/${tag}/sanitizations`, wipeBody(drives[0]!));
       const first = await post(`/devices/${tag}/grade`, { grade: 'B' }, 'trainee', { 'idempotency-key': 'grade-1' });
       expect(first.status).toBe(201);
       const replay = await post(`/devices/${tag}/grade`, { grade: 'B' }, 'trainee', { 'idempotency-key': 'grade-1' });

@@ -1,7 +1,7 @@
 import type { Response as Res } from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/modules/users/users.table.js';
-import { bearer, createTestApp, laptop, type TestApp } from '../helpers.js';
+import { bearer, createTestApp, laptop, type TestApp, wipeBody } from '../helpers.js';
 
 const API = '/api/v1';
 const START = '2026-03-02T15:00:00.000Z';
@@ -21,16 +21,6 @@ interface HistoryEvent {
 const NAME = 'Ataata Testname';
 const CONTACT = 'ataata.testname@example.org';
 
-const wipe = (storageSerial: string, overrides: Body = {}): Body => ({
-  storageSerial,
-  method: 'purge',
-  technique: 'crypto_erase',
-  tool: 'nwipe',
-  toolVersion: '0.37',
-  verification: 'full',
-  result: 'passed',
-  ...overrides,
-});
 
 function harness(env: Record<string, string> = {}) {
   const h = {} as {
@@ -64,7 +54,7 @@ function harness(env: Record<string, string> = {}) {
     expect(intake.status).toBe(201);
     const tag = intake.body.device.assetTag as string;
     const drives = (intake.body.device.storage as Array<{ serialNumber: string }>).map((d) => d.serialNumber);
-    for (const d of drives) expect((await h.t.http.post(`${API}/devices/${tag}/sanitizations`).set(trainee).send(wipe(d))).status).toBe(201);
+    for (const d of drives) expect((await h.t.http.post(`${API}/devices/${tag}/sanitizations`).set(trainee).send(wipeBody(d))).status).toBe(201);
     const graded = await h.t.http
       .post(`${API}/devices/${tag}/grade`)
       .set(trainee)
@@ -368,7 +358,7 @@ describe('SPEC §2 invariant 1: no issue without a passing wipe of every drive i
     expect(h.snapshot(tag)).toEqual(before);
     expect(h.count('issuances')).toBe(0);
 
-    const wiped = await h.t.http.post(`${API}/devices/${tag}/sanitizations`).set(await h.as('trainee')).send(wipe('LATE-HDD-01', { method: 'clear', technique: 'overwrite' }));
+    const wiped = await h.t.http.post(`${API}/devices/${tag}/sanitizations`).set(await h.as('trainee')).send(wipeBody('LATE-HDD-01', { method: 'clear', technique: 'overwrite' }));
     expect(wiped.status).toBe(201);
     expect(wiped.body.device.status).toBe('sanitized');
     expect((await h.t.http.post(`${API}/devices/${tag}/grade`).set(await h.as('trainee')).send({ grade: 'B' })).body.device.status).toBe('ready');
@@ -407,12 +397,12 @@ describe('SPEC §2 invariant 1: no issue without a passing wipe of every drive i
     const stale = await h.t.http
       .post(`${API}/devices/${tag}/sanitizations`)
       .set(trainee)
-      .send(wipe(drives[0]!, { completedAt: new Date(Date.parse(returnedAt) - MINUTE).toISOString() }));
+      .send(wipeBody(drives[0]!, { completedAt: new Date(Date.parse(returnedAt) - MINUTE).toISOString() }));
     expect(stale.status).toBe(409);
     expect(stale.body.code).toBe('sanitizations.before_custody_cycle');
     expect(h.snapshot(tag)).toEqual(before);
 
-    const fresh = await h.t.http.post(`${API}/devices/${tag}/sanitizations`).set(trainee).send(wipe(drives[0]!));
+    const fresh = await h.t.http.post(`${API}/devices/${tag}/sanitizations`).set(trainee).send(wipeBody(drives[0]!));
     expect(fresh.status).toBe(201);
     expect(fresh.body.device.status).toBe('sanitized');
     expect(fresh.body.sanitization.custodyCycle).toBe(2);

@@ -1,15 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bearer, createTestApp, type TestApp } from '../helpers.js';
+import { bearer, createTestApp, type TestApp, wipeBody } from '../helpers.js';
 
-const wipe = (storageSerial: string, result: 'passed' | 'failed') => ({
-  storageSerial,
-  method: 'purge',
-  technique: 'crypto_erase',
-  tool: 'nwipe',
-  toolVersion: '0.37',
-  verification: 'full',
-  result,
-});
+const wipe = (storageSerial: string, result: 'passed' | 'failed') => wipeBody(storageSerial, { result });
 
 describe('a laptop with two drives, from intake to recycling designation', () => {
   let t: TestApp;

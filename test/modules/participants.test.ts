@@ -1,7 +1,7 @@
 import type { Response as Res } from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/modules/users/users.table.js';
-import { bearer, createTestApp, laptop, type TestApp } from '../helpers.js';
+import { bearer, createTestApp, laptop, type TestApp, wipeBody } from '../helpers.js';
 
 const API = '/api/v1';
 const START = '2026-03-02T15:00:00.000Z';
@@ -35,15 +35,7 @@ const participantBody = (overrides: Body = {}): Body => ({
   ...overrides,
 });
 
-const wipe = (storageSerial: string): Body => ({
-  storageSerial,
-  method: 'purge',
-  technique: 'crypto_erase',
-  tool: 'nwipe',
-  toolVersion: '0.37',
-  verification: 'full',
-  result: 'passed',
-});
+const wipe = (storageSerial: string) => wipeBody(storageSerial);
 
 describe('participants', () => {
   let t: TestApp;

@@ -10,23 +10,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/modules/users/users.table.js';
-import { bearer, createTestApp, laptop, type TestApp } from '../helpers.js';
+import { bearer, createTestApp, laptop, type TestApp, wipeBody } from '../helpers.js';
 import { binary } from '../support/documents.js';
 
 const API = '/api/v1';
 const ORG = 'Nunavut Computer Reuse Society';
 type Body = Record<string, unknown>;
 
-const wipe = (storageSerial: string, overrides: Body = {}): Body => ({
-  storageSerial,
-  method: 'purge',
-  technique: 'crypto_erase',
-  tool: 'nwipe',
-  toolVersion: '0.37',
-  verification: 'full',
-  result: 'passed',
-  ...overrides,
-});
 const destroy = (storageSerial: string, result: 'passed' | 'failed' = 'passed'): Body => ({
   storageSerial,
   method: 'destroy',
@@ -88,7 +78,7 @@ describe('recycling', () => {
   async function salvage(overrides: Body = {}): Promise<{ tag: string; drives: string[]; weightGrams: number }> {
     const d = await intake(overrides);
     if (d.drives.length === 0) expect((await post(`/devices/${d.tag}/sanitizations`, { noStorage: true }, 'trainee')).status).toBe(201);
-    for (const s of d.drives) expect((await post(`/devices/${d.tag}/sanitizations`, wipe(s), 'trainee')).status).toBe(201);
+    for (const s of d.drives) expect((await post(`/devices/${d.tag}/sanitizations`, wipeBody(s), 'trainee')).status).toBe(201);
     const graded = await post(`/devices/${d.tag}/grade`, { grade: 'D' }, 'trainee');
     expect(graded.status, JSON.stringify(graded.body)).toBe(201);
     expect(graded.body.device.status).toBe('awaiting_recycling');
@@ -212,7 +202,7 @@ describe('recycling', () => {
 
       // Sanitized and graded A (ready): still not designated for recycling.
       const ready = await intake();
-      for (const s of ready.drives) expect((await post(`/devices/${ready.tag}/sanitizations`, wipe(s), 'trainee')).status).toBe(201);
+      for (const s of ready.drives) expect((await post(`/devices/${ready.tag}/sanitizations`, wipeBody(s), 'trainee')).status).toBe(201);
       expect((await post(`/devices/${ready.tag}/grade`, { grade: 'A' }, 'trainee')).status).toBe(201);
       const readyRes = await post(`/shipments/${id}/devices`, { assetTag: ready.tag }, 'staff');
       expect(readyRes.status).toBe(409);
@@ -268,7 +258,7 @@ describe('recycling', () => {
     it('invariant 2 across custody cycles: a returned device needs a new passing record before it can be scanned in', async () => {
       const id = await shipment();
       const d = await intake({ weightGrams: 2200 });
-      for (const s of d.drives) expect((await post(`/devices/${d.tag}/sanitizations`, wipe(s), 'trainee')).status).toBe(201);
+      for (const s of d.drives) expect((await post(`/devices/${d.tag}/sanitizations`, wipeBody(s), 'trainee')).status).toBe(201);
       expect((await post(`/devices/${d.tag}/grade`, { grade: 'B' }, 'trainee')).status).toBe(201);
       const participant = await post('/participants', { community: 'Iqaluit', consent: { given: true, language: 'iu' } });
       expect(participant.status).toBe(201);

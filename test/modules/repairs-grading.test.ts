@@ -2,20 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEVICE_ACTIONS, type DeviceAction } from '../../src/modules/devices/device-lifecycle.js';
 import type { Device } from '../../src/modules/devices/devices.schemas.js';
 import type { Role } from '../../src/modules/users/users.table.js';
-import { ROLES, bearer, createTestApp, laptop, type TestApp } from '../helpers.js';
+import { ROLES, bearer, createTestApp, laptop, type TestApp, wipeBody } from '../helpers.js';
 
 const API = '/api/v1';
 type Body = Record<string, unknown>;
 
-const wipe = (storageSerial: string, overrides: Body = {}): Body => ({
-  storageSerial,
-  method: 'purge',
-  technique: 'crypto_erase',
-  tool: 'nwipe',
-  verification: 'full',
-  result: 'passed',
-  ...overrides,
-});
 
 /** A tag that is valid (right check character) and that no device in these tests carries (SPEC §3 example). */
 const UNUSED_VALID_TAG = 'IQ-000123-R';
@@ -49,7 +40,7 @@ describe('repairs, grading, recycling and write-off', () => {
   }
   async function sanitized() {
     const d = await received();
-    const res = await post(`/devices/${d.tag}/sanitizations`, wipe(d.drive));
+    const res = await post(`/devices/${d.tag}/sanitizations`, wipeBody(d.drive));
     expect(res.body.device.status).toBe('sanitized');
     return d;
   }
@@ -215,7 +206,7 @@ describe('repairs, grading, recycling and write-off', () => {
 
       const grade = await post(`/devices/${d.tag}/grade`, { grade: 'A' });
       expect(grade.status).toBe(409);
-      const wiped = await post(`/devices/${d.tag}/sanitizations`, wipe('LATE-SSD'));
+      const wiped = await post(`/devices/${d.tag}/sanitizations`, wipeBody('LATE-SSD'));
       expect(wiped.body.device.status).toBe('sanitized');
       const graded = await post(`/devices/${d.tag}/grade`, { grade: 'A' });
       expect(graded.status).toBe(201);
@@ -225,7 +216,7 @@ describe('repairs, grading, recycling and write-off', () => {
     it('a drive registered and wiped while in_repair lets the repair complete to sanitized', async () => {
       const d = await inRepair();
       await post(`/devices/${d.tag}/storage`, { serialNumber: 'LATE-HDD', kind: 'hdd' });
-      const wiped = await post(`/devices/${d.tag}/sanitizations`, wipe('LATE-HDD', { method: 'clear', technique: 'overwrite' }));
+      const wiped = await post(`/devices/${d.tag}/sanitizations`, wipeBody('LATE-HDD', { method: 'clear', technique: 'overwrite' }));
       expect(wiped.status).toBe(201);
       expect(wiped.body.device.status).toBe('in_repair');
       const done = await post(`/devices/${d.tag}/repairs/${d.repairId}/complete`, { outcome: 'fixed' });
@@ -382,7 +373,7 @@ describe('repairs, grading, recycling and write-off', () => {
       const version = (await device(d.tag)).version;
 
       const attempts: Array<[string, Promise<{ status: number; body: Body }>]> = [
-        ['sanitize', post(`/devices/${d.tag}/sanitizations`, wipe(d.drive), 'admin')],
+        ['sanitize', post(`/devices/${d.tag}/sanitizations`, wipeBody(d.drive), 'admin')],
         ['no storage', post(`/devices/${d.tag}/sanitizations`, { noStorage: true }, 'admin')],
         ['storage', post(`/devices/${d.tag}/storage`, { serialNumber: 'NEW-1', kind: 'hdd' }, 'admin')],
         ['repair', post(`/devices/${d.tag}/repairs`, { description: 'x' }, 'admin')],
@@ -462,7 +453,7 @@ describe('repairs, grading, recycling and write-off', () => {
         case 'register_storage':
           return post(`/devices/${s.tag}/storage`, { serialNumber: `LATE-${++serial}`, kind: 'hdd' }, role);
         case 'sanitize':
-          return post(`/devices/${s.tag}/sanitizations`, wipe(s.drive!), role);
+          return post(`/devices/${s.tag}/sanitizations`, wipeBody(s.drive!), role);
         case 'confirm_no_storage':
           return post(`/devices/${s.tag}/sanitizations`, { noStorage: true }, role);
         case 'open_repair':
@@ -528,7 +519,7 @@ describe('repairs, grading, recycling and write-off', () => {
     it('a device with no drives is not offered sanitize, since no record can be made for it', async () => {
       const d = await received(laptop({ category: 'monitor', storage: [] }));
       const view = await device(d.tag, 'trainee');
-      const res = await post(`/devices/${d.tag}/sanitizations`, wipe('ANY-SERIAL'));
+      const res = await post(`/devices/${d.tag}/sanitizations`, wipeBody('ANY-SERIAL'));
       expect(res.status).toBe(409);
       expect(res.body.code).toBe('sanitizations.unknown_drive');
       expect(view.allowedActions).toContain('confirm_no_storage');

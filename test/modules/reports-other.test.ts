@@ -12,7 +12,7 @@ import { fixedClock } from '../../src/core/clock.js';
 import { openDatabase, type Db } from '../../src/core/db.js';
 import type { Actor } from '../../src/modules/users/users.service.js';
 import type { Role } from '../../src/modules/users/users.table.js';
-import { ADMIN_PASSWORD, bearer, createTestApp, laptop, USER_PASSWORD, type TestApp } from '../helpers.js';
+import { ADMIN_PASSWORD, bearer, createTestApp, laptop, USER_PASSWORD, type TestApp, wipeBody } from '../helpers.js';
 import { parseCsv } from '../support/documents.js';
 
 const API = '/api/v1';
@@ -26,15 +26,7 @@ interface ApiBody {
   repair: { id: number };
 }
 
-const wipe = (storageSerial: string, result: 'passed' | 'failed' = 'passed'): Body => ({
-  storageSerial,
-  method: 'purge',
-  technique: 'crypto_erase',
-  tool: 'nwipe',
-  toolVersion: '0.37',
-  verification: 'full',
-  result,
-});
+const wipe = (storageSerial: string, result: 'passed' | 'failed' = 'passed') => wipeBody(storageSerial, { result });
 
 /** The CSV as objects keyed by the header row. */
 function records(text: string): Array<Record<string, string>> {
