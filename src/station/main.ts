@@ -355,18 +355,11 @@ async function scan(raw: string): Promise<void> {
   const current = () => mine === scanCount && session === as && !formOpen && !dialogOpen;
   const body = { code, station: settings.station, clientTime: new Date().toISOString() };
   const out: Outgoing = { path: '/api/v1/scans', body, key: api.newKey(), what: t('station.queue.scan', { code }), assetTag: null };
-  const keep = async (seq: number | null) => {
-    const kept = await enqueue(as, out, seq);
-    if (kept && current()) await showCached(code);
-  };
-  if (await mustQueue(as, 'scan')) {
-    await keep(null);
-    return focusScan();
-  }
-  const seq = await writeAhead(as, out);
-  try {
-    const res = await call<ScanResponse>('POST', out.path, { body, idempotencyKey: out.key, as });
-    await settle(seq);
+  const sent = await post<ScanResponse>(as, out, 'scan');
+  if (sent.outcome === 'kept') {
+    if (current()) await showCached(code);
+  } else if (sent.outcome === 'answered') {
+    const res = sent.body;
     const events = await history(res.device.assetTag);
     if (!current()) return;
     shown = { device: { ...res.device, allowedActions: res.allowedActions }, events, offlineSince: null };
@@ -375,22 +368,16 @@ async function scan(raw: string): Promise<void> {
     const name = `${res.device.assetTag} · ${res.device.make} ${res.device.model}`;
     if (res.duplicate) signal('duplicate', t('station.scan.duplicate', { device: name }));
     else signal('success', `${name} · ${tOr(`station.status.${res.device.status}`, res.device.status)}`);
-  } catch (err) {
-    if (err instanceof Unreachable) {
-      await keep(seq);
-    } else if (err instanceof Refused) {
-      const p = err.problem;
-      if (p.status === 401) {
-        const kept = await enqueue(as, out, seq);
-        return sessionEnded(as, kept ? null : out.what);
-      }
-      if (p.code === 'idempotency.in_progress' || p.status === 429) return keep(seq);
-      await settle(seq);
-      if (!current()) return;
-      if (err.problem.code === 'scans.unknown_code') showUnknown(code);
-      else signal('refused', problemText(err.problem));
-    } else throw err;
-  }
+  } else if (sent.outcome === 'applied') {
+    // Recorded by an earlier send whose answer was lost: show the device as it is.
+    await refreshDevice(lastSegment(code));
+    if (current()) showMain();
+  } else if (sent.outcome === 'refused') {
+    await settle(sent.seq);
+    if (!current()) return;
+    if (sent.problem.code === 'scans.unknown_code') showUnknown(code);
+    else signal('refused', problemText(sent.problem));
+  } else if (sent.outcome === 'ended') return;
   focusScan();
 }
 
@@ -530,60 +517,51 @@ async function submitForm(spec: FormSpec, form: HTMLFormElement, request: { key:
   const out: Outgoing = { path: spec.path, body: spec.body(form), key: request.key, what: spec.what, assetTag: spec.assetTag };
   // The user may have moved on (cancelled, scanned something else) before the answer came.
   const stillOpen = () => form.isConnected && session === as;
-  const keep = async (seq: number | null): Promise<void> => {
-    if (!(await enqueue(as, out, seq))) return;
+  const sent = await post<{ device?: Device; issuance?: IssueResponse['issuance'] }>(as, out, 'action');
+  if (sent.outcome === 'kept' || sent.outcome === 'answered' || sent.outcome === 'applied') {
     spec.remember?.(form);
     saveSettings(settings);
-    signal('queued', t('station.form.queued', { what: spec.what }));
-    if (stillOpen()) closeForm();
-  };
-  if (await mustQueue(as)) return keep(null);
-  const seq = await writeAhead(as, out);
-  try {
-    const res = await call<{ device?: Device; issuance?: IssueResponse['issuance'] }>('POST', out.path, { body: out.body, idempotencyKey: out.key, as });
-    await settle(seq);
-    spec.remember?.(form);
-    saveSettings(settings);
-    const done = spec.action === 'intake' && res.device ? t('station.intake.done', { tag: res.device.assetTag }) : t('station.form.done', { what: spec.what });
-    if (!stillOpen()) return signal('success', done);
-    if (res.device) await showDevice(res.device);
-    formOpen = false;
-    showMain();
-    if (res.issuance) showHandover(res.issuance.id);
-    signal('success', done);
-    focusScan();
-  } catch (err) {
-    if (err instanceof Unreachable) return keep(seq);
-    if (!(err instanceof Refused)) throw err;
-    const p = err.problem;
-    if (p.status === 401) {
-      // Not applied: kept for when the same user logs in again.
-      const kept = await enqueue(as, out, seq);
-      return sessionEnded(as, kept ? null : out.what);
-    }
-    // The same request is still being applied (another tab, a resend) or the server is busy: it waits, with its key.
-    if (p.code === 'idempotency.in_progress' || p.status === 429) return keep(seq);
-    // It was applied before, but that answer was lost: done.
-    if (p.code === 'idempotency.outcome_unknown') {
-      await settle(seq);
+  }
+  switch (sent.outcome) {
+    case 'not_kept':
+    case 'ended':
+      return;
+    case 'kept':
+      signal('queued', t('station.form.queued', { what: spec.what }));
+      if (stillOpen()) closeForm();
+      return;
+    case 'applied':
       signal('success', t('station.form.done', { what: spec.what }));
       if (stillOpen() && spec.assetTag) await refreshDevice(spec.assetTag);
       if (stillOpen()) closeForm();
       return;
+    case 'answered': {
+      const res = sent.body;
+      const done = spec.action === 'intake' && res.device ? t('station.intake.done', { tag: res.device.assetTag }) : t('station.form.done', { what: spec.what });
+      if (!stillOpen()) return signal('success', done);
+      if (res.device) await showDevice(res.device);
+      formOpen = false;
+      showMain();
+      if (res.issuance) showHandover(res.issuance.id);
+      signal('success', done);
+      return focusScan();
     }
-    request.key = api.newKey();
-    // The user has moved on: the refusal stays listed, with its reason, until someone has seen it.
-    if (!stillOpen()) return refuseLater(seq, out, p);
-    await settle(seq);
-    // Something entered can be put right (a field named, or a choice the form offers): the form stays.
-    if (markFieldErrors(form, p) > 0 || spec.fixable?.(p, form)) return signal('refused', problemText(p));
-    // The device moved on (another station, a stale card): show it as it is now.
-    if (spec.assetTag) await refreshDevice(spec.assetTag);
-    if (!stillOpen()) return signal('refused', problemText(p));
-    formOpen = false;
-    showMain();
-    focusScan();
-    signal('refused', problemText(p));
+    case 'refused': {
+      const p = sent.problem;
+      request.key = api.newKey();
+      // The user has moved on: the refusal stays listed, with its reason, until someone has seen it.
+      if (!stillOpen()) return refuseLater(sent.seq, out, p);
+      await settle(sent.seq);
+      // Something entered can be put right (a field named, or a choice the form offers): the form stays.
+      if (markFieldErrors(form, p) > 0 || spec.fixable?.(p, form)) return signal('refused', problemText(p));
+      // The device moved on (another station, a stale card): show it as it is now.
+      if (spec.assetTag) await refreshDevice(spec.assetTag);
+      if (!stillOpen()) return signal('refused', problemText(p));
+      formOpen = false;
+      showMain();
+      focusScan();
+      signal('refused', problemText(p));
+    }
   }
 }
 
@@ -709,6 +687,49 @@ async function refuseLater(seq: number | null, item: Outgoing, problem: Problem)
   if (listed) await refreshQueue();
 }
 
+/** What became of a request: the station's one way of sending, for scans and forms alike. */
+type Sent<T> =
+  | { outcome: 'answered'; body: T }
+  /** No answer, or the server is busy with it: it waits in the outbox, with its key. */
+  | { outcome: 'kept' }
+  /** No answer, and this browser cannot keep it (said on screen). */
+  | { outcome: 'not_kept' }
+  /** An earlier send of it was applied; that answer was lost. */
+  | { outcome: 'applied' }
+  /** The session ended on the server: the login page is shown (it waits for that user, if it could be kept). */
+  | { outcome: 'ended' }
+  /** A definite no; its written-ahead entry (seq) is the caller's to settle or to list as refused. */
+  | { outcome: 'refused'; problem: Problem; seq: number | null };
+
+/** Sends a request, or queues it behind older ones; written ahead to the outbox either way. */
+async function post<T>(as: Session, out: Outgoing, kind: 'action' | 'scan'): Promise<Sent<T>> {
+  const keep = async (seq: number | null): Promise<Sent<T>> => ((await enqueue(as, out, seq)) ? { outcome: 'kept' } : { outcome: 'not_kept' });
+  if (await mustQueue(as, kind)) return keep(null);
+  const seq = await writeAhead(as, out);
+  try {
+    const body = await call<T>('POST', out.path, { body: out.body, idempotencyKey: out.key, as });
+    await settle(seq);
+    return { outcome: 'answered', body };
+  } catch (err) {
+    if (err instanceof Unreachable) return keep(seq);
+    if (!(err instanceof Refused)) throw err;
+    const p = err.problem;
+    if (p.status === 401) {
+      // Not applied: kept for when the same user logs in again.
+      const kept = await enqueue(as, out, seq);
+      sessionEnded(as, kept ? null : out.what);
+      return { outcome: 'ended' };
+    }
+    // The same request is still being applied (another tab, a resend) or the server is busy: it waits, with its key.
+    if (p.code === 'idempotency.in_progress' || p.status === 429) return keep(seq);
+    if (p.code === 'idempotency.outcome_unknown') {
+      await settle(seq);
+      return { outcome: 'applied' };
+    }
+    return { outcome: 'refused', problem: p, seq };
+  }
+}
+
 /** Written to the outbox before it leaves: a reload or a power cut before the answer cannot lose it. Null when there is no outbox. */
 async function writeAhead(as: Session, item: Outgoing): Promise<number | null> {
   try {
@@ -783,7 +804,7 @@ async function drain(): Promise<void> {
           sent++;
           continue;
         }
-        await store.update({ ...entry, state: 'refused', problem: p });
+        await store.refuse(entry.seq!, p);
         if (entry.assetTag) touched.add(entry.assetTag);
         signal('refused', t('station.queue.refused', { what: entry.what }), problemText(p));
       }

@@ -88,14 +88,26 @@ export class Store {
     return request(tx.objectStore(OUTBOX).getAll() as IDBRequest<OutboxEntry[]>);
   }
 
-  /** Sets the state of an entry that is still there; false when it is gone (sent or dismissed by another tab). */
-  async setState(seq: number, state: OutboxEntry['state']): Promise<boolean> {
+  /**
+   * Changes an entry that is still there; false when it is gone (sent or
+   * dismissed meanwhile by another tab of the station).
+   */
+  private async patch(seq: number, change: Partial<OutboxEntry>): Promise<boolean> {
     const tx = this.db.transaction(OUTBOX, 'readwrite');
     const store = tx.objectStore(OUTBOX);
     const existing = (await request(store.get(seq))) as OutboxEntry | undefined;
-    if (existing) store.put({ ...existing, state });
+    if (existing) store.put({ ...existing, ...change });
     await done(tx);
     return existing !== undefined;
+  }
+
+  setState(seq: number, state: OutboxEntry['state']): Promise<boolean> {
+    return this.patch(seq, { state });
+  }
+
+  /** Refused, with the reason: listed until someone dismisses it. */
+  refuse(seq: number, problem: Problem): Promise<boolean> {
+    return this.patch(seq, { state: 'refused', problem });
   }
 
   /**
@@ -107,25 +119,6 @@ export class Store {
     for (const entry of await this.entries()) {
       if (entry.state === 'sending' && pageGone(entry.pageId)) await this.setState(entry.seq!, 'waiting');
     }
-  }
-
-  /** Marks an entry refused, with the reason, for the list; false when it is gone. */
-  async refuse(seq: number, problem: Problem): Promise<boolean> {
-    const tx = this.db.transaction(OUTBOX, 'readwrite');
-    const store = tx.objectStore(OUTBOX);
-    const existing = (await request(store.get(seq))) as OutboxEntry | undefined;
-    if (existing) store.put({ ...existing, state: 'refused', problem });
-    await done(tx);
-    return existing !== undefined;
-  }
-
-  /** Replaces an entry that is still there (another tab may have sent or dismissed it meanwhile). */
-  async update(entry: OutboxEntry): Promise<void> {
-    const tx = this.db.transaction(OUTBOX, 'readwrite');
-    const store = tx.objectStore(OUTBOX);
-    const existing = (await request(store.get(entry.seq!))) as OutboxEntry | undefined;
-    if (existing) store.put(entry);
-    await done(tx);
   }
 
   async remove(seq: number): Promise<void> {
