@@ -7,7 +7,6 @@ import { h, type Child } from './dom.js';
 import { t, tOr, type MessageKey } from './i18n.js';
 import type { Settings } from './settings.js';
 import { ACCESSORIES, CATEGORIES, CHECKLIST, CHOICES, DRIVE_KINDS, LANGUAGES, METHODS, TECHNIQUES, VERIFICATIONS } from './choices.js';
-import type { Problem } from './api.js';
 import type { Device } from './types.js';
 
 export interface FormSpec {
@@ -28,8 +27,6 @@ export interface FormSpec {
   subject?: string;
   /** Nothing to send: the form explains why (e.g. the open repair could not be found). */
   blocked?: boolean;
-  /** For a refusal that names no field: true when the form showed what to change (it then stays open). */
-  fixable?(problem: Problem, form: HTMLFormElement): boolean;
   /** Called after a successful answer, e.g. to remember station defaults. */
   remember?(form: HTMLFormElement): void;
 }
@@ -197,7 +194,7 @@ const who = (device: Device) => `${device.assetTag} · ${device.make} ${device.m
 function deviceForm(
   device: Device,
   action: StationAction,
-  spec: Pick<FormSpec, 'fields' | 'body'> & Partial<Pick<FormSpec, 'submitLabel' | 'remember' | 'blocked' | 'fixable'>> & { path: string },
+  spec: Pick<FormSpec, 'fields' | 'body'> & Partial<Pick<FormSpec, 'submitLabel' | 'remember' | 'blocked'>> & { path: string },
 ): FormSpec {
   const title = t(`station.action.${action}`);
   return {
@@ -451,17 +448,6 @@ function issueForm(device: Device, settings: Settings): FormSpec {
       checkbox('agreementAccepted', t('station.issue.agreement'), false, true),
       more(t('station.issue.override'), field(t('station.issue.overrideReason'), textarea('overrideReason', { maxlength: 500 }), t('station.issue.overrideHint'))),
     ],
-    // A participant who already holds a device: the coordinator may give a reason to issue a second one.
-    fixable: (problem, form) => {
-      if (problem.code !== 'issuance.participant_has_device') return false;
-      const holder = form.querySelector('[data-field="overrideReason"]');
-      holder?.closest('details')?.setAttribute('open', '');
-      holder?.classList.add('invalid');
-      const slot = holder?.querySelector('.field-error');
-      if (slot) slot.textContent = t('station.issue.overrideNeeded');
-      form.querySelector<HTMLElement>('[name="overrideReason"]')?.focus();
-      return holder !== null;
-    },
     body: (form) => {
       const kind = value(form, 'kind');
       const accessories = [

@@ -391,7 +391,8 @@ async function history(tag: string): Promise<HistoryEvent[]> {
 
 /** The server did not answer: the last card this station saw of the device, marked as such. */
 async function showCached(code: string): Promise<void> {
-  const cached = (await store?.cachedDevice(lastSegment(code))) ?? (await store?.cachedDevice(code));
+  const ref = lastSegment(code);
+  const cached = (await store?.cachedDevice(ref)) ?? (ref === code ? undefined : await store?.cachedDevice(code));
   if (cached) {
     shown = { device: cached.device as Device, events: cached.events as HistoryEvent[], offlineSince: cached.seenAt };
     showMain();
@@ -552,8 +553,8 @@ async function submitForm(spec: FormSpec, form: HTMLFormElement, request: { key:
       // The user has moved on: the refusal stays listed, with its reason, until someone has seen it.
       if (!stillOpen()) return refuseLater(sent.seq, out, p);
       await settle(sent.seq);
-      // Something entered can be put right (a field named, or a choice the form offers): the form stays.
-      if (markFieldErrors(form, p) > 0 || spec.fixable?.(p, form)) return signal('refused', problemText(p));
+      // Something entered can be put right (the problem names a field of this form): the form stays.
+      if (markFieldErrors(form, p) > 0) return signal('refused', problemText(p));
       // The device moved on (another station, a stale card): show it as it is now.
       if (spec.assetTag) await refreshDevice(spec.assetTag);
       if (!stillOpen()) return signal('refused', problemText(p));

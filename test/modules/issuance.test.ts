@@ -228,6 +228,7 @@ describe('POST /devices/{tag}/issue', () => {
     expect(refused.status).toBe(409);
     expect(refused.body.code).toBe('issuance.participant_has_device');
     expect(refused.body.heldIssuances).toEqual([held.body.issuance.id]);
+    expect(refused.body.errors.map((e: { field: string }) => e.field)).toEqual(['body.overrideReason']);
     expect(h.snapshot(second.tag)).toEqual(before);
 
     const reason = 'First laptop is for the family; this one is for the course';

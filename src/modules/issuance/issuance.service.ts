@@ -77,6 +77,7 @@ export function createIssuanceService(deps: { db: Db; clock: Clock; devices: Dev
           if (held.length > 0 && body.overrideReason === undefined) {
             throw new AppError('issuance.participant_has_device', `${participant.code} already holds a device; give overrideReason to issue another.`, {
               extra: { heldIssuances: held.map((h) => h.id) },
+              errors: [{ field: 'body.overrideReason', message: 'required: the participant already holds a device' }],
             });
           }
           const issuance = insertIssuance(tx, {
