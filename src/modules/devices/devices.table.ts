@@ -6,6 +6,7 @@ import { DEVICE_CATEGORIES } from './category-weights.js';
 import { DEVICE_STATUSES } from './device-lifecycle.js';
 
 export const STORAGE_KINDS = ['hdd', 'ssd', 'nvme', 'emmc', 'other'] as const;
+export const GRADES = ['A', 'B', 'C', 'D'] as const;
 export const WEIGHT_SOURCES = ['measured', 'category_default'] as const;
 
 export interface DeviceSpecs {
@@ -40,6 +41,9 @@ export const devices = sqliteTable(
     /** Starts at 1 on intake and grows by one on every return: sanitization must happen in the current cycle. */
     custodyCycle: integer('custody_cycle').notNull().default(1),
     cycleStartedAt: text('cycle_started_at').notNull(),
+    /** The current grade (SPEC §3); cleared when a participant returns the device, since its condition is then unknown. */
+    grade: text('grade', { enum: GRADES }),
+    gradedAt: text('graded_at'),
     statusChangedAt: text('status_changed_at').notNull(),
     version: integer('version').notNull().default(1),
     createdBy: integer('created_by')
@@ -53,11 +57,14 @@ export const devices = sqliteTable(
     uniqueIndex('devices_serial_key_uq').on(t.serialKey),
     index('devices_status_idx').on(t.status, t.id),
     index('devices_category_idx').on(t.category, t.id),
+    // The coordinators' question: which ready laptops are grade A?
+    index('devices_status_grade_idx').on(t.status, t.grade, t.id),
     index('devices_donation_idx').on(t.donationId),
     // Reports select intakes by period.
     index('devices_created_idx').on(t.createdAt),
     check('devices_status_ck', sql`${t.status} in (${inList(DEVICE_STATUSES)})`),
     check('devices_category_ck', sql`${t.category} in (${inList(DEVICE_CATEGORIES)})`),
+    check('devices_grade_ck', sql`${t.grade} is null or ${t.grade} in (${inList(GRADES)})`),
     check('devices_weight_source_ck', sql`${t.weightSource} in (${inList(WEIGHT_SOURCES)})`),
     check('devices_weight_ck', sql`${t.weightGrams} > 0`),
     check('devices_version_ck', sql`${t.version} >= 1`),

@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import type { DeviceSpecs } from '../devices/devices.table.js';
-import { devices } from '../devices/devices.table.js';
+import { devices, GRADES } from '../devices/devices.table.js';
 import { users } from '../users/users.table.js';
 
-export const GRADES = ['A', 'B', 'C', 'D'] as const;
+export { GRADES };
 
 export interface GradeChecklist {
   powersOn?: boolean | undefined;

@@ -118,3 +118,28 @@ export const co2eFactors = sqliteTable(
   },
   (t) => [uniqueIndex('co2e_factors_uq').on(t.setId, t.material, t.pathway)],
 );
+
+/**
+ * Admin corrections of a shipment that has left (SPEC §6): the shipment row
+ * holds the corrected value, and each amendment keeps the value it replaced,
+ * who changed it and why. Append-only, like the history.
+ */
+export const shipmentAmendments = sqliteTable(
+  'shipment_amendments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    shipmentId: integer('shipment_id')
+      .notNull()
+      .references(() => shipments.id),
+    field: text('field').notNull(),
+    /** JSON of the value before and after, so that null and numbers survive. */
+    fromValue: text('from_value').notNull(),
+    toValue: text('to_value').notNull(),
+    reason: text('reason').notNull(),
+    amendedBy: integer('amended_by')
+      .notNull()
+      .references(() => users.id),
+    amendedAt: text('amended_at').notNull(),
+  },
+  (t) => [index('shipment_amendments_shipment_idx').on(t.shipmentId, t.id)],
+);

@@ -21,7 +21,10 @@ export const repairs = sqliteTable(
       .references(() => devices.id),
     description: text('description').notNull(),
     partsUsed: text('parts_used', { mode: 'json' }).$type<PartUsed[]>().notNull(),
+    /** Minutes given when the repair was opened. */
     minutes: integer('minutes'),
+    /** Minutes given at completion: a second entry, never added into the first. */
+    completionMinutes: integer('completion_minutes'),
     outcome: text('outcome', { enum: REPAIR_OUTCOMES }),
     notes: text('notes'),
     openedBy: integer('opened_by')
@@ -35,5 +38,6 @@ export const repairs = sqliteTable(
     index('repairs_device_idx').on(t.deviceId, t.id),
     check('repairs_outcome_ck', sql`${t.outcome} is null or ${t.outcome} in ('fixed', 'not_fixed', 'parts_harvested')`),
     check('repairs_minutes_ck', sql`${t.minutes} is null or ${t.minutes} >= 0`),
+    check('repairs_completion_minutes_ck', sql`${t.completionMinutes} is null or ${t.completionMinutes} >= 0`),
   ],
 );

@@ -13,11 +13,18 @@ export const SANITIZATION_TECHNIQUES = [
   'shred',
   'crush',
   'drill',
+  'degauss',
   'other',
 ] as const;
 export const VERIFICATION_KINDS = ['full', 'sample', 'none'] as const;
 export const RESULTS = ['passed', 'failed'] as const;
 export const VERIFICATION_STATUSES = ['pending', 'passed', 'failed'] as const;
+/**
+ * Why a record was drawn for a second-person check: at random, to top the
+ * sample up to 5 %, because the drive failed a check earlier, or because one
+ * of its technician's wipes failed a check within their last 10 (SPEC §2).
+ */
+export const DRAW_REASONS = ['random', 'top_up', 'drive_failed_check', 'technician_failed_check'] as const;
 
 const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
 
@@ -77,11 +84,21 @@ export const sanitizationVerifications = sqliteTable(
     verifierId: integer('verifier_id').references(() => users.id),
     verifiedAt: text('verified_at'),
     notes: text('notes'),
+    /** Null for records drawn before reasons were kept. */
+    reason: text('reason', { enum: DRAW_REASONS }),
+    /**
+     * Set when the check fails: the highest sanitization record id at that
+     * moment. Every passing record of the drive up to it stops counting (the
+     * check found the drive as it was after all of them), and the records
+     * after it are what the drive and the technician owe a draw from.
+     */
+    voidsThroughRecordId: integer('voids_through_record_id'),
   },
   (t) => [
     uniqueIndex('sanitization_verifications_record_uq').on(t.recordId),
     index('sanitization_verifications_status_idx').on(t.status, t.id),
     check('sanitization_verifications_status_ck', sql`${t.status} in (${inList(VERIFICATION_STATUSES)})`),
+    check('sanitization_verifications_reason_ck', sql`${t.reason} is null or ${t.reason} in (${inList(DRAW_REASONS)})`),
   ],
 );
 

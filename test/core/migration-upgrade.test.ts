@@ -1,0 +1,80 @@
+/**
+ * Upgrading a database that already holds records: migration 0011 rebuilds
+ * sanitization_records (a new technique in its CHECK) inside the migrator's
+ * single transaction. Records, verifications and their ids must survive, the
+ * append-only triggers must be back, and no foreign key may dangle.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MIGRATIONS_FOLDER, openDatabase } from '../../src/core/db.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+/** A migrations folder holding only the first `count` migrations of the real one. */
+function migrationsUpTo(count: number): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'refurb-migrations-'));
+  dirs.push(dir);
+  fs.mkdirSync(path.join(dir, 'meta'));
+  const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_FOLDER, 'meta/_journal.json'), 'utf8')) as { entries: Array<{ tag: string }> };
+  journal.entries = journal.entries.slice(0, count);
+  fs.writeFileSync(path.join(dir, 'meta/_journal.json'), JSON.stringify(journal));
+  for (const e of journal.entries) fs.copyFileSync(path.join(MIGRATIONS_FOLDER, `${e.tag}.sql`), path.join(dir, `${e.tag}.sql`));
+  return dir;
+}
+
+describe('migration 0011 on a database with records', () => {
+  it('keeps every record and verification with its id, marks failed checks as voiding, and restores the append-only triggers', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'refurb-upgrade-')), 'old.db');
+    dirs.push(path.dirname(file));
+    const old = new Database(file);
+    old.pragma('foreign_keys = ON');
+    migrate(drizzle({ client: old }), { migrationsFolder: migrationsUpTo(11) });
+    const at = '2026-01-05T10:00:00.000Z';
+    old.exec(`
+      insert into users (id, username, display_name, role, password_hash, created_at, updated_at, password_changed_at)
+        values (1, 'admin', 'Admin', 'admin', 'x', '${at}', '${at}', '${at}');
+      insert into devices (id, asset_tag, category, make, model, serial_number, serial_key, specs, weight_grams, weight_source, status,
+                           cycle_started_at, status_changed_at, created_by, created_at, updated_at)
+        values (1, 'IQ-000001-Z', 'laptop', 'Dell', 'E7450', 'SN1', 'SN1', '{}', 2300, 'category_default', 'ready', '${at}', '${at}', 1, '${at}', '${at}');
+      insert into storage_drives (id, device_id, serial_number, kind, registered_at, registered_by) values (1, 1, 'D1', 'hdd', '${at}', 1);
+      insert into sanitization_records (id, device_id, drive_id, custody_cycle, storage_serial, standard, method, technique, tool, verification, result, completed_at, technician_id, created_at)
+        values (5, 1, 1, 1, 'D1', 'NIST SP 800-88 Rev. 2', 'clear', 'overwrite', 'nwipe', 'full', 'passed', '${at}', 1, '${at}'),
+               (9, 1, 1, 1, 'D1', 'NIST SP 800-88 Rev. 2', 'clear', 'overwrite', 'nwipe', 'full', 'passed', '${at}', 1, '${at}');
+      insert into sanitization_verifications (id, record_id, status, drawn_at) values (3, 5, 'failed', '${at}'), (4, 9, 'pending', '${at}');
+      insert into gradings (id, device_id, grade, checklist, specs, grader_id, graded_at) values (1, 1, 'B', '{}', '{}', 1, '${at}');
+    `);
+    old.close();
+
+    const db = openDatabase({ path: file });
+    const c = db.$client;
+    expect(c.prepare('select id from sanitization_records order by id').all()).toEqual([{ id: 5 }, { id: 9 }]);
+    expect(c.prepare('select id, record_id as r, status, reason, voids_through_record_id as v from sanitization_verifications order by id').all()).toEqual([
+      { id: 3, r: 5, status: 'failed', reason: null, v: 5 },
+      { id: 4, r: 9, status: 'pending', reason: null, v: null },
+    ]);
+    expect(c.prepare('select grade, graded_at as gradedAt from devices').get()).toEqual({ grade: 'B', gradedAt: at });
+    expect(c.prepare('PRAGMA foreign_key_check').all()).toEqual([]);
+    expect(c.prepare("select name from sqlite_master where name like '__copy%'").all()).toEqual([]);
+    expect(() => c.prepare("update sanitization_records set result = 'failed' where id = 5").run()).toThrow(/append-only/);
+    expect(() => c.prepare('delete from sanitization_records where id = 9').run()).toThrow(/append-only/);
+    // The new technique is accepted, an unknown one still refused; new ids continue after the old ones.
+    const insert = (technique: string) =>
+      c
+        .prepare(
+          `insert into sanitization_records (device_id, drive_id, custody_cycle, storage_serial, standard, method, technique, tool, verification, result, completed_at, technician_id, created_at)
+           values (1, 1, 1, 'D1', 'x', 'purge', ?, 'degausser', 'full', 'passed', '${at}', 1, '${at}') returning id`,
+        )
+        .get(technique) as { id: number };
+    expect(insert('degauss').id).toBe(10);
+    expect(() => insert('magnet')).toThrow(/CHECK/);
+    c.close();
+  });
+});
