@@ -47,7 +47,8 @@ export const ERROR_CODES = {
   'devices.if_match_required': { status: 428, title: 'PATCH needs an If-Match header' },
 
   'sanitizations.unknown_drive': { status: 409, title: 'The drive is not registered on this device' },
-  'sanitizations.impossible_technique': { status: 400, title: 'The technique cannot go with that method' },
+  'sanitizations.technique_not_valid_for_media': { status: 409, title: 'The technique is not a valid sanitization of this kind of drive at that method' },
+  'certificates.not_sanitized': { status: 409, title: 'A drive of the device lacks a valid passing sanitization record' },
   'sanitizations.before_custody_cycle': { status: 409, title: 'The record predates the current custody cycle' },
   'verifications.not_found': { status: 404, title: 'No such verification' },
   'verifications.already_done': { status: 409, title: 'The verification was already completed' },
@@ -56,6 +57,8 @@ export const ERROR_CODES = {
   'repairs.not_found': { status: 404, title: 'No such repair on this device' },
   'repairs.already_completed': { status: 409, title: 'The repair was already completed' },
   'repairs.unknown_source_device': { status: 409, title: 'A part names a source device that does not exist' },
+  'repairs.source_not_in_custody': { status: 409, title: 'A part names a source device that is no longer in custody' },
+  'repairs.source_is_repaired_device': { status: 409, title: 'A part cannot come from the device being repaired' },
   'scans.unknown_code': { status: 404, title: 'No device matches the scanned code' },
   'documents.undrawable_text': { status: 400, title: 'The text has characters the embedded fonts cannot draw' },
   'participants.not_found': { status: 404, title: 'No such participant' },
@@ -76,6 +79,7 @@ export const ERROR_CODES = {
   'shipments.device_already_added': { status: 409, title: 'The device is already on a shipment' },
   'shipments.empty': { status: 409, title: 'The shipment has no lines' },
   'shipments.not_shipped': { status: 409, title: 'The shipment has not been shipped' },
+  'shipments.not_confirmed': { status: 409, title: 'Only a confirmed shipment is corrected by amendment' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

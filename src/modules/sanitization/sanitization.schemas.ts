@@ -10,7 +10,7 @@ export const SanitizationRecordBody = z.strictObject({
   storageSerial: SerialNumber,
   method: z.enum(SANITIZATION_METHODS),
   technique: z.enum(SANITIZATION_TECHNIQUES, {
-    error: `one of ${SANITIZATION_TECHNIQUES.join(', ')} (degaussing is not a sanitization technique for modern drives under SP 800-88 Rev. 2)`,
+    error: `one of ${SANITIZATION_TECHNIQUES.join(', ')}`,
   }),
   tool: z.string().trim().min(1).max(200),
   toolVersion: z.string().trim().min(1).max(100).optional(),

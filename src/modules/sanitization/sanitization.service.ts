@@ -20,18 +20,31 @@ import {
   type RecordView,
   type VerificationRow,
 } from './sanitization.repository.js';
+import { allowedTechniques, mediaRule, needsNotes, type MediaKind, type MethodClass, type Technique } from './media-techniques.js';
 import { DEFAULT_STANDARD, type SanitizationRecord, type SanitizeBody, type Verification } from './sanitization.schemas.js';
 
 /** R2v3: at least 5 % of passing logical sanitizations are checked by a second person. */
 export const VERIFICATION_SAMPLE_RATE = 0.05;
 
-/** Pairs that cannot both be true; the service does not police IEEE 2883's per-media tables beyond this. */
-const PHYSICAL = new Set(['shred', 'crush', 'drill']);
-function impossiblePair(method: string, technique: string): string | null {
-  if (technique === 'other') return null;
-  if (method === 'destroy' && !PHYSICAL.has(technique)) return `destroy needs a physical technique (shred, crush, drill), not ${technique}`;
-  if (method !== 'destroy' && PHYSICAL.has(technique)) return `${technique} destroys the media: record it with method destroy`;
-  return null;
+/**
+ * SPEC §3: the technique must be one that NIST SP 800-88 / IEEE 2883 allow
+ * for this kind of drive at this method class (media-techniques.ts), and a
+ * record the table cannot speak for carries notes.
+ */
+function assertValidForMedia(kind: MediaKind, method: MethodClass, technique: Technique, notes: string | undefined): void {
+  const allowed = allowedTechniques(kind, method);
+  if (!allowed.includes(technique)) {
+    const message = `${method} of ${kind} media is done by ${allowed.join(', ')}; not by ${technique}`;
+    throw new AppError('sanitizations.technique_not_valid_for_media', `${message} (${mediaRule(kind, method).source}).`, {
+      extra: { kind, method, allowedTechniques: allowed },
+      errors: [{ field: 'body.technique', message }],
+    });
+  }
+  if (needsNotes(kind, technique) && !notes?.trim()) {
+    throw new AppError('request.invalid', 'Say in notes what the media is and what was done: the technique table has no row for it.', {
+      errors: [{ field: 'body.notes', message: `required for ${kind === 'other' ? 'a drive of kind other' : 'the technique other'}` }],
+    });
+  }
 }
 
 export function toRecord(r: RecordView): SanitizationRecord {
@@ -104,10 +117,6 @@ export function createSanitizationService(deps: { db: Db; clock: Clock; devices:
 
         // Checked with at least one drive, so that a device without any gets the clearer unknown_drive below.
         assertAllowed(actor, 'sanitize', device, { ...before.facts, driveCount: Math.max(1, before.facts.driveCount) }, expectedVersion);
-        const pairProblem = impossiblePair(body.method, body.technique);
-        if (pairProblem) {
-          throw new AppError('sanitizations.impossible_technique', pairProblem, { errors: [{ field: 'body.technique', message: pairProblem }] });
-        }
         const wanted = serialKey(body.storageSerial);
         const drive = before.drives.find((d) => serialKey(d.serialNumber) === wanted);
         if (!drive) {
@@ -115,6 +124,7 @@ export function createSanitizationService(deps: { db: Db; clock: Clock; devices:
             extra: { registeredDrives: before.drives.map((d) => d.serialNumber) },
           });
         }
+        assertValidForMedia(drive.kind, body.method, body.technique, body.notes);
         const completedAt = body.completedAt ? new Date(body.completedAt) : now;
         const startedAt = body.startedAt ? new Date(body.startedAt) : null;
         if (completedAt.getTime() > now.getTime() + 5 * 60_000) {
