@@ -26,7 +26,9 @@ export interface TestApp {
  * The real app on a fresh, migrated in-memory database with a fixed clock.
  * Only scrypt's cost is lowered, so that tests that create users stay fast.
  */
-export async function createTestApp(options: { env?: Record<string, string>; dbPath?: string; logStream?: NodeJS.WritableStream } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: { env?: Record<string, string>; dbPath?: string; logStream?: NodeJS.WritableStream; random?: () => number } = {},
+): Promise<TestApp> {
   const db = openDatabase({ path: options.dbPath ?? ':memory:' });
   const clock = fixedClock('2026-03-02T15:00:00.000Z');
   const config = loadConfig({ RATE_LIMIT_PER_MINUTE: '0', ...options.env });
@@ -36,6 +38,7 @@ export async function createTestApp(options: { env?: Record<string, string>; dbP
     clock,
     logLevel: options.logStream ? 'info' : 'silent',
     scryptN: 1024,
+    ...(options.random ? { random: options.random } : {}),
     ...(options.logStream ? { logStream: options.logStream } : {}),
   });
   await app.services.users.bootstrapAdmin(ADMIN_PASSWORD);

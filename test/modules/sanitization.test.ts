@@ -181,44 +181,6 @@ describe('POST /devices/{tag}/sanitizations', () => {
     expect(device.storage[0]!.sanitizationState).toBe('pending');
   });
 
-  it('refuses impossible method/technique pairs with 400 sanitizations.impossible_technique, and accepts possible ones', async () => {
-    const { tag, drives } = await intake(t, await t.token('trainee'), laptop({
-      storage: [
-        { serialNumber: 'D-1', kind: 'hdd' },
-        { serialNumber: 'D-2', kind: 'hdd' },
-      ],
-    }));
-    for (const [method, technique] of [
-      ['destroy', 'overwrite'],
-      ['purge', 'shred'],
-      ['destroy', 'crypto_erase'],
-      ['clear', 'drill'],
-    ] as const) {
-      const res = await sanitize(tag, wipe(drives[0]!, { method, technique }));
-      expect(res.status, `${method}+${technique}`).toBe(400);
-      expect(res.body.code).toBe('sanitizations.impossible_technique');
-    }
-    expect(recordCount(t.db)).toBe(0);
-    expect((await historyOf(t, tag)).map((e) => e.action)).toEqual(['device.intake']);
-
-    const shred = await sanitize(tag, wipe('D-1', { method: 'destroy', technique: 'shred', verification: 'none' }));
-    expect(shred.status).toBe(201);
-    expect(shred.body.sanitization).toMatchObject({ method: 'destroy', technique: 'shred' });
-    const overwrite = await sanitize(tag, wipe('D-2', { method: 'clear', technique: 'overwrite' }));
-    expect(overwrite.status).toBe(201);
-    expect(overwrite.body.sanitization).toMatchObject({ method: 'clear', technique: 'overwrite' });
-    expect(overwrite.body.device.status).toBe('sanitized');
-  });
-
-  it("refuses technique 'degauss' with 400 request.invalid that explains degaussing", async () => {
-    const { tag, drives } = await intake(t, await t.token('trainee'));
-    const res = await sanitize(tag, wipe(drives[0]!, { method: 'purge', technique: 'degauss' }));
-    expect(res.status).toBe(400);
-    expect(res.body.code).toBe('request.invalid');
-    expect(JSON.stringify(res.body)).toMatch(/degauss/i);
-    expect(recordCount(t.db)).toBe(0);
-  });
-
   it('rejects unknown body properties and bad values with 400 request.invalid', async () => {
     const { tag, drives } = await intake(t, await t.token('trainee'));
     for (const body of [
@@ -326,7 +288,7 @@ describe('POST /devices/{tag}/sanitizations', () => {
     expect(p2.body.device.sanitized).toBe(false);
     expect(states(p2.body.device)).toEqual(['failed', 'passed', 'pending']);
 
-    const p3 = await sanitize(tag, wipe('EMMC-3', { method: 'destroy', technique: 'crush' }));
+    const p3 = await sanitize(tag, wipe('EMMC-3', { method: 'destroy', technique: 'shred' }));
     expect(p3.body.device.status).toBe('received');
     expect(states(p3.body.device)).toEqual(['failed', 'passed', 'passed']);
     expect(p3.body.device.allowedActions).not.toContain('grade');
@@ -507,7 +469,7 @@ describe('R2 second-person verification sample', () => {
   async function pending(hh: Harness) {
     const res = await hh.http.get(`${API}/sanitization-verifications?status=pending&limit=500`).set(bearer(await hh.token('trainee')));
     expect(res.status).toBe(200);
-    return res.body.items as Array<{ id: number; status: string; record: { id: number; method: string; result: string; assetTag: string } }>;
+    return res.body.items as Array<{ id: number; status: string; reason: string | null; record: { id: number; method: string; result: string; assetTag: string } }>;
   }
 
   it('with random always 0.99, at least ceil(5 % of N) passing logical records are pending after N records (N = 1 … 40)', async () => {
@@ -523,7 +485,7 @@ describe('R2 second-person verification sample', () => {
     for (const [tag, serial] of serials) {
       n += 1;
       const method = n % 2 === 0 ? 'clear' : 'purge';
-      const technique = n % 2 === 0 ? 'overwrite' : 'block_erase';
+      const technique = n % 2 === 0 ? 'overwrite' : 'secure_erase';
       const res = await h.http.post(`${API}/devices/${tag}/sanitizations`).set(bearer(trainee)).send(wipe(serial, { method, technique }));
       expect(res.status).toBe(201);
       recordIds.push(res.body.sanitization.id as number);
@@ -534,6 +496,8 @@ describe('R2 second-person verification sample', () => {
         expect(recordIds).toContain(item.record.id);
         expect(item.record.result).toBe('passed');
         expect(['clear', 'purge']).toContain(item.record.method);
+        // Random never fires here: every draw is a top-up, and the queue says so.
+        expect(item.reason).toBe('top_up');
       }
       if ([1, 20, 21, 40].includes(n)) {
         // The records say which were drawn, and the queue agrees.
@@ -610,7 +574,7 @@ describe('R2 second-person verification sample', () => {
     });
     const events = await historyOf(h, tag);
     expect(events).toHaveLength(historyBefore.length + 1);
-    expect(events.at(-1)).toMatchObject({ action: 'device.sanitization_verified', fromStatus: null, toStatus: null });
+    expect(events.at(-1)).toMatchObject({ action: 'device.sanitization_verified', fromStatus: 'sanitized', toStatus: 'sanitized' });
 
     const twice = await h.http.post(`${API}/sanitization-verifications/${vid}`).set(bearer(second.token)).send({ result: 'failed' });
     expect(twice.status).toBe(409);
@@ -627,21 +591,6 @@ describe('R2 second-person verification sample', () => {
     const device = await getDevice(h, tag);
     expect(device.storage[0]!.verification).toBe('passed');
     expect(device.status).toBe('sanitized');
-  });
-
-  it('a failed verification is recorded as failed and does not change the device status', async () => {
-    h = await appWithRandom(() => 0);
-    const wiper = await h.createUser('wiper', 'trainee');
-    const checker = await h.createUser('checker', 'trainee');
-    const { tag, drives } = await intake(h, wiper.token);
-    const rec = await h.http.post(`${API}/devices/${tag}/sanitizations`).set(bearer(wiper.token)).send(wipe(drives[0]!));
-    const vid = rec.body.sanitization.verificationId as number;
-    const res = await h.http.post(`${API}/sanitization-verifications/${vid}`).set(bearer(checker.token)).send({ result: 'failed' });
-    expect(res.status).toBe(200);
-    expect(res.body.verification).toMatchObject({ status: 'failed', verifier: { id: checker.id, username: 'checker' }, verifiedAt: START });
-    const device = await getDevice(h, tag);
-    expect(device.status).toBe('sanitized');
-    expect(device.storage[0]!.verification).toBe('failed');
   });
 
   it('a pending verification never blocks a status change: the device still goes to sanitized and can be graded', async () => {

@@ -5,6 +5,13 @@ import type { Actor } from '../users/users.service.js';
 import { refusal, roleMayDo, type DeviceAction, type DeviceStatus, type LifecycleFacts } from './device-lifecycle.js';
 import { updateDeviceAtVersion, type DeviceRow } from './devices.repository.js';
 
+/** Why a drive does not count as sanitized, in the words a refusal uses. */
+const DRIVE_FAULT: Record<string, string> = {
+  pending: 'no sanitization record in this custody cycle',
+  failed: 'its sanitization failed',
+  failed_check: 'its second-person check failed; wipe it again',
+};
+
 /** Refuses an action the lifecycle does not allow, naming the status and the action (SPEC §2). */
 export function assertAllowed(actor: Actor, action: DeviceAction, device: DeviceRow, facts: LifecycleFacts, expectedVersion?: number): void {
   if (expectedVersion !== undefined && expectedVersion !== device.version) {
@@ -15,9 +22,15 @@ export function assertAllowed(actor: Actor, action: DeviceAction, device: Device
   if (!roleMayDo(actor.role, action)) throw new AppError('auth.forbidden', `Your role cannot ${action.replace(/_/g, ' ')}.`);
   const why = refusal(action, facts);
   if (why === 'devices.not_sanitized') {
-    throw new AppError('devices.not_sanitized', `${device.assetTag} has drives without a passing sanitization record in this custody cycle.`, {
-      extra: { currentStatus: device.status, action },
-    });
+    const faults = facts.drivesAtFault ?? [];
+    const named = faults.map((d) => `${d.serialNumber} (${DRIVE_FAULT[d.sanitizationState] ?? d.sanitizationState})`).join(', ');
+    throw new AppError(
+      'devices.not_sanitized',
+      faults.length > 0
+        ? `${device.assetTag} cannot ${action.replace(/_/g, ' ')}: ${named}.`
+        : `${device.assetTag} has no drive registered and was not confirmed to hold no storage.`,
+      { extra: { currentStatus: device.status, action, drives: faults } },
+    );
   }
   if (why) {
     throw new AppError('devices.invalid_transition', `Cannot ${action.replace(/_/g, ' ')} a device that is ${device.status}.`, {

@@ -60,7 +60,8 @@ export const TRANSITIONS: Readonly<Record<DeviceAction, Rule>> = {
   open_repair: { from: ['sanitized', 'ready'], to: 'in_repair', roles: LIFECYCLE_ROLES },
   // Back to sanitized; to received instead when a drive registered during the repair has not passed yet.
   complete_repair: { from: ['in_repair'], to: null, roles: LIFECYCLE_ROLES },
-  grade: { from: ['sanitized'], to: null, roles: LIFECYCLE_ROLES },
+  // Grading a ready device again is a regrade: A/B/C keep it ready, D sends it to awaiting_recycling.
+  grade: { from: ['sanitized', 'ready'], to: null, roles: LIFECYCLE_ROLES },
   issue: { from: ['ready'], to: 'issued', roles: COORDINATION_ROLES },
   return: { from: ['issued'], to: 'received', roles: COORDINATION_ROLES },
   recycle: { from: ['received', 'sanitized', 'in_repair', 'ready'], to: 'awaiting_recycling', roles: COORDINATION_ROLES },
@@ -70,9 +71,28 @@ export const TRANSITIONS: Readonly<Record<DeviceAction, Rule>> = {
 
 export interface LifecycleFacts {
   status: DeviceStatus;
-  /** True when every registered drive passed in the current custody cycle, or no storage was confirmed. */
+  /**
+   * True when every registered drive has a passing record in the current
+   * custody cycle that no failed second-person check voided, or no storage
+   * was confirmed (SPEC invariant 1).
+   */
   sanitized: boolean;
   driveCount: number;
+  /** True when a second-person check failed on a drive that has not passed since (SPEC §2). */
+  failedCheck?: boolean | undefined;
+  /** The drives that keep the device from counting as sanitized, and why: what a refusal names. */
+  drivesAtFault?: ReadonlyArray<{ serialNumber: string; sanitizationState: string }> | undefined;
+}
+
+export const DEVICE_FLAGS = ['recall'] as const;
+export type DeviceFlag = (typeof DEVICE_FLAGS)[number];
+
+/**
+ * recall: the device is with a participant, but a second-person check failed
+ * on one of its drives after it left; it must come back and be wiped again.
+ */
+export function deviceFlags(facts: LifecycleFacts): DeviceFlag[] {
+  return facts.status === 'issued' && facts.failedCheck ? ['recall'] : [];
 }
 
 /** Why an action is refused, or null when it is allowed. Role checks are separate (see allowedActions). */

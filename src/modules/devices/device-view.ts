@@ -1,7 +1,7 @@
 import type { Db } from '../../core/db.js';
 import { prepareDriveStates, type DriveState } from '../sanitization/drive-state.js';
 import type { Role } from '../users/users.table.js';
-import { allowedActions, type LifecycleFacts } from './device-lifecycle.js';
+import { allowedActions, deviceFlags, type LifecycleFacts } from './device-lifecycle.js';
 import { prepareDeviceLookups, type DeviceRow, type DriveRow } from './devices.repository.js';
 import type { Device } from './devices.schemas.js';
 
@@ -32,7 +32,9 @@ export function createDeviceStateLoader(db: Db): DeviceStateLoader {
     const ds = drives ?? lookups.drives(row.id);
     const states = ds.length === 0 ? new Map<number, DriveState>() : driveStates(row.id, row.custodyCycle);
     const sanitized = ds.length === 0 ? row.noStorageConfirmed : ds.every((d) => states.get(d.id)?.state === 'passed');
-    return { row, drives: ds, states, facts: { status: row.status, sanitized, driveCount: ds.length } };
+    const failedCheck = ds.some((d) => states.get(d.id)?.state === 'failed_check');
+    const drivesAtFault = ds.map((d) => ({ serialNumber: d.serialNumber, sanitizationState: (states.get(d.id) ?? PENDING).state })).filter((d) => d.sanitizationState !== 'passed');
+    return { row, drives: ds, states, facts: { status: row.status, sanitized, driveCount: ds.length, failedCheck, drivesAtFault } };
   };
 }
 
@@ -45,6 +47,9 @@ export function toDevice(state: DeviceState, role: Role): Device {
     model: row.model,
     serialNumber: row.serialNumber,
     status: row.status,
+    flags: deviceFlags(facts),
+    grade: row.grade,
+    gradedAt: row.gradedAt,
     weightGrams: row.weightGrams,
     weightSource: row.weightSource,
     specs: row.specs,

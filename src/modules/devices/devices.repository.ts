@@ -56,14 +56,29 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 export interface DeviceFilter {
   status?: DeviceRow['status'] | undefined;
   category?: DeviceRow['category'] | undefined;
+  grade?: DeviceRow['grade'] | undefined;
+  flag?: 'recall' | undefined;
   donationId?: number | undefined;
   q?: string | undefined;
 }
+
+/**
+ * A device with a drive in this custody cycle whose failed second-person
+ * check has no passing record after what it voided: the SQL form of the fold
+ * in sanitization/drive-state.ts. With status issued, that is the recall flag.
+ */
+const recallCondition = sql`exists (
+  select 1 from sanitization_verifications v join sanitization_records r on r.id = v.record_id
+  where r.device_id = ${devices.id} and r.custody_cycle = ${devices.custodyCycle} and v.status = 'failed'
+    and not exists (select 1 from sanitization_records r2 where r2.drive_id = r.drive_id and r2.custody_cycle = r.custody_cycle
+                    and r2.result = 'passed' and r2.id > coalesce(v.voids_through_record_id, r.id)))`;
 
 export function listDevices(db: Executor, filter: DeviceFilter, afterId: number, limit: number): DeviceRow[] {
   const where: SQL[] = [gt(devices.id, afterId)];
   if (filter.status) where.push(eq(devices.status, filter.status));
   if (filter.category) where.push(eq(devices.category, filter.category));
+  if (filter.grade) where.push(eq(devices.grade, filter.grade));
+  if (filter.flag === 'recall') where.push(eq(devices.status, 'issued'), recallCondition);
   if (filter.donationId) where.push(eq(devices.donationId, filter.donationId));
   if (filter.q) {
     const pattern = `%${escapeLike(filter.q)}%`;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DEVICE_CATEGORIES } from './category-weights.js';
-import { DEVICE_ACTIONS, DEVICE_STATUSES } from './device-lifecycle.js';
-import { STORAGE_KINDS, WEIGHT_SOURCES } from './devices.table.js';
+import { DEVICE_ACTIONS, DEVICE_FLAGS, DEVICE_STATUSES } from './device-lifecycle.js';
+import { GRADES, STORAGE_KINDS, WEIGHT_SOURCES } from './devices.table.js';
 
 const Text = (max: number) => z.string().trim().min(1).max(max);
 export const SerialNumber = Text(100);
@@ -65,6 +65,8 @@ export const DeviceParams = z.strictObject({ tag: z.string().min(1).max(100) });
 export const ListDevicesQuery = z.strictObject({
   status: z.enum(DEVICE_STATUSES).optional(),
   category: z.enum(DEVICE_CATEGORIES).optional(),
+  grade: z.enum(GRADES).optional(),
+  flag: z.enum(DEVICE_FLAGS).optional(),
   donationId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
   q: z.string().trim().min(1).max(100).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
@@ -74,7 +76,7 @@ export const ListDevicesQuery = z.strictObject({
 });
 export type ListDevicesQuery = z.infer<typeof ListDevicesQuery>;
 
-export const SANITIZATION_STATES = ['pending', 'passed', 'failed'] as const;
+export const SANITIZATION_STATES = ['pending', 'passed', 'failed', 'failed_check'] as const;
 
 export const StorageDrive = z.object({
   serialNumber: z.string(),
@@ -82,7 +84,10 @@ export const StorageDrive = z.object({
   capacityGb: z.number().nullable(),
   model: z.string().nullable(),
   registeredAt: z.string(),
-  /** pending: no record in the current custody cycle; passed: a passing record in this cycle; failed: records, none passing. */
+  /**
+   * pending: no record in the current custody cycle; passed: a passing record in this cycle that no failed
+   * second-person check voided; failed: records, none passing; failed_check: passing records, voided by a failed check.
+   */
   sanitizationState: z.enum(SANITIZATION_STATES),
   lastSanitizationAt: z.string().nullable(),
   /** The second-person check of the passing record, when it was drawn for one. */
@@ -96,6 +101,11 @@ export const Device = z.object({
   model: z.string(),
   serialNumber: z.string(),
   status: z.enum(DEVICE_STATUSES),
+  /** recall: issued, but a second-person check failed on a drive since; it must be returned and wiped again. */
+  flags: z.array(z.enum(DEVICE_FLAGS)),
+  /** The current grade; null until graded in this custody cycle. */
+  grade: z.enum(GRADES).nullable(),
+  gradedAt: z.string().nullable(),
   weightGrams: z.number().int(),
   weightSource: z.enum(WEIGHT_SOURCES),
   specs: z.object({

@@ -176,7 +176,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
      * so a large inventory never sits whole in memory.
      */
     csvStream(query: ListDevicesQuery): Readable {
-      const header = ['assetTag', 'category', 'make', 'model', 'serialNumber', 'status', 'weightGrams', 'weightSource', 'donationId', 'location', 'notes', 'cpu', 'ramGb', 'storageGb', 'screenInches', 'os', 'custodyCycle', 'statusChangedAt', 'createdAt', 'updatedAt'];
+      const header = ['assetTag', 'category', 'make', 'model', 'serialNumber', 'status', 'grade', 'gradedAt', 'weightGrams', 'weightSource', 'donationId', 'location', 'notes', 'cpu', 'ramGb', 'storageGb', 'screenInches', 'os', 'custodyCycle', 'statusChangedAt', 'createdAt', 'updatedAt'];
       function* chunks(): Generator<string> {
         yield csvRow(header);
         let after = 0;
@@ -185,7 +185,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
           if (page.length === 0) return;
           let out = '';
           for (const d of page) {
-            out += csvRow([d.assetTag, d.category, d.make, d.model, d.serialNumber, d.status, d.weightGrams, d.weightSource, d.donationId, d.location, d.notes, d.specs.cpu, d.specs.ramGb, d.specs.storageGb, d.specs.screenInches, d.specs.os, d.custodyCycle, d.statusChangedAt, d.createdAt, d.updatedAt]);
+            out += csvRow([d.assetTag, d.category, d.make, d.model, d.serialNumber, d.status, d.grade, d.gradedAt, d.weightGrams, d.weightSource, d.donationId, d.location, d.notes, d.specs.cpu, d.specs.ramGb, d.specs.storageGb, d.specs.screenInches, d.specs.os, d.custodyCycle, d.statusChangedAt, d.createdAt, d.updatedAt]);
           }
           yield out;
           after = page[page.length - 1]!.id;

@@ -21,6 +21,8 @@ export interface HandoverData {
   accessories: string[];
   agreementLanguage: string;
   printedAt: Date;
+  /** Whether every drive still has a valid passing sanitization record for the custody cycle of this issuance (SPEC invariant 7). */
+  erased: boolean;
 }
 
 const GREY = '#555555';
@@ -73,7 +75,8 @@ export async function renderHandover(data: HandoverData): Promise<Buffer> {
   field(doc, t('handover.issuedAt'), data.issuedAt.slice(0, 10));
   field(doc, t('handover.accessories'), data.accessories.length > 0 ? data.accessories.join(', ') : t('handover.noAccessories'));
   doc.moveDown(0.3);
-  write(doc, t('handover.dataWiped'), { size: 9, color: GREY, x: left, width });
+  if (data.erased) write(doc, t('handover.dataWiped'), { size: 9, color: GREY, x: left, width });
+  else write(doc, t('handover.dataUnderReview'), { size: 9, bold: true, color: '#b71c1c', x: left, width });
 
   heading(doc, t('handover.care.title'));
   for (const key of ['handover.care.1', 'handover.care.2', 'handover.care.3', 'handover.care.4'] as const) write(doc, `•  ${t(key)}`, { size: 10, x: left, width });

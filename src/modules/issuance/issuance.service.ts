@@ -19,12 +19,14 @@ import {
 } from './issuance.repository.js';
 import type { Issuance, IssueBody, ReturnBody } from './issuance.schemas.js';
 import { renderHandover } from './handover.pdf.js';
+import { prepareDriveStates } from '../sanitization/drive-state.js';
 
 const DAY = 86_400_000;
 
 export function createIssuanceService(deps: { db: Db; clock: Clock; devices: DevicesService; organizationName: string }) {
   const { db, clock } = deps;
   const loadState = createDeviceStateLoader(db);
+  const driveStates = prepareDriveStates(db);
 
   function toIssuance(v: IssuanceView): Issuance {
     const today = clock.now().toISOString().slice(0, 10);
@@ -138,7 +140,8 @@ export function createIssuanceService(deps: { db: Db; clock: Clock; devices: Dev
           actor,
           event: 'device.returned',
           toStatus: 'received',
-          patch: { custodyCycle: device.custodyCycle + 1, cycleStartedAt: at, noStorageConfirmed: false },
+          // A returned device's condition is unknown until it is graded again.
+          patch: { custodyCycle: device.custodyCycle + 1, cycleStartedAt: at, noStorageConfirmed: false, grade: null, gradedAt: null },
           details: {
             issuanceId: open.id,
             participantCode: view.participantCode,
@@ -157,7 +160,12 @@ export function createIssuanceService(deps: { db: Db; clock: Clock; devices: Dev
       const v = findIssuanceView(db, id);
       if (!v) throw new AppError('issuance.not_found', `No issuance ${id}.`);
       const device = deps.devices.resolve(v.assetTag);
+      // SPEC invariant 7: the form states erasure only while invariant 1 holds for the custody cycle it was issued in.
+      const drives = loadState(device).drives;
+      const states = driveStates(device.id, v.custodyCycle);
+      const erased = drives.every((d) => states.get(d.id)?.state === 'passed');
       return renderHandover({
+        erased,
         organizationName: deps.organizationName,
         issuanceId: v.id,
         participantCode: v.participantCode,

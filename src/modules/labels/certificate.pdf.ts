@@ -5,15 +5,11 @@
  * printed copy can be checked against the records.
  */
 import { createDocument, finish, write, type Doc } from '../../core/pdf/document.js';
+import { IEEE_2883_TERM, type MethodClass } from '../sanitization/media-techniques.js';
 import { matrixRuns, qrCodeData } from './barcodes.js';
 
-export interface CertificateDrive {
-  serialNumber: string;
-  kind: string;
-  model: string | null;
-  capacityGb: number | null;
-  record: {
-    standard: string;
+export interface CertificateRecordView {
+  standard: string;
     method: string;
     technique: string;
     tool: string;
@@ -25,7 +21,19 @@ export interface CertificateDrive {
     reportSha256: string | null;
     verifier: { name: string; at: string; result: string } | null;
     sampled: boolean;
-  } | null;
+}
+
+export interface CertificateDrive {
+  serialNumber: string;
+  kind: string;
+  model: string | null;
+  capacityGb: number | null;
+  /** True only when the drive has a passing record in this custody cycle that no failed check voided (SPEC invariant 7). */
+  erased: boolean;
+  /** What keeps the drive from counting as erased. */
+  missing: string | null;
+  /** The record that erased it; when not erased, the latest relevant one (shown for the audit trail). */
+  record: CertificateRecordView | null;
 }
 
 export interface CertificateDevice {
@@ -48,6 +56,7 @@ export interface CertificateData {
 }
 
 const GREY = '#555555';
+const RED = '#b71c1c';
 const PT_PER_MM = 72 / 25.4;
 
 function qr(doc: Doc, payload: string, x: number, y: number, sizePt: number): void {
@@ -57,12 +66,12 @@ function qr(doc: Doc, payload: string, x: number, y: number, sizePt: number): vo
   doc.fill('black');
 }
 
-function row(doc: Doc, label: string, value: string, indent: number): void {
+function row(doc: Doc, label: string, value: string, indent: number, color?: string): void {
   const left = doc.page.margins.left + indent;
   const y = doc.y;
   write(doc, label, { size: 8, color: GREY, x: left, y, width: 150 });
   const after = doc.y;
-  write(doc, value, { size: 9, x: left + 155, y, width: doc.page.width - doc.page.margins.right - left - 155 });
+  write(doc, value, { size: 9, ...(color ? { color, bold: true } : {}), x: left + 155, y, width: doc.page.width - doc.page.margins.right - left - 155 });
   doc.y = Math.max(doc.y, after);
   doc.x = doc.page.margins.left;
 }
@@ -119,20 +128,24 @@ export async function renderCertificate(data: CertificateData, sha256: string, p
         width: width - 8,
       });
       const r = drive.record;
-      if (!r) {
-        row(doc, 'Sanitization', 'PENDING: no passing record yet.', 8);
-        continue;
-      }
-      row(doc, 'Method', `${r.method[0]!.toUpperCase()}${r.method.slice(1)} — ${r.technique.replace(/_/g, ' ')} (${r.standard})`, 8);
+      if (!drive.erased) row(doc, 'Status', `NOT ERASED: ${drive.missing ?? 'no valid passing record'}.`, 8, RED);
+      if (!r) continue;
+      const nist = `${r.method[0]!.toUpperCase()}${r.method.slice(1)}`;
+      const ieee = IEEE_2883_TERM[r.method as MethodClass];
+      row(doc, 'Method', `${nist}${ieee && ieee !== nist ? ` (IEEE 2883: ${ieee})` : ''} — ${r.technique.replace(/_/g, ' ')} (${r.standard})`, 8);
       row(doc, 'Tool', r.toolVersion ? `${r.tool} ${r.toolVersion}` : r.tool, 8);
-      row(doc, 'Verification', `${r.verification}; result ${r.result.toUpperCase()}`, 8);
+      row(doc, 'Verification', `${r.verification}; tool result ${r.result.toUpperCase()}${drive.erased ? '' : ' (does not count as erased: see status)'}`, 8);
       row(doc, 'Completed', r.completedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'), 8);
       row(doc, 'Person performing', `${r.technician}, technician, ${data.organization.name}, ${data.organization.location}`, 8);
       if (r.reportSha256) row(doc, 'Tool report SHA-256', r.reportSha256, 8);
       row(
         doc,
         'Second-person validation',
-        r.verifier ? `${r.verifier.name}, ${r.verifier.at.slice(0, 10)}: ${r.verifier.result}` : r.sampled ? 'Drawn for verification: pending' : 'Not drawn in the quality-control sample',
+        r.verifier
+          ? `${r.verifier.name}, ${r.verifier.at.slice(0, 10)}: ${r.verifier.result === 'failed' ? 'FAILED (the record does not count)' : r.verifier.result}`
+          : r.sampled
+            ? 'Drawn for verification: pending'
+            : 'Not drawn in the quality-control sample',
         8,
       );
     }

@@ -12,11 +12,11 @@ import { createDeviceStateLoader } from '../devices/device-view.js';
 import { findDeviceByTag, listDevices, type DeviceRow } from '../devices/devices.repository.js';
 import type { DevicesService } from '../devices/devices.service.js';
 import { findDonation } from '../donations/donations.repository.js';
-import { latestGrading } from '../grading/grading.repository.js';
 import { findCommunity } from '../participants/participants.repository.js';
-import { certificateRecords } from '../sanitization/sanitization.repository.js';
+import { foldDriveStates } from '../sanitization/drive-state.js';
+import { certificateRecords, type CertificateRecord } from '../sanitization/sanitization.repository.js';
 import type { Actor } from '../users/users.service.js';
-import { renderCertificate, type CertificateData, type CertificateDevice } from './certificate.pdf.js';
+import { renderCertificate, type CertificateData, type CertificateDevice, type CertificateRecordView } from './certificate.pdf.js';
 import type { LabelContent } from './label-layout.js';
 import type { LabelTemplate } from './label-templates.js';
 import { renderLabelPng, renderLabelsPdf, renderLabelsZpl } from './label.render.js';
@@ -71,8 +71,7 @@ export function createLabelsService(deps: {
     if (kind === 'asset') {
       return { tag: device.assetTag, lines: [`${en(`category.${device.category}` as MessageKey)} · ${device.make} ${device.model}`, siteLine()] };
     }
-    const grading = latestGrading(db, device.id);
-    if (!grading || !['ready', 'issued'].includes(device.status)) {
+    if (device.grade === null || !['ready', 'issued'].includes(device.status)) {
       throw new AppError('devices.invalid_transition', `A spec label is for a graded, ready device; ${device.assetTag} is ${device.status}.`, {
         extra: { currentStatus: device.status, action: 'print_spec_label' },
       });
@@ -81,7 +80,7 @@ export function createLabelsService(deps: {
     const memory = [s.ramGb !== undefined ? en('label.ram', { ram: s.ramGb }) : null, s.storageGb !== undefined ? en('label.storage', { storage: s.storageGb }) : null]
       .filter(Boolean)
       .join(' · ');
-    return { tag: device.assetTag, badge: en('label.grade', { grade: grading.grade }), lines: [s.cpu ?? `${device.make} ${device.model}`, memory, s.os ?? ''] };
+    return { tag: device.assetTag, badge: en('label.grade', { grade: device.grade }), lines: [s.cpu ?? `${device.make} ${device.model}`, memory, s.os ?? ''] };
   }
 
   async function render(t: LabelTemplate, contents: LabelContent[], format: LabelFormat, name: string, startAt?: number): Promise<Rendered> {
@@ -99,9 +98,31 @@ export function createLabelsService(deps: {
     return { body: await renderCertificate(data, sha256, clock.now()), contentType: 'application/pdf', filename: `${name}.pdf` };
   }
 
+  /**
+   * One device as a certificate shows it (SPEC invariant 7): a drive is
+   * shown as erased only when the same rule that lets the device be issued
+   * holds for it; otherwise the certificate says it is not erased and why.
+   */
   function certificateDevice(device: DeviceRow, custodyCycle: number): CertificateDevice {
-    const state = loadState(device);
+    const drives = loadState(device).drives;
     const records = certificateRecords(db, device.id, custodyCycle);
+    const states = foldDriveStates(
+      records.map((r) => ({ driveId: r.driveId, id: r.id, result: r.result, completedAt: r.completedAt, verification: r.verificationStatus, voidsThrough: r.voidsThroughRecordId })),
+    );
+    const shown = (r: CertificateRecord): CertificateRecordView => ({
+      standard: r.standard,
+      method: r.method,
+      technique: r.technique,
+      tool: r.tool,
+      toolVersion: r.toolVersion,
+      verification: r.verification,
+      result: r.result,
+      completedAt: r.completedAt,
+      technician: r.technician,
+      reportSha256: r.reportSha256,
+      sampled: r.verificationStatus !== null,
+      verifier: r.verifier && r.verifiedAt && r.verificationStatus ? { name: r.verifier, at: r.verifiedAt, result: r.verificationStatus } : null,
+    });
     return {
       assetTag: device.assetTag,
       category: device.category,
@@ -111,30 +132,23 @@ export function createLabelsService(deps: {
       custodyCycle,
       destination: DESTINATION[device.status],
       noStorageConfirmed: device.noStorageConfirmed,
-      drives: state.drives.map((d) => {
-        const r = records.get(d.id);
-        return {
-          serialNumber: d.serialNumber,
-          kind: d.kind,
-          model: d.model,
-          capacityGb: d.capacityGb,
-          record: r
-            ? {
-                standard: r.standard,
-                method: r.method,
-                technique: r.technique,
-                tool: r.tool,
-                toolVersion: r.toolVersion,
-                verification: r.verification,
-                result: r.result,
-                completedAt: r.completedAt,
-                technician: r.technician,
-                reportSha256: r.reportSha256,
-                sampled: r.verificationStatus !== null,
-                verifier: r.verifier && r.verifiedAt && r.verificationStatus ? { name: r.verifier, at: r.verifiedAt, result: r.verificationStatus } : null,
-              }
-            : null,
-        };
+      drives: drives.map((d) => {
+        const own = records.filter((r) => r.driveId === d.id);
+        const st = states.get(d.id);
+        const media = { serialNumber: d.serialNumber, kind: d.kind, model: d.model, capacityGb: d.capacityGb };
+        if (st?.state === 'passed') return { ...media, erased: true, missing: null, record: shown(own.find((r) => r.id === st.passedRecordId)!) };
+        if (st?.state === 'failed_check') {
+          const failed = [...own].reverse().find((r) => r.verificationStatus === 'failed')!;
+          const lastPass = [...own].reverse().find((r) => r.result === 'passed')!;
+          return {
+            ...media,
+            erased: false,
+            missing: `second-person check failed${failed.verifiedAt ? ` on ${failed.verifiedAt.slice(0, 10)}` : ''}${failed.verifier ? ` (${failed.verifier})` : ''}; the drive must be sanitized again and pass`,
+            record: shown(lastPass),
+          };
+        }
+        if (st?.state === 'failed') return { ...media, erased: false, missing: 'every sanitization attempt in this custody cycle failed; no passing record', record: shown(own[own.length - 1]!) };
+        return { ...media, erased: false, missing: 'no sanitization record in this custody cycle', record: null };
       }),
     };
   }
@@ -182,8 +196,20 @@ export function createLabelsService(deps: {
       return { ...rendered, tags: contents.map((c) => c.tag) };
     },
 
+    /** Refused while any drive lacks a valid passing record: a device certificate never certifies less than all of it. */
     async deviceCertificate(ref: string): Promise<Rendered> {
       const device = deps.devices.resolve(ref);
+      const state = loadState(device);
+      if (!state.facts.sanitized) {
+        const faults = state.facts.drivesAtFault ?? [];
+        throw new AppError(
+          'certificates.not_sanitized',
+          faults.length > 0
+            ? `${device.assetTag} has drives without a valid passing sanitization record in this custody cycle: ${faults.map((f) => `${f.serialNumber} (${f.sanitizationState.replace('_', ' ')})`).join(', ')}.`
+            : `${device.assetTag} has no drive registered and was not confirmed to hold no storage.`,
+          { extra: { drives: faults } },
+        );
+      }
       const donation = device.donationId === null ? undefined : findDonation(db, device.donationId);
       return certificate(
         {

@@ -2,20 +2,36 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../core/db.js';
 import { sanitizationRecords, sanitizationVerifications } from './sanitization.table.js';
 
-export type DriveSanitizationState = 'pending' | 'passed' | 'failed';
+/**
+ * pending: no record in this custody cycle; passed: a passing record that a
+ * failed check has not voided; failed_check: passing records, all voided by a
+ * failed second-person check; failed: records, none passing.
+ */
+export type DriveSanitizationState = 'pending' | 'passed' | 'failed' | 'failed_check';
 
 export interface DriveState {
   state: DriveSanitizationState;
   /** The passing record that makes the drive count as sanitized, if any. */
   passedRecordId: number | null;
   lastRecordAt: string | null;
+  /** The second-person check of that record (or, when a check failed, of the record it failed). */
   verification: 'pending' | 'passed' | 'failed' | null;
+}
+
+export interface DriveRecordFact {
+  driveId: number;
+  id: number;
+  result: 'passed' | 'failed';
+  completedAt: string;
+  verification: DriveState['verification'];
+  /** Set on a failed check: every record up to this id stops counting (see sanitization.table.ts). */
+  voidsThrough: number | null;
 }
 
 /**
  * The sanitization state of each drive of a device in one custody cycle
- * (SPEC §2): passed when the drive has a passing record made in this cycle,
- * failed when it has records but none passed, pending when it has none.
+ * (SPEC §2, invariant 1): a drive counts as sanitized when it has a passing
+ * record made in this cycle that no failed second-person check has voided.
  */
 export function prepareDriveStates(db: Db): (deviceId: number, custodyCycle: number) => Map<number, DriveState> {
   const stmt = db
@@ -25,26 +41,38 @@ export function prepareDriveStates(db: Db): (deviceId: number, custodyCycle: num
       result: sanitizationRecords.result,
       completedAt: sanitizationRecords.completedAt,
       verification: sanitizationVerifications.status,
+      voidsThrough: sanitizationVerifications.voidsThroughRecordId,
     })
     .from(sanitizationRecords)
     .leftJoin(sanitizationVerifications, eq(sanitizationVerifications.recordId, sanitizationRecords.id))
     .where(and(eq(sanitizationRecords.deviceId, sql.placeholder('deviceId')), eq(sanitizationRecords.custodyCycle, sql.placeholder('cycle'))))
     .orderBy(sql`${sanitizationRecords.id}`)
     .prepare();
-  return (deviceId, custodyCycle) => foldStates(stmt.all({ deviceId, cycle: custodyCycle }));
+  return (deviceId, custodyCycle) => foldDriveStates(stmt.all({ deviceId, cycle: custodyCycle }));
 }
 
-function foldStates(rows: Array<{ driveId: number; id: number; result: 'passed' | 'failed'; completedAt: string; verification: DriveState['verification'] }>): Map<number, DriveState> {
+/**
+ * A failed check found the drive as it was after every record made before the
+ * check, so it voids them all, not only the one it drew: a passing record
+ * counts only when it came after the drive's latest failed check.
+ */
+export function foldDriveStates(rows: DriveRecordFact[]): Map<number, DriveState> {
+  const byDrive = new Map<number, DriveRecordFact[]>();
+  for (const r of rows) byDrive.set(r.driveId, [...(byDrive.get(r.driveId) ?? []), r]);
   const out = new Map<number, DriveState>();
-  for (const r of rows) {
-    const prev = out.get(r.driveId) ?? { state: 'pending', passedRecordId: null, lastRecordAt: null, verification: null };
-    const passed = r.result === 'passed';
-    out.set(r.driveId, {
-      state: prev.state === 'passed' || passed ? 'passed' : 'failed',
-      passedRecordId: passed ? r.id : prev.passedRecordId,
-      lastRecordAt: r.completedAt,
-      verification: passed ? (r.verification ?? null) : prev.verification,
-    });
+  for (const [driveId, records] of byDrive) {
+    const voidedThrough = Math.max(0, ...records.map((r) => (r.verification === 'failed' ? (r.voidsThrough ?? r.id) : 0)));
+    const passing = records.filter((r) => r.result === 'passed');
+    const counting = passing.filter((r) => r.id > voidedThrough);
+    const last = records[records.length - 1]!;
+    const best = counting[counting.length - 1];
+    if (best) {
+      out.set(driveId, { state: 'passed', passedRecordId: best.id, lastRecordAt: last.completedAt, verification: best.verification });
+    } else if (passing.length > 0) {
+      out.set(driveId, { state: 'failed_check', passedRecordId: null, lastRecordAt: last.completedAt, verification: 'failed' });
+    } else {
+      out.set(driveId, { state: 'failed', passedRecordId: null, lastRecordAt: last.completedAt, verification: null });
+    }
   }
   return out;
 }

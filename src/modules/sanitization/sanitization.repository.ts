@@ -3,7 +3,7 @@ import { alias } from 'drizzle-orm/sqlite-core';
 import type { Executor } from '../../core/db.js';
 import { devices } from '../devices/devices.table.js';
 import { users } from '../users/users.table.js';
-import { samplingTally, sanitizationRecords, sanitizationVerifications } from './sanitization.table.js';
+import { DRAW_REASONS, samplingTally, sanitizationRecords, sanitizationVerifications } from './sanitization.table.js';
 
 export type RecordRow = typeof sanitizationRecords.$inferSelect;
 
@@ -11,8 +11,50 @@ export function insertRecord(tx: Executor, row: typeof sanitizationRecords.$infe
   return tx.insert(sanitizationRecords).values(row).returning().get();
 }
 
-export function insertVerification(tx: Executor, recordId: number, at: string): number {
-  return tx.insert(sanitizationVerifications).values({ recordId, status: 'pending', drawnAt: at }).returning({ id: sanitizationVerifications.id }).get().id;
+export type DrawReason = (typeof DRAW_REASONS)[number];
+
+export function insertVerification(tx: Executor, recordId: number, at: string, reason: DrawReason): number {
+  return tx.insert(sanitizationVerifications).values({ recordId, status: 'pending', drawnAt: at, reason }).returning({ id: sanitizationVerifications.id }).get().id;
+}
+
+/** The highest sanitization record id so far: what a failed check voids through. */
+export function highestRecordId(tx: Executor): number {
+  return tx.get<{ id: number | null }>(sql`select max(id) as id from sanitization_records`)?.id ?? 0;
+}
+
+/**
+ * True when the drive failed a second-person check and no record of it made
+ * since has been drawn: its next passing record must be (SPEC §2). The
+ * record being drawn for is excluded by id.
+ */
+export function driveOwesDraw(tx: Executor, driveId: number, exceptRecordId: number): boolean {
+  const row = tx.get<{ owes: number }>(sql`
+    with f as (select max(v.voids_through_record_id) as through from sanitization_verifications v
+               join sanitization_records r on r.id = v.record_id where r.drive_id = ${driveId} and v.status = 'failed')
+    select case when (select through from f) is null then 0
+                when exists (select 1 from sanitization_records r join sanitization_verifications v on v.record_id = r.id
+                             where r.drive_id = ${driveId} and r.id > (select through from f) and r.id <> ${exceptRecordId}) then 0
+                else 1 end as owes`);
+  return row?.owes === 1;
+}
+
+/** After a failed check of one of a technician's wipes, this many of their next passing logical wipes are drawn (SPEC §2). */
+export const TECHNICIAN_FOLLOW_UP = 10;
+
+/**
+ * True when one of the technician's wipes failed a check and fewer than
+ * TECHNICIAN_FOLLOW_UP passing logical wipes of theirs came after it (the
+ * record being drawn for excluded by id).
+ */
+export function technicianOwesDraw(tx: Executor, technicianId: number, exceptRecordId: number): boolean {
+  const row = tx.get<{ owes: number }>(sql`
+    with f as (select max(v.voids_through_record_id) as through from sanitization_verifications v
+               join sanitization_records r on r.id = v.record_id where r.technician_id = ${technicianId} and v.status = 'failed')
+    select case when (select through from f) is null then 0
+                when (select count(*) from sanitization_records r where r.technician_id = ${technicianId} and r.id > (select through from f)
+                      and r.id <> ${exceptRecordId} and r.result = 'passed' and r.method in ('clear', 'purge')) < ${TECHNICIAN_FOLLOW_UP} then 1
+                else 0 end as owes`);
+  return row?.owes === 1;
 }
 
 /** Passing logical sanitizations (clear or purge) so far, and how many were drawn for verification. */
@@ -90,7 +132,7 @@ export function listVerifications(db: Executor, status: VerificationRow['status'
 export function completeVerification(
   tx: Executor,
   id: number,
-  patch: { status: 'passed' | 'failed'; verifierId: number; verifiedAt: string; notes: string | null },
+  patch: { status: 'passed' | 'failed'; verifierId: number; verifiedAt: string; notes: string | null; voidsThroughRecordId: number | null },
 ): boolean {
   return (
     tx
@@ -117,12 +159,13 @@ export interface CertificateRecord {
   verificationStatus: 'pending' | 'passed' | 'failed' | null;
   verifier: string | null;
   verifiedAt: string | null;
+  voidsThroughRecordId: number | null;
 }
 
-/** The latest passing record of each drive of a device in one custody cycle, with who did and who checked it. */
-export function certificateRecords(db: Executor, deviceId: number, custodyCycle: number): Map<number, CertificateRecord> {
+/** Every record of a device in one custody cycle, oldest first, with who did and who checked it. */
+export function certificateRecords(db: Executor, deviceId: number, custodyCycle: number): CertificateRecord[] {
   const verifier = alias(users, 'verifier');
-  const rows = db
+  return db
     .select({
       driveId: sanitizationRecords.driveId,
       id: sanitizationRecords.id,
@@ -139,15 +182,13 @@ export function certificateRecords(db: Executor, deviceId: number, custodyCycle:
       verificationStatus: sanitizationVerifications.status,
       verifier: verifier.displayName,
       verifiedAt: sanitizationVerifications.verifiedAt,
+      voidsThroughRecordId: sanitizationVerifications.voidsThroughRecordId,
     })
     .from(sanitizationRecords)
     .innerJoin(users, eq(users.id, sanitizationRecords.technicianId))
     .leftJoin(sanitizationVerifications, eq(sanitizationVerifications.recordId, sanitizationRecords.id))
     .leftJoin(verifier, eq(verifier.id, sanitizationVerifications.verifierId))
-    .where(and(eq(sanitizationRecords.deviceId, deviceId), eq(sanitizationRecords.custodyCycle, custodyCycle), eq(sanitizationRecords.result, 'passed')))
+    .where(and(eq(sanitizationRecords.deviceId, deviceId), eq(sanitizationRecords.custodyCycle, custodyCycle)))
     .orderBy(asc(sanitizationRecords.id))
     .all();
-  const out = new Map<number, CertificateRecord>();
-  for (const r of rows) out.set(r.driveId, r);
-  return out;
 }

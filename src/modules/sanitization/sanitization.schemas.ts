@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RESULTS, SANITIZATION_METHODS, SANITIZATION_TECHNIQUES, VERIFICATION_KINDS, VERIFICATION_STATUSES } from './sanitization.table.js';
+import { DRAW_REASONS, RESULTS, SANITIZATION_METHODS, SANITIZATION_TECHNIQUES, VERIFICATION_KINDS, VERIFICATION_STATUSES } from './sanitization.table.js';
 import { Device, SerialNumber } from '../devices/devices.schemas.js';
 
 export const DEFAULT_STANDARD = 'NIST SP 800-88 Rev. 2';
@@ -65,6 +65,8 @@ export const Verification = z.object({
   verifier: z.object({ id: z.number().int(), username: z.string() }).nullable(),
   verifiedAt: z.string().nullable(),
   notes: z.string().nullable(),
+  /** Why the record was drawn; null for records drawn before reasons were kept. */
+  reason: z.enum(DRAW_REASONS).nullable(),
   record: SanitizationRecord,
 });
 export type Verification = z.infer<typeof Verification>;

@@ -5,18 +5,22 @@ import { decodeCursor, pageOf } from '../../core/pagination.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
 import { applyDeviceChange, assertAllowed } from '../devices/device-change.js';
 import { createDeviceStateLoader, toDevice } from '../devices/device-view.js';
-import { serialKey } from '../devices/devices.repository.js';
+import { findDeviceByTag, serialKey } from '../devices/devices.repository.js';
 import type { DevicesService } from '../devices/devices.service.js';
 import type { Actor } from '../users/users.service.js';
 import {
   completeVerification,
+  driveOwesDraw,
   findRecordView,
+  highestRecordId,
   findVerification,
   insertRecord,
   insertVerification,
   listVerifications,
   samplingCounts,
   tallySample,
+  technicianOwesDraw,
+  type DrawReason,
   type RecordView,
   type VerificationRow,
 } from './sanitization.repository.js';
@@ -84,6 +88,7 @@ export function createSanitizationService(deps: { db: Db; clock: Clock; devices:
       verifier: v.verifierId === null ? null : { id: v.verifierId, username: v.verifierUsername ?? '' },
       verifiedAt: v.verifiedAt,
       notes: v.notes,
+      reason: v.reason,
       record: toRecord(record),
     };
   }
@@ -160,15 +165,22 @@ export function createSanitizationService(deps: { db: Db; clock: Clock; devices:
           createdAt: at,
         });
 
-        // Draw at random, and top up whenever the sample would fall under 5 %.
+        // Who must be drawn first: a drive or a technician with a failed check behind them (SPEC §2);
+        // then at random, topped up whenever the sample would fall under 5 %.
         let verificationId: number | null = null;
-        if (rec.result === 'passed' && rec.method !== 'destroy') {
-          const { logical, drawn } = samplingCounts(tx);
-          // This record counts too: after it, at least 5 % of logical + 1 must be drawn.
-          if (deps.random() < VERIFICATION_SAMPLE_RATE || drawn < Math.ceil((logical + 1) * VERIFICATION_SAMPLE_RATE)) {
-            verificationId = insertVerification(tx, rec.id, at);
+        let drawReason: DrawReason | null = null;
+        if (rec.result === 'passed') {
+          const logical = rec.method !== 'destroy';
+          if (driveOwesDraw(tx, drive.id, rec.id)) drawReason = 'drive_failed_check';
+          else if (logical && technicianOwesDraw(tx, actor.id, rec.id)) drawReason = 'technician_failed_check';
+          if (logical) {
+            const { logical: passed, drawn } = samplingCounts(tx);
+            // This record counts too: after it, at least 5 % of passed + 1 must be drawn.
+            if (drawReason === null && deps.random() < VERIFICATION_SAMPLE_RATE) drawReason = 'random';
+            if (drawReason === null && drawn < Math.ceil((passed + 1) * VERIFICATION_SAMPLE_RATE)) drawReason = 'top_up';
           }
-          tallySample(tx, verificationId !== null);
+          if (drawReason !== null) verificationId = insertVerification(tx, rec.id, at, drawReason);
+          if (logical) tallySample(tx, verificationId !== null);
         }
 
         const after = loadState(device);
@@ -186,6 +198,7 @@ export function createSanitizationService(deps: { db: Db; clock: Clock; devices:
             tool: rec.tool,
             result: rec.result,
             drawnForVerification: verificationId !== null,
+            drawReason,
           },
           at,
         });
@@ -199,7 +212,13 @@ export function createSanitizationService(deps: { db: Db; clock: Clock; devices:
       return { items: page.map(toVerification), nextCursor };
     },
 
-    /** The second person's check. Never changes a device's status (SPEC §2). */
+    /**
+     * The second person's check (SPEC §2). A pass changes no status. A
+     * failure voids the drive's passing records made so far: a sanitized or
+     * ready device goes back to received, an issued one is flagged for
+     * recall, any other keeps its status but cannot be graded, issued or
+     * shipped until the drive passes again. One history event either way.
+     */
     verify(actor: Actor, id: number, result: 'passed' | 'failed', notes: string | undefined): Verification {
       const at = clock.now().toISOString();
       return writeTransaction(db, (tx) => {
@@ -210,18 +229,26 @@ export function createSanitizationService(deps: { db: Db; clock: Clock; devices:
         if (record.technicianId === actor.id) {
           throw new AppError('verifications.same_person', 'The wipe must be verified by someone other than its technician.');
         }
-        if (!completeVerification(tx, id, { status: result, verifierId: actor.id, verifiedAt: at, notes: notes ?? null })) {
+        const voidsThroughRecordId = result === 'failed' ? highestRecordId(tx) : null;
+        if (!completeVerification(tx, id, { status: result, verifierId: actor.id, verifiedAt: at, notes: notes ?? null, voidsThroughRecordId })) {
           throw new AppError('verifications.already_done', `Verification ${id} was completed meanwhile.`);
         }
-        appendAuditEvent(tx, {
-          entityType: 'device',
-          entityId: record.assetTag,
-          action: 'device.sanitization_verified',
-          fromStatus: null,
-          toStatus: null,
-          actorUserId: actor.id,
+        const device = findDeviceByTag(tx, record.assetTag)!;
+        const after = loadState(device);
+        const backToReceived = (device.status === 'sanitized' || device.status === 'ready') && !after.facts.sanitized;
+        applyDeviceChange(tx, {
+          device,
+          actor,
+          event: 'device.sanitization_verified',
+          toStatus: backToReceived ? 'received' : undefined,
+          details: {
+            verificationId: id,
+            recordId: record.id,
+            storageSerial: record.storageSerial,
+            result,
+            ...(result === 'failed' ? { voidsThroughRecordId, recall: device.status === 'issued' && (after.facts.failedCheck ?? false) } : {}),
+          },
           at,
-          details: { verificationId: id, recordId: record.id, storageSerial: record.storageSerial, result },
         });
         return toVerification(findVerification(tx, id)!);
       });
