@@ -129,7 +129,7 @@ describe('repairs, grading, recycling and write-off', () => {
         ],
       });
       expect(done.body.device.status).toBe('sanitized');
-      expect((await history(d.tag)).at(-1)).toMatchObject({ action: 'device.repair_completed', fromStatus: 'in_repair', toStatus: 'sanitized', details: { minutes: 35 } });
+      expect((await history(d.tag)).at(-1)).toMatchObject({ action: 'device.repair_completed', fromStatus: 'in_repair', toStatus: 'sanitized', details: { minutes: 15, totalMinutes: 35 } });
 
       const twice = await post(`/devices/${d.tag}/repairs/${id}/complete`, { outcome: 'fixed' });
       expect(twice.status).toBe(409);
@@ -160,13 +160,13 @@ describe('repairs, grading, recycling and write-off', () => {
       expect(badOutcome.body.code).toBe('request.invalid');
     });
 
-    it('checks parts harvested from another device: existing tag kept, unknown tag 409, same device 400, mistyped tag 400', async () => {
+    it('checks parts harvested from another device: existing tag kept, unknown tag 409, same device 409, mistyped tag 400', async () => {
       const donor = await received();
       const d = await sanitized();
       const wrongCheck = `${donor.tag.slice(0, -1)}${donor.tag.endsWith('0') ? '1' : '0'}`;
       const cases: Array<[string, number, string]> = [
         [UNUSED_VALID_TAG, 409, 'repairs.unknown_source_device'],
-        [d.tag, 400, 'request.invalid'],
+        [d.tag, 409, 'repairs.source_is_repaired_device'],
         [wrongCheck, 400, 'devices.invalid_asset_tag'],
       ];
       for (const [tag, status, code] of cases) {

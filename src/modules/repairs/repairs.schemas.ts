@@ -23,12 +23,23 @@ export const CompleteRepairBody = z.strictObject({
 });
 export type CompleteRepairBody = z.infer<typeof CompleteRepairBody>;
 
+/** One entry of time spent, at opening or at completion; entries are kept apart, never merged. */
+export const RepairTimeEntry = z.object({
+  stage: z.enum(['open', 'complete']),
+  minutes: z.number().int(),
+  by: z.number().int(),
+  at: z.string(),
+});
+export type RepairTimeEntry = z.infer<typeof RepairTimeEntry>;
+
 export const Repair = z.object({
   id: z.number().int(),
   assetTag: z.string(),
   description: z.string(),
   partsUsed: z.array(z.object({ name: z.string(), quantity: z.number().int(), sourceAssetTag: z.string().optional() })),
+  /** The sum of timeEntries, null when none was given. */
   minutes: z.number().int().nullable(),
+  timeEntries: z.array(RepairTimeEntry),
   outcome: z.enum(REPAIR_OUTCOMES).nullable(),
   notes: z.string().nullable(),
   openedBy: z.number().int(),

@@ -1,23 +1,40 @@
 import type { Clock } from '../../core/clock.js';
-import { writeTransaction, type Db, type Executor } from '../../core/db.js';
+import { writeTransaction, type Db } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
-import { parseTag } from '../asset-tags/asset-tag.js';
 import { applyDeviceChange, assertAllowed } from '../devices/device-change.js';
+import type { DeviceStatus } from '../devices/device-lifecycle.js';
 import { createDeviceStateLoader, toDevice } from '../devices/device-view.js';
-import { findDeviceByTag, type DeviceRow } from '../devices/devices.repository.js';
 import type { DevicesService } from '../devices/devices.service.js';
 import type { Actor } from '../users/users.service.js';
+import { checkParts, recordHarvests } from './parts-lineage.js';
 import { completeRepair, findRepair, insertRepair, openRepairOf, type RepairRow } from './repairs.repository.js';
-import type { CompleteRepairBody, OpenRepairBody, Repair } from './repairs.schemas.js';
-import type { PartUsed } from './repairs.table.js';
+import type { CompleteRepairBody, OpenRepairBody, Repair, RepairTimeEntry } from './repairs.schemas.js';
+
+/** The time entries that were given, in the order they were made (SPEC §3: two entries, not a silent sum). */
+function timeEntries(r: RepairRow): RepairTimeEntry[] {
+  const entries: RepairTimeEntry[] = [];
+  if (r.minutes !== null) entries.push({ stage: 'open', minutes: r.minutes, by: r.openedBy, at: r.openedAt });
+  if (r.completionMinutes !== null && r.completedBy !== null && r.completedAt !== null) {
+    entries.push({ stage: 'complete', minutes: r.completionMinutes, by: r.completedBy, at: r.completedAt });
+  }
+  return entries;
+}
+
+/** Total minutes of the repair; null when no entry was given, so "not recorded" stays apart from 0. */
+function totalMinutes(entries: readonly RepairTimeEntry[]): number | null {
+  return entries.length === 0 ? null : entries.reduce((sum, e) => sum + e.minutes, 0);
+}
 
 function toRepair(r: RepairRow, assetTag: string): Repair {
+  const entries = timeEntries(r);
   return {
     id: r.id,
     assetTag,
     description: r.description,
     partsUsed: r.partsUsed,
-    minutes: r.minutes,
+    // `minutes` stays the total for clients written before the entries were split.
+    minutes: totalMinutes(entries),
+    timeEntries: entries,
     outcome: r.outcome,
     notes: r.notes,
     openedBy: r.openedBy,
@@ -27,29 +44,18 @@ function toRepair(r: RepairRow, assetTag: string): Repair {
   };
 }
 
-/** Harvested parts name their donor device by tag; it must exist and not be the device itself. */
-function checkParts(tx: Executor, device: DeviceRow, parts: PartUsed[] | undefined): PartUsed[] {
-  return (parts ?? []).map((p, i) => {
-    if (p.sourceAssetTag === undefined) return { name: p.name, quantity: p.quantity };
-    const parsed = parseTag(p.sourceAssetTag);
-    const field = `body.partsUsed.${i}.sourceAssetTag`;
-    if (parsed.kind !== 'valid') throw new AppError('devices.invalid_asset_tag', `${p.sourceAssetTag} is not a valid asset tag.`, { errors: [{ field, message: 'invalid asset tag' }] });
-    if (parsed.tag === device.assetTag) throw new AppError('request.invalid', 'A part cannot come from the device being repaired.', { errors: [{ field, message: 'same device' }] });
-    if (!findDeviceByTag(tx, parsed.tag)) throw new AppError('repairs.unknown_source_device', `No device carries the tag ${parsed.tag}.`, { errors: [{ field, message: 'no such device' }] });
-    return { name: p.name, quantity: p.quantity, sourceAssetTag: parsed.tag };
-  });
-}
-
 export function createRepairsService(deps: { db: Db; clock: Clock; devices: DevicesService }) {
   const { db, clock } = deps;
   const loadState = createDeviceStateLoader(db);
   return {
+    /** To the bench; parts taken from other devices are written in their histories too (SPEC §3). */
     open(actor: Actor, ref: string, body: OpenRepairBody, expectedVersion?: number) {
       const at = clock.now().toISOString();
       return writeTransaction(db, (tx) => {
         const device = deps.devices.resolve(ref);
         assertAllowed(actor, 'open_repair', device, loadState(device).facts, expectedVersion);
-        const parts = checkParts(tx, device, body.partsUsed);
+        const checked = checkParts(tx, device, body.partsUsed);
+        const parts = checked.map((c) => c.part);
         const repair = insertRepair(tx, {
           deviceId: device.id,
           description: body.description,
@@ -63,14 +69,18 @@ export function createRepairsService(deps: { db: Db; clock: Clock; devices: Devi
           actor,
           event: 'device.repair_opened',
           toStatus: 'in_repair',
-          details: { repairId: repair.id, description: body.description, partsUsed: parts },
+          details: { repairId: repair.id, description: body.description, minutes: body.minutes ?? null, partsUsed: parts },
           at,
         });
+        recordHarvests(tx, { checked, receiving: row, repairId: repair.id, actor, at });
         return { repair: toRepair(repair, device.assetTag), device: toDevice(loadState(row), actor.role) };
       });
     },
 
-    /** Back to sanitized, or to received when a drive registered during the repair still has to pass. */
+    /**
+     * fixed / not_fixed: back to sanitized, or to received when a drive registered during the repair
+     * still has to pass. parts_harvested: the device gave its parts and goes to awaiting_recycling (SPEC §2).
+     */
     complete(actor: Actor, ref: string, repairId: number, body: CompleteRepairBody, expectedVersion?: number) {
       const at = clock.now().toISOString();
       return writeTransaction(db, (tx) => {
@@ -81,25 +91,30 @@ export function createRepairsService(deps: { db: Db; clock: Clock; devices: Devi
         const state = loadState(device);
         assertAllowed(actor, 'complete_repair', device, state.facts, expectedVersion);
         if (openRepairOf(tx, device.id)?.id !== repair.id) throw new AppError('repairs.already_completed', `Repair ${repairId} is not the open repair.`);
-        const parts = [...repair.partsUsed, ...checkParts(tx, device, body.partsUsed)];
-        const minutes = body.minutes === undefined ? repair.minutes : (repair.minutes ?? 0) + body.minutes;
+        const checked = checkParts(tx, device, body.partsUsed);
+        const parts = [...repair.partsUsed, ...checked.map((c) => c.part)];
         const done = completeRepair(tx, repair.id, {
           outcome: body.outcome,
           partsUsed: parts,
-          minutes,
+          completionMinutes: body.minutes ?? null,
           notes: body.notes ?? null,
           completedBy: actor.id,
           completedAt: at,
         });
         if (!done) throw new AppError('repairs.already_completed', `Repair ${repairId} was completed meanwhile.`);
+        let toStatus: DeviceStatus = state.facts.sanitized ? 'sanitized' : 'received';
+        // Even with a drive still to pass: the device then waits in awaiting_recycling, and shipping refuses it until that drive passes (invariant 2).
+        if (body.outcome === 'parts_harvested') toStatus = 'awaiting_recycling';
         const row = applyDeviceChange(tx, {
           device,
           actor,
           event: 'device.repair_completed',
-          toStatus: state.facts.sanitized ? 'sanitized' : 'received',
-          details: { repairId: repair.id, outcome: body.outcome, minutes, partsUsed: parts },
+          toStatus,
+          // minutes is this entry only; totalMinutes lets a reader of the history see the sum without adding.
+          details: { repairId: repair.id, outcome: body.outcome, minutes: body.minutes ?? null, totalMinutes: totalMinutes(timeEntries(done)), partsUsed: parts },
           at,
         });
+        recordHarvests(tx, { checked, receiving: row, repairId: repair.id, actor, at });
         return { repair: toRepair(done, device.assetTag), device: toDevice(loadState(row), actor.role) };
       });
     },
