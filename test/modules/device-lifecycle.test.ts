@@ -41,7 +41,7 @@ const SPEC: Record<DeviceAction, Expectation> = {
   open_repair: { from: ['sanitized', 'ready'], to: ['in_repair'], roles: LIFECYCLE },
   // in_repair -> sanitized; an implementation may make it outcome-dependent (a late drive not yet passed).
   complete_repair: { from: ['in_repair'], to: ['sanitized', null], roles: LIFECYCLE },
-  grade: { from: ['sanitized'], to: [null], roles: LIFECYCLE },
+  grade: { from: ['sanitized', 'ready'], to: [null], roles: LIFECYCLE },
   issue: { from: ['ready'], to: ['issued'], roles: COORDINATION },
   return: { from: ['issued'], to: ['received'], roles: COORDINATION },
   recycle: { from: ['received', 'sanitized', 'in_repair', 'ready'], to: ['awaiting_recycling'], roles: COORDINATION },

@@ -263,11 +263,10 @@ describe('repairs, grading, recycling and write-off', () => {
       expect((await device(d.tag)).status).toBe('sanitized');
     });
 
-    it('needs a sanitized device: received, in_repair, ready and awaiting_recycling are refused with 409', async () => {
+    it('needs a sanitized (or ready, to regrade) device: received, in_repair and awaiting_recycling are refused with 409', async () => {
       const cases: Array<[string, { tag: string }]> = [
         ['received', await received()],
         ['in_repair', await inRepair()],
-        ['ready', await ready()],
       ];
       const d = await sanitized();
       await post(`/devices/${d.tag}/grade`, { grade: 'D' });
@@ -506,7 +505,8 @@ describe('repairs, grading, recycling and write-off', () => {
       const d = await ready();
       const view = await device(d.tag, 'trainee');
       expect(view.allowedActions).toContain('open_repair');
-      for (const a of ['issue', 'recycle', 'write_off', 'grade', 'ship', 'return']) expect(view.allowedActions).not.toContain(a);
+      for (const a of ['issue', 'recycle', 'write_off', 'ship', 'return']) expect(view.allowedActions).not.toContain(a);
+      expect(view.allowedActions).toContain('grade');
       expect((await post(`/devices/${d.tag}/recycle`, { reason: 'x' })).status).toBe(403);
       expect((await post(`/devices/${d.tag}/write-off`, { reason: 'x' })).status).toBe(403);
       expect((await post(`/devices/${d.tag}/repairs`, { description: 'x' })).status).toBe(201);
