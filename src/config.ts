@@ -31,6 +31,7 @@ export const EnvSchema = z.object({
   ORGANIZATION_ADDRESS: z.string().min(1).max(300).optional(),
   SITE_NAME: z.string().min(1).max(100).default('Iqaluit'),
   LABEL_TEMPLATES_DIR: z.string().min(1).max(4096).optional(),
+  REPORT_MIN_CELL: intFromEnv(1, 100).default(5),
 });
 
 export type Config = Readonly<{
@@ -48,6 +49,8 @@ export type Config = Readonly<{
   organizationAddress: string | null;
   siteName: string;
   labelTemplatesDir: string | undefined;
+  /** Reports hide communities with fewer reused devices than this; a caller may raise it, never lower it (SPEC §6). */
+  reportMinCell: number;
   /** Failed logins allowed per username and address inside the window (SPEC §7). */
   loginFailureLimit: number;
   loginFailureWindowMs: number;
@@ -84,6 +87,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     organizationAddress: e.ORGANIZATION_ADDRESS ?? null,
     siteName: e.SITE_NAME,
     labelTemplatesDir: e.LABEL_TEMPLATES_DIR,
+    reportMinCell: e.REPORT_MIN_CELL,
     loginFailureLimit: 10,
     loginFailureWindowMs: 15 * 60 * 1000,
   });

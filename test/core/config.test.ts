@@ -32,6 +32,7 @@ describe('loadConfig', () => {
       bodyLimitBytes: 64 * 1024,
       loginFailureLimit: 10,
       loginFailureWindowMs: 15 * 60 * 1000,
+      reportMinCell: 5,
     });
     expect(Object.isFrozen(c)).toBe(true);
   });
@@ -45,6 +46,7 @@ describe('loadConfig', () => {
       ADMIN_PASSWORD: 'twelve-chars',
       LOG_LEVEL: 'warn',
       RATE_LIMIT_PER_MINUTE: '0',
+      REPORT_MIN_CELL: '7',
     });
     expect(c).toMatchObject({
       host: '0.0.0.0',
@@ -54,6 +56,7 @@ describe('loadConfig', () => {
       adminPassword: 'twelve-chars',
       logLevel: 'warn',
       rateLimitPerMinute: 0,
+      reportMinCell: 7,
     });
   });
 
@@ -76,6 +79,11 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['RATE_LIMIT_PER_MINUTE', '-1'],
     ['RATE_LIMIT_PER_MINUTE', 'lots'],
+    // The privacy floor cannot be switched off (0) nor set above what a query may ask for (100).
+    ['REPORT_MIN_CELL', '0'],
+    ['REPORT_MIN_CELL', '101'],
+    ['REPORT_MIN_CELL', '5.5'],
+    ['REPORT_MIN_CELL', 'five'],
   ])('refuses %s=%s with a ConfigError naming the variable', (name, value) => {
     const err = configError({ [name]: value });
     expect(err.message).toContain(name);
@@ -94,6 +102,8 @@ describe('loadConfig', () => {
     expect(loadConfig({ ASSET_TAG_PREFIX: 'AB' }).assetTagPrefix).toBe('AB');
     expect(loadConfig({ ASSET_TAG_PREFIX: 'ABCD' }).assetTagPrefix).toBe('ABCD');
     expect(loadConfig({ PORT: '65535' }).port).toBe(65535);
+    expect(loadConfig({ REPORT_MIN_CELL: '1' }).reportMinCell).toBe(1);
+    expect(loadConfig({ REPORT_MIN_CELL: '100' }).reportMinCell).toBe(100);
   });
 });
 

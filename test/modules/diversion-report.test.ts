@@ -136,7 +136,9 @@ describe('GET /reports/diversion', () => {
 
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'diversion-test-'));
-    t = await createTestApp();
+    // A floor of 1, so that thresholds under the default 5 can be exercised here; the default floor and
+    // REPORT_MIN_CELL are tested in diversion-once.test.ts.
+    t = await createTestApp({ env: { REPORT_MIN_CELL: '1' } });
     at('2025-12-01T14:00:00.000Z');
     for (const role of ['trainee', 'coordinator', 'staff'] as const) await t.createUser(users[role], role);
 
@@ -288,6 +290,8 @@ describe('GET /reports/diversion', () => {
         recycledConfirmed: sum(confirmedLines),
         recycledPending: sum(pendingLines),
         diverted: sum(diverted),
+        // No device of this scenario is both issued and recycled in the period.
+        reusedThenRecycled: { units: 0, grams: 0 },
       },
       byCategory: groupBy(diverted),
       byMonth: groupBy(diverted.map((l) => ({ ...l, key: l.month }))),
@@ -303,7 +307,7 @@ describe('GET /reports/diversion', () => {
     return res.body as Awaited<ReturnType<typeof json>>;
   }
 
-  it('counts every bucket to the gram: received, reused, recycled confirmed and pending, diverted = reused + confirmed', async () => {
+  it('counts every bucket to the gram: received, reused, recycled confirmed and pending; with no overlap, diverted = reused + confirmed', async () => {
     const e = expected();
     const r = await json();
     expect(r.period).toEqual({ from: FROM, to: TO });
@@ -313,6 +317,7 @@ describe('GET /reports/diversion', () => {
     expect(e.totals.reused).toEqual({ units: 8, grams: 2150 + 2100 + 2200 + 2050 + DEFAULT_WEIGHT_GRAMS.laptop + 2310 + DEFAULT_WEIGHT_GRAMS.tablet + 480 });
     expect(e.totals.recycledConfirmed.units).toBe(2 + 40 + 3 + 0);
     expect(e.totals.recycledPending).toEqual({ units: 11, grams: 7777 + 2500 });
+    expect(r.totals['reusedThenRecycled']).toEqual({ units: 0, grams: 0 });
     expect(r.totals['diverted']).toEqual({
       units: r.totals['reused']!.units + r.totals['recycledConfirmed']!.units,
       grams: r.totals['reused']!.grams + r.totals['recycledConfirmed']!.grams,
@@ -348,10 +353,10 @@ describe('GET /reports/diversion', () => {
   });
 
   it('a device returned and issued again within the period counts once, in the month and community of its first issue', async () => {
-    const r = await json({ suppressBelow: '0' });
+    const r = await json({ suppressBelow: '1' });
     const laptops = r.byCategory.find((c) => c.key === 'laptop');
     expect(laptops).toEqual({ key: 'laptop', units: 6, grams: 2150 + 2100 + 2200 + 2050 + DEFAULT_WEIGHT_GRAMS.laptop + 2310 });
-    const march = await json({ from: '2026-03-01', to: '2026-03-31', suppressBelow: '0' });
+    const march = await json({ from: '2026-03-01', to: '2026-03-31', suppressBelow: '1' });
     // March issues: L5, L7, and L1 again (its first issue in this shorter period).
     expect(march.totals['reused']).toEqual({ units: 3, grams: 2310 + 480 + 2100 });
     expect(byKey(march.byCommunity)).toEqual([
@@ -375,7 +380,7 @@ describe('GET /reports/diversion', () => {
     expect(r.byCategory.map((c) => c.key)).not.toContain('batteries');
   });
 
-  it('byCommunity hides communities under 5 reused devices by default; suppressBelow=0 shows them', async () => {
+  it('byCommunity hides communities under 5 reused devices at suppressBelow=5; a threshold of 1 shows them', async () => {
     const e = expected();
     const iqaluit = e.byCommunity.find((c) => c.key === 'Iqaluit')!;
     const arviat = e.byCommunity.find((c) => c.key === 'Arviat')!;
@@ -384,13 +389,13 @@ describe('GET /reports/diversion', () => {
 
     // Arviat (2) is under the threshold; Iqaluit is hidden too (secondary suppression), or the
     // reused total minus Iqaluit would give Arviat away.
-    const hidden = byKey((await json()).byCommunity);
+    const hidden = byKey((await json({ suppressBelow: '5' })).byCommunity);
     expect(hidden).toEqual([
       { key: 'Arviat', units: null, grams: null, suppressed: true },
       { key: 'Iqaluit', units: null, grams: null, suppressed: true },
     ]);
 
-    const shown = byKey((await json({ suppressBelow: '0' })).byCommunity);
+    const shown = byKey((await json({ suppressBelow: '1' })).byCommunity);
     expect(shown.map(({ key, units, grams }) => ({ key, units, grams }))).toEqual([arviat, iqaluit]);
     expect(shown.every((c) => !c.suppressed)).toBe(true);
 
@@ -430,20 +435,20 @@ describe('GET /reports/diversion', () => {
     expect(r.co2e!['recyclingKg']).toBeCloseTo(recyclingKg, 1);
     expect(r.co2e!['totalKg']).toBeCloseTo(reuseKg + recyclingKg, 1);
     expect(String(r.co2e!['note'])).toMatch(/unverified/i);
-    expect(r.methodology).toMatch(/Diverted = reused \+ recycled \(confirmed\)/);
+    expect(r.methodology).toMatch(/Diverted = the distinct devices reused or recycled \(confirmed\), plus the confirmed bulk lines/);
   });
 
   it('an empty period has zero buckets and no rows', async () => {
     const r = await json({ from: '2027-01-01', to: '2027-12-31' });
     const zero = { units: 0, grams: 0 };
-    expect(r.totals).toEqual({ received: zero, reused: zero, recycledConfirmed: zero, recycledPending: zero, diverted: zero });
+    expect(r.totals).toEqual({ received: zero, reused: zero, recycledConfirmed: zero, recycledPending: zero, diverted: zero, reusedThenRecycled: zero });
     expect([r.byCategory, r.byMonth, r.byCommunity]).toEqual([[], [], []]);
     expect(r.measuredWeightShare).toBe(0);
   });
 
   it('CSV: text/csv, header section,key,units,grams, CRLF, exactly the rows of the JSON, formulas neutralised', async () => {
-    const r = await json();
-    const res = await get({ from: FROM, to: TO, format: 'csv' });
+    const r = await json({ suppressBelow: '5' });
+    const res = await get({ from: FROM, to: TO, format: 'csv', suppressBelow: '5' });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     const text = res.text;
@@ -462,11 +467,12 @@ describe('GET /reports/diversion', () => {
     ];
     const order = (xs: string[][]) => xs.map((x) => JSON.stringify(x)).sort();
     expect(order(rows.slice(1))).toEqual(order(fromJson));
-    expect(rows).toHaveLength(1 + 5 + r.byCategory.length + r.byMonth.length + r.byCommunity.length);
+    expect(rows).toHaveLength(1 + 6 + r.byCategory.length + r.byMonth.length + r.byCommunity.length);
 
     const lines = text.split('\r\n');
     const e = expected();
     expect(lines).toContain(`totals,diverted,${e.totals.diverted.units},${e.totals.diverted.grams}`);
+    expect(lines).toContain('totals,reusedThenRecycled,0,0');
     expect(lines).toContain(`totals,recycledPending,${e.totals.recycledPending.units},${e.totals.recycledPending.grams}`);
     expect(lines).toContain("category,'=cmd|' /C calc'!A0,0,1111");
     expect(lines).toContain(`category,"'+SUM(1,2)",3,222`);
@@ -489,6 +495,7 @@ describe('GET /reports/diversion', () => {
     const e = expected();
     expect(text).toContain(`${FROM} to ${TO}`);
     expect(text).toContain(`Diverted from landfill ${e.totals.diverted.units} units ${kg(e.totals.diverted.grams)}`);
+    expect(text).toContain('of which reused, then recycled (counted once) 0 units 0.0 kg');
     expect(text).toContain(`Received ${e.totals.received.units} units ${kg(e.totals.received.grams)}`);
     expect(text).toContain(`${e.totals.recycledPending.units} units ${kg(e.totals.recycledPending.grams)}`);
     expect(text).toContain(`${e.totals.recycledConfirmed.units} units ${kg(e.totals.recycledConfirmed.grams)}`);
@@ -513,6 +520,7 @@ describe('GET /reports/diversion', () => {
       { from: '2026-02-30', to: TO },
       { from: FROM, to: TO, format: 'xlsx' },
       { from: FROM, to: TO, suppressBelow: '-1' },
+      { from: FROM, to: TO, suppressBelow: '0' }, // under this app's floor of 1
       { from: FROM, to: TO, extra: '1' },
     ]) {
       const res = await get(query);

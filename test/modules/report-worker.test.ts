@@ -30,3 +30,30 @@ describe('diversion report on a file database (worker thread)', () => {
     expect(second.text).toContain('totals,received,3,4200\r\n');
   });
 });
+
+// The worker is sent the threshold the route resolved, so the server's floor holds on this path too.
+describe('the report worker and REPORT_MIN_CELL', () => {
+  let dir: string;
+  let t: TestApp;
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'refurb-worker-'));
+    t = await createTestApp({ dbPath: path.join(dir, 'w.db'), env: { REPORT_MIN_CELL: '7' } });
+  });
+  afterEach(async () => {
+    await t.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reports at the floor by default and at a raised threshold when asked; under the floor is 400', async () => {
+    const staff = bearer(await t.token('staff'));
+    const url = '/api/v1/reports/diversion?from=2026-01-01&to=2026-12-31';
+    const byDefault = await t.http.get(url).set(staff);
+    expect(byDefault.status).toBe(200);
+    expect(byDefault.body.methodology).toMatch(/Threshold: 7\.$/);
+    expect(byDefault.body.totals.reusedThenRecycled).toEqual({ units: 0, grams: 0 });
+    expect((await t.http.get(`${url}&suppressBelow=9`).set(staff)).body.methodology).toMatch(/Threshold: 9\.$/);
+    const under = await t.http.get(`${url}&suppressBelow=6`).set(staff);
+    expect(under.status).toBe(400);
+    expect(under.body.errors).toEqual([expect.objectContaining({ field: 'querystring.suppressBelow' })]);
+  });
+});

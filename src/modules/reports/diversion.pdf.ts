@@ -45,6 +45,8 @@ export async function renderDiversionPdf(r: DiversionReport, organizationName: s
     ['Recycled, confirmed by the recycler', r.totals.recycledConfirmed, false],
     ['Recycled, awaiting confirmation (not counted)', r.totals.recycledPending, false],
     ['Diverted from landfill', r.totals.diverted, true],
+    // The overlap is already inside the line above; printed so the parts can be reconciled with it.
+    ['of which reused, then recycled (counted once)', r.totals.reusedThenRecycled, false],
   ];
   for (const [label, b, strong] of rows) {
     const y = doc.y;

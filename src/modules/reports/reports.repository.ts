@@ -27,15 +27,38 @@ export function receivedAgg(db: Executor, p: Period): DeviceAgg[] {
     group by category, substr(created_at, 1, 7)`);
 }
 
-/** Distinct devices issued in the period: a device returned and issued again counts once, in the month of its first issue. */
-export function reusedAgg(db: Executor, p: Period): DeviceAgg[] {
-  return db.all<DeviceAgg>(sql`
-    select d.category as category, substr(f.first_at, 1, 7) as month, count(*) as units, sum(d.weight_grams) as grams,
+export interface DivertedDeviceAgg extends DeviceAgg {
+  /** 1 when the devices of the row were issued in the period. */
+  reused: number;
+  /** 1 when they left on a shipment shipped in the period and since confirmed. */
+  recycled: number;
+}
+
+/**
+ * The distinct devices diverted in the period (SPEC §6, invariant 6): those
+ * issued to a participant and those on a confirmed shipment that left in the
+ * period, each device once however many times it was issued, and once when it
+ * was both issued and recycled. A device counts in the month of its first
+ * diversion event in the period; the flags say which sets it belongs to, so
+ * the reused and overlap totals come from the same rows.
+ */
+export function divertedDevicesAgg(db: Executor, p: Period): DivertedDeviceAgg[] {
+  return db.all<DivertedDeviceAgg>(sql`
+    with events as (
+      select device_id, issued_at as at, 1 as reused, 0 as recycled from issuances
+      where issued_at >= ${p.start} and issued_at < ${p.end}
+      union all
+      select sd.device_id, s.shipped_at as at, 0 as reused, 1 as recycled
+      from shipment_devices sd join shipments s on s.id = sd.shipment_id
+      where s.status = 'confirmed' and s.shipped_at >= ${p.start} and s.shipped_at < ${p.end}
+    ), per_device as (
+      select device_id, min(at) as first_at, max(reused) as reused, max(recycled) as recycled from events group by device_id
+    )
+    select d.category as category, substr(x.first_at, 1, 7) as month, x.reused as reused, x.recycled as recycled,
+           count(*) as units, sum(d.weight_grams) as grams,
            sum(case when d.weight_source = 'measured' then d.weight_grams else 0 end) as "measuredGrams"
-    from (select device_id, min(issued_at) as first_at from issuances
-          where issued_at >= ${p.start} and issued_at < ${p.end} group by device_id) f
-    join devices d on d.id = f.device_id
-    group by d.category, substr(f.first_at, 1, 7)`);
+    from per_device x join devices d on d.id = x.device_id
+    group by d.category, substr(x.first_at, 1, 7), x.reused, x.recycled`);
 }
 
 export interface CommunityAgg {
@@ -58,6 +81,7 @@ export function reusedByCommunity(db: Executor, p: Period): CommunityAgg[] {
 }
 
 export interface RecycledAgg {
+  kind: 'device' | 'bulk';
   category: string;
   month: string;
   confirmed: number;
@@ -69,14 +93,14 @@ export interface RecycledAgg {
 /** Device and bulk lines of shipments shipped in the period; bulk lines are weighed, so all measured. */
 export function recycledAgg(db: Executor, p: Period): RecycledAgg[] {
   return db.all<RecycledAgg>(sql`
-    select d.category as category, substr(s.shipped_at, 1, 7) as month, case when s.status = 'confirmed' then 1 else 0 end as confirmed,
+    select 'device' as kind, d.category as category, substr(s.shipped_at, 1, 7) as month, case when s.status = 'confirmed' then 1 else 0 end as confirmed,
            count(*) as units, sum(d.weight_grams) as grams,
            sum(case when d.weight_source = 'measured' then d.weight_grams else 0 end) as "measuredGrams"
     from shipment_devices sd join shipments s on s.id = sd.shipment_id join devices d on d.id = sd.device_id
     where s.shipped_at >= ${p.start} and s.shipped_at < ${p.end}
     group by d.category, substr(s.shipped_at, 1, 7), case when s.status = 'confirmed' then 1 else 0 end
     union all
-    select b.category as category, substr(s.shipped_at, 1, 7) as month, case when s.status = 'confirmed' then 1 else 0 end as confirmed,
+    select 'bulk' as kind, b.category as category, substr(s.shipped_at, 1, 7) as month, case when s.status = 'confirmed' then 1 else 0 end as confirmed,
            coalesce(sum(b.units), 0) as units, sum(b.weight_grams) as grams, sum(b.weight_grams) as "measuredGrams"
     from shipment_bulk_lines b join shipments s on s.id = b.shipment_id
     where s.shipped_at >= ${p.start} and s.shipped_at < ${p.end}

@@ -1,7 +1,7 @@
 import { sendDocument } from '../../core/send-document.js';
 import type { Api } from '../../routes.js';
 import type { ReportsService } from './reports.service.js';
-import { ActivityReport, DiversionQuery, DiversionReport, InventoryReport, PeriodQuery } from './reports.schemas.js';
+import { ActivityReport, DiversionReport, diversionQuery, InventoryReport, PeriodQuery } from './reports.schemas.js';
 
 /** Funder reports: staff, coordinators and admins; trainees get 403. */
 const ROLES = ['coordinator', 'staff', 'admin'] as const;
@@ -9,7 +9,7 @@ const ROLES = ['coordinator', 'staff', 'admin'] as const;
 export function reportRoutes(api: Api, reports: ReportsService): void {
   api.get('/reports/diversion', {
     config: { access: { roles: ROLES } },
-    schema: { tags: ['reports'], summary: 'Landfill diversion for a period (JSON, CSV or PDF)', querystring: DiversionQuery, response: { 200: DiversionReport } },
+    schema: { tags: ['reports'], summary: 'Landfill diversion for a period (JSON, CSV or PDF)', querystring: diversionQuery(reports.minCell), response: { 200: DiversionReport } },
     handler: async (request, reply) => {
       const { from, to, format, suppressBelow } = request.query;
       const report = await reports.diversion(from, to, suppressBelow);

@@ -1,22 +1,55 @@
 import { z } from 'zod';
 import { IsoDate } from '../donations/donations.schemas.js';
 
-export const DiversionQuery = z
-  .strictObject({
-    from: IsoDate,
-    to: IsoDate,
-    format: z.enum(['json', 'csv', 'pdf']).default('json'),
-    /** Communities with fewer reused devices than this are hidden (privacy of small communities). */
-    suppressBelow: z.coerce.number().int().min(0).max(100).default(5),
-  })
-  .refine((q) => q.from <= q.to, { message: 'from is after to', path: ['from'] });
+/**
+ * The years a report period may span. A date outside them is a typo (a `to`
+ * of 9999-12-31), and answering it with zeros would read as a real, empty
+ * report.
+ */
+export const PERIOD_BOUNDS = { min: '2000-01-01', max: '2100-12-31' } as const;
+const PeriodDate = IsoDate.refine((d) => d >= PERIOD_BOUNDS.min && d <= PERIOD_BOUNDS.max, {
+  message: `must lie between ${PERIOD_BOUNDS.min} and ${PERIOD_BOUNDS.max}`,
+});
+const periodFields = { from: PeriodDate, to: PeriodDate };
+const fromNotAfterTo = (q: { from: string; to: string }) => q.from <= q.to;
+const FROM_AFTER_TO = { message: 'from is after to', path: ['from'] };
+
+/**
+ * The diversion query for a server whose privacy floor is `minCell`
+ * (REPORT_MIN_CELL): a caller may hide more communities, never fewer, so
+ * a lower `suppressBelow` is refused rather than quietly raised, and the
+ * floor is the default.
+ */
+export function diversionQuery(minCell: number) {
+  return z
+    .strictObject({
+      ...periodFields,
+      format: z.enum(['json', 'csv', 'pdf']).default('json'),
+      /** Communities with fewer reused devices than this are hidden (privacy of small communities). */
+      suppressBelow: z.coerce
+        .number()
+        .int()
+        .min(minCell, { message: `must be at least ${minCell}, the server's privacy floor` })
+        .max(100)
+        .default(minCell),
+    })
+    .refine(fromNotAfterTo, FROM_AFTER_TO);
+}
 
 const Bucket = z.object({ units: z.number().int(), grams: z.number().int() });
 const Row = z.object({ key: z.string(), units: z.number().int().nullable(), grams: z.number().int().nullable(), suppressed: z.boolean().optional() });
 
 export const DiversionReport = z.object({
   period: z.object({ from: z.string(), to: z.string() }),
-  totals: z.object({ received: Bucket, reused: Bucket, recycledConfirmed: Bucket, recycledPending: Bucket, diverted: Bucket }),
+  totals: z.object({
+    received: Bucket,
+    reused: Bucket,
+    recycledConfirmed: Bucket,
+    recycledPending: Bucket,
+    diverted: Bucket,
+    /** Devices both reused and recycled (confirmed) in the period: inside `diverted` once, listed so the sum of the parts can be reconciled. */
+    reusedThenRecycled: Bucket,
+  }),
   byCategory: z.array(Row),
   byMonth: z.array(Row),
   byCommunity: z.array(Row),
@@ -34,9 +67,7 @@ export const DiversionReport = z.object({
 });
 export type DiversionReport = z.infer<typeof DiversionReport>;
 
-export const PeriodQuery = z
-  .strictObject({ from: IsoDate, to: IsoDate })
-  .refine((q) => q.from <= q.to, { message: 'from is after to', path: ['from'] });
+export const PeriodQuery = z.strictObject(periodFields).refine(fromNotAfterTo, FROM_AFTER_TO);
 
 export const InventoryReport = z.object({
   byStatus: z.array(z.object({ status: z.string(), units: z.number().int(), grams: z.number().int() })),

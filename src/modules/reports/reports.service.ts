@@ -3,14 +3,15 @@ import type { Db, Executor } from '../../core/db.js';
 import { createReportWorker } from './report-worker-client.js';
 import { csvRow } from '../../core/csv.js';
 import { renderDiversionPdf } from './diversion.pdf.js';
+import { AppError } from '../../core/errors.js';
 import {
   activityAgg,
+  divertedDevicesAgg,
   inventoryCounts,
   latestFactorSet,
   longestInStatus,
   receivedAgg,
   recycledAgg,
-  reusedAgg,
   reusedByCommunity,
   verificationOutcomes,
   type Period,
@@ -23,18 +24,23 @@ export const METHODOLOGY =
   'Received: devices taken in during the period. Reused: distinct devices issued to a participant during the period; a device ' +
   'returned and issued again counts once, in the month of its first issue. Recycled: the device lines and weighed bulk lines of ' +
   'shipments that left during the period, counted as confirmed once the recycler’s certificate is recorded and as pending before. ' +
-  'Diverted = reused + recycled (confirmed); pending weight is reported but never counted as diverted. Weights are integer grams ' +
+  'Diverted = the distinct devices reused or recycled (confirmed), plus the confirmed bulk lines: a device issued, returned and ' +
+  'then recycled in the same period is one diverted device, its weight counted once, in the month of its first diversion event ' +
+  '(its first issue) and in the emissions estimate under recycling, the pathway it ended the period on, so that a reuse which ' +
+  'ended within the period is not also credited as avoided production; these devices are listed as reused, then recycled. ' +
+  'Pending weight is reported but never counted as diverted. Weights are integer grams ' +
   'and sums are exact; a device that was not weighed counts at its category’s typical weight, and the measured share says how much ' +
   'of the diverted weight was weighed. Shipment weights are the workshop’s own; a recycler’s received weight is shown on the ' +
-  'manifest, never substituted. Communities with fewer reused devices than the threshold are not shown; when only one would be hidden, ' +
-  'the next smallest is hidden too, so that it cannot be worked out from the total.';
+  'manifest, never substituted. Communities with fewer reused devices than the threshold are not shown (the server never goes ' +
+  'below its own floor); when only one would be hidden, the next smallest is hidden too, so that it cannot be worked out from the total.';
 
 function period(from: string, to: string): Period {
   const end = new Date(Date.parse(`${to}T00:00:00.000Z`) + DAY).toISOString();
   return { start: `${from}T00:00:00.000Z`, end };
 }
 
-type Acc = Map<string, { units: number; grams: number }>;
+type Bucket = { units: number; grams: number };
+type Acc = Map<string, Bucket>;
 const add = (m: Acc, key: string, units: number, grams: number) => {
   const cur = m.get(key) ?? { units: 0, grams: 0 };
   cur.units += units;
@@ -42,26 +48,36 @@ const add = (m: Acc, key: string, units: number, grams: number) => {
   m.set(key, cur);
 };
 const rows = (m: Acc) => [...m].sort(([a], [b]) => a.localeCompare(b)).map(([key, v]) => ({ key, units: v.units, grams: v.grams }));
+const sum = (xs: Bucket[]): Bucket => ({ units: xs.reduce((n, x) => n + x.units, 0), grams: xs.reduce((n, x) => n + x.grams, 0) });
 
 /** The diversion report from the database: pure reads, so it can run on a worker's own connection. */
 export function computeDiversion(db: Executor, from: string, to: string, suppressBelow: number): DiversionReport {
   const p = period(from, to);
   const received = receivedAgg(db, p);
-  const reused = reusedAgg(db, p);
+  // Each diverted device once (SPEC §6 invariant 6), with the sets it belongs to.
+  const devices = divertedDevicesAgg(db, p);
   const recycled = recycledAgg(db, p);
-  const sum = (xs: Array<{ units: number; grams: number }>) => ({ units: xs.reduce((n, x) => n + x.units, 0), grams: xs.reduce((n, x) => n + x.grams, 0) });
   const confirmed = recycled.filter((r) => r.confirmed === 1);
   const pending = recycled.filter((r) => r.confirmed !== 1);
-  const totals = { received: sum(received), reused: sum(reused), recycledConfirmed: sum(confirmed), recycledPending: sum(pending), diverted: sum([...reused, ...confirmed]) };
+  const confirmedBulk = confirmed.filter((r) => r.kind === 'bulk');
+  const diverted = [...devices, ...confirmedBulk];
+  const totals = {
+    received: sum(received),
+    reused: sum(devices.filter((d) => d.reused === 1)),
+    recycledConfirmed: sum(confirmed),
+    recycledPending: sum(pending),
+    diverted: sum(diverted),
+    reusedThenRecycled: sum(devices.filter((d) => d.reused === 1 && d.recycled === 1)),
+  };
 
   const byCategory: Acc = new Map();
   const byMonth: Acc = new Map();
-  for (const r of [...reused, ...confirmed]) {
+  for (const r of diverted) {
     add(byCategory, r.category, r.units, r.grams);
     add(byMonth, r.month, r.units, r.grams);
   }
   const divertedGrams = totals.diverted.grams;
-  const measured = [...reused, ...confirmed].reduce((n, r) => n + r.measuredGrams, 0);
+  const measured = diverted.reduce((n, r) => n + r.measuredGrams, 0);
 
   const communities = reusedByCommunity(db, p).sort((a, b) => a.community.localeCompare(b.community));
   const hidden = new Set(communities.filter((c) => c.units < suppressBelow).map((c) => c.community));
@@ -78,7 +94,8 @@ export function computeDiversion(db: Executor, from: string, to: string, suppres
   if (fs) {
     const factor = (material: string, pathway: string) =>
       fs.factors.find((f) => f.material === material && f.pathway === pathway)?.value ?? fs.factors.find((f) => f.material === 'default' && f.pathway === pathway)?.value ?? 0;
-    const reuseKg = reused.reduce((n, r) => n + (r.grams / 1000) * factor(r.category, 'reuse'), 0);
+    // One pathway per device: a device reused and then recycled in the period counts under recycling only (see METHODOLOGY).
+    const reuseKg = devices.filter((d) => d.reused === 1 && d.recycled === 0).reduce((n, r) => n + (r.grams / 1000) * factor(r.category, 'reuse'), 0);
     const recyclingKg = confirmed.reduce((n, r) => n + (r.grams / 1000) * factor(r.category, 'recycling'), 0);
     const round = (x: number) => Math.round(x * 10) / 10;
     co2e = {
@@ -101,9 +118,13 @@ export function computeDiversion(db: Executor, from: string, to: string, suppres
   };
 }
 
-
-export function createReportsService(deps: { db: Db; clock: Clock; organizationName: string }) {
-  const { db, clock } = deps;
+/**
+ * `minCell` is the server's privacy floor for community counts (REPORT_MIN_CELL):
+ * the route's query schema is built from it, and the service refuses a lower
+ * threshold from any other caller too.
+ */
+export function createReportsService(deps: { db: Db; clock: Clock; organizationName: string; minCell: number }) {
+  const { db, clock, minCell } = deps;
 
   /**
    * On a file database the report runs on a worker thread with its own
@@ -114,8 +135,17 @@ export function createReportsService(deps: { db: Db; clock: Clock; organizationN
   const worker = db.$client.memory ? null : createReportWorker(db.$client.name);
 
   return {
-    diversion: (from: string, to: string, suppressBelow: number): Promise<DiversionReport> =>
-      worker ? worker.diversion(from, to, suppressBelow) : Promise.resolve(computeDiversion(db, from, to, suppressBelow)),
+    minCell,
+
+    /** The threshold is resolved here, so the worker is always sent the one the report states. */
+    async diversion(from: string, to: string, suppressBelow: number = minCell): Promise<DiversionReport> {
+      if (suppressBelow < minCell) {
+        throw new AppError('request.invalid', `suppressBelow must be at least ${minCell}, the server's privacy floor.`, {
+          errors: [{ field: 'suppressBelow', message: `at least ${minCell}` }],
+        });
+      }
+      return worker ? worker.diversion(from, to, suppressBelow) : computeDiversion(db, from, to, suppressBelow);
+    },
 
     close: () => worker?.close(),
 
