@@ -171,7 +171,7 @@ describe('certificates of data sanitization', () => {
     expect(hdd).toContain('500 GB');
     expect(hdd).toMatch(/Method Clear — overwrite/);
     expect(hdd).toContain('Tool nwipe 0.37');
-    expect(hdd).toContain('Verification full; result PASSED');
+    expect(hdd).toContain('Verification full; tool result PASSED');
     expect(hdd).toContain('2026-03-02');
     expect(hdd).toContain(`${TECHNICIAN}, technician, ${ORG}`);
     expect(hdd).not.toContain('nvme-cli');
@@ -181,7 +181,7 @@ describe('certificates of data sanitization', () => {
     expect(nvme).toContain('Samsung PM981');
     expect(nvme).toMatch(/Method Purge — sanitize command/);
     expect(nvme).toContain('Tool nvme-cli 2.8');
-    expect(nvme).toContain('Verification sample; result PASSED');
+    expect(nvme).toContain('Verification sample; tool result PASSED');
     expect(nvme).toContain(`${TECHNICIAN}, technician, ${ORG}`);
     expect(nvme).not.toContain('nwipe');
 
@@ -191,7 +191,7 @@ describe('certificates of data sanitization', () => {
     for (const line of fonts) expect(line.split(/\s+/).at(-5), line).toBe('yes');
   });
 
-  it('a donation certificate covers every device of the donation; those not sanitized are PENDING, failed wipes are not shown', async () => {
+  it('a donation certificate covers every device of the donation; a drive without a passing record is NOT ERASED, failed wipes are not shown', async () => {
     const res = await donationCert(w.donationId);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/pdf');
@@ -205,7 +205,7 @@ describe('certificates of data sanitization', () => {
     expect(driveBlock(text, 'WD-WX41A8C')).toContain('result PASSED');
     expect(driveBlock(text, 'S4EVNX0N')).toContain('result PASSED');
     const pending = driveBlock(text, 'KIOXIA-PEND-7');
-    expect(pending).toContain('PENDING');
+    expect(pending).toContain('NOT ERASED: every sanitization attempt in this custody cycle failed');
     expect(pending).not.toContain('PASSED');
     expect(text).not.toContain('ShredBox');
     // C has no drive registered: pending inspection, not "clean".

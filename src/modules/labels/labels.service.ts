@@ -147,7 +147,7 @@ export function createLabelsService(deps: {
             record: shown(lastPass),
           };
         }
-        if (st?.state === 'failed') return { ...media, erased: false, missing: 'every sanitization attempt in this custody cycle failed; no passing record', record: shown(own[own.length - 1]!) };
+        if (st?.state === 'failed') return { ...media, erased: false, missing: 'every sanitization attempt in this custody cycle failed; no passing record', record: null };
         return { ...media, erased: false, missing: 'no sanitization record in this custody cycle', record: null };
       }),
     };
