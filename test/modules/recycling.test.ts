@@ -500,6 +500,51 @@ describe('recycling', () => {
     });
   });
 
+  describe('confirm: receivedAt is a UTC calendar date between the ship date and today', () => {
+    /** Shipped at 2026-03-02 20:30 in Iqaluit, which is 2026-03-03 01:30 UTC. */
+    async function shippedLateEvening(): Promise<number> {
+      const id = await shipment();
+      expect((await post(`/shipments/${id}/bulk-lines`, { category: 'cables', weightGrams: 1000 })).status).toBe(201);
+      t.clock.set('2026-03-03T12:00:00.000Z');
+      const shipped = await post(`/shipments/${id}/ship`, { shippedAt: '2026-03-02T20:30:00-05:00' });
+      expect(shipped.status, JSON.stringify(shipped.body)).toBe(200);
+      expect(shipped.body.shipment.shippedAt).toBe('2026-03-03T01:30:00.000Z');
+      return id;
+    }
+    const confirm = (id: number, receivedAt: string) => post(`/shipments/${id}/confirm`, { certificateNumber: 'R2-2026-0050', receivedAt }, 'staff');
+    async function refused(id: number, receivedAt: string, why: string) {
+      await as('staff'); // a first token creates the user, which is an audit event of its own
+      const audit = count('audit_events');
+      const res = await confirm(id, receivedAt);
+      expect(res.status, why).toBe(400);
+      expect(res.body.code, why).toBe('request.invalid');
+      expect(res.body.errors, why).toEqual([expect.objectContaining({ field: 'body.receivedAt' })]);
+      expect(count('audit_events'), why).toBe(audit);
+      expect((await t.http.get(`${API}/shipments/${id}`).set(await as('staff'))).body.shipment).toMatchObject({ status: 'shipped', receivedAt: null, certificateNumber: null });
+    }
+
+    it('refuses a date in the future or before the ship date; takes the ship date itself', async () => {
+      const id = await shippedLateEvening();
+      await refused(id, '2027-03-03', 'a year in the future');
+      await refused(id, '2026-03-04', 'tomorrow (UTC)');
+      await refused(id, '2026-03-02', 'the local ship date is before the UTC one');
+      await refused(id, '2026-02-28', 'before the ship date');
+      const res = await confirm(id, '2026-03-03');
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body.shipment).toMatchObject({ status: 'confirmed', receivedAt: '2026-03-03', shippedAt: '2026-03-03T01:30:00.000Z' });
+    });
+
+    it("takes today's UTC date, even where the local date is still yesterday", async () => {
+      const id = await shippedLateEvening();
+      // 2026-03-06 02:00 UTC is 2026-03-05 21:00 in Iqaluit: the UTC date decides.
+      t.clock.set('2026-03-06T02:00:00.000Z');
+      await refused(id, '2026-03-07', 'tomorrow (UTC)');
+      const res = await confirm(id, '2026-03-06');
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body.shipment).toMatchObject({ status: 'confirmed', receivedAt: '2026-03-06', confirmedAt: '2026-03-06T02:00:00.000Z' });
+    });
+  });
+
   describe('GET /shipments/{id}/manifest.pdf', () => {
     it('lists supplier, recycler, certification, carrier, bill of lading, categories with quantities and weights, and the total', async () => {
       const recyclerRes = await post('/recyclers', { name: 'Southern E-Cycle Inc.', certification: 'R2', certificateExpiry: '2027-06-30', address: 'Montréal, QC' });

@@ -1,10 +1,28 @@
 /** Shipment manifest / bill of lading: types, quantities and weights, supplier and recycler (R2v3 asks for these). */
 import { createDocument, finish, write, type Doc } from '../../core/pdf/document.js';
-import type { Shipment } from './recycling.schemas.js';
+import type { AmendableField, Shipment, ShipmentAmendment } from './recycling.schemas.js';
 
 const GREY = '#555555';
 const kg = (grams: number) =>
   grams < 1000 ? `${grams} g` : `${(grams / 1000).toLocaleString('en-CA', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} kg`;
+
+const FIELD_LABELS: Record<AmendableField, string> = {
+  receivedAt: 'Received date',
+  certificateNumber: 'Certificate number',
+  receivedWeightGrams: 'Weight received by the recycler',
+  shippedAt: 'Shipped',
+  carrier: 'Carrier',
+  containerNumber: 'Container',
+  sealNumber: 'Seal',
+  billOfLading: 'Bill of lading',
+};
+/** Instants to the minute in UTC, and weights to the gram: a correction is often smaller than the rounding of the lines. */
+const utcMinute = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+function shown(field: AmendableField, value: ShipmentAmendment['from']): string {
+  if (value === null) return 'none';
+  if (typeof value === 'number') return `${value.toLocaleString('en-CA')} g`;
+  return field === 'shippedAt' ? utcMinute(value) : value;
+}
 
 function pair(doc: Doc, label: string, value: string, x: number, y: number, w: number): number {
   write(doc, label, { size: 8, color: GREY, x, y, width: w });
@@ -70,6 +88,18 @@ export async function renderManifest(s: Shipment, org: { organizationName: strin
     write(doc, 'Tagged devices', { size: 10, bold: true, x: left });
     write(doc, s.devices.map((d) => d.assetTag).join('   '), { size: 8.5, x: left, width });
     write(doc, 'Every tagged device was sanitized or checked to hold no data-bearing storage before it was added.', { size: 8, color: GREY, x: left, width });
+  }
+
+  if (s.amendments.length > 0) {
+    // The fields above show the corrected values; an auditor sees here what was first recorded, who changed it and why.
+    doc.moveDown(0.8);
+    write(doc, 'Amendments', { size: 10, bold: true, x: left });
+    write(doc, "Corrections made after the recycler's confirmation, oldest first; the fields above hold the corrected values.", { size: 8, color: GREY, x: left, width });
+    s.amendments.forEach((a, i) => {
+      doc.moveDown(0.3);
+      write(doc, `${i + 1}. ${FIELD_LABELS[a.field]}: ${shown(a.field, a.from)} corrected to ${shown(a.field, a.to)}`, { size: 9.5, x: left, width });
+      write(doc, `Reason: ${a.reason} · by ${a.amendedBy.username}, ${utcMinute(a.amendedAt)}`, { size: 8.5, color: GREY, x: left, width });
+    });
   }
 
   if (doc.y > doc.page.height - doc.page.margins.bottom - 90) doc.addPage();

@@ -1,7 +1,9 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Executor } from '../../core/db.js';
 import { devices } from '../devices/devices.table.js';
-import { recyclers, shipmentBulkLines, shipmentDevices, shipments } from './recycling.table.js';
+import { users } from '../users/users.table.js';
+import type { AmendableField, ShipmentAmendment } from './recycling.schemas.js';
+import { recyclers, shipmentAmendments, shipmentBulkLines, shipmentDevices, shipments } from './recycling.table.js';
 
 export type RecyclerRow = typeof recyclers.$inferSelect;
 export type ShipmentRow = typeof shipments.$inferSelect;
@@ -46,4 +48,28 @@ export function addBulkLine(tx: Executor, row: typeof shipmentBulkLines.$inferIn
 }
 export function bulkLinesOfShipment(db: Executor, shipmentId: number) {
   return db.select().from(shipmentBulkLines).where(eq(shipmentBulkLines.shipmentId, shipmentId)).orderBy(asc(shipmentBulkLines.id)).all();
+}
+
+export function insertAmendment(tx: Executor, row: typeof shipmentAmendments.$inferInsert): number {
+  return tx.insert(shipmentAmendments).values(row).returning({ id: shipmentAmendments.id }).get().id;
+}
+/** Oldest first, so that repeated corrections of one field read as a chain back to the value first recorded. */
+export function amendmentsOfShipment(db: Executor, shipmentId: number): ShipmentAmendment[] {
+  return db
+    .select({ a: shipmentAmendments, username: users.username })
+    .from(shipmentAmendments)
+    .innerJoin(users, eq(users.id, shipmentAmendments.amendedBy))
+    .where(eq(shipmentAmendments.shipmentId, shipmentId))
+    .orderBy(asc(shipmentAmendments.id))
+    .all()
+    .map(({ a, username }) => ({
+      id: a.id,
+      // Written only from AmendShipmentBody's fields.
+      field: a.field as AmendableField,
+      from: JSON.parse(a.fromValue) as ShipmentAmendment['from'],
+      to: JSON.parse(a.toValue) as ShipmentAmendment['to'],
+      reason: a.reason,
+      amendedBy: { id: a.amendedBy, username },
+      amendedAt: a.amendedAt,
+    }));
 }

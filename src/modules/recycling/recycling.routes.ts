@@ -4,6 +4,7 @@ import type { Api } from '../../routes.js';
 import type { RecyclingService } from './recycling.service.js';
 import {
   AddDeviceBody,
+  AmendShipmentBody,
   BulkLineBody,
   ConfirmBody,
   CreateRecyclerBody,
@@ -64,6 +65,18 @@ export function recyclingRoutes(api: Api, recycling: RecyclingService): void {
     config: { access: { roles: ROLES } },
     schema: { tags: ['recycling'], summary: "Record the recycler's certificate", params: ShipmentParams, body: ConfirmBody, response: { 200: ShipmentEnvelope } },
     handler: async (request) => ({ shipment: recycling.confirm(actorOf(request), request.params.id, request.body) }),
+  });
+  api.post('/shipments/:id/amendments', {
+    // A confirmed shipment is the record funders' reports rest on: only an admin corrects it.
+    config: { access: { roles: ['admin'] } },
+    schema: {
+      tags: ['recycling'],
+      summary: 'Correct one field of a confirmed shipment, keeping the original (admin)',
+      params: ShipmentParams,
+      body: AmendShipmentBody,
+      response: { 201: ShipmentEnvelope },
+    },
+    handler: async (request, reply) => reply.code(201).send({ shipment: recycling.amend(actorOf(request), request.params.id, request.body) }),
   });
   api.get('/shipments/:id/manifest.pdf', {
     config: { access: { roles: ROLES } },

@@ -36,13 +36,53 @@ export const BulkLineBody = z.strictObject({
   weightGrams: z.number().int().min(1).max(100_000_000),
   units: z.number().int().min(0).max(1_000_000).optional(),
 });
+const ShippedAt = z.iso.datetime({ offset: true });
 /** The body is optional: Fastify hands an empty POST over as null. */
-export const ShipBody = z.strictObject({ shippedAt: z.iso.datetime({ offset: true }).optional() }).nullish();
+export const ShipBody = z.strictObject({ shippedAt: ShippedAt.optional() }).nullish();
+const CertificateNumber = Text(100);
+const ReceivedWeightGrams = z.number().int().min(0).max(1_000_000_000);
 export const ConfirmBody = z.strictObject({
-  certificateNumber: Text(100),
+  certificateNumber: CertificateNumber,
   receivedAt: IsoDate,
-  receivedWeightGrams: z.number().int().min(0).max(1_000_000_000).optional(),
+  receivedWeightGrams: ReceivedWeightGrams.optional(),
 });
+
+/**
+ * An admin correction of one field of a confirmed shipment (SPEC §6). Each
+ * field takes the value rules it has at creation or confirmation, so a bad
+ * value is named `body.value`; a field that was optional there may be
+ * cleared with null. The date rules that depend on the shipment (ship and
+ * received dates) are checked by the service.
+ */
+export const AMENDABLE_FIELDS = ['receivedAt', 'certificateNumber', 'receivedWeightGrams', 'shippedAt', 'carrier', 'containerNumber', 'sealNumber', 'billOfLading'] as const;
+export type AmendableField = (typeof AMENDABLE_FIELDS)[number];
+const Reason = Text(500);
+const amendment = <F extends AmendableField, V extends z.ZodType>(field: F, value: V) => z.strictObject({ field: z.literal(field), value, reason: Reason });
+export const AmendShipmentBody = z.discriminatedUnion('field', [
+  amendment('receivedAt', IsoDate),
+  amendment('certificateNumber', CertificateNumber),
+  amendment('receivedWeightGrams', ReceivedWeightGrams.nullable()),
+  amendment('shippedAt', ShippedAt),
+  amendment('carrier', CreateShipmentBody.shape.carrier.unwrap().nullable()),
+  amendment('containerNumber', CreateShipmentBody.shape.containerNumber.unwrap().nullable()),
+  amendment('sealNumber', CreateShipmentBody.shape.sealNumber.unwrap().nullable()),
+  amendment('billOfLading', CreateShipmentBody.shape.billOfLading.unwrap().nullable()),
+]);
+export type AmendShipmentBody = z.infer<typeof AmendShipmentBody>;
+export type AmendmentValue = AmendShipmentBody['value'];
+
+const AmendedValue = z.union([z.string(), z.number(), z.null()]);
+export const ShipmentAmendment = z.object({
+  id: z.number().int(),
+  field: z.enum(AMENDABLE_FIELDS),
+  /** The value the shipment held before this amendment, and the one it took. */
+  from: AmendedValue,
+  to: AmendedValue,
+  reason: z.string(),
+  amendedBy: z.object({ id: z.number().int(), username: z.string() }),
+  amendedAt: z.string(),
+});
+export type ShipmentAmendment = z.infer<typeof ShipmentAmendment>;
 export const ShipmentParams = z.strictObject({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 
 export const Shipment = z.object({
@@ -63,6 +103,8 @@ export const Shipment = z.object({
   devices: z.array(z.object({ assetTag: z.string(), category: z.string(), weightGrams: z.number().int(), weightSource: z.string() })),
   bulkLines: z.array(z.object({ id: z.number().int(), category: z.string(), weightGrams: z.number().int(), units: z.number().int().nullable() })),
   totals: z.object({ deviceUnits: z.number().int(), deviceGrams: z.number().int(), bulkGrams: z.number().int(), grams: z.number().int() }),
+  /** Admin corrections after confirmation, oldest first: each keeps the value it replaced. */
+  amendments: z.array(ShipmentAmendment),
 });
 export type Shipment = z.infer<typeof Shipment>;
 export const ShipmentEnvelope = z.object({ shipment: Shipment });

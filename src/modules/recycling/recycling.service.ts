@@ -1,6 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import { isUniqueViolation, writeTransaction, type Db, type Tx } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
+import { assertDrawable } from '../../core/pdf/fonts.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
 import { applyDeviceChange, assertAllowed } from '../devices/device-change.js';
 import { createDeviceStateLoader } from '../devices/device-view.js';
@@ -10,10 +11,12 @@ import { renderManifest } from './manifest.pdf.js';
 import {
   addBulkLine,
   addShipmentDevice,
+  amendmentsOfShipment,
   bulkLinesOfShipment,
   devicesOfShipment,
   findRecycler,
   findShipment,
+  insertAmendment,
   insertRecycler,
   insertShipment,
   listRecyclers,
@@ -23,7 +26,8 @@ import {
   type RecyclerRow,
   type ShipmentRow,
 } from './recycling.repository.js';
-import type { CreateShipmentBody, Shipment } from './recycling.schemas.js';
+import type { AmendShipmentBody, AmendmentValue, CreateShipmentBody, Shipment } from './recycling.schemas.js';
+import { receivedAtProblem, shippedAtProblem } from './shipment-dates.js';
 
 export function createRecyclingService(deps: { db: Db; clock: Clock; devices: DevicesService; organizationName: string; siteName: string }) {
   const { db, clock } = deps;
@@ -41,6 +45,7 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; devices: De
       devices: devs.map((d) => ({ assetTag: d.assetTag, category: d.category, weightGrams: d.weightGrams, weightSource: d.weightSource })),
       bulkLines: bulk.map((b) => ({ id: b.id, category: b.category, weightGrams: b.weightGrams, units: b.units })),
       totals: { deviceUnits: devs.length, deviceGrams, bulkGrams, grams: deviceGrams + bulkGrams },
+      amendments: amendmentsOfShipment(db, s.id),
     };
   }
 
@@ -53,6 +58,8 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; devices: De
   function assertOpen(s: ShipmentRow): void {
     if (s.status !== 'open') throw new AppError('shipments.frozen', `Shipment ${s.id} is ${s.status}: its lines can no longer change.`, { extra: { shipmentStatus: s.status } });
   }
+
+  const invalid = (field: string, detail: string, message: string) => new AppError('request.invalid', detail, { errors: [{ field, message }] });
 
   const audit = (tx: Tx, actor: Actor, id: number, action: string, details: Record<string, unknown>, at: string) =>
     appendAuditEvent(tx, { entityType: 'shipment', entityId: String(id), action, actorUserId: actor.id, at, details });
@@ -154,10 +161,8 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; devices: De
           applyDeviceChange(tx, { device, actor, event: 'device.shipped', toStatus: 'recycled', details: { shipmentId: id, recyclerId: s.recyclerId }, at });
         }
         const when = shippedAt ? new Date(shippedAt).toISOString() : at;
-        // A ship date decides the report period: it cannot be in the future or before the shipment existed.
-        if (when > new Date(Date.parse(at) + 5 * 60_000).toISOString() || when < s.createdAt) {
-          throw new AppError('request.invalid', `shippedAt must lie between the shipment's creation (${s.createdAt}) and now.`, { errors: [{ field: 'body.shippedAt', message: 'outside the shipment’s life' }] });
-        }
+        const problem = shippedAtProblem(when, s, clock.now());
+        if (problem) throw invalid('body.shippedAt', `shippedAt is ${problem}.`, problem);
         if (!updateShipment(tx, id, 'open', { status: 'shipped', shippedAt: when })) throw new AppError('shipments.frozen', `Shipment ${id} changed meanwhile.`);
         audit(tx, actor, id, 'shipment.shipped', { devices: devs.length, shippedAt: when }, at);
       });
@@ -170,9 +175,8 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; devices: De
         const s = mustFind(id);
         if (s.status === 'open') throw new AppError('shipments.not_shipped', `Shipment ${id} has not been shipped yet.`);
         if (s.status === 'confirmed') throw new AppError('shipments.frozen', `Shipment ${id} was already confirmed.`);
-        if (s.shippedAt && body.receivedAt < s.shippedAt.slice(0, 10)) {
-          throw new AppError('request.invalid', `receivedAt is before the shipment left (${s.shippedAt.slice(0, 10)}).`, { errors: [{ field: 'body.receivedAt', message: 'before the ship date' }] });
-        }
+        const problem = receivedAtProblem(body.receivedAt, s, clock.now());
+        if (problem) throw invalid('body.receivedAt', `receivedAt is ${problem}.`, problem);
         const ok = updateShipment(tx, id, 'shipped', {
           status: 'confirmed',
           confirmedAt: at,
@@ -182,6 +186,39 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; devices: De
         });
         if (!ok) throw new AppError('shipments.frozen', `Shipment ${id} changed meanwhile.`);
         audit(tx, actor, id, 'shipment.confirmed', { ...body }, at);
+      });
+      return view(mustFind(id));
+    },
+
+    /**
+     * An admin corrects one field of a confirmed shipment (SPEC §6). The row
+     * takes the new value; the amendment row and the audit event keep the value
+     * it replaced, all in one transaction. Dates keep the rules of ship and
+     * confirm, checked against the shipment's other, current, dates.
+     */
+    amend(actor: Actor, id: number, body: AmendShipmentBody): Shipment {
+      const at = clock.now().toISOString();
+      writeTransaction(db, (tx) => {
+        const s = findShipment(tx, id);
+        if (!s) throw new AppError('shipments.not_found', `No shipment ${id}.`);
+        if (s.status !== 'confirmed') {
+          throw new AppError('shipments.not_confirmed', `Shipment ${id} is ${s.status}: until the recycler's certificate is recorded, its own routes change it.`, { extra: { shipmentStatus: s.status } });
+        }
+        // Drawn on the manifest: text no embedded font can draw would make it unprintable from now on.
+        assertDrawable({ 'body.reason': body.reason, ...(typeof body.value === 'string' ? { 'body.value': body.value } : {}) });
+        let to: AmendmentValue = body.value;
+        let problem: string | null = null;
+        if (body.field === 'shippedAt') {
+          to = new Date(body.value).toISOString();
+          problem = shippedAtProblem(to, s, clock.now());
+        } else if (body.field === 'receivedAt') problem = receivedAtProblem(body.value, s, clock.now());
+        if (problem) throw invalid('body.value', `${body.field} would be ${problem}.`, problem);
+        const from: AmendmentValue = s[body.field];
+        if (JSON.stringify(from) === JSON.stringify(to)) throw invalid('body.value', `${body.field} already holds this value: nothing to correct.`, 'equals the current value');
+
+        if (!updateShipment(tx, id, 'confirmed', { [body.field]: to })) throw new AppError('shipments.frozen', `Shipment ${id} changed meanwhile.`);
+        const amendmentId = insertAmendment(tx, { shipmentId: id, field: body.field, fromValue: JSON.stringify(from), toValue: JSON.stringify(to), reason: body.reason, amendedBy: actor.id, amendedAt: at });
+        audit(tx, actor, id, 'shipment.amended', { amendmentId, field: body.field, from, to, reason: body.reason }, at);
       });
       return view(mustFind(id));
     },
