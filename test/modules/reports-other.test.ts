@@ -344,10 +344,11 @@ describe('GET /reports/activity', () => {
     expect(own.body.code).toBe('verifications.same_person');
     await verify(siku, v0, 'passed');
     await verify(siku, v1, 'passed');
-    await verify(siku, v2, 'failed');
-    await verify(maina, v4, 'passed');
     clock.set('2026-02-28T23:59:00.000Z');
     await post(amaruq, `/devices/${f2.tag}/grade`, { grade: 'B' });
+    // The failed check comes last: it sends f2 back to received (SPEC §2), after its grade counted.
+    await verify(siku, v2, 'failed');
+    await verify(maina, v4, 'passed');
 
     // March (after the period).
     clock.set('2026-03-01T00:00:00.000Z');
