@@ -30,11 +30,11 @@ export function renderCard(device: Device, events: HistoryEvent[], handlers: Car
     device.specs.storageGb !== undefined ? `${device.specs.storageGb} GB` : undefined,
     device.specs.os,
   ].filter(Boolean);
-  const anyPassed = device.storage.some((s) => s.sanitizationState === 'passed');
   return h(
     'article',
     { class: 'card', attrs: { 'data-asset-tag': device.assetTag, 'data-status': device.status } },
     offlineSince ? h('p', { class: 'stale', attrs: { role: 'note' }, text: t('station.card.offline', { at: time(offlineSince) }) }) : null,
+    device.flags.includes('recall') ? h('p', { class: 'recall', attrs: { role: 'alert', 'data-flag': 'recall' }, text: t('station.card.recall') }) : null,
     h(
       'header',
       {},
@@ -54,6 +54,7 @@ export function renderCard(device: Device, events: HistoryEvent[], handlers: Car
         h('dt', { text: t('station.device.serial') }),
         h('dd', { text: device.serialNumber }),
         specs.length > 0 ? [h('dt', { text: t('station.device.specs') }), h('dd', { text: specs.join(' · ') })] : null,
+        device.grade ? [h('dt', { text: t('station.grade.grade') }), h('dd', { attrs: { 'data-testid': 'device-grade' }, text: t(`station.grade.${device.grade}`) })] : null,
         device.location ? [h('dt', { text: t('station.device.location') }), h('dd', { text: device.location })] : null,
       ),
       h('h3', { text: t('station.card.drives') }),
@@ -81,7 +82,9 @@ export function renderCard(device: Device, events: HistoryEvent[], handlers: Car
                     'td',
                     {},
                     h('span', { class: `wipe wipe-${s.sanitizationState}`, text: tOr(`station.state.${s.sanitizationState}`, s.sanitizationState) }),
-                    s.verification ? h('span', { class: 'verification', text: ` · ${t('station.card.verification')}: ${tOr(`station.check.state.${s.verification}`, s.verification)}` }) : null,
+                    s.verification
+                      ? h('span', { class: `verification verification-${s.verification}`, text: ` · ${t('station.card.verification')}: ${tOr(`station.check.state.${s.verification}`, s.verification)}` })
+                      : null,
                   ),
                 ),
               ),
@@ -119,7 +122,8 @@ export function renderCard(device: Device, events: HistoryEvent[], handlers: Car
         device.status === 'ready' || device.status === 'issued'
           ? h('button', { class: 'secondary', attrs: { type: 'button', 'data-print': 'spec' }, text: t('station.print.spec'), on: { click: () => handlers.onPrint('spec') } })
           : null,
-        anyPassed || device.noStorageConfirmed
+        // A certificate is only offered when the service would issue one (SPEC invariant 7).
+        device.sanitized
           ? h('button', { class: 'secondary', attrs: { type: 'button', 'data-print': 'certificate' }, text: t('station.print.certificate'), on: { click: () => handlers.onPrint('certificate') } })
           : null,
       ),

@@ -2,7 +2,7 @@
 export const CATEGORIES = ['laptop', 'desktop', 'all_in_one', 'tablet', 'phone', 'monitor', 'crt_monitor', 'printer', 'server', 'network', 'peripheral', 'other'] as const;
 export const DRIVE_KINDS = ['ssd', 'hdd', 'nvme', 'emmc', 'other'] as const;
 export const METHODS = ['clear', 'purge', 'destroy'] as const;
-export const TECHNIQUES = ['overwrite', 'block_erase', 'crypto_erase', 'sanitize_command', 'secure_erase', 'shred', 'crush', 'drill', 'other'] as const;
+export const TECHNIQUES = ['overwrite', 'block_erase', 'crypto_erase', 'sanitize_command', 'secure_erase', 'shred', 'crush', 'drill', 'degauss', 'other'] as const;
 export const VERIFICATIONS = ['full', 'sample', 'none'] as const;
 export const CHECKLIST = ['powersOn', 'screen', 'keyboard', 'charger', 'wifi', 'webcam', 'ports'] as const;
 export const ACCESSORIES = ['charger', 'bag', 'mouse'] as const;
@@ -24,7 +24,7 @@ export const CHOICES = {
   'station.issueKind': ['gift', 'loan'],
   'station.condition': ['good', 'fair', 'poor', 'damaged'],
   'station.grade': ['A', 'B', 'C', 'D'],
-  'station.state': ['pending', 'passed', 'failed'],
+  'station.state': ['pending', 'passed', 'failed', 'failed_check'],
   'station.check.state': ['pending', 'passed', 'failed'],
   language: LANGUAGES,
 } as const;

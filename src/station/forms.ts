@@ -6,8 +6,9 @@
 import { h, type Child } from './dom.js';
 import { t, tOr, type MessageKey } from './i18n.js';
 import type { Settings } from './settings.js';
-import { ACCESSORIES, CATEGORIES, CHECKLIST, CHOICES, DRIVE_KINDS, LANGUAGES, METHODS, TECHNIQUES, VERIFICATIONS } from './choices.js';
+import { ACCESSORIES, CATEGORIES, CHECKLIST, CHOICES, DRIVE_KINDS, LANGUAGES, METHODS, VERIFICATIONS } from './choices.js';
 import type { Device } from './types.js';
+import { allowedTechniques, mediaRule, usualChoice, type MethodClass } from '../modules/sanitization/media-techniques.js';
 
 export interface FormSpec {
   /** The lifecycle action (or "intake"), also the form's data-action. */
@@ -276,19 +277,40 @@ function sanitizeForm(device: Device, settings: Settings, now: () => string): Fo
   const d = settings.sanitize;
   // The first drive still to pass is the one most likely on the bench.
   const drives = [...device.storage].sort((a, b) => Number(a.sanitizationState === 'passed') - Number(b.sanitizationState === 'passed'));
+  const kindOf = (serial: string | undefined) => (drives.find((x) => x.serialNumber === serial) ?? drives[0])?.kind ?? 'other';
+  const driveSelect = select(
+    'storageSerial',
+    drives.map((s): [string, string] => [s.serialNumber, `${s.serialNumber} · ${tOr(`station.driveKind.${s.kind}`, s.kind)}${s.capacityGb ? ` ${s.capacityGb} GB` : ''} · ${tOr(`station.state.${s.sanitizationState}`, s.sanitizationState)}`]),
+    drives[0]?.serialNumber,
+  );
+  // SPEC §3: only the techniques valid for this kind of drive at this method, from the service's own table.
+  // The remembered method and technique are kept where they fit the drive; otherwise its usual choice.
+  const first = kindOf(drives[0]?.serialNumber);
+  const usual = usualChoice(first);
+  const startMethod = d.method && (METHODS as readonly string[]).includes(d.method) ? (d.method as MethodClass) : usual.method;
+  const methodSelect = select('method', opt('station.method', METHODS), startMethod);
+  const techniqueSelect = select('technique', [], undefined);
+  const fillTechniques = (preferred: string | undefined) => {
+    const kind = kindOf(driveSelect.value);
+    const method = methodSelect.value as MethodClass;
+    const allowed = allowedTechniques(kind, method);
+    const chosen = preferred && (allowed as readonly string[]).includes(preferred) ? preferred : mediaRule(kind, method).usual;
+    techniqueSelect.replaceChildren(...opt('station.technique', allowed).map(([v, label]) => h('option', { attrs: { value: v, selected: v === chosen }, text: label })));
+    techniqueSelect.value = chosen;
+  };
+  fillTechniques(d.technique);
+  driveSelect.addEventListener('change', () => {
+    const u = usualChoice(kindOf(driveSelect.value));
+    methodSelect.value = u.method;
+    fillTechniques(u.technique);
+  });
+  methodSelect.addEventListener('change', () => fillTechniques(techniqueSelect.value));
   return deviceForm(device, 'sanitize', {
     path: '/sanitizations',
     fields: [
-      field(
-        t('station.sanitize.drive'),
-        select(
-          'storageSerial',
-          drives.map((s): [string, string] => [s.serialNumber, `${s.serialNumber} · ${tOr(`station.driveKind.${s.kind}`, s.kind)}${s.capacityGb ? ` ${s.capacityGb} GB` : ''} · ${tOr(`station.state.${s.sanitizationState}`, s.sanitizationState)}`]),
-          drives[0]?.serialNumber,
-        ),
-      ),
-      field(t('station.sanitize.method'), select('method', opt('station.method', METHODS), d.method ?? 'purge')),
-      field(t('station.sanitize.technique'), select('technique', opt('station.technique', TECHNIQUES), d.technique ?? 'overwrite')),
+      field(t('station.sanitize.drive'), driveSelect),
+      field(t('station.sanitize.method'), methodSelect),
+      field(t('station.sanitize.technique'), techniqueSelect),
       field(t('station.sanitize.tool'), input('tool', { required: true, maxlength: 200, value: d.tool })),
       field(t('station.sanitize.verification'), select('verification', opt('station.verification', VERIFICATIONS), d.verification ?? 'full')),
       choiceField(t('station.sanitize.result'), 'result', opt('station.result', CHOICES['station.result'])),
@@ -390,7 +412,8 @@ function gradeForm(device: Device): FormSpec {
     ],
     body: (form) => {
       const checklist: Record<string, boolean | number> = {};
-      for (const c of CHECKLIST) checklist[c] = checked(form, `checklist.${c}`);
+      // A ticked box says the item works; an unticked one was not checked (SPEC §3), so it contradicts no grade.
+      for (const c of CHECKLIST) if (checked(form, `checklist.${c}`)) checklist[c] = true;
       const battery = numberOf(form, 'checklist.batteryHealthPercent');
       if (battery !== undefined) checklist['batteryHealthPercent'] = battery;
       const specs = compact({

@@ -130,7 +130,7 @@ export class ApiClient {
   }
 
   async wipe(tag: string, storageSerial: string): Promise<void> {
-    await this.ok('POST', `/api/v1/devices/${tag}/sanitizations`, { storageSerial, method: 'purge', technique: 'overwrite', tool: 'nwipe', verification: 'full', result: 'passed' });
+    await this.ok('POST', `/api/v1/devices/${tag}/sanitizations`, { storageSerial, method: 'purge', technique: 'crypto_erase', tool: 'nwipe', verification: 'full', result: 'passed' });
   }
 
   async device(tag: string): Promise<Json> {

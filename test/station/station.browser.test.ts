@@ -345,6 +345,19 @@ describe('scan station in the browser', () => {
     const form = page.locator('form[data-form=sanitize]');
     await form.waitFor();
     expect(await form.locator('select[name=storageSerial]').inputValue()).toBe(driveSerial);
+    // An SSD: the form offers only what NIST SP 800-88 / IEEE 2883 allow for flash, preselecting its purge command.
+    expect(await form.locator('select[name=method]').inputValue()).toBe('purge');
+    expect(await form.locator('select[name=technique] option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual([
+      'block_erase',
+      'crypto_erase',
+      'sanitize_command',
+      'secure_erase',
+    ]);
+    expect(await form.locator('select[name=technique]').inputValue()).toBe('sanitize_command');
+    await form.locator('select[name=method]').selectOption('destroy');
+    expect(await form.locator('select[name=technique] option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(['shred']);
+    await form.locator('select[name=method]').selectOption('purge');
+    await form.locator('select[name=technique]').selectOption('crypto_erase');
     await form.locator('input[name=tool]').fill(tool);
     await form.locator('select[name=verification]').selectOption('sample');
     await page.click('form[data-form=sanitize] .choice label:has(input[value=passed])');
@@ -354,7 +367,7 @@ describe('scan station in the browser', () => {
     expect((await admin.device(tag)).status).toBe('sanitized');
     expect(await admin.eventCount(tag, 'device.sanitization_recorded')).toBe(1);
     const record = (await history(tag)).find((e) => e.action === 'device.sanitization_recorded')!;
-    expect(record.details).toMatchObject({ storageSerial: driveSerial, tool, result: 'passed', method: 'purge', technique: 'overwrite' });
+    expect(record.details).toMatchObject({ storageSerial: driveSerial, tool, result: 'passed', method: 'purge', technique: 'crypto_erase' });
     await expect.poll(() => activeId(page), POLL).toBe('scan');
 
     // The station remembers its wipe defaults: the next device's form starts with the same tool.
@@ -368,13 +381,13 @@ describe('scan station in the browser', () => {
     await expect.poll(() => activeId(page), POLL).toBe('scan');
     expect(await admin.eventCount(second.assetTag, 'device.sanitization_recorded')).toBe(0);
 
-    // Grade the first device B.
+    // Grade the first device C; the boxes left unticked were not checked (SPEC §3) and are not sent.
     await scanCard(page, tag, tag);
     expect(await cardActions(page, tag)).toContain('grade');
     await page.click(`[data-asset-tag="${tag}"] [data-action=grade]`);
     const grade = page.locator('form[data-form=grade]');
     await grade.waitFor();
-    await page.click('form[data-form=grade] .choice label:has(input[value=B])');
+    await page.click('form[data-form=grade] .choice label:has(input[value=C])');
     await grade.locator('input[name="checklist.powersOn"]').check();
     await grade.locator('input[name="checklist.keyboard"]').check();
     await grade.locator('input[name="checklist.batteryHealthPercent"]').fill('83');
@@ -384,8 +397,9 @@ describe('scan station in the browser', () => {
     expect((await admin.device(tag)).status).toBe('ready');
     expect(await admin.eventCount(tag, 'device.graded')).toBe(1);
     const event = (await history(tag)).find((e) => e.action === 'device.graded')!;
-    expect(event.details['grade']).toBe('B');
-    expect(event.details['checklist']).toMatchObject({ powersOn: true, keyboard: true, screen: false, batteryHealthPercent: 83 });
+    expect(event.details['grade']).toBe('C');
+    expect(event.details['checklist']).toEqual({ powersOn: true, keyboard: true, batteryHealthPercent: 83 });
+    await page.locator(`[data-asset-tag="${tag}"] [data-testid=device-grade]`).waitFor();
     expectClean(st);
   });
 
@@ -395,7 +409,7 @@ describe('scan station in the browser', () => {
     const byApi = await admin.ok('POST', `/api/v1/devices/${reference.assetTag}/sanitizations`, {
       storageSerial: reference.storage[0]!.serialNumber,
       method: 'purge',
-      technique: 'overwrite',
+      technique: 'crypto_erase',
       tool: 'nwipe',
       verification: 'full',
       result: 'passed',
@@ -420,7 +434,7 @@ describe('scan station in the browser', () => {
     expectClean(st);
   });
 
-  it('a refused wipe (impossible method and technique) shows the server’s reason, keeps the form and marks the technique field; nothing is recorded', async () => {
+  it('a refused wipe (a technique not valid for the media, as an older page could still send) shows the server’s reason, keeps the form and marks the technique field; nothing is recorded', async () => {
     const dev = await admin.intake();
     const tag = dev.assetTag;
     const st = await station('tina');
@@ -430,11 +444,18 @@ describe('scan station in the browser', () => {
     const form = page.locator('form[data-form=sanitize]');
     await form.waitFor();
     await form.locator('select[name=method]').selectOption('destroy');
-    await form.locator('select[name=technique]').selectOption('overwrite');
+    // This page offers only shred here; a technique it does not offer is put back in by hand.
+    await form.locator('select[name=technique]').evaluate((el) => {
+      const option = document.createElement('option');
+      option.value = 'drill';
+      option.text = 'Drill';
+      el.append(option);
+      (el as HTMLSelectElement).value = 'drill';
+    });
     await form.locator('input[name=tool]').fill('hammer');
     await page.click('form[data-form=sanitize] .choice label:has(input[value=passed])');
     const { status, problem, fb } = await submitRefused(page, form, `/api/v1/devices/${tag}/sanitizations`);
-    expect(status).toBe(400);
+    expect(status).toBe(409);
     expect(problem.detail).toContain('destroy');
     expect(fb.kind).toBe('refused');
     expect(fb.text).toContain(problem.detail);

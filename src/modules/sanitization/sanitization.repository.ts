@@ -3,7 +3,7 @@ import { alias } from 'drizzle-orm/sqlite-core';
 import type { Executor } from '../../core/db.js';
 import { devices } from '../devices/devices.table.js';
 import { users } from '../users/users.table.js';
-import { DRAW_REASONS, samplingTally, sanitizationRecords, sanitizationVerifications } from './sanitization.table.js';
+import { samplingTally, sanitizationRecords, sanitizationVerifications, type DRAW_REASONS } from './sanitization.table.js';
 
 export type RecordRow = typeof sanitizationRecords.$inferSelect;
 
