@@ -804,7 +804,7 @@ describe('hostile input', () => {
       const tag = dev.assetTag as string;
       await ok(trainee, `/devices/${tag}/sanitizations`, {
         storageSerial: drive,
-        method: 'purge',
+        method: 'clear',
         technique: 'overwrite',
         tool: short(text, 200),
         toolVersion: short(text, 100),
