@@ -137,6 +137,8 @@ describe('a failed second-person check', () => {
     const add = await s.post(`/shipments/${shipment.body.shipment.id}/devices`, { assetTag: d.tag });
     expect(add.status).toBe(409);
     expect(add.body.code).toBe('shipments.device_not_sanitized');
+    expect(add.body.drives).toEqual([{ serialNumber: d.drives[0], sanitizationState: 'failed_check' }]);
+    expect(add.body.detail).toContain(`${d.drives[0]} (its second-person check failed; wipe it again)`);
     // Destroying the drive is a passing record after the failure: it counts, and is itself drawn.
     const shred = await s.wipe(d.tag, d.drives[0]!, s.checker.token, { method: 'destroy', technique: 'shred', verification: 'none' });
     expect(shred.sanitization.verificationId).not.toBeNull();

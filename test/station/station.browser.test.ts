@@ -450,13 +450,9 @@ describe('scan station in the browser', () => {
     await form.waitFor();
     await form.locator('select[name=method]').selectOption('destroy');
     // This page offers only shred here; a technique it does not offer is put back in by hand.
-    await form.locator('select[name=technique]').evaluate((el) => {
-      const option = document.createElement('option');
-      option.value = 'drill';
-      option.text = 'Drill';
-      el.append(option);
-      (el as HTMLSelectElement).value = 'drill';
-    });
+    await page.evaluate(
+      "const s = document.querySelector('form[data-form=sanitize] select[name=technique]'); const o = document.createElement('option'); o.value = 'drill'; o.text = 'Drill'; s.append(o); s.value = 'drill';",
+    );
     await form.locator('input[name=tool]').fill('hammer');
     await page.click('form[data-form=sanitize] .choice label:has(input[value=passed])');
     const { status, problem, fb } = await submitRefused(page, form, `/api/v1/devices/${tag}/sanitizations`);

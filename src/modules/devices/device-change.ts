@@ -12,6 +12,19 @@ const DRIVE_FAULT: Record<string, string> = {
   failed_check: 'its second-person check failed; wipe it again',
 };
 
+/**
+ * What keeps a device from counting as sanitized, for a refusal to name
+ * (SPEC invariant 1: "naming the drives at fault"): a sentence and the list.
+ */
+export function drivesAtFault(assetTag: string, facts: LifecycleFacts): { detail: string; drives: ReadonlyArray<{ serialNumber: string; sanitizationState: string }> } {
+  const drives = facts.drivesAtFault ?? [];
+  const detail =
+    drives.length > 0
+      ? `${assetTag} has drives without a valid passing sanitization record in this custody cycle: ${drives.map((d) => `${d.serialNumber} (${DRIVE_FAULT[d.sanitizationState] ?? d.sanitizationState})`).join(', ')}.`
+      : `${assetTag} has no drive registered and was not confirmed to hold no storage.`;
+  return { detail, drives };
+}
+
 /** Refuses an action the lifecycle does not allow, naming the status and the action (SPEC §2). */
 export function assertAllowed(actor: Actor, action: DeviceAction, device: DeviceRow, facts: LifecycleFacts, expectedVersion?: number): void {
   if (expectedVersion !== undefined && expectedVersion !== device.version) {
@@ -22,15 +35,8 @@ export function assertAllowed(actor: Actor, action: DeviceAction, device: Device
   if (!roleMayDo(actor.role, action)) throw new AppError('auth.forbidden', `Your role cannot ${action.replace(/_/g, ' ')}.`);
   const why = refusal(action, facts);
   if (why === 'devices.not_sanitized') {
-    const faults = facts.drivesAtFault ?? [];
-    const named = faults.map((d) => `${d.serialNumber} (${DRIVE_FAULT[d.sanitizationState] ?? d.sanitizationState})`).join(', ');
-    throw new AppError(
-      'devices.not_sanitized',
-      faults.length > 0
-        ? `${device.assetTag} cannot ${action.replace(/_/g, ' ')}: ${named}.`
-        : `${device.assetTag} has no drive registered and was not confirmed to hold no storage.`,
-      { extra: { currentStatus: device.status, action, drives: faults } },
-    );
+    const { detail, drives } = drivesAtFault(device.assetTag, facts);
+    throw new AppError('devices.not_sanitized', `Cannot ${action.replace(/_/g, ' ')}: ${detail}`, { extra: { currentStatus: device.status, action, drives } });
   }
   if (why) {
     throw new AppError('devices.invalid_transition', `Cannot ${action.replace(/_/g, ' ')} a device that is ${device.status}.`, {

@@ -8,6 +8,7 @@ import { assertDrawable } from '../../core/pdf/fonts.js';
 import { parseTag } from '../asset-tags/asset-tag.js';
 import { findAssetTag } from '../asset-tags/asset-tags.repository.js';
 import type { AssetTagsService } from '../asset-tags/asset-tags.service.js';
+import { drivesAtFault } from '../devices/device-change.js';
 import { createDeviceStateLoader } from '../devices/device-view.js';
 import { findDeviceByTag, listDevices, type DeviceRow } from '../devices/devices.repository.js';
 import type { DevicesService } from '../devices/devices.service.js';
@@ -201,14 +202,8 @@ export function createLabelsService(deps: {
       const device = deps.devices.resolve(ref);
       const state = loadState(device);
       if (!state.facts.sanitized) {
-        const faults = state.facts.drivesAtFault ?? [];
-        throw new AppError(
-          'certificates.not_sanitized',
-          faults.length > 0
-            ? `${device.assetTag} has drives without a valid passing sanitization record in this custody cycle: ${faults.map((f) => `${f.serialNumber} (${f.sanitizationState.replace('_', ' ')})`).join(', ')}.`
-            : `${device.assetTag} has no drive registered and was not confirmed to hold no storage.`,
-          { extra: { drives: faults } },
-        );
+        const { detail, drives } = drivesAtFault(device.assetTag, state.facts);
+        throw new AppError('certificates.not_sanitized', detail, { extra: { drives } });
       }
       const donation = device.donationId === null ? undefined : findDonation(db, device.donationId);
       return certificate(

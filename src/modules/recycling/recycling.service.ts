@@ -3,7 +3,7 @@ import { isUniqueViolation, writeTransaction, type Db, type Tx } from '../../cor
 import { AppError } from '../../core/errors.js';
 import { assertDrawable } from '../../core/pdf/fonts.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
-import { applyDeviceChange, assertAllowed } from '../devices/device-change.js';
+import { applyDeviceChange, assertAllowed, drivesAtFault } from '../devices/device-change.js';
 import { createDeviceStateLoader } from '../devices/device-view.js';
 import type { DevicesService } from '../devices/devices.service.js';
 import type { Actor } from '../users/users.service.js';
@@ -120,8 +120,10 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; devices: De
               extra: { currentStatus: device.status, action: 'ship' },
             });
           }
-          if (!loadState(device).facts.sanitized) {
-            throw new AppError('shipments.device_not_sanitized', `${device.assetTag} has drives without a passing sanitization record; wipe or destroy them first.`);
+          const facts = loadState(device).facts;
+          if (!facts.sanitized) {
+            const { detail, drives } = drivesAtFault(device.assetTag, facts);
+            throw new AppError('shipments.device_not_sanitized', `${detail} Wipe or destroy them first.`, { extra: { drives } });
           }
           const other = shipmentOfDevice(tx, device.id);
           if (other !== undefined) throw new AppError('shipments.device_already_added', `${device.assetTag} is on shipment ${other}.`, { extra: { shipmentId: other } });
@@ -156,7 +158,10 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; devices: De
         for (const device of devs) {
           const state = loadState(device);
           // Invariant 2 again at the door: a drive registered since it was scanned in must have passed too.
-          if (!state.facts.sanitized) throw new AppError('shipments.device_not_sanitized', `${device.assetTag} has drives without a passing sanitization record.`);
+          if (!state.facts.sanitized) {
+            const { detail, drives } = drivesAtFault(device.assetTag, state.facts);
+            throw new AppError('shipments.device_not_sanitized', detail, { extra: { drives } });
+          }
           assertAllowed(actor, 'ship', device, state.facts);
           applyDeviceChange(tx, { device, actor, event: 'device.shipped', toStatus: 'recycled', details: { shipmentId: id, recyclerId: s.recyclerId }, at });
         }
