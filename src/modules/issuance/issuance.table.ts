@@ -6,6 +6,8 @@ import { users } from '../users/users.table.js';
 
 export const ISSUANCE_KINDS = ['gift', 'loan'] as const;
 export const RETURN_CONDITIONS = ['good', 'fair', 'poor', 'damaged'] as const;
+/** Why a participant who already holds a device gets another: a code, never free text (that goes to participant_notes). */
+export const OVERRIDE_REASONS = ['second_device_household', 'replacement', 'other'] as const;
 
 export const issuances = sqliteTable(
   'issuances',
@@ -23,7 +25,7 @@ export const issuances = sqliteTable(
     accessories: text('accessories', { mode: 'json' }).$type<string[]>().notNull(),
     agreementAccepted: integer('agreement_accepted', { mode: 'boolean' }).notNull(),
     agreementLanguage: text('agreement_language').notNull(),
-    overrideReason: text('override_reason'),
+    overrideReason: text('override_reason', { enum: OVERRIDE_REASONS }),
     issuedBy: integer('issued_by')
       .notNull()
       .references(() => users.id),

@@ -53,6 +53,30 @@ export const participantPersonalData = sqliteTable('participant_personal_data', 
   updatedAt: text('updated_at').notNull(),
 });
 
+/**
+ * Free text a coordinator typed about a participant (the note behind an
+ * override when a second device is issued): personal data, kept here with
+ * the name and contact, read only where they are (logged), and erased with
+ * them. Never in the history or the audit chain.
+ */
+export const participantNotes = sqliteTable(
+  'participant_notes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    participantId: integer('participant_id')
+      .notNull()
+      .references(() => participants.id),
+    /** The issuance the note explains, by id (no foreign key: issuances live in their own module). */
+    issuanceId: integer('issuance_id'),
+    note: text('note').notNull(),
+    createdBy: integer('created_by')
+      .notNull()
+      .references(() => users.id),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [index('participant_notes_participant_idx').on(t.participantId, t.id)],
+);
+
 export const ACCESS_ACTIONS = ['created', 'read', 'exported', 'erased'] as const;
 
 /** Who touched a participant's personal data, when, and why (PIPEDA: accountability; the participant sees it in the export). */
