@@ -32,6 +32,7 @@ export const EnvSchema = z.object({
   SITE_NAME: z.string().min(1).max(100).default('Iqaluit'),
   LABEL_TEMPLATES_DIR: z.string().min(1).max(4096).optional(),
   REPORT_MIN_CELL: intFromEnv(1, 100).default(5),
+  LOGIN_FAILURES_PER_ADDRESS: intFromEnv(1, 10_000).default(30),
 });
 
 export type Config = Readonly<{
@@ -54,6 +55,8 @@ export type Config = Readonly<{
   /** Failed logins allowed per username and address inside the window (SPEC §7). */
   loginFailureLimit: number;
   loginFailureWindowMs: number;
+  /** Failed logins allowed per client address across all usernames inside the same window: stops password spraying. */
+  loginFailuresPerAddress: number;
 }>;
 
 export class ConfigError extends Error {
@@ -90,5 +93,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     reportMinCell: e.REPORT_MIN_CELL,
     loginFailureLimit: 10,
     loginFailureWindowMs: 15 * 60 * 1000,
+    loginFailuresPerAddress: e.LOGIN_FAILURES_PER_ADDRESS,
   });
 }

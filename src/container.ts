@@ -26,6 +26,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
     clock,
     sessionTtlHours: config.sessionTtlHours,
     loginLimiter: createLoginLimiter(config.loginFailureLimit, config.loginFailureWindowMs),
+    addressLimiter: createLoginLimiter(config.loginFailuresPerAddress, config.loginFailureWindowMs),
     scryptN: deps.scryptN,
   });
   const assetTags = createAssetTagsService({ db, clock, prefix: config.assetTagPrefix });

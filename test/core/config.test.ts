@@ -32,6 +32,7 @@ describe('loadConfig', () => {
       bodyLimitBytes: 64 * 1024,
       loginFailureLimit: 10,
       loginFailureWindowMs: 15 * 60 * 1000,
+      loginFailuresPerAddress: 30,
       reportMinCell: 5,
     });
     expect(Object.isFrozen(c)).toBe(true);
@@ -84,6 +85,12 @@ describe('loadConfig', () => {
     ['REPORT_MIN_CELL', '101'],
     ['REPORT_MIN_CELL', '5.5'],
     ['REPORT_MIN_CELL', 'five'],
+    // 0 would refuse every login; above 10000 the limit no longer limits spraying.
+    ['LOGIN_FAILURES_PER_ADDRESS', '0'],
+    ['LOGIN_FAILURES_PER_ADDRESS', '10001'],
+    ['LOGIN_FAILURES_PER_ADDRESS', '-5'],
+    ['LOGIN_FAILURES_PER_ADDRESS', '2.5'],
+    ['LOGIN_FAILURES_PER_ADDRESS', 'thirty'],
   ])('refuses %s=%s with a ConfigError naming the variable', (name, value) => {
     const err = configError({ [name]: value });
     expect(err.message).toContain(name);
@@ -104,6 +111,8 @@ describe('loadConfig', () => {
     expect(loadConfig({ PORT: '65535' }).port).toBe(65535);
     expect(loadConfig({ REPORT_MIN_CELL: '1' }).reportMinCell).toBe(1);
     expect(loadConfig({ REPORT_MIN_CELL: '100' }).reportMinCell).toBe(100);
+    expect(loadConfig({ LOGIN_FAILURES_PER_ADDRESS: '1' }).loginFailuresPerAddress).toBe(1);
+    expect(loadConfig({ LOGIN_FAILURES_PER_ADDRESS: '10000' }).loginFailuresPerAddress).toBe(10000);
   });
 });
 

@@ -41,6 +41,8 @@ export interface LoginLimiter {
   /** Milliseconds until another attempt is allowed, or 0. */
   blockedFor(key: string, now: number): number;
   recordFailure(key: string, now: number): void;
+  /** Takes back one failure recorded at `at`: an attempt counted in advance that then succeeded. */
+  forgive(key: string, at: number): void;
   reset(key: string): void;
 }
 
@@ -69,13 +71,27 @@ export function createLoginLimiter(limit: number, windowMs: number): LoginLimite
         for (const [k, v] of failures) if (v.every((t) => now - t >= windowMs)) failures.delete(k);
       }
     },
+    forgive(key, at) {
+      const times = failures.get(key);
+      const i = times ? times.lastIndexOf(at) : -1;
+      if (times && i >= 0) times.splice(i, 1);
+    },
     reset(key) {
       failures.delete(key);
     },
   };
 }
 
-export function createUsersService(deps: { db: Db; clock: Clock; sessionTtlHours: number; loginLimiter: LoginLimiter; scryptN?: number | undefined }) {
+export function createUsersService(deps: {
+  db: Db;
+  clock: Clock;
+  sessionTtlHours: number;
+  /** Failures per username and address (and per user for password changes). */
+  loginLimiter: LoginLimiter;
+  /** Failures per client address across all usernames, so one address cannot spray a password over every account. */
+  addressLimiter: LoginLimiter;
+  scryptN?: number | undefined;
+}) {
   const { db, clock } = deps;
   const lookupSession = prepareSessionLookup(db);
   const now = () => clock.now().toISOString();
@@ -90,8 +106,9 @@ export function createUsersService(deps: { db: Db; clock: Clock; sessionTtlHours
   const sessionCache = new Map<string, { user: SessionUser; expiresAt: number; checkedAt: number }>();
   const forgetSessions = () => sessionCache.clear();
 
-  function assertNotBlocked(key: string, t: number): void {
-    const wait = deps.loginLimiter.blockedFor(key, t);
+  /** Refuses while any of the counters is full; Retry-After is the wait until all of them allow an attempt. */
+  function assertNotBlocked(t: number, ...counters: Array<[LoginLimiter, string]>): void {
+    const wait = Math.max(...counters.map(([limiter, key]) => limiter.blockedFor(key, t)));
     if (wait > 0) {
       const seconds = Math.ceil(wait / 1000);
       throw new AppError('auth.too_many_attempts', `Too many failed attempts. Try again in ${seconds} s.`, {
@@ -196,7 +213,7 @@ export function createUsersService(deps: { db: Db; clock: Clock; sessionTtlHours
       // Guessing the current password through a stolen session is limited like logins.
       const key = `password-change\u0000${actor.id}`;
       const t = clock.now().getTime();
-      assertNotBlocked(key, t);
+      assertNotBlocked(t, [deps.loginLimiter, key]);
       deps.loginLimiter.recordFailure(key, t);
       const row = mustFind(actor.id);
       if (!(await verifyPassword(currentPassword, row.passwordHash))) throw new AppError('auth.wrong_password', 'The current password is wrong.');
@@ -208,10 +225,11 @@ export function createUsersService(deps: { db: Db; clock: Clock; sessionTtlHours
       const username = usernameInput.trim().toLowerCase();
       const key = `${username}\u0000${address}`;
       const t = clock.now().getTime();
-      assertNotBlocked(key, t);
+      assertNotBlocked(t, [deps.loginLimiter, key], [deps.addressLimiter, address]);
       // Count the attempt before the (slow) password check, so that parallel
       // attempts cannot all pass the limit check; a success forgives it.
       deps.loginLimiter.recordFailure(key, t);
+      deps.addressLimiter.recordFailure(address, t);
       const row = findUserByUsername(db, username);
       // Spend the same work on unknown usernames, so timing does not reveal which exist.
       const ok = row ? await verifyPassword(password, row.passwordHash) : (await verifyPassword(password, await decoyHash(deps.scryptN))) && false;
@@ -219,6 +237,12 @@ export function createUsersService(deps: { db: Db; clock: Clock; sessionTtlHours
         throw new AppError('auth.invalid_credentials', 'The username or password is wrong, or the account is disabled.');
       }
       deps.loginLimiter.reset(key);
+      // Only this attempt is forgiven on the address counter, not the address's
+      // other failures: a success proves one password, not that the address is
+      // friendly, and an attacker holding one valid account could otherwise wipe
+      // the counter between rounds of spraying by logging in to it. A user's own
+      // typos from that address stay counted too; the per-address limit leaves room.
+      deps.addressLimiter.forgive(address, t);
       const token = randomBytes(32).toString('base64url');
       const at = clock.now();
       const expiresAt = new Date(at.getTime() + deps.sessionTtlHours * 3600_000).toISOString();
