@@ -22,6 +22,7 @@ export const CHOICES = {
   'station.result': ['passed', 'failed'],
   'station.outcome': ['fixed', 'not_fixed', 'parts_harvested'],
   'station.issueKind': ['gift', 'loan'],
+  'station.overrideReason': ['second_device_household', 'replacement', 'other'],
   'station.condition': ['good', 'fair', 'poor', 'damaged'],
   'station.grade': ['A', 'B', 'C', 'D'],
   'station.state': ['pending', 'passed', 'failed', 'failed_check'],

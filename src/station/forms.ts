@@ -469,7 +469,11 @@ function issueForm(device: Device, settings: Settings): FormSpec {
       field(t('station.issue.otherAccessories'), input('otherAccessories', { maxlength: 300 }), t('station.issue.otherHint')),
       field(t('station.issue.language'), select('agreementLanguage', LANGUAGES.map((l): [string, string] => [l, tOr(`language.${l}`, l)]), settings.locale === 'fr' ? 'fr' : 'iu')),
       checkbox('agreementAccepted', t('station.issue.agreement'), false, true),
-      more(t('station.issue.override'), field(t('station.issue.overrideReason'), textarea('overrideReason', { maxlength: 500 }), t('station.issue.overrideHint'))),
+      more(
+        t('station.issue.override'),
+        field(t('station.issue.overrideReason'), select('overrideReason', [['', t('station.issue.overrideNone')], ...opt('station.overrideReason', CHOICES['station.overrideReason'])], '', false), t('station.issue.overrideHint')),
+        field(t('station.issue.overrideNote'), textarea('overrideNote', { maxlength: 500 }), t('station.issue.overrideNoteHint')),
+      ),
     ],
     body: (form) => {
       const kind = value(form, 'kind');
@@ -488,6 +492,7 @@ function issueForm(device: Device, settings: Settings): FormSpec {
         agreementLanguage: value(form, 'agreementLanguage'),
         agreementAccepted: checked(form, 'agreementAccepted') ? true : undefined,
         overrideReason: value(form, 'overrideReason'),
+        overrideNote: value(form, 'overrideNote'),
       });
     },
   });

@@ -73,7 +73,8 @@ function harness(env: Record<string, string> = {}) {
   };
   h.issue = async (tag, body, role = 'coordinator') => h.t.http.post(`${API}/devices/${tag}/issue`).set(await h.as(role)).send(body);
   h.history = async (tag) => {
-    const res = await h.t.http.get(`${API}/devices/${tag}/history`).set(await h.as('trainee'));
+    // Coordinators see who held the device (the participant's code); trainees and staff do not.
+    const res = await h.t.http.get(`${API}/devices/${tag}/history`).set(await h.as('coordinator'));
     expect(res.status).toBe(200);
     return res.body.events as HistoryEvent[];
   };
@@ -231,15 +232,42 @@ describe('POST /devices/{tag}/issue', () => {
     expect(refused.body.errors.map((e: { field: string }) => e.field)).toEqual(['body.overrideReason']);
     expect(h.snapshot(second.tag)).toEqual(before);
 
-    const reason = 'First laptop is for the family; this one is for the course';
-    const accepted = await h.issue(second.tag, { participantCode: code, kind: 'loan', dueDate: '2026-05-01', agreementAccepted: true, overrideReason: reason });
+    const note = 'First laptop is for the family; this one is for the course';
+    const accepted = await h.issue(second.tag, { participantCode: code, kind: 'loan', dueDate: '2026-05-01', agreementAccepted: true, overrideReason: 'second_device_household', overrideNote: note });
     expect(accepted.status).toBe(201);
-    expect(accepted.body.issuance.overrideReason).toBe(reason);
+    expect(accepted.body.issuance.overrideReason).toBe('second_device_household');
+    expect(JSON.stringify(accepted.body)).not.toContain(note);
     expect(accepted.body.device.status).toBe('issued');
 
     const stored = await h.t.http.get(`${API}/issuances/${accepted.body.issuance.id}`).set(await h.as('coordinator'));
-    expect(stored.body.issuance.overrideReason).toBe(reason);
-    expect((await h.history(second.tag)).at(-1)!.details).toMatchObject({ participantCode: code, overrideReason: reason });
+    expect(stored.body.issuance.overrideReason).toBe('second_device_household');
+    // The history holds the code, never the note: coordinators see the participant's code, trainees and staff not even that.
+    for (const role of ['trainee', 'staff'] as const) {
+      const res = await h.t.http.get(`${API}/devices/${second.tag}/history`).set(await h.as(role));
+      expect(res.body.events.at(-1).details, role).not.toHaveProperty('participantCode');
+      expect(res.body.events.at(-1).details, role).not.toHaveProperty('community');
+    }
+    const forCoordinator = await h.t.http.get(`${API}/devices/${second.tag}/history`).set(await h.as('coordinator'));
+    expect(forCoordinator.body.events.at(-1).details).toMatchObject({ participantCode: code, overrideReason: 'second_device_household' });
+    expect(JSON.stringify(forCoordinator.body)).not.toContain(note);
+    // The note sits with the participant's personal data: coordinators read it there, and the read is logged.
+    const person = await h.t.http.get(`${API}/participants/${code}`).set(await h.as('coordinator'));
+    expect(person.body.participant.personalData.notes).toEqual([expect.objectContaining({ issuanceId: accepted.body.issuance.id, note })]);
+    const staffView = await h.t.http.get(`${API}/participants/${code}`).set(await h.as('staff'));
+    expect(JSON.stringify(staffView.body)).not.toContain(note);
+  });
+
+  it('refuses free text as an override reason, and a note without a reason code', async () => {
+    const first = await h.readyDevice();
+    const second = await h.readyDevice();
+    const code = await h.register();
+    expect((await h.issue(first.tag, { participantCode: code, kind: 'gift', agreementAccepted: true })).status).toBe(201);
+    const text = await h.issue(second.tag, { participantCode: code, kind: 'gift', agreementAccepted: true, overrideReason: 'for her daughter' });
+    expect(text.status).toBe(400);
+    expect(text.body.errors).toEqual([expect.objectContaining({ field: 'body.overrideReason' })]);
+    const noteOnly = await h.issue(second.tag, { participantCode: code, kind: 'gift', agreementAccepted: true, overrideNote: 'for her daughter' });
+    expect(noteOnly.status).toBe(400);
+    expect(noteOnly.body.errors).toEqual([expect.objectContaining({ field: 'body.overrideReason' })]);
   });
 
   it('lets exactly one of two concurrent issues of one device win; the other gets 409', async () => {
@@ -269,7 +297,7 @@ describe('POST /devices/{tag}/issue', () => {
     expect(issued.status).toBe(201);
     const id = issued.body.issuance.id as number;
     const other = await h.readyDevice();
-    const good = { participantCode: code, kind: 'gift', agreementAccepted: true, overrideReason: 'x' };
+    const good = { participantCode: code, kind: 'gift', agreementAccepted: true, overrideReason: 'other' };
 
     await h.as('staff');
     const before = { a: h.snapshot(tag), b: h.snapshot(other.tag) };

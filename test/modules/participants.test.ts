@@ -85,7 +85,7 @@ describe('participants', () => {
         cohort: '2026-spring',
         consent: { given: true, language: 'iu', date: '2026-03-02' },
         personalDataErased: false,
-        personalData: { displayName: 'Test Participant', contact: '867-555-0100' },
+        personalData: { displayName: 'Test Participant', contact: '867-555-0100', notes: [] },
         createdAt: START,
       });
 
@@ -163,7 +163,7 @@ describe('participants', () => {
       const code = await register(participantBody({ displayName: name, contact, community: 'ᐃᖃᓗᐃᑦ' }));
       const read = await t.http.get(`${API}/participants/${code}`).set(await as('coordinator'));
       expect(read.status).toBe(200);
-      expect(read.body.participant.personalData).toEqual({ displayName: name, contact });
+      expect(read.body.participant.personalData).toEqual({ displayName: name, contact, notes: [] });
       const row = t.db.$client.prepare('select display_name as displayName, contact from participant_personal_data').get();
       expect(row).toEqual({ displayName: name, contact });
     });
@@ -313,7 +313,7 @@ describe('participants', () => {
         const res = await t.http.get(`${API}/participants/${code.toLowerCase()}`).set(await as(role));
         expect(res.status).toBe(200);
         expect(res.body.participant.code).toBe(code);
-        expect(res.body.participant.personalData).toEqual({ displayName: 'Test Participant', contact: '867-555-0100' });
+        expect(res.body.participant.personalData).toEqual({ displayName: 'Test Participant', contact: '867-555-0100', notes: [] });
       }
       const missing = await t.http.get(`${API}/participants/P-000404`).set(await as('coordinator'));
       expect(missing.status).toBe(404);
@@ -398,7 +398,7 @@ describe('participants', () => {
         cohort: '2026-spring',
         consent: { given: true, language: 'fr', date: '2026-02-20' },
         personalDataErased: false,
-        personalData: { displayName: 'Test Participant', contact: '867-555-0100' },
+        personalData: { displayName: 'Test Participant', contact: '867-555-0100', notes: [] },
       });
       expect(res.body.issuances).toEqual([
         {
@@ -462,7 +462,7 @@ describe('participants', () => {
       expect(exported.body.issuances[0].assetTag).toBe(tag);
       expect((exported.body.accessLog as AccessEntry[]).map((e) => e.action)).toEqual(['created', 'erased', 'exported']);
 
-      const history = await t.http.get(`${API}/devices/${tag}/history`).set(await as('trainee'));
+      const history = await t.http.get(`${API}/devices/${tag}/history`).set(coordinator);
       expect(history.status).toBe(200);
       const custody = (history.body.events as Array<{ action: string; details: Body }>).filter((e) => e.action === 'device.issued' || e.action === 'device.returned');
       expect(custody.map((e) => [e.action, e.details['participantCode']])).toEqual([

@@ -580,15 +580,18 @@ describe('scan station in the browser', () => {
     // The form is still there, with what was entered, and the override reason opened, marked and focused.
     expect(await form.locator('input[name=participantCode]').inputValue()).toBe(participant.code);
     expect(await form.locator('[data-field=overrideReason]').getAttribute('class')).toMatch(/invalid/);
-    expect(await activeId(page)).toBe(await form.locator('textarea[name=overrideReason]').getAttribute('id'));
+    expect(await activeId(page)).toBe(await form.locator('select[name=overrideReason]').getAttribute('id'));
     expect((await admin.device(second.assetTag)).status).toBe('ready');
 
-    await form.locator('textarea[name=overrideReason]').fill('Second laptop for the household');
+    await form.locator('select[name=overrideReason]').selectOption('second_device_household');
+    await form.locator('textarea[name=overrideNote]').fill('Second laptop for the household');
     const issued = await signalAfter(page, () => form.locator('button[type=submit]').click());
     expect(issued.kind).toBe('success');
     expect((await admin.device(second.assetTag)).status).toBe('issued');
+    // The history holds the reason's code; the note went to the participant's personal data.
     const event = (await history(second.assetTag)).find((e) => e.action === 'device.issued');
-    expect(JSON.stringify(event?.details)).toContain('Second laptop for the household');
+    expect(event?.details).toMatchObject({ overrideReason: 'second_device_household' });
+    expect(JSON.stringify(event?.details)).not.toContain('Second laptop');
     expectClean(st);
   });
 

@@ -65,6 +65,6 @@ export function deviceRoutes(api: Api, devices: DevicesService): void {
   api.get('/devices/:tag/history', {
     config: { access: { roles: READERS } },
     schema: { tags: ['devices'], summary: 'Everything that happened to a device, oldest first', params: DeviceParams, response: { 200: HistoryResponse } },
-    handler: async (request) => devices.history(request.params.tag),
+    handler: async (request) => devices.history(request.params.tag, request.actor!.role),
   });
 }

@@ -23,6 +23,11 @@ export function markReturned(tx: Executor, id: number, patch: Partial<IssuanceRo
   return tx.update(issuances).set(patch).where(and(eq(issuances.id, id), isNull(issuances.returnedAt))).returning().get();
 }
 
+/** Free text typed at a participant's returns may be about them: it goes with their personal data. */
+export function eraseReturnNotesOf(tx: Executor, participantId: number): void {
+  tx.update(issuances).set({ returnNotes: null }).where(and(eq(issuances.participantId, participantId), isNotNull(issuances.returnNotes))).run();
+}
+
 const viewColumns = {
   issuance: issuances,
   assetTag: devices.assetTag,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Device } from '../devices/devices.schemas.js';
 import { IsoDate } from '../donations/donations.schemas.js';
 import { Language } from '../participants/participants.schemas.js';
-import { ISSUANCE_KINDS, RETURN_CONDITIONS } from './issuance.table.js';
+import { ISSUANCE_KINDS, OVERRIDE_REASONS, RETURN_CONDITIONS } from './issuance.table.js';
 
 export const IssueBody = z
   .strictObject({
@@ -12,12 +12,15 @@ export const IssueBody = z
     accessories: z.array(z.string().trim().min(1).max(100)).max(20).optional(),
     agreementAccepted: z.literal(true, { error: 'the participant must accept the agreement (agreementAccepted: true)' }),
     agreementLanguage: Language.optional(),
-    /** Kept with the issuance: why a participant who already holds a device gets another. */
-    overrideReason: z.string().trim().min(1).max(500).optional(),
+    /** Why a participant who already holds a device gets another: a code, kept with the issuance and in the history. */
+    overrideReason: z.enum(OVERRIDE_REASONS).optional(),
+    /** Any words about it are personal data: kept with the participant's name and contact (read logged, erasable), never in the history. */
+    overrideNote: z.string().trim().min(1).max(500).optional(),
   })
   .superRefine((b, ctx) => {
     if (b.kind === 'loan' && b.dueDate === undefined) ctx.addIssue({ code: 'custom', path: ['dueDate'], message: 'a loan needs a due date' });
     if (b.kind === 'gift' && b.dueDate !== undefined) ctx.addIssue({ code: 'custom', path: ['dueDate'], message: 'a gift has no due date' });
+    if (b.overrideNote !== undefined && b.overrideReason === undefined) ctx.addIssue({ code: 'custom', path: ['overrideReason'], message: 'a note explains an override: give its reason code too' });
   });
 export type IssueBody = z.infer<typeof IssueBody>;
 
@@ -38,7 +41,7 @@ export const Issuance = z.object({
   accessories: z.array(z.string()),
   agreementAccepted: z.boolean(),
   agreementLanguage: z.string(),
-  overrideReason: z.string().nullable(),
+  overrideReason: z.enum(OVERRIDE_REASONS).nullable(),
   issuedBy: z.number().int(),
   issuedAt: z.string(),
   returnedAt: z.string().nullable(),

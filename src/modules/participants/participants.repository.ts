@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { Executor } from '../../core/db.js';
 import { users } from '../users/users.table.js';
-import { communities, participantPersonalData, participants, personalDataAccessLog } from './participants.table.js';
+import { communities, participantNotes, participantPersonalData, participants, personalDataAccessLog } from './participants.table.js';
 
 export type CommunityRow = typeof communities.$inferSelect;
 export type ParticipantRow = typeof participants.$inferSelect & { communityName: string; communitySyllabics: string | null };
@@ -82,10 +82,34 @@ export function readPersonalData(db: Executor, participantId: number): { display
     .get();
 }
 
+export function insertParticipantNote(tx: Executor, row: typeof participantNotes.$inferInsert): void {
+  tx.insert(participantNotes).values(row).run();
+}
+
+export function notesOf(db: Executor, participantId: number): Array<{ issuanceId: number | null; note: string; at: string; by: string }> {
+  return db
+    .select({ issuanceId: participantNotes.issuanceId, note: participantNotes.note, at: participantNotes.createdAt, by: users.username })
+    .from(participantNotes)
+    .innerJoin(users, eq(users.id, participantNotes.createdBy))
+    .where(eq(participantNotes.participantId, participantId))
+    .orderBy(asc(participantNotes.id))
+    .all();
+}
+
+/**
+ * Removes the name, contact and notes, and blanks the free-text purposes of
+ * the access log (who, when and what stay: the participant may still ask who
+ * read their data).
+ */
 export function erasePersonalData(tx: Executor, participantId: number, at: string): void {
   tx.delete(participantPersonalData).where(eq(participantPersonalData.participantId, participantId)).run();
+  tx.delete(participantNotes).where(eq(participantNotes.participantId, participantId)).run();
+  tx.update(personalDataAccessLog).set({ purpose: ERASED_PURPOSE }).where(eq(personalDataAccessLog.participantId, participantId)).run();
   tx.update(participants).set({ personalDataErasedAt: at }).where(eq(participants.id, participantId)).run();
 }
+
+/** What an access log entry's purpose reads after the participant's data was erased. */
+export const ERASED_PURPOSE = '(erased with the personal data)';
 
 export function logAccess(tx: Executor, row: typeof personalDataAccessLog.$inferInsert): void {
   tx.insert(personalDataAccessLog).values(row).run();

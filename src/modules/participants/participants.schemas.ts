@@ -39,7 +39,15 @@ export const Participant = z.object({
   consent: z.object({ given: z.boolean(), language: z.string(), date: z.string() }),
   personalDataErased: z.boolean(),
   /** Only for coordinators and admins; each read is logged. */
-  personalData: z.object({ displayName: z.string().nullable(), contact: z.string().nullable() }).nullable().optional(),
+  personalData: z
+    .object({
+      displayName: z.string().nullable(),
+      contact: z.string().nullable(),
+      /** Notes typed about the participant (why a second device was issued): personal data, erased with the rest. */
+      notes: z.array(z.object({ issuanceId: z.number().int().nullable(), note: z.string(), at: z.string(), by: z.string() })),
+    })
+    .nullable()
+    .optional(),
   createdAt: z.string(),
 });
 export type Participant = z.infer<typeof Participant>;

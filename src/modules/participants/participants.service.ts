@@ -1,10 +1,10 @@
 import type { Clock } from '../../core/clock.js';
-import { isUniqueViolation, writeTransaction, type Db } from '../../core/db.js';
+import { isUniqueViolation, writeTransaction, type Db, type Executor } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import { decodeCursor, pageOf } from '../../core/pagination.js';
 import { forgetStoredResponses } from '../../core/idempotency.repository.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
-import { issuancesOfParticipant } from '../issuance/issuance.repository.js';
+import { eraseReturnNotesOf, issuancesOfParticipant } from '../issuance/issuance.repository.js';
 import type { Actor } from '../users/users.service.js';
 import type { Role } from '../users/users.table.js';
 import {
@@ -17,6 +17,7 @@ import {
   listCommunities,
   listParticipants,
   logAccess,
+  notesOf,
   readPersonalData,
   upsertPersonalData,
   type CommunityRow,
@@ -27,7 +28,9 @@ import type { CreateParticipantBody, Participant } from './participants.schemas.
 /** Who may see names and contacts (SPEC §4): staff see codes and communities only. */
 export const SEES_PERSONAL_DATA: readonly Role[] = ['coordinator', 'admin'];
 
-function toParticipant(row: ParticipantRow, personal?: { displayName: string | null; contact: string | null } | null): Participant {
+type PersonalView = NonNullable<Participant['personalData']>;
+
+function toParticipant(row: ParticipantRow, personal?: PersonalView | null): Participant {
   return {
     code: row.code,
     community: { name: row.communityName, syllabics: row.communitySyllabics },
@@ -40,7 +43,15 @@ function toParticipant(row: ParticipantRow, personal?: { displayName: string | n
   };
 }
 
-export function createParticipantsService(deps: { db: Db; clock: Clock }) {
+/** Name, contact and notes together, or null when none is held. */
+function personalView(db: Executor, participantId: number): PersonalView | null {
+  const data = readPersonalData(db, participantId);
+  const notes = notesOf(db, participantId);
+  if (!data && notes.length === 0) return null;
+  return { displayName: data?.displayName ?? null, contact: data?.contact ?? null, notes };
+}
+
+export function createParticipantsService(deps: { db: Db; clock: Clock; afterErasure?: () => void }) {
   const { db, clock } = deps;
 
   function mustFind(code: string): ParticipantRow {
@@ -111,7 +122,7 @@ export function createParticipantsService(deps: { db: Db; clock: Clock }) {
           at,
           details: { community: row.communityName, program: row.program, consentLanguage: row.consentLanguage, personalDataHeld: hasPersonal },
         });
-        return toParticipant(row, hasPersonal ? readPersonalData(tx, id) ?? null : null);
+        return toParticipant(row, hasPersonal ? personalView(tx, id) : null);
       });
     },
 
@@ -121,7 +132,7 @@ export function createParticipantsService(deps: { db: Db; clock: Clock }) {
       if (!SEES_PERSONAL_DATA.includes(actor.role)) return toParticipant(row);
       const at = clock.now().toISOString();
       return writeTransaction(db, (tx) => {
-        const personal = readPersonalData(tx, row.id) ?? null;
+        const personal = personalView(tx, row.id);
         if (personal) logAccess(tx, { participantId: row.id, userId: actor.id, at, action: 'read', purpose: purpose ?? 'participant record viewed' });
         return toParticipant(row, personal);
       });
@@ -142,7 +153,7 @@ export function createParticipantsService(deps: { db: Db; clock: Clock }) {
         logAccess(tx, { participantId: row.id, userId: actor.id, at, action: 'exported', purpose: purpose ?? 'participant export' });
         return {
           exportedAt: at,
-          participant: toParticipant(row, readPersonalData(tx, row.id) ?? null),
+          participant: toParticipant(row, personalView(tx, row.id)),
           issuances: issuancesOfParticipant(tx, row.id).map((i) => ({
             id: i.id,
             assetTag: i.assetTag,
@@ -165,11 +176,14 @@ export function createParticipantsService(deps: { db: Db; clock: Clock }) {
       const at = clock.now().toISOString();
       writeTransaction(db, (tx) => {
         erasePersonalData(tx, row.id, at);
+        eraseReturnNotesOf(tx, row.id);
         // The registration's stored Idempotency-Key response holds the name too: forget it.
         forgetStoredResponses(tx, 'POST /api/v1/participants', `"code":"${row.code}"`);
         logAccess(tx, { participantId: row.id, userId: actor.id, at, action: 'erased', purpose: 'erasure requested' });
         appendAuditEvent(tx, { entityType: 'participant', entityId: row.code, action: 'participant.personal_data_erased', actorUserId: actor.id, at, details: {} });
       });
+      // Deleted rows must not linger in the WAL either (secure_delete zeroes them in the database pages).
+      deps.afterErasure?.();
     },
   };
 }
