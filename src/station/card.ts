@@ -19,6 +19,10 @@ function eventText(e: HistoryEvent): string {
   if (typeof d['result'] === 'string') extra.push(tOr(`station.result.${d['result']}`, d['result']));
   if (typeof d['grade'] === 'string') extra.push(t('station.grade.short', { grade: d['grade'] }));
   if (typeof d['outcome'] === 'string') extra.push(tOr(`station.outcome.${d['outcome']}`, d['outcome']));
+  // Parts lineage (SPEC §3): where a part went, and where a repair's parts came from.
+  if (typeof d['receivingAssetTag'] === 'string') extra.push(t('station.event.partTo', { part: typeof d['part'] === 'string' ? d['part'] : '', tag: d['receivingAssetTag'] }));
+  const sources = Array.isArray(d['partsUsed']) ? [...new Set((d['partsUsed'] as Array<{ sourceAssetTag?: unknown }>).map((p) => p.sourceAssetTag).filter((x): x is string => typeof x === 'string'))] : [];
+  if (sources.length > 0) extra.push(t('station.event.partsFrom', { tags: sources.join(', ') }));
   return extra.length > 0 ? `${name} (${extra.join(', ')})` : name;
 }
 
