@@ -116,7 +116,7 @@ try {
     // requests become 409s, so the pool bounds the run.
     run(app.port, 1, auth, () => {
       const tag = ready[issueNo++ % Math.max(1, ready.length)] ?? pick();
-      return { method: 'POST', path: `/api/v1/devices/${tag}/issue`, body: JSON.stringify({ participantCode: participant, kind: 'gift', agreementAccepted: true, overrideReason: 'load benchmark' }) };
+      return { method: 'POST', path: `/api/v1/devices/${tag}/issue`, body: JSON.stringify({ participantCode: participant, kind: 'gift', agreementAccepted: true, overrideReason: 'other' }) };
     }),
     run(app.port, 1, auth, () => ({ method: 'GET', path: '/api/v1/reports/diversion?from=2026-01-01&to=2026-12-31&format=csv' })),
   ]);

@@ -10,6 +10,17 @@ import type { Db } from '../src/core/db.js';
 import { createServices } from '../src/container.js';
 import type { DeviceCategory } from '../src/modules/devices/category-weights.js';
 import type { Actor } from '../src/modules/users/users.service.js';
+import { usualChoice, type MediaKind } from '../src/modules/sanitization/media-techniques.js';
+
+/** A passing (or failed) wipe of one drive, with the technique a station would preselect for its kind. */
+const wipeOf = (serial: string, kind: MediaKind, result: 'passed' | 'failed' = 'passed') => ({
+  storageSerial: serial,
+  ...usualChoice(kind),
+  tool: kind === 'hdd' ? 'nwipe' : 'nvme-cli',
+  toolVersion: kind === 'hdd' ? '0.37' : '2.8',
+  verification: 'full' as const,
+  result,
+});
 
 export interface DemoOptions {
   devices: number;
@@ -91,6 +102,7 @@ export async function fillDemo(db: Db, config: Config, o: DemoOptions): Promise<
     const [make, ...model] = pick(cat[2]).split(' ');
     const hasDrive = ['laptop', 'desktop', 'tablet', 'phone', 'printer'].includes(cat[0]);
     const trainee = pick(trainees);
+    const driveKind: MediaKind = cat[0] === 'laptop' ? pick(['ssd', 'nvme', 'hdd'] as const) : cat[0] === 'desktop' ? 'hdd' : 'emmc';
     const device = s.devices.intake(trainee, {
       category: cat[0],
       make: make!,
@@ -98,15 +110,15 @@ export async function fillDemo(db: Db, config: Config, o: DemoOptions): Promise<
       serialNumber: `DEMO${o.seed}-${i}`,
       donationId: donation,
       ...(random() < 0.4 ? { weightGrams: Math.round(800 + random() * 20000) } : {}),
-      storage: hasDrive ? [{ serialNumber: `DRV${o.seed}-${i}`, kind: cat[0] === 'laptop' ? pick(['ssd', 'nvme', 'hdd'] as const) : cat[0] === 'desktop' ? 'hdd' : 'emmc', capacityGb: pick([128, 256, 500]) }] : [],
+      storage: hasDrive ? [{ serialNumber: `DRV${o.seed}-${i}`, kind: driveKind, capacityGb: pick([128, 256, 500]) }] : [],
     });
     const tag = device.assetTag;
     clock.set(new Date(t + 3600_000));
     if (hasDrive) {
       const serial = `DRV${o.seed}-${i}`;
-      if (random() < 0.05) s.sanitization.record(trainee, tag, { storageSerial: serial, method: 'purge', technique: 'overwrite', tool: 'nwipe', toolVersion: '0.37', verification: 'full', result: 'failed' });
+      if (random() < 0.05) s.sanitization.record(trainee, tag, wipeOf(serial, driveKind, 'failed'));
       const destroy = ['printer'].includes(cat[0]);
-      s.sanitization.record(trainee, tag, destroy ? { storageSerial: serial, method: 'destroy', technique: 'shred', tool: 'shredder', verification: 'full', result: 'passed' } : { storageSerial: serial, method: 'purge', technique: pick(['crypto_erase', 'sanitize_command', 'overwrite'] as const), tool: 'nwipe', toolVersion: '0.37', verification: 'full', result: 'passed' });
+      s.sanitization.record(trainee, tag, destroy ? { storageSerial: serial, method: 'destroy', technique: 'shred', tool: 'shredder', verification: 'full', result: 'passed' } : wipeOf(serial, driveKind));
     } else {
       s.sanitization.record(trainee, tag, { noStorage: true });
     }
@@ -123,7 +135,9 @@ export async function fillDemo(db: Db, config: Config, o: DemoOptions): Promise<
     }
     const g = random();
     const grade = g < 0.25 ? 'A' : g < 0.6 ? 'B' : g < 0.8 ? 'C' : 'D';
-    s.grading.grade(trainee, tag, { grade, checklist: { powersOn: true, batteryHealthPercent: Math.round(50 + random() * 50) }, specs: { cpu: 'Intel Core i5', ramGb: pick([8, 16]), storageGb: 256, os: 'Linux Mint 22' } });
+    // Battery health as graders find it; an A needs at least 80 % (SPEC §3).
+    const battery = grade === 'A' ? Math.round(80 + random() * 20) : Math.round(50 + random() * 50);
+    s.grading.grade(trainee, tag, { grade, checklist: { powersOn: grade !== 'D' || random() < 0.5, batteryHealthPercent: battery }, specs: { cpu: 'Intel Core i5', ramGb: pick([8, 16]), storageGb: 256, os: 'Linux Mint 22' } });
     if (grade === 'D') {
       toShip.push(tag);
       continue;
@@ -152,7 +166,7 @@ export async function fillDemo(db: Db, config: Config, o: DemoOptions): Promise<
     clock.set(new Date(Date.parse(d.statusChangedAt) + 30 * 86400_000));
     s.issuance.return(coordinator, tag, { condition: 'good', personalDataRemoved: true });
     for (const drive of s.devices.get(tag, 'admin').storage) {
-      s.sanitization.record(pick(trainees), tag, { storageSerial: drive.serialNumber, method: 'purge', technique: 'crypto_erase', tool: 'nwipe', toolVersion: '0.37', verification: 'full', result: 'passed' });
+      s.sanitization.record(pick(trainees), tag, wipeOf(drive.serialNumber, drive.kind));
     }
     s.grading.grade(pick(trainees), tag, { grade: 'B' });
     const next = free.pop();
@@ -166,7 +180,17 @@ export async function fillDemo(db: Db, config: Config, o: DemoOptions): Promise<
   // Second-person checks of the drawn sample, by someone other than the technician.
   for (const v of s.sanitization.listVerifications('pending', 500, undefined).items) {
     const verifier = trainees.find((x) => x.id !== v.record.technician.id)!;
-    s.sanitization.verify(verifier, v.id, random() < 0.97 ? 'passed' : 'failed', undefined);
+    const passed = random() < 0.97;
+    s.sanitization.verify(verifier, v.id, passed ? 'passed' : 'failed', undefined);
+    if (passed) continue;
+    // A failed check undoes the wipe (SPEC §2): the drive is wiped again by someone else, and a device
+    // that was ready is graded again. One that is out with a participant stays flagged for recall.
+    const d = s.devices.get(v.record.assetTag, 'admin');
+    if (!['received', 'in_repair', 'awaiting_recycling'].includes(d.status)) continue;
+    for (const drive of d.storage.filter((x) => x.sanitizationState !== 'passed')) {
+      s.sanitization.record(verifier, d.assetTag, d.status === 'awaiting_recycling' ? { storageSerial: drive.serialNumber, method: 'destroy', technique: 'shred', tool: 'shredder', verification: 'full', result: 'passed' } : wipeOf(drive.serialNumber, drive.kind));
+    }
+    if (s.devices.get(d.assetTag, 'admin').status === 'sanitized') s.grading.grade(verifier, d.assetTag, { grade: 'B' });
   }
 
   // Two sealift sailings: August (confirmed by the recycler) and October (still pending),
