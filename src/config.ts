@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -33,6 +34,7 @@ export const EnvSchema = z.object({
   LABEL_TEMPLATES_DIR: z.string().min(1).max(4096).optional(),
   REPORT_MIN_CELL: intFromEnv(1, 100).default(5),
   LOGIN_FAILURES_PER_ADDRESS: intFromEnv(1, 10_000).default(30),
+  AUDIT_ANCHORS_PATH: z.string().min(1).max(4096).optional(),
 });
 
 export type Config = Readonly<{
@@ -57,6 +59,8 @@ export type Config = Readonly<{
   loginFailureWindowMs: number;
   /** Failed logins allowed per client address across all usernames inside the same window: stops password spraying. */
   loginFailuresPerAddress: number;
+  /** The file of audit chain anchors (`<time> <id>:<hash>` lines) a backup appends to: outside the database, beside it by default. */
+  auditAnchorsPath: string;
 }>;
 
 export class ConfigError extends Error {
@@ -75,6 +79,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const e = parsed.data;
+  const auditAnchorsPath = e.AUDIT_ANCHORS_PATH ?? path.join(path.dirname(e.DATABASE_PATH), 'audit-anchors.log');
+  // An anchor kept in the file it vouches for proves nothing.
+  if (path.resolve(auditAnchorsPath) === path.resolve(e.DATABASE_PATH)) throw new ConfigError(['AUDIT_ANCHORS_PATH: must not be the database file']);
   return Object.freeze({
     host: e.HOST,
     port: e.PORT,
@@ -94,5 +101,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     loginFailureLimit: 10,
     loginFailureWindowMs: 15 * 60 * 1000,
     loginFailuresPerAddress: e.LOGIN_FAILURES_PER_ADDRESS,
+    auditAnchorsPath,
   });
 }

@@ -68,7 +68,7 @@ describe('audit history (SPEC §2 invariant 3)', () => {
     const res = await verify();
     expect(res.status).toBe(200);
     const all = rows();
-    expect(res.body).toEqual({ ok: true, events: before + 4, head: all.at(-1)!.hash });
+    expect(res.body).toEqual({ ok: true, events: before + 4, head: { id: all.at(-1)!.id, hash: all.at(-1)!.hash } });
     expect(all).toHaveLength(before + 4);
     expect(all.filter((r) => r.action === 'device.intake')).toHaveLength(3);
     expect(all.filter((r) => r.action === 'device.updated')).toHaveLength(1);
@@ -124,7 +124,7 @@ describe('audit history (SPEC §2 invariant 3)', () => {
 
     const res = await verify();
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ ok: false, brokenAt: { id: target } });
+    expect(res.body).toMatchObject({ ok: false, brokenAt: { id: target }, reason: 'hash_mismatch' });
     expect(res.body.head).toBeUndefined();
   });
 

@@ -3,6 +3,7 @@ import { and, asc, desc, eq, gt } from 'drizzle-orm';
 import { canonicalJson } from '../../core/canonical-json.js';
 import type { Executor } from '../../core/db.js';
 import { auditEvents } from './audit.table.js';
+import { hashRecords, type RecordKey } from './record-hashes.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -15,6 +16,8 @@ export interface NewAuditEvent {
   actorUserId: number | null;
   at: string;
   details: Record<string, unknown>;
+  /** The records this event creates or changes: each is re-read in the transaction and hashed into the event. */
+  records?: readonly RecordKey[] | undefined;
 }
 
 export type AuditEventRow = typeof auditEvents.$inferSelect;
@@ -31,6 +34,8 @@ export function canonicalEvent(e: Omit<AuditEventRow, 'prevHash' | 'hash'>): str
     actorUserId: e.actorUserId,
     at: e.at,
     details: e.details,
+    // Absent, not null, when the event names no record: events written before records were hashed keep their bytes.
+    records: e.records ?? undefined,
   });
 }
 
@@ -55,6 +60,7 @@ export function appendAuditEvent(tx: Executor, event: NewAuditEvent): AuditEvent
     actorUserId: event.actorUserId,
     at: event.at,
     details: canonicalJson(event.details),
+    records: event.records && event.records.length > 0 ? canonicalJson(hashRecords(tx, event.records)) : null,
   };
   const row = { ...base, prevHash, hash: chainHash(prevHash, base) };
   tx.insert(auditEvents).values(row).run();
@@ -68,6 +74,11 @@ export function listEntityEvents(db: Executor, entityType: string, entityId: str
     .where(and(eq(auditEvents.entityType, entityType), eq(auditEvents.entityId, entityId)))
     .orderBy(asc(auditEvents.id))
     .all();
+}
+
+/** The last event written, whether or not the chain up to it verifies. */
+export function lastEvent(db: Executor): AuditEventRow | undefined {
+  return db.select().from(auditEvents).orderBy(desc(auditEvents.id)).limit(1).get();
 }
 
 /** Reads the chain in pages, oldest first. */

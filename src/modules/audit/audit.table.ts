@@ -18,6 +18,13 @@ export const auditEvents = sqliteTable(
     actorUserId: integer('actor_user_id').references(() => users.id),
     at: text('at').notNull(),
     details: text('details').notNull(),
+    /**
+     * The records this event created or changed, each with the SHA-256 of its
+     * canonical operational form (record-hashes.ts), as canonical JSON; null
+     * for events that name none and for every event written before records
+     * were hashed. Covered by the event's hash.
+     */
+    records: text('records'),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
   },

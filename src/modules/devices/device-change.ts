@@ -1,6 +1,7 @@
 import type { Executor } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
+import type { RecordKey } from '../audit/record-hashes.js';
 import type { Actor } from '../users/users.service.js';
 import { refusal, roleMayDo, type DeviceAction, type DeviceStatus, type LifecycleFacts } from './device-lifecycle.js';
 import { updateDeviceAtVersion, type DeviceRow } from './devices.repository.js';
@@ -53,6 +54,8 @@ export interface DeviceChange {
   toStatus?: DeviceStatus | undefined;
   patch?: Partial<DeviceRow> | undefined;
   details: Record<string, unknown>;
+  /** Other records this change creates or changes (a sanitization record, a repair…): hashed into the event with the device. */
+  records?: readonly RecordKey[] | undefined;
   at: string;
 }
 
@@ -83,6 +86,7 @@ export function applyDeviceChange(tx: Executor, change: DeviceChange): DeviceRow
     actorUserId: change.actor.id,
     at,
     details: change.details,
+    records: [{ table: 'devices', id: device.id }, ...(change.records ?? [])],
   });
   return row;
 }

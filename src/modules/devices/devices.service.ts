@@ -144,6 +144,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
               weightSource: row.weightSource,
               storage: body.storage.map((d) => ({ serialNumber: d.serialNumber, kind: d.kind })),
             },
+            records: [{ table: 'devices', id: row.id }],
           });
           return toDevice(loadState(row), actor.role);
         });
@@ -253,6 +254,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
             actorUserId: actor.id,
             at,
             details: { changes },
+            records: [{ table: 'devices', id: row.id }],
           });
           return toDevice(loadState(row), actor.role);
         });

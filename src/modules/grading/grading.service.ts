@@ -38,6 +38,7 @@ export function createGradingService(deps: { db: Db; clock: Clock; devices: Devi
           toStatus: body.grade === 'D' ? 'awaiting_recycling' : 'ready',
           patch: { specs, grade: body.grade, gradedAt: at },
           details: { gradingId: grading.id, grade: body.grade, regrade: device.status === 'ready', previousGrade: device.grade, checklist: grading.checklist, specs },
+          records: [{ table: 'gradings', id: grading.id }],
           at,
         });
         return {

@@ -109,6 +109,7 @@ export function createIssuanceService(deps: { db: Db; clock: Clock; devices: Dev
               accessories: issuance.accessories,
               overrideReason: issuance.overrideReason,
             },
+            records: [{ table: 'issuances', id: issuance.id }],
             at,
           });
           return { issuance: toIssuance(findIssuanceView(tx, issuance.id)!), device: toDevice(loadState(row), actor.role) };
@@ -149,6 +150,7 @@ export function createIssuanceService(deps: { db: Db; clock: Clock; devices: Dev
             personalDataRemoved: body.personalDataRemoved ?? null,
             notes: body.notes ?? null,
           },
+          records: [{ table: 'issuances', id: open.id }],
           at,
         });
         return { device: toDevice(loadState(row), actor.role) };

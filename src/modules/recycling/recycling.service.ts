@@ -62,7 +62,8 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; devices: De
   const invalid = (field: string, detail: string, message: string) => new AppError('request.invalid', detail, { errors: [{ field, message }] });
 
   const audit = (tx: Tx, actor: Actor, id: number, action: string, details: Record<string, unknown>, at: string) =>
-    appendAuditEvent(tx, { entityType: 'shipment', entityId: String(id), action, actorUserId: actor.id, at, details });
+    // The shipment is hashed with its lines and amendments on every event: a line slipped in or out shows.
+    appendAuditEvent(tx, { entityType: 'shipment', entityId: String(id), action, actorUserId: actor.id, at, details, records: [{ table: 'shipments', id }] });
 
   return {
     createRecycler(actor: Actor, body: { name: string; certification: RecyclerRow['certification']; certificateExpiry?: string | undefined; address?: string | undefined }): RecyclerRow {

@@ -70,6 +70,7 @@ export function createRepairsService(deps: { db: Db; clock: Clock; devices: Devi
           event: 'device.repair_opened',
           toStatus: 'in_repair',
           details: { repairId: repair.id, description: body.description, minutes: body.minutes ?? null, partsUsed: parts },
+          records: [{ table: 'repairs', id: repair.id }],
           at,
         });
         recordHarvests(tx, { checked, receiving: row, repairId: repair.id, actor, at });
@@ -112,6 +113,7 @@ export function createRepairsService(deps: { db: Db; clock: Clock; devices: Devi
           toStatus,
           // minutes is this entry only; totalMinutes lets a reader of the history see the sum without adding.
           details: { repairId: repair.id, outcome: body.outcome, minutes: body.minutes ?? null, totalMinutes: totalMinutes(timeEntries(done)), partsUsed: parts },
+          records: [{ table: 'repairs', id: repair.id }],
           at,
         });
         recordHarvests(tx, { checked, receiving: row, repairId: repair.id, actor, at });

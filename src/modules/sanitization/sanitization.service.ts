@@ -199,6 +199,7 @@ export function createSanitizationService(deps: { db: Db; clock: Clock; devices:
             drawnForVerification: verificationId !== null,
             drawReason,
           },
+          records: [{ table: 'sanitization_records', id: rec.id }, ...(verificationId === null ? [] : [{ table: 'sanitization_verifications' as const, id: verificationId }])],
           at,
         });
         return { sanitization: toRecord(findRecordView(tx, rec.id)!), device: toDevice(loadState(row), actor.role) };
@@ -247,6 +248,7 @@ export function createSanitizationService(deps: { db: Db; clock: Clock; devices:
             result,
             ...(result === 'failed' ? { voidsThroughRecordId, recall: device.status === 'issued' && (after.facts.failedCheck ?? false) } : {}),
           },
+          records: [{ table: 'sanitization_verifications', id }],
           at,
         });
         return toVerification(findVerification(tx, id)!);

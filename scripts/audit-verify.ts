@@ -1,0 +1,51 @@
+/**
+ * Verifies the history hash chain of the configured database from the command
+ * line, as GET /api/v1/audit/verify does, against anchors kept outside it
+ * (docs/security.md). Opens the database read-only.
+ *
+ *   npm run audit:verify
+ *   npm run audit:verify -- --anchor 1234:9f86d0…
+ *   npm run audit:verify -- --anchors-file ./data/audit-anchors.log
+ *
+ * Prints the result as one JSON line. Exit status: 0 the chain verifies (and
+ * holds every anchor given), 1 it does not, 2 a usage or file error.
+ */
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { openReadOnlyDatabase } from '../src/core/db.js';
+import { parseAnchor, readAnchors } from '../src/modules/audit/anchors.js';
+import { createAuditService, type Anchor } from '../src/modules/audit/audit.service.js';
+import { configOrExit, fail } from './cli.js';
+
+let values: { anchor?: string[]; 'anchors-file'?: string[] };
+try {
+  ({ values } = parseArgs({ options: { anchor: { type: 'string', multiple: true }, 'anchors-file': { type: 'string', multiple: true } } }));
+} catch (err) {
+  fail(`${err instanceof Error ? err.message : String(err)}\nusage: npm run audit:verify -- [--anchor <id>:<hash>]... [--anchors-file <path>]...`);
+}
+const config = configOrExit();
+
+const anchors: Anchor[] = [];
+for (const text of values.anchor ?? []) {
+  const anchor = parseAnchor(text);
+  if (!anchor) fail(`--anchor ${text}: expected <event id>:<64 lowercase hex digits>`);
+  anchors.push(anchor);
+}
+for (const file of values['anchors-file'] ?? []) {
+  try {
+    anchors.push(...readAnchors(file));
+  } catch (err) {
+    fail(`--anchors-file: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+if (!fs.existsSync(config.databasePath)) fail(`No database at ${config.databasePath} (DATABASE_PATH).`);
+const db = openReadOnlyDatabase(config.databasePath);
+try {
+  const result = createAuditService({ db }).verify({ anchors });
+  process.stdout.write(`${JSON.stringify({ database: config.databasePath, anchors: anchors.length, ...result })}\n`);
+  process.exitCode = result.ok ? 0 : 1;
+} finally {
+  // Not closeDatabase: a read-only connection must not checkpoint the WAL.
+  db.$client.close();
+}

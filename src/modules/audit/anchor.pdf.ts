@@ -1,0 +1,59 @@
+import { createDocument, finish, write, type Doc } from '../../core/pdf/document.js';
+import { matrixRuns, qrCodeData } from '../labels/barcodes.js';
+
+export interface AnchorPageData {
+  id: number;
+  hash: string;
+  /** The head event's own time (ISO-8601): the page's date, so the same chain prints the same bytes. */
+  at: string;
+  /** Null when the chain verified as printed; otherwise where and why it did not. */
+  verified: { id: number; reason: string } | null;
+}
+
+const GREY = '#555555';
+const RED = '#b71c1c';
+
+function qr(doc: Doc, payload: string, x: number, y: number, sizePt: number): void {
+  const m = qrCodeData(payload);
+  const module = sizePt / m.size;
+  for (const r of matrixRuns(m)) doc.rect(x + r.col * module, y + r.row * module, r.length * module + 0.01, module + 0.01);
+  doc.fill('black');
+}
+
+/**
+ * One page for the paper logbook: the chain's head as `<id>:<hash>`, in
+ * words and as a QR code. Checking it later (`npm run audit:verify --
+ * --anchor <id>:<hash>` or `GET /audit/verify?anchor=`) proves the database
+ * still holds that event with that hash, so a truncated or re-chained
+ * history shows.
+ */
+export async function renderAnchorPage(data: AnchorPageData): Promise<Buffer> {
+  const payload = `${data.id}:${data.hash}`;
+  const doc = createDocument({ title: `Audit chain anchor ${data.id}`, createdAt: new Date(data.at) });
+  const left = doc.page.margins.left;
+  const width = doc.page.width - left - doc.page.margins.right;
+
+  write(doc, 'Audit chain anchor', { size: 18, bold: true });
+  write(doc, 'Keep this page in the logbook, away from the computer that holds the database.', { size: 10, color: GREY });
+  doc.moveDown(1);
+  write(doc, `Event: ${data.id}`, { size: 12, bold: true });
+  write(doc, `Written at: ${data.at}`, { size: 11 });
+  write(doc, 'Hash (SHA-256):', { size: 11 });
+  // Four groups of sixteen: easier to read aloud and to compare by eye.
+  write(doc, data.hash.match(/.{1,16}/g)!.join(' '), { size: 11, bold: true });
+  doc.moveDown(0.5);
+  if (data.verified === null) write(doc, 'The chain verified when this page was printed.', { size: 10 });
+  else write(doc, `WARNING: the chain did NOT verify when this page was printed (${data.verified.reason} at event ${data.verified.id}).`, { size: 10, bold: true, color: RED });
+  doc.moveDown(1);
+
+  const size = 180;
+  const top = doc.y;
+  qr(doc, payload, left, top, size);
+  doc.y = top + size + 12;
+  write(doc, 'To check later:', { size: 10, bold: true, x: left, width });
+  write(doc, `npm run audit:verify -- --anchor ${payload}`, { size: 8, width });
+  write(doc, `GET /api/v1/audit/verify?anchor=${payload}`, { size: 8, width });
+  doc.moveDown(1.5);
+  write(doc, 'Date and signature: ______________________________', { size: 10, x: left, width });
+  return finish(doc);
+}
