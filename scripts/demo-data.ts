@@ -181,12 +181,15 @@ export async function fillDemo(db: Db, config: Config, o: DemoOptions): Promise<
   for (const v of s.sanitization.listVerifications('pending', 500, undefined).items) {
     const verifier = trainees.find((x) => x.id !== v.record.technician.id)!;
     const passed = random() < 0.97;
+    // Checked a day after the device's latest change: the demo clock moves back and forth between devices.
+    clock.set(new Date(Date.parse(s.devices.get(v.record.assetTag, 'admin').updatedAt) + 86400_000));
     s.sanitization.verify(verifier, v.id, passed ? 'passed' : 'failed', undefined);
     if (passed) continue;
     // A failed check undoes the wipe (SPEC §2): the drive is wiped again by someone else, and a device
     // that was ready is graded again. One that is out with a participant stays flagged for recall.
     const d = s.devices.get(v.record.assetTag, 'admin');
     if (!['received', 'in_repair', 'awaiting_recycling'].includes(d.status)) continue;
+    clock.set(new Date(Date.parse(d.updatedAt) + 3600_000));
     for (const drive of d.storage.filter((x) => x.sanitizationState !== 'passed')) {
       s.sanitization.record(verifier, d.assetTag, d.status === 'awaiting_recycling' ? { storageSerial: drive.serialNumber, method: 'destroy', technique: 'shred', tool: 'shredder', verification: 'full', result: 'passed' } : wipeOf(drive.serialNumber, drive.kind));
     }

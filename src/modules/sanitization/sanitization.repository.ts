@@ -47,12 +47,15 @@ export const TECHNICIAN_FOLLOW_UP = 10;
  * record being drawn for excluded by id).
  */
 export function technicianOwesDraw(tx: Executor, technicianId: number, exceptRecordId: number): boolean {
+  // Failed checks are few: start from them (CROSS JOIN keeps that order in SQLite), never from every record of
+  // the technician; and stop counting at the tenth wipe after the latest one.
   const row = tx.get<{ owes: number }>(sql`
-    with f as (select max(v.voids_through_record_id) as through from sanitization_verifications v
-               join sanitization_records r on r.id = v.record_id where r.technician_id = ${technicianId} and v.status = 'failed')
+    with f as (select max(v.voids_through_record_id) as through from sanitization_verifications v cross join sanitization_records r
+               where v.status = 'failed' and r.id = v.record_id and r.technician_id = ${technicianId})
     select case when (select through from f) is null then 0
-                when (select count(*) from sanitization_records r where r.technician_id = ${technicianId} and r.id > (select through from f)
-                      and r.id <> ${exceptRecordId} and r.result = 'passed' and r.method in ('clear', 'purge')) < ${TECHNICIAN_FOLLOW_UP} then 1
+                when (select count(*) from (select 1 from sanitization_records r where r.id > (select through from f)
+                      and r.technician_id = ${technicianId} and r.id <> ${exceptRecordId} and r.result = 'passed' and r.method in ('clear', 'purge')
+                      limit ${TECHNICIAN_FOLLOW_UP}) as after_failure) < ${TECHNICIAN_FOLLOW_UP} then 1
                 else 0 end as owes`);
   return row?.owes === 1;
 }
