@@ -6,22 +6,26 @@
  *   npm run audit:verify
  *   npm run audit:verify -- --anchor 1234:9f86d0…
  *   npm run audit:verify -- --anchors-file ./data/audit-anchors.log
+ *   npm run audit:verify -- --append-anchor   (then appends the head to AUDIT_ANCHORS_PATH)
  *
  * Prints the result as one JSON line. Exit status: 0 the chain verifies (and
  * holds every anchor given), 1 it does not, 2 a usage or file error.
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import { systemClock } from '../src/core/clock.js';
 import { openReadOnlyDatabase } from '../src/core/db.js';
-import { parseAnchor, readAnchors } from '../src/modules/audit/anchors.js';
+import { appendAnchor, parseAnchor, readAnchors } from '../src/modules/audit/anchors.js';
 import { createAuditService, type Anchor } from '../src/modules/audit/audit.service.js';
 import { configOrExit, fail } from './cli.js';
 
-let values: { anchor?: string[]; 'anchors-file'?: string[] };
+let values: { anchor?: string[]; 'anchors-file'?: string[]; 'append-anchor'?: boolean };
 try {
-  ({ values } = parseArgs({ options: { anchor: { type: 'string', multiple: true }, 'anchors-file': { type: 'string', multiple: true } } }));
+  ({ values } = parseArgs({
+    options: { anchor: { type: 'string', multiple: true }, 'anchors-file': { type: 'string', multiple: true }, 'append-anchor': { type: 'boolean' } },
+  }));
 } catch (err) {
-  fail(`${err instanceof Error ? err.message : String(err)}\nusage: npm run audit:verify -- [--anchor <id>:<hash>]... [--anchors-file <path>]...`);
+  fail(`${err instanceof Error ? err.message : String(err)}\nusage: npm run audit:verify -- [--anchor <id>:<hash>]... [--anchors-file <path>]... [--append-anchor]`);
 }
 const config = configOrExit();
 
@@ -43,7 +47,10 @@ if (!fs.existsSync(config.databasePath)) fail(`No database at ${config.databaseP
 const db = openReadOnlyDatabase(config.databasePath);
 try {
   const result = createAuditService({ db }).verify({ anchors });
-  process.stdout.write(`${JSON.stringify({ database: config.databasePath, anchors: anchors.length, ...result })}\n`);
+  // Only a head that verified is worth keeping.
+  const appended = values['append-anchor'] === true && result.ok ? config.auditAnchorsPath : null;
+  if (appended !== null && result.ok) appendAnchor(appended, result.head, systemClock.now());
+  process.stdout.write(`${JSON.stringify({ database: config.databasePath, anchors: anchors.length, ...result, ...(appended ? { anchorAppendedTo: appended } : {}) })}\n`);
   process.exitCode = result.ok ? 0 : 1;
 } finally {
   // Not closeDatabase: a read-only connection must not checkpoint the WAL.

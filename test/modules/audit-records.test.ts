@@ -60,10 +60,10 @@ interface Story {
   shipmentId: number;
 }
 
-function harness(options: { dbPath?: string } = {}) {
+function harness(options: { dbPath?: () => string } = {}) {
   const h = { t: undefined as unknown as TestApp };
   beforeEach(async () => {
-    h.t = await createTestApp(options.dbPath ? { dbPath: options.dbPath } : {});
+    h.t = await createTestApp(options.dbPath ? { dbPath: options.dbPath() } : {});
   });
   afterEach(async () => h.t.close());
   return h;
@@ -358,16 +358,16 @@ describe('GET /audit/anchor.pdf', () => {
 });
 
 describe('npm run audit:verify', () => {
-  const dbPath = path.join(os.tmpdir(), `audit-verify-${process.pid}-${Date.now()}.db`);
-  const h = harness({ dbPath });
-  afterAll(() => {
-    for (const f of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`]) fs.rmSync(f, { force: true });
-  });
+  let dbPath = '';
+  let n = 0;
+  // A file the script can open beside the app, one per test (in the folder removed after all).
+  const h = harness({ dbPath: () => (dbPath = path.join(tmp, `verify-${++n}.db`)) });
 
+  const anchorsPath = () => path.join(tmp, 'configured-anchors.log');
   const run = (...args: string[]) => {
     const out = spawnSync(path.resolve('node_modules/.bin/tsx'), ['scripts/audit-verify.ts', ...args], {
       encoding: 'utf8',
-      env: { ...process.env, DATABASE_PATH: dbPath, LOG_LEVEL: 'silent' },
+      env: { ...process.env, DATABASE_PATH: dbPath, AUDIT_ANCHORS_PATH: anchorsPath(), LOG_LEVEL: 'silent' },
     });
     return { status: out.status, result: out.stdout.trim() === '' ? null : (JSON.parse(out.stdout) as Body), stderr: out.stderr };
   };
@@ -395,6 +395,17 @@ describe('npm run audit:verify', () => {
     expect(run('--anchors-file', file)).toMatchObject({ status: 1, result: { ok: false, reason: 'anchor_missing', brokenAt: { id: head.id + 5 } } });
 
     expect(run('--anchor', 'not-an-anchor').status).toBe(2);
+  });
+
+  it('appends the head to AUDIT_ANCHORS_PATH with --append-anchor, only when the chain verifies', async () => {
+    await post(h.t, '/devices', laptop());
+    const head = (await verify(h.t)).head!;
+    expect(run('--append-anchor')).toMatchObject({ status: 0, result: { ok: true, anchorAppendedTo: anchorsPath() } });
+    expect(readAnchors(anchorsPath())).toEqual([head]);
+    expect(fs.readFileSync(anchorsPath(), 'utf8')).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z ${head.id}:${head.hash}\\n$`));
+
+    expect(run('--append-anchor', '--anchor', `${head.id}:${'f'.repeat(64)}`)).toMatchObject({ status: 1, result: { ok: false } });
+    expect(readAnchors(anchorsPath())).toEqual([head]);
   });
 });
 

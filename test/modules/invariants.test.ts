@@ -39,7 +39,7 @@ describe('SPEC §2 invariants', () => {
   async function auditVerify() {
     const res = await t.http.get(`${API}/audit/verify`).set(bearer(await t.token('admin')));
     expect(res.status).toBe(200);
-    return res.body as { ok: boolean; events: number; head?: string; brokenAt?: { id: number; reason: string } };
+    return res.body as { ok: boolean; events: number; head?: { id: number; hash: string }; brokenAt?: { id: number; reason: string } };
   }
   async function intake(body: Body = laptop()) {
     const res = await post('/devices', body);
@@ -194,7 +194,7 @@ describe('SPEC §2 invariants', () => {
       await post(`/devices/${tag}/grade`, { grade: 'B' });
       const good = await auditVerify();
       expect(good.ok).toBe(true);
-      expect(good.head).toMatch(/^[0-9a-f]{64}$/);
+      expect(good.head?.hash).toMatch(/^[0-9a-f]{64}$/);
 
       const failedEvent = (await history(tag)).find((e) => e.action === 'device.sanitization_recorded' && e.details['result'] === 'failed');
       expect(failedEvent).toBeDefined();
