@@ -1,16 +1,21 @@
 /**
  * Takes a consistent snapshot of the live database with VACUUM INTO (safe
- * while the service runs and writes), then checks the copy: integrity and the
- * history hash chain.
+ * while the service runs and writes), checks the copy (integrity and the
+ * history hash chain) and only then moves it into place: a failed, refused or
+ * killed run leaves nothing at the target path, so a file there is a complete,
+ * verified backup. A killed run's hidden temporary (`.<name>.partial-<pid>`)
+ * is removed by the next run to the same target.
  *
  *   npm run backup                    -> ./backups/refurb-<UTC time>.db
  *   npm run backup -- /mnt/usb/x.db   -> that file (must not exist)
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { desc } from 'drizzle-orm';
 import { systemClock } from '../src/core/clock.js';
-import { closeDatabase, integrityCheck, openDatabase, snapshotDatabase } from '../src/core/db.js';
-import { createAuditService } from '../src/modules/audit/audit.service.js';
+import { closeDatabase, integrityCheck, openDatabase, snapshotDatabase, type Db } from '../src/core/db.js';
+import { createAuditService, type VerifyResult } from '../src/modules/audit/audit.service.js';
+import { auditEvents } from '../src/modules/audit/audit.table.js';
 import { configOrExit, fail } from './cli.js';
 
 const { positionals } = parseArgs({ allowPositionals: true });
@@ -18,21 +23,40 @@ const config = configOrExit();
 const stamp = systemClock.now().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 const target = path.resolve(positionals[0] ?? path.join('backups', `refurb-${stamp}.db`));
 
+interface Summary {
+  backup: string | null;
+  integrity: string;
+  auditChain: VerifyResult;
+  /** The last event in the copy: compare it with the live service's chain to see what the backup holds. */
+  auditHead: { eventId: number; hash: string } | null;
+}
+
+class SnapshotRejected extends Error {}
+
+function lastEventOf(copy: Db): Summary['auditHead'] {
+  const row = copy.select({ eventId: auditEvents.id, hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.id)).limit(1).get();
+  return row ?? null;
+}
+
+let summary: Summary | undefined;
+let failure: string | undefined;
 const db = openDatabase({ path: config.databasePath });
 try {
-  snapshotDatabase(db, target);
+  snapshotDatabase(db, target, (copy) => {
+    const integrity = integrityCheck(copy);
+    const auditChain = createAuditService({ db: copy }).verify();
+    summary = { backup: target, integrity, auditChain, auditHead: lastEventOf(copy) };
+    if (integrity !== 'ok' || !auditChain.ok) throw new SnapshotRejected();
+  });
 } catch (err) {
-  fail(`Backup failed: ${err instanceof Error ? err.message : String(err)}`);
+  failure =
+    err instanceof SnapshotRejected
+      ? `The snapshot did not verify, so nothing was written to ${target}: keep the previous backup.`
+      : `Backup failed, nothing was written to ${target}: ${err instanceof Error ? err.message : String(err)}`;
+  if (summary) summary.backup = null;
 } finally {
   closeDatabase(db);
 }
 
-const copy = openDatabase({ path: target });
-try {
-  const integrity = integrityCheck(copy);
-  const chain = createAuditService({ db: copy }).verify();
-  process.stdout.write(`${JSON.stringify({ backup: target, integrity, auditChain: chain })}\n`);
-  if (integrity !== 'ok' || !chain.ok) fail('The snapshot did not verify: keep the previous backup.');
-} finally {
-  closeDatabase(copy);
-}
+if (summary) process.stdout.write(`${JSON.stringify(summary)}\n`);
+if (failure !== undefined) fail(failure);
