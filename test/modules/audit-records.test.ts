@@ -261,6 +261,30 @@ describe('the audit chain covers the records', () => {
     expect(await verify(h.t)).toMatchObject({ ok: false, brokenAt: { id: recorded!.id, reason: 'record_missing' }, record: { table: 'sanitization_records', id: s.failedRecordId } });
   });
 
+  it('accepts rows from before records were hashed (an upgraded database), but not a row added since without an event', async () => {
+    const legacy = (serial: string) =>
+      sql(
+        h.t,
+        "insert into devices (asset_tag, category, make, model, serial_number, serial_key, specs, weight_grams, weight_source, status, cycle_started_at, status_changed_at, created_by, created_at, updated_at) values (?, 'laptop', 'Dell', 'E7450', ?, ?, '{}', 1600, 'measured', 'received', '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z', 1, '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z')",
+        `IQ-LEGACY-${serial}`,
+        serial,
+        serial,
+      ).lastInsertRowid;
+    const [old1, old2] = [legacy('OLD-1'), legacy('OLD-2')];
+    expect(Number(old2)).toBe(Number(old1) + 1);
+    await post(h.t, '/devices', laptop());
+    // An old device changed through the service is named from then on; the other stays unnamed, and that is fine.
+    const etag = (await h.t.http.get(`${API}/devices/OLD-1`).set(await as(h.t, 'trainee'))).headers['etag'] as string;
+    const patched = await h.t.http.patch(`${API}/devices/OLD-1`).set(await as(h.t, 'trainee')).set('if-match', etag).send({ location: 'Shelf C' });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    expect(namedBy(h.t, 'devices', Number(old1)).map((e) => e.action)).toEqual(['device.updated']);
+    expect(namedBy(h.t, 'devices', Number(old2))).toEqual([]);
+    expect((await verify(h.t)).ok).toBe(true);
+
+    const forged = Number(legacy('FORGED-1'));
+    expect(await verify(h.t)).toMatchObject({ ok: false, reason: 'record_unaccounted', record: { table: 'devices', id: forged } });
+  });
+
   it('leaves free text about a participant out: return notes changed and personal data erased, the chain still verifies', async () => {
     const s = await story(h.t);
     sql(h.t, "update issuances set return_notes = '(erased)' where id = ?", s.issuanceId);

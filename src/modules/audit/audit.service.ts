@@ -1,7 +1,7 @@
-import { autoincrementHighWater, type Db } from '../../core/db.js';
+import { autoincrementHighWater, type Db, type Executor } from '../../core/db.js';
 import { renderAnchorPage } from './anchor.pdf.js';
 import { GENESIS_HASH, chainHash, iterateEvents, lastEvent } from './audit.repository.js';
-import { RECORD_TABLES, currentRecordHashes, isRecordTable, recordIdsAfter, type RecordTable } from './record-hashes.js';
+import { CREATED_BY, RECORD_TABLES, currentRecordHashes, isRecordTable, recordIdsAfter, type RecordTable } from './record-hashes.js';
 
 export const BREAK_REASONS = [
   'hash_mismatch',
@@ -40,18 +40,26 @@ export function createAuditService(deps: { db: Db }) {
   /**
    * Recomputes the whole chain, then checks the anchors given, then re-reads
    * every record the chain names and compares it with the latest event that
-   * names it; reports the first thing that does not fit.
+   * names it; reports the first thing that does not fit. Reads one snapshot
+   * (a read transaction), so that a writer in another process (the CLI
+   * beside the live service) cannot make a record look changed.
    */
   function verify(options: { anchors?: readonly Anchor[] } = {}): VerifyResult {
+    return db.transaction((tx) => verifyIn(tx, options), { behavior: 'deferred' });
+  }
+
+  function verifyIn(tx: Executor, options: { anchors?: readonly Anchor[] }): VerifyResult {
     let prev = GENESIS_HASH;
     let count = 0;
     const anchors = new Map((options.anchors ?? []).map((a) => [a.id, a.hash]));
     let anchorBreak: VerifyResult | null = null;
     // table -> record id -> the latest event naming it and the hash it gave.
     const latest = new Map<RecordTable, Map<number, { eventId: number; sha256: string }>>(RECORD_TABLES.map((t) => [t, new Map()]));
+    // table -> the lowest id of a row created by an event that names it: rows from before records were hashed are below it.
+    const firstCreated = new Map<RecordTable, number>();
     let unknownRecord: VerifyResult | null = null;
 
-    for (const e of iterateEvents(db)) {
+    for (const e of iterateEvents(tx)) {
       if (e.id !== count + 1) return broken(count, e.id, 'id_gap');
       if (e.prevHash !== prev) return broken(count, e.id, 'prev_hash_mismatch');
       if (chainHash(prev, e) !== e.hash) return broken(count, e.id, 'hash_mismatch');
@@ -61,7 +69,10 @@ export function createAuditService(deps: { db: Db }) {
         for (const ref of JSON.parse(e.records) as Array<{ table: unknown; id: number; sha256: string }>) {
           // Only a service that wrote a table it no longer knows could get here: the event's hash covers the list.
           if (!isRecordTable(ref.table)) unknownRecord ??= broken(count + 1, e.id, 'record_mismatch');
-          else latest.get(ref.table)!.set(ref.id, { eventId: e.id, sha256: ref.sha256 });
+          else {
+            latest.get(ref.table)!.set(ref.id, { eventId: e.id, sha256: ref.sha256 });
+            if (e.action === CREATED_BY[ref.table] && !firstCreated.has(ref.table)) firstCreated.set(ref.table, ref.id);
+          }
         }
       }
       prev = e.hash;
@@ -74,19 +85,24 @@ export function createAuditService(deps: { db: Db }) {
     if (anchorBreak) return anchorBreak;
     if (unknownRecord) return unknownRecord;
 
-    const recordBreak = checkRecords(latest, count);
+    const recordBreak = checkRecords(tx, latest, firstCreated, count);
     if (recordBreak) return recordBreak;
     return { ok: true, events: count, head: { id: count, hash: prev } };
   }
 
   /** The earliest event (by id) whose record no longer matches, then any row no event accounts for. */
-  function checkRecords(latest: Map<RecordTable, Map<number, { eventId: number; sha256: string }>>, count: number): VerifyResult | null {
+  function checkRecords(
+    tx: Executor,
+    latest: Map<RecordTable, Map<number, { eventId: number; sha256: string }>>,
+    firstCreated: Map<RecordTable, number>,
+    count: number,
+  ): VerifyResult | null {
     let first: { eventId: number; reason: BreakReason; table: RecordTable; id: number } | null = null;
     for (const table of RECORD_TABLES) {
       const named = latest.get(table)!;
       if (named.size === 0) continue;
       const ids = [...named.keys()].sort((a, b) => a - b);
-      const current = currentRecordHashes(db, table, ids);
+      const current = currentRecordHashes(tx, table, ids);
       for (const id of ids) {
         const { eventId, sha256 } = named.get(id)!;
         if (first !== null && eventId >= first.eventId) continue;
@@ -97,14 +113,13 @@ export function createAuditService(deps: { db: Db }) {
     }
     if (first) return broken(count, first.eventId, first.reason, { table: first.table, id: first.id });
 
-    // A row slipped in with no event behind it. Rows older than the first one the chain names were
-    // written before records were hashed; every later row was created by an event that names it.
+    // A row slipped in with no event behind it. Ids only grow: every row newer than the first one an
+    // event created under the chain was created by an event that names it; older rows predate record hashes.
     for (const table of RECORD_TABLES) {
       const named = latest.get(table)!;
-      if (named.size === 0) continue;
-      let oldest = Infinity;
-      for (const id of named.keys()) oldest = Math.min(oldest, id);
-      const stray = recordIdsAfter(db, table, oldest).find((id) => !named.has(id));
+      const oldest = firstCreated.get(table);
+      if (oldest === undefined) continue;
+      const stray = recordIdsAfter(tx, table, oldest).find((id) => !named.has(id));
       if (stray !== undefined) return broken(count, count + 1, 'record_unaccounted', { table, id: stray });
     }
     return null;

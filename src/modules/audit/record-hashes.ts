@@ -31,6 +31,17 @@ import { sanitizationRecords, sanitizationVerifications } from '../sanitization/
 export const RECORD_TABLES = ['devices', 'sanitization_records', 'sanitization_verifications', 'repairs', 'gradings', 'issuances', 'shipments'] as const;
 export type RecordTable = (typeof RECORD_TABLES)[number];
 
+/** The event that creates a row of each table (and names it): verify accounts for every row created since the first of them. */
+export const CREATED_BY: Readonly<Record<RecordTable, string>> = {
+  devices: 'device.intake',
+  sanitization_records: 'device.sanitization_recorded',
+  sanitization_verifications: 'device.sanitization_recorded',
+  repairs: 'device.repair_opened',
+  gradings: 'device.graded',
+  issuances: 'device.issued',
+  shipments: 'shipment.created',
+};
+
 export interface RecordKey {
   table: RecordTable;
   id: number;
