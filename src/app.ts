@@ -109,7 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     }
   });
 
-  registerErrorHandling(app);
+  registerErrorHandling(app, { db, clock });
   registerAuth(app, { users: services.users, clock, rateLimitPerMinute: config.rateLimitPerMinute });
   registerUnicodeCheck(app);
   registerIdempotency(app, { db, clock });
@@ -129,7 +129,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { validatorUrl: null } });
+  // No staticCSP: the plugin's own policy allows https: styles and fonts and upgrade-insecure-requests (which breaks
+  // the plain-HTTP LAN); /docs keeps the service's policy from security-headers.ts, which the bundled UI needs no more than.
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null } });
 
   registerRoutes(app, services);
   app.addHook('onClose', async () => {

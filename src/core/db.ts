@@ -193,6 +193,70 @@ export function closeDatabase(db: Db): void {
   db.$client.close();
 }
 
+/**
+ * SQLite's answer when a write could not reach the disk: SQLITE_FULL (no
+ * space, or max_page_count) rolls the transaction back, so nothing was
+ * applied; SQLITE_IOERR_* (a failing disk, a failed fsync) may leave the
+ * outcome of the last commit unknown.
+ */
+export function storageFailureOf(err: unknown): 'full' | 'io' | undefined {
+  for (let e = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    const code = 'code' in e ? (e as { code: unknown }).code : undefined;
+    if (code === 'SQLITE_FULL') return 'full';
+    if (typeof code === 'string' && code.startsWith('SQLITE_IOERR')) return 'io';
+  }
+  return undefined;
+}
+
+/** The time of the last storage failure of each connection not yet followed by a successful probe. */
+const storageFailures = new WeakMap<Database.Database, string>();
+/**
+ * Room the probe asks for: more than one request's write needs (an intake
+ * may add a page to each of the dozen b-trees it touches), so that the
+ * service is not called ready while the next ordinary write would fail.
+ */
+const PROBE_BYTES = 64 * 1024;
+
+export function noteStorageFailure(db: Db, at: string): void {
+  storageFailures.set(db.$client, at);
+}
+
+/**
+ * Whether writes commit, for /readyz. Without a recorded failure nothing is
+ * written. After one, a probe runs on each call until it succeeds: in one
+ * IMMEDIATE transaction it creates a table and fills PROBE_BYTES inside a
+ * savepoint that is rolled back (a full disk or max_page_count refuses the
+ * new pages), then rewrites the header's user_version with its own value and
+ * commits, so a WAL frame must be appended and fsynced. A rolled-back write
+ * alone would prove nothing in WAL mode, where it never leaves the page cache;
+ * the probe leaves no row, table or value behind.
+ */
+export function storageWritable(db: Db): { ok: true; recoveredFrom?: string } | { ok: false; since: string } {
+  const since = storageFailures.get(db.$client);
+  if (since === undefined) return { ok: true };
+  const sqlite = db.$client;
+  try {
+    const userVersion = Math.trunc(Number(sqlite.pragma('user_version', { simple: true })));
+    sqlite
+      .transaction(() => {
+        sqlite.exec('savepoint storage_probe');
+        try {
+          sqlite.exec('create table storage_probe (filler blob)');
+          sqlite.prepare('insert into storage_probe values (zeroblob(?))').run(PROBE_BYTES);
+        } finally {
+          sqlite.exec('rollback to storage_probe');
+          sqlite.exec('release storage_probe');
+        }
+        sqlite.pragma(`user_version = ${userVersion}`);
+      })
+      .immediate();
+  } catch {
+    return { ok: false, since };
+  }
+  storageFailures.delete(sqlite);
+  return { ok: true, recoveredFrom: since };
+}
+
 /** True for SQLite's unique-constraint violation, whatever the driver wraps it in. */
 export function isUniqueViolation(err: unknown): boolean {
   return err instanceof Error && 'code' in err && (err as { code: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE';

@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   'request.method_not_allowed': { status: 405, title: 'Method not allowed' },
   'rate_limited': { status: 429, title: 'Too many requests' },
   'service.unavailable': { status: 503, title: 'The service is shutting down' },
+  'storage.full': { status: 507, title: "The server's disk is full" },
+  'storage.io_error': { status: 503, title: 'The server could not read or write its disk' },
   'internal': { status: 500, title: 'Internal server error' },
 
   'auth.unauthenticated': { status: 401, title: 'Authentication required' },

@@ -1,5 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import type { Clock } from './clock.js';
+import { noteStorageFailure, storageFailureOf, type Db } from './db.js';
 import { AppError, toProblem, type FieldProblem } from './errors.js';
 
 export const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
@@ -42,7 +44,18 @@ function validationProblems(err: FastifyError & { validation: Array<{ instancePa
   });
 }
 
-export function registerErrorHandling(app: FastifyInstance): void {
+/** What the client can do about a write the disk refused (the detail is read by people at the bench). */
+const STORAGE_PROBLEMS = {
+  full: () => new AppError('storage.full', "The server's disk is full: nothing was saved. Free space on the server, then try again."),
+  io: () =>
+    new AppError(
+      'storage.io_error',
+      "The server could not read or write its disk, so the change may not have been saved. Have the server's disk checked, and read the record back before trying again.",
+    ),
+} as const;
+
+/** The db is the one whose storage failures /readyz reports (see storageWritable). */
+export function registerErrorHandling(app: FastifyInstance, deps: { db: Db; clock: Clock }): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof AppError) return sendProblem(reply, error);
 
@@ -54,6 +67,23 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (isResponseSerializationError(error)) {
       request.log.error({ err: error, issues: error.cause.issues }, 'response does not match its schema');
       return sendProblem(reply, new AppError('internal'));
+    }
+
+    const storage = storageFailureOf(error);
+    if (storage) {
+      noteStorageFailure(deps.db, deps.clock.now().toISOString());
+      request.log.error({ err: error }, storage === 'full' ? 'the disk is full: write refused' : 'disk I/O error');
+      const keyed = request.idempotencyScope;
+      if (keyed?.idempotency?.recorded) {
+        // A write of this request already committed with its Idempotency-Key, and the disk then refused the
+        // answer's storage (onSend) or a later write: say what a replay will say, and do not store this answer.
+        keyed.idempotencyRow = undefined;
+        return sendProblem(
+          reply,
+          new AppError('idempotency.outcome_unknown', 'The change was saved, but the server could not keep its answer: read the record back instead of sending it again.'),
+        );
+      }
+      return sendProblem(reply, STORAGE_PROBLEMS[storage]());
     }
 
     const mapped = typeof error.code === 'string' ? FASTIFY_CODES[error.code] : undefined;

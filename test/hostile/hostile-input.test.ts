@@ -103,8 +103,8 @@ function device(overrides: Record<string, unknown> = {}): Record<string, unknown
   };
 }
 
-/** What the CSV export documents for free text: a leading = + - @ tab or CR gets a ' in front. */
-const neutralised = (s: string) => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s);
+/** What the CSV export documents for free text: a leading = + - @ (or full-width ＝＋－＠, also behind whitespace), tab or CR gets a ' in front. */
+const neutralised = (s: string) => (/^(?:[\t\r]|[\s\u200b-\u200d\u2060]*[=+\-@\uff1d\uff0b\uff0d\uff20])/.test(s) ? `'${s}` : s);
 
 // ---------------------------------------------------------------------------
 

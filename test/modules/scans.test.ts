@@ -166,4 +166,33 @@ describe('POST /scans and GET /scans/unknown', () => {
     const { items } = await unknownCodes();
     expect(items).toEqual([expect.objectContaining({ code: 'MYSTERY-3', stations: ['Bench 1, left'] })]);
   });
+
+  it('keeps a clientTime more than a year from the server\'s time but flags it, in the answer and in the scan record', async () => {
+    // The server's time is START (2026-03-02T15:00Z); the tolerance is 366 days either way.
+    const cases: Array<[string | undefined, boolean]> = [
+      [undefined, false],
+      ['2026-03-02T14:59:00.000Z', false],
+      ['2026-03-02T10:00:00-05:00', false],
+      ['2025-03-01T15:00:00.000Z', false],
+      ['2027-03-03T15:00:00.000Z', false],
+      ['2025-03-01T14:59:59.999Z', true],
+      ['2027-03-03T15:00:00.001Z', true],
+      ['2000-01-01T00:00:00.000Z', true],
+      ['2099-12-31T23:59:59+14:00', true],
+    ];
+    for (const [clientTime, suspect] of cases) {
+      const res = await scan({ code: tag, station: `bench-${String(clientTime)}`, ...(clientTime === undefined ? {} : { clientTime }) });
+      expect(res.status, clientTime).toBe(200);
+      expect(res.body.clientTimeSuspect, clientTime).toBe(suspect);
+    }
+    const rows = t.db.$client.prepare('select client_time as clientTime, client_time_suspect as suspect from scans order by id').all();
+    expect(rows).toEqual(cases.map(([clientTime, suspect]) => ({ clientTime: clientTime ?? null, suspect: suspect ? 1 : 0 })));
+
+    // An unknown code with a suspect time is kept for triage and flagged the same way.
+    const unknown = await scan({ code: 'MYSTERY-4', clientTime: '1999-12-31T23:59:59Z' });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ code: 'scans.unknown_code', clientTimeSuspect: true });
+    const stored = t.db.$client.prepare("select client_time as clientTime, client_time_suspect as suspect from scans where code = 'MYSTERY-4'").get();
+    expect(stored).toEqual({ clientTime: '1999-12-31T23:59:59Z', suspect: 1 });
+  });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { readyCheck, type Db } from '../../core/db.js';
+import { readyCheck, storageWritable, type Db } from '../../core/db.js';
 import type { Api } from '../../routes.js';
 
 export function healthRoutes(app: Api, db: Db): void {
@@ -14,10 +14,13 @@ export function healthRoutes(app: Api, db: Db): void {
       summary: 'The database is open and migrated',
       response: { 200: z.object({ status: z.literal('ready'), migrations: z.number() }), 503: z.object({ status: z.literal('not_ready') }) },
     },
-    handler: async (_request, reply) => {
+    handler: async (request, reply) => {
       try {
         const check = readyCheck(db);
-        if (check.ok) return { status: 'ready' as const, migrations: check.migrations };
+        // After a write the disk refused, not ready until a probe write commits again.
+        const storage = storageWritable(db);
+        if (storage.ok && storage.recoveredFrom !== undefined) request.log.warn({ failingSince: storage.recoveredFrom }, 'writes commit again');
+        if (check.ok && storage.ok) return { status: 'ready' as const, migrations: check.migrations };
       } catch {
         // fall through: a closed or broken database is simply not ready
       }

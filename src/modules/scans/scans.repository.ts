@@ -11,6 +11,7 @@ export function prepareScanStatements(db: Db) {
       deviceId: sql.placeholder('deviceId'),
       station: sql.placeholder('station'),
       clientTime: sql.placeholder('clientTime'),
+      clientTimeSuspect: sql.placeholder('clientTimeSuspect'),
       serverTime: sql.placeholder('serverTime'),
       userId: sql.placeholder('userId'),
       duplicate: sql.placeholder('duplicate'),
@@ -33,8 +34,16 @@ export function prepareScanStatements(db: Db) {
     .limit(1)
     .prepare();
   return {
-    insert: (row: { code: string; deviceId: number | null; station: string | null; clientTime: string | null; serverTime: string; userId: number; duplicate: boolean }) =>
-      insert.get({ ...row, duplicate: row.duplicate ? 1 : 0 }).id,
+    insert: (row: {
+      code: string;
+      deviceId: number | null;
+      station: string | null;
+      clientTime: string | null;
+      clientTimeSuspect: boolean;
+      serverTime: string;
+      userId: number;
+      duplicate: boolean;
+    }) => insert.get({ ...row, duplicate: row.duplicate ? 1 : 0, clientTimeSuspect: row.clientTimeSuspect ? 1 : 0 }).id,
     lastScanAt: (deviceId: number, station: string | null, userId: number): string | undefined =>
       (station === null ? lastByUser.get({ deviceId, userId }) : lastByStation.get({ deviceId, station }))?.serverTime,
   };

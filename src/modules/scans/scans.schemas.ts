@@ -14,6 +14,8 @@ export const ScanResponse = z.object({
   allowedActions: z.array(z.enum(DEVICE_ACTIONS)),
   duplicate: z.boolean(),
   scanId: z.number().int(),
+  /** clientTime was more than a year from the server's time: it was kept, flagged as not to be trusted. */
+  clientTimeSuspect: z.boolean(),
 });
 
 export const UnknownScansQuery = z.strictObject({

@@ -12,6 +12,15 @@ import type { ScanBody } from './scans.schemas.js';
 /** A second scan of one device by one station within this window is flagged as a duplicate. */
 export const DUPLICATE_WINDOW_MS = 10_000;
 
+/** A year, leap or not: a station clock further off than this was reset or mistyped, not merely slow. */
+export const CLIENT_TIME_TOLERANCE_MS = 366 * 86_400_000;
+
+/** Whether a scan's clientTime is too far from the server's time to be believed; the time is kept either way. */
+export function isClientTimeSuspect(clientTime: string | undefined, now: Date): boolean {
+  if (clientTime === undefined) return false;
+  return Math.abs(new Date(clientTime).getTime() - now.getTime()) > CLIENT_TIME_TOLERANCE_MS;
+}
+
 /**
  * What a scanner typed: a bare tag, a URL ending with the tag (QR codes on
  * phones), or a manufacturer serial. Returns the candidate for tag lookup.
@@ -50,6 +59,7 @@ export function createScansService(deps: { db: Db; clock: Clock }) {
       const serverTime = now.toISOString();
       const device = find(body.code);
       const station = body.station ?? null;
+      const clientTimeSuspect = isClientTimeSuspect(body.clientTime, now);
       const outcome = writeTransaction(db, () => {
         let duplicate = false;
         if (device) {
@@ -61,6 +71,7 @@ export function createScansService(deps: { db: Db; clock: Clock }) {
           deviceId: device?.id ?? null,
           station,
           clientTime: body.clientTime ?? null,
+          clientTimeSuspect,
           serverTime,
           userId: actor.id,
           duplicate,
@@ -68,10 +79,10 @@ export function createScansService(deps: { db: Db; clock: Clock }) {
         return { scanId, duplicate };
       });
       if (!device) {
-        throw new AppError('scans.unknown_code', `No device matches "${body.code}". It was recorded for triage.`, { extra: { scanId: outcome.scanId } });
+        throw new AppError('scans.unknown_code', `No device matches "${body.code}". It was recorded for triage.`, { extra: { scanId: outcome.scanId, clientTimeSuspect } });
       }
       const view = toDevice(loadState(device, lookups.drives(device.id)), actor.role);
-      return { device: view, allowedActions: view.allowedActions, duplicate: outcome.duplicate, scanId: outcome.scanId };
+      return { device: view, allowedActions: view.allowedActions, duplicate: outcome.duplicate, scanId: outcome.scanId, clientTimeSuspect };
     },
 
     unknown(limit: number, cursor: string | undefined) {

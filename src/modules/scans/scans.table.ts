@@ -12,6 +12,8 @@ export const scans = sqliteTable(
     deviceId: integer('device_id').references(() => devices.id),
     station: text('station'),
     clientTime: text('client_time'),
+    /** The client's clock was more than a year from the server's: the time is kept, not trusted. */
+    clientTimeSuspect: integer('client_time_suspect', { mode: 'boolean' }).notNull().default(false),
     serverTime: text('server_time').notNull(),
     userId: integer('user_id')
       .notNull()

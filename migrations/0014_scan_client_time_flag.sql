@@ -1,0 +1,1 @@
+ALTER TABLE `scans` ADD `client_time_suspect` integer DEFAULT false NOT NULL;
