@@ -1,6 +1,6 @@
 import type { Config } from './config.js';
 import type { Clock } from './core/clock.js';
-import type { Db } from './core/db.js';
+import { checkpointWal, type Db } from './core/db.js';
 import { createAssetTagsService } from './modules/asset-tags/asset-tags.service.js';
 import { createAuditService } from './modules/audit/audit.service.js';
 import { createDeviceActionsService } from './modules/devices/device-actions.service.js';
@@ -38,7 +38,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
   const repairs = createRepairsService({ db, clock, devices });
   const grading = createGradingService({ db, clock, devices });
   const scans = createScansService({ db, clock });
-  const participants = createParticipantsService({ db, clock });
+  const participants = createParticipantsService({ db, clock, afterErasure: () => checkpointWal(db) });
   const issuance = createIssuanceService({ db, clock, devices, organizationName: config.organizationName });
   const labels = createLabelsService({
     db,

@@ -33,6 +33,8 @@ export function openDatabase(options: OpenDatabaseOptions): Db {
   if (options.path !== ':memory:') sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
+  // Deleted content is overwritten with zeros, so an erased participant's name is not left in free pages (PIPEDA erasure).
+  sqlite.pragma('secure_delete = ON');
   sqlite.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
   const db = drizzle({ client: sqlite, schema });
   migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
@@ -185,6 +187,16 @@ export function autoincrementHighWater(db: Db, table: string): number {
 export function integrityCheck(db: Db): string {
   const row = db.$client.prepare('PRAGMA integrity_check').get() as { integrity_check: string };
   return row.integrity_check;
+}
+
+/**
+ * Copies the WAL into the database and truncates it, so that rows just
+ * deleted (and zeroed there by secure_delete) leave no copy in the WAL file.
+ * Best effort: a reader still holding an old snapshot keeps part of the WAL
+ * until the next checkpoint.
+ */
+export function checkpointWal(db: Db): void {
+  if (!db.$client.memory) db.$client.pragma('wal_checkpoint(TRUNCATE)');
 }
 
 export function closeDatabase(db: Db): void {

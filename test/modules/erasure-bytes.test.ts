@@ -89,7 +89,7 @@ describe('erasure that erases', () => {
     ]);
     for (const a of answers) {
       expect(a.status).toBe(200);
-      expect(leaks(Buffer.from(a.text)), a.req.path).toEqual([]);
+      expect(leaks(Buffer.from(a.text)), a.request.url).toEqual([]);
     }
     // A replay of the registration's Idempotency-Key does not bring the name back.
     const replay = await t.http

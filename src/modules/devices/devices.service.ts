@@ -264,8 +264,15 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
       }
     },
 
-    history(ref: string) {
+    /** Oldest first. Who held the device (participant code, community) only for the roles that work with participants. */
+    history(ref: string, role: Role) {
       const row = resolve(ref);
+      const seesParticipants = role === 'coordinator' || role === 'admin';
+      const shown = (details: Record<string, unknown>) => {
+        if (seesParticipants) return details;
+        const { participantCode: _code, community: _community, ...rest } = details;
+        return rest;
+      };
       return {
         assetTag: row.assetTag,
         events: deviceHistory(db, row.assetTag).map((e) => ({
@@ -275,7 +282,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
           fromStatus: e.fromStatus,
           toStatus: e.toStatus,
           actor: e.actorId === null ? null : { id: e.actorId, username: e.actorUsername ?? '' },
-          details: JSON.parse(e.details) as Record<string, unknown>,
+          details: shown(JSON.parse(e.details) as Record<string, unknown>),
         })),
       };
     },

@@ -5,7 +5,7 @@ import { decodeCursor, pageOf } from '../../core/pagination.js';
 import { applyDeviceChange, assertAllowed } from '../devices/device-change.js';
 import { createDeviceStateLoader, toDevice } from '../devices/device-view.js';
 import type { DevicesService } from '../devices/devices.service.js';
-import { findParticipantByCode } from '../participants/participants.repository.js';
+import { findParticipantByCode, insertParticipantNote } from '../participants/participants.repository.js';
 import type { Actor } from '../users/users.service.js';
 import {
   findIssuanceView,
@@ -95,6 +95,9 @@ export function createIssuanceService(deps: { db: Db; clock: Clock; devices: Dev
             issuedBy: actor.id,
             issuedAt: at,
           });
+          if (held.length > 0 && body.overrideNote !== undefined) {
+            insertParticipantNote(tx, { participantId: participant.id, issuanceId: issuance.id, note: body.overrideNote, createdBy: actor.id, createdAt: at });
+          }
           const row = applyDeviceChange(tx, {
             device,
             actor,
@@ -148,7 +151,8 @@ export function createIssuanceService(deps: { db: Db; clock: Clock; devices: Dev
             participantCode: view.participantCode,
             condition: body.condition ?? null,
             personalDataRemoved: body.personalDataRemoved ?? null,
-            notes: body.notes ?? null,
+            // The notes stay on the issuance: free text typed at a return may be about the participant.
+            notesRecorded: body.notes !== undefined,
           },
           records: [{ table: 'issuances', id: open.id }],
           at,
