@@ -421,6 +421,19 @@ describe('npm run audit:verify', () => {
     expect(run('--anchor', 'not-an-anchor').status).toBe(2);
   });
 
+  it('npm run backup appends the verified head of its copy to AUDIT_ANCHORS_PATH', async () => {
+    await post(h.t, '/devices', laptop());
+    const head = (await verify(h.t)).head!;
+    const out = spawnSync(path.resolve('node_modules/.bin/tsx'), ['scripts/backup.ts', path.join(tmp, `backup-${n}.db`)], {
+      encoding: 'utf8',
+      env: { ...process.env, DATABASE_PATH: dbPath, AUDIT_ANCHORS_PATH: anchorsPath(), LOG_LEVEL: 'silent' },
+    });
+    expect(out.status, out.stderr).toBe(0);
+    expect(readAnchors(anchorsPath())).toEqual([head]);
+    expect(run('--anchors-file', anchorsPath())).toMatchObject({ status: 0, result: { ok: true, anchors: 1 } });
+    fs.rmSync(anchorsPath());
+  });
+
   it('appends the head to AUDIT_ANCHORS_PATH with --append-anchor, only when the chain verifies', async () => {
     await post(h.t, '/devices', laptop());
     const head = (await verify(h.t)).head!;
