@@ -270,8 +270,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
       const seesParticipants = role === 'coordinator' || role === 'admin';
       const shown = (details: Record<string, unknown>) => {
         if (seesParticipants) return details;
-        const { participantCode: _code, community: _community, ...rest } = details;
-        return rest;
+        return Object.fromEntries(Object.entries(details).filter(([key]) => key !== 'participantCode' && key !== 'community'));
       };
       return {
         assetTag: row.assetTag,
