@@ -17,6 +17,7 @@ import { registerErrorHandling, sendProblem } from './core/http-errors.js';
 import { registerStrictJson, registerUnicodeCheck } from './core/json-body.js';
 import { registerIdempotency } from './core/idempotency.js';
 import { registerRequestDeadline } from './core/request-deadline.js';
+import { registerRenderScope } from './core/render-pool.js';
 import { registerSecurityHeaders } from './core/security-headers.js';
 import { loggerOptions } from './core/logger.js';
 import { createServices, type Services } from './container.js';
@@ -116,6 +117,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   registerSecurityHeaders(app);
   registerRequestDeadline(app, config.requestTimeoutMs);
+  registerRenderScope(app, config.requestTimeoutMs);
 
   await app.register(swagger, {
     openapi: {
@@ -136,6 +138,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerRoutes(app, services);
   app.addHook('onClose', async () => {
     await services.reports.close();
+    await services.renderPool.close();
   });
   await app.ready();
   return app as unknown as App;

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -33,6 +34,9 @@ export const EnvSchema = z.object({
   SITE_NAME: z.string().min(1).max(100).default('Iqaluit'),
   LABEL_TEMPLATES_DIR: z.string().min(1).max(4096).optional(),
   REPORT_MIN_CELL: intFromEnv(1, 100).default(5),
+  RENDER_WORKERS: intFromEnv(1, 64).optional(),
+  RENDER_PER_USER: intFromEnv(1, 100).default(2),
+  RENDER_QUEUE: intFromEnv(0, 1000).default(32),
   LOGIN_FAILURES_PER_ADDRESS: intFromEnv(1, 10_000).default(30),
   AUDIT_ANCHORS_PATH: z.string().min(1).max(4096).optional(),
 });
@@ -54,6 +58,12 @@ export type Config = Readonly<{
   labelTemplatesDir: string | undefined;
   /** Reports hide communities with fewer reused devices than this; a caller may raise it, never lower it (SPEC §6). */
   reportMinCell: number;
+  /** Documents are drawn on this many worker threads; by default one core is left to the event loop. */
+  renderWorkers: number;
+  /** Documents one user may have drawing or waiting at once (429 beyond). */
+  renderPerUser: number;
+  /** Documents that may wait for a free worker (503 beyond). */
+  renderQueue: number;
   /** Failed logins allowed per username and address inside the window (SPEC §7). */
   loginFailureLimit: number;
   loginFailureWindowMs: number;
@@ -98,6 +108,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     siteName: e.SITE_NAME,
     labelTemplatesDir: e.LABEL_TEMPLATES_DIR,
     reportMinCell: e.REPORT_MIN_CELL,
+    renderWorkers: e.RENDER_WORKERS ?? Math.max(1, os.availableParallelism() - 1),
+    renderPerUser: e.RENDER_PER_USER,
+    renderQueue: e.RENDER_QUEUE,
     loginFailureLimit: 10,
     loginFailureWindowMs: 15 * 60 * 1000,
     loginFailuresPerAddress: e.LOGIN_FAILURES_PER_ADDRESS,

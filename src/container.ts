@@ -1,10 +1,12 @@
 import type { Config } from './config.js';
 import type { Clock } from './core/clock.js';
+import { createRenderPool } from './core/render-pool.js';
 import { checkpointWal, type Db } from './core/db.js';
 import { createAssetTagsService } from './modules/asset-tags/asset-tags.service.js';
 import { createAuditService } from './modules/audit/audit.service.js';
 import { createDeviceActionsService } from './modules/devices/device-actions.service.js';
 import { createDevicesService } from './modules/devices/devices.service.js';
+import { createDocuments, DOCUMENT_WORKER } from './modules/documents/documents.js';
 import { loadLabelTemplates } from './modules/labels/label-templates.js';
 import { createLabelsService } from './modules/labels/labels.service.js';
 import { createRecyclingService } from './modules/recycling/recycling.service.js';
@@ -39,21 +41,25 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
   const grading = createGradingService({ db, clock, devices });
   const scans = createScansService({ db, clock });
   const participants = createParticipantsService({ db, clock, afterErasure: () => checkpointWal(db) });
-  const issuance = createIssuanceService({ db, clock, devices, organizationName: config.organizationName });
+  // Started on the first render; the app closes it (onClose).
+  const renderPool = createRenderPool({ worker: DOCUMENT_WORKER, workers: config.renderWorkers, perUser: config.renderPerUser, queue: config.renderQueue });
+  const documents = createDocuments(renderPool);
+  const issuance = createIssuanceService({ db, clock, devices, documents, organizationName: config.organizationName });
   const labels = createLabelsService({
     db,
     clock,
     templates: loadLabelTemplates(config.labelTemplatesDir),
     assetTags,
     devices,
+    documents,
     siteName: config.siteName,
     organization: { name: config.organizationName, address: config.organizationAddress },
   });
-  const recycling = createRecyclingService({ db, clock, devices, organizationName: config.organizationName, siteName: config.siteName });
+  const recycling = createRecyclingService({ db, clock, devices, documents, organizationName: config.organizationName, siteName: config.siteName });
   const reports = createReportsService({ db, clock, organizationName: config.organizationName, minCell: config.reportMinCell });
   // What the scan station page is told about this site (no secrets: the page is public).
   const stationPage = { siteName: config.siteName, organizationName: config.organizationName, assetTagPrefix: config.assetTagPrefix };
-  return { db, users, assetTags, donations, devices, audit, deviceActions, sanitization, repairs, grading, scans, participants, issuance, labels, recycling, reports, stationPage };
+  return { db, renderPool, users, assetTags, donations, devices, audit, deviceActions, sanitization, repairs, grading, scans, participants, issuance, labels, recycling, reports, stationPage };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -5,6 +5,7 @@ import { decodeCursor, pageOf } from '../../core/pagination.js';
 import { applyDeviceChange, assertAllowed } from '../devices/device-change.js';
 import { createDeviceStateLoader, toDevice } from '../devices/device-view.js';
 import type { DevicesService } from '../devices/devices.service.js';
+import type { Documents } from '../documents/documents.js';
 import { findParticipantByCode, insertParticipantNote } from '../participants/participants.repository.js';
 import type { Actor } from '../users/users.service.js';
 import {
@@ -18,12 +19,11 @@ import {
   type IssuanceView,
 } from './issuance.repository.js';
 import type { Issuance, IssueBody, ReturnBody } from './issuance.schemas.js';
-import { renderHandover } from './handover.pdf.js';
 import { prepareDriveStates } from '../sanitization/drive-state.js';
 
 const DAY = 86_400_000;
 
-export function createIssuanceService(deps: { db: Db; clock: Clock; devices: DevicesService; organizationName: string }) {
+export function createIssuanceService(deps: { db: Db; clock: Clock; devices: DevicesService; documents: Documents; organizationName: string }) {
   const { db, clock } = deps;
   const loadState = createDeviceStateLoader(db);
   const driveStates = prepareDriveStates(db);
@@ -170,19 +170,22 @@ export function createIssuanceService(deps: { db: Db; clock: Clock; devices: Dev
       const drives = loadState(device).drives;
       const states = driveStates(device.id, v.custodyCycle);
       const erased = drives.every((d) => states.get(d.id)?.state === 'passed');
-      return renderHandover({
-        erased,
-        organizationName: deps.organizationName,
-        issuanceId: v.id,
-        participantCode: v.participantCode,
-        community: { name: v.communityName, syllabics: v.communitySyllabics },
-        device: { assetTag: device.assetTag, category: device.category, make: device.make, model: device.model, serialNumber: device.serialNumber, specs: device.specs },
-        kind: v.kind,
-        dueDate: v.dueDate,
-        issuedAt: v.issuedAt,
-        accessories: v.accessories,
-        agreementLanguage: v.agreementLanguage,
-        printedAt: clock.now(),
+      return deps.documents.render({
+        kind: 'handover',
+        data: {
+          erased,
+          organizationName: deps.organizationName,
+          issuanceId: v.id,
+          participantCode: v.participantCode,
+          community: { name: v.communityName, syllabics: v.communitySyllabics },
+          device: { assetTag: device.assetTag, category: device.category, make: device.make, model: device.model, serialNumber: device.serialNumber, specs: device.specs },
+          kind: v.kind,
+          dueDate: v.dueDate,
+          issuedAt: v.issuedAt,
+          accessories: v.accessories,
+          agreementLanguage: v.agreementLanguage,
+          printedAt: clock.now(),
+        },
       });
     },
 

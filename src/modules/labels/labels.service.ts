@@ -10,17 +10,17 @@ import { findAssetTag } from '../asset-tags/asset-tags.repository.js';
 import type { AssetTagsService } from '../asset-tags/asset-tags.service.js';
 import { drivesAtFault } from '../devices/device-change.js';
 import { createDeviceStateLoader } from '../devices/device-view.js';
-import { findDeviceByTag, listDevices, type DeviceRow } from '../devices/devices.repository.js';
+import { listDevices, prepareDeviceLookups, type DeviceRow } from '../devices/devices.repository.js';
 import type { DevicesService } from '../devices/devices.service.js';
+import type { Documents, RenderDocument } from '../documents/documents.js';
 import { findDonation } from '../donations/donations.repository.js';
 import { findCommunity } from '../participants/participants.repository.js';
 import { foldDriveStates } from '../sanitization/drive-state.js';
 import { certificateRecords, type CertificateRecord } from '../sanitization/sanitization.repository.js';
 import type { Actor } from '../users/users.service.js';
-import { renderCertificate, type CertificateData, type CertificateDevice, type CertificateRecordView } from './certificate.pdf.js';
+import type { CertificateData, CertificateDevice, CertificateRecordView } from './certificate.pdf.js';
 import type { LabelContent } from './label-layout.js';
 import type { LabelTemplate } from './label-templates.js';
-import { renderLabelPng, renderLabelsPdf, renderLabelsZpl } from './label.render.js';
 
 export type LabelFormat = 'pdf' | 'zpl' | 'png';
 export type LabelKind = 'asset' | 'spec';
@@ -49,11 +49,15 @@ export function createLabelsService(deps: {
   templates: Map<string, LabelTemplate>;
   assetTags: AssetTagsService;
   devices: DevicesService;
+  /** Barcodes and PDFs are drawn on the render pool, off the event loop. */
+  documents: Documents;
   siteName: string;
   organization: { name: string; address: string | null };
 }) {
   const { db, clock } = deps;
   const loadState = createDeviceStateLoader(db);
+  // A sheet reads up to 300 devices on the event loop: prepared, that is a few ms instead of a hundred.
+  const lookups = prepareDeviceLookups(db);
   const en = (key: MessageKey, vars?: Record<string, string | number>) => translate('en', key, vars);
 
   function template(id: string): LabelTemplate {
@@ -68,9 +72,9 @@ export function createLabelsService(deps: {
     return c?.syllabics ? `${c.name} · ${c.syllabics}` : deps.siteName;
   }
 
-  function content(device: DeviceRow, kind: LabelKind): LabelContent {
+  function content(device: DeviceRow, kind: LabelKind, site = siteLine()): LabelContent {
     if (kind === 'asset') {
-      return { tag: device.assetTag, lines: [`${en(`category.${device.category}` as MessageKey)} · ${device.make} ${device.model}`, siteLine()] };
+      return { tag: device.assetTag, lines: [`${en(`category.${device.category}` as MessageKey)} · ${device.make} ${device.model}`, site] };
     }
     if (device.grade === null || !['ready', 'issued'].includes(device.status)) {
       throw new AppError('devices.invalid_transition', `A spec label is for a graded, ready device; ${device.assetTag} is ${device.status}.`, {
@@ -84,19 +88,19 @@ export function createLabelsService(deps: {
     return { tag: device.assetTag, badge: en('label.grade', { grade: device.grade }), lines: [s.cpu ?? `${device.make} ${device.model}`, memory, s.os ?? ''] };
   }
 
-  async function render(t: LabelTemplate, contents: LabelContent[], format: LabelFormat, name: string, startAt?: number): Promise<Rendered> {
-    if (format === 'zpl') return { body: renderLabelsZpl(t, contents), contentType: 'application/zpl; charset=utf-8', filename: `${name}.zpl` };
+  async function render(draw: RenderDocument, t: LabelTemplate, contents: LabelContent[], format: LabelFormat, name: string, startAt?: number): Promise<Rendered> {
+    if (format === 'zpl') return { body: await draw({ kind: 'labels-zpl', template: t, contents }), contentType: 'application/zpl; charset=utf-8', filename: `${name}.zpl` };
     if (format === 'png') {
       if (contents.length !== 1) throw new AppError('request.invalid', 'PNG previews one label; use pdf or zpl for several.', { errors: [{ field: 'format', message: 'png previews one label' }] });
-      return { body: renderLabelPng(t, contents[0]!), contentType: 'image/png', filename: `${name}.png` };
+      return { body: await draw({ kind: 'label-png', template: t, content: contents[0]! }), contentType: 'image/png', filename: `${name}.png` };
     }
-    const body = await renderLabelsPdf(t, contents, { createdAt: clock.now(), title: name, ...(startAt === undefined ? {} : { startAt }) });
-    return { body, contentType: 'application/pdf', filename: `${name}.pdf` };
+    const options = { createdAt: clock.now(), title: name, ...(startAt === undefined ? {} : { startAt }) };
+    return { body: await draw({ kind: 'labels-pdf', template: t, contents, options }), contentType: 'application/pdf', filename: `${name}.pdf` };
   }
 
   async function certificate(data: CertificateData, name: string): Promise<Rendered> {
     const sha256 = createHash('sha256').update(canonicalJson(data)).digest('hex');
-    return { body: await renderCertificate(data, sha256, clock.now()), contentType: 'application/pdf', filename: `${name}.pdf` };
+    return { body: await deps.documents.render({ kind: 'certificate', data, sha256, printedAt: clock.now() }), contentType: 'application/pdf', filename: `${name}.pdf` };
   }
 
   /**
@@ -161,7 +165,7 @@ export function createLabelsService(deps: {
     async deviceLabel(ref: string, templateId: string, format: LabelFormat, kind: LabelKind): Promise<Rendered> {
       const t = template(templateId);
       const device = deps.devices.resolve(ref);
-      return render(t, [content(device, kind)], format, `label-${device.assetTag}`);
+      return render(deps.documents.render, t, [content(device, kind)], format, `label-${device.assetTag}`);
     },
 
     async batch(actor: Actor, req: { template: string; format: LabelFormat; kind: LabelKind; assetTags?: string[] | undefined; reserve?: number | undefined; startAt?: number | undefined }): Promise<Rendered & { tags: string[] }> {
@@ -174,27 +178,31 @@ export function createLabelsService(deps: {
           });
         }
       }
-      let contents: LabelContent[];
-      if (req.reserve !== undefined) {
-        if (req.kind === 'spec') throw new AppError('request.invalid', 'Reserved tags have no specs yet.', { errors: [{ field: 'body.kind', message: 'use asset for reserved tags' }] });
-        // Check the text before reserving: a refused print must not use up tags.
-        assertDrawable({ SITE_NAME: siteLine() });
-        contents = deps.assetTags.reserve(actor, req.reserve).map((tag) => ({ tag, lines: [siteLine()] }));
-      } else {
-        contents = (req.assetTags ?? []).map((raw, i) => {
-          const parsed = parseTag(raw);
-          if (parsed.kind !== 'valid') {
-            throw new AppError('devices.invalid_asset_tag', `${raw} is not a valid asset tag.`, { errors: [{ field: `body.assetTags.${i}`, message: 'invalid asset tag' }] });
-          }
-          const device = findDeviceByTag(db, parsed.tag);
-          if (device) return content(device, req.kind);
-          // A tag reserved but not yet on a device can be printed again (a spoiled sheet).
-          if (findAssetTag(db, parsed.tag) && req.kind === 'asset') return { tag: parsed.tag, lines: [siteLine()] };
-          throw new AppError('devices.not_found', `No device carries the tag ${parsed.tag}.`, { errors: [{ field: `body.assetTags.${i}`, message: 'no such device' }] });
-        });
-      }
-      const rendered = await render(t, contents, req.format, `labels-${t.id}`, req.startAt);
-      return { ...rendered, tags: contents.map((c) => c.tag) };
+      // The render slot is taken before tags are reserved: a print refused as too many at once must not use up tags.
+      return deps.documents.admitted(async (draw) => {
+        let contents: LabelContent[];
+        const site = siteLine();
+        if (req.reserve !== undefined) {
+          if (req.kind === 'spec') throw new AppError('request.invalid', 'Reserved tags have no specs yet.', { errors: [{ field: 'body.kind', message: 'use asset for reserved tags' }] });
+          // Check the text before reserving: a refused print must not use up tags.
+          assertDrawable({ SITE_NAME: site });
+          contents = deps.assetTags.reserve(actor, req.reserve).map((tag) => ({ tag, lines: [site] }));
+        } else {
+          contents = (req.assetTags ?? []).map((raw, i) => {
+            const parsed = parseTag(raw);
+            if (parsed.kind !== 'valid') {
+              throw new AppError('devices.invalid_asset_tag', `${raw} is not a valid asset tag.`, { errors: [{ field: `body.assetTags.${i}`, message: 'invalid asset tag' }] });
+            }
+            const device = lookups.byTag(parsed.tag);
+            if (device) return content(device, req.kind, site);
+            // A tag reserved but not yet on a device can be printed again (a spoiled sheet).
+            if (findAssetTag(db, parsed.tag) && req.kind === 'asset') return { tag: parsed.tag, lines: [site] };
+            throw new AppError('devices.not_found', `No device carries the tag ${parsed.tag}.`, { errors: [{ field: `body.assetTags.${i}`, message: 'no such device' }] });
+          });
+        }
+        const rendered = await render(draw, t, contents, req.format, `labels-${t.id}`, req.startAt);
+        return { ...rendered, tags: contents.map((c) => c.tag) };
+      });
     },
 
     /** Refused while any drive lacks a valid passing record: a device certificate never certifies less than all of it. */

@@ -6,8 +6,8 @@ import { appendAuditEvent } from '../audit/audit.repository.js';
 import { applyDeviceChange, assertAllowed, drivesAtFault } from '../devices/device-change.js';
 import { createDeviceStateLoader } from '../devices/device-view.js';
 import type { DevicesService } from '../devices/devices.service.js';
+import type { Documents } from '../documents/documents.js';
 import type { Actor } from '../users/users.service.js';
-import { renderManifest } from './manifest.pdf.js';
 import {
   addBulkLine,
   addShipmentDevice,
@@ -29,7 +29,7 @@ import {
 import type { AmendShipmentBody, AmendmentValue, CreateShipmentBody, Shipment } from './recycling.schemas.js';
 import { receivedAtProblem, shippedAtProblem } from './shipment-dates.js';
 
-export function createRecyclingService(deps: { db: Db; clock: Clock; devices: DevicesService; organizationName: string; siteName: string }) {
+export function createRecyclingService(deps: { db: Db; clock: Clock; devices: DevicesService; documents: Documents; organizationName: string; siteName: string }) {
   const { db, clock } = deps;
   const loadState = createDeviceStateLoader(db);
 
@@ -231,7 +231,7 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; devices: De
 
     async manifest(id: number): Promise<Buffer> {
       const s = view(mustFind(id));
-      return renderManifest(s, { organizationName: deps.organizationName, siteName: deps.siteName }, clock.now());
+      return deps.documents.render({ kind: 'manifest', shipment: s, org: { organizationName: deps.organizationName, siteName: deps.siteName }, printedAt: clock.now() });
     },
   };
 }
