@@ -63,14 +63,15 @@ export interface DeviceFilter {
 }
 
 /**
- * A device with a drive in this custody cycle whose failed second-person
- * check has no passing record after what it voided: the SQL form of the fold
- * in sanitization/drive-state.ts. With status issued, that is the recall flag.
+ * A device with a drive that has passing records in this custody cycle, all
+ * voided by a failed second-person check (of any cycle): the SQL form of the
+ * fold in sanitization/drive-state.ts. With status issued, the recall flag.
  */
 const recallCondition = sql`exists (
   select 1 from sanitization_verifications v join sanitization_records r on r.id = v.record_id
-  where r.device_id = ${devices.id} and r.custody_cycle = ${devices.custodyCycle} and v.status = 'failed'
-    and not exists (select 1 from sanitization_records r2 where r2.drive_id = r.drive_id and r2.custody_cycle = r.custody_cycle
+  where r.device_id = ${devices.id} and v.status = 'failed'
+    and exists (select 1 from sanitization_records r1 where r1.drive_id = r.drive_id and r1.custody_cycle = ${devices.custodyCycle} and r1.result = 'passed')
+    and not exists (select 1 from sanitization_records r2 where r2.drive_id = r.drive_id and r2.custody_cycle = ${devices.custodyCycle}
                     and r2.result = 'passed' and r2.id > coalesce(v.voids_through_record_id, r.id)))`;
 
 export function listDevices(db: Executor, filter: DeviceFilter, afterId: number, limit: number): DeviceRow[] {

@@ -16,7 +16,7 @@ import type { Documents, RenderDocument } from '../documents/documents.js';
 import { findDonation } from '../donations/donations.repository.js';
 import { findCommunity } from '../participants/participants.repository.js';
 import { foldDriveStates } from '../sanitization/drive-state.js';
-import { certificateRecords, type CertificateRecord } from '../sanitization/sanitization.repository.js';
+import { certificateRecords, failedChecksOf, type CertificateRecord } from '../sanitization/sanitization.repository.js';
 import type { Actor } from '../users/users.service.js';
 import type { CertificateData, CertificateDevice, CertificateRecordView } from './certificate.pdf.js';
 import type { LabelContent } from './label-layout.js';
@@ -111,9 +111,12 @@ export function createLabelsService(deps: {
   function certificateDevice(device: DeviceRow, custodyCycle: number): CertificateDevice {
     const drives = loadState(device).drives;
     const records = certificateRecords(db, device.id, custodyCycle);
-    const states = foldDriveStates(
-      records.map((r) => ({ driveId: r.driveId, id: r.id, result: r.result, completedAt: r.completedAt, verification: r.verificationStatus, voidsThrough: r.voidsThroughRecordId })),
-    );
+    // A check that failed in another custody cycle voids this cycle's earlier records too (drive-state.ts).
+    const elsewhere = failedChecksOf(db, device.id).filter((f) => f.custodyCycle !== custodyCycle);
+    const states = foldDriveStates([
+      ...records.map((r) => ({ driveId: r.driveId, id: r.id, result: r.result, completedAt: r.completedAt, verification: r.verificationStatus, voidsThrough: r.voidsThroughRecordId })),
+      ...elsewhere.map((f) => ({ driveId: f.driveId, id: f.id, result: 'passed' as const, completedAt: '', verification: 'failed' as const, voidsThrough: f.voidsThrough, inCycle: false })),
+    ]);
     const shown = (r: CertificateRecord): CertificateRecordView => ({
       standard: r.standard,
       method: r.method,
@@ -143,7 +146,7 @@ export function createLabelsService(deps: {
         const media = { serialNumber: d.serialNumber, kind: d.kind, model: d.model, capacityGb: d.capacityGb };
         if (st?.state === 'passed') return { ...media, erased: true, missing: null, record: shown(own.find((r) => r.id === st.passedRecordId)!) };
         if (st?.state === 'failed_check') {
-          const failed = [...own].reverse().find((r) => r.verificationStatus === 'failed')!;
+          const failed = [...own].reverse().find((r) => r.verificationStatus === 'failed') ?? [...elsewhere].reverse().find((f) => f.driveId === d.id)!;
           const lastPass = [...own].reverse().find((r) => r.result === 'passed')!;
           return {
             ...media,

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, or, sql } from 'drizzle-orm';
 import type { Db } from '../../core/db.js';
 import { sanitizationRecords, sanitizationVerifications } from './sanitization.table.js';
 
@@ -26,6 +26,8 @@ export interface DriveRecordFact {
   verification: DriveState['verification'];
   /** Set on a failed check: every record up to this id stops counting (see sanitization.table.ts). */
   voidsThrough: number | null;
+  /** False for a record of an earlier custody cycle, read only for the failed check it may carry. */
+  inCycle?: boolean | undefined;
 }
 
 /**
@@ -42,26 +44,37 @@ export function prepareDriveStates(db: Db): (deviceId: number, custodyCycle: num
       completedAt: sanitizationRecords.completedAt,
       verification: sanitizationVerifications.status,
       voidsThrough: sanitizationVerifications.voidsThroughRecordId,
+      inCycle: sql<number>`${sanitizationRecords.custodyCycle} = ${sql.placeholder('cycle')}`,
     })
     .from(sanitizationRecords)
     .leftJoin(sanitizationVerifications, eq(sanitizationVerifications.recordId, sanitizationRecords.id))
-    .where(and(eq(sanitizationRecords.deviceId, sql.placeholder('deviceId')), eq(sanitizationRecords.custodyCycle, sql.placeholder('cycle'))))
+    // This cycle's records, and failed checks of earlier ones: a check that fails now voids this cycle's wipes too.
+    .where(
+      and(
+        eq(sanitizationRecords.deviceId, sql.placeholder('deviceId')),
+        or(eq(sanitizationRecords.custodyCycle, sql.placeholder('cycle')), eq(sanitizationVerifications.status, 'failed')),
+      ),
+    )
     .orderBy(sql`${sanitizationRecords.id}`)
     .prepare();
-  return (deviceId, custodyCycle) => foldDriveStates(stmt.all({ deviceId, cycle: custodyCycle }));
+  return (deviceId, custodyCycle) => foldDriveStates(stmt.all({ deviceId, cycle: custodyCycle }).map((r) => ({ ...r, inCycle: r.inCycle === 1 })));
 }
 
 /**
  * A failed check found the drive as it was after every record made before the
- * check, so it voids them all, not only the one it drew: a passing record
- * counts only when it came after the drive's latest failed check.
+ * check, so it voids them all, not only the one it drew, whatever custody
+ * cycle it was drawn in: a passing record counts only when it came after the
+ * drive's latest failed check. Rows marked `inCycle: false` only bring their
+ * failed checks.
  */
 export function foldDriveStates(rows: DriveRecordFact[]): Map<number, DriveState> {
   const byDrive = new Map<number, DriveRecordFact[]>();
   for (const r of rows) byDrive.set(r.driveId, [...(byDrive.get(r.driveId) ?? []), r]);
   const out = new Map<number, DriveState>();
-  for (const [driveId, records] of byDrive) {
-    const voidedThrough = Math.max(0, ...records.map((r) => (r.verification === 'failed' ? (r.voidsThrough ?? r.id) : 0)));
+  for (const [driveId, all] of byDrive) {
+    const voidedThrough = Math.max(0, ...all.map((r) => (r.verification === 'failed' ? (r.voidsThrough ?? r.id) : 0)));
+    const records = all.filter((r) => r.inCycle !== false);
+    if (records.length === 0) continue;
     const passing = records.filter((r) => r.result === 'passed');
     const counting = passing.filter((r) => r.id > voidedThrough);
     const last = records[records.length - 1]!;

@@ -165,6 +165,25 @@ export interface CertificateRecord {
   voidsThroughRecordId: number | null;
 }
 
+/** The failed second-person checks of a device's records, in any custody cycle: what they void (drive-state.ts). */
+export function failedChecksOf(db: Executor, deviceId: number): Array<{ driveId: number; id: number; custodyCycle: number; voidsThrough: number | null; verifiedAt: string | null; verifier: string | null }> {
+  return db
+    .select({
+      driveId: sanitizationRecords.driveId,
+      id: sanitizationRecords.id,
+      custodyCycle: sanitizationRecords.custodyCycle,
+      voidsThrough: sanitizationVerifications.voidsThroughRecordId,
+      verifiedAt: sanitizationVerifications.verifiedAt,
+      verifier: users.displayName,
+    })
+    .from(sanitizationVerifications)
+    .innerJoin(sanitizationRecords, eq(sanitizationRecords.id, sanitizationVerifications.recordId))
+    .leftJoin(users, eq(users.id, sanitizationVerifications.verifierId))
+    .where(and(eq(sanitizationRecords.deviceId, deviceId), eq(sanitizationVerifications.status, 'failed')))
+    .orderBy(asc(sanitizationRecords.id))
+    .all();
+}
+
 /** Every record of a device in one custody cycle, oldest first, with who did and who checked it. */
 export function certificateRecords(db: Executor, deviceId: number, custodyCycle: number): CertificateRecord[] {
   const verifier = alias(users, 'verifier');

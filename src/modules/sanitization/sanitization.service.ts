@@ -174,9 +174,9 @@ export function createSanitizationService(deps: { db: Db; clock: Clock; devices:
           else if (logical && technicianOwesDraw(tx, actor.id, rec.id)) drawReason = 'technician_failed_check';
           if (logical) {
             const { logical: passed, drawn } = samplingCounts(tx);
-            // This record counts too: after it, at least 5 % of passed + 1 must be drawn.
+            // SPEC §3: of n passing logical wipes, at least ⌈5 % × (n + 1)⌉ are drawn; with this one, n = passed + 1.
             if (drawReason === null && deps.random() < VERIFICATION_SAMPLE_RATE) drawReason = 'random';
-            if (drawReason === null && drawn < Math.ceil((passed + 1) * VERIFICATION_SAMPLE_RATE)) drawReason = 'top_up';
+            if (drawReason === null && drawn < Math.ceil((passed + 2) * VERIFICATION_SAMPLE_RATE)) drawReason = 'top_up';
           }
           if (drawReason !== null) verificationId = insertVerification(tx, rec.id, at, drawReason);
           if (logical) tallySample(tx, verificationId !== null);
