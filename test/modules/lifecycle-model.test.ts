@@ -15,7 +15,7 @@
  * command line that replays it (LIFECYCLE_SEED, LIFECYCLE_PATH,
  * LIFECYCLE_REPLAY); LIFECYCLE_RUNS, LIFECYCLE_COMMANDS and a larger
  * LIFECYCLE_TIMEOUT_MS widen a search. The last describe block replays, step
- * by step, the sequences where the service was found to disagree with the SPEC.
+ * by step, two sequences where the service once disagreed with the SPEC.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -26,16 +26,6 @@ const API = '/api/v1';
 type Body = Record<string, unknown>;
 const env = process.env;
 
-/**
- * Where the service and the SPEC were found to disagree, the model follows the
- * SPEC. LIFECYCLE_ACCEPT=<key>[,<key>] makes it follow the service on that
- * point instead, to look past a known disagreement while searching for others:
- * - old-cycle-check: a failed check of a wipe from an earlier custody cycle
- *   voids nothing of the current cycle (the service folds one cycle only);
- * - top-up-n: the top-up keeps ⌈5 % × n⌉ of n passing logical wipes drawn,
- *   not ⌈5 % × (n + 1)⌉ (SPEC §3).
- */
-const accepted = new Set((env['LIFECYCLE_ACCEPT'] ?? '').split(',').filter(Boolean));
 /** LIFECYCLE_TRACE=1 prints every step and the devices after it; LIFECYCLE_COVERAGE=1 how often each step got each answer. */
 const trace = env['LIFECYCLE_TRACE'] !== undefined;
 
@@ -200,8 +190,7 @@ function driveFold(m: Model, d: MDevice, drive: MDrive): { state: DriveState; ve
   const all = m.records.filter((r) => r.device === d.idx && r.serial === drive.serial);
   const recs = all.filter((r) => r.cycle === d.cycle);
   // A failed check is about the drive as it was when checked, whichever cycle the checked wipe belongs to.
-  const checked = accepted.has('old-cycle-check') ? recs : all;
-  const voided = Math.max(0, ...checked.filter((r) => r.verification?.status === 'failed').map((r) => r.verification!.voidsThrough!));
+  const voided = Math.max(0, ...all.filter((r) => r.verification?.status === 'failed').map((r) => r.verification!.voidsThrough!));
   if (recs.length === 0) return { state: 'pending', verification: null };
   const passing = recs.filter((r) => r.result === 'passed');
   const counting = passing.filter((r) => r.id > voided);
@@ -253,7 +242,7 @@ function predictDraw(m: Model, device: number, serial: string, technician: numbe
   }
   // SPEC §3: after n passing logical wipes (this one included) at least ⌈5 % × (n + 1)⌉ are drawn.
   const n = m.tally.passed + 1;
-  if (logical && reason === null && m.tally.drawn < Math.ceil((accepted.has('top-up-n') ? n : n + 1) * 0.05)) reason = 'top_up';
+  if (logical && reason === null && m.tally.drawn < Math.ceil((n + 1) * 0.05)) reason = 'top_up';
   return reason;
 }
 
@@ -1313,10 +1302,10 @@ describe('the device lifecycle against a model of the SPEC', () => {
 });
 
 /**
- * Sequences the model found where the service and the SPEC disagree, replayed
- * step by step through the same model and checks, so that each stays a
- * deterministic test (not only a random find) until the service follows the
- * SPEC. Each step must be possible in the model (its check holds).
+ * Sequences the model found where the service disagreed with the SPEC,
+ * replayed step by step through the same model and checks, so that each stays
+ * a deterministic test, not only a random find. Each step must be possible in
+ * the model (its check holds).
  */
 async function replay(steps: readonly Step[]): Promise<void> {
   const { model, real } = await setUp();
