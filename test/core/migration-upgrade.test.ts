@@ -30,8 +30,8 @@ function migrationsUpTo(count: number): string {
   return dir;
 }
 
-describe('migration 0011 on a database with records', () => {
-  it('keeps every record and verification with its id, marks failed checks as voiding, and restores the append-only triggers', () => {
+describe('migrations 0011 and after on a database with records', () => {
+  it('keeps every record and verification with its id, marks failed checks as voiding, restores the append-only triggers, and moves free-text override reasons to notes', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'refurb-upgrade-')), 'old.db');
     dirs.push(path.dirname(file));
     const old = new Database(file);
@@ -50,6 +50,10 @@ describe('migration 0011 on a database with records', () => {
                (9, 1, 1, 1, 'D1', 'NIST SP 800-88 Rev. 2', 'clear', 'overwrite', 'nwipe', 'full', 'passed', '${at}', 1, '${at}');
       insert into sanitization_verifications (id, record_id, status, drawn_at) values (3, 5, 'failed', '${at}'), (4, 9, 'pending', '${at}');
       insert into gradings (id, device_id, grade, checklist, specs, grader_id, graded_at) values (1, 1, 'B', '{}', '{}', 1, '${at}');
+      insert into participants (id, code, community_id, consent_given, consent_language, consent_date, consent_recorded_by, created_at)
+        values (1, 'P-000001', (select id from communities where name = 'Arviat'), 1, 'iu', '2026-01-05', 1, '${at}');
+      insert into issuances (id, device_id, participant_id, custody_cycle, kind, accessories, agreement_accepted, agreement_language, override_reason, issued_by, issued_at)
+        values (1, 1, 1, 1, 'gift', '[]', 1, 'iu', 'Second laptop for her daughter Ooleepeeka', 1, '${at}');
     `);
     old.close();
 
@@ -61,6 +65,11 @@ describe('migration 0011 on a database with records', () => {
       { id: 4, r: 9, status: 'pending', reason: null, v: null },
     ]);
     expect(c.prepare('select grade, graded_at as gradedAt from devices').get()).toEqual({ grade: 'B', gradedAt: at });
+    // Migration 0012: a free-text override reason becomes a participant note (personal data), the issuance keeps the code.
+    expect(c.prepare('select override_reason as r from issuances where id = 1').get()).toEqual({ r: 'other' });
+    expect(c.prepare('select participant_id as p, issuance_id as i, note from participant_notes').all()).toEqual([
+      { p: 1, i: 1, note: 'Second laptop for her daughter Ooleepeeka' },
+    ]);
     expect(c.prepare('PRAGMA foreign_key_check').all()).toEqual([]);
     expect(c.prepare("select name from sqlite_master where name like '__copy%'").all()).toEqual([]);
     expect(() => c.prepare("update sanitization_records set result = 'failed' where id = 5").run()).toThrow(/append-only/);
