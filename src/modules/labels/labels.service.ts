@@ -15,7 +15,7 @@ import type { DevicesService } from '../devices/devices.service.js';
 import type { Documents, RenderDocument } from '../documents/documents.js';
 import { findDonation } from '../donations/donations.repository.js';
 import { findCommunity } from '../participants/participants.repository.js';
-import { foldDriveStates } from '../sanitization/drive-state.js';
+import { prepareDriveStates } from '../sanitization/drive-state.js';
 import { certificateRecords, failedChecksOf, type CertificateRecord } from '../sanitization/sanitization.repository.js';
 import type { Actor } from '../users/users.service.js';
 import type { CertificateData, CertificateDevice, CertificateRecordView } from './certificate.pdf.js';
@@ -56,6 +56,7 @@ export function createLabelsService(deps: {
 }) {
   const { db, clock } = deps;
   const loadState = createDeviceStateLoader(db);
+  const driveStates = prepareDriveStates(db);
   // A sheet reads up to 300 devices on the event loop: prepared, that is a few ms instead of a hundred.
   const lookups = prepareDeviceLookups(db);
   const en = (key: MessageKey, vars?: Record<string, string | number>) => translate('en', key, vars);
@@ -111,12 +112,9 @@ export function createLabelsService(deps: {
   function certificateDevice(device: DeviceRow, custodyCycle: number): CertificateDevice {
     const drives = loadState(device).drives;
     const records = certificateRecords(db, device.id, custodyCycle);
-    // A check that failed in another custody cycle voids this cycle's earlier records too (drive-state.ts).
-    const elsewhere = failedChecksOf(db, device.id).filter((f) => f.custodyCycle !== custodyCycle);
-    const states = foldDriveStates([
-      ...records.map((r) => ({ driveId: r.driveId, id: r.id, result: r.result, completedAt: r.completedAt, verification: r.verificationStatus, voidsThrough: r.voidsThroughRecordId })),
-      ...elsewhere.map((f) => ({ driveId: f.driveId, id: f.id, result: 'passed' as const, completedAt: '', verification: 'failed' as const, voidsThrough: f.voidsThrough, inCycle: false })),
-    ]);
+    // The same fold that lets a device be issued (drive-state.ts), for the cycle the certificate covers.
+    const states = driveStates(device.id, custodyCycle);
+    const failedChecks = failedChecksOf(db, device.id);
     const shown = (r: CertificateRecord): CertificateRecordView => ({
       standard: r.standard,
       method: r.method,
@@ -146,7 +144,8 @@ export function createLabelsService(deps: {
         const media = { serialNumber: d.serialNumber, kind: d.kind, model: d.model, capacityGb: d.capacityGb };
         if (st?.state === 'passed') return { ...media, erased: true, missing: null, record: shown(own.find((r) => r.id === st.passedRecordId)!) };
         if (st?.state === 'failed_check') {
-          const failed = [...own].reverse().find((r) => r.verificationStatus === 'failed') ?? [...elsewhere].reverse().find((f) => f.driveId === d.id)!;
+          // The check that voided it: the drive's failed check reaching furthest (possibly drawn in another cycle).
+          const failed = failedChecks.filter((f) => f.driveId === d.id).sort((a, b) => (a.voidsThrough ?? a.id) - (b.voidsThrough ?? b.id)).at(-1)!;
           const lastPass = [...own].reverse().find((r) => r.result === 'passed')!;
           return {
             ...media,
