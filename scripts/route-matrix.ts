@@ -1,5 +1,6 @@
 /**
- * Prints the route × role matrix of the README from the routes themselves.
+ * Prints the route × role matrix of docs/api.md from the routes themselves;
+ * paste it between the route-matrix markers there.
  *   npm run -s routes:matrix
  */
 import { buildApp } from '../src/app.js';
