@@ -135,7 +135,7 @@ export async function fillDemo(db: Db, config: Config, o: DemoOptions): Promise<
     }
     const g = random();
     const grade = g < 0.25 ? 'A' : g < 0.6 ? 'B' : g < 0.8 ? 'C' : 'D';
-    // Battery health as graders find it; an A needs at least 80 % (SPEC §3).
+    // Battery health as graders find it; an A needs at least 80 % (docs/domain.md §3).
     const battery = grade === 'A' ? Math.round(80 + random() * 20) : Math.round(50 + random() * 50);
     s.grading.grade(trainee, tag, { grade, checklist: { powersOn: grade !== 'D' || random() < 0.5, batteryHealthPercent: battery }, specs: { cpu: 'Intel Core i5', ramGb: pick([8, 16]), storageGb: 256, os: 'Linux Mint 22' } });
     if (grade === 'D') {
@@ -185,7 +185,7 @@ export async function fillDemo(db: Db, config: Config, o: DemoOptions): Promise<
     clock.set(new Date(Date.parse(s.devices.get(v.record.assetTag, 'admin').updatedAt) + 86400_000));
     s.sanitization.verify(verifier, v.id, passed ? 'passed' : 'failed', undefined);
     if (passed) continue;
-    // A failed check undoes the wipe (SPEC §2): the drive is wiped again by someone else, and a device
+    // A failed check undoes the wipe (docs/domain.md §2): the drive is wiped again by someone else, and a device
     // that was ready is graded again. One that is out with a participant stays flagged for recall.
     const d = s.devices.get(v.record.assetTag, 'admin');
     if (!['received', 'in_repair', 'awaiting_recycling'].includes(d.status)) continue;

@@ -20,7 +20,7 @@ function configError(env: Record<string, string>): ConfigError {
 }
 
 describe('loadConfig', () => {
-  it('applies the SPEC §7 defaults to an empty environment', () => {
+  it('applies the docs/domain.md §7 defaults to an empty environment', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({
       host: '127.0.0.1',

@@ -89,7 +89,7 @@ describe('errors as problem+json', () => {
     expectProblem(outside, 404, 'request.not_found');
   });
 
-  it('gives every problem a detail string (SPEC §4 problem members)', async () => {
+  it('gives every problem a detail string (docs/domain.md §4 problem members)', async () => {
     const responses: Res[] = [
       await intake({}),
       await t.http.post('/api/v1/devices').set(bearer(token)).set('content-type', 'application/json').send('{'),
@@ -127,7 +127,7 @@ describe('errors as problem+json', () => {
     expect(JSON.stringify(ready.body)).not.toMatch(/sqlite/i);
   });
 
-  it('gives the 500 problem every SPEC member, with a generic detail', async () => {
+  it('gives the 500 problem every problem member, with a generic detail', async () => {
     t.db.$client.close();
     const res = await t.http.get('/api/v1/me').set(bearer(token));
     expectProblem(res, 500, 'internal');

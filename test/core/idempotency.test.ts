@@ -8,7 +8,7 @@ import { ADMIN_PASSWORD, bearer, createTestApp, laptop, USER_PASSWORD, type Test
 
 const REPLAYED = 'idempotent-replayed';
 
-describe('Idempotency-Key (SPEC §4)', () => {
+describe('Idempotency-Key (docs/domain.md §4)', () => {
   let t: TestApp;
   beforeEach(async () => {
     t = await createTestApp();

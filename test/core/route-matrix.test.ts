@@ -11,8 +11,7 @@ const OFFICE: readonly Role[] = ['coordinator', 'staff', 'admin'];
 const ADMIN: readonly Role[] = ['admin'];
 
 /**
- * The role matrix of SPEC §4 for the routes whose roles the SPEC states
- * unambiguously. Routes marked `required` exist today and must stay registered;
+ * The roles of docs/domain.md §4 for the routes where they are unambiguous. Routes marked `required` exist today and must stay registered;
  * the others are checked as soon as they are registered.
  */
 const EXPECTED: ReadonlyArray<{ route: string; roles: readonly Role[] | 'public'; required?: true }> = [
@@ -108,7 +107,7 @@ describe('route × role matrix', () => {
     expect(publicRoutes).toEqual(['POST /auth/login']);
   });
 
-  it('matches the SPEC §4 matrix for the key routes', () => {
+  it('matches the docs/domain.md §4 matrix for the key routes', () => {
     const byKey = new Map(apiRoutes.map((r) => [key(r), r]));
     let checked = 0;
     for (const e of EXPECTED) {

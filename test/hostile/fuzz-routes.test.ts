@@ -128,7 +128,7 @@ const EXCLUDED = new Map<string, string>();
  * Tables left out of the comparison: sessions (every authenticated request
  * may refresh it; logout deletes from it), the migration journal, and the
  * personal-data access log, which a successful participant read writes by
- * design (SPEC: "read is logged").
+ * design (docs/domain.md §3: every read is logged).
  */
 const UNCOMPARED = new Set(['sessions', '__drizzle_migrations', 'personal_data_access_log']);
 
@@ -156,7 +156,7 @@ function changedTables(before: DbState, after: DbState): string[] {
 
 /**
  * Writes a rejected request may make, by documented contract: an unknown
- * scan is recorded for triage and answered 404 (SPEC §4, POST /scans), and its
+ * scan is recorded for triage and answered 404 (docs/domain.md §4, POST /scans), and its
  * Idempotency-Key commits with that record.
  */
 function allowedWritesOnRejection(target: Target, code: unknown): Set<string> {
@@ -752,7 +752,7 @@ function createSender(t: TestApp, fx: Fixtures) {
         // The session is never lost on the way, so no run is wasted on 401s.
         expect(res.statusCode, `authenticated: ${where}`).not.toBe(401);
         if (!allowed) {
-          // Role checks run before validation: the caller learns nothing about the body (SPEC §4).
+          // Role checks run before validation: the caller learns nothing about the body (docs/domain.md §4).
           if (res.statusCode !== 403) expect(PARSE_LEVEL.has(String(code)), `role check before validation: ${where}`).toBe(true);
           else expect(code).toBe('auth.forbidden');
         } else {

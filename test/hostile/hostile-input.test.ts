@@ -1,6 +1,6 @@
 /**
  * Hostile input at the edges of the HTTP contract (issue 8, "Hostile input";
- * SPEC §4): body limits, content types, malformed JSON, slow clients,
+ * docs/domain.md §4): body limits, content types, malformed JSON, slow clients,
  * injection-shaped strings kept verbatim, mass assignment, header injection,
  * hostile text in generated documents, and URLs the router refuses.
  *

@@ -3,7 +3,7 @@ import { checkCharacter, formatTag, parseTag } from '../../src/modules/asset-tag
 import { bearer, createTestApp, laptop, type TestApp } from '../helpers.js';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-/** The valid tags given in SPEC §3. */
+/** The valid tags given in docs/domain.md §3. */
 const SPEC_EXAMPLES = ['IQ-000001-Z', 'IQ-000042-T', 'IQ-000123-R'];
 
 /** A deterministic pseudo-random sequence (LCG), so the property loops are reproducible. */
@@ -15,7 +15,7 @@ function lcg(seed: number): () => number {
   };
 }
 
-/** Valid tags to mutate: the SPEC examples, every 2-letter prefix, 3/4-letter prefixes and sampled sequences. */
+/** Valid tags to mutate: the documented examples, every 2-letter prefix, 3/4-letter prefixes and sampled sequences. */
 function sampleTags(): string[] {
   const tags = new Set<string>(SPEC_EXAMPLES);
   const letters = ALPHABET.slice(10);
@@ -46,7 +46,7 @@ function split(tag: string): { prefix: string; digits: string; check: string } {
 }
 
 describe('asset tag check character (Luhn mod 36)', () => {
-  it('accepts the SPEC examples and formats the same tags from their sequence numbers', () => {
+  it('accepts the documented examples and formats the same tags from their sequence numbers', () => {
     for (const tag of SPEC_EXAMPLES) {
       const { prefix, digits, check } = split(tag);
       expect(parseTag(tag)).toEqual({ kind: 'valid', tag, prefix, seq: Number(digits) });

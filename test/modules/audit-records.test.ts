@@ -1,6 +1,6 @@
 /**
  * The audit chain covers the records, and anchors kept outside the database
- * cover the chain (SPEC §2 invariant 3, §4 GET /audit/verify). Every attack
+ * cover the chain (docs/domain.md §2 invariant 3, §4 GET /audit/verify). Every attack
  * here is made the way an attacker with the database file would: straight
  * through SQLite, dropping the append-only triggers first.
  */

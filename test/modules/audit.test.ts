@@ -12,7 +12,7 @@ interface AuditRow {
   hash: string;
 }
 
-describe('audit history (SPEC §2 invariant 3)', () => {
+describe('audit history (docs/domain.md §2 invariant 3)', () => {
   let t: TestApp;
   let admin: string;
   let trainee: string;

@@ -1,5 +1,5 @@
 /**
- * Certificates of data sanitization (SPEC §5, NIST SP 800-88 Appendix G
+ * Certificates of data sanitization (docs/domain.md §5, NIST SP 800-88 Appendix G
  * fields per drive): the text as poppler extracts it, the QR code as zbar
  * decodes it, and determinism of the bytes for the same data and clock.
  */

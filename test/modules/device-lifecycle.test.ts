@@ -19,8 +19,8 @@ const GONE: readonly DeviceStatus[] = ['recycled', 'written_off'];
 const IN_CUSTODY: readonly DeviceStatus[] = ['received', 'sanitized', 'in_repair', 'ready', 'issued', 'awaiting_recycling'];
 
 /**
- * SPEC §2, transcribed by hand. `from` is exact where the transition table
- * lists it; `fromIncludes`/`fromExcludes` where the SPEC only fixes part of it.
+ * docs/domain.md §2, transcribed by hand. `from` is exact where the transition table
+ * lists it; `fromIncludes`/`fromExcludes` where the rules only fix part of it.
  * `to` lists the acceptable values; null means "stays or depends on the outcome"
  * (grade A/B/C -> ready, D -> awaiting_recycling; sanitize -> sanitized only when the last drive passes).
  */
@@ -56,7 +56,7 @@ const facts = (status: DeviceStatus, sanitized: boolean, driveCount: number): Li
 const ALL_FACTS: LifecycleFacts[] = DEVICE_STATUSES.flatMap((s) => [facts(s, true, 0), facts(s, true, 2), facts(s, false, 0), facts(s, false, 2)]);
 
 describe('device lifecycle: the transition table', () => {
-  it('has exactly the SPEC §2 statuses', () => {
+  it('has exactly the docs/domain.md §2 statuses', () => {
     expect(sorted(DEVICE_STATUSES)).toEqual(sorted(['received', 'sanitized', 'in_repair', 'ready', 'issued', 'awaiting_recycling', 'recycled', 'written_off']));
   });
 
@@ -65,7 +65,7 @@ describe('device lifecycle: the transition table', () => {
     expect(sorted(Object.keys(SPEC))).toEqual(sorted(DEVICE_ACTIONS));
   });
 
-  it.each(DEVICE_ACTIONS.map((a) => [a] as const))('%s: from, to and roles match SPEC §2', (action) => {
+  it.each(DEVICE_ACTIONS.map((a) => [a] as const))('%s: from, to and roles match docs/domain.md §2', (action) => {
     const rule = TRANSITIONS[action];
     const spec = SPEC[action];
     expect(sorted(rule.roles)).toEqual(sorted(spec.roles));
@@ -79,7 +79,7 @@ describe('device lifecycle: the transition table', () => {
     for (const s of GONE) expect(rule.from, `${action} from ${s}`).not.toContain(s);
   });
 
-  it('roleMayDo follows the SPEC roles for every role and action', () => {
+  it('roleMayDo follows the documented roles for every role and action', () => {
     for (const action of DEVICE_ACTIONS) {
       for (const role of ROLES) expect([action, role, roleMayDo(role, action)]).toEqual([action, role, SPEC[action].roles.includes(role)]);
     }
@@ -107,7 +107,7 @@ describe('device lifecycle: refusal', () => {
     expect(refusal('issue', facts(status, false, 1))).toBe('devices.invalid_transition');
   });
 
-  it('allows exactly the SPEC from-statuses for a sanitized device (exact rows of the table)', () => {
+  it('allows exactly the documented from-statuses for a sanitized device (exact rows of the table)', () => {
     for (const action of DEVICE_ACTIONS) {
       const spec = SPEC[action];
       if (!('from' in spec)) continue;

@@ -4,7 +4,7 @@ import { bearer, createTestApp, laptop, type TestApp } from '../helpers.js';
 
 const NOW = '2026-03-02T15:00:00.000Z';
 
-/** Typical weights of REFERENCE.md, used when a device was not weighed. */
+/** Typical weights (docs/domain.md §3), used when a device was not weighed. */
 const REFERENCE_WEIGHTS: Record<string, number> = {
   laptop: 2300,
   desktop: 9000,
@@ -157,7 +157,7 @@ describe('device intake', () => {
 
   it('refuses a valid-shaped tag that was never reserved with 409 asset_tags.not_reserved', async () => {
     await reserve(5);
-    // SPEC §3 example: a valid tag, but the sequence never got this far.
+    // docs/domain.md §3 example: a valid tag, but the sequence never got this far.
     const res = await intake(laptop({ assetTag: 'IQ-000123-R' }));
     expectProblem(res, 409, 'asset_tags.not_reserved');
   });
@@ -268,7 +268,7 @@ describe('device intake', () => {
     expect(read.body.device.donationId).toBe(id);
   });
 
-  it('defaults the weight of every category to the REFERENCE value; a measured weight wins', async () => {
+  it('defaults the weight of every category to its typical value; a measured weight wins', async () => {
     for (const [category, grams] of Object.entries(REFERENCE_WEIGHTS)) {
       const res = await intake(laptop({ category, storage: [] }));
       expect(res.status, category).toBe(201);

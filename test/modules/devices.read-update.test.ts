@@ -110,7 +110,7 @@ describe('reading and editing devices', () => {
       const staff = await actions(withDrive.assetTag, 'staff');
       const admin = await actions(withDrive.assetTag, 'admin');
 
-      // SPEC §2 for a received device with one unsanitized drive.
+      // docs/domain.md §2 for a received device with one unsanitized drive.
       expect(trainee).toEqual(['register_storage', 'sanitize', 'update']);
       expect(coordinator).toEqual(['recycle', 'register_storage', 'sanitize', 'update']);
       expect(staff).toEqual([]);

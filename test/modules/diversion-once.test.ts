@@ -1,5 +1,5 @@
 /**
- * Diversion counted once (SPEC §6, invariant 6): a device both reused and
+ * Diversion counted once (docs/domain.md §6 and §2 invariant 6): a device both reused and
  * recycled in a period is one diverted device, its weight once, and the
  * overlap is reported as totals.reusedThenRecycled in JSON, CSV and PDF.
  * Also the period bounds and the privacy floor REPORT_MIN_CELL.

@@ -1,5 +1,5 @@
 /**
- * The funders' diversion report (SPEC §6, issue 6): a known scenario with
+ * The funders' diversion report (docs/domain.md §6, issue 6): a known scenario with
  * measured and default weights and fixed dates, every bucket asserted to the
  * gram in JSON, and the same rows in CSV (RFC 4180, formulas neutralised)
  * and in the PDF.

@@ -46,7 +46,7 @@ describe('donations', () => {
     expect((await listAll()).map((d) => d.id)).toEqual(ids);
   });
 
-  it('accepts every donor type of SPEC §3 and trims the donor name', async () => {
+  it('accepts every donor type of docs/domain.md §3 and trims the donor name', async () => {
     for (const donorType of ['business', 'government', 'school', 'individual', 'other']) {
       const res = await create('trainee', donation({ donorType, donorName: '  Nunavut Arctic College  ' }));
       expect(res.status, donorType).toBe(201);

@@ -1,5 +1,5 @@
 /**
- * SPEC §2 (the paragraph after the transitions), invariants 1 and 7: a failed
+ * docs/domain.md §2 (the paragraph after the transitions), invariants 1 and 7: a failed
  * second-person check undoes the wipe it checked, in every status a device can
  * be in, and no document claims more than the records then hold.
  */

@@ -1,5 +1,5 @@
 /**
- * SPEC §3 Grade: the current grade is a field of the device (in responses,
+ * docs/domain.md §3 Grade: the current grade is a field of the device (in responses,
  * `GET /devices?grade=`, the CSV and the spec label), a ready device can be
  * regraded, and a checklist that contradicts the grade is 400 naming the item.
  */

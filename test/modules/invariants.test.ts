@@ -17,7 +17,7 @@ interface HistoryEvent {
   details: Body;
 }
 
-describe('SPEC §2 invariants', () => {
+describe('docs/domain.md §2 invariants', () => {
   let t: TestApp;
   beforeEach(async () => {
     t = await createTestApp();

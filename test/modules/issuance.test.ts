@@ -368,7 +368,7 @@ describe('POST /devices/{tag}/issue', () => {
   });
 });
 
-describe('SPEC §2 invariant 1: no issue without a passing wipe of every drive in the current custody cycle', () => {
+describe('docs/domain.md §2 invariant 1: no issue without a passing wipe of every drive in the current custody cycle', () => {
   const h = harness();
 
   it('sends a ready device with a drive registered late back to received, where it cannot be issued until that drive passes', async () => {

@@ -1,9 +1,9 @@
 /**
- * A model-based test of the whole device lifecycle (SPEC §2 with the paragraph
- * after the transitions and invariants 1, 2, 3, 6 and 7; SPEC §3 sanitization,
- * repair and grade rules). fast-check draws random sequences of every action
+ * A model-based test of the whole device lifecycle (docs/domain.md §2: the
+ * transitions, a failed second-person check, and invariants 1, 2, 3, 6 and 7;
+ * docs/domain.md §3 sanitization, repair and grade rules). fast-check draws random sequences of every action
  * and plays them over HTTP against the real app on an in-memory database; a
- * plain model written from the SPEC predicts every answer and every state, and
+ * plain model written from those rules predicts every answer and every state, and
  * after each step the service is read back and compared with it.
  *
  * The app's random source is fixed at 0.99, so only the forced draws of the
@@ -15,7 +15,7 @@
  * command line that replays it (LIFECYCLE_SEED, LIFECYCLE_PATH,
  * LIFECYCLE_REPLAY); LIFECYCLE_RUNS, LIFECYCLE_COMMANDS and a larger
  * LIFECYCLE_TIMEOUT_MS widen a search. The last describe block replays, step
- * by step, two sequences where the service once disagreed with the SPEC.
+ * by step, two sequences where the service once disagreed with the rules.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -30,7 +30,7 @@ const env = process.env;
 const trace = env['LIFECYCLE_TRACE'] !== undefined;
 
 // ---------------------------------------------------------------------------
-// What the SPEC says, as data
+// What docs/domain.md says, as data
 // ---------------------------------------------------------------------------
 
 type Status = 'received' | 'sanitized' | 'in_repair' | 'ready' | 'issued' | 'awaiting_recycling' | 'recycled' | 'written_off';
@@ -49,10 +49,10 @@ const METHODS: readonly Method[] = ['clear', 'purge', 'destroy'];
 const ALL_TECHNIQUES: readonly Technique[] = ['overwrite', 'block_erase', 'crypto_erase', 'sanitize_command', 'secure_erase', 'shred', 'crush', 'drill', 'degauss', 'other'];
 
 /**
- * SPEC §3 (NIST SP 800-88 Rev. 1 App. A / IEEE 2883): flash is never purged by
+ * docs/domain.md §3 (NIST SP 800-88 Rev. 1 App. A / IEEE 2883): flash is never purged by
  * overwrite and is destroyed only by shredding; an HDD is purged by secure
- * erase, the sanitize command, crypto erase or degaussing. Where the SPEC says
- * "at least", the rows are the service's one table (media-techniques.ts).
+ * erase, the sanitize command, crypto erase or degaussing. The rows are the
+ * service's one table (media-techniques.ts), as docs/domain.md §3 gives it.
  */
 const VALID_TECHNIQUES: Readonly<Record<Kind, Readonly<Record<Method, readonly Technique[]>>>> = {
   hdd: { clear: ['overwrite'], purge: ['secure_erase', 'sanitize_command', 'crypto_erase', 'degauss'], destroy: ['shred', 'crush', 'drill'] },
@@ -66,7 +66,7 @@ const COORDINATION: readonly Role[] = ['coordinator', 'admin'];
 const SHIPPERS: readonly Role[] = ['coordinator', 'staff', 'admin'];
 const NOT_GONE: readonly Status[] = ['received', 'sanitized', 'in_repair', 'ready', 'issued', 'awaiting_recycling'];
 
-/** The transitions table of SPEC §2, with the rows the paragraph after it adds (records while awaiting recycling, late drives). */
+/** The transitions table of docs/domain.md §2, with the rows the paragraph after it adds (records while awaiting recycling, late drives). */
 const RULES: Readonly<Record<Action, { from: readonly Status[]; roles: readonly Role[] }>> = {
   update: { from: NOT_GONE, roles: LIFECYCLE },
   register_storage: { from: ['received', 'sanitized', 'in_repair', 'ready', 'awaiting_recycling'], roles: LIFECYCLE },
@@ -93,7 +93,7 @@ interface Checklist {
   batteryHealthPercent?: number;
 }
 
-/** SPEC §3 Grade: the checklist items that contradict the grade (an item left out contradicts nothing). */
+/** docs/domain.md §3 Grade: the checklist items that contradict the grade (an item left out contradicts nothing). */
 function contradictions(category: Category, grade: Grade, c: Checklist): string[] {
   const out: string[] = [];
   if (c.powersOn === false && grade !== 'D') out.push('powersOn');
@@ -166,7 +166,7 @@ interface Model {
   devices: MDevice[];
   records: MRecord[];
   verifications: MVerification[];
-  /** Passing logical wipes so far and how many of them were drawn (SPEC §3, the ⌈5 % × (n + 1)⌉ top-up). */
+  /** Passing logical wipes so far and how many of them were drawn (docs/domain.md §3, the ⌈5 % × (n + 1)⌉ top-up). */
   tally: { passed: number; drawn: number };
   /** Open issuances per participant. */
   holdings: number[];
@@ -181,7 +181,7 @@ interface Model {
 const MAX_DEVICES = 3;
 
 /**
- * A drive's state in the device's custody cycle (invariant 1, SPEC §2): it
+ * A drive's state in the device's custody cycle (invariant 1, docs/domain.md §2): it
  * counts when a passing record of this cycle came after the latest failed
  * second-person check of the drive; a failed check means the drive must be
  * wiped again, so it voids every record of the drive made before the check.
@@ -223,7 +223,7 @@ function predict(m: Model, d: MDevice, action: Action, role: Role): { status: nu
   return why === null ? null : { status: 409, code: why };
 }
 
-/** SPEC §2/§3 draw rules with the random source fixed above 5 %: only the forced draws and the top-up. */
+/** docs/domain.md §2/§3 draw rules with the random source fixed above 5 %: only the forced draws and the top-up. */
 function predictDraw(m: Model, device: number, serial: string, technician: number, method: Method, result: 'passed' | 'failed'): DrawReason | null {
   if (result !== 'passed') return null;
   const logical = method !== 'destroy';
@@ -240,7 +240,7 @@ function predictDraw(m: Model, device: number, serial: string, technician: numbe
     const through = throughOf(theirs);
     if (through !== null && theirs.filter((r) => r.id > through && r.result === 'passed' && r.method !== 'destroy').length < 10) reason = 'technician_failed_check';
   }
-  // SPEC §3: after n passing logical wipes (this one included) at least ⌈5 % × (n + 1)⌉ are drawn.
+  // docs/domain.md §3: after n passing logical wipes (this one included) at least ⌈5 % × (n + 1)⌉ are drawn.
   const n = m.tally.passed + 1;
   if (logical && reason === null && m.tally.drawn < Math.ceil((n + 1) * 0.05)) reason = 'top_up';
   return reason;
@@ -643,7 +643,7 @@ class Wipe extends Step {
       return new Set([d.idx]);
     }
     if (!allowed.includes(technique)) {
-      // SPEC §3: refused, naming the allowed techniques, and nothing changes.
+      // docs/domain.md §3: refused, naming the allowed techniques, and nothing changes.
       expectAnswer(res, { status: 409, code: 'sanitizations.technique_not_valid_for_media' }, ctx);
       expect([...(res.body['allowedTechniques'] as string[])].sort(), ctx).toEqual([...allowed].sort());
       return new Set([d.idx]);
@@ -745,7 +745,7 @@ class Verify extends Step {
     expectAnswer(res, { status: 200 }, ctx);
     v.status = this.result;
     if (this.result === 'failed') v.voidsThrough = maxRecordId(m);
-    // SPEC §2: a failed check sends a sanitized or ready device back to received; others keep their status.
+    // docs/domain.md §2: a failed check sends a sanitized or ready device back to received; others keep their status.
     const to = (d.status === 'sanitized' || d.status === 'ready') && !sanitized(m, d) ? 'received' : d.status;
     event(m, d, 'device.sanitization_verified', to, { verificationId: v.id, recordId: v.record.id, result: this.result });
     return new Set([d.idx]);
@@ -762,7 +762,7 @@ function partLine(m: Model, source: number | null) {
   return { line: { name: 'Battery', quantity: 1, sourceAssetTag: s.tag }, source: s };
 }
 
-/** SPEC §3 Repair: the source of a part is another device the workshop still holds. */
+/** docs/domain.md §3 Repair: the source of a part is another device the workshop still holds. */
 function partRefusal(d: MDevice, source: MDevice | null): { status: number; code: string } | null {
   if (source === null) return null;
   if (source.idx === d.idx) return { status: 409, code: 'repairs.source_is_repaired_device' };
@@ -836,7 +836,7 @@ class CompleteRepair extends Step {
     expectAnswer(res, { status: 200 }, ctx);
     d.lastRepair = d.openRepair;
     d.openRepair = null;
-    // SPEC §2: parts_harvested → awaiting_recycling; otherwise sanitized, or received while a drive lacks a valid passing record.
+    // docs/domain.md §2: parts_harvested → awaiting_recycling; otherwise sanitized, or received while a drive lacks a valid passing record.
     const to: Status = this.outcome === 'parts_harvested' ? 'awaiting_recycling' : sanitized(m, d) ? 'sanitized' : 'received';
     event(m, d, 'device.repair_completed', to, { outcome: this.outcome });
     harvest(m, part.source, d, touched);
@@ -945,7 +945,7 @@ class Return extends Step {
     expectAnswer(res, { status: 200 }, ctx);
     m.holdings[d.holder!]! -= 1;
     d.holder = null;
-    // SPEC §3 Return: a new custody cycle; every drive must be sanitized again; the condition is unknown until graded again.
+    // docs/domain.md §3 Return: a new custody cycle; every drive must be sanitized again; the condition is unknown until graded again.
     event(m, d, 'device.returned', 'received');
     d.cycle += 1;
     d.noStorage = false;
@@ -1126,7 +1126,7 @@ class ConfirmShipment extends Step {
     if (!SHIPPERS.includes(this.role)) refused = { status: 403, code: 'auth.forbidden' };
     else if (s.status === 'open') refused = { status: 409, code: 'shipments.not_shipped' };
     else if (s.status === 'confirmed') refused = { status: 409, code: 'shipments.frozen' };
-    // SPEC §6: receivedAt is not before shippedAt nor in the future.
+    // docs/domain.md §6: receivedAt is not before shippedAt nor in the future.
     else if (receivedAt < dayOf(left) || receivedAt > dayOf(now)) refused = { status: 400, code: 'request.invalid' };
     if (refused) {
       expectAnswer(res, refused, ctx);
@@ -1259,7 +1259,7 @@ const timeoutMs = Number(env['LIFECYCLE_TIMEOUT_MS'] ?? 120_000);
 /** No new run (and no more shrinking) after this: 45 s in the suite, so that a loaded machine runs fewer runs instead of timing out. */
 const interruptMs = env['LIFECYCLE_TIMEOUT_MS'] === undefined ? 45_000 : timeoutMs - 30_000;
 
-describe('the device lifecycle against a model of the SPEC', () => {
+describe('the device lifecycle against a model of docs/domain.md', () => {
   it(
     'agrees with the model after every step of random sequences of every action',
     async () => {
@@ -1302,7 +1302,7 @@ describe('the device lifecycle against a model of the SPEC', () => {
 });
 
 /**
- * Sequences the model found where the service disagreed with the SPEC,
+ * Sequences the model found where the service disagreed with the rules,
  * replayed step by step through the same model and checks, so that each stays
  * a deterministic test, not only a random find. Each step must be possible in
  * the model (its check holds).
@@ -1321,11 +1321,11 @@ async function replay(steps: readonly Step[]): Promise<void> {
 
 const first: DevPick = { i: 0, targeted: true };
 
-describe('disagreements between the service and the SPEC that the model found', () => {
-  it('a failed check of a wipe from an earlier custody cycle sends the device back to received: the drive must be wiped again (SPEC §2)', async () => {
+describe('disagreements between the service and the rules that the model found', () => {
+  it('a failed check of a wipe from an earlier custody cycle sends the device back to received: the drive must be wiped again (docs/domain.md §2)', async () => {
     // The first passing logical wipe is drawn (top-up) and its check stays pending while the laptop
     // is issued, returned and wiped again; the check then fails. It found the drive as it was after
-    // the second wipe too, so per SPEC that drive must be wiped again: the device goes back to received.
+    // the second wipe too, so per docs/domain.md §2 that drive must be wiped again: the device goes back to received.
     await replay([
       new Intake('laptop', ['hdd'], 'trainee'),
       new Wipe(first, 0, 'clear', true, 0, 'passed', 'full', 0),
@@ -1337,7 +1337,7 @@ describe('disagreements between the service and the SPEC that the model found', 
     ]);
   });
 
-  it('after 20 passing logical wipes at least ⌈5 % × 21⌉ = 2 are drawn (SPEC §3)', async () => {
+  it('after 20 passing logical wipes at least ⌈5 % × 21⌉ = 2 are drawn (docs/domain.md §3)', async () => {
     const hdds: Kind[] = Array.from({ length: 20 }, () => 'hdd');
     await replay([new Intake('desktop', hdds, 'trainee'), ...hdds.map((_, i) => new Wipe(first, i, 'clear', true, 0, 'passed', 'full', 0))]);
   });

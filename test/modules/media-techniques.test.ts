@@ -1,5 +1,5 @@
 /**
- * SPEC §3: the service refuses a technique that NIST SP 800-88 Rev. 1
+ * docs/domain.md §3: the service refuses a technique that NIST SP 800-88 Rev. 1
  * Appendix A / IEEE 2883 does not allow for the drive's kind at that method
  * class. The expectations below are written from the specification's minimum
  * table, independently of src/modules/sanitization/media-techniques.ts, and
@@ -14,7 +14,7 @@ const API = '/api/v1';
 const KINDS = ['hdd', 'ssd', 'nvme', 'emmc', 'other'] as const;
 const METHODS = ['clear', 'purge', 'destroy'] as const;
 
-/** SPEC §3 and REFERENCE's minimum table. */
+/** docs/domain.md §3, sanitization techniques by media. */
 const EXPECTED: Record<(typeof KINDS)[number], Record<(typeof METHODS)[number], string[]>> = {
   hdd: { clear: ['overwrite'], purge: ['secure_erase', 'sanitize_command', 'crypto_erase', 'degauss'], destroy: ['shred', 'crush', 'drill'] },
   ssd: { clear: ['overwrite', 'secure_erase'], purge: ['block_erase', 'crypto_erase', 'sanitize_command', 'secure_erase'], destroy: ['shred'] },

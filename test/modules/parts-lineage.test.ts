@@ -1,5 +1,5 @@
 /**
- * Parts lineage and repair time (SPEC §2 repair transitions, §3 Repair): a
+ * Parts lineage and repair time (docs/domain.md §2 repair transitions, §3 Repair): a
  * part harvested from another device is written in that device's history in
  * the same transaction, only while the workshop holds it; a device that gave
  * its parts goes to awaiting_recycling; minutes at opening and at completion
@@ -26,7 +26,7 @@ interface DeviceView {
   allowedActions: string[];
 }
 
-/** A tag that is valid (right check character) and that no device in these tests carries (SPEC §3 example). */
+/** A tag that is valid (right check character) and that no device in these tests carries (docs/domain.md §3 example). */
 const UNUSED_VALID_TAG = 'IQ-000123-R';
 
 /** Builds devices in each status through the API, and reads them back. */

@@ -1,5 +1,5 @@
 /**
- * Recyclers and recycling shipments (SPEC §2 invariant 2, §3 recycler and
+ * Recyclers and recycling shipments (docs/domain.md §2 invariant 2, §3 recycler and
  * shipment, §4): who may do what, which devices may be scanned in, bulk
  * lines, ship (devices become recycled, the shipment freezes), confirm (the
  * recycler's weight is kept beside the line totals), and the manifest PDF.

@@ -8,7 +8,7 @@ const API = '/api/v1';
 type Body = Record<string, unknown>;
 
 
-/** A tag that is valid (right check character) and that no device in these tests carries (SPEC §3 example). */
+/** A tag that is valid (right check character) and that no device in these tests carries (docs/domain.md §3 example). */
 const UNUSED_VALID_TAG = 'IQ-000123-R';
 
 describe('repairs, grading, recycling and write-off', () => {

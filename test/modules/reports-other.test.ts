@@ -346,7 +346,7 @@ describe('GET /reports/activity', () => {
     await verify(siku, v1, 'passed');
     clock.set('2026-02-28T23:59:00.000Z');
     await post(amaruq, `/devices/${f2.tag}/grade`, { grade: 'B' });
-    // The failed check comes last: it sends f2 back to received (SPEC §2), after its grade counted.
+    // The failed check comes last: it sends f2 back to received (docs/domain.md §2), after its grade counted.
     await verify(siku, v2, 'failed');
     await verify(maina, v4, 'passed');
 

@@ -315,7 +315,7 @@ describe('POST /devices/{tag}/sanitizations', () => {
     expect(recordCount(t.db, tag)).toBe(5);
   });
 
-  it('a failed re-wipe after a pass keeps the drive passed: any passing record in the cycle counts (SPEC §2)', async () => {
+  it('a failed re-wipe after a pass keeps the drive passed: any passing record in the cycle counts (docs/domain.md §2)', async () => {
     const { tag, drives } = await intake(t, await t.token('trainee'));
     expect((await sanitize(tag, wipe(drives[0]!))).body.device.status).toBe('sanitized');
     t.clock.advance(60_000);

@@ -1,5 +1,5 @@
 /**
- * Admin amendments of a confirmed shipment (SPEC §6: "a confirmed shipment
+ * Admin amendments of a confirmed shipment (docs/domain.md §6: "a confirmed shipment
  * is corrected only by an admin amendment that keeps the original values in
  * history"): who may amend, when, the value rules of each field (the same as
  * at creation and confirmation, dates included), the originals kept in the

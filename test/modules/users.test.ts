@@ -188,7 +188,7 @@ describe('users (admin)', () => {
       expect(res.text).not.toMatch(/password|hash|scrypt/i);
     });
 
-    it('pages the list with limit and an opaque cursor (SPEC §4: every list endpoint)', async () => {
+    it('pages the list with limit and an opaque cursor (docs/domain.md §4: every list endpoint)', async () => {
       for (const username of ['aaron', 'bea', 'cai']) expect((await create(newUser({ username }))).status).toBe(201);
       const first = await t.http.get(`${API}/users`).query({ limit: 2 }).set(bearer(admin));
       expect(first.status).toBe(200);

@@ -386,7 +386,7 @@ describe('scan station in the browser', () => {
     await expect.poll(() => activeId(page), POLL).toBe('scan');
     expect(await admin.eventCount(second.assetTag, 'device.sanitization_recorded')).toBe(0);
 
-    // Grade the first device C; the boxes left unticked were not checked (SPEC §3) and are not sent.
+    // Grade the first device C; the boxes left unticked were not checked (docs/domain.md §3) and are not sent.
     await scanCard(page, tag, tag);
     expect(await cardActions(page, tag)).toContain('grade');
     await page.click(`[data-asset-tag="${tag}"] [data-action=grade]`);
@@ -408,7 +408,7 @@ describe('scan station in the browser', () => {
     expectClean(st);
   });
 
-  it('a wipe recorded with the standard the form prefills carries the service’s default standard (SPEC §3: NIST SP 800-88 Rev. 2)', async () => {
+  it('a wipe recorded with the standard the form prefills carries the service’s default standard (docs/domain.md §3: NIST SP 800-88 Rev. 2)', async () => {
     // What the service records when no standard is given.
     const reference = await admin.intake();
     const byApi = await admin.ok('POST', `/api/v1/devices/${reference.assetTag}/sanitizations`, {
