@@ -2,6 +2,7 @@ import { actorOf } from '../../core/auth.js';
 import { AppError } from '../../core/errors.js';
 import { sendDocument } from '../../core/send-document.js';
 import type { Api } from '../../routes.js';
+import { can } from '../auth/permissions.js';
 import { deviceEtag, type DevicesService } from './devices.service.js';
 import { DeviceEnvelope, DeviceList, DeviceParams, HistoryResponse, IntakeDeviceBody, ListDevicesQuery, UpdateDeviceBody } from './devices.schemas.js';
 
@@ -26,7 +27,7 @@ export function deviceRoutes(api: Api, devices: DevicesService): void {
     handler: async (request, reply) => {
       const actor = actorOf(request);
       if (request.query.format === 'csv') {
-        if (actor.role === 'trainee') throw new AppError('auth.forbidden', 'The CSV export is for staff, coordinators and admins.');
+        if (!can(actor.role, 'devices:export')) throw new AppError('auth.forbidden', 'The CSV export is for staff, coordinators and admins.');
         sendDocument(reply, { body: devices.csvStream(request.query), contentType: 'text/csv; charset=utf-8', filename: 'devices.csv', disposition: 'attachment' });
         return reply;
       }
