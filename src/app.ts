@@ -9,7 +9,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
-import { registerAuth } from './core/auth.js';
+import { registerAuth, resolveAccess, type ResolvedAccess } from './core/auth.js';
 import type { Clock } from './core/clock.js';
 import type { Db } from './core/db.js';
 import { AppError, toProblem } from './core/errors.js';
@@ -42,7 +42,8 @@ export interface AppDeps {
 export interface RouteInfo {
   method: string;
   url: string;
-  access: { public: true } | { roles: readonly string[] } | undefined;
+  /** The declared permission with the roles the permission map gives it. */
+  access: ResolvedAccess | undefined;
 }
 
 declare module 'fastify' {
@@ -95,12 +96,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const routeTable: RouteInfo[] = [];
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
+    const access = resolveAccess(route);
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
       if (method === 'HEAD') continue;
-      routeTable.push({ method, url: route.url, access: route.config?.access });
+      routeTable.push({ method, url: route.url, access });
     }
-    const access = route.config?.access;
     if (access && 'roles' in access && route.schema) {
       route.schema = {
         ...route.schema,

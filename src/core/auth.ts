@@ -2,11 +2,28 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
 import { sendProblem } from './http-errors.js';
-import type { Role } from '../modules/users/users.table.js';
+import { can, isPermission, rolesFor, type Permission, type Role } from '../modules/auth/permissions.js';
 import type { Actor, UsersService } from '../modules/users/users.service.js';
 
-/** What a route says about who may call it. Every route under /api/v1 must say it. */
-export type RouteAccess = { public: true } | { roles: readonly Role[] };
+/** What a route says about who may call it: a permission of the map, or public. Every route under /api/v1 must say it. */
+export type RouteAccess = { public: true } | { permission: Permission };
+
+/** A route's access with the permission resolved to its roles through the map. */
+export type ResolvedAccess = { public: true } | { permission: Permission; roles: readonly Role[] };
+
+/**
+ * The access a route declared, resolved through the permission map; undefined
+ * when it declared none. A permission the map does not hold refuses the route,
+ * so a typo fails at start-up instead of locking everyone out.
+ */
+export function resolveAccess(route: { method: unknown; url: string; config?: { access?: RouteAccess } | undefined }): ResolvedAccess | undefined {
+  const access = route.config?.access;
+  if (!access || 'public' in access) return access;
+  if (typeof access.permission !== 'string' || !isPermission(access.permission)) {
+    throw new Error(`Route ${String(route.method)} ${route.url} declares the permission ${String(access.permission)}, which the permission map does not hold`);
+  }
+  return { permission: access.permission, roles: rolesFor(access.permission) };
+}
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -27,7 +44,7 @@ export function bearerToken(request: FastifyRequest): string | null {
   return match?.[1] ?? null;
 }
 
-/** The authenticated user of a route that declared roles; throws if the route was public. */
+/** The authenticated user of a route that declared a permission; throws if the route was public. */
 export function actorOf(request: FastifyRequest): Actor {
   if (!request.actor) throw new AppError('auth.unauthenticated');
   return request.actor;
@@ -45,8 +62,8 @@ export function registerAuth(app: FastifyInstance, deps: { users: UsersService; 
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith(API_PREFIX)) return;
     if (route.method === 'HEAD' || (Array.isArray(route.method) && route.method.includes('HEAD'))) return;
-    const access = route.config?.access;
-    if (!access || (!('public' in access) && access.roles.length === 0)) {
+    const access = resolveAccess(route);
+    if (!access || ('roles' in access && access.roles.length === 0)) {
       throw new Error(`Route ${String(route.method)} ${route.url} does not declare its access (config.access)`);
     }
   });
@@ -74,8 +91,8 @@ export function registerAuth(app: FastifyInstance, deps: { users: UsersService; 
         return;
       }
     }
-    if (!access.roles.includes(actor.role)) {
-      sendProblem(reply, new AppError('auth.forbidden', `This needs one of the roles: ${access.roles.join(', ')}.`));
+    if (!can(actor.role, access.permission)) {
+      sendProblem(reply, new AppError('auth.forbidden', `This needs one of the roles: ${rolesFor(access.permission).join(', ')}.`));
       return;
     }
     request.actor = actor;

@@ -1,5 +1,5 @@
 import type { RouteInfo } from '../app.js';
-import { ROLES } from '../modules/users/users.table.js';
+import { ROLES } from '../modules/auth/permissions.js';
 import { API_PREFIX } from './auth.js';
 
 /** The README's route × role table, made from the registered routes so it cannot drift. */

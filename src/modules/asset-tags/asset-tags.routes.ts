@@ -5,7 +5,7 @@ import { ReserveTagsBody, ReserveTagsResponse } from './asset-tags.schemas.js';
 
 export function assetTagRoutes(api: Api, assetTags: AssetTagsService): void {
   api.post('/asset-tags/reserve', {
-    config: { access: { roles: ['trainee', 'coordinator', 'admin'] } },
+    config: { access: { permission: 'asset-tags:reserve' } },
     schema: { tags: ['asset tags'], summary: 'Reserve asset tags for printing', body: ReserveTagsBody, response: { 201: ReserveTagsResponse } },
     handler: async (request, reply) => reply.code(201).send({ tags: assetTags.reserve(actorOf(request), request.body.count) }),
   });

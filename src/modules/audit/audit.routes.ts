@@ -6,7 +6,7 @@ import type { AuditService } from './audit.service.js';
 
 export function auditRoutes(api: Api, audit: AuditService): void {
   api.get('/audit/verify', {
-    config: { access: { roles: ['admin'] } },
+    config: { access: { permission: 'audit:verify' } },
     schema: {
       tags: ['audit'],
       summary: 'Recompute the history hash chain, check an anchor kept outside the database and re-read every record the chain names; report the first broken event',
@@ -20,7 +20,7 @@ export function auditRoutes(api: Api, audit: AuditService): void {
   });
 
   api.get('/audit/anchor.pdf', {
-    config: { access: { roles: ['admin'] } },
+    config: { access: { permission: 'audit:verify' } },
     schema: { tags: ['audit'], summary: "A page for the paper logbook: the chain's head id, hash and time, with a QR code of <id>:<hash>" },
     handler: async (_request, reply) => sendDocument(reply, { body: await audit.anchorPage(), contentType: 'application/pdf', filename: 'audit-anchor.pdf' }),
   });

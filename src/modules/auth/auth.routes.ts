@@ -12,7 +12,7 @@ export function authRoutes(api: Api, users: UsersService): void {
   });
 
   api.post('/auth/logout', {
-    config: { access: { roles: ['trainee', 'coordinator', 'staff', 'admin'] } },
+    config: { access: { permission: 'account:sign-out' } },
     schema: { tags: ['auth'], summary: 'End this session', response: { 204: z.null() } },
     handler: async (request, reply) => {
       users.logout(request.bearerToken ?? '');
@@ -21,7 +21,7 @@ export function authRoutes(api: Api, users: UsersService): void {
   });
 
   api.get('/me', {
-    config: { access: { roles: ['trainee', 'coordinator', 'staff', 'admin'] } },
+    config: { access: { permission: 'account:read' } },
     schema: { tags: ['auth'], summary: 'Who you are', response: { 200: UserEnvelope } },
     handler: async (request) => ({ user: users.get(actorOf(request).id) }),
   });

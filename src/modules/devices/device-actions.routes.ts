@@ -11,7 +11,6 @@ import type { DeviceActionsService } from './device-actions.service.js';
 import { DeviceEnvelope, DeviceParams, StorageDriveInput } from './devices.schemas.js';
 import { deviceEtag, ifMatchVersion } from './devices.service.js';
 
-const LIFECYCLE = ['trainee', 'coordinator', 'admin'] as const;
 const ReasonBody = z.strictObject({ reason: z.string().trim().min(1).max(1000) });
 
 /**
@@ -23,7 +22,7 @@ export function deviceActionRoutes(
   s: { actions: DeviceActionsService; sanitization: SanitizationService; repairs: RepairsService; grading: GradingService },
 ): void {
   api.post('/devices/:tag/storage', {
-    config: { access: { roles: LIFECYCLE } },
+    config: { access: { permission: 'devices:register-storage' } },
     schema: { tags: ['lifecycle'], summary: 'Register a drive found after intake', params: DeviceParams, body: StorageDriveInput, response: { 201: DeviceEnvelope } },
     handler: async (request, reply) => {
       const device = s.actions.registerStorage(actorOf(request), request.params.tag, request.body, ifMatchVersion(request.headers['if-match']));
@@ -32,7 +31,7 @@ export function deviceActionRoutes(
   });
 
   api.post('/devices/:tag/sanitizations', {
-    config: { access: { roles: LIFECYCLE } },
+    config: { access: { permission: 'devices:sanitize' } },
     schema: {
       tags: ['lifecycle'],
       summary: 'Record a sanitization of one drive, or confirm the device holds no storage ({ "noStorage": true })',
@@ -47,7 +46,7 @@ export function deviceActionRoutes(
   });
 
   api.post('/devices/:tag/repairs', {
-    config: { access: { roles: LIFECYCLE } },
+    config: { access: { permission: 'devices:repair' } },
     schema: { tags: ['lifecycle'], summary: 'Open a repair: the device goes to the bench', params: DeviceParams, body: OpenRepairBody, response: { 201: RepairResponse } },
     handler: async (request, reply) => {
       const out = s.repairs.open(actorOf(request), request.params.tag, request.body, ifMatchVersion(request.headers['if-match']));
@@ -56,7 +55,7 @@ export function deviceActionRoutes(
   });
 
   api.post('/devices/:tag/repairs/:id/complete', {
-    config: { access: { roles: LIFECYCLE } },
+    config: { access: { permission: 'devices:repair' } },
     schema: { tags: ['lifecycle'], summary: 'Complete the open repair', params: RepairParams, body: CompleteRepairBody, response: { 200: RepairResponse } },
     handler: async (request, reply) => {
       const out = s.repairs.complete(actorOf(request), request.params.tag, request.params.id, request.body, ifMatchVersion(request.headers['if-match']));
@@ -65,7 +64,7 @@ export function deviceActionRoutes(
   });
 
   api.post('/devices/:tag/grade', {
-    config: { access: { roles: LIFECYCLE } },
+    config: { access: { permission: 'devices:grade' } },
     schema: { tags: ['lifecycle'], summary: 'Grade: A/B/C ready, D awaiting recycling', params: DeviceParams, body: GradeBody, response: { 201: GradeResponse } },
     handler: async (request, reply) => {
       const out = s.grading.grade(actorOf(request), request.params.tag, request.body, ifMatchVersion(request.headers['if-match']));
@@ -74,7 +73,7 @@ export function deviceActionRoutes(
   });
 
   api.post('/devices/:tag/recycle', {
-    config: { access: { roles: ['coordinator', 'admin'] } },
+    config: { access: { permission: 'devices:recycle' } },
     schema: { tags: ['lifecycle'], summary: 'Designate for recycling', params: DeviceParams, body: ReasonBody, response: { 200: DeviceEnvelope } },
     handler: async (request, reply) => {
       const device = s.actions.recycle(actorOf(request), request.params.tag, request.body.reason, ifMatchVersion(request.headers['if-match']));
@@ -83,7 +82,7 @@ export function deviceActionRoutes(
   });
 
   api.post('/devices/:tag/write-off', {
-    config: { access: { roles: ['admin'] } },
+    config: { access: { permission: 'devices:write-off' } },
     schema: { tags: ['lifecycle'], summary: 'Write off (lost, stolen…); reason required', params: DeviceParams, body: ReasonBody, response: { 200: DeviceEnvelope } },
     handler: async (request, reply) => {
       const device = s.actions.writeOff(actorOf(request), request.params.tag, request.body.reason, ifMatchVersion(request.headers['if-match']));

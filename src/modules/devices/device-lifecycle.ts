@@ -1,9 +1,10 @@
 /**
  * The device lifecycle of SPEC §2 as plain data and functions, with no I/O.
  * Services ask it whether an action is allowed; responses use it to list the
- * caller's allowedActions.
+ * caller's allowedActions. Who may take an action is the permission map's
+ * answer for the action's permission, the same one its route declares.
  */
-import type { Role } from '../users/users.table.js';
+import { can, rolesFor, type Permission, type Role } from '../auth/permissions.js';
 
 export const DEVICE_STATUSES = [
   'received',
@@ -33,40 +34,44 @@ export const DEVICE_ACTIONS = [
 ] as const;
 export type DeviceAction = (typeof DEVICE_ACTIONS)[number];
 
-const LIFECYCLE_ROLES: readonly Role[] = ['trainee', 'coordinator', 'admin'];
-const COORDINATION_ROLES: readonly Role[] = ['coordinator', 'admin'];
 const NOT_GONE: readonly DeviceStatus[] = ['received', 'sanitized', 'in_repair', 'ready', 'issued', 'awaiting_recycling'];
 
 interface Rule {
   from: readonly DeviceStatus[];
   /** The status after the action; null where the status stays (or depends on the outcome). */
   to: DeviceStatus | null;
+  permission: Permission;
+  /** The permission's roles, from the map. */
   roles: readonly Role[];
+}
+
+function rule(from: readonly DeviceStatus[], to: DeviceStatus | null, permission: Permission): Rule {
+  return { from, to, permission, roles: rolesFor(permission) };
 }
 
 /** Who may do what from which status. Anything not listed is refused (409 devices.invalid_transition). */
 export const TRANSITIONS: Readonly<Record<DeviceAction, Rule>> = {
   // Metadata edits never change the status; they are closed once the device has left custody.
-  update: { from: NOT_GONE, to: null, roles: LIFECYCLE_ROLES },
+  update: rule(NOT_GONE, null, 'devices:update'),
   // A drive found after intake sends a sanitized or ready device back to received (SPEC §2).
-  register_storage: { from: ['received', 'sanitized', 'in_repair', 'ready', 'awaiting_recycling'], to: null, roles: LIFECYCLE_ROLES },
+  register_storage: rule(['received', 'sanitized', 'in_repair', 'ready', 'awaiting_recycling'], null, 'devices:register-storage'),
   // received -> sanitized once the last drive passes. Records may also be added
   // in repair (a drive found late), while awaiting recycling (drives destroyed
   // before shipping) and as corrections; those keep the status.
-  sanitize: { from: ['received', 'sanitized', 'in_repair', 'ready', 'awaiting_recycling'], to: null, roles: LIFECYCLE_ROLES },
+  sanitize: rule(['received', 'sanitized', 'in_repair', 'ready', 'awaiting_recycling'], null, 'devices:sanitize'),
   // received -> sanitized. Also while awaiting recycling (status kept), like wipe records: a device
   // designated straight from received can then be shipped (SPEC invariant 2).
-  confirm_no_storage: { from: ['received', 'awaiting_recycling'], to: null, roles: LIFECYCLE_ROLES },
-  open_repair: { from: ['sanitized', 'ready'], to: 'in_repair', roles: LIFECYCLE_ROLES },
+  confirm_no_storage: rule(['received', 'awaiting_recycling'], null, 'devices:sanitize'),
+  open_repair: rule(['sanitized', 'ready'], 'in_repair', 'devices:repair'),
   // Back to sanitized; to received instead when a drive registered during the repair has not passed yet.
-  complete_repair: { from: ['in_repair'], to: null, roles: LIFECYCLE_ROLES },
+  complete_repair: rule(['in_repair'], null, 'devices:repair'),
   // Grading a ready device again is a regrade: A/B/C keep it ready, D sends it to awaiting_recycling.
-  grade: { from: ['sanitized', 'ready'], to: null, roles: LIFECYCLE_ROLES },
-  issue: { from: ['ready'], to: 'issued', roles: COORDINATION_ROLES },
-  return: { from: ['issued'], to: 'received', roles: COORDINATION_ROLES },
-  recycle: { from: ['received', 'sanitized', 'in_repair', 'ready'], to: 'awaiting_recycling', roles: COORDINATION_ROLES },
-  ship: { from: ['awaiting_recycling'], to: 'recycled', roles: ['coordinator', 'staff', 'admin'] },
-  write_off: { from: NOT_GONE, to: 'written_off', roles: ['admin'] },
+  grade: rule(['sanitized', 'ready'], null, 'devices:grade'),
+  issue: rule(['ready'], 'issued', 'devices:issue'),
+  return: rule(['issued'], 'received', 'devices:return'),
+  recycle: rule(['received', 'sanitized', 'in_repair', 'ready'], 'awaiting_recycling', 'devices:recycle'),
+  ship: rule(['awaiting_recycling'], 'recycled', 'shipments:ship'),
+  write_off: rule(NOT_GONE, 'written_off', 'devices:write-off'),
 };
 
 export interface LifecycleFacts {
@@ -112,7 +117,7 @@ export function refusal(action: DeviceAction, facts: LifecycleFacts): 'devices.i
 }
 
 export function roleMayDo(role: Role, action: DeviceAction): boolean {
-  return TRANSITIONS[action].roles.includes(role);
+  return can(role, TRANSITIONS[action].permission);
 }
 
 /** The actions the given role can take on a device now, in a stable order. */

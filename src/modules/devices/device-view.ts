@@ -1,6 +1,6 @@
 import type { Db } from '../../core/db.js';
 import { prepareDriveStates, type DriveState } from '../sanitization/drive-state.js';
-import type { Role } from '../users/users.table.js';
+import type { Role } from '../auth/permissions.js';
 import { allowedActions, deviceFlags, type LifecycleFacts } from './device-lifecycle.js';
 import { prepareDeviceLookups, type DeviceRow, type DriveRow } from './devices.repository.js';
 import type { Device } from './devices.schemas.js';

@@ -2,15 +2,13 @@ import { actorOf } from '../../core/auth.js';
 import { AppError } from '../../core/errors.js';
 import { sendDocument } from '../../core/send-document.js';
 import type { Api } from '../../routes.js';
+import { can } from '../auth/permissions.js';
 import { deviceEtag, type DevicesService } from './devices.service.js';
 import { DeviceEnvelope, DeviceList, DeviceParams, HistoryResponse, IntakeDeviceBody, ListDevicesQuery, UpdateDeviceBody } from './devices.schemas.js';
 
-const LIFECYCLE = ['trainee', 'coordinator', 'admin'] as const;
-const READERS = ['trainee', 'coordinator', 'staff', 'admin'] as const;
-
 export function deviceRoutes(api: Api, devices: DevicesService): void {
   api.post('/devices', {
-    config: { access: { roles: LIFECYCLE } },
+    config: { access: { permission: 'devices:intake' } },
     schema: { tags: ['devices'], summary: 'Intake: register a device and its drives', body: IntakeDeviceBody, response: { 201: DeviceEnvelope } },
     handler: async (request, reply) => {
       const device = devices.intake(actorOf(request), request.body);
@@ -19,7 +17,7 @@ export function deviceRoutes(api: Api, devices: DevicesService): void {
   });
 
   api.get('/devices', {
-    config: { access: { roles: READERS } },
+    config: { access: { permission: 'devices:read' } },
     schema: {
       tags: ['devices'],
       summary: 'List devices, oldest first, with filters; format=csv streams every match (staff, coordinator, admin)',
@@ -29,7 +27,7 @@ export function deviceRoutes(api: Api, devices: DevicesService): void {
     handler: async (request, reply) => {
       const actor = actorOf(request);
       if (request.query.format === 'csv') {
-        if (actor.role === 'trainee') throw new AppError('auth.forbidden', 'The CSV export is for staff, coordinators and admins.');
+        if (!can(actor.role, 'devices:export')) throw new AppError('auth.forbidden', 'The CSV export is for staff, coordinators and admins.');
         sendDocument(reply, { body: devices.csvStream(request.query), contentType: 'text/csv; charset=utf-8', filename: 'devices.csv', disposition: 'attachment' });
         return reply;
       }
@@ -38,7 +36,7 @@ export function deviceRoutes(api: Api, devices: DevicesService): void {
   });
 
   api.get('/devices/:tag', {
-    config: { access: { roles: READERS } },
+    config: { access: { permission: 'devices:read' } },
     schema: { tags: ['devices'], summary: 'One device, by asset tag or manufacturer serial', params: DeviceParams, response: { 200: DeviceEnvelope } },
     handler: async (request, reply) => {
       const device = devices.get(request.params.tag, actorOf(request).role);
@@ -47,7 +45,7 @@ export function deviceRoutes(api: Api, devices: DevicesService): void {
   });
 
   api.patch('/devices/:tag', {
-    config: { access: { roles: LIFECYCLE } },
+    config: { access: { permission: 'devices:update' } },
     schema: {
       tags: ['devices'],
       summary: 'Edit metadata (never the status); needs If-Match',
@@ -63,7 +61,7 @@ export function deviceRoutes(api: Api, devices: DevicesService): void {
   });
 
   api.get('/devices/:tag/history', {
-    config: { access: { roles: READERS } },
+    config: { access: { permission: 'devices:read' } },
     schema: { tags: ['devices'], summary: 'Everything that happened to a device, oldest first', params: DeviceParams, response: { 200: HistoryResponse } },
     handler: async (request) => devices.history(request.params.tag, request.actor!.role),
   });

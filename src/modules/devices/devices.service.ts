@@ -8,8 +8,8 @@ import { parseTag } from '../asset-tags/asset-tag.js';
 import type { AssetTagsService } from '../asset-tags/asset-tags.service.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
 import { findDonation } from '../donations/donations.repository.js';
+import { can, type Role } from '../auth/permissions.js';
 import type { Actor } from '../users/users.service.js';
-import type { Role } from '../users/users.table.js';
 import { DEFAULT_WEIGHT_GRAMS } from './category-weights.js';
 import { refusal, roleMayDo } from './device-lifecycle.js';
 import { createDeviceStateLoader, toDevice } from './device-view.js';
@@ -267,7 +267,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
     /** Oldest first. Who held the device (participant code, community) only for the roles that work with participants. */
     history(ref: string, role: Role) {
       const row = resolve(ref);
-      const seesParticipants = role === 'coordinator' || role === 'admin';
+      const seesParticipants = can(role, 'devices:read-holders');
       const shown = (details: Record<string, unknown>) => {
         if (seesParticipants) return details;
         return Object.fromEntries(Object.entries(details).filter(([key]) => key !== 'participantCode' && key !== 'community'));

@@ -7,12 +7,9 @@ import { deviceEtag, ifMatchVersion } from '../devices/devices.service.js';
 import type { IssuanceService } from './issuance.service.js';
 import { IssuanceList, IssuanceParams, IssueBody, IssueResponse, ListIssuancesQuery, ReturnBody, Issuance } from './issuance.schemas.js';
 
-const COORDINATION = ['coordinator', 'admin'] as const;
-const READERS = ['coordinator', 'staff', 'admin'] as const;
-
 export function issuanceRoutes(api: Api, issuance: IssuanceService): void {
   api.post('/devices/:tag/issue', {
-    config: { access: { roles: COORDINATION } },
+    config: { access: { permission: 'devices:issue' } },
     schema: { tags: ['issuance'], summary: 'Issue a ready, sanitized device to a participant', params: DeviceParams, body: IssueBody, response: { 201: IssueResponse } },
     handler: async (request, reply) => {
       const out = issuance.issue(actorOf(request), request.params.tag, request.body, ifMatchVersion(request.headers['if-match']));
@@ -21,7 +18,7 @@ export function issuanceRoutes(api: Api, issuance: IssuanceService): void {
   });
 
   api.post('/devices/:tag/return', {
-    config: { access: { roles: COORDINATION } },
+    config: { access: { permission: 'devices:return' } },
     schema: { tags: ['issuance'], summary: 'Take a device back; it must be sanitized again', params: DeviceParams, body: ReturnBody, response: { 200: DeviceEnvelope } },
     handler: async (request, reply) => {
       const out = issuance.return(actorOf(request), request.params.tag, request.body ?? {}, ifMatchVersion(request.headers['if-match']));
@@ -30,19 +27,19 @@ export function issuanceRoutes(api: Api, issuance: IssuanceService): void {
   });
 
   api.get('/issuances', {
-    config: { access: { roles: READERS } },
+    config: { access: { permission: 'issuances:read' } },
     schema: { tags: ['issuance'], summary: 'Issuances: active, returned, or loans past their due date', querystring: ListIssuancesQuery, response: { 200: IssuanceList } },
     handler: async (request) => issuance.list(request.query.status, request.query.limit, request.query.cursor),
   });
 
   api.get('/issuances/:id', {
-    config: { access: { roles: READERS } },
+    config: { access: { permission: 'issuances:read' } },
     schema: { tags: ['issuance'], summary: 'One issuance', params: IssuanceParams, response: { 200: z.object({ issuance: Issuance }) } },
     handler: async (request) => ({ issuance: issuance.get(request.params.id) }),
   });
 
   api.get('/issuances/:id/handover.pdf', {
-    config: { access: { roles: COORDINATION } },
+    config: { access: { permission: 'issuances:handover' } },
     schema: { tags: ['issuance'], summary: 'The handover form (PDF), in the agreement language where reviewed text exists', params: IssuanceParams },
     handler: async (request, reply) => {
       return sendDocument(reply, { body: await issuance.handover(request.params.id), contentType: 'application/pdf', filename: `handover-${request.params.id}.pdf` });

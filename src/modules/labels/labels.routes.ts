@@ -7,8 +7,6 @@ import { DonationIdParams } from '../donations/donations.schemas.js';
 import { LabelTemplate } from './label-templates.js';
 import { MAX_LABELS, type LabelsService } from './labels.service.js';
 
-const PRINTERS = ['trainee', 'coordinator', 'admin'] as const;
-const CERTIFICATE_READERS = ['trainee', 'coordinator', 'staff', 'admin'] as const;
 const Format = z.enum(['pdf', 'zpl', 'png']);
 const Kind = z.enum(['asset', 'spec']);
 
@@ -26,16 +24,15 @@ const BatchBody = z
   })
   .refine((b) => (b.assetTags === undefined) !== (b.reserve === undefined), { message: 'give either assetTags or reserve', path: ['assetTags'] });
 
-
 export function labelRoutes(api: Api, labels: LabelsService): void {
   api.get('/label-templates', {
-    config: { access: { roles: ['trainee', 'coordinator', 'staff', 'admin'] } },
+    config: { access: { permission: 'label-templates:read' } },
     schema: { tags: ['labels'], summary: 'Label stock the service can print on', response: { 200: z.object({ templates: z.array(LabelTemplate) }) } },
     handler: async () => ({ templates: labels.templates() }),
   });
 
   api.get('/devices/:tag/label', {
-    config: { access: { roles: PRINTERS } },
+    config: { access: { permission: 'labels:print' } },
     schema: { tags: ['labels'], summary: 'One label: asset (tag, category, make/model, site) or spec (ready laptops)', params: DeviceParams, querystring: LabelQuery },
     handler: async (request, reply) => {
       const { template, format, kind } = request.query;
@@ -44,7 +41,7 @@ export function labelRoutes(api: Api, labels: LabelsService): void {
   });
 
   api.post('/labels', {
-    config: { access: { roles: PRINTERS } },
+    config: { access: { permission: 'labels:print' } },
     schema: { tags: ['labels'], summary: 'Labels for several tags, or reserve new tags and print them; PDF sheet or ZPL stream', body: BatchBody },
     handler: async (request, reply) => {
       const out = await labels.batch(actorOf(request), request.body);
@@ -54,13 +51,13 @@ export function labelRoutes(api: Api, labels: LabelsService): void {
   });
 
   api.get('/devices/:tag/certificate.pdf', {
-    config: { access: { roles: CERTIFICATE_READERS } },
+    config: { access: { permission: 'certificates:read' } },
     schema: { tags: ['certificates'], summary: 'Certificate of data sanitization for a device (current custody cycle)', params: DeviceParams },
     handler: async (request, reply) => sendDocument(reply, await labels.deviceCertificate(request.params.tag)),
   });
 
   api.get('/donations/:id/certificate.pdf', {
-    config: { access: { roles: CERTIFICATE_READERS } },
+    config: { access: { permission: 'certificates:read' } },
     schema: { tags: ['certificates'], summary: "One certificate for a donation's devices; those not yet sanitized listed as pending", params: DonationIdParams },
     handler: async (request, reply) => sendDocument(reply, await labels.donationCertificate(request.params.id)),
   });

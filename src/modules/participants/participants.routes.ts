@@ -15,37 +15,33 @@ import {
   PurposeQuery,
 } from './participants.schemas.js';
 
-/** Trainees never reach participants; staff see codes and communities; coordinators and admins see personal data (logged). */
-const PERSONAL = ['coordinator', 'admin'] as const;
-const READERS = ['coordinator', 'staff', 'admin'] as const;
-
 export function participantRoutes(api: Api, participants: ParticipantsService): void {
   api.get('/communities', {
-    config: { access: { roles: READERS } },
+    config: { access: { permission: 'communities:read' } },
     schema: { tags: ['participants'], summary: 'The communities participants can belong to', response: { 200: CommunityList } },
     handler: async () => ({ items: participants.communities() }),
   });
 
   api.post('/communities', {
-    config: { access: { roles: ['admin'] } },
+    config: { access: { permission: 'communities:create' } },
     schema: { tags: ['participants'], summary: 'Add a community to the list', body: CreateCommunityBody, response: { 201: z.object({ community: Community }) } },
     handler: async (request, reply) => reply.code(201).send({ community: participants.addCommunity(actorOf(request), request.body) }),
   });
 
   api.post('/participants', {
-    config: { access: { roles: PERSONAL } },
+    config: { access: { permission: 'participants:register' } },
     schema: { tags: ['participants'], summary: 'Register a participant (consent required); returns a generated code', body: CreateParticipantBody, response: { 201: ParticipantEnvelope } },
     handler: async (request, reply) => reply.code(201).send({ participant: participants.create(actorOf(request), request.body) }),
   });
 
   api.get('/participants', {
-    config: { access: { roles: READERS } },
+    config: { access: { permission: 'participants:read' } },
     schema: { tags: ['participants'], summary: 'Participants by code and community (no personal data)', querystring: ListParticipantsQuery, response: { 200: ParticipantList } },
     handler: async (request) => participants.list(request.query.community, request.query.limit, request.query.cursor),
   });
 
   api.get('/participants/:code', {
-    config: { access: { roles: READERS } },
+    config: { access: { permission: 'participants:read' } },
     schema: {
       tags: ['participants'],
       summary: 'One participant; coordinators and admins also get the personal data, and the read is logged (purpose optional)',
@@ -57,7 +53,7 @@ export function participantRoutes(api: Api, participants: ParticipantsService): 
   });
 
   api.get('/participants/:code/export', {
-    config: { access: { roles: PERSONAL } },
+    config: { access: { permission: 'participants:export' } },
     schema: {
       tags: ['participants'],
       summary: 'Everything held about the participant, with the access log',
@@ -69,7 +65,7 @@ export function participantRoutes(api: Api, participants: ParticipantsService): 
   });
 
   api.delete('/participants/:code/personal-data', {
-    config: { access: { roles: PERSONAL } },
+    config: { access: { permission: 'participants:erase' } },
     schema: { tags: ['participants'], summary: 'Erase name and contact; the code and custody history remain', params: ParticipantParams, response: { 204: z.null() } },
     handler: async (request, reply) => {
       participants.erase(actorOf(request), request.params.code);

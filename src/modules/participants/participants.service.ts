@@ -4,9 +4,9 @@ import { AppError } from '../../core/errors.js';
 import { decodeCursor, pageOf } from '../../core/pagination.js';
 import { forgetStoredResponses } from '../../core/idempotency.repository.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
+import { can } from '../auth/permissions.js';
 import { eraseReturnNotesOf, issuancesOfParticipant } from '../issuance/issuance.repository.js';
 import type { Actor } from '../users/users.service.js';
-import type { Role } from '../users/users.table.js';
 import {
   accessLogOf,
   erasePersonalData,
@@ -24,9 +24,6 @@ import {
   type ParticipantRow,
 } from './participants.repository.js';
 import type { CreateParticipantBody, Participant } from './participants.schemas.js';
-
-/** Who may see names and contacts (SPEC §4): staff see codes and communities only. */
-export const SEES_PERSONAL_DATA: readonly Role[] = ['coordinator', 'admin'];
 
 type PersonalView = NonNullable<Participant['personalData']>;
 
@@ -129,7 +126,7 @@ export function createParticipantsService(deps: { db: Db; clock: Clock; afterEra
     /** Coordinators and admins get the personal data, and the read is logged; staff get the code and community. */
     get(actor: Actor, code: string, purpose: string | undefined): Participant {
       const row = mustFind(code);
-      if (!SEES_PERSONAL_DATA.includes(actor.role)) return toParticipant(row);
+      if (!can(actor.role, 'participants:read-personal')) return toParticipant(row);
       const at = clock.now().toISOString();
       return writeTransaction(db, (tx) => {
         const personal = personalView(tx, row.id);

@@ -18,57 +18,55 @@ import {
   ShipmentParams,
 } from './recycling.schemas.js';
 
-const ROLES = ['coordinator', 'staff', 'admin'] as const;
-
 export function recyclingRoutes(api: Api, recycling: RecyclingService): void {
   api.post('/recyclers', {
-    config: { access: { roles: ROLES } },
+    config: { access: { permission: 'recyclers:create' } },
     schema: { tags: ['recycling'], summary: 'Register a downstream recycler', body: CreateRecyclerBody, response: { 201: RecyclerEnvelope } },
     handler: async (request, reply) => reply.code(201).send({ recycler: recycling.createRecycler(actorOf(request), request.body) }),
   });
   api.get('/recyclers', {
-    config: { access: { roles: ROLES } },
+    config: { access: { permission: 'recyclers:read' } },
     schema: { tags: ['recycling'], summary: 'Recyclers', response: { 200: RecyclerList } },
     handler: async () => ({ items: recycling.recyclers() }),
   });
   api.post('/shipments', {
-    config: { access: { roles: ROLES } },
+    config: { access: { permission: 'shipments:prepare' } },
     schema: { tags: ['recycling'], summary: 'Open a shipment (sealift, air or road)', body: CreateShipmentBody, response: { 201: ShipmentEnvelope } },
     handler: async (request, reply) => reply.code(201).send({ shipment: recycling.create(actorOf(request), request.body) }),
   });
   api.get('/shipments', {
-    config: { access: { roles: ROLES } },
+    config: { access: { permission: 'shipments:read' } },
     schema: { tags: ['recycling'], summary: 'Shipments', querystring: ListShipmentsQuery, response: { 200: ShipmentList } },
     handler: async (request) => ({ items: recycling.list(request.query.status) }),
   });
   api.get('/shipments/:id', {
-    config: { access: { roles: ROLES } },
+    config: { access: { permission: 'shipments:read' } },
     schema: { tags: ['recycling'], summary: 'One shipment with its lines and totals', params: ShipmentParams, response: { 200: ShipmentEnvelope } },
     handler: async (request) => ({ shipment: recycling.get(request.params.id) }),
   });
   api.post('/shipments/:id/devices', {
-    config: { access: { roles: ROLES } },
+    config: { access: { permission: 'shipments:prepare' } },
     schema: { tags: ['recycling'], summary: 'Add a device by scanning its tag', params: ShipmentParams, body: AddDeviceBody, response: { 201: ShipmentEnvelope } },
     handler: async (request, reply) => reply.code(201).send({ shipment: recycling.addDevice(actorOf(request), request.params.id, request.body.assetTag) }),
   });
   api.post('/shipments/:id/bulk-lines', {
-    config: { access: { roles: ROLES } },
+    config: { access: { permission: 'shipments:prepare' } },
     schema: { tags: ['recycling'], summary: 'Add untagged e-waste by weight', params: ShipmentParams, body: BulkLineBody, response: { 201: ShipmentEnvelope } },
     handler: async (request, reply) => reply.code(201).send({ shipment: recycling.addBulkLine(actorOf(request), request.params.id, request.body) }),
   });
   api.post('/shipments/:id/ship', {
-    config: { access: { roles: ROLES } },
+    config: { access: { permission: 'shipments:ship' } },
     schema: { tags: ['recycling'], summary: 'Ship: devices become recycled and the shipment freezes', params: ShipmentParams, body: ShipBody, response: { 200: ShipmentEnvelope } },
     handler: async (request) => ({ shipment: recycling.ship(actorOf(request), request.params.id, request.body?.shippedAt) }),
   });
   api.post('/shipments/:id/confirm', {
-    config: { access: { roles: ROLES } },
+    config: { access: { permission: 'shipments:confirm' } },
     schema: { tags: ['recycling'], summary: "Record the recycler's certificate", params: ShipmentParams, body: ConfirmBody, response: { 200: ShipmentEnvelope } },
     handler: async (request) => ({ shipment: recycling.confirm(actorOf(request), request.params.id, request.body) }),
   });
   api.post('/shipments/:id/amendments', {
     // A confirmed shipment is the record funders' reports rest on: only an admin corrects it.
-    config: { access: { roles: ['admin'] } },
+    config: { access: { permission: 'shipments:amend' } },
     schema: {
       tags: ['recycling'],
       summary: 'Correct one field of a confirmed shipment, keeping the original (admin)',
@@ -79,7 +77,7 @@ export function recyclingRoutes(api: Api, recycling: RecyclingService): void {
     handler: async (request, reply) => reply.code(201).send({ shipment: recycling.amend(actorOf(request), request.params.id, request.body) }),
   });
   api.get('/shipments/:id/manifest.pdf', {
-    config: { access: { roles: ROLES } },
+    config: { access: { permission: 'shipments:read' } },
     schema: { tags: ['recycling'], summary: 'Manifest / bill of lading (PDF)', params: ShipmentParams },
     handler: async (request, reply) => {
       return sendDocument(reply, { body: await recycling.manifest(request.params.id), contentType: 'application/pdf', filename: `manifest-${request.params.id}.pdf` });

@@ -3,12 +3,9 @@ import type { Api } from '../../routes.js';
 import type { ReportsService } from './reports.service.js';
 import { ActivityReport, DiversionReport, diversionQuery, InventoryReport, PeriodQuery } from './reports.schemas.js';
 
-/** Funder reports: staff, coordinators and admins; trainees get 403. */
-const ROLES = ['coordinator', 'staff', 'admin'] as const;
-
 export function reportRoutes(api: Api, reports: ReportsService): void {
   api.get('/reports/diversion', {
-    config: { access: { roles: ROLES } },
+    config: { access: { permission: 'reports:read' } },
     schema: { tags: ['reports'], summary: 'Landfill diversion for a period (JSON, CSV or PDF)', querystring: diversionQuery(reports.minCell), response: { 200: DiversionReport } },
     handler: async (request, reply) => {
       const { from, to, format, suppressBelow } = request.query;
@@ -27,13 +24,13 @@ export function reportRoutes(api: Api, reports: ReportsService): void {
   });
 
   api.get('/reports/inventory', {
-    config: { access: { roles: ROLES } },
+    config: { access: { permission: 'reports:read' } },
     schema: { tags: ['reports'], summary: 'Devices by status and category, and those stuck longest in their status', response: { 200: InventoryReport } },
     handler: async () => reports.inventory(),
   });
 
   api.get('/reports/activity', {
-    config: { access: { roles: ROLES } },
+    config: { access: { permission: 'reports:read' } },
     schema: { tags: ['reports'], summary: 'Per-user bench work in a period, with verification outcomes (skills evidence)', querystring: PeriodQuery, response: { 200: ActivityReport } },
     handler: async (request) => reports.activity(request.query.from, request.query.to),
   });

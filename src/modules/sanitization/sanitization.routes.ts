@@ -3,17 +3,15 @@ import type { Api } from '../../routes.js';
 import type { SanitizationService } from './sanitization.service.js';
 import { ListVerificationsQuery, VerificationEnvelope, VerificationList, VerificationParams, VerifyBody } from './sanitization.schemas.js';
 
-const LIFECYCLE = ['trainee', 'coordinator', 'admin'] as const;
-
 export function verificationRoutes(api: Api, sanitization: SanitizationService): void {
   api.get('/sanitization-verifications', {
-    config: { access: { roles: [...LIFECYCLE, 'staff'] } },
+    config: { access: { permission: 'verifications:read' } },
     schema: { tags: ['sanitization'], summary: 'The second-person verification queue', querystring: ListVerificationsQuery, response: { 200: VerificationList } },
     handler: async (request) => sanitization.listVerifications(request.query.status, request.query.limit, request.query.cursor),
   });
 
   api.post('/sanitization-verifications/:id', {
-    config: { access: { roles: LIFECYCLE } },
+    config: { access: { permission: 'verifications:record' } },
     schema: {
       tags: ['sanitization'],
       summary: "Record a verification (not by the wipe's own technician)",

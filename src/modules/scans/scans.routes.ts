@@ -3,11 +3,9 @@ import type { Api } from '../../routes.js';
 import type { ScansService } from './scans.service.js';
 import { ScanBody, ScanResponse, UnknownScanList, UnknownScansQuery } from './scans.schemas.js';
 
-const ANY_ROLE = ['trainee', 'coordinator', 'staff', 'admin'] as const;
-
 export function scanRoutes(api: Api, scans: ScansService): void {
   api.post('/scans', {
-    config: { access: { roles: ANY_ROLE } },
+    config: { access: { permission: 'scans:record' } },
     schema: {
       tags: ['scans'],
       summary: 'Record a scan: a bare tag, a URL ending with the tag, or a manufacturer serial',
@@ -18,7 +16,7 @@ export function scanRoutes(api: Api, scans: ScansService): void {
   });
 
   api.get('/scans/unknown', {
-    config: { access: { roles: ANY_ROLE } },
+    config: { access: { permission: 'scans:read' } },
     schema: { tags: ['scans'], summary: 'Unknown codes for triage, most recent first', querystring: UnknownScansQuery, response: { 200: UnknownScanList } },
     handler: async (request) => scans.unknown(request.query.limit, request.query.cursor),
   });

@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../core/db.js';
-import { sessions, users, type Role } from './users.table.js';
+import type { Role } from '../auth/permissions.js';
+import { sessions, users } from './users.table.js';
 
 export type UserRow = typeof users.$inferSelect;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES } from './users.table.js';
+import { ROLES } from '../auth/permissions.js';
 
 export const Username = z
   .string()

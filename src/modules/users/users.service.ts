@@ -4,6 +4,7 @@ import { isUniqueViolation, writeTransaction, type Db } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import { decodeCursor, pageOf } from '../../core/pagination.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
+import { can, type Role } from '../auth/permissions.js';
 import { decoyHash, hashPassword, verifyPassword } from './password.js';
 import {
   countUsers,
@@ -20,7 +21,6 @@ import {
   type UserRow,
 } from './users.repository.js';
 import type { CreateUserBody, UpdateUserBody, User } from './users.schemas.js';
-import type { Role } from './users.table.js';
 
 export type Actor = SessionUser;
 
@@ -170,7 +170,7 @@ export function createUsersService(deps: {
       return writeTransaction(db, (tx) => {
         const current = findUserById(tx, id);
         if (!current) throw new AppError('users.not_found', `No user with id ${id}.`);
-        if (id === actor.id && (body.disabled === true || (body.role !== undefined && body.role !== 'admin'))) {
+        if (id === actor.id && (body.disabled === true || (body.role !== undefined && !can(body.role, 'users:manage')))) {
           throw new AppError('users.cannot_disable_self', 'Ask another admin to disable or demote your account.');
         }
         const disabledAt = body.disabled === undefined ? current.disabledAt : body.disabled ? (current.disabledAt ?? at) : null;

@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { ROLES } from '../auth/permissions.js';
 
-export const ROLES = ['trainee', 'coordinator', 'staff', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+// The roles are the permission map's; re-exported beside the column that stores them.
+export { ROLES, type Role } from '../auth/permissions.js';
 
 export const users = sqliteTable(
   'users',
@@ -19,7 +20,8 @@ export const users = sqliteTable(
   },
   (t) => [
     uniqueIndex('users_username_uq').on(t.username),
-    check('users_role_ck', sql`${t.role} in ('trainee', 'coordinator', 'staff', 'admin')`),
+    // Rendered from the roles (drizzle-kit writes it out as literal SQL): a new role is a new migration.
+    check('users_role_ck', sql`${t.role} in (${sql.raw(ROLES.map((r) => `'${r}'`).join(', '))})`),
   ],
 );
 

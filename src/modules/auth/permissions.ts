@@ -1,0 +1,108 @@
+/**
+ * Who may do what (SPEC §4): the one list of roles and the one map from a
+ * permission to the roles that hold it. Routes declare a permission
+ * (`config: { access: { permission } }`), the lifecycle table names one per
+ * action, and the few rules that depend on the caller inside a route or a
+ * service ask `can`. Nothing else names a set of roles.
+ *
+ * Pure data with no imports, so the browser station can load it as it is.
+ */
+
+export const ROLES = ['trainee', 'coordinator', 'staff', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+// The recurring role sets, named once. A permission says which one it uses.
+const EVERYONE = ROLES;
+/** The bench: everyone who works on devices (staff do no lifecycle actions). */
+const BENCH = ['trainee', 'coordinator', 'admin'] as const;
+/** The office: everyone but trainees. */
+const OFFICE = ['coordinator', 'staff', 'admin'] as const;
+/** Those who work with participants. */
+const COORDINATION = ['coordinator', 'admin'] as const;
+const ADMIN = ['admin'] as const;
+
+/**
+ * Permission (`resource:action`) → roles, one entry per capability. The order
+ * of a list is the order the OpenAPI description prints ("Roles: …").
+ */
+export const PERMISSIONS = {
+  // One's own account and session.
+  'account:read': EVERYONE,
+  'account:sign-out': EVERYONE,
+  'account:change-password': EVERYONE,
+  'users:manage': ADMIN,
+
+  'asset-tags:reserve': BENCH,
+  'donations:record': EVERYONE,
+  'donations:read': EVERYONE,
+
+  'devices:read': EVERYONE,
+  /** Who held a device (participant code, community) in its history. */
+  'devices:read-holders': COORDINATION,
+  /** The CSV export of GET /devices, with every free-text field. */
+  'devices:export': OFFICE,
+  'devices:intake': BENCH,
+  'devices:update': BENCH,
+  'devices:register-storage': BENCH,
+  /** Wipe records and "this device holds no storage". */
+  'devices:sanitize': BENCH,
+  /** Open and complete a repair. */
+  'devices:repair': BENCH,
+  'devices:grade': BENCH,
+  'devices:issue': COORDINATION,
+  'devices:return': COORDINATION,
+  'devices:recycle': COORDINATION,
+  'devices:write-off': ADMIN,
+
+  // Staff came to the verification queue after the bench: they read it last.
+  'verifications:read': [...BENCH, 'staff'],
+  'verifications:record': BENCH,
+
+  'scans:record': EVERYONE,
+  'scans:read': EVERYONE,
+
+  'label-templates:read': EVERYONE,
+  'labels:print': BENCH,
+  'certificates:read': EVERYONE,
+
+  'communities:read': OFFICE,
+  'communities:create': ADMIN,
+  'participants:read': OFFICE,
+  /** Names, contacts and notes; every read is logged. */
+  'participants:read-personal': COORDINATION,
+  'participants:register': COORDINATION,
+  /** Everything held about one participant, with the access log. */
+  'participants:export': COORDINATION,
+  'participants:erase': COORDINATION,
+
+  'issuances:read': OFFICE,
+  'issuances:handover': COORDINATION,
+
+  'recyclers:read': OFFICE,
+  'recyclers:create': OFFICE,
+  'shipments:read': OFFICE,
+  /** Open a shipment and add devices or bulk lines to it. */
+  'shipments:prepare': OFFICE,
+  'shipments:ship': OFFICE,
+  'shipments:confirm': OFFICE,
+  /** A confirmed shipment is the record funders' reports rest on: only an admin corrects it. */
+  'shipments:amend': ADMIN,
+
+  'reports:read': OFFICE,
+  'audit:verify': ADMIN,
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function isPermission(name: string): name is Permission {
+  return Object.hasOwn(PERMISSIONS, name);
+}
+
+/** The roles holding a permission, in the map's order. */
+export function rolesFor(permission: Permission): readonly Role[] {
+  return PERMISSIONS[permission];
+}
+
+export function can(role: Role, permission: Permission): boolean {
+  return rolesFor(permission).includes(role);
+}
