@@ -69,10 +69,11 @@ export const session = (username: string): User => ({ user: { username } });
  * lost: applies it, and the answer is lost on the way back;
  * down: never reaches the server;
  * hang: applies it and never answers (the page reloads before it would);
+ * stall: still on its way: neither applied nor answered (yet);
  * busy: 429; in_progress: the same key is being applied; expired: 401;
- * outcome_unknown: applied before, its stored answer lost with the server.
+ * outcome_unknown: applied (before, or now by another tab), its stored answer lost with the server.
  */
-export type Behaviour = 'ok' | 'lost' | 'down' | 'hang' | 'busy' | 'in_progress' | 'expired' | 'outcome_unknown';
+export type Behaviour = 'ok' | 'lost' | 'down' | 'hang' | 'stall' | 'busy' | 'in_progress' | 'expired' | 'outcome_unknown';
 
 export interface Applied {
   username: string;
@@ -100,14 +101,14 @@ export class FakeServer {
     switch (behaviour) {
       case 'down':
         throw new Unreachable('no answer');
+      case 'stall':
+        return new Promise<T>(() => undefined);
       case 'busy':
         throw new Refused(problem(429, 'rate_limited'));
       case 'in_progress':
         throw new Refused(problem(409, 'idempotency.in_progress'));
       case 'expired':
         throw new Refused(problem(401, 'auth.unauthenticated'));
-      case 'outcome_unknown':
-        throw new Refused(problem(409, 'idempotency.outcome_unknown'));
       default:
     }
     const known = this.answers.get(request.idempotencyKey);
@@ -121,6 +122,7 @@ export class FakeServer {
       this.answers.set(request.idempotencyKey, answer);
     }
     if (behaviour === 'lost') throw new Unreachable('answer lost');
+    if (behaviour === 'outcome_unknown') throw new Refused(problem(409, 'idempotency.outcome_unknown'));
     if (behaviour === 'hang') return new Promise<T>(() => undefined);
     return answer as T;
   };

@@ -76,6 +76,7 @@ describe('an answer that is lost', () => {
     w.server.script.push('outcome_unknown');
     expect(await sync.post(w.current.session!, outgoing('grade'), 'action')).toEqual({ outcome: 'applied' });
     expect(await w.store!.entries()).toEqual([]);
+    expect(w.server.applied).toHaveLength(1);
   });
 });
 
@@ -189,6 +190,9 @@ describe('a reload while a request is on its way', () => {
     expect(await here.sync.post(w.current.session!, outgoing('grade'), 'action')).toEqual({ outcome: 'kept' });
     expect(w.server.received).toHaveLength(2);
     expect(await states(w.store!)).toEqual(['tom:sanitize:sending', 'tom:grade:waiting']);
+    // Nor does a drain send it past the older one still out.
+    await here.sync.drain();
+    expect(w.server.received).toHaveLength(2);
     // This page retries while the other page's request is out (that page may stop).
     await here.sync.keepTrying('tom');
     expect(w.clock.running).toBe(1);
