@@ -173,7 +173,9 @@ describe('the sync protocol under random sequences', () => {
   it('applies each request once, in order per user, and loses nothing', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 30 }), (ops) => run(ops)),
-      { numRuns: 300 },
+      // A fixed seed, as the route fuzzing has: a failure replays the same way on every machine.
+      // (To explore further while changing sync.ts, drop the seed or raise numRuns locally.)
+      { seed: 20260301, numRuns: 300 },
     );
   });
 });
