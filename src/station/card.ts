@@ -1,7 +1,7 @@
 /** The device card: what a scanned device is, where it stands, and what can be done with it now. */
 import { h } from './dom.js';
 import { t, tOr } from './i18n.js';
-import { STATION_ACTIONS, type StationAction } from './forms.js';
+import { STATION_ACTIONS, type StationAction } from './form-spec.js';
 import type { Device, HistoryEvent } from './types.js';
 
 export interface CardHandlers {

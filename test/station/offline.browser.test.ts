@@ -111,7 +111,7 @@ describe('scan station offline queue', () => {
     // (the route is in place before the server is back, so that no retry slips through in between).
     await page.route('**/api/v1/**', (route: Route) => route.abort('connectionrefused'));
     // The station's clock runs up to a second ahead of the server's (it rounds the Date header up, see
-    // serverOffsetMs in src/station/main.ts): let more than that pass before the server is back.
+    // serverOffsetMs in src/station/state.ts): let more than that pass before the server is back.
     await page.waitForTimeout(1_500);
     const backAt = Date.now();
     server = await startServer(db.path, port);

@@ -1,6 +1,7 @@
 /**
  * What the station keeps in the browser (IndexedDB), so that a server that is
- * briefly unreachable loses nothing:
+ * briefly unreachable loses nothing (the protocol that uses it is
+ * src/client/sync.ts):
  * - the outbox: every request is written here before it leaves ("sending"),
  *   so that a reload, a crash or a power cut of the station cannot lose it;
  *   one that gets no answer waits ("waiting") and is sent again, with its
@@ -10,26 +11,10 @@
  * - the devices last seen here, so that a scan while the server is away can
  *   still show the card (marked as not current).
  */
-import type { Problem } from './api.js';
+import type { Problem } from '../client/api.js';
+import type { OutboxEntry, OutboxStore } from '../client/outbox-store.js';
 
-export interface OutboxEntry {
-  seq?: number;
-  method: 'POST';
-  path: string;
-  body: unknown;
-  idempotencyKey: string;
-  /** Only the user who made the request sends it: custody records name who did what. */
-  username: string;
-  /** What it was, in words, for the queue list. */
-  what: string;
-  assetTag: string | null;
-  queuedAt: string;
-  /** sending: on its way from this page; waiting: to be sent again; refused: the server said no, shown until dismissed. */
-  state: 'sending' | 'waiting' | 'refused';
-  /** The page that wrote it: a "sending" entry whose page is gone is sent again by another. */
-  pageId?: string;
-  problem?: Problem;
-}
+export type { OutboxEntry };
 
 export interface CachedDevice {
   assetTag: string;
@@ -60,7 +45,8 @@ function done(tx: IDBTransaction): Promise<void> {
 
 export const serialKey = (serial: string) => serial.replace(/\s+/g, '').toUpperCase();
 
-export class Store {
+/** The outbox (see src/client/outbox-store.ts) and the device cache, in IndexedDB. */
+export class Store implements OutboxStore {
   private constructor(private readonly db: IDBDatabase) {}
 
   static open(): Promise<Store> {

@@ -1,5 +1,6 @@
 /**
- * Talking to the service. Three outcomes: an answer, a refusal (problem+json),
+ * Talking to the service, for every front end (no DOM: fetch and crypto are in
+ * browsers and Node alike). Three outcomes: an answer, a refusal (problem+json),
  * or no answer at all (the server is unreachable), which callers queue.
  */
 export interface FieldProblem {
@@ -44,15 +45,17 @@ export async function send(method: string, path: string, options: RequestOptions
   if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), options.timeoutMs ?? 10_000);
+  // Node's fetch types (this module is also checked without the DOM library) do not know `cache`; browsers do.
+  const init: RequestInit & { cache?: 'no-store' } = {
+    method,
+    headers,
+    body: options.body === undefined ? null : JSON.stringify(options.body),
+    signal: controller.signal,
+    cache: 'no-store',
+  };
   let res: Response;
   try {
-    res = await fetch(path, {
-      method,
-      headers,
-      body: options.body === undefined ? null : JSON.stringify(options.body),
-      signal: controller.signal,
-      cache: 'no-store',
-    });
+    res = await fetch(path, init);
   } catch {
     clearTimeout(timer);
     throw new Unreachable(`${method} ${path}: no answer`);

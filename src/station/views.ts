@@ -1,0 +1,155 @@
+/** The login page, the station page and the card area, each drawn from the state object. */
+import { Refused } from '../client/api.js';
+import { renderCard } from './card.js';
+import { h, replaceChildren } from './dom.js';
+import { openAction } from './form-flow.js';
+import { t, tOr } from './i18n.js';
+import { print } from './printing.js';
+import { drain, refreshQueue, sync } from './queue.js';
+import { scan } from './scan.js';
+import { openSettings } from './settings-dialog.js';
+import { saveSettings } from './settings.js';
+import { call, state, writeSession, type Session } from './state.js';
+import type { LoginResponse } from './types.js';
+import { focusScan, languagePicker, problemText, regions, signal } from './ui.js';
+
+export function render(): void {
+  if (!state.session) renderLogin();
+  else renderStation(state.session);
+}
+
+function renderLogin(): void {
+  const { config, settings } = state;
+  state.formOpen = false;
+  state.dialogOpen = false;
+  regions.feedback = h('div', { class: 'feedback', attrs: { role: 'status', 'data-testid': 'feedback' } });
+  const form = h(
+    'form',
+    { class: 'login', attrs: { 'data-testid': 'login-form' } },
+    h('h1', { text: config.siteName }),
+    h('p', { class: 'hint', text: t('station.login.intro') }),
+    h('label', { text: t('station.login.username') }, h('input', { attrs: { name: 'username', autocomplete: 'username', required: true, autofocus: true } })),
+    h('label', { text: t('station.login.password') }, h('input', { attrs: { name: 'password', type: 'password', autocomplete: 'current-password', required: true } })),
+    h('label', { text: t('station.settings.station') }, h('input', { attrs: { name: 'station', value: settings.station, required: true, maxlength: 100 } })),
+    h('label', { text: t('station.settings.language') }, languagePicker(render)),
+    h('button', { class: 'primary', attrs: { type: 'submit' }, text: t('station.login.submit') }),
+    regions.feedback,
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void login(form);
+  });
+  replaceChildren(regions.root, form);
+  (form.elements.namedItem('username') as HTMLInputElement).focus();
+}
+
+async function login(form: HTMLFormElement): Promise<void> {
+  const { settings } = state;
+  const get = (n: string) => (form.elements.namedItem(n) as HTMLInputElement).value;
+  settings.station = get('station').trim() || settings.station;
+  saveSettings(settings);
+  try {
+    const res = await call<LoginResponse>('POST', '/api/v1/auth/login', { body: { username: get('username').trim(), password: get('password') } });
+    writeSession({ token: res.token, user: res.user });
+    state.shown = null;
+    render();
+    signal('info', t('station.login.welcome', { name: res.user.displayName }));
+    void drain();
+  } catch (err) {
+    if (err instanceof Refused) signal('refused', problemText(err.problem));
+    else signal('refused', t('station.unreachable.login'));
+  }
+}
+
+async function logout(): Promise<void> {
+  const ending = state.session;
+  // Ended here at once: nothing started from now on can use this session.
+  writeSession(null);
+  state.shown = null;
+  render();
+  try {
+    await call('POST', '/api/v1/auth/logout', { as: ending });
+  } catch {
+    // The server's copy expires on its own.
+  }
+}
+
+/** The session ended on the server (expired, or the user was disabled): log in again; the outbox waits. */
+export function sessionEnded(ended: Session | null = state.session, lost: string | null = null): void {
+  // Only if it is still the station's session (someone else may have logged in meanwhile).
+  if (ended !== state.session) return;
+  writeSession(null);
+  render();
+  if (lost) signal('refused', t('station.login.expiredLost', { what: lost }));
+  else signal('refused', t('station.login.expired'));
+}
+
+function renderStation(session: Session): void {
+  const { config, settings } = state;
+  const user = session.user;
+  state.formOpen = false;
+  regions.feedback = h('div', { class: 'feedback feedback-info', attrs: { role: 'status', 'data-testid': 'feedback', 'data-kind': 'info' } }, t('station.scan.ready'));
+  regions.queueBadge = h('button', {
+    class: 'queue-badge',
+    attrs: { type: 'button', 'data-testid': 'queue-count', 'data-count': 0, hidden: true },
+    on: { click: () => regions.queuePanel?.classList.toggle('open') },
+  });
+  regions.queuePanel = h('aside', { class: 'queue', attrs: { 'data-testid': 'queue-panel' } });
+  regions.main = h('section', { class: 'main', attrs: { 'data-testid': 'main' } });
+  const input = h('input', {
+    attrs: { id: 'scan', name: 'code', autocomplete: 'off', spellcheck: 'false', maxlength: 500, placeholder: t('station.scan.placeholder'), 'aria-label': t('station.scan.label') },
+  });
+  input.addEventListener('focusout', () => {
+    setTimeout(() => {
+      const active = document.activeElement;
+      if (!(active instanceof HTMLButtonElement) && !(active instanceof HTMLSelectElement)) focusScan();
+    }, 0);
+  });
+  const scanForm = h('form', { class: 'scan', attrs: { 'data-testid': 'scan-form' } }, input, h('button', { class: 'primary', attrs: { type: 'submit' }, text: t('station.scan.submit') }));
+  scanForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const code = input.value;
+    input.value = '';
+    void scan(code);
+  });
+  replaceChildren(
+    regions.root,
+    h(
+      'header',
+      { class: 'topbar' },
+      h('div', { class: 'site' }, h('strong', { text: config.siteName }), h('span', { class: 'station-name', text: ` · ${settings.station}` })),
+      regions.queueBadge,
+      h('div', { class: 'user' }, h('span', { text: user.displayName }), h('span', { class: 'role', text: tOr(`station.role.${user.role}`, user.role) })),
+      h('button', { class: 'secondary', attrs: { type: 'button', 'data-testid': 'settings' }, text: t('station.settings.title'), on: { click: () => void openSettings() } }),
+      h('button', { class: 'secondary', attrs: { type: 'button', 'data-testid': 'logout' }, text: t('station.logout'), on: { click: () => void logout() } }),
+    ),
+    scanForm,
+    regions.feedback,
+    h('div', { class: 'workspace' }, regions.main, regions.queuePanel),
+  );
+  showMain();
+  void refreshQueue();
+  focusScan();
+}
+
+/** The card area from state.shown: the device card, or the hint to scan. */
+export function showMain(): void {
+  const main = regions.main;
+  if (!main) return;
+  state.formOpen = false;
+  const current = state.shown;
+  if (!current) {
+    replaceChildren(main, h('div', { class: 'welcome' }, h('p', { text: t('station.scan.hint') })));
+    return;
+  }
+  const card = renderCard(current.device, current.events, { onAction: (a) => openAction(a), onPrint: (kind) => void print(kind, current.device.assetTag) }, current.offlineSince);
+  replaceChildren(main, card);
+  void notePending(card, current.device.assetTag);
+}
+
+/** What is kept for later about this device: the card does not show it yet, and doing it twice is not the answer. */
+async function notePending(card: HTMLElement, tag: string): Promise<void> {
+  const pending = (await sync.entries()).filter((e) => e.state === 'waiting' && e.assetTag === tag);
+  if (pending.length === 0 || !card.isConnected) return;
+  card.querySelector('header')?.after(h('p', { class: 'stale pending', attrs: { role: 'note' }, text: t('station.card.pending', { what: pending.map((e) => e.what.split(' · ').pop()).join(', ') }) }));
+}
