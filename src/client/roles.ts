@@ -1,2 +1,10 @@
-/** Who may register a device at intake: the front ends offer the button only to these roles (the service decides). */
-export const INTAKE_ROLES: ReadonlySet<string> = new Set(['trainee', 'coordinator', 'admin']);
+import { rolesFor } from '../modules/auth/permissions.js';
+
+/**
+ * Whether a role may register a device at intake: the front ends offer the
+ * button only then (the service decides). Asked of the server's permission
+ * map, which has no imports and so loads in the browser as it is.
+ */
+export function mayIntake(role: string): boolean {
+  return (rolesFor('devices:intake') as readonly string[]).includes(role);
+}

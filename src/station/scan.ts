@@ -1,6 +1,6 @@
 /** A scan: the card of the device scanned, the cached card when the server does not answer, or what to do with an unknown code. */
 import { newKey } from '../client/api.js';
-import { INTAKE_ROLES } from '../client/roles.js';
+import { mayIntake as roleMayIntake } from '../client/roles.js';
 import type { Outgoing } from '../client/sync.js';
 import { parseTag } from '../modules/asset-tags/asset-tag.js';
 import { h, replaceChildren } from './dom.js';
@@ -75,7 +75,7 @@ function showUnknown(code: string): void {
   state.shown = null;
   state.formOpen = false;
   const tag = parseTag(lastSegment(code));
-  const mayIntake = INTAKE_ROLES.has(state.session!.user.role);
+  const mayIntake = roleMayIntake(state.session!.user.role);
   let explanation: string;
   let register: { assetTag?: string; serialNumber?: string } | null = null;
   if (tag.kind === 'valid') {
