@@ -28,24 +28,6 @@ import {
 } from './devices.repository.js';
 import type { Device, IntakeDeviceBody, ListDevicesQuery, UpdateDeviceBody } from './devices.schemas.js';
 
-/** Strong ETag of a device's representation: it changes whenever the version does. */
-export const deviceEtag = (version: number) => `"v${version}"`;
-
-/** The version an optional If-Match names on a lifecycle action; a malformed value never matches. */
-export function ifMatchVersion(header: string | string[] | undefined): number | undefined {
-  const parsed = parseIfMatch(typeof header === 'string' ? header : undefined);
-  return parsed === '*' ? undefined : parsed;
-}
-
-function parseIfMatch(header: string | undefined): number | '*' | undefined {
-  if (header === undefined) return undefined;
-  const value = header.trim();
-  if (value === '*') return '*';
-  // If-Match uses the strong comparison (RFC 9110 §13.1.1): a weak tag never matches.
-  const m = /^"v(\d{1,12})"$/.exec(value);
-  return m ? Number(m[1]) : -1;
-}
-
 export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: AssetTagsService }) {
   const { db, clock } = deps;
   const loadState = createDeviceStateLoader(db);
@@ -69,7 +51,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
 
   function assertDonation(tx: Executor, donationId: number | null | undefined): void {
     if (donationId !== undefined && donationId !== null && !findDonation(tx, donationId)) {
-      throw new AppError('donations.not_found', `No donation with id ${donationId}.`, { errors: [{ field: 'body.donationId', message: 'no such donation' }] });
+      throw new AppError('donations.not_found', `No donation with id ${donationId}.`, { errors: [{ field: 'donationId', message: 'no such donation' }] });
     }
   }
 
@@ -195,17 +177,15 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
       return Readable.from(chunks());
     },
 
-    /** Metadata only; the status never changes here. Needs the version the caller read (If-Match). */
-    update(actor: Actor, ref: string, ifMatch: string | undefined, body: UpdateDeviceBody): Device {
-      const expected = parseIfMatch(ifMatch);
-      if (expected === undefined) throw new AppError('devices.if_match_required', 'Send If-Match with the ETag from GET /devices/{tag}.');
+    /** Metadata only; the status never changes here. Needs the version the caller read, or 'any' to edit whatever is there. */
+    update(actor: Actor, ref: string, expected: number | 'any', body: UpdateDeviceBody): Device {
       const at = clock.now().toISOString();
       try {
         return writeTransaction(db, (tx) => {
           const current = resolve(ref);
-          if (expected !== '*' && expected !== current.version) {
+          if (expected !== 'any' && expected !== current.version) {
             throw new AppError('devices.version_mismatch', `The device is at version ${current.version}; read it again.`, {
-              extra: { currentVersion: current.version, etag: deviceEtag(current.version) },
+              currentVersion: current.version,
             });
           }
           if (!roleMayDo(actor.role, 'update')) throw new AppError('auth.forbidden');

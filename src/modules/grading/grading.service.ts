@@ -26,7 +26,7 @@ export function createGradingService(deps: { db: Db; clock: Clock; devices: Devi
         const contradictions = checklistContradictions(device.category, body.grade, checklist);
         if (contradictions.length > 0) {
           throw new AppError('request.invalid', `The checklist contradicts grade ${body.grade}: ${contradictions.map((c) => c.message).join('; ')}.`, {
-            errors: contradictions.map((c) => ({ field: `body.checklist.${c.item}`, message: c.message })),
+            errors: contradictions.map((c) => ({ field: `checklist.${c.item}`, message: c.message })),
           });
         }
         const specs = body.specs ?? device.specs;

@@ -66,20 +66,20 @@ export function createIssuanceService(deps: { db: Db; clock: Clock; devices: Dev
           assertAllowed(actor, 'issue', device, loadState(device).facts, expectedVersion);
           const participant = findParticipantByCode(tx, body.participantCode);
           if (!participant) {
-            throw new AppError('participants.not_found', `No participant ${body.participantCode}.`, { errors: [{ field: 'body.participantCode', message: 'no such participant' }] });
+            throw new AppError('participants.not_found', `No participant ${body.participantCode}.`, { errors: [{ field: 'participantCode', message: 'no such participant' }] });
           }
           if (!participant.consentGiven) throw new AppError('participants.no_consent', `${participant.code} has not given consent.`);
           if (participant.personalDataErasedAt !== null) {
             throw new AppError('participants.personal_data_erased', `${participant.code} asked for their data to be erased; register them again to issue a device.`);
           }
           if (body.dueDate !== undefined && body.dueDate < at.slice(0, 10)) {
-            throw new AppError('request.invalid', 'The due date is in the past.', { errors: [{ field: 'body.dueDate', message: 'in the past' }] });
+            throw new AppError('request.invalid', 'The due date is in the past.', { errors: [{ field: 'dueDate', message: 'in the past' }] });
           }
           const held = openIssuancesOfParticipant(tx, participant.id);
           if (held.length > 0 && body.overrideReason === undefined) {
             throw new AppError('issuance.participant_has_device', `${participant.code} already holds a device; give overrideReason to issue another.`, {
               extra: { heldIssuances: held.map((h) => h.id) },
-              errors: [{ field: 'body.overrideReason', message: 'required: the participant already holds a device' }],
+              errors: [{ field: 'overrideReason', message: 'required: the participant already holds a device' }],
             });
           }
           const issuance = insertIssuance(tx, {

@@ -65,7 +65,7 @@ export function createParticipantsService(deps: { db: Db; clock: Clock; afterEra
     if (!c) {
       const names = listCommunities(db).map((x) => x.name);
       throw new AppError('participants.unknown_community', `"${name}" is not in the community list (${names.join(', ')}); an admin can add it.`, {
-        errors: [{ field: 'body.community', message: 'not in the community list' }],
+        errors: [{ field: 'community', message: 'not in the community list' }],
       });
     }
     return c;

@@ -85,7 +85,7 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; devices: De
     create(actor: Actor, body: CreateShipmentBody): Shipment {
       const at = clock.now().toISOString();
       if (!findRecycler(db, body.recyclerId)) {
-        throw new AppError('recyclers.not_found', `No recycler ${body.recyclerId}.`, { errors: [{ field: 'body.recyclerId', message: 'no such recycler' }] });
+        throw new AppError('recyclers.not_found', `No recycler ${body.recyclerId}.`, { errors: [{ field: 'recyclerId', message: 'no such recycler' }] });
       }
       const s = writeTransaction(db, (tx) => {
         const row = insertShipment(tx, {
@@ -168,7 +168,7 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; devices: De
         }
         const when = shippedAt ? new Date(shippedAt).toISOString() : at;
         const problem = shippedAtProblem(when, s, clock.now());
-        if (problem) throw invalid('body.shippedAt', `shippedAt is ${problem}.`, problem);
+        if (problem) throw invalid('shippedAt', `shippedAt is ${problem}.`, problem);
         if (!updateShipment(tx, id, 'open', { status: 'shipped', shippedAt: when })) throw new AppError('shipments.frozen', `Shipment ${id} changed meanwhile.`);
         audit(tx, actor, id, 'shipment.shipped', { devices: devs.length, shippedAt: when }, at);
       });
@@ -182,7 +182,7 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; devices: De
         if (s.status === 'open') throw new AppError('shipments.not_shipped', `Shipment ${id} has not been shipped yet.`);
         if (s.status === 'confirmed') throw new AppError('shipments.frozen', `Shipment ${id} was already confirmed.`);
         const problem = receivedAtProblem(body.receivedAt, s, clock.now());
-        if (problem) throw invalid('body.receivedAt', `receivedAt is ${problem}.`, problem);
+        if (problem) throw invalid('receivedAt', `receivedAt is ${problem}.`, problem);
         const ok = updateShipment(tx, id, 'shipped', {
           status: 'confirmed',
           confirmedAt: at,
@@ -211,16 +211,16 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; devices: De
           throw new AppError('shipments.not_confirmed', `Shipment ${id} is ${s.status}: until the recycler's certificate is recorded, its own routes change it.`, { extra: { shipmentStatus: s.status } });
         }
         // Drawn on the manifest: text no embedded font can draw would make it unprintable from now on.
-        assertDrawable({ 'body.reason': body.reason, ...(typeof body.value === 'string' ? { 'body.value': body.value } : {}) });
+        assertDrawable({ reason: body.reason, ...(typeof body.value === 'string' ? { value: body.value } : {}) }, 'body');
         let to: AmendmentValue = body.value;
         let problem: string | null = null;
         if (body.field === 'shippedAt') {
           to = new Date(body.value).toISOString();
           problem = shippedAtProblem(to, s, clock.now());
         } else if (body.field === 'receivedAt') problem = receivedAtProblem(body.value, s, clock.now());
-        if (problem) throw invalid('body.value', `${body.field} would be ${problem}.`, problem);
+        if (problem) throw invalid('value', `${body.field} would be ${problem}.`, problem);
         const from: AmendmentValue = s[body.field];
-        if (JSON.stringify(from) === JSON.stringify(to)) throw invalid('body.value', `${body.field} already holds this value: nothing to correct.`, 'equals the current value');
+        if (JSON.stringify(from) === JSON.stringify(to)) throw invalid('value', `${body.field} already holds this value: nothing to correct.`, 'equals the current value');
 
         if (!updateShipment(tx, id, 'confirmed', { [body.field]: to })) throw new AppError('shipments.frozen', `Shipment ${id} changed meanwhile.`);
         const amendmentId = insertAmendment(tx, { shipmentId: id, field: body.field, fromValue: JSON.stringify(from), toValue: JSON.stringify(to), reason: body.reason, amendedBy: actor.id, amendedAt: at });

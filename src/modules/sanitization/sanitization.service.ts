@@ -40,12 +40,12 @@ function assertValidForMedia(kind: MediaKind, method: MethodClass, technique: Te
     const message = `${method} of ${kind} media is done by ${allowed.join(', ')}; not by ${technique}`;
     throw new AppError('sanitizations.technique_not_valid_for_media', `${message} (${mediaRule(kind, method).source}).`, {
       extra: { kind, method, allowedTechniques: allowed },
-      errors: [{ field: 'body.technique', message }],
+      errors: [{ field: 'technique', message }],
     });
   }
   if (needsNotes(kind, technique) && !notes?.trim()) {
     throw new AppError('request.invalid', 'Say in notes what the media is and what was done: the technique table has no row for it.', {
-      errors: [{ field: 'body.notes', message: `required for ${kind === 'other' ? 'a drive of kind other' : 'the technique other'}` }],
+      errors: [{ field: 'notes', message: `required for ${kind === 'other' ? 'a drive of kind other' : 'the technique other'}` }],
     });
   }
 }
@@ -124,7 +124,7 @@ export function createSanitizationService(deps: { db: Db; clock: Clock; devices:
         const wanted = serialKey(body.storageSerial);
         const drive = before.drives.find((d) => serialKey(d.serialNumber) === wanted);
         if (!drive) {
-          throw new AppError('sanitizations.unknown_drive', `${device.assetTag} has no drive ${body.storageSerial}; register it first (POST /devices/${device.assetTag}/storage).`, {
+          throw new AppError('sanitizations.unknown_drive', `${device.assetTag} has no drive ${body.storageSerial}; register the drive on the device first.`, {
             extra: { registeredDrives: before.drives.map((d) => d.serialNumber) },
           });
         }
@@ -132,15 +132,15 @@ export function createSanitizationService(deps: { db: Db; clock: Clock; devices:
         const completedAt = body.completedAt ? new Date(body.completedAt) : now;
         const startedAt = body.startedAt ? new Date(body.startedAt) : null;
         if (completedAt.getTime() > now.getTime() + 5 * 60_000) {
-          throw new AppError('request.invalid', 'completedAt is in the future.', { errors: [{ field: 'body.completedAt', message: 'in the future' }] });
+          throw new AppError('request.invalid', 'completedAt is in the future.', { errors: [{ field: 'completedAt', message: 'in the future' }] });
         }
         if (startedAt && startedAt > completedAt) {
-          throw new AppError('request.invalid', 'startedAt is after completedAt.', { errors: [{ field: 'body.startedAt', message: 'after completedAt' }] });
+          throw new AppError('request.invalid', 'startedAt is after completedAt.', { errors: [{ field: 'startedAt', message: 'after completedAt' }] });
         }
         // SPEC invariant 1: only records made after the latest intake or return count.
         if (completedAt < new Date(device.cycleStartedAt)) {
           throw new AppError('sanitizations.before_custody_cycle', `completedAt is before ${device.assetTag} came into custody (${device.cycleStartedAt}).`, {
-            errors: [{ field: 'body.completedAt', message: 'before the current custody cycle' }],
+            errors: [{ field: 'completedAt', message: 'before the current custody cycle' }],
           });
         }
 
