@@ -2,6 +2,7 @@ import type { Config } from './config.js';
 import type { Clock } from './core/clock.js';
 import { createRenderPool } from './core/render-pool.js';
 import { checkpointWal, type Db } from './core/db.js';
+import { createIdempotencyResources } from './core/idempotency.repository.js';
 import { createAssetTagsService } from './modules/asset-tags/asset-tags.service.js';
 import { createAuditService } from './modules/audit/audit.service.js';
 import { createDeviceActionsService } from './modules/devices/device-actions.service.js';
@@ -40,7 +41,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
   const repairs = createRepairsService({ db, clock, devices });
   const grading = createGradingService({ db, clock, devices });
   const scans = createScansService({ db, clock });
-  const participants = createParticipantsService({ db, clock, afterErasure: () => checkpointWal(db) });
+  const participants = createParticipantsService({ db, clock, idempotency: createIdempotencyResources(), afterErasure: () => checkpointWal(db) });
   // Started on the first render; the app closes it (onClose).
   const renderPool = createRenderPool({ worker: DOCUMENT_WORKER, workers: config.renderWorkers, perUser: config.renderPerUser, queue: config.renderQueue });
   const documents = createDocuments(renderPool);

@@ -2,7 +2,7 @@ import type { Clock } from '../../core/clock.js';
 import { isUniqueViolation, writeTransaction, type Db, type Executor } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import { decodeCursor, pageOf } from '../../core/pagination.js';
-import { forgetStoredResponses } from '../../core/idempotency.repository.js';
+import type { IdempotencyResources } from '../../core/idempotency.repository.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
 import { eraseReturnNotesOf, issuancesOfParticipant } from '../issuance/issuance.repository.js';
 import type { Actor } from '../users/users.service.js';
@@ -51,7 +51,7 @@ function personalView(db: Executor, participantId: number): PersonalView | null 
   return { displayName: data?.displayName ?? null, contact: data?.contact ?? null, notes };
 }
 
-export function createParticipantsService(deps: { db: Db; clock: Clock; afterErasure?: () => void }) {
+export function createParticipantsService(deps: { db: Db; clock: Clock; idempotency: IdempotencyResources; afterErasure?: () => void }) {
   const { db, clock } = deps;
 
   function mustFind(code: string): ParticipantRow {
@@ -112,6 +112,7 @@ export function createParticipantsService(deps: { db: Db; clock: Clock; afterEra
           upsertPersonalData(tx, id, { displayName: body.displayName ?? null, contact: body.contact ?? null }, at);
           logAccess(tx, { participantId: id, userId: actor.id, at, action: 'created', purpose: 'registration' });
         }
+        deps.idempotency.about(tx, 'participant', id);
         const row = findParticipantByCode(tx, `P-${String(id).padStart(6, '0')}`)!;
         // The history names the code and community only, never personal data.
         appendAuditEvent(tx, {
@@ -177,8 +178,8 @@ export function createParticipantsService(deps: { db: Db; clock: Clock; afterEra
       writeTransaction(db, (tx) => {
         erasePersonalData(tx, row.id, at);
         eraseReturnNotesOf(tx, row.id);
-        // The registration's stored Idempotency-Key response holds the name too: forget it.
-        forgetStoredResponses(tx, 'POST /api/v1/participants', `"code":"${row.code}"`);
+        // The registration's kept answer (for an Idempotency-Key replay) holds the name too: forget it.
+        deps.idempotency.forgetResource(tx, 'participant', row.id);
         logAccess(tx, { participantId: row.id, userId: actor.id, at, action: 'erased', purpose: 'erasure requested' });
         appendAuditEvent(tx, { entityType: 'participant', entityId: row.code, action: 'participant.personal_data_erased', actorUserId: actor.id, at, details: {} });
       });
