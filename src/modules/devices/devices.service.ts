@@ -4,15 +4,15 @@ import { csvRow } from '../../core/csv.js';
 import { isUniqueViolation, writeTransaction, type Db, type Executor } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import { decodeCursor, pageOf } from '../../core/pagination.js';
-import { parseTag } from '../asset-tags/asset-tag.js';
 import type { AssetTagsService } from '../asset-tags/asset-tags.service.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
 import { findDonation } from '../donations/donations.repository.js';
 import type { Actor } from '../users/users.service.js';
 import type { Role } from '../users/users.table.js';
 import { DEFAULT_WEIGHT_GRAMS } from './category-weights.js';
-import { refusal, roleMayDo } from './device-lifecycle.js';
-import { createDeviceStateLoader, toDevice } from './device-view.js';
+import { roleMayDo, statusAllows } from './device-lifecycle.js';
+import type { DeviceUseCase } from './device-use-case.js';
+import { toDevice } from './device-view.js';
 import {
   deviceHistory,
   drivesOf,
@@ -20,7 +20,6 @@ import {
   insertDevice,
   insertDrives,
   listDevices,
-  prepareDeviceLookups,
   serialKey,
   updateDeviceAtVersion,
   type DeviceRow,
@@ -28,26 +27,9 @@ import {
 } from './devices.repository.js';
 import type { Device, IntakeDeviceBody, ListDevicesQuery, UpdateDeviceBody } from './devices.schemas.js';
 
-export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: AssetTagsService }) {
+export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: AssetTagsService; deviceUseCase: DeviceUseCase }) {
   const { db, clock } = deps;
-  const loadState = createDeviceStateLoader(db);
-  const lookups = prepareDeviceLookups(db);
-
-  /** A device by asset tag (any case) or by manufacturer serial. */
-  function resolve(ref: string): DeviceRow {
-    const parsed = parseTag(ref);
-    if (parsed.kind === 'valid') {
-      const row = lookups.byTag(parsed.tag);
-      if (row) return row;
-      throw new AppError('devices.not_found', `No device carries the tag ${parsed.tag}.`);
-    }
-    const bySerial = lookups.bySerial(ref);
-    if (bySerial) return bySerial;
-    if (parsed.kind === 'bad_check') {
-      throw new AppError('devices.invalid_asset_tag', `${parsed.tag} has a wrong check character: the tag was probably mistyped.`);
-    }
-    throw new AppError('devices.not_found', `No device with tag or serial number "${ref}".`);
-  }
+  const { resolve, loadState, view, inDeviceTransaction } = deps.deviceUseCase;
 
   function assertDonation(tx: Executor, donationId: number | null | undefined): void {
     if (donationId !== undefined && donationId !== null && !findDonation(tx, donationId)) {
@@ -66,7 +48,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
 
   return {
     resolve,
-    view: (row: DeviceRow, role: Role): Device => toDevice(loadState(row, lookups.drives(row.id)), role),
+    view,
 
     intake(actor: Actor, body: IntakeDeviceBody): Device {
       const at = clock.now().toISOString();
@@ -128,7 +110,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
             },
             records: [{ table: 'devices', id: row.id }],
           });
-          return toDevice(loadState(row), actor.role);
+          return view(row, actor.role);
         });
       } catch (err) {
         // Two intakes racing for one serial: the unique index decides.
@@ -137,10 +119,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
       }
     },
 
-    get(ref: string, role: Role): Device {
-      const row = resolve(ref);
-      return toDevice(loadState(row, lookups.drives(row.id)), role);
-    },
+    get: (ref: string, role: Role): Device => view(resolve(ref), role),
 
     list(query: ListDevicesQuery, role: Role): { items: Device[]; nextCursor: string | null } {
       const after = query.cursor === undefined ? 0 : decodeCursor(query.cursor);
@@ -179,17 +158,14 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
 
     /** Metadata only; the status never changes here. Needs the version the caller read, or 'any' to edit whatever is there. */
     update(actor: Actor, ref: string, expected: number | 'any', body: UpdateDeviceBody): Device {
-      const at = clock.now().toISOString();
       try {
-        return writeTransaction(db, (tx) => {
-          const current = resolve(ref);
+        return inDeviceTransaction(actor, ref, ({ tx, device: current, at, view: answer }) => {
           if (expected !== 'any' && expected !== current.version) {
-            throw new AppError('devices.version_mismatch', `The device is at version ${current.version}; read it again.`, {
-              currentVersion: current.version,
-            });
+            throw new AppError('devices.version_mismatch', `The device is at version ${current.version}; read it again.`, { currentVersion: current.version });
           }
           if (!roleMayDo(actor.role, 'update')) throw new AppError('auth.forbidden');
-          if (refusal('update', { status: current.status, sanitized: false, driveCount: 0 }) !== null) {
+          // Metadata edits close once the device has left custody: a matter of its status alone.
+          if (!statusAllows('update', current.status)) {
             throw new AppError('devices.invalid_transition', `A ${current.status} device cannot be edited.`, {
               extra: { currentStatus: current.status, action: 'update' },
             });
@@ -221,7 +197,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
           } else if (body.category !== undefined && current.weightSource === 'category_default') {
             set('weightGrams', DEFAULT_WEIGHT_GRAMS[body.category]);
           }
-          if (Object.keys(changes).length === 0) return toDevice(loadState(current), actor.role);
+          if (Object.keys(changes).length === 0) return answer(current);
 
           const row = updateDeviceAtVersion(tx, current.id, current.version, { ...next, updatedAt: at });
           if (!row) throw new AppError('devices.version_mismatch', 'The device changed while you were editing it; read it again.');
@@ -236,7 +212,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
             details: { changes },
             records: [{ table: 'devices', id: row.id }],
           });
-          return toDevice(loadState(row), actor.role);
+          return answer(row);
         });
       } catch (err) {
         if (isUniqueViolation(err)) throw new AppError('devices.duplicate_serial', `Serial number ${body.serialNumber ?? ''} is already registered.`);

@@ -9,7 +9,7 @@ import { parseTag } from '../asset-tags/asset-tag.js';
 import { findAssetTag } from '../asset-tags/asset-tags.repository.js';
 import type { AssetTagsService } from '../asset-tags/asset-tags.service.js';
 import { drivesAtFault } from '../devices/device-change.js';
-import { createDeviceStateLoader } from '../devices/device-view.js';
+import type { DeviceStateLoader } from '../devices/device-view.js';
 import { listDevices, prepareDeviceLookups, type DeviceRow } from '../devices/devices.repository.js';
 import type { DevicesService } from '../devices/devices.service.js';
 import type { Documents, RenderDocument } from '../documents/documents.js';
@@ -49,13 +49,14 @@ export function createLabelsService(deps: {
   templates: Map<string, LabelTemplate>;
   assetTags: AssetTagsService;
   devices: DevicesService;
+  loadDeviceState: DeviceStateLoader;
   /** Barcodes and PDFs are drawn on the render pool, off the event loop. */
   documents: Documents;
   siteName: string;
   organization: { name: string; address: string | null };
 }) {
   const { db, clock } = deps;
-  const loadState = createDeviceStateLoader(db);
+  const loadState = deps.loadDeviceState;
   const driveStates = prepareDriveStates(db);
   // A sheet reads up to 300 devices on the event loop: prepared, that is a few ms instead of a hundred.
   const lookups = prepareDeviceLookups(db);

@@ -4,8 +4,7 @@ import { AppError } from '../../core/errors.js';
 import { assertDrawable } from '../../core/pdf/fonts.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
 import { applyDeviceChange, assertAllowed, drivesAtFault } from '../devices/device-change.js';
-import { createDeviceStateLoader } from '../devices/device-view.js';
-import type { DevicesService } from '../devices/devices.service.js';
+import type { DeviceUseCase } from '../devices/device-use-case.js';
 import type { Documents } from '../documents/documents.js';
 import type { Actor } from '../users/users.service.js';
 import {
@@ -29,9 +28,9 @@ import {
 import type { AmendShipmentBody, AmendmentValue, CreateShipmentBody, Shipment } from './recycling.schemas.js';
 import { receivedAtProblem, shippedAtProblem } from './shipment-dates.js';
 
-export function createRecyclingService(deps: { db: Db; clock: Clock; devices: DevicesService; documents: Documents; organizationName: string; siteName: string }) {
+export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCase: DeviceUseCase; documents: Documents; organizationName: string; siteName: string }) {
   const { db, clock } = deps;
-  const loadState = createDeviceStateLoader(db);
+  const { resolve, loadState } = deps.deviceUseCase;
 
   function view(s: ShipmentRow): Shipment {
     const recycler = findRecycler(db, s.recyclerId)!;
@@ -115,7 +114,7 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; devices: De
         writeTransaction(db, (tx) => {
           const s = mustFind(id);
           assertOpen(s);
-          const device = deps.devices.resolve(ref);
+          const device = resolve(ref);
           if (device.status !== 'awaiting_recycling') {
             throw new AppError('devices.invalid_transition', `${device.assetTag} is ${device.status}; designate it for recycling first.`, {
               extra: { currentStatus: device.status, action: 'ship' },
