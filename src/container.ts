@@ -2,10 +2,12 @@ import type { Config } from './config.js';
 import type { Clock } from './core/clock.js';
 import { createRenderPool } from './core/render-pool.js';
 import { checkpointWal, type Db } from './core/db.js';
+import { createIdempotencyResources } from './core/idempotency.repository.js';
 import { createAssetTagsService } from './modules/asset-tags/asset-tags.service.js';
 import { createAuditService } from './modules/audit/audit.service.js';
 import { createDeviceActionsService } from './modules/devices/device-actions.service.js';
 import { createDevicesService } from './modules/devices/devices.service.js';
+import { createDeviceUseCase } from './modules/devices/device-use-case.js';
 import { createDocuments, DOCUMENT_WORKER } from './modules/documents/documents.js';
 import { loadLabelTemplates } from './modules/labels/label-templates.js';
 import { createLabelsService } from './modules/labels/labels.service.js';
@@ -33,29 +35,32 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
   });
   const assetTags = createAssetTagsService({ db, clock, prefix: config.assetTagPrefix });
   const donations = createDonationsService({ db, clock });
-  const devices = createDevicesService({ db, clock, assetTags });
+  // Every use case on a device runs through this one: the device's state loader and its transaction, built once.
+  const deviceUseCase = createDeviceUseCase({ db, clock });
+  const devices = createDevicesService({ db, clock, assetTags, deviceUseCase });
   const audit = createAuditService({ db });
-  const deviceActions = createDeviceActionsService({ db, clock, devices });
-  const sanitization = createSanitizationService({ db, clock, devices, random: deps.random ?? Math.random });
-  const repairs = createRepairsService({ db, clock, devices });
-  const grading = createGradingService({ db, clock, devices });
-  const scans = createScansService({ db, clock });
-  const participants = createParticipantsService({ db, clock, afterErasure: () => checkpointWal(db) });
+  const deviceActions = createDeviceActionsService({ deviceUseCase });
+  const sanitization = createSanitizationService({ db, clock, deviceUseCase, random: deps.random ?? Math.random });
+  const repairs = createRepairsService({ deviceUseCase });
+  const grading = createGradingService({ deviceUseCase });
+  const scans = createScansService({ db, clock, loadDeviceState: deviceUseCase.loadState });
+  const participants = createParticipantsService({ db, clock, idempotency: createIdempotencyResources(), afterErasure: () => checkpointWal(db) });
   // Started on the first render; the app closes it (onClose).
   const renderPool = createRenderPool({ worker: DOCUMENT_WORKER, workers: config.renderWorkers, perUser: config.renderPerUser, queue: config.renderQueue });
   const documents = createDocuments(renderPool);
-  const issuance = createIssuanceService({ db, clock, devices, documents, organizationName: config.organizationName });
+  const issuance = createIssuanceService({ db, clock, deviceUseCase, documents, organizationName: config.organizationName });
   const labels = createLabelsService({
     db,
     clock,
     templates: loadLabelTemplates(config.labelTemplatesDir),
     assetTags,
     devices,
+    loadDeviceState: deviceUseCase.loadState,
     documents,
     siteName: config.siteName,
     organization: { name: config.organizationName, address: config.organizationAddress },
   });
-  const recycling = createRecyclingService({ db, clock, devices, documents, organizationName: config.organizationName, siteName: config.siteName });
+  const recycling = createRecyclingService({ db, clock, deviceUseCase, documents, organizationName: config.organizationName, siteName: config.siteName });
   const reports = createReportsService({ db, clock, organizationName: config.organizationName, minCell: config.reportMinCell });
   // What the scan station page is told about this site (no secrets: the page is public).
   const stationPage = { siteName: config.siteName, organizationName: config.organizationName, assetTagPrefix: config.assetTagPrefix };

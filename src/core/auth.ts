@@ -87,7 +87,7 @@ export function registerAuth(app: FastifyInstance, deps: { users: UsersService; 
       if (!w || w.start !== minute) windows.set(actor.id, { start: minute, count: 1 });
       else if (++w.count > deps.rateLimitPerMinute) {
         const retry = Math.max(1, Math.ceil((minute + 60_000 - now) / 1000));
-        sendProblem(reply, new AppError('rate_limited', `At most ${deps.rateLimitPerMinute} requests a minute per user.`, { headers: { 'retry-after': String(retry) } }));
+        sendProblem(reply, new AppError('rate_limited', `At most ${deps.rateLimitPerMinute} requests a minute per user.`, { retryAfterSeconds: retry }));
         return;
       }
     }

@@ -1,7 +1,8 @@
 /**
  * The one error type of the service. Services throw AppError with a dotted
- * code; the HTTP layer maps the code to a status through ERROR_CODES, the only
- * place where that mapping lives.
+ * code and the names their own input gives its fields; the HTTP layer
+ * (http-errors.ts) maps the code to a status through ERROR_CODES, the only
+ * place where that mapping lives, and writes the problem document.
  */
 
 export const ERROR_CODES = {
@@ -94,54 +95,52 @@ export interface FieldProblem {
   message: string;
 }
 
+/**
+ * Where the fields an error names are. `body` (the default): in the input the
+ * use case was given, named from its root (`storage.0.serialNumber`); `query`:
+ * in what selects a read (a cursor, a filter). The HTTP layer names them from
+ * the request (`body.storage.0.serialNumber`, `querystring.cursor`). `null`:
+ * the names are complete as they are (a label template's slot, a configured
+ * name, a path the HTTP layer already built).
+ */
+export type FieldLocation = 'body' | 'query';
+
+export interface AppErrorOptions {
+  errors?: FieldProblem[] | undefined;
+  location?: FieldLocation | null | undefined;
+  extra?: Record<string, unknown> | undefined;
+  /** How long to wait before trying again, in whole seconds (a limiter, a busy pool). */
+  retryAfterSeconds?: number | undefined;
+  /**
+   * The version the resource is at now, for a client that must name the one it
+   * read (an edit): the answer states it with its entity tag, to send again.
+   */
+  currentVersion?: number | undefined;
+}
+
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly detail: string | undefined;
   readonly errors: FieldProblem[] | undefined;
+  readonly location: FieldLocation | null;
   /** Extra members added to the problem document, e.g. the device's current status. */
   readonly extra: Record<string, unknown> | undefined;
-  /** Response headers such as Retry-After. */
-  readonly headers: Record<string, string> | undefined;
+  readonly retryAfterSeconds: number | undefined;
+  readonly currentVersion: number | undefined;
 
-  constructor(
-    code: ErrorCode,
-    detail?: string,
-    options: { errors?: FieldProblem[]; extra?: Record<string, unknown>; headers?: Record<string, string> } = {},
-  ) {
+  constructor(code: ErrorCode, detail?: string, options: AppErrorOptions = {}) {
     super(detail ?? ERROR_CODES[code].title);
     this.name = 'AppError';
     this.code = code;
     this.detail = detail;
     this.errors = options.errors;
+    this.location = options.location === undefined ? 'body' : options.location;
     this.extra = options.extra;
-    this.headers = options.headers;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+    this.currentVersion = options.currentVersion;
   }
 
   get status(): number {
     return ERROR_CODES[this.code].status;
   }
-}
-
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  code: ErrorCode;
-  errors?: FieldProblem[];
-  [extra: string]: unknown;
-}
-
-export function toProblem(err: AppError, requestId?: string): Problem {
-  const def = ERROR_CODES[err.code];
-  return {
-    ...err.extra,
-    type: `urn:refurb-ledger:problem:${err.code}`,
-    title: def.title,
-    status: def.status,
-    detail: err.detail ?? def.title,
-    code: err.code,
-    ...(err.errors === undefined ? {} : { errors: err.errors }),
-    ...(requestId === undefined ? {} : { instance: `urn:request:${requestId}` }),
-  };
 }

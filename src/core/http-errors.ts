@@ -2,12 +2,51 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import type { Clock } from './clock.js';
 import { noteStorageFailure, storageFailureOf, type Db } from './db.js';
-import { AppError, toProblem, type FieldProblem } from './errors.js';
+import { AppError, ERROR_CODES, type ErrorCode, type FieldLocation, type FieldProblem } from './errors.js';
+import { deviceEtag } from './http/etag.js';
 
 export const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
 
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ErrorCode;
+  errors?: FieldProblem[];
+  [extra: string]: unknown;
+}
+
+/** The part of the request a field of each location is in, as Fastify's validation names it. */
+const FIELD_PREFIX: Record<FieldLocation, string> = { body: 'body', query: 'querystring' };
+
+/** The fields an error names, named from the request: `notes` of the body is `body.notes`. */
+function requestFields(err: AppError): FieldProblem[] | undefined {
+  const location = err.location;
+  if (err.errors === undefined || location === null) return err.errors;
+  return err.errors.map((e) => ({ field: `${FIELD_PREFIX[location]}.${e.field}`, message: e.message }));
+}
+
+/** The RFC 9457 problem document of an error. */
+export function toProblem(err: AppError, requestId?: string): Problem {
+  const def = ERROR_CODES[err.code];
+  const errors = requestFields(err);
+  return {
+    ...err.extra,
+    ...(err.currentVersion === undefined ? {} : { currentVersion: err.currentVersion, etag: deviceEtag(err.currentVersion) }),
+    type: `urn:refurb-ledger:problem:${err.code}`,
+    title: def.title,
+    status: def.status,
+    detail: err.detail ?? def.title,
+    code: err.code,
+    ...(errors === undefined ? {} : { errors }),
+    ...(requestId === undefined ? {} : { instance: `urn:request:${requestId}` }),
+  };
+}
+
 export function sendProblem(reply: FastifyReply, err: AppError): FastifyReply {
-  if (err.headers) reply.headers(err.headers);
+  // RFC 9110 §10.2.3: Retry-After in delay-seconds.
+  if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
   return reply.code(err.status).type(PROBLEM_JSON).send(toProblem(err, String(reply.request.id)));
 }
 
@@ -61,7 +100,7 @@ export function registerErrorHandling(app: FastifyInstance, deps: { db: Db; cloc
 
     if (hasZodFastifySchemaValidationErrors(error)) {
       const errors = validationProblems(error);
-      return sendProblem(reply, new AppError('request.invalid', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors }));
+      return sendProblem(reply, new AppError('request.invalid', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors, location: null }));
     }
 
     if (isResponseSerializationError(error)) {

@@ -1,19 +1,41 @@
-import { and, eq, like } from 'drizzle-orm';
-import type { Executor } from './db.js';
+import { eq } from 'drizzle-orm';
+import type { Executor, Tx } from './db.js';
 import { idempotencyKeys } from './idempotency.table.js';
+import { requestScope } from './request-context.js';
+
+/** The kinds of resource whose stored answers may have to be forgotten with them. */
+export type IdempotentResourceKind = 'participant';
+
+const resourceName = (kind: IdempotentResourceKind, id: number) => `${kind}:${id}`;
 
 /**
- * Drops the kept response bodies of one route that contain a string (used on
- * erasure of personal data). The keys stay, so a replay still never applies
- * twice: it answers 409 idempotency.outcome_unknown instead.
+ * The answers kept for Idempotency-Key replays, by the resource they are
+ * about: a use case names the resource it made, and can later forget every
+ * kept answer about it, without knowing routes or the answers' text.
  */
-export function forgetStoredResponses(tx: Executor, route: string, needle: string): number {
-  // LIKE wildcards in the needle would widen the match: refuse them rather than escape (no ESCAPE clause here).
-  if (/[%_]/.test(needle)) throw new Error('forgetStoredResponses: needle must not contain % or _');
-  const pattern = `%${needle}%`;
-  return tx
-    .update(idempotencyKeys)
-    .set({ responseBody: null, responseStatus: null })
-    .where(and(eq(idempotencyKeys.route, route), like(idempotencyKeys.responseBody, pattern)))
-    .run().changes;
+export function createIdempotencyResources() {
+  return {
+    /**
+     * Inside the write transaction of a use case: the answer kept for this
+     * request (if it carries an Idempotency-Key) is about this resource.
+     */
+    about(tx: Tx, kind: IdempotentResourceKind, id: number): void {
+      requestScope.getStore()?.idempotency?.about(tx, resourceName(kind, id));
+    },
+
+    /**
+     * Drops the kept answers about one resource (used on erasure of personal
+     * data). The keys stay, so a replay still never applies twice: it answers
+     * 409 idempotency.outcome_unknown instead.
+     */
+    forgetResource(tx: Executor, kind: IdempotentResourceKind, id: number): number {
+      return tx
+        .update(idempotencyKeys)
+        .set({ responseBody: null, responseStatus: null })
+        .where(eq(idempotencyKeys.resource, resourceName(kind, id)))
+        .run().changes;
+    },
+  };
 }
+
+export type IdempotencyResources = ReturnType<typeof createIdempotencyResources>;

@@ -1,4 +1,4 @@
-import { integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { users } from '../modules/users/users.table.js';
 
 /**
@@ -21,6 +21,8 @@ export const idempotencyKeys = sqliteTable(
     responseContentType: text('response_content_type'),
     /** Headers that belong to the resource (ETag, Location), replayed with the body. */
     responseHeaders: text('response_headers', { mode: 'json' }).$type<Record<string, string>>(),
+    /** The resource the stored answer is about (`participant:42`), so that it can be forgotten with it. */
+    resource: text('resource'),
   },
-  (t) => [primaryKey({ columns: [t.userId, t.route, t.key] })],
+  (t) => [primaryKey({ columns: [t.userId, t.route, t.key] }), index('idempotency_keys_resource_idx').on(t.resource)],
 );

@@ -31,6 +31,9 @@ declare module 'fastify' {
   }
 }
 
+const keyOf = (row: { userId: number; route: string; key: string }) =>
+  and(eq(idempotencyKeys.userId, row.userId), eq(idempotencyKeys.route, row.route), eq(idempotencyKeys.key, row.key));
+
 export function registerIdempotency(app: FastifyInstance, deps: { db: Db; clock: Clock }): void {
   const { db } = deps;
   const inFlight = new Set<string>();
@@ -89,16 +92,23 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Db; clock:
     inFlight.add(flightKey);
     reply.raw.once('close', () => inFlight.delete(flightKey));
     request.idempotencyFlightKey = flightKey;
+    const row = { userId: actor.id, route, key: header };
+    let resource: string | null = null;
     const scope: RequestScope = {
       idempotency: {
         recorded: false,
         record: (tx: Tx) => {
           tx.insert(idempotencyKeys)
-            .values({ userId: actor.id, route, key: header, requestHash, createdAt: deps.clock.now().toISOString() })
+            .values({ ...row, requestHash, createdAt: deps.clock.now().toISOString(), resource })
             .run();
         },
+        about: (tx: Tx, name: string) => {
+          resource = name;
+          // Named in a later transaction than the one that recorded the key: the row is there already.
+          if (scope.idempotency?.recorded) tx.update(idempotencyKeys).set({ resource }).where(keyOf(row)).run();
+        },
       },
-      idempotencyRow: { userId: actor.id, route, key: header },
+      idempotencyRow: row,
     };
     request.idempotencyScope = scope;
     requestScope.run(scope, done);
@@ -123,7 +133,7 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Db; clock:
             }),
           ),
         })
-        .where(and(eq(idempotencyKeys.userId, row.userId), eq(idempotencyKeys.route, row.route), eq(idempotencyKeys.key, row.key)))
+        .where(keyOf(row))
         .run();
     }
     done(null, payload);

@@ -6,7 +6,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 function assertWellFormed(value: unknown, path: string): void {
   if (typeof value === 'string') {
     // A lone surrogate cannot be stored as UTF-8: refuse it rather than store replacement characters.
-    if (!value.isWellFormed()) throw new AppError('request.invalid', `${path} holds an unpaired UTF-16 surrogate.`, { errors: [{ field: path, message: 'not well-formed Unicode' }] });
+    if (!value.isWellFormed()) throw new AppError('request.invalid', `${path} holds an unpaired UTF-16 surrogate.`, { errors: [{ field: path, message: 'not well-formed Unicode' }], location: null });
   } else if (Array.isArray(value)) {
     value.forEach((v, i) => assertWellFormed(v, `${path}.${i}`));
   } else if (value !== null && typeof value === 'object') {

@@ -7,7 +7,7 @@ export function encodeCursor(lastId: number): string {
 
 export function decodeCursor(cursor: string): number {
   const m = /^v1:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!m) throw new AppError('request.invalid', 'The cursor is not one this service made.', { errors: [{ field: 'querystring.cursor', message: 'invalid cursor' }] });
+  if (!m) throw new AppError('request.invalid', 'The cursor is not one this service made.', { errors: [{ field: 'cursor', message: 'invalid cursor' }], location: 'query' });
   return Number(m[1]);
 }
 

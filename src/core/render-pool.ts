@@ -15,7 +15,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
 import { Piscina } from 'piscina';
-import { AppError, type ErrorCode, type FieldProblem } from './errors.js';
+import { AppError, type ErrorCode, type FieldLocation, type FieldProblem } from './errors.js';
 
 /** What the pool knows of the request a render is for; absent outside a request (scripts): no per-user cap, no deadline. */
 export interface RenderScope {
@@ -62,7 +62,7 @@ export function registerRenderScope(app: FastifyInstance, requestTimeoutMs: numb
 }
 
 /** How an AppError thrown in a worker crosses back (structured clone keeps only an Error's message). */
-type WorkerReply = { ok: unknown } | { appError: { code: ErrorCode; detail: string | undefined; errors: FieldProblem[] | undefined; extra: Record<string, unknown> | undefined } };
+type WorkerReply = { ok: unknown } | { appError: { code: ErrorCode; detail: string | undefined; errors: FieldProblem[] | undefined; location: FieldLocation | null; extra: Record<string, unknown> | undefined } };
 
 /** Wraps a worker's task function so that its AppErrors reach the client with their code. */
 export function workerTask<T>(fn: (task: T) => unknown): (task: T) => Promise<WorkerReply> {
@@ -72,7 +72,7 @@ export function workerTask<T>(fn: (task: T) => unknown): (task: T) => Promise<Wo
     try {
       return { ok: await fn(task) };
     } catch (err) {
-      if (err instanceof AppError) return { appError: { code: err.code, detail: err.detail, errors: err.errors, extra: err.extra } };
+      if (err instanceof AppError) return { appError: { code: err.code, detail: err.detail, errors: err.errors, location: err.location, extra: err.extra } };
       throw err;
     }
   };
@@ -117,19 +117,19 @@ export function createRenderPool(options: RenderPoolOptions) {
     return p;
   }
 
-  const seconds = (ms: number) => String(Math.min(120, Math.max(1, Math.ceil(ms / 1000))));
+  const seconds = (ms: number) => Math.min(120, Math.max(1, Math.ceil(ms / 1000)));
 
   function admit(user: number | undefined): () => void {
     if (closed) throw new AppError('service.unavailable');
     if (inFlight >= options.workers + options.queue) {
       const waiting = inFlight - options.workers + 1;
       throw new AppError('documents.busy', `${inFlight} documents are being drawn or waiting; try again shortly.`, {
-        headers: { 'retry-after': seconds((waiting * averageMs) / options.workers) },
+        retryAfterSeconds: seconds((waiting * averageMs) / options.workers),
       });
     }
     if (user !== undefined && (perUser.get(user) ?? 0) >= options.perUser) {
       throw new AppError('documents.too_many_renders', `At most ${options.perUser} documents at a time per user; wait for one to finish.`, {
-        headers: { 'retry-after': seconds(averageMs) },
+        retryAfterSeconds: seconds(averageMs),
       });
     }
     inFlight += 1;
@@ -170,13 +170,13 @@ export function createRenderPool(options: RenderPoolOptions) {
       averageMs = averageMs * 0.7 + (performance.now() - t0) * 0.3;
       if ('appError' in reply) {
         const e = reply.appError;
-        throw new AppError(e.code, e.detail, { ...(e.errors ? { errors: e.errors } : {}), ...(e.extra ? { extra: e.extra } : {}) });
+        throw new AppError(e.code, e.detail, { errors: e.errors, location: e.location, extra: e.extra });
       }
       return fromWorker(reply.ok);
     } catch (err) {
       if (why !== null) {
         throw new AppError('documents.render_timeout', why === 'deadline' ? 'The document was not drawn within the request deadline; it was cancelled.' : 'The client went away; the render was cancelled.', {
-          headers: { 'retry-after': seconds(averageMs) },
+          retryAfterSeconds: seconds(averageMs),
         });
       }
       if (closed) throw new AppError('service.unavailable');

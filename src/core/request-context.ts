@@ -10,6 +10,8 @@ export interface IdempotencyScope {
   /** Called inside the first write transaction of the request. */
   record(tx: Tx): void;
   recorded: boolean;
+  /** Names the resource the request's stored answer is about (`participant:42`), in the transaction that makes it. */
+  about(tx: Tx, resource: string): void;
 }
 
 export interface RequestScope {

@@ -31,7 +31,7 @@ function migrationsUpTo(count: number): string {
 }
 
 describe('migrations 0011 and after on a database with records', () => {
-  it('keeps every record and verification with its id, marks failed checks as voiding, restores the append-only triggers, and moves free-text override reasons to notes', () => {
+  it('keeps every record and verification with its id, marks failed checks as voiding, restores the append-only triggers, moves free-text override reasons to notes, and ties kept registration answers to their participant', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'refurb-upgrade-')), 'old.db');
     dirs.push(path.dirname(file));
     const old = new Database(file);
@@ -54,6 +54,11 @@ describe('migrations 0011 and after on a database with records', () => {
         values (1, 'P-000001', (select id from communities where name = 'Arviat'), 1, 'iu', '2026-01-05', 1, '${at}');
       insert into issuances (id, device_id, participant_id, custody_cycle, kind, accessories, agreement_accepted, agreement_language, override_reason, issued_by, issued_at)
         values (1, 1, 1, 1, 'gift', '[]', 1, 'iu', 'Second laptop for her daughter Ooleepeeka', 1, '${at}');
+      insert into idempotency_keys (user_id, route, key, request_hash, created_at, response_status, response_body, response_content_type)
+        values (1, 'POST /api/v1/participants', 'register-1', 'h1', '${at}', 201,
+                '{"participant":{"code":"P-000001","personalData":{"displayName":"Ooleepeeka"}}}', 'application/json; charset=utf-8'),
+               (1, 'POST /api/v1/participants', 'register-gone', 'h2', '${at}', null, null, null),
+               (1, 'POST /api/v1/devices', 'intake-1', 'h3', '${at}', 201, '{"device":{"assetTag":"IQ-000001-Z"}}', 'application/json; charset=utf-8');
     `);
     old.close();
 
@@ -69,6 +74,12 @@ describe('migrations 0011 and after on a database with records', () => {
     expect(c.prepare('select override_reason as r from issuances where id = 1').get()).toEqual({ r: 'other' });
     expect(c.prepare('select participant_id as p, issuance_id as i, note from participant_notes').all()).toEqual([
       { p: 1, i: 1, note: 'Second laptop for her daughter Ooleepeeka' },
+    ]);
+    // Migration 0015: a registration's kept answer names its participant, so erasure can forget it by the participant.
+    expect(c.prepare('select key, resource from idempotency_keys order by key').all()).toEqual([
+      { key: 'intake-1', resource: null },
+      { key: 'register-1', resource: 'participant:1' },
+      { key: 'register-gone', resource: null },
     ]);
     expect(c.prepare('PRAGMA foreign_key_check').all()).toEqual([]);
     expect(c.prepare("select name from sqlite_master where name like '__copy%'").all()).toEqual([]);

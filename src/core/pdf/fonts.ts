@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as fontkit from 'fontkit';
-import { AppError } from '../errors.js';
+import { AppError, type FieldLocation } from '../errors.js';
 
 const require = createRequire(import.meta.url);
 const file = (pkg: string, name: string) => require.resolve(`@fontsource/${pkg}/files/${name}`);
@@ -55,9 +55,10 @@ const isSpace = (cp: number) => cp === 0x20 || cp === 0x0a || cp === 0x09 || cp 
 /**
  * Splits text into runs by the font that can draw each character. Spaces stay
  * with the run they are in. Throws 400 `documents.undrawable_text` naming the
- * characters that no embedded font has.
+ * characters that no embedded font has, in `field` (a field of the request
+ * where `location` says so, see AppError).
  */
-export function textRuns(text: string, bold = false, field = 'text'): TextRun[] {
+export function textRuns(text: string, bold = false, field = 'text', location: FieldLocation | null = null): TextRun[] {
   const { fonts } = fontSet();
   const latin = bold ? fonts['latin-bold'] : fonts.latin;
   const syll = bold ? fonts['syllabics-bold'] : fonts.syllabics;
@@ -80,12 +81,13 @@ export function textRuns(text: string, bold = false, field = 'text'): TextRun[] 
   if (missing.size > 0) {
     throw new AppError('documents.undrawable_text', `The embedded fonts cannot draw ${[...missing].join(', ')} in ${field}; nothing was printed.`, {
       errors: [{ field, message: `characters the fonts cannot draw: ${[...missing].join(', ')}` }],
+      location,
     });
   }
   return runs;
 }
 
 /** Throws when any of the named strings has characters the fonts cannot draw. */
-export function assertDrawable(fields: Record<string, string | null | undefined>): void {
-  for (const [field, value] of Object.entries(fields)) if (value) textRuns(value, false, field);
+export function assertDrawable(fields: Record<string, string | null | undefined>, location: FieldLocation | null): void {
+  for (const [field, value] of Object.entries(fields)) if (value) textRuns(value, false, field, location);
 }

@@ -59,7 +59,7 @@ export function createAssetTagsService(deps: { db: Db; clock: Clock; prefix: str
           parsed.kind === 'bad_check'
             ? `${parsed.tag} has a wrong check character: the tag was probably mistyped.`
             : `"${requested}" is not an asset tag (expected like ${formatTag(prefix, 123)}).`,
-          { errors: [{ field: 'body.assetTag', message: parsed.kind === 'bad_check' ? 'wrong check character' : 'not an asset tag' }] },
+          { errors: [{ field: 'assetTag', message: parsed.kind === 'bad_check' ? 'wrong check character' : 'not an asset tag' }] },
         );
       }
       const row = findAssetTag(tx, parsed.tag);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { actorOf } from '../../core/auth.js';
+import { ifMatchVersion, setDeviceEtag } from '../../core/http/etag.js';
 import type { Api } from '../../routes.js';
 import type { GradingService } from '../grading/grading.service.js';
 import { GradeBody, GradeResponse } from '../grading/grading.schemas.js';
@@ -9,7 +10,6 @@ import type { SanitizationService } from '../sanitization/sanitization.service.j
 import { SanitizeBody, SanitizeResponse } from '../sanitization/sanitization.schemas.js';
 import type { DeviceActionsService } from './device-actions.service.js';
 import { DeviceEnvelope, DeviceParams, StorageDriveInput } from './devices.schemas.js';
-import { deviceEtag, ifMatchVersion } from './devices.service.js';
 
 const ReasonBody = z.strictObject({ reason: z.string().trim().min(1).max(1000) });
 
@@ -25,8 +25,8 @@ export function deviceActionRoutes(
     config: { access: { permission: 'devices:register-storage' } },
     schema: { tags: ['lifecycle'], summary: 'Register a drive found after intake', params: DeviceParams, body: StorageDriveInput, response: { 201: DeviceEnvelope } },
     handler: async (request, reply) => {
-      const device = s.actions.registerStorage(actorOf(request), request.params.tag, request.body, ifMatchVersion(request.headers['if-match']));
-      return reply.code(201).header('etag', deviceEtag(device.version)).send({ device });
+      const device = s.actions.registerStorage(actorOf(request), request.params.tag, request.body, ifMatchVersion(request));
+      return setDeviceEtag(reply.code(201), device.version).send({ device });
     },
   });
 
@@ -40,8 +40,8 @@ export function deviceActionRoutes(
       response: { 201: SanitizeResponse },
     },
     handler: async (request, reply) => {
-      const out = s.sanitization.record(actorOf(request), request.params.tag, request.body, ifMatchVersion(request.headers['if-match']));
-      return reply.code(201).header('etag', deviceEtag(out.device.version)).send(out);
+      const out = s.sanitization.record(actorOf(request), request.params.tag, request.body, ifMatchVersion(request));
+      return setDeviceEtag(reply.code(201), out.device.version).send(out);
     },
   });
 
@@ -49,8 +49,8 @@ export function deviceActionRoutes(
     config: { access: { permission: 'devices:repair' } },
     schema: { tags: ['lifecycle'], summary: 'Open a repair: the device goes to the bench', params: DeviceParams, body: OpenRepairBody, response: { 201: RepairResponse } },
     handler: async (request, reply) => {
-      const out = s.repairs.open(actorOf(request), request.params.tag, request.body, ifMatchVersion(request.headers['if-match']));
-      return reply.code(201).header('etag', deviceEtag(out.device.version)).send(out);
+      const out = s.repairs.open(actorOf(request), request.params.tag, request.body, ifMatchVersion(request));
+      return setDeviceEtag(reply.code(201), out.device.version).send(out);
     },
   });
 
@@ -58,8 +58,8 @@ export function deviceActionRoutes(
     config: { access: { permission: 'devices:repair' } },
     schema: { tags: ['lifecycle'], summary: 'Complete the open repair', params: RepairParams, body: CompleteRepairBody, response: { 200: RepairResponse } },
     handler: async (request, reply) => {
-      const out = s.repairs.complete(actorOf(request), request.params.tag, request.params.id, request.body, ifMatchVersion(request.headers['if-match']));
-      return reply.header('etag', deviceEtag(out.device.version)).send(out);
+      const out = s.repairs.complete(actorOf(request), request.params.tag, request.params.id, request.body, ifMatchVersion(request));
+      return setDeviceEtag(reply, out.device.version).send(out);
     },
   });
 
@@ -67,8 +67,8 @@ export function deviceActionRoutes(
     config: { access: { permission: 'devices:grade' } },
     schema: { tags: ['lifecycle'], summary: 'Grade: A/B/C ready, D awaiting recycling', params: DeviceParams, body: GradeBody, response: { 201: GradeResponse } },
     handler: async (request, reply) => {
-      const out = s.grading.grade(actorOf(request), request.params.tag, request.body, ifMatchVersion(request.headers['if-match']));
-      return reply.code(201).header('etag', deviceEtag(out.device.version)).send(out);
+      const out = s.grading.grade(actorOf(request), request.params.tag, request.body, ifMatchVersion(request));
+      return setDeviceEtag(reply.code(201), out.device.version).send(out);
     },
   });
 
@@ -76,8 +76,8 @@ export function deviceActionRoutes(
     config: { access: { permission: 'devices:recycle' } },
     schema: { tags: ['lifecycle'], summary: 'Designate for recycling', params: DeviceParams, body: ReasonBody, response: { 200: DeviceEnvelope } },
     handler: async (request, reply) => {
-      const device = s.actions.recycle(actorOf(request), request.params.tag, request.body.reason, ifMatchVersion(request.headers['if-match']));
-      return reply.header('etag', deviceEtag(device.version)).send({ device });
+      const device = s.actions.recycle(actorOf(request), request.params.tag, request.body.reason, ifMatchVersion(request));
+      return setDeviceEtag(reply, device.version).send({ device });
     },
   });
 
@@ -85,8 +85,8 @@ export function deviceActionRoutes(
     config: { access: { permission: 'devices:write-off' } },
     schema: { tags: ['lifecycle'], summary: 'Write off (lost, stolen…); reason required', params: DeviceParams, body: ReasonBody, response: { 200: DeviceEnvelope } },
     handler: async (request, reply) => {
-      const device = s.actions.writeOff(actorOf(request), request.params.tag, request.body.reason, ifMatchVersion(request.headers['if-match']));
-      return reply.header('etag', deviceEtag(device.version)).send({ device });
+      const device = s.actions.writeOff(actorOf(request), request.params.tag, request.body.reason, ifMatchVersion(request));
+      return setDeviceEtag(reply, device.version).send({ device });
     },
   });
 }

@@ -1,12 +1,10 @@
-import type { Clock } from '../../core/clock.js';
-import { isUniqueViolation, writeTransaction, type Db } from '../../core/db.js';
+import { isUniqueViolation } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import type { Actor } from '../users/users.service.js';
-import { applyDeviceChange, assertAllowed } from './device-change.js';
-import { createDeviceStateLoader, toDevice } from './device-view.js';
+import { applyDeviceChange } from './device-change.js';
+import type { DeviceUseCase } from './device-use-case.js';
 import { insertDrives, serialKey } from './devices.repository.js';
 import type { Device } from './devices.schemas.js';
-import type { DevicesService } from './devices.service.js';
 import type { STORAGE_KINDS } from './devices.table.js';
 
 export interface RegisterStorageBody {
@@ -17,19 +15,14 @@ export interface RegisterStorageBody {
 }
 
 /** Lifecycle actions on the device itself: a drive found late, designation for recycling, write-off. */
-export function createDeviceActionsService(deps: { db: Db; clock: Clock; devices: DevicesService }) {
-  const { db, clock } = deps;
-  const loadState = createDeviceStateLoader(db);
+export function createDeviceActionsService(deps: { deviceUseCase: DeviceUseCase }) {
+  const { withDeviceAction } = deps.deviceUseCase;
 
   return {
     /** A drive found after intake: a sanitized or ready device goes back to received until it passes (SPEC §2). */
     registerStorage(actor: Actor, ref: string, body: RegisterStorageBody, expectedVersion?: number): Device {
-      const at = clock.now().toISOString();
       try {
-        return writeTransaction(db, (tx) => {
-          const device = deps.devices.resolve(ref);
-          const state = loadState(device);
-          assertAllowed(actor, 'register_storage', device, state.facts, expectedVersion);
+        return withDeviceAction(actor, ref, 'register_storage', expectedVersion, ({ tx, device, state, at, view }) => {
           if (state.drives.some((d) => serialKey(d.serialNumber) === serialKey(body.serialNumber))) {
             throw new AppError('devices.duplicate_drive', `${device.assetTag} already has drive ${body.serialNumber}.`);
           }
@@ -54,7 +47,7 @@ export function createDeviceActionsService(deps: { db: Db; clock: Clock; devices
             details: { serialNumber: body.serialNumber, kind: body.kind, capacityGb: body.capacityGb ?? null },
             at,
           });
-          return toDevice(loadState(row), actor.role);
+          return view(row);
         });
       } catch (err) {
         if (isUniqueViolation(err)) throw new AppError('devices.duplicate_drive', `The device already has drive ${body.serialNumber}.`);
@@ -63,23 +56,15 @@ export function createDeviceActionsService(deps: { db: Db; clock: Clock; devices
     },
 
     recycle(actor: Actor, ref: string, reason: string, expectedVersion?: number): Device {
-      const at = clock.now().toISOString();
-      return writeTransaction(db, (tx) => {
-        const device = deps.devices.resolve(ref);
-        assertAllowed(actor, 'recycle', device, loadState(device).facts, expectedVersion);
-        const row = applyDeviceChange(tx, { device, actor, event: 'device.designated_for_recycling', toStatus: 'awaiting_recycling', details: { reason }, at });
-        return toDevice(loadState(row), actor.role);
-      });
+      return withDeviceAction(actor, ref, 'recycle', expectedVersion, ({ tx, device, at, view }) =>
+        view(applyDeviceChange(tx, { device, actor, event: 'device.designated_for_recycling', toStatus: 'awaiting_recycling', details: { reason }, at })),
+      );
     },
 
     writeOff(actor: Actor, ref: string, reason: string, expectedVersion?: number): Device {
-      const at = clock.now().toISOString();
-      return writeTransaction(db, (tx) => {
-        const device = deps.devices.resolve(ref);
-        assertAllowed(actor, 'write_off', device, loadState(device).facts, expectedVersion);
-        const row = applyDeviceChange(tx, { device, actor, event: 'device.written_off', toStatus: 'written_off', details: { reason }, at });
-        return toDevice(loadState(row), actor.role);
-      });
+      return withDeviceAction(actor, ref, 'write_off', expectedVersion, ({ tx, device, at, view }) =>
+        view(applyDeviceChange(tx, { device, actor, event: 'device.written_off', toStatus: 'written_off', details: { reason }, at })),
+      );
     },
   };
 }

@@ -3,7 +3,7 @@ import { AppError } from '../../core/errors.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
 import type { RecordKey } from '../audit/record-hashes.js';
 import type { Actor } from '../users/users.service.js';
-import { refusal, roleMayDo, type DeviceAction, type DeviceStatus, type LifecycleFacts } from './device-lifecycle.js';
+import { refusal, roleMayDo, type DeviceAction, type DeviceStatus, type LifecycleFacts, type Refusal } from './device-lifecycle.js';
 import { updateDeviceAtVersion, type DeviceRow } from './devices.repository.js';
 
 /** Why a drive does not count as sanitized, in the words a refusal uses. */
@@ -26,8 +26,14 @@ export function drivesAtFault(assetTag: string, facts: LifecycleFacts): { detail
   return { detail, drives };
 }
 
-/** Refuses an action the lifecycle does not allow, naming the status and the action (SPEC §2). */
-export function assertAllowed(actor: Actor, action: DeviceAction, device: DeviceRow, facts: LifecycleFacts, expectedVersion?: number): void {
+/** Names a lifecycle refusal more precisely for one request, or leaves it as it is (undefined). */
+export type RefusalExplainer = (why: Refusal, device: DeviceRow, facts: LifecycleFacts) => AppError | undefined;
+
+/**
+ * Refuses an action the lifecycle does not allow, naming the status and the
+ * action (SPEC §2): a stale version first, then the role, then the lifecycle.
+ */
+export function assertAllowed(actor: Actor, action: DeviceAction, device: DeviceRow, facts: LifecycleFacts, expectedVersion?: number, explain?: RefusalExplainer): void {
   if (expectedVersion !== undefined && expectedVersion !== device.version) {
     throw new AppError('devices.version_mismatch', `The device is at version ${device.version}; read it again.`, {
       extra: { currentVersion: device.version },
@@ -35,6 +41,8 @@ export function assertAllowed(actor: Actor, action: DeviceAction, device: Device
   }
   if (!roleMayDo(actor.role, action)) throw new AppError('auth.forbidden', `Your role cannot ${action.replace(/_/g, ' ')}.`);
   const why = refusal(action, facts);
+  const explained = why === null ? undefined : explain?.(why, device, facts);
+  if (explained) throw explained;
   if (why === 'devices.not_sanitized') {
     const { detail, drives } = drivesAtFault(device.assetTag, facts);
     throw new AppError('devices.not_sanitized', `Cannot ${action.replace(/_/g, ' ')}: ${detail}`, { extra: { currentStatus: device.status, action, drives } });

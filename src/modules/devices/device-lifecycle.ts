@@ -100,10 +100,16 @@ export function deviceFlags(facts: LifecycleFacts): DeviceFlag[] {
   return facts.status === 'issued' && facts.failedCheck ? ['recall'] : [];
 }
 
+export type Refusal = 'devices.invalid_transition' | 'devices.not_sanitized';
+
+/** Whether the action may start from this status at all, before any other fact about the device is asked. */
+export function statusAllows(action: DeviceAction, status: DeviceStatus): boolean {
+  return TRANSITIONS[action].from.includes(status);
+}
+
 /** Why an action is refused, or null when it is allowed. Role checks are separate (see allowedActions). */
-export function refusal(action: DeviceAction, facts: LifecycleFacts): 'devices.invalid_transition' | 'devices.not_sanitized' | null {
-  const rule = TRANSITIONS[action];
-  if (!rule.from.includes(facts.status)) return 'devices.invalid_transition';
+export function refusal(action: DeviceAction, facts: LifecycleFacts): Refusal | null {
+  if (!statusAllows(action, facts.status)) return 'devices.invalid_transition';
   // SPEC invariant 1: no issue without a passing record for every drive in this custody cycle.
   if (action === 'issue' && !facts.sanitized) return 'devices.not_sanitized';
   // A device in repair with a drive registered late cannot be graded until that drive passes.

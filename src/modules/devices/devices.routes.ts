@@ -1,9 +1,10 @@
 import { actorOf } from '../../core/auth.js';
 import { AppError } from '../../core/errors.js';
+import { requiredIfMatch, setDeviceEtag, setLocation } from '../../core/http/etag.js';
 import { sendDocument } from '../../core/send-document.js';
 import type { Api } from '../../routes.js';
 import { can } from '../auth/permissions.js';
-import { deviceEtag, type DevicesService } from './devices.service.js';
+import type { DevicesService } from './devices.service.js';
 import { DeviceEnvelope, DeviceList, DeviceParams, HistoryResponse, IntakeDeviceBody, ListDevicesQuery, UpdateDeviceBody } from './devices.schemas.js';
 
 export function deviceRoutes(api: Api, devices: DevicesService): void {
@@ -12,7 +13,7 @@ export function deviceRoutes(api: Api, devices: DevicesService): void {
     schema: { tags: ['devices'], summary: 'Intake: register a device and its drives', body: IntakeDeviceBody, response: { 201: DeviceEnvelope } },
     handler: async (request, reply) => {
       const device = devices.intake(actorOf(request), request.body);
-      return reply.code(201).header('etag', deviceEtag(device.version)).header('location', `/api/v1/devices/${device.assetTag}`).send({ device });
+      return setLocation(setDeviceEtag(reply.code(201), device.version), `/api/v1/devices/${device.assetTag}`).send({ device });
     },
   });
 
@@ -40,7 +41,7 @@ export function deviceRoutes(api: Api, devices: DevicesService): void {
     schema: { tags: ['devices'], summary: 'One device, by asset tag or manufacturer serial', params: DeviceParams, response: { 200: DeviceEnvelope } },
     handler: async (request, reply) => {
       const device = devices.get(request.params.tag, actorOf(request).role);
-      return reply.header('etag', deviceEtag(device.version)).send({ device });
+      return setDeviceEtag(reply, device.version).send({ device });
     },
   });
 
@@ -54,9 +55,8 @@ export function deviceRoutes(api: Api, devices: DevicesService): void {
       response: { 200: DeviceEnvelope },
     },
     handler: async (request, reply) => {
-      const ifMatch = request.headers['if-match'];
-      const device = devices.update(actorOf(request), request.params.tag, typeof ifMatch === 'string' ? ifMatch : undefined, request.body);
-      return reply.header('etag', deviceEtag(device.version)).send({ device });
+      const device = devices.update(actorOf(request), request.params.tag, requiredIfMatch(request), request.body);
+      return setDeviceEtag(reply, device.version).send({ device });
     },
   });
 

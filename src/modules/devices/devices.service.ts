@@ -4,15 +4,15 @@ import { csvRow } from '../../core/csv.js';
 import { isUniqueViolation, writeTransaction, type Db, type Executor } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import { decodeCursor, pageOf } from '../../core/pagination.js';
-import { parseTag } from '../asset-tags/asset-tag.js';
 import type { AssetTagsService } from '../asset-tags/asset-tags.service.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
 import { findDonation } from '../donations/donations.repository.js';
 import { can, type Role } from '../auth/permissions.js';
 import type { Actor } from '../users/users.service.js';
 import { DEFAULT_WEIGHT_GRAMS } from './category-weights.js';
-import { refusal, roleMayDo } from './device-lifecycle.js';
-import { createDeviceStateLoader, toDevice } from './device-view.js';
+import { roleMayDo, statusAllows } from './device-lifecycle.js';
+import type { DeviceUseCase } from './device-use-case.js';
+import { toDevice } from './device-view.js';
 import {
   deviceHistory,
   drivesOf,
@@ -20,7 +20,6 @@ import {
   insertDevice,
   insertDrives,
   listDevices,
-  prepareDeviceLookups,
   serialKey,
   updateDeviceAtVersion,
   type DeviceRow,
@@ -28,48 +27,13 @@ import {
 } from './devices.repository.js';
 import type { Device, IntakeDeviceBody, ListDevicesQuery, UpdateDeviceBody } from './devices.schemas.js';
 
-/** Strong ETag of a device's representation: it changes whenever the version does. */
-export const deviceEtag = (version: number) => `"v${version}"`;
-
-/** The version an optional If-Match names on a lifecycle action; a malformed value never matches. */
-export function ifMatchVersion(header: string | string[] | undefined): number | undefined {
-  const parsed = parseIfMatch(typeof header === 'string' ? header : undefined);
-  return parsed === '*' ? undefined : parsed;
-}
-
-function parseIfMatch(header: string | undefined): number | '*' | undefined {
-  if (header === undefined) return undefined;
-  const value = header.trim();
-  if (value === '*') return '*';
-  // If-Match uses the strong comparison (RFC 9110 §13.1.1): a weak tag never matches.
-  const m = /^"v(\d{1,12})"$/.exec(value);
-  return m ? Number(m[1]) : -1;
-}
-
-export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: AssetTagsService }) {
+export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: AssetTagsService; deviceUseCase: DeviceUseCase }) {
   const { db, clock } = deps;
-  const loadState = createDeviceStateLoader(db);
-  const lookups = prepareDeviceLookups(db);
-
-  /** A device by asset tag (any case) or by manufacturer serial. */
-  function resolve(ref: string): DeviceRow {
-    const parsed = parseTag(ref);
-    if (parsed.kind === 'valid') {
-      const row = lookups.byTag(parsed.tag);
-      if (row) return row;
-      throw new AppError('devices.not_found', `No device carries the tag ${parsed.tag}.`);
-    }
-    const bySerial = lookups.bySerial(ref);
-    if (bySerial) return bySerial;
-    if (parsed.kind === 'bad_check') {
-      throw new AppError('devices.invalid_asset_tag', `${parsed.tag} has a wrong check character: the tag was probably mistyped.`);
-    }
-    throw new AppError('devices.not_found', `No device with tag or serial number "${ref}".`);
-  }
+  const { resolve, loadState, view, inDeviceTransaction } = deps.deviceUseCase;
 
   function assertDonation(tx: Executor, donationId: number | null | undefined): void {
     if (donationId !== undefined && donationId !== null && !findDonation(tx, donationId)) {
-      throw new AppError('donations.not_found', `No donation with id ${donationId}.`, { errors: [{ field: 'body.donationId', message: 'no such donation' }] });
+      throw new AppError('donations.not_found', `No donation with id ${donationId}.`, { errors: [{ field: 'donationId', message: 'no such donation' }] });
     }
   }
 
@@ -84,7 +48,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
 
   return {
     resolve,
-    view: (row: DeviceRow, role: Role): Device => toDevice(loadState(row, lookups.drives(row.id)), role),
+    view,
 
     intake(actor: Actor, body: IntakeDeviceBody): Device {
       const at = clock.now().toISOString();
@@ -146,7 +110,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
             },
             records: [{ table: 'devices', id: row.id }],
           });
-          return toDevice(loadState(row), actor.role);
+          return view(row, actor.role);
         });
       } catch (err) {
         // Two intakes racing for one serial: the unique index decides.
@@ -155,10 +119,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
       }
     },
 
-    get(ref: string, role: Role): Device {
-      const row = resolve(ref);
-      return toDevice(loadState(row, lookups.drives(row.id)), role);
-    },
+    get: (ref: string, role: Role): Device => view(resolve(ref), role),
 
     list(query: ListDevicesQuery, role: Role): { items: Device[]; nextCursor: string | null } {
       const after = query.cursor === undefined ? 0 : decodeCursor(query.cursor);
@@ -195,21 +156,16 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
       return Readable.from(chunks());
     },
 
-    /** Metadata only; the status never changes here. Needs the version the caller read (If-Match). */
-    update(actor: Actor, ref: string, ifMatch: string | undefined, body: UpdateDeviceBody): Device {
-      const expected = parseIfMatch(ifMatch);
-      if (expected === undefined) throw new AppError('devices.if_match_required', 'Send If-Match with the ETag from GET /devices/{tag}.');
-      const at = clock.now().toISOString();
+    /** Metadata only; the status never changes here. Needs the version the caller read, or 'any' to edit whatever is there. */
+    update(actor: Actor, ref: string, expected: number | 'any', body: UpdateDeviceBody): Device {
       try {
-        return writeTransaction(db, (tx) => {
-          const current = resolve(ref);
-          if (expected !== '*' && expected !== current.version) {
-            throw new AppError('devices.version_mismatch', `The device is at version ${current.version}; read it again.`, {
-              extra: { currentVersion: current.version, etag: deviceEtag(current.version) },
-            });
+        return inDeviceTransaction(actor, ref, ({ tx, device: current, at, view: answer }) => {
+          if (expected !== 'any' && expected !== current.version) {
+            throw new AppError('devices.version_mismatch', `The device is at version ${current.version}; read it again.`, { currentVersion: current.version });
           }
           if (!roleMayDo(actor.role, 'update')) throw new AppError('auth.forbidden');
-          if (refusal('update', { status: current.status, sanitized: false, driveCount: 0 }) !== null) {
+          // Metadata edits close once the device has left custody: a matter of its status alone.
+          if (!statusAllows('update', current.status)) {
             throw new AppError('devices.invalid_transition', `A ${current.status} device cannot be edited.`, {
               extra: { currentStatus: current.status, action: 'update' },
             });
@@ -241,7 +197,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
           } else if (body.category !== undefined && current.weightSource === 'category_default') {
             set('weightGrams', DEFAULT_WEIGHT_GRAMS[body.category]);
           }
-          if (Object.keys(changes).length === 0) return toDevice(loadState(current), actor.role);
+          if (Object.keys(changes).length === 0) return answer(current);
 
           const row = updateDeviceAtVersion(tx, current.id, current.version, { ...next, updatedAt: at });
           if (!row) throw new AppError('devices.version_mismatch', 'The device changed while you were editing it; read it again.');
@@ -256,7 +212,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
             details: { changes },
             records: [{ table: 'devices', id: row.id }],
           });
-          return toDevice(loadState(row), actor.role);
+          return answer(row);
         });
       } catch (err) {
         if (isUniqueViolation(err)) throw new AppError('devices.duplicate_serial', `Serial number ${body.serialNumber ?? ''} is already registered.`);

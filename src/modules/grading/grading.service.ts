@@ -1,32 +1,25 @@
-import type { Clock } from '../../core/clock.js';
-import { writeTransaction, type Db } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
-import { applyDeviceChange, assertAllowed } from '../devices/device-change.js';
-import { createDeviceStateLoader, toDevice } from '../devices/device-view.js';
-import type { DevicesService } from '../devices/devices.service.js';
+import { applyDeviceChange } from '../devices/device-change.js';
+import type { DeviceUseCase } from '../devices/device-use-case.js';
 import type { Actor } from '../users/users.service.js';
 import { checklistContradictions } from './grade-rules.js';
 import type { GradeBody } from './grading.schemas.js';
 import { insertGrading } from './grading.repository.js';
 
-export function createGradingService(deps: { db: Db; clock: Clock; devices: DevicesService }) {
-  const { db, clock } = deps;
-  const loadState = createDeviceStateLoader(db);
+export function createGradingService(deps: { deviceUseCase: DeviceUseCase }) {
+  const { withDeviceAction } = deps.deviceUseCase;
   return {
     /**
      * A, B, C: ready to issue. D: salvage, awaiting recycling. Needs every
      * drive sanitized; a ready device may be graded again (a regrade).
      */
     grade(actor: Actor, ref: string, body: GradeBody, expectedVersion?: number) {
-      const at = clock.now().toISOString();
-      return writeTransaction(db, (tx) => {
-        const device = deps.devices.resolve(ref);
-        assertAllowed(actor, 'grade', device, loadState(device).facts, expectedVersion);
+      return withDeviceAction(actor, ref, 'grade', expectedVersion, ({ tx, device, at, view }) => {
         const checklist = body.checklist ?? {};
         const contradictions = checklistContradictions(device.category, body.grade, checklist);
         if (contradictions.length > 0) {
           throw new AppError('request.invalid', `The checklist contradicts grade ${body.grade}: ${contradictions.map((c) => c.message).join('; ')}.`, {
-            errors: contradictions.map((c) => ({ field: `body.checklist.${c.item}`, message: c.message })),
+            errors: contradictions.map((c) => ({ field: `checklist.${c.item}`, message: c.message })),
           });
         }
         const specs = body.specs ?? device.specs;
@@ -43,7 +36,7 @@ export function createGradingService(deps: { db: Db; clock: Clock; devices: Devi
         });
         return {
           grading: { ...grading, assetTag: device.assetTag },
-          device: toDevice(loadState(row), actor.role),
+          device: view(row),
         };
       });
     },

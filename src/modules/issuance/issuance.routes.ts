@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { actorOf } from '../../core/auth.js';
+import { ifMatchVersion, setDeviceEtag } from '../../core/http/etag.js';
 import { sendDocument } from '../../core/send-document.js';
 import type { Api } from '../../routes.js';
 import { DeviceEnvelope, DeviceParams } from '../devices/devices.schemas.js';
-import { deviceEtag, ifMatchVersion } from '../devices/devices.service.js';
 import type { IssuanceService } from './issuance.service.js';
 import { IssuanceList, IssuanceParams, IssueBody, IssueResponse, ListIssuancesQuery, ReturnBody, Issuance } from './issuance.schemas.js';
 
@@ -12,8 +12,8 @@ export function issuanceRoutes(api: Api, issuance: IssuanceService): void {
     config: { access: { permission: 'devices:issue' } },
     schema: { tags: ['issuance'], summary: 'Issue a ready, sanitized device to a participant', params: DeviceParams, body: IssueBody, response: { 201: IssueResponse } },
     handler: async (request, reply) => {
-      const out = issuance.issue(actorOf(request), request.params.tag, request.body, ifMatchVersion(request.headers['if-match']));
-      return reply.code(201).header('etag', deviceEtag(out.device.version)).send(out);
+      const out = issuance.issue(actorOf(request), request.params.tag, request.body, ifMatchVersion(request));
+      return setDeviceEtag(reply.code(201), out.device.version).send(out);
     },
   });
 
@@ -21,8 +21,8 @@ export function issuanceRoutes(api: Api, issuance: IssuanceService): void {
     config: { access: { permission: 'devices:return' } },
     schema: { tags: ['issuance'], summary: 'Take a device back; it must be sanitized again', params: DeviceParams, body: ReturnBody, response: { 200: DeviceEnvelope } },
     handler: async (request, reply) => {
-      const out = issuance.return(actorOf(request), request.params.tag, request.body ?? {}, ifMatchVersion(request.headers['if-match']));
-      return reply.header('etag', deviceEtag(out.device.version)).send(out);
+      const out = issuance.return(actorOf(request), request.params.tag, request.body ?? {}, ifMatchVersion(request));
+      return setDeviceEtag(reply, out.device.version).send(out);
     },
   });
 

@@ -1,10 +1,9 @@
 import type { Clock } from '../../core/clock.js';
-import { isUniqueViolation, writeTransaction, type Db } from '../../core/db.js';
+import { isUniqueViolation, type Db } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import { decodeCursor, pageOf } from '../../core/pagination.js';
-import { applyDeviceChange, assertAllowed } from '../devices/device-change.js';
-import { createDeviceStateLoader, toDevice } from '../devices/device-view.js';
-import type { DevicesService } from '../devices/devices.service.js';
+import { applyDeviceChange } from '../devices/device-change.js';
+import type { DeviceUseCase } from '../devices/device-use-case.js';
 import type { Documents } from '../documents/documents.js';
 import { findParticipantByCode, insertParticipantNote } from '../participants/participants.repository.js';
 import type { Actor } from '../users/users.service.js';
@@ -23,9 +22,9 @@ import { prepareDriveStates } from '../sanitization/drive-state.js';
 
 const DAY = 86_400_000;
 
-export function createIssuanceService(deps: { db: Db; clock: Clock; devices: DevicesService; documents: Documents; organizationName: string }) {
+export function createIssuanceService(deps: { db: Db; clock: Clock; deviceUseCase: DeviceUseCase; documents: Documents; organizationName: string }) {
   const { db, clock } = deps;
-  const loadState = createDeviceStateLoader(db);
+  const { resolve, loadState, withDeviceAction } = deps.deviceUseCase;
   const driveStates = prepareDriveStates(db);
 
   function toIssuance(v: IssuanceView): Issuance {
@@ -58,28 +57,24 @@ export function createIssuanceService(deps: { db: Db; clock: Clock; devices: Dev
      * by code only.
      */
     issue(actor: Actor, ref: string, body: IssueBody, expectedVersion?: number) {
-      const now = clock.now();
-      const at = now.toISOString();
       try {
-        return writeTransaction(db, (tx) => {
-          const device = deps.devices.resolve(ref);
-          assertAllowed(actor, 'issue', device, loadState(device).facts, expectedVersion);
+        return withDeviceAction(actor, ref, 'issue', expectedVersion, ({ tx, device, at, view }) => {
           const participant = findParticipantByCode(tx, body.participantCode);
           if (!participant) {
-            throw new AppError('participants.not_found', `No participant ${body.participantCode}.`, { errors: [{ field: 'body.participantCode', message: 'no such participant' }] });
+            throw new AppError('participants.not_found', `No participant ${body.participantCode}.`, { errors: [{ field: 'participantCode', message: 'no such participant' }] });
           }
           if (!participant.consentGiven) throw new AppError('participants.no_consent', `${participant.code} has not given consent.`);
           if (participant.personalDataErasedAt !== null) {
             throw new AppError('participants.personal_data_erased', `${participant.code} asked for their data to be erased; register them again to issue a device.`);
           }
           if (body.dueDate !== undefined && body.dueDate < at.slice(0, 10)) {
-            throw new AppError('request.invalid', 'The due date is in the past.', { errors: [{ field: 'body.dueDate', message: 'in the past' }] });
+            throw new AppError('request.invalid', 'The due date is in the past.', { errors: [{ field: 'dueDate', message: 'in the past' }] });
           }
           const held = openIssuancesOfParticipant(tx, participant.id);
           if (held.length > 0 && body.overrideReason === undefined) {
             throw new AppError('issuance.participant_has_device', `${participant.code} already holds a device; give overrideReason to issue another.`, {
               extra: { heldIssuances: held.map((h) => h.id) },
-              errors: [{ field: 'body.overrideReason', message: 'required: the participant already holds a device' }],
+              errors: [{ field: 'overrideReason', message: 'required: the participant already holds a device' }],
             });
           }
           const issuance = insertIssuance(tx, {
@@ -115,7 +110,7 @@ export function createIssuanceService(deps: { db: Db; clock: Clock; devices: Dev
             records: [{ table: 'issuances', id: issuance.id }],
             at,
           });
-          return { issuance: toIssuance(findIssuanceView(tx, issuance.id)!), device: toDevice(loadState(row), actor.role) };
+          return { issuance: toIssuance(findIssuanceView(tx, issuance.id)!), device: view(row) };
         });
       } catch (err) {
         if (isUniqueViolation(err)) throw new AppError('devices.invalid_transition', 'The device was issued meanwhile.');
@@ -125,10 +120,7 @@ export function createIssuanceService(deps: { db: Db; clock: Clock; devices: Dev
 
     /** Back from a participant: a new custody cycle begins, and every drive must be sanitized again. */
     return(actor: Actor, ref: string, body: ReturnBody, expectedVersion?: number) {
-      const at = clock.now().toISOString();
-      return writeTransaction(db, (tx) => {
-        const device = deps.devices.resolve(ref);
-        assertAllowed(actor, 'return', device, loadState(device).facts, expectedVersion);
+      return withDeviceAction(actor, ref, 'return', expectedVersion, ({ tx, device, at, view }) => {
         const open = openIssuanceOfDevice(tx, device.id);
         if (!open) throw new AppError('issuance.not_found', `${device.assetTag} has no open issuance.`);
         markReturned(tx, open.id, {
@@ -138,7 +130,7 @@ export function createIssuanceService(deps: { db: Db; clock: Clock; devices: Dev
           personalDataRemoved: body.personalDataRemoved ?? null,
           returnNotes: body.notes ?? null,
         });
-        const view = findIssuanceView(tx, open.id)!;
+        const returned = findIssuanceView(tx, open.id)!;
         const row = applyDeviceChange(tx, {
           device,
           actor,
@@ -148,7 +140,7 @@ export function createIssuanceService(deps: { db: Db; clock: Clock; devices: Dev
           patch: { custodyCycle: device.custodyCycle + 1, cycleStartedAt: at, noStorageConfirmed: false, grade: null, gradedAt: null },
           details: {
             issuanceId: open.id,
-            participantCode: view.participantCode,
+            participantCode: returned.participantCode,
             condition: body.condition ?? null,
             personalDataRemoved: body.personalDataRemoved ?? null,
             // The notes stay on the issuance: free text typed at a return may be about the participant.
@@ -157,7 +149,7 @@ export function createIssuanceService(deps: { db: Db; clock: Clock; devices: Dev
           records: [{ table: 'issuances', id: open.id }],
           at,
         });
-        return { device: toDevice(loadState(row), actor.role) };
+        return { device: view(row) };
       });
     },
 
@@ -165,7 +157,7 @@ export function createIssuanceService(deps: { db: Db; clock: Clock; devices: Dev
     async handover(id: number): Promise<Buffer> {
       const v = findIssuanceView(db, id);
       if (!v) throw new AppError('issuance.not_found', `No issuance ${id}.`);
-      const device = deps.devices.resolve(v.assetTag);
+      const device = resolve(v.assetTag);
       // SPEC invariant 7: the form states erasure only while invariant 1 holds for the custody cycle it was issued in.
       const drives = loadState(device).drives;
       const states = driveStates(device.id, v.custodyCycle);

@@ -9,7 +9,7 @@ import { parseTag } from '../asset-tags/asset-tag.js';
 import { findAssetTag } from '../asset-tags/asset-tags.repository.js';
 import type { AssetTagsService } from '../asset-tags/asset-tags.service.js';
 import { drivesAtFault } from '../devices/device-change.js';
-import { createDeviceStateLoader } from '../devices/device-view.js';
+import type { DeviceStateLoader } from '../devices/device-view.js';
 import { listDevices, prepareDeviceLookups, type DeviceRow } from '../devices/devices.repository.js';
 import type { DevicesService } from '../devices/devices.service.js';
 import type { Documents, RenderDocument } from '../documents/documents.js';
@@ -49,13 +49,14 @@ export function createLabelsService(deps: {
   templates: Map<string, LabelTemplate>;
   assetTags: AssetTagsService;
   devices: DevicesService;
+  loadDeviceState: DeviceStateLoader;
   /** Barcodes and PDFs are drawn on the render pool, off the event loop. */
   documents: Documents;
   siteName: string;
   organization: { name: string; address: string | null };
 }) {
   const { db, clock } = deps;
-  const loadState = createDeviceStateLoader(db);
+  const loadState = deps.loadDeviceState;
   const driveStates = prepareDriveStates(db);
   // A sheet reads up to 300 devices on the event loop: prepared, that is a few ms instead of a hundred.
   const lookups = prepareDeviceLookups(db);
@@ -63,7 +64,7 @@ export function createLabelsService(deps: {
 
   function template(id: string): LabelTemplate {
     const t = deps.templates.get(id);
-    if (!t) throw new AppError('labels.unknown_template', `No label template "${id}" (have: ${[...deps.templates.keys()].join(', ')}).`, { errors: [{ field: 'template', message: 'unknown template' }] });
+    if (!t) throw new AppError('labels.unknown_template', `No label template "${id}" (have: ${[...deps.templates.keys()].join(', ')}).`, { errors: [{ field: 'template', message: 'unknown template' }], location: null });
     return t;
   }
 
@@ -92,7 +93,7 @@ export function createLabelsService(deps: {
   async function render(draw: RenderDocument, t: LabelTemplate, contents: LabelContent[], format: LabelFormat, name: string, startAt?: number): Promise<Rendered> {
     if (format === 'zpl') return { body: await draw({ kind: 'labels-zpl', template: t, contents }), contentType: 'application/zpl; charset=utf-8', filename: `${name}.zpl` };
     if (format === 'png') {
-      if (contents.length !== 1) throw new AppError('request.invalid', 'PNG previews one label; use pdf or zpl for several.', { errors: [{ field: 'format', message: 'png previews one label' }] });
+      if (contents.length !== 1) throw new AppError('request.invalid', 'PNG previews one label; use pdf or zpl for several.', { errors: [{ field: 'format', message: 'png previews one label' }], location: null });
       return { body: await draw({ kind: 'label-png', template: t, content: contents[0]! }), contentType: 'image/png', filename: `${name}.png` };
     }
     const options = { createdAt: clock.now(), title: name, ...(startAt === undefined ? {} : { startAt }) };
@@ -176,7 +177,7 @@ export function createLabelsService(deps: {
         const positions = t.sheet ? t.sheet.columns * t.sheet.rows : 1;
         if (req.startAt > positions) {
           throw new AppError('request.invalid', `${t.id} has ${positions} position${positions === 1 ? '' : 's'}; startAt ${req.startAt} is past the last.`, {
-            errors: [{ field: 'body.startAt', message: `at most ${positions}` }],
+            errors: [{ field: 'startAt', message: `at most ${positions}` }],
           });
         }
       }
@@ -185,21 +186,21 @@ export function createLabelsService(deps: {
         let contents: LabelContent[];
         const site = siteLine();
         if (req.reserve !== undefined) {
-          if (req.kind === 'spec') throw new AppError('request.invalid', 'Reserved tags have no specs yet.', { errors: [{ field: 'body.kind', message: 'use asset for reserved tags' }] });
+          if (req.kind === 'spec') throw new AppError('request.invalid', 'Reserved tags have no specs yet.', { errors: [{ field: 'kind', message: 'use asset for reserved tags' }] });
           // Check the text before reserving: a refused print must not use up tags.
-          assertDrawable({ SITE_NAME: site });
+          assertDrawable({ SITE_NAME: site }, null);
           contents = deps.assetTags.reserve(actor, req.reserve).map((tag) => ({ tag, lines: [site] }));
         } else {
           contents = (req.assetTags ?? []).map((raw, i) => {
             const parsed = parseTag(raw);
             if (parsed.kind !== 'valid') {
-              throw new AppError('devices.invalid_asset_tag', `${raw} is not a valid asset tag.`, { errors: [{ field: `body.assetTags.${i}`, message: 'invalid asset tag' }] });
+              throw new AppError('devices.invalid_asset_tag', `${raw} is not a valid asset tag.`, { errors: [{ field: `assetTags.${i}`, message: 'invalid asset tag' }] });
             }
             const device = lookups.byTag(parsed.tag);
             if (device) return content(device, req.kind, site);
             // A tag reserved but not yet on a device can be printed again (a spoiled sheet).
             if (findAssetTag(db, parsed.tag) && req.kind === 'asset') return { tag: parsed.tag, lines: [site] };
-            throw new AppError('devices.not_found', `No device carries the tag ${parsed.tag}.`, { errors: [{ field: `body.assetTags.${i}`, message: 'no such device' }] });
+            throw new AppError('devices.not_found', `No device carries the tag ${parsed.tag}.`, { errors: [{ field: `assetTags.${i}`, message: 'no such device' }] });
           });
         }
         const rendered = await render(draw, t, contents, req.format, `labels-${t.id}`, req.startAt);

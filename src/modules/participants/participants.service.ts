@@ -2,7 +2,7 @@ import type { Clock } from '../../core/clock.js';
 import { isUniqueViolation, writeTransaction, type Db, type Executor } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import { decodeCursor, pageOf } from '../../core/pagination.js';
-import { forgetStoredResponses } from '../../core/idempotency.repository.js';
+import type { IdempotencyResources } from '../../core/idempotency.repository.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
 import { can } from '../auth/permissions.js';
 import { eraseReturnNotesOf, issuancesOfParticipant } from '../issuance/issuance.repository.js';
@@ -48,7 +48,7 @@ function personalView(db: Executor, participantId: number): PersonalView | null 
   return { displayName: data?.displayName ?? null, contact: data?.contact ?? null, notes };
 }
 
-export function createParticipantsService(deps: { db: Db; clock: Clock; afterErasure?: () => void }) {
+export function createParticipantsService(deps: { db: Db; clock: Clock; idempotency: IdempotencyResources; afterErasure?: () => void }) {
   const { db, clock } = deps;
 
   function mustFind(code: string): ParticipantRow {
@@ -62,7 +62,7 @@ export function createParticipantsService(deps: { db: Db; clock: Clock; afterEra
     if (!c) {
       const names = listCommunities(db).map((x) => x.name);
       throw new AppError('participants.unknown_community', `"${name}" is not in the community list (${names.join(', ')}); an admin can add it.`, {
-        errors: [{ field: 'body.community', message: 'not in the community list' }],
+        errors: [{ field: 'community', message: 'not in the community list' }],
       });
     }
     return c;
@@ -109,6 +109,7 @@ export function createParticipantsService(deps: { db: Db; clock: Clock; afterEra
           upsertPersonalData(tx, id, { displayName: body.displayName ?? null, contact: body.contact ?? null }, at);
           logAccess(tx, { participantId: id, userId: actor.id, at, action: 'created', purpose: 'registration' });
         }
+        deps.idempotency.about(tx, 'participant', id);
         const row = findParticipantByCode(tx, `P-${String(id).padStart(6, '0')}`)!;
         // The history names the code and community only, never personal data.
         appendAuditEvent(tx, {
@@ -174,8 +175,8 @@ export function createParticipantsService(deps: { db: Db; clock: Clock; afterEra
       writeTransaction(db, (tx) => {
         erasePersonalData(tx, row.id, at);
         eraseReturnNotesOf(tx, row.id);
-        // The registration's stored Idempotency-Key response holds the name too: forget it.
-        forgetStoredResponses(tx, 'POST /api/v1/participants', `"code":"${row.code}"`);
+        // The registration's kept answer (for an Idempotency-Key replay) holds the name too: forget it.
+        deps.idempotency.forgetResource(tx, 'participant', row.id);
         logAccess(tx, { participantId: row.id, userId: actor.id, at, action: 'erased', purpose: 'erasure requested' });
         appendAuditEvent(tx, { entityType: 'participant', entityId: row.code, action: 'participant.personal_data_erased', actorUserId: actor.id, at, details: {} });
       });

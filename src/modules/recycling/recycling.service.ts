@@ -4,8 +4,7 @@ import { AppError } from '../../core/errors.js';
 import { assertDrawable } from '../../core/pdf/fonts.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
 import { applyDeviceChange, assertAllowed, drivesAtFault } from '../devices/device-change.js';
-import { createDeviceStateLoader } from '../devices/device-view.js';
-import type { DevicesService } from '../devices/devices.service.js';
+import type { DeviceUseCase } from '../devices/device-use-case.js';
 import type { Documents } from '../documents/documents.js';
 import type { Actor } from '../users/users.service.js';
 import {
@@ -29,9 +28,9 @@ import {
 import type { AmendShipmentBody, AmendmentValue, CreateShipmentBody, Shipment } from './recycling.schemas.js';
 import { receivedAtProblem, shippedAtProblem } from './shipment-dates.js';
 
-export function createRecyclingService(deps: { db: Db; clock: Clock; devices: DevicesService; documents: Documents; organizationName: string; siteName: string }) {
+export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCase: DeviceUseCase; documents: Documents; organizationName: string; siteName: string }) {
   const { db, clock } = deps;
-  const loadState = createDeviceStateLoader(db);
+  const { resolve, loadState } = deps.deviceUseCase;
 
   function view(s: ShipmentRow): Shipment {
     const recycler = findRecycler(db, s.recyclerId)!;
@@ -85,7 +84,7 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; devices: De
     create(actor: Actor, body: CreateShipmentBody): Shipment {
       const at = clock.now().toISOString();
       if (!findRecycler(db, body.recyclerId)) {
-        throw new AppError('recyclers.not_found', `No recycler ${body.recyclerId}.`, { errors: [{ field: 'body.recyclerId', message: 'no such recycler' }] });
+        throw new AppError('recyclers.not_found', `No recycler ${body.recyclerId}.`, { errors: [{ field: 'recyclerId', message: 'no such recycler' }] });
       }
       const s = writeTransaction(db, (tx) => {
         const row = insertShipment(tx, {
@@ -115,7 +114,7 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; devices: De
         writeTransaction(db, (tx) => {
           const s = mustFind(id);
           assertOpen(s);
-          const device = deps.devices.resolve(ref);
+          const device = resolve(ref);
           if (device.status !== 'awaiting_recycling') {
             throw new AppError('devices.invalid_transition', `${device.assetTag} is ${device.status}; designate it for recycling first.`, {
               extra: { currentStatus: device.status, action: 'ship' },
@@ -168,7 +167,7 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; devices: De
         }
         const when = shippedAt ? new Date(shippedAt).toISOString() : at;
         const problem = shippedAtProblem(when, s, clock.now());
-        if (problem) throw invalid('body.shippedAt', `shippedAt is ${problem}.`, problem);
+        if (problem) throw invalid('shippedAt', `shippedAt is ${problem}.`, problem);
         if (!updateShipment(tx, id, 'open', { status: 'shipped', shippedAt: when })) throw new AppError('shipments.frozen', `Shipment ${id} changed meanwhile.`);
         audit(tx, actor, id, 'shipment.shipped', { devices: devs.length, shippedAt: when }, at);
       });
@@ -182,7 +181,7 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; devices: De
         if (s.status === 'open') throw new AppError('shipments.not_shipped', `Shipment ${id} has not been shipped yet.`);
         if (s.status === 'confirmed') throw new AppError('shipments.frozen', `Shipment ${id} was already confirmed.`);
         const problem = receivedAtProblem(body.receivedAt, s, clock.now());
-        if (problem) throw invalid('body.receivedAt', `receivedAt is ${problem}.`, problem);
+        if (problem) throw invalid('receivedAt', `receivedAt is ${problem}.`, problem);
         const ok = updateShipment(tx, id, 'shipped', {
           status: 'confirmed',
           confirmedAt: at,
@@ -211,16 +210,16 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; devices: De
           throw new AppError('shipments.not_confirmed', `Shipment ${id} is ${s.status}: until the recycler's certificate is recorded, its own routes change it.`, { extra: { shipmentStatus: s.status } });
         }
         // Drawn on the manifest: text no embedded font can draw would make it unprintable from now on.
-        assertDrawable({ 'body.reason': body.reason, ...(typeof body.value === 'string' ? { 'body.value': body.value } : {}) });
+        assertDrawable({ reason: body.reason, ...(typeof body.value === 'string' ? { value: body.value } : {}) }, 'body');
         let to: AmendmentValue = body.value;
         let problem: string | null = null;
         if (body.field === 'shippedAt') {
           to = new Date(body.value).toISOString();
           problem = shippedAtProblem(to, s, clock.now());
         } else if (body.field === 'receivedAt') problem = receivedAtProblem(body.value, s, clock.now());
-        if (problem) throw invalid('body.value', `${body.field} would be ${problem}.`, problem);
+        if (problem) throw invalid('value', `${body.field} would be ${problem}.`, problem);
         const from: AmendmentValue = s[body.field];
-        if (JSON.stringify(from) === JSON.stringify(to)) throw invalid('body.value', `${body.field} already holds this value: nothing to correct.`, 'equals the current value');
+        if (JSON.stringify(from) === JSON.stringify(to)) throw invalid('value', `${body.field} already holds this value: nothing to correct.`, 'equals the current value');
 
         if (!updateShipment(tx, id, 'confirmed', { [body.field]: to })) throw new AppError('shipments.frozen', `Shipment ${id} changed meanwhile.`);
         const amendmentId = insertAmendment(tx, { shipmentId: id, field: body.field, fromValue: JSON.stringify(from), toValue: JSON.stringify(to), reason: body.reason, amendedBy: actor.id, amendedAt: at });

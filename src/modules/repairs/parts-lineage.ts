@@ -29,7 +29,7 @@ export interface CheckedPart {
 export function checkParts(tx: Executor, device: DeviceRow, parts: readonly PartUsed[] | undefined): CheckedPart[] {
   return (parts ?? []).map((p, i) => {
     if (p.sourceAssetTag === undefined) return { part: { name: p.name, quantity: p.quantity }, source: null };
-    const field = `body.partsUsed.${i}.sourceAssetTag`;
+    const field = `partsUsed.${i}.sourceAssetTag`;
     const parsed = parseTag(p.sourceAssetTag);
     if (parsed.kind !== 'valid') throw new AppError('devices.invalid_asset_tag', `${p.sourceAssetTag} is not a valid asset tag.`, { errors: [{ field, message: 'invalid asset tag' }] });
     if (parsed.tag === device.assetTag) {

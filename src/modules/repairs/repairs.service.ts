@@ -1,10 +1,7 @@
-import type { Clock } from '../../core/clock.js';
-import { writeTransaction, type Db } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import { applyDeviceChange, assertAllowed } from '../devices/device-change.js';
 import type { DeviceStatus } from '../devices/device-lifecycle.js';
-import { createDeviceStateLoader, toDevice } from '../devices/device-view.js';
-import type { DevicesService } from '../devices/devices.service.js';
+import type { DeviceUseCase } from '../devices/device-use-case.js';
 import type { Actor } from '../users/users.service.js';
 import { checkParts, recordHarvests } from './parts-lineage.js';
 import { completeRepair, findRepair, insertRepair, openRepairOf, type RepairRow } from './repairs.repository.js';
@@ -44,16 +41,12 @@ function toRepair(r: RepairRow, assetTag: string): Repair {
   };
 }
 
-export function createRepairsService(deps: { db: Db; clock: Clock; devices: DevicesService }) {
-  const { db, clock } = deps;
-  const loadState = createDeviceStateLoader(db);
+export function createRepairsService(deps: { deviceUseCase: DeviceUseCase }) {
+  const { withDeviceAction, inDeviceTransaction } = deps.deviceUseCase;
   return {
     /** To the bench; parts taken from other devices are written in their histories too (SPEC §3). */
     open(actor: Actor, ref: string, body: OpenRepairBody, expectedVersion?: number) {
-      const at = clock.now().toISOString();
-      return writeTransaction(db, (tx) => {
-        const device = deps.devices.resolve(ref);
-        assertAllowed(actor, 'open_repair', device, loadState(device).facts, expectedVersion);
+      return withDeviceAction(actor, ref, 'open_repair', expectedVersion, ({ tx, device, at, view }) => {
         const checked = checkParts(tx, device, body.partsUsed);
         const parts = checked.map((c) => c.part);
         const repair = insertRepair(tx, {
@@ -74,7 +67,7 @@ export function createRepairsService(deps: { db: Db; clock: Clock; devices: Devi
           at,
         });
         recordHarvests(tx, { checked, receiving: row, repairId: repair.id, actor, at });
-        return { repair: toRepair(repair, device.assetTag), device: toDevice(loadState(row), actor.role) };
+        return { repair: toRepair(repair, device.assetTag), device: view(row) };
       });
     },
 
@@ -83,13 +76,11 @@ export function createRepairsService(deps: { db: Db; clock: Clock; devices: Devi
      * still has to pass. parts_harvested: the device gave its parts and goes to awaiting_recycling (SPEC §2).
      */
     complete(actor: Actor, ref: string, repairId: number, body: CompleteRepairBody, expectedVersion?: number) {
-      const at = clock.now().toISOString();
-      return writeTransaction(db, (tx) => {
-        const device = deps.devices.resolve(ref);
+      // The repair the request names is answered for (404, 409) before the lifecycle is asked.
+      return inDeviceTransaction(actor, ref, ({ tx, device, state, at, view }) => {
         const repair = findRepair(tx, device.id, repairId);
         if (!repair) throw new AppError('repairs.not_found', `${device.assetTag} has no repair ${repairId}.`);
         if (repair.completedAt !== null) throw new AppError('repairs.already_completed', `Repair ${repairId} was completed at ${repair.completedAt}.`);
-        const state = loadState(device);
         assertAllowed(actor, 'complete_repair', device, state.facts, expectedVersion);
         if (openRepairOf(tx, device.id)?.id !== repair.id) throw new AppError('repairs.already_completed', `Repair ${repairId} is not the open repair.`);
         const checked = checkParts(tx, device, body.partsUsed);
@@ -117,7 +108,7 @@ export function createRepairsService(deps: { db: Db; clock: Clock; devices: Devi
           at,
         });
         recordHarvests(tx, { checked, receiving: row, repairId: repair.id, actor, at });
-        return { repair: toRepair(done, device.assetTag), device: toDevice(loadState(row), actor.role) };
+        return { repair: toRepair(done, device.assetTag), device: view(row) };
       });
     },
   };

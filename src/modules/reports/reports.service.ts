@@ -142,6 +142,7 @@ export function createReportsService(deps: { db: Db; clock: Clock; organizationN
       if (suppressBelow < minCell) {
         throw new AppError('request.invalid', `suppressBelow must be at least ${minCell}, the server's privacy floor.`, {
           errors: [{ field: 'suppressBelow', message: `at least ${minCell}` }],
+          location: 'query',
         });
       }
       return worker ? worker.diversion(from, to, suppressBelow) : computeDiversion(db, from, to, suppressBelow);

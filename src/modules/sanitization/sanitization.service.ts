@@ -1,11 +1,11 @@
 import type { Clock } from '../../core/clock.js';
-import { writeTransaction, type Db } from '../../core/db.js';
+import { writeTransaction, type Db, type Tx } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import { decodeCursor, pageOf } from '../../core/pagination.js';
-import { applyDeviceChange, assertAllowed } from '../devices/device-change.js';
-import { createDeviceStateLoader, toDevice } from '../devices/device-view.js';
-import { findDeviceByTag, serialKey } from '../devices/devices.repository.js';
-import type { DevicesService } from '../devices/devices.service.js';
+import { applyDeviceChange } from '../devices/device-change.js';
+import { statusAllows } from '../devices/device-lifecycle.js';
+import type { DeviceUseCase } from '../devices/device-use-case.js';
+import { findDeviceByTag, serialKey, type DeviceRow, type DriveRow } from '../devices/devices.repository.js';
 import type { Actor } from '../users/users.service.js';
 import {
   completeVerification,
@@ -20,11 +20,12 @@ import {
   tallySample,
   technicianOwesDraw,
   type DrawReason,
+  type RecordRow,
   type RecordView,
   type VerificationRow,
 } from './sanitization.repository.js';
 import { allowedTechniques, mediaRule, needsNotes, type MediaKind, type MethodClass, type Technique } from './media-techniques.js';
-import { DEFAULT_STANDARD, type SanitizationRecord, type SanitizeBody, type Verification } from './sanitization.schemas.js';
+import { DEFAULT_STANDARD, type SanitizationRecord, type SanitizationRecordBody, type SanitizeBody, type Verification } from './sanitization.schemas.js';
 
 /** R2v3: at least 5 % of passing logical sanitizations are checked by a second person. */
 export const VERIFICATION_SAMPLE_RATE = 0.05;
@@ -40,12 +41,12 @@ function assertValidForMedia(kind: MediaKind, method: MethodClass, technique: Te
     const message = `${method} of ${kind} media is done by ${allowed.join(', ')}; not by ${technique}`;
     throw new AppError('sanitizations.technique_not_valid_for_media', `${message} (${mediaRule(kind, method).source}).`, {
       extra: { kind, method, allowedTechniques: allowed },
-      errors: [{ field: 'body.technique', message }],
+      errors: [{ field: 'technique', message }],
     });
   }
   if (needsNotes(kind, technique) && !notes?.trim()) {
     throw new AppError('request.invalid', 'Say in notes what the media is and what was done: the technique table has no row for it.', {
-      errors: [{ field: 'body.notes', message: `required for ${kind === 'other' ? 'a drive of kind other' : 'the technique other'}` }],
+      errors: [{ field: 'notes', message: `required for ${kind === 'other' ? 'a drive of kind other' : 'the technique other'}` }],
     });
   }
 }
@@ -73,9 +74,49 @@ export function toRecord(r: RecordView): SanitizationRecord {
   };
 }
 
-export function createSanitizationService(deps: { db: Db; clock: Clock; devices: DevicesService; random: () => number }) {
+/** A wipe record that passed validation: the drive it is of and its times. */
+interface CheckedRecord {
+  drive: DriveRow;
+  startedAt: Date | null;
+  completedAt: Date;
+}
+
+/**
+ * SPEC §3 and invariant 1: the drive is registered on the device, the
+ * technique is one for its media, and the times are neither in the future,
+ * out of order, nor before the current custody cycle.
+ */
+function checkRecord(device: DeviceRow, drives: readonly DriveRow[], body: SanitizationRecordBody, now: Date): CheckedRecord {
+  const wanted = serialKey(body.storageSerial);
+  const drive = drives.find((d) => serialKey(d.serialNumber) === wanted);
+  if (!drive) throw unknownDrive(device, drives, body.storageSerial);
+  assertValidForMedia(drive.kind, body.method, body.technique, body.notes);
+  const completedAt = body.completedAt ? new Date(body.completedAt) : now;
+  const startedAt = body.startedAt ? new Date(body.startedAt) : null;
+  if (completedAt.getTime() > now.getTime() + 5 * 60_000) {
+    throw new AppError('request.invalid', 'completedAt is in the future.', { errors: [{ field: 'completedAt', message: 'in the future' }] });
+  }
+  if (startedAt && startedAt > completedAt) {
+    throw new AppError('request.invalid', 'startedAt is after completedAt.', { errors: [{ field: 'startedAt', message: 'after completedAt' }] });
+  }
+  // SPEC invariant 1: only records made after the latest intake or return count.
+  if (completedAt < new Date(device.cycleStartedAt)) {
+    throw new AppError('sanitizations.before_custody_cycle', `completedAt is before ${device.assetTag} came into custody (${device.cycleStartedAt}).`, {
+      errors: [{ field: 'completedAt', message: 'before the current custody cycle' }],
+    });
+  }
+  return { drive, startedAt, completedAt };
+}
+
+function unknownDrive(device: DeviceRow, drives: readonly DriveRow[], serial: string): AppError {
+  return new AppError('sanitizations.unknown_drive', `${device.assetTag} has no drive ${serial}; register the drive on the device first.`, {
+    extra: { registeredDrives: drives.map((d) => d.serialNumber) },
+  });
+}
+
+export function createSanitizationService(deps: { db: Db; clock: Clock; deviceUseCase: DeviceUseCase; random: () => number }) {
   const { db, clock } = deps;
-  const loadState = createDeviceStateLoader(db);
+  const { loadState, withDeviceAction } = deps.deviceUseCase;
 
   function toVerification(v: VerificationRow): Verification {
     const record = findRecordView(db, v.recordId);
@@ -92,58 +133,54 @@ export function createSanitizationService(deps: { db: Db; clock: Clock; devices:
     };
   }
 
-  return {
-    /**
-     * Records one sanitization attempt on one registered drive, or confirms
-     * that the device holds no data-bearing storage. A received device
-     * becomes sanitized when its last drive passes.
-     */
-    record(actor: Actor, ref: string, body: SanitizeBody, expectedVersion?: number) {
-      const now = clock.now();
-      const at = now.toISOString();
-      return writeTransaction(db, (tx) => {
-        const device = deps.devices.resolve(ref);
-        const before = loadState(device);
+  /**
+   * Whether a passing record is drawn for a second person's check. Who must
+   * be drawn first: a drive or a technician with a failed check behind them
+   * (SPEC §2); then at random, topped up whenever the sample would fall under
+   * 5 %. Only logical wipes count towards the sample.
+   */
+  function drawForVerification(tx: Tx, rec: RecordRow, actor: Actor, at: string): { verificationId: number | null; drawReason: DrawReason | null } {
+    if (rec.result !== 'passed') return { verificationId: null, drawReason: null };
+    const logical = rec.method !== 'destroy';
+    let drawReason: DrawReason | null = null;
+    if (driveOwesDraw(tx, rec.driveId, rec.id)) drawReason = 'drive_failed_check';
+    else if (logical && technicianOwesDraw(tx, actor.id, rec.id)) drawReason = 'technician_failed_check';
+    if (logical) {
+      const { logical: passed, drawn } = samplingCounts(tx);
+      // SPEC §3: of n passing logical wipes, at least ⌈5 % × (n + 1)⌉ are drawn; with this one, n = passed + 1.
+      if (drawReason === null && deps.random() < VERIFICATION_SAMPLE_RATE) drawReason = 'random';
+      if (drawReason === null && drawn < Math.ceil((passed + 2) * VERIFICATION_SAMPLE_RATE)) drawReason = 'top_up';
+    }
+    const verificationId = drawReason === null ? null : insertVerification(tx, rec.id, at, drawReason);
+    if (logical) tallySample(tx, verificationId !== null);
+    return { verificationId, drawReason };
+  }
 
-        if ('noStorage' in body) {
-          assertAllowed(actor, 'confirm_no_storage', device, before.facts, expectedVersion);
-          const row = applyDeviceChange(tx, {
-            device,
-            actor,
-            event: 'device.no_storage_confirmed',
-            toStatus: device.status === 'received' ? 'sanitized' : undefined,
-            patch: { noStorageConfirmed: true },
-            details: { notes: body.notes ?? null },
-            at,
-          });
-          return { sanitization: null, device: toDevice(loadState(row), actor.role) };
-        }
+  /** The device holds no data-bearing storage: a received device becomes sanitized. */
+  function confirmNoStorage(actor: Actor, ref: string, notes: string | undefined, expectedVersion: number | undefined) {
+    return withDeviceAction(actor, ref, 'confirm_no_storage', expectedVersion, ({ tx, device, at, view }) => {
+      const row = applyDeviceChange(tx, {
+        device,
+        actor,
+        event: 'device.no_storage_confirmed',
+        toStatus: device.status === 'received' ? 'sanitized' : undefined,
+        patch: { noStorageConfirmed: true },
+        details: { notes: notes ?? null },
+        at,
+      });
+      return { sanitization: null, device: view(row) };
+    });
+  }
 
-        // Checked with at least one drive, so that a device without any gets the clearer unknown_drive below.
-        assertAllowed(actor, 'sanitize', device, { ...before.facts, driveCount: Math.max(1, before.facts.driveCount) }, expectedVersion);
-        const wanted = serialKey(body.storageSerial);
-        const drive = before.drives.find((d) => serialKey(d.serialNumber) === wanted);
-        if (!drive) {
-          throw new AppError('sanitizations.unknown_drive', `${device.assetTag} has no drive ${body.storageSerial}; register it first (POST /devices/${device.assetTag}/storage).`, {
-            extra: { registeredDrives: before.drives.map((d) => d.serialNumber) },
-          });
-        }
-        assertValidForMedia(drive.kind, body.method, body.technique, body.notes);
-        const completedAt = body.completedAt ? new Date(body.completedAt) : now;
-        const startedAt = body.startedAt ? new Date(body.startedAt) : null;
-        if (completedAt.getTime() > now.getTime() + 5 * 60_000) {
-          throw new AppError('request.invalid', 'completedAt is in the future.', { errors: [{ field: 'body.completedAt', message: 'in the future' }] });
-        }
-        if (startedAt && startedAt > completedAt) {
-          throw new AppError('request.invalid', 'startedAt is after completedAt.', { errors: [{ field: 'body.startedAt', message: 'after completedAt' }] });
-        }
-        // SPEC invariant 1: only records made after the latest intake or return count.
-        if (completedAt < new Date(device.cycleStartedAt)) {
-          throw new AppError('sanitizations.before_custody_cycle', `completedAt is before ${device.assetTag} came into custody (${device.cycleStartedAt}).`, {
-            errors: [{ field: 'body.completedAt', message: 'before the current custody cycle' }],
-          });
-        }
-
+  /** One wipe record of one registered drive: validated, written, perhaps drawn for a check; the device sanitized when its last drive passes. */
+  function recordWipe(actor: Actor, ref: string, body: SanitizationRecordBody, expectedVersion: number | undefined) {
+    return withDeviceAction(
+      actor,
+      ref,
+      'sanitize',
+      expectedVersion,
+      ({ tx, device, state, now, at, reload, view }) => {
+        const { drive, startedAt, completedAt } = checkRecord(device, state.drives, body, now);
         const rec = insertRecord(tx, {
           deviceId: device.id,
           driveId: drive.id,
@@ -163,27 +200,8 @@ export function createSanitizationService(deps: { db: Db; clock: Clock; devices:
           technicianId: actor.id,
           createdAt: at,
         });
-
-        // Who must be drawn first: a drive or a technician with a failed check behind them (SPEC §2);
-        // then at random, topped up whenever the sample would fall under 5 %.
-        let verificationId: number | null = null;
-        let drawReason: DrawReason | null = null;
-        if (rec.result === 'passed') {
-          const logical = rec.method !== 'destroy';
-          if (driveOwesDraw(tx, drive.id, rec.id)) drawReason = 'drive_failed_check';
-          else if (logical && technicianOwesDraw(tx, actor.id, rec.id)) drawReason = 'technician_failed_check';
-          if (logical) {
-            const { logical: passed, drawn } = samplingCounts(tx);
-            // SPEC §3: of n passing logical wipes, at least ⌈5 % × (n + 1)⌉ are drawn; with this one, n = passed + 1.
-            if (drawReason === null && deps.random() < VERIFICATION_SAMPLE_RATE) drawReason = 'random';
-            if (drawReason === null && drawn < Math.ceil((passed + 2) * VERIFICATION_SAMPLE_RATE)) drawReason = 'top_up';
-          }
-          if (drawReason !== null) verificationId = insertVerification(tx, rec.id, at, drawReason);
-          if (logical) tallySample(tx, verificationId !== null);
-        }
-
-        const after = loadState(device);
-        const becomesSanitized = device.status === 'received' && after.facts.sanitized;
+        const { verificationId, drawReason } = drawForVerification(tx, rec, actor, at);
+        const becomesSanitized = device.status === 'received' && reload(device).facts.sanitized;
         const row = applyDeviceChange(tx, {
           device,
           actor,
@@ -202,8 +220,21 @@ export function createSanitizationService(deps: { db: Db; clock: Clock; devices:
           records: [{ table: 'sanitization_records', id: rec.id }, ...(verificationId === null ? [] : [{ table: 'sanitization_verifications' as const, id: verificationId }])],
           at,
         });
-        return { sanitization: toRecord(findRecordView(tx, rec.id)!), device: toDevice(loadState(row), actor.role) };
-      });
+        return { sanitization: toRecord(findRecordView(tx, rec.id)!), device: view(row) };
+      },
+      // With no drive registered the lifecycle refuses any wipe record; this one names a drive, so say that it is unknown.
+      (why, device, facts) => (why === 'devices.invalid_transition' && facts.driveCount === 0 && statusAllows('sanitize', device.status) ? unknownDrive(device, [], body.storageSerial) : undefined),
+    );
+  }
+
+  return {
+    /**
+     * Records one sanitization attempt on one registered drive, or confirms
+     * that the device holds no data-bearing storage. A received device
+     * becomes sanitized when its last drive passes.
+     */
+    record(actor: Actor, ref: string, body: SanitizeBody, expectedVersion?: number) {
+      return 'noStorage' in body ? confirmNoStorage(actor, ref, body.notes, expectedVersion) : recordWipe(actor, ref, body, expectedVersion);
     },
 
     listVerifications(status: VerificationRow['status'] | undefined, limit: number, cursor: string | undefined) {

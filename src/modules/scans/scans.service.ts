@@ -3,7 +3,7 @@ import { writeTransaction, type Db } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import { decodeCursor, pageOf } from '../../core/pagination.js';
 import { parseTag } from '../asset-tags/asset-tag.js';
-import { createDeviceStateLoader, toDevice } from '../devices/device-view.js';
+import { toDevice, type DeviceStateLoader } from '../devices/device-view.js';
 import { prepareDeviceLookups, type DeviceRow } from '../devices/devices.repository.js';
 import type { Actor } from '../users/users.service.js';
 import { listUnknownCodes, prepareScanStatements } from './scans.repository.js';
@@ -36,9 +36,9 @@ export function tagCandidate(code: string): string {
   }
 }
 
-export function createScansService(deps: { db: Db; clock: Clock }) {
+export function createScansService(deps: { db: Db; clock: Clock; loadDeviceState: DeviceStateLoader }) {
   const { db, clock } = deps;
-  const loadState = createDeviceStateLoader(db);
+  const loadState = deps.loadDeviceState;
   const lookups = prepareDeviceLookups(db);
   const stmts = prepareScanStatements(db);
 

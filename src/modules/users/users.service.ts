@@ -106,14 +106,12 @@ export function createUsersService(deps: {
   const sessionCache = new Map<string, { user: SessionUser; expiresAt: number; checkedAt: number }>();
   const forgetSessions = () => sessionCache.clear();
 
-  /** Refuses while any of the counters is full; Retry-After is the wait until all of them allow an attempt. */
+  /** Refuses while any of the counters is full; the wait it names is until all of them allow an attempt. */
   function assertNotBlocked(t: number, ...counters: Array<[LoginLimiter, string]>): void {
     const wait = Math.max(...counters.map(([limiter, key]) => limiter.blockedFor(key, t)));
     if (wait > 0) {
       const seconds = Math.ceil(wait / 1000);
-      throw new AppError('auth.too_many_attempts', `Too many failed attempts. Try again in ${seconds} s.`, {
-        headers: { 'retry-after': String(seconds) },
-      });
+      throw new AppError('auth.too_many_attempts', `Too many failed attempts. Try again in ${seconds} s.`, { retryAfterSeconds: seconds });
     }
   }
 

@@ -1,0 +1,89 @@
+import type { Clock } from '../../core/clock.js';
+import { writeTransaction, type Db, type Tx } from '../../core/db.js';
+import { AppError } from '../../core/errors.js';
+import { parseTag } from '../asset-tags/asset-tag.js';
+import type { Actor } from '../users/users.service.js';
+import type { Role } from '../users/users.table.js';
+import { assertAllowed, type RefusalExplainer } from './device-change.js';
+import type { DeviceAction } from './device-lifecycle.js';
+import { createDeviceStateLoader, toDevice, type DeviceState, type DeviceStateLoader } from './device-view.js';
+import { prepareDeviceLookups, type DeviceRow } from './devices.repository.js';
+import type { Device } from './devices.schemas.js';
+
+/** What a use case on one device works with: the device and its state, read in the transaction it writes in. */
+export interface DeviceScope {
+  tx: Tx;
+  device: DeviceRow;
+  /** Its drives and lifecycle facts as the transaction began. */
+  state: DeviceState;
+  /** The one clock reading of the use case. */
+  now: Date;
+  at: string;
+  /** The state again, after writes of this transaction that change it (a record, a drive). */
+  reload: (row: DeviceRow) => DeviceState;
+  /** The device as the actor sees it: what the use case answers. */
+  view: (row: DeviceRow) => Device;
+}
+
+/**
+ * The one shape of a use case on a device (SPEC §2): one clock reading, one
+ * write transaction, the device resolved and its state loaded inside it, the
+ * action checked against the lifecycle, the change applied, the device
+ * answered as the actor sees it. Built once per database (prepared statements).
+ *
+ * It is also where use cases meet the data layer: when the data layer serves
+ * PostgreSQL too and turns asynchronous, the transaction and the reads here
+ * change, and the use cases keep their shape.
+ */
+export function createDeviceUseCase(deps: { db: Db; clock: Clock }) {
+  const { db, clock } = deps;
+  // Prepared on the one connection, so that inside a write transaction they read its writes.
+  const loadState: DeviceStateLoader = createDeviceStateLoader(db);
+  const lookups = prepareDeviceLookups(db);
+
+  /** A device by asset tag (any case) or by manufacturer serial. */
+  function resolve(ref: string): DeviceRow {
+    const parsed = parseTag(ref);
+    if (parsed.kind === 'valid') {
+      const row = lookups.byTag(parsed.tag);
+      if (row) return row;
+      throw new AppError('devices.not_found', `No device carries the tag ${parsed.tag}.`);
+    }
+    const bySerial = lookups.bySerial(ref);
+    if (bySerial) return bySerial;
+    if (parsed.kind === 'bad_check') {
+      throw new AppError('devices.invalid_asset_tag', `${parsed.tag} has a wrong check character: the tag was probably mistyped.`);
+    }
+    throw new AppError('devices.not_found', `No device with tag or serial number "${ref}".`);
+  }
+
+  const view = (row: DeviceRow, role: Role): Device => toDevice(loadState(row), role);
+
+  /** The transaction and the reads every use case on one device starts with; checks are the caller's. */
+  function inDeviceTransaction<T>(actor: Actor, ref: string, fn: (scope: DeviceScope) => T): T {
+    const now = clock.now();
+    const at = now.toISOString();
+    return writeTransaction(db, (tx) => {
+      const device = resolve(ref);
+      const state = loadState(device);
+      return fn({ tx, device, state, now, at, reload: (row) => loadState(row), view: (row) => view(row, actor.role) });
+    });
+  }
+
+  /**
+   * A lifecycle action on one device: refused (412, 403, 409) before `fn`
+   * runs when the version the caller read is stale, the role may not, or the
+   * lifecycle does not allow it now; `explain` may name a refusal more
+   * precisely for the request.
+   */
+  function withDeviceAction<T>(actor: Actor, ref: string, action: DeviceAction, expectedVersion: number | undefined, fn: (scope: DeviceScope) => T, explain?: RefusalExplainer): T {
+    return inDeviceTransaction(actor, ref, (scope) => {
+      assertAllowed(actor, action, scope.device, scope.state.facts, expectedVersion, explain);
+      return fn(scope);
+    });
+  }
+
+  return { resolve, loadState, view, inDeviceTransaction, withDeviceAction };
+}
+
+export type DeviceUseCase = ReturnType<typeof createDeviceUseCase>;
