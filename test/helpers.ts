@@ -86,14 +86,22 @@ export async function createTestApp(
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
+/**
+ * Serial numbers from a counter, not Math.random: a failing test builds the
+ * same devices when run again. Unique within a test file (each file runs in
+ * its own module scope), which is as far as serial numbers must be unique.
+ */
+let serialCounter = 0;
+const nextSerial = (prefix: string) => `${prefix}-${(++serialCounter).toString(36).toUpperCase().padStart(8, '0')}`;
+
 /** A minimal valid intake body; override what the test is about. */
 export function laptop(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     category: 'laptop',
     make: 'Lenovo',
     model: 'ThinkPad T480',
-    serialNumber: `PF-${Math.random().toString(36).slice(2, 10).toUpperCase()}`,
-    storage: [{ serialNumber: `S3Z-${Math.random().toString(36).slice(2, 10).toUpperCase()}`, kind: 'ssd', capacityGb: 256 }],
+    serialNumber: nextSerial('PF'),
+    storage: [{ serialNumber: nextSerial('S3Z'), kind: 'ssd', capacityGb: 256 }],
     ...overrides,
   };
 }
