@@ -29,6 +29,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   dbPath?: string;
   logStream?: NodeJS.WritableStream;
+  /** Where the fixed clock starts (ISO-8601); 2026-03-02T15:00:00.000Z unless given. */
+  now?: string;
   /** The verification sample's random source (the app's default is Math.random). */
   random?: () => number;
   /** A file written by snapshotDatabase: its rows are copied into the fresh database before the app starts. */
@@ -42,7 +44,7 @@ export interface TestAppOptions {
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const db = openDatabase({ path: options.dbPath ?? ':memory:' });
   if (options.from) restoreRows(db, options.from);
-  const clock = fixedClock('2026-03-02T15:00:00.000Z');
+  const clock = fixedClock(options.now ?? '2026-03-02T15:00:00.000Z');
   const config = loadConfig({ RATE_LIMIT_PER_MINUTE: '0', ...options.env });
   const app = await buildApp({
     config,
