@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import supertest from 'supertest';
 import { buildApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
@@ -22,15 +25,26 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  dbPath?: string;
+  logStream?: NodeJS.WritableStream;
+  /** Where the fixed clock starts (ISO-8601); 2026-03-02T15:00:00.000Z unless given. */
+  now?: string;
+  /** The verification sample's random source (the app's default is Math.random). */
+  random?: () => number;
+  /** A file written by snapshotDatabase: its rows are copied into the fresh database before the app starts. */
+  from?: string;
+}
+
 /**
  * The real app on a fresh, migrated in-memory database with a fixed clock.
  * Only scrypt's cost is lowered, so that tests that create users stay fast.
  */
-export async function createTestApp(
-  options: { env?: Record<string, string>; dbPath?: string; logStream?: NodeJS.WritableStream; random?: () => number } = {},
-): Promise<TestApp> {
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const db = openDatabase({ path: options.dbPath ?? ':memory:' });
-  const clock = fixedClock('2026-03-02T15:00:00.000Z');
+  if (options.from) restoreRows(db, options.from);
+  const clock = fixedClock(options.now ?? '2026-03-02T15:00:00.000Z');
   const config = loadConfig({ RATE_LIMIT_PER_MINUTE: '0', ...options.env });
   const app = await buildApp({
     config,
@@ -84,7 +98,54 @@ export async function createTestApp(
   };
 }
 
+/**
+ * Writes a consistent copy of a test app's database to a temporary file, so
+ * that many apps can start from the same records without building them
+ * again through the API (createTestApp({ from })). Users and sessions are
+ * copied too: tokens issued before the snapshot stay valid, and the
+ * snapshot's users log in with their passwords (token() creates users, so
+ * use login() for them).
+ */
+export function snapshotDatabase(t: TestApp): { file: string; remove(): void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'refurb-ledger-test-'));
+  const file = path.join(dir, 'snapshot.sqlite');
+  t.db.$client.prepare('vacuum into ?').run(file);
+  return { file, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Copies every row of a snapshot into a freshly migrated database (same migrations, so the same columns in the same order). */
+function restoreRows(db: Db, file: string): void {
+  const client = db.$client;
+  const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+  // Rows go in table by table, so references are checked only once all are in.
+  client.pragma('foreign_keys = OFF');
+  client.prepare('attach database ? as snapshot').run(file);
+  try {
+    client.transaction(() => {
+      const tables = client
+        .prepare("select name from snapshot.sqlite_master where type = 'table' and name <> '__drizzle_migrations' and name not like 'sqlite_%' order by name")
+        .all() as Array<{ name: string }>;
+      for (const { name } of [...tables, { name: 'sqlite_sequence' }]) {
+        client.exec(`delete from main.${quote(name)}; insert into main.${quote(name)} select * from snapshot.${quote(name)}`);
+      }
+    })();
+    const broken = client.pragma('foreign_key_check');
+    if (Array.isArray(broken) && broken.length > 0) throw new Error(`snapshot ${file}: broken references ${JSON.stringify(broken)}`);
+  } finally {
+    client.exec('detach database snapshot');
+    client.pragma('foreign_keys = ON');
+  }
+}
+
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/**
+ * Serial numbers from a counter, not Math.random: a failing test builds the
+ * same devices when run again. Unique within a test file (each file runs in
+ * its own module scope), which is as far as serial numbers must be unique.
+ */
+let serialCounter = 0;
+const nextSerial = (prefix: string) => `${prefix}-${(++serialCounter).toString(36).toUpperCase().padStart(8, '0')}`;
 
 /** A minimal valid intake body; override what the test is about. */
 export function laptop(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -92,8 +153,8 @@ export function laptop(overrides: Record<string, unknown> = {}): Record<string, 
     category: 'laptop',
     make: 'Lenovo',
     model: 'ThinkPad T480',
-    serialNumber: `PF-${Math.random().toString(36).slice(2, 10).toUpperCase()}`,
-    storage: [{ serialNumber: `S3Z-${Math.random().toString(36).slice(2, 10).toUpperCase()}`, kind: 'ssd', capacityGb: 256 }],
+    serialNumber: nextSerial('PF'),
+    storage: [{ serialNumber: nextSerial('S3Z'), kind: 'ssd', capacityGb: 256 }],
     ...overrides,
   };
 }

@@ -4,12 +4,7 @@
  * report (counts, days in status) and the activity report (per-user bench
  * work with second-person verification outcomes).
  */
-import supertest from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildApp, type App } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { fixedClock } from '../../src/core/clock.js';
-import { openDatabase, type Db } from '../../src/core/db.js';
 import type { Actor } from '../../src/modules/users/users.service.js';
 import type { Role } from '../../src/modules/users/users.table.js';
 import { ADMIN_PASSWORD, bearer, createTestApp, laptop, USER_PASSWORD, type TestApp, wipeBody } from '../helpers.js';
@@ -258,24 +253,16 @@ describe('GET /reports/inventory', () => {
 });
 
 describe('GET /reports/activity', () => {
-  let app: App;
-  let db: Db;
-  let http: ReturnType<typeof supertest>;
-  const clock = fixedClock('2026-01-20T15:00:00.000Z');
+  let t: TestApp;
+  let http: TestApp['http'];
+  let clock: TestApp['clock'];
 
   beforeEach(async () => {
-    // As createTestApp, but every passing logical wipe is drawn for verification (random() = 0 < 5 %).
-    clock.set('2026-01-20T15:00:00.000Z');
-    db = openDatabase({ path: ':memory:' });
-    const config = loadConfig({ RATE_LIMIT_PER_MINUTE: '0', SESSION_TTL_HOURS: '2160' });
-    app = await buildApp({ config, db, clock, logLevel: 'silent', scryptN: 1024, random: () => 0 });
-    await app.services.users.bootstrapAdmin(ADMIN_PASSWORD);
-    http = supertest(app.server);
+    // Every passing logical wipe is drawn for verification (random() = 0 < 5 %).
+    t = await createTestApp({ now: '2026-01-20T15:00:00.000Z', random: () => 0, env: { SESSION_TTL_HOURS: '2160' } });
+    ({ http, clock } = t);
   });
-  afterEach(async () => {
-    await app.close();
-    db.$client.close();
-  });
+  afterEach(() => t.close());
 
   async function login(username: string, password = USER_PASSWORD): Promise<Record<string, string>> {
     const res = await http.post(`${API}/auth/login`).send({ username, password });

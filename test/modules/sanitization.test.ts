@@ -1,12 +1,8 @@
-import supertest from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { fixedClock } from '../../src/core/clock.js';
-import { openDatabase, type Db } from '../../src/core/db.js';
+import type { Db } from '../../src/core/db.js';
 import type { Device } from '../../src/modules/devices/devices.schemas.js';
 import type { Role } from '../../src/modules/users/users.table.js';
-import { ADMIN_PASSWORD, USER_PASSWORD, bearer, createTestApp, laptop, type TestApp } from '../helpers.js';
+import { bearer, createTestApp, laptop, type TestApp } from '../helpers.js';
 
 const API = '/api/v1';
 const START = '2026-03-02T15:00:00.000Z';
@@ -27,70 +23,20 @@ function wipe(storageSerial: string, overrides: Body = {}): Body {
   };
 }
 
-/** The subset of TestApp these tests need; also built with a deterministic random source below. */
-interface Harness {
-  http: ReturnType<typeof supertest>;
-  db: Db;
-  clock: ReturnType<typeof fixedClock>;
-  token(role: Role): Promise<string>;
-  createUser(username: string, role: Role): Promise<{ token: string; id: number }>;
-  close(): Promise<void>;
-}
-
-/** Like createTestApp, but with the verification sample's random source fixed. */
-async function appWithRandom(random: () => number): Promise<Harness> {
-  const db = openDatabase({ path: ':memory:' });
-  const clock = fixedClock(START);
-  const config = loadConfig({ RATE_LIMIT_PER_MINUTE: '0' });
-  const app = await buildApp({ config, db, clock, logLevel: 'silent', scryptN: 1024, random });
-  await app.services.users.bootstrapAdmin(ADMIN_PASSWORD);
-  const http = supertest(app.server);
-  const tokens = new Map<Role, string>();
-  async function login(username: string, password: string): Promise<string> {
-    const res = await http.post(`${API}/auth/login`).send({ username, password });
-    if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status}`);
-    return res.body.token as string;
-  }
-  async function createUser(username: string, role: Role) {
-    const admin = await token('admin');
-    const res = await http.post(`${API}/users`).set(bearer(admin)).send({ username, displayName: `Test ${role}`, role, password: USER_PASSWORD });
-    if (res.status !== 201) throw new Error(`create user failed: ${res.status} ${JSON.stringify(res.body)}`);
-    return { token: await login(username, USER_PASSWORD), id: res.body.user.id as number };
-  }
-  async function token(role: Role): Promise<string> {
-    const cached = tokens.get(role);
-    if (cached) return cached;
-    const tk = role === 'admin' ? await login('admin', ADMIN_PASSWORD) : (await createUser(`test-${role}`, role)).token;
-    tokens.set(role, tk);
-    return tk;
-  }
-  return {
-    http,
-    db,
-    clock,
-    token,
-    createUser,
-    close: async () => {
-      await app.close();
-      db.$client.close();
-    },
-  };
-}
-
-async function intake(h: Harness | TestApp, token: string, body: Body = laptop()) {
+async function intake(h: TestApp, token: string, body: Body = laptop()) {
   const res = await h.http.post(`${API}/devices`).set(bearer(token)).send(body);
   expect(res.status).toBe(201);
   const device = res.body.device;
   return { tag: device.assetTag as string, drives: (device.storage as Array<{ serialNumber: string }>).map((d) => d.serialNumber), device };
 }
 
-async function historyOf(h: Harness | TestApp, tag: string) {
+async function historyOf(h: TestApp, tag: string) {
   const res = await h.http.get(`${API}/devices/${tag}/history`).set(bearer(await h.token('admin')));
   expect(res.status).toBe(200);
   return res.body.events as Array<{ action: string; fromStatus: string | null; toStatus: string | null; details: Body }>;
 }
 
-async function getDevice(h: Harness | TestApp, tag: string, role: Role = 'trainee') {
+async function getDevice(h: TestApp, tag: string, role: Role = 'trainee') {
   const res = await h.http.get(`${API}/devices/${tag}`).set(bearer(await h.token(role)));
   expect(res.status).toBe(200);
   return res.body.device as Device;
@@ -460,20 +406,20 @@ describe('POST /devices/{tag}/storage (a drive found after intake)', () => {
 });
 
 describe('R2 second-person verification sample', () => {
-  let h: Harness | undefined;
+  let h: TestApp | undefined;
   afterEach(async () => {
     await h?.close();
     h = undefined;
   });
 
-  async function pending(hh: Harness) {
+  async function pending(hh: TestApp) {
     const res = await hh.http.get(`${API}/sanitization-verifications?status=pending&limit=500`).set(bearer(await hh.token('trainee')));
     expect(res.status).toBe(200);
     return res.body.items as Array<{ id: number; status: string; reason: string | null; record: { id: number; method: string; result: string; assetTag: string } }>;
   }
 
   it('with random always 0.99, at least ceil(5 % of N) passing logical records are pending after N records (N = 1 … 40)', async () => {
-    h = await appWithRandom(() => 0.99);
+    h = await createTestApp({ random: () => 0.99 });
     const trainee = await h.token('trainee');
     const drives = Array.from({ length: 20 }, (_, i) => ({ serialNumber: `D${String(i).padStart(2, '0')}`, kind: 'hdd' }));
     const a = await intake(h, trainee, laptop({ storage: drives }));
@@ -511,7 +457,7 @@ describe('R2 second-person verification sample', () => {
   });
 
   it('with random always 0.0, every passing clear/purge record is drawn; destroy and failed records never are', async () => {
-    h = await appWithRandom(() => 0);
+    h = await createTestApp({ random: () => 0 });
     const trainee = await h.token('trainee');
     const { tag } = await intake(h, trainee, laptop({
       storage: ['A', 'B', 'C', 'D', 'E', 'F'].map((s) => ({ serialNumber: `DRV-${s}`, kind: 'hdd' })),
@@ -541,7 +487,7 @@ describe('R2 second-person verification sample', () => {
   });
 
   it('a verification must be by another person: same technician 409, another user 200, twice 409, unknown 404', async () => {
-    h = await appWithRandom(() => 0);
+    h = await createTestApp({ random: () => 0 });
     const wiper = await h.createUser('wiper', 'trainee');
     const checker = await h.createUser('checker', 'coordinator');
     const second = await h.createUser('second', 'trainee');
@@ -594,7 +540,7 @@ describe('R2 second-person verification sample', () => {
   });
 
   it('a pending verification never blocks a status change: the device still goes to sanitized and can be graded', async () => {
-    h = await appWithRandom(() => 0);
+    h = await createTestApp({ random: () => 0 });
     const trainee = await h.token('trainee');
     const { tag, drives } = await intake(h, trainee);
     const rec = await h.http.post(`${API}/devices/${tag}/sanitizations`).set(bearer(trainee)).send(wipe(drives[0]!));

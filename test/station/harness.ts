@@ -80,6 +80,9 @@ export async function newStation(browser: Browser): Promise<{ context: BrowserCo
 /** A parsed JSON answer, as loosely typed as supertest's res.body. */
 type Json = ReturnType<typeof JSON.parse>;
 
+/** Serial numbers of intake() from a counter (each test file starts on a new database), so that a failure replays with the same ones. */
+let intakeCounter = 0;
+
 /** A thin client for arranging data and checking results through the API. */
 export class ApiClient {
   constructor(
@@ -117,7 +120,7 @@ export class ApiClient {
 
   /** A laptop with one SSD, in status received. */
   async intake(overrides: Record<string, unknown> = {}): Promise<{ assetTag: string; serialNumber: string; storage: Array<{ serialNumber: string }> }> {
-    const unique = Math.random().toString(36).slice(2, 10).toUpperCase();
+    const unique = (++intakeCounter).toString(36).toUpperCase().padStart(8, '0');
     const body = await this.ok('POST', '/api/v1/devices', {
       category: 'laptop',
       make: 'Lenovo',

@@ -156,8 +156,10 @@ async function scanCard(page: Page, code: string, tag: string): Promise<{ kind: 
   return fb;
 }
 
+/** Distinct names from a counter (the database is new for every run of this file), so that a failure replays with the same ones. */
+let uniqueCounter = 0;
 function unique(): string {
-  return Math.random().toString(36).slice(2, 10).toUpperCase();
+  return (++uniqueCounter).toString(36).toUpperCase().padStart(8, '0');
 }
 
 async function readyDevice(): Promise<{ assetTag: string; serialNumber: string; storage: Array<{ serialNumber: string }> }> {

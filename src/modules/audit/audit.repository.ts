@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, asc, desc, eq, gt } from 'drizzle-orm';
+import { asc, desc, gt } from 'drizzle-orm';
 import { canonicalJson } from '../../core/canonical-json.js';
 import type { Executor } from '../../core/db.js';
 import { auditEvents } from './audit.table.js';
@@ -65,15 +65,6 @@ export function appendAuditEvent(tx: Executor, event: NewAuditEvent): AuditEvent
   const row = { ...base, prevHash, hash: chainHash(prevHash, base) };
   tx.insert(auditEvents).values(row).run();
   return row;
-}
-
-export function listEntityEvents(db: Executor, entityType: string, entityId: string): AuditEventRow[] {
-  return db
-    .select()
-    .from(auditEvents)
-    .where(and(eq(auditEvents.entityType, entityType), eq(auditEvents.entityId, entityId)))
-    .orderBy(asc(auditEvents.id))
-    .all();
 }
 
 /** The last event written, whether or not the chain up to it verifies. */

@@ -103,10 +103,6 @@ export function findRecordView(db: Executor, id: number): RecordView | undefined
   return recordViews(db, eq(sanitizationRecords.id, id), 0, 1)[0];
 }
 
-export function recordsOfDevice(db: Executor, deviceId: number): RecordView[] {
-  return recordViews(db, eq(sanitizationRecords.deviceId, deviceId));
-}
-
 export type VerificationRow = typeof sanitizationVerifications.$inferSelect & { verifierUsername: string | null };
 
 export function findVerification(db: Executor, id: number): VerificationRow | undefined {
