@@ -9,17 +9,18 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
-import { registerAuth } from './core/auth.js';
 import type { Clock } from './core/clock.js';
 import type { Db } from './core/db.js';
 import { AppError, toProblem } from './core/errors.js';
 import { registerErrorHandling, sendProblem } from './core/http-errors.js';
 import { registerStrictJson, registerUnicodeCheck } from './core/json-body.js';
-import { registerIdempotency } from './core/idempotency.js';
 import { registerRequestDeadline } from './core/request-deadline.js';
 import { registerRenderScope } from './core/render-pool.js';
 import { registerSecurityHeaders } from './core/security-headers.js';
 import { loggerOptions } from './core/logger.js';
+import type { RouteInfo } from './core/http/api.js';
+import { registerIdempotency } from './modules/idempotency/idempotency.js';
+import { registerAuth } from './modules/users/authentication.js';
 import { createServices, type Services } from './container.js';
 import { registerRoutes } from './routes.js';
 
@@ -39,11 +40,7 @@ export interface AppDeps {
   random?: () => number;
 }
 
-export interface RouteInfo {
-  method: string;
-  url: string;
-  access: { public: true } | { roles: readonly string[] } | undefined;
-}
+export type { RouteInfo };
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -1,10 +1,7 @@
-import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Services } from './container.js';
-import { API_PREFIX } from './core/auth.js';
+import type { Api } from './core/http/api.js';
 import { assetTagRoutes } from './modules/asset-tags/asset-tags.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
-import { authRoutes } from './modules/auth/auth.routes.js';
 import { deviceActionRoutes } from './modules/devices/device-actions.routes.js';
 import { deviceRoutes } from './modules/devices/devices.routes.js';
 import { recyclingRoutes } from './modules/recycling/recycling.routes.js';
@@ -17,9 +14,9 @@ import { verificationRoutes } from './modules/sanitization/sanitization.routes.j
 import { donationRoutes } from './modules/donations/donations.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { stationRoutes } from './modules/station/station.routes.js';
+import { API_PREFIX } from './modules/users/authentication.js';
+import { authRoutes } from './modules/users/auth.routes.js';
 import { userRoutes } from './modules/users/users.routes.js';
-
-export type Api = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
 
 /** The whole route table. Every /api/v1 route declares config.access (checked at start-up). */
 export function registerRoutes(app: Api, services: Services): void {

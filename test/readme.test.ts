@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routeMatrixMarkdown } from '../src/core/route-matrix.js';
+import { routeMatrixMarkdown } from '../src/modules/auth/route-matrix.js';
 import { createTestApp, type TestApp } from './helpers.js';
 
 describe('README', () => {

@@ -1,7 +1,7 @@
-import { actorOf } from '../../core/auth.js';
+import { actorOf } from '../users/authentication.js';
 import { AppError } from '../../core/errors.js';
 import { sendDocument } from '../../core/send-document.js';
-import type { Api } from '../../routes.js';
+import type { Api } from '../../core/http/api.js';
 import { deviceEtag, type DevicesService } from './devices.service.js';
 import { DeviceEnvelope, DeviceList, DeviceParams, HistoryResponse, IntakeDeviceBody, ListDevicesQuery, UpdateDeviceBody } from './devices.schemas.js';
 

@@ -2,7 +2,7 @@ import type { Clock } from '../../core/clock.js';
 import { isUniqueViolation, writeTransaction, type Db, type Executor } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import { decodeCursor, pageOf } from '../../core/pagination.js';
-import { forgetStoredResponses } from '../../core/idempotency.repository.js';
+import { forgetStoredResponses } from '../idempotency/idempotency.repository.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
 import { eraseReturnNotesOf, issuancesOfParticipant } from '../issuance/issuance.repository.js';
 import type { Actor } from '../users/users.service.js';

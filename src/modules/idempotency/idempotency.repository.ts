@@ -1,5 +1,5 @@
 import { and, eq, like } from 'drizzle-orm';
-import type { Executor } from './db.js';
+import type { Executor } from '../../core/db.js';
 import { idempotencyKeys } from './idempotency.table.js';
 
 /**

@@ -1,6 +1,6 @@
-import type { RouteInfo } from '../app.js';
-import { ROLES } from '../modules/users/users.table.js';
-import { API_PREFIX } from './auth.js';
+import type { RouteInfo } from '../../core/http/api.js';
+import { API_PREFIX } from '../users/authentication.js';
+import { ROLES } from '../users/users.table.js';
 
 /** The README's route × role table, made from the registered routes so it cannot drift. */
 export function routeMatrixMarkdown(routes: readonly RouteInfo[]): string {

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Clock } from './clock.js';
-import { AppError } from './errors.js';
-import { sendProblem } from './http-errors.js';
-import type { Role } from '../modules/users/users.table.js';
-import type { Actor, UsersService } from '../modules/users/users.service.js';
+import type { Clock } from '../../core/clock.js';
+import { AppError } from '../../core/errors.js';
+import { sendProblem } from '../../core/http-errors.js';
+import type { Role } from './users.table.js';
+import type { Actor, UsersService } from './users.service.js';
 
 /** What a route says about who may call it. Every route under /api/v1 must say it. */
 export type RouteAccess = { public: true } | { roles: readonly Role[] };
