@@ -10,10 +10,12 @@ import { labelRoutes } from './modules/labels/labels.routes.js';
 import { issuanceRoutes } from './modules/issuance/issuance.routes.js';
 import { participantRoutes } from './modules/participants/participants.routes.js';
 import { scanRoutes } from './modules/scans/scans.routes.js';
-import { verificationRoutes } from './modules/sanitization/sanitization.routes.js';
+import { sanitizationRoutes } from './modules/sanitization/sanitization.routes.js';
+import { repairRoutes } from './modules/repairs/repairs.routes.js';
+import { gradingRoutes } from './modules/grading/grading.routes.js';
 import { donationRoutes } from './modules/donations/donations.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
-import { stationRoutes } from './modules/station/station.routes.js';
+import { stationRoutes } from './modules/station-page/station.routes.js';
 import { API_PREFIX } from './modules/users/authentication.js';
 import { authRoutes } from './modules/users/auth.routes.js';
 import { userRoutes } from './modules/users/users.routes.js';
@@ -32,13 +34,10 @@ export function registerRoutes(app: Api, services: Services): void {
       assetTagRoutes(api, services.assetTags);
       donationRoutes(api, services.donations);
       deviceRoutes(api, services.devices);
-      deviceActionRoutes(api, {
-        actions: services.deviceActions,
-        sanitization: services.sanitization,
-        repairs: services.repairs,
-        grading: services.grading,
-      });
-      verificationRoutes(api, services.sanitization);
+      deviceActionRoutes(api, { actions: services.deviceActions });
+      sanitizationRoutes(api, services.sanitization);
+      repairRoutes(api, { repairs: services.repairs });
+      gradingRoutes(api, { grading: services.grading });
       scanRoutes(api, services.scans);
       participantRoutes(api, services.participants);
       issuanceRoutes(api, services.issuance);

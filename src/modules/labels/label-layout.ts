@@ -2,7 +2,7 @@
  * Where things go on one label, in millimetres from its top-left corner,
  * independent of the output: the PDF, bitmap and ZPL renderers all draw this.
  */
-import { measureText } from '../../core/raster.js';
+import { measureText } from './raster.js';
 import { code128, qrCode, type LinearPattern, type MatrixPattern } from './barcodes.js';
 
 export interface LabelContent {

@@ -1,11 +1,37 @@
 import { actorOf } from '../users/authentication.js';
 import type { Api } from '../../core/http/api.js';
+import { DeviceParams } from '../devices/devices.schemas.js';
+import { deviceEtag, ifMatchVersion } from '../devices/devices.service.js';
 import type { SanitizationService } from './sanitization.service.js';
-import { ListVerificationsQuery, VerificationEnvelope, VerificationList, VerificationParams, VerifyBody } from './sanitization.schemas.js';
+import {
+  ListVerificationsQuery,
+  SanitizeBody,
+  SanitizeResponse,
+  VerificationEnvelope,
+  VerificationList,
+  VerificationParams,
+  VerifyBody,
+} from './sanitization.schemas.js';
 
 const LIFECYCLE = ['trainee', 'coordinator', 'admin'] as const;
 
-export function verificationRoutes(api: Api, sanitization: SanitizationService): void {
+/** Sanitizing a device's drives (SPEC §2) and the second-person verification of each wipe. */
+export function sanitizationRoutes(api: Api, sanitization: SanitizationService): void {
+  api.post('/devices/:tag/sanitizations', {
+    config: { access: { roles: LIFECYCLE } },
+    schema: {
+      tags: ['lifecycle'],
+      summary: 'Record a sanitization of one drive, or confirm the device holds no storage ({ "noStorage": true })',
+      params: DeviceParams,
+      body: SanitizeBody,
+      response: { 201: SanitizeResponse },
+    },
+    handler: async (request, reply) => {
+      const out = sanitization.record(actorOf(request), request.params.tag, request.body, ifMatchVersion(request.headers['if-match']));
+      return reply.code(201).header('etag', deviceEtag(out.device.version)).send(out);
+    },
+  });
+
   api.get('/sanitization-verifications', {
     config: { access: { roles: [...LIFECYCLE, 'staff'] } },
     schema: { tags: ['sanitization'], summary: 'The second-person verification queue', querystring: ListVerificationsQuery, response: { 200: VerificationList } },
