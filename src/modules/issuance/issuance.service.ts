@@ -5,7 +5,6 @@ import { decodeCursor, pageOf } from '../../core/pagination.js';
 import { applyDeviceChange, assertAllowed } from '../devices/device-change.js';
 import { createDeviceStateLoader, toDevice } from '../devices/device-view.js';
 import type { DevicesService } from '../devices/devices.service.js';
-import type { Documents } from '../documents/documents.js';
 import { findParticipantByCode, insertParticipantNote } from '../participants/participants.repository.js';
 import type { Actor } from '../users/users.service.js';
 import {
@@ -19,11 +18,17 @@ import {
   type IssuanceView,
 } from './issuance.repository.js';
 import type { Issuance, IssueBody, ReturnBody } from './issuance.schemas.js';
+import type { HandoverData } from './handover.pdf.js';
 import { prepareDriveStates } from '../sanitization/drive-state.js';
 
 const DAY = 86_400_000;
 
-export function createIssuanceService(deps: { db: Db; clock: Clock; devices: DevicesService; documents: Documents; organizationName: string }) {
+/** The renderer this module draws its hand-over form with: the documents module's client, wired by the composition root. */
+export interface HandoverDocuments {
+  render(task: { kind: 'handover'; data: HandoverData }): Promise<Buffer>;
+}
+
+export function createIssuanceService(deps: { db: Db; clock: Clock; devices: DevicesService; documents: HandoverDocuments; organizationName: string }) {
   const { db, clock } = deps;
   const loadState = createDeviceStateLoader(db);
   const driveStates = prepareDriveStates(db);

@@ -6,7 +6,6 @@ import { appendAuditEvent } from '../audit/audit.repository.js';
 import { applyDeviceChange, assertAllowed, drivesAtFault } from '../devices/device-change.js';
 import { createDeviceStateLoader } from '../devices/device-view.js';
 import type { DevicesService } from '../devices/devices.service.js';
-import type { Documents } from '../documents/documents.js';
 import type { Actor } from '../users/users.service.js';
 import {
   addBulkLine,
@@ -29,7 +28,12 @@ import {
 import type { AmendShipmentBody, AmendmentValue, CreateShipmentBody, Shipment } from './recycling.schemas.js';
 import { receivedAtProblem, shippedAtProblem } from './shipment-dates.js';
 
-export function createRecyclingService(deps: { db: Db; clock: Clock; devices: DevicesService; documents: Documents; organizationName: string; siteName: string }) {
+/** The renderer this module draws its manifest with: the documents module's client, wired by the composition root. */
+export interface ManifestDocuments {
+  render(task: { kind: 'manifest'; shipment: Shipment; org: { organizationName: string; siteName: string }; printedAt: Date }): Promise<Buffer>;
+}
+
+export function createRecyclingService(deps: { db: Db; clock: Clock; devices: DevicesService; documents: ManifestDocuments; organizationName: string; siteName: string }) {
   const { db, clock } = deps;
   const loadState = createDeviceStateLoader(db);
 
