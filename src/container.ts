@@ -11,7 +11,7 @@ import { loadLabelTemplates } from './modules/labels/label-templates.js';
 import { createLabelsService } from './modules/labels/labels.service.js';
 import { createRecyclingService } from './modules/recycling/recycling.service.js';
 import { createReportsService } from './modules/reports/reports.service.js';
-import { createIssuanceService } from './modules/issuance/issuance.service.js';
+import { createIssuanceService, participantIssuances } from './modules/issuance/issuance.service.js';
 import { createParticipantsService } from './modules/participants/participants.service.js';
 import { createGradingService } from './modules/grading/grading.service.js';
 import { createRepairsService } from './modules/repairs/repairs.service.js';
@@ -40,7 +40,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
   const repairs = createRepairsService({ db, clock, devices });
   const grading = createGradingService({ db, clock, devices });
   const scans = createScansService({ db, clock });
-  const participants = createParticipantsService({ db, clock, afterErasure: () => checkpointWal(db) });
+  const participants = createParticipantsService({ db, clock, issuances: participantIssuances, afterErasure: () => checkpointWal(db) });
   // Started on the first render; the app closes it (onClose).
   const renderPool = createRenderPool({ worker: DOCUMENT_WORKER, workers: config.renderWorkers, perUser: config.renderPerUser, queue: config.renderQueue });
   const documents = createDocuments(renderPool);

@@ -7,8 +7,11 @@ import { createDeviceStateLoader, toDevice } from '../devices/device-view.js';
 import type { DevicesService } from '../devices/devices.service.js';
 import { findParticipantByCode, insertParticipantNote } from '../participants/participants.repository.js';
 import type { Actor } from '../users/users.service.js';
+import type { ParticipantIssuances } from '../participants/participants.service.js';
 import {
+  eraseReturnNotesOf,
   findIssuanceView,
+  issuancesOfParticipant,
   insertIssuance,
   listIssuances,
   markReturned,
@@ -22,6 +25,9 @@ import type { HandoverData } from './handover.pdf.js';
 import { prepareDriveStates } from '../sanitization/drive-state.js';
 
 const DAY = 86_400_000;
+
+/** A participant's issuances, for the participants module (wired by the composition root). */
+export const participantIssuances: ParticipantIssuances = { ofParticipant: issuancesOfParticipant, eraseReturnNotesOf };
 
 /** The renderer this module draws its hand-over form with: the documents module's client, wired by the composition root. */
 export interface HandoverDocuments {

@@ -4,7 +4,6 @@ import { AppError } from '../../core/errors.js';
 import { decodeCursor, pageOf } from '../../core/pagination.js';
 import { forgetStoredResponses } from '../idempotency/idempotency.repository.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
-import { eraseReturnNotesOf, issuancesOfParticipant } from '../issuance/issuance.repository.js';
 import type { Actor } from '../users/users.service.js';
 import type { Role } from '../users/users.table.js';
 import {
@@ -23,7 +22,7 @@ import {
   type CommunityRow,
   type ParticipantRow,
 } from './participants.repository.js';
-import type { CreateParticipantBody, Participant } from './participants.schemas.js';
+import type { CreateParticipantBody, Participant, ParticipantExport } from './participants.schemas.js';
 
 /** Who may see names and contacts (SPEC §4): staff see codes and communities only. */
 export const SEES_PERSONAL_DATA: readonly Role[] = ['coordinator', 'admin'];
@@ -51,7 +50,19 @@ function personalView(db: Executor, participantId: number): PersonalView | null 
   return { displayName: data?.displayName ?? null, contact: data?.contact ?? null, notes };
 }
 
-export function createParticipantsService(deps: { db: Db; clock: Clock; afterErasure?: () => void }) {
+/**
+ * What this module needs of a participant's issuances. The issuance module
+ * provides it (issuance.service.ts) and the composition root wires it in:
+ * issuance depends on participants, so participants never imports issuance.
+ */
+export interface ParticipantIssuances {
+  /** Every issuance of the participant, for the export. */
+  ofParticipant(tx: Executor, participantId: number): readonly ParticipantExport['issuances'][number][];
+  /** Erasure: drops the free text typed about the participant when a device came back. */
+  eraseReturnNotesOf(tx: Executor, participantId: number): void;
+}
+
+export function createParticipantsService(deps: { db: Db; clock: Clock; issuances: ParticipantIssuances; afterErasure?: () => void }) {
   const { db, clock } = deps;
 
   function mustFind(code: string): ParticipantRow {
@@ -154,7 +165,7 @@ export function createParticipantsService(deps: { db: Db; clock: Clock; afterEra
         return {
           exportedAt: at,
           participant: toParticipant(row, personalView(tx, row.id)),
-          issuances: issuancesOfParticipant(tx, row.id).map((i) => ({
+          issuances: deps.issuances.ofParticipant(tx, row.id).map((i) => ({
             id: i.id,
             assetTag: i.assetTag,
             kind: i.kind,
@@ -176,7 +187,7 @@ export function createParticipantsService(deps: { db: Db; clock: Clock; afterEra
       const at = clock.now().toISOString();
       writeTransaction(db, (tx) => {
         erasePersonalData(tx, row.id, at);
-        eraseReturnNotesOf(tx, row.id);
+        deps.issuances.eraseReturnNotesOf(tx, row.id);
         // The registration's stored Idempotency-Key response holds the name too: forget it.
         forgetStoredResponses(tx, 'POST /api/v1/participants', `"code":"${row.code}"`);
         logAccess(tx, { participantId: row.id, userId: actor.id, at, action: 'erased', purpose: 'erasure requested' });
