@@ -15,6 +15,7 @@ import { createIssuanceService, participantIssuances } from './modules/issuance/
 import { createParticipantsService } from './modules/participants/participants.service.js';
 import { createGradingService } from './modules/grading/grading.service.js';
 import { createRepairsService } from './modules/repairs/repairs.service.js';
+import { prepareDriveStates } from './modules/sanitization/drive-state.js';
 import { createSanitizationService } from './modules/sanitization/sanitization.service.js';
 import { createScansService } from './modules/scans/scans.service.js';
 import { createDonationsService } from './modules/donations/donations.service.js';
@@ -33,13 +34,13 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
   });
   const assetTags = createAssetTagsService({ db, clock, prefix: config.assetTagPrefix });
   const donations = createDonationsService({ db, clock });
-  const devices = createDevicesService({ db, clock, assetTags });
+  const devices = createDevicesService({ db, clock, assetTags, driveStates: prepareDriveStates(db) });
   const audit = createAuditService({ db });
   const deviceActions = createDeviceActionsService({ db, clock, devices });
   const sanitization = createSanitizationService({ db, clock, devices, random: deps.random ?? Math.random });
   const repairs = createRepairsService({ db, clock, devices });
   const grading = createGradingService({ db, clock, devices });
-  const scans = createScansService({ db, clock });
+  const scans = createScansService({ db, clock, devices });
   const participants = createParticipantsService({ db, clock, issuances: participantIssuances, afterErasure: () => checkpointWal(db) });
   // Started on the first render; the app closes it (onClose).
   const renderPool = createRenderPool({ worker: DOCUMENT_WORKER, workers: config.renderWorkers, perUser: config.renderPerUser, queue: config.renderQueue });

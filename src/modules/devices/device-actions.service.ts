@@ -3,7 +3,7 @@ import { isUniqueViolation, writeTransaction, type Db } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import type { Actor } from '../users/users.service.js';
 import { applyDeviceChange, assertAllowed } from './device-change.js';
-import { createDeviceStateLoader, toDevice } from './device-view.js';
+import { toDevice } from './device-view.js';
 import { insertDrives, serialKey } from './devices.repository.js';
 import type { Device } from './devices.schemas.js';
 import type { DevicesService } from './devices.service.js';
@@ -19,7 +19,7 @@ export interface RegisterStorageBody {
 /** Lifecycle actions on the device itself: a drive found late, designation for recycling, write-off. */
 export function createDeviceActionsService(deps: { db: Db; clock: Clock; devices: DevicesService }) {
   const { db, clock } = deps;
-  const loadState = createDeviceStateLoader(db);
+  const loadState = deps.devices.loadState;
 
   return {
     /** A drive found after intake: a sanitized or ready device goes back to received until it passes (SPEC §2). */

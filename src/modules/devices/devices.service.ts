@@ -12,7 +12,7 @@ import type { Actor } from '../users/users.service.js';
 import type { Role } from '../users/users.table.js';
 import { DEFAULT_WEIGHT_GRAMS } from './category-weights.js';
 import { refusal, roleMayDo } from './device-lifecycle.js';
-import { createDeviceStateLoader, toDevice } from './device-view.js';
+import { createDeviceStateLoader, toDevice, type DriveStatesOf } from './device-view.js';
 import {
   deviceHistory,
   drivesOf,
@@ -46,9 +46,9 @@ function parseIfMatch(header: string | undefined): number | '*' | undefined {
   return m ? Number(m[1]) : -1;
 }
 
-export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: AssetTagsService }) {
+export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: AssetTagsService; driveStates: DriveStatesOf }) {
   const { db, clock } = deps;
-  const loadState = createDeviceStateLoader(db);
+  const loadState = createDeviceStateLoader(db, deps.driveStates);
   const lookups = prepareDeviceLookups(db);
 
   /** A device by asset tag (any case) or by manufacturer serial. */
@@ -84,6 +84,8 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
 
   return {
     resolve,
+    /** Built once: other modules read a device's lifecycle state through it. */
+    loadState,
     view: (row: DeviceRow, role: Role): Device => toDevice(loadState(row, lookups.drives(row.id)), role),
 
     intake(actor: Actor, body: IntakeDeviceBody): Device {

@@ -2,7 +2,7 @@ import type { Clock } from '../../core/clock.js';
 import { writeTransaction, type Db } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import { applyDeviceChange, assertAllowed } from '../devices/device-change.js';
-import { createDeviceStateLoader, toDevice } from '../devices/device-view.js';
+import { toDevice } from '../devices/device-view.js';
 import type { DevicesService } from '../devices/devices.service.js';
 import type { Actor } from '../users/users.service.js';
 import { checklistContradictions } from './grade-rules.js';
@@ -11,7 +11,7 @@ import { insertGrading } from './grading.repository.js';
 
 export function createGradingService(deps: { db: Db; clock: Clock; devices: DevicesService }) {
   const { db, clock } = deps;
-  const loadState = createDeviceStateLoader(db);
+  const loadState = deps.devices.loadState;
   return {
     /**
      * A, B, C: ready to issue. D: salvage, awaiting recycling. Needs every

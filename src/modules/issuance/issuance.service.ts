@@ -3,7 +3,7 @@ import { isUniqueViolation, writeTransaction, type Db } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import { decodeCursor, pageOf } from '../../core/pagination.js';
 import { applyDeviceChange, assertAllowed } from '../devices/device-change.js';
-import { createDeviceStateLoader, toDevice } from '../devices/device-view.js';
+import { toDevice } from '../devices/device-view.js';
 import type { DevicesService } from '../devices/devices.service.js';
 import { findParticipantByCode, insertParticipantNote } from '../participants/participants.repository.js';
 import type { Actor } from '../users/users.service.js';
@@ -36,7 +36,7 @@ export interface HandoverDocuments {
 
 export function createIssuanceService(deps: { db: Db; clock: Clock; devices: DevicesService; documents: HandoverDocuments; organizationName: string }) {
   const { db, clock } = deps;
-  const loadState = createDeviceStateLoader(db);
+  const loadState = deps.devices.loadState;
   const driveStates = prepareDriveStates(db);
 
   function toIssuance(v: IssuanceView): Issuance {

@@ -9,7 +9,6 @@ import { parseTag } from '../asset-tags/asset-tag.js';
 import { findAssetTag } from '../asset-tags/asset-tags.repository.js';
 import type { AssetTagsService } from '../asset-tags/asset-tags.service.js';
 import { drivesAtFault } from '../devices/device-change.js';
-import { createDeviceStateLoader } from '../devices/device-view.js';
 import { listDevices, prepareDeviceLookups, type DeviceRow } from '../devices/devices.repository.js';
 import type { DevicesService } from '../devices/devices.service.js';
 import { findDonation } from '../donations/donations.repository.js';
@@ -55,7 +54,7 @@ export function createLabelsService(deps: {
   organization: { name: string; address: string | null };
 }) {
   const { db, clock } = deps;
-  const loadState = createDeviceStateLoader(db);
+  const loadState = deps.devices.loadState;
   const driveStates = prepareDriveStates(db);
   // A sheet reads up to 300 devices on the event loop: prepared, that is a few ms instead of a hundred.
   const lookups = prepareDeviceLookups(db);

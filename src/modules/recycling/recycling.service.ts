@@ -4,7 +4,6 @@ import { AppError } from '../../core/errors.js';
 import { assertDrawable } from '../../core/pdf/fonts.js';
 import { appendAuditEvent } from '../audit/audit.repository.js';
 import { applyDeviceChange, assertAllowed, drivesAtFault } from '../devices/device-change.js';
-import { createDeviceStateLoader } from '../devices/device-view.js';
 import type { DevicesService } from '../devices/devices.service.js';
 import type { Actor } from '../users/users.service.js';
 import {
@@ -35,7 +34,7 @@ export interface ManifestDocuments {
 
 export function createRecyclingService(deps: { db: Db; clock: Clock; devices: DevicesService; documents: ManifestDocuments; organizationName: string; siteName: string }) {
   const { db, clock } = deps;
-  const loadState = createDeviceStateLoader(db);
+  const loadState = deps.devices.loadState;
 
   function view(s: ShipmentRow): Shipment {
     const recycler = findRecycler(db, s.recyclerId)!;

@@ -3,7 +3,7 @@ import { writeTransaction, type Db } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import { applyDeviceChange, assertAllowed } from '../devices/device-change.js';
 import type { DeviceStatus } from '../devices/device-lifecycle.js';
-import { createDeviceStateLoader, toDevice } from '../devices/device-view.js';
+import { toDevice } from '../devices/device-view.js';
 import type { DevicesService } from '../devices/devices.service.js';
 import type { Actor } from '../users/users.service.js';
 import { checkParts, recordHarvests } from './parts-lineage.js';
@@ -46,7 +46,7 @@ function toRepair(r: RepairRow, assetTag: string): Repair {
 
 export function createRepairsService(deps: { db: Db; clock: Clock; devices: DevicesService }) {
   const { db, clock } = deps;
-  const loadState = createDeviceStateLoader(db);
+  const loadState = deps.devices.loadState;
   return {
     /** To the bench; parts taken from other devices are written in their histories too (SPEC §3). */
     open(actor: Actor, ref: string, body: OpenRepairBody, expectedVersion?: number) {

@@ -3,7 +3,7 @@ import { writeTransaction, type Db } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import { decodeCursor, pageOf } from '../../core/pagination.js';
 import { applyDeviceChange, assertAllowed } from '../devices/device-change.js';
-import { createDeviceStateLoader, toDevice } from '../devices/device-view.js';
+import { toDevice } from '../devices/device-view.js';
 import { findDeviceByTag, serialKey } from '../devices/devices.repository.js';
 import type { DevicesService } from '../devices/devices.service.js';
 import type { Actor } from '../users/users.service.js';
@@ -75,7 +75,7 @@ export function toRecord(r: RecordView): SanitizationRecord {
 
 export function createSanitizationService(deps: { db: Db; clock: Clock; devices: DevicesService; random: () => number }) {
   const { db, clock } = deps;
-  const loadState = createDeviceStateLoader(db);
+  const loadState = deps.devices.loadState;
 
   function toVerification(v: VerificationRow): Verification {
     const record = findRecordView(db, v.recordId);

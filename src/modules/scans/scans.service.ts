@@ -3,7 +3,8 @@ import { writeTransaction, type Db } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import { decodeCursor, pageOf } from '../../core/pagination.js';
 import { parseTag } from '../asset-tags/asset-tag.js';
-import { createDeviceStateLoader, toDevice } from '../devices/device-view.js';
+import { toDevice } from '../devices/device-view.js';
+import type { DevicesService } from '../devices/devices.service.js';
 import { prepareDeviceLookups, type DeviceRow } from '../devices/devices.repository.js';
 import type { Actor } from '../users/users.service.js';
 import { listUnknownCodes, prepareScanStatements } from './scans.repository.js';
@@ -36,9 +37,9 @@ export function tagCandidate(code: string): string {
   }
 }
 
-export function createScansService(deps: { db: Db; clock: Clock }) {
+export function createScansService(deps: { db: Db; clock: Clock; devices: DevicesService }) {
   const { db, clock } = deps;
-  const loadState = createDeviceStateLoader(db);
+  const loadState = deps.devices.loadState;
   const lookups = prepareDeviceLookups(db);
   const stmts = prepareScanStatements(db);
 
