@@ -3,7 +3,7 @@
  * independent of the output: the PDF, bitmap and ZPL renderers all draw this.
  */
 import { measureText } from './raster.js';
-import { code128, qrCode, type LinearPattern, type MatrixPattern } from './barcodes.js';
+import { code128, qrCode, type LinearPattern, type MatrixPattern } from '../../core/pdf/barcodes.js';
 
 export interface LabelContent {
   /** The asset tag: Code 128 and QR payload, and the first line. */
