@@ -2,6 +2,7 @@ import type { Config } from './config.js';
 import type { Clock } from './core/clock.js';
 import { createRenderPool } from './core/render-pool.js';
 import { checkpointWal, type Db } from './core/db.js';
+import { appendAuditEvent } from './modules/audit-log/audit.repository.js';
 import { createAssetTagsService } from './modules/asset-tags/asset-tags.service.js';
 import { createAuditService } from './modules/audit/audit.service.js';
 import { createDeviceActionsService } from './modules/devices/device-actions.service.js';
@@ -27,6 +28,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
   const users = createUsersService({
     db,
     clock,
+    appendAuditEvent,
     sessionTtlHours: config.sessionTtlHours,
     loginLimiter: createLoginLimiter(config.loginFailureLimit, config.loginFailureWindowMs),
     addressLimiter: createLoginLimiter(config.loginFailuresPerAddress, config.loginFailureWindowMs),

@@ -1,6 +1,6 @@
 /** Every table, for drizzle-kit (beside the composition root: core knows no module). Modules own their tables. */
 export * from './modules/users/users.table.js';
-export * from './modules/audit/audit.table.js';
+export * from './modules/audit-log/audit.table.js';
 export * from './modules/asset-tags/asset-tags.table.js';
 export * from './modules/donations/donations.table.js';
 export * from './modules/devices/devices.table.js';

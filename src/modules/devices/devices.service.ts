@@ -6,7 +6,7 @@ import { AppError } from '../../core/errors.js';
 import { decodeCursor, pageOf } from '../../core/pagination.js';
 import { parseTag } from '../asset-tags/asset-tag.js';
 import type { AssetTagsService } from '../asset-tags/asset-tags.service.js';
-import { appendAuditEvent } from '../audit/audit.repository.js';
+import { appendAuditEvent } from '../audit-log/audit.repository.js';
 import { findDonation } from '../donations/donations.repository.js';
 import type { Actor } from '../users/users.service.js';
 import type { Role } from '../users/users.table.js';
@@ -27,6 +27,7 @@ import {
   type DriveRow,
 } from './devices.repository.js';
 import type { Device, IntakeDeviceBody, ListDevicesQuery, UpdateDeviceBody } from './devices.schemas.js';
+import { deviceRecords } from './devices.records.js';
 
 /** Strong ETag of a device's representation: it changes whenever the version does. */
 export const deviceEtag = (version: number) => `"v${version}"`;
@@ -146,7 +147,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
               weightSource: row.weightSource,
               storage: body.storage.map((d) => ({ serialNumber: d.serialNumber, kind: d.kind })),
             },
-            records: [{ table: 'devices', id: row.id }],
+            records: [{ source: deviceRecords, id: row.id }],
           });
           return toDevice(loadState(row), actor.role);
         });
@@ -256,7 +257,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
             actorUserId: actor.id,
             at,
             details: { changes },
-            records: [{ table: 'devices', id: row.id }],
+            records: [{ source: deviceRecords, id: row.id }],
           });
           return toDevice(loadState(row), actor.role);
         });

@@ -23,6 +23,7 @@ import {
 import type { Issuance, IssueBody, ReturnBody } from './issuance.schemas.js';
 import type { HandoverData } from './handover.pdf.js';
 import { prepareDriveStates } from '../sanitization/drive-state.js';
+import { issuanceRecords } from './issuance.records.js';
 
 const DAY = 86_400_000;
 
@@ -123,7 +124,7 @@ export function createIssuanceService(deps: { db: Db; clock: Clock; devices: Dev
               accessories: issuance.accessories,
               overrideReason: issuance.overrideReason,
             },
-            records: [{ table: 'issuances', id: issuance.id }],
+            records: [{ source: issuanceRecords, id: issuance.id }],
             at,
           });
           return { issuance: toIssuance(findIssuanceView(tx, issuance.id)!), device: toDevice(loadState(row), actor.role) };
@@ -165,7 +166,7 @@ export function createIssuanceService(deps: { db: Db; clock: Clock; devices: Dev
             // The notes stay on the issuance: free text typed at a return may be about the participant.
             notesRecorded: body.notes !== undefined,
           },
-          records: [{ table: 'issuances', id: open.id }],
+          records: [{ source: issuanceRecords, id: open.id }],
           at,
         });
         return { device: toDevice(loadState(row), actor.role) };

@@ -3,7 +3,7 @@ import { isUniqueViolation, writeTransaction, type Db, type Executor } from '../
 import { AppError } from '../../core/errors.js';
 import { decodeCursor, pageOf } from '../../core/pagination.js';
 import { forgetStoredResponses } from '../idempotency/idempotency.repository.js';
-import { appendAuditEvent } from '../audit/audit.repository.js';
+import { appendAuditEvent } from '../audit-log/audit.repository.js';
 import type { Actor } from '../users/users.service.js';
 import type { Role } from '../users/users.table.js';
 import {
