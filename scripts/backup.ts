@@ -16,7 +16,7 @@ import { systemClock } from '../src/core/clock.js';
 import { closeDatabase, integrityCheck, openDatabase, snapshotDatabase, type Db } from '../src/core/db.js';
 import { appendAnchor } from '../src/modules/audit/anchors.js';
 import { createAuditService, type VerifyResult } from '../src/modules/audit/audit.service.js';
-import { auditEvents } from '../src/modules/audit/audit.table.js';
+import { auditEvents } from '../src/modules/audit-log/audit.table.js';
 import { configOrExit, fail } from './cli.js';
 
 const { positionals } = parseArgs({ allowPositionals: true });

@@ -7,7 +7,7 @@ import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { systemClock } from '../src/core/clock.js';
 import { closeDatabase, openDatabase } from '../src/core/db.js';
-import { routeMatrixMarkdown } from '../src/core/route-matrix.js';
+import { routeMatrixMarkdown } from '../src/modules/auth/route-matrix.js';
 
 const db = openDatabase({ path: ':memory:' });
 const app = await buildApp({ config: loadConfig({}), db, clock: systemClock, logLevel: 'silent' });

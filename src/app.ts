@@ -9,17 +9,18 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
-import { registerAuth, resolveAccess, type ResolvedAccess } from './core/auth.js';
 import type { Clock } from './core/clock.js';
 import type { Db } from './core/db.js';
 import { AppError } from './core/errors.js';
 import { registerErrorHandling, sendProblem, toProblem } from './core/http-errors.js';
 import { registerStrictJson, registerUnicodeCheck } from './core/json-body.js';
-import { registerIdempotency } from './core/idempotency.js';
 import { registerRequestDeadline } from './core/request-deadline.js';
 import { registerRenderScope } from './core/render-pool.js';
 import { registerSecurityHeaders } from './core/security-headers.js';
 import { loggerOptions } from './core/logger.js';
+import type { RouteInfo } from './core/http/api.js';
+import { registerIdempotency } from './modules/idempotency/idempotency.js';
+import { registerAuth, resolveAccess } from './modules/users/authentication.js';
 import { createServices, type Services } from './container.js';
 import { registerRoutes } from './routes.js';
 
@@ -39,12 +40,7 @@ export interface AppDeps {
   random?: () => number;
 }
 
-export interface RouteInfo {
-  method: string;
-  url: string;
-  /** The declared permission with the roles the permission map gives it. */
-  access: ResolvedAccess | undefined;
-}
+export type { RouteInfo };
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -2,7 +2,8 @@ import type { Config } from './config.js';
 import type { Clock } from './core/clock.js';
 import { createRenderPool } from './core/render-pool.js';
 import { checkpointWal, type Db } from './core/db.js';
-import { createIdempotencyResources } from './core/idempotency.repository.js';
+import { createIdempotencyResources } from './modules/idempotency/idempotency.repository.js';
+import { appendAuditEvent } from './modules/audit-log/audit.repository.js';
 import { createAssetTagsService } from './modules/asset-tags/asset-tags.service.js';
 import { createAuditService } from './modules/audit/audit.service.js';
 import { createDeviceActionsService } from './modules/devices/device-actions.service.js';
@@ -13,10 +14,11 @@ import { loadLabelTemplates } from './modules/labels/label-templates.js';
 import { createLabelsService } from './modules/labels/labels.service.js';
 import { createRecyclingService } from './modules/recycling/recycling.service.js';
 import { createReportsService } from './modules/reports/reports.service.js';
-import { createIssuanceService } from './modules/issuance/issuance.service.js';
+import { createIssuanceService, participantIssuances } from './modules/issuance/issuance.service.js';
 import { createParticipantsService } from './modules/participants/participants.service.js';
 import { createGradingService } from './modules/grading/grading.service.js';
 import { createRepairsService } from './modules/repairs/repairs.service.js';
+import { prepareDriveStates } from './modules/sanitization/drive-state.js';
 import { createSanitizationService } from './modules/sanitization/sanitization.service.js';
 import { createScansService } from './modules/scans/scans.service.js';
 import { createDonationsService } from './modules/donations/donations.service.js';
@@ -28,6 +30,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
   const users = createUsersService({
     db,
     clock,
+    appendAuditEvent,
     sessionTtlHours: config.sessionTtlHours,
     loginLimiter: createLoginLimiter(config.loginFailureLimit, config.loginFailureWindowMs),
     addressLimiter: createLoginLimiter(config.loginFailuresPerAddress, config.loginFailureWindowMs),
@@ -36,7 +39,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
   const assetTags = createAssetTagsService({ db, clock, prefix: config.assetTagPrefix });
   const donations = createDonationsService({ db, clock });
   // Every use case on a device runs through this one: the device's state loader and its transaction, built once.
-  const deviceUseCase = createDeviceUseCase({ db, clock });
+  const deviceUseCase = createDeviceUseCase({ db, clock, driveStates: prepareDriveStates(db) });
   const devices = createDevicesService({ db, clock, assetTags, deviceUseCase });
   const audit = createAuditService({ db });
   const deviceActions = createDeviceActionsService({ deviceUseCase });
@@ -44,7 +47,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
   const repairs = createRepairsService({ deviceUseCase });
   const grading = createGradingService({ deviceUseCase });
   const scans = createScansService({ db, clock, loadDeviceState: deviceUseCase.loadState });
-  const participants = createParticipantsService({ db, clock, idempotency: createIdempotencyResources(), afterErasure: () => checkpointWal(db) });
+  const participants = createParticipantsService({ db, clock, issuances: participantIssuances, idempotency: createIdempotencyResources(), afterErasure: () => checkpointWal(db) });
   // Started on the first render; the app closes it (onClose).
   const renderPool = createRenderPool({ worker: DOCUMENT_WORKER, workers: config.renderWorkers, perUser: config.renderPerUser, queue: config.renderQueue });
   const documents = createDocuments(renderPool);

@@ -1,10 +1,7 @@
-import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Services } from './container.js';
-import { API_PREFIX } from './core/auth.js';
+import { API_PREFIX, type Api } from './core/http/api.js';
 import { assetTagRoutes } from './modules/asset-tags/asset-tags.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
-import { authRoutes } from './modules/auth/auth.routes.js';
 import { deviceActionRoutes } from './modules/devices/device-actions.routes.js';
 import { deviceRoutes } from './modules/devices/devices.routes.js';
 import { recyclingRoutes } from './modules/recycling/recycling.routes.js';
@@ -13,13 +10,14 @@ import { labelRoutes } from './modules/labels/labels.routes.js';
 import { issuanceRoutes } from './modules/issuance/issuance.routes.js';
 import { participantRoutes } from './modules/participants/participants.routes.js';
 import { scanRoutes } from './modules/scans/scans.routes.js';
-import { verificationRoutes } from './modules/sanitization/sanitization.routes.js';
+import { sanitizationRoutes } from './modules/sanitization/sanitization.routes.js';
+import { repairRoutes } from './modules/repairs/repairs.routes.js';
+import { gradingRoutes } from './modules/grading/grading.routes.js';
 import { donationRoutes } from './modules/donations/donations.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
-import { stationRoutes } from './modules/station/station.routes.js';
+import { stationRoutes } from './modules/station-page/station.routes.js';
+import { authRoutes } from './modules/users/auth.routes.js';
 import { userRoutes } from './modules/users/users.routes.js';
-
-export type Api = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
 
 /** The whole route table. Every /api/v1 route declares config.access (checked at start-up). */
 export function registerRoutes(app: Api, services: Services): void {
@@ -35,13 +33,10 @@ export function registerRoutes(app: Api, services: Services): void {
       assetTagRoutes(api, services.assetTags);
       donationRoutes(api, services.donations);
       deviceRoutes(api, services.devices);
-      deviceActionRoutes(api, {
-        actions: services.deviceActions,
-        sanitization: services.sanitization,
-        repairs: services.repairs,
-        grading: services.grading,
-      });
-      verificationRoutes(api, services.sanitization);
+      deviceActionRoutes(api, { actions: services.deviceActions });
+      sanitizationRoutes(api, services.sanitization);
+      repairRoutes(api, { repairs: services.repairs });
+      gradingRoutes(api, { grading: services.grading });
       scanRoutes(api, services.scans);
       participantRoutes(api, services.participants);
       issuanceRoutes(api, services.issuance);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routeMatrixMarkdown } from '../src/core/route-matrix.js';
+import { routeMatrixMarkdown } from '../src/modules/auth/route-matrix.js';
 import { createTestApp, type TestApp } from './helpers.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

@@ -9,10 +9,10 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import * as schema from './db-schema.js';
 import { requestScope } from './request-context.js';
 
-export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+// Untyped over the schema: modules import their own tables, and core knows none of them.
+export type Db = BetterSQLite3Database & { $client: Database.Database };
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 /** Either the database or an open transaction: repositories take it as their first argument. */
 export type Executor = Db | Tx;
@@ -36,7 +36,7 @@ export function openDatabase(options: OpenDatabaseOptions): Db {
   // Deleted content is overwritten with zeros, so an erased participant's name is not left in free pages (PIPEDA erasure).
   sqlite.pragma('secure_delete = ON');
   sqlite.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
-  const db = drizzle({ client: sqlite, schema });
+  const db = drizzle({ client: sqlite });
   migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
   return db;
 }
@@ -45,7 +45,7 @@ export function openDatabase(options: OpenDatabaseOptions): Db {
 export function openReadOnlyDatabase(filePath: string): Db {
   const sqlite = new Database(filePath, { readonly: true, fileMustExist: true });
   sqlite.pragma('busy_timeout = 5000');
-  const db = drizzle({ client: sqlite, schema });
+  const db = drizzle({ client: sqlite });
   return db;
 }
 

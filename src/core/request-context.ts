@@ -1,5 +1,4 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Tx } from './db.js';
 
 /**
  * Per-request state that the transaction helper needs without threading it
@@ -7,11 +6,14 @@ import type { Tx } from './db.js';
  * is recorded in the same transaction as the effect it guards.
  */
 export interface IdempotencyScope {
-  /** Called inside the first write transaction of the request. */
-  record(tx: Tx): void;
+  /**
+   * Called inside the first write transaction of the request, with that
+   * transaction (db.ts's Tx; not named here, since db.ts imports this file).
+   */
+  record(tx: unknown): void;
   recorded: boolean;
   /** Names the resource the request's stored answer is about (`participant:42`), in the transaction that makes it. */
-  about(tx: Tx, resource: string): void;
+  about(tx: unknown, resource: string): void;
 }
 
 export interface RequestScope {

@@ -2,17 +2,17 @@
 import { newKey, type Problem } from '../client/api.js';
 import type { Outgoing } from '../client/sync.js';
 import { openRepairId } from './card.js';
+import { refreshDevice, showDevice } from './device-reads.js';
 import { h, replaceChildren } from './dom.js';
 import { actionForm, type FormSpec, type StationAction } from './forms.js';
 import { t } from './i18n.js';
+import { nav } from './nav.js';
 import { openPdf } from './printing.js';
 import { refreshQueue, sync } from './queue.js';
-import { history } from './scan.js';
 import { saveSettings } from './settings.js';
-import { call, serverNow, state } from './state.js';
+import { serverNow, state } from './state.js';
 import type { Device, IssueResponse } from './types.js';
 import { focusScan, problemText, regions, signal } from './ui.js';
-import { showMain } from './views.js';
 
 export function openAction(action: StationAction): void {
   const { shown } = state;
@@ -56,7 +56,7 @@ export function openForm(spec: FormSpec): void {
 
 function closeForm(): void {
   state.formOpen = false;
-  showMain();
+  nav.showMain();
   focusScan();
 }
 
@@ -110,7 +110,7 @@ async function submitForm(spec: FormSpec, form: HTMLFormElement, request: { key:
       if (!stillOpen()) return signal('success', done);
       if (res.device) await showDevice(res.device);
       state.formOpen = false;
-      showMain();
+      nav.showMain();
       if (res.issuance) showHandover(res.issuance.id);
       signal('success', done);
       return focusScan();
@@ -132,25 +132,10 @@ async function submitForm(spec: FormSpec, form: HTMLFormElement, request: { key:
       if (spec.assetTag) await refreshDevice(spec.assetTag);
       if (!stillOpen()) return signal('refused', problemText(p));
       state.formOpen = false;
-      showMain();
+      nav.showMain();
       focusScan();
       signal('refused', problemText(p));
     }
-  }
-}
-
-async function showDevice(device: Device): Promise<void> {
-  const events = await history(device.assetTag);
-  state.shown = { device, events, offlineSince: null };
-  void state.store?.rememberDevice(device, events);
-}
-
-export async function refreshDevice(tag: string): Promise<void> {
-  try {
-    const res = await call<{ device: Device }>('GET', `/api/v1/devices/${encodeURIComponent(tag)}`);
-    await showDevice(res.device);
-  } catch {
-    // Keep what is shown.
   }
 }
 

@@ -7,12 +7,12 @@ import { newKey } from '../client/api.js';
 import type { OutboxEntry } from '../client/outbox-store.js';
 import { createPages, PAGE_BEAT_MS } from '../client/pages.js';
 import { createSync } from '../client/sync.js';
+import { refreshDevice } from './device-reads.js';
 import { h, replaceChildren } from './dom.js';
-import { refreshDevice } from './form-flow.js';
 import { t } from './i18n.js';
+import { nav } from './nav.js';
 import { call, state, type Session } from './state.js';
 import { focusScan, problemText, regions, signal } from './ui.js';
-import { sessionEnded, showMain } from './views.js';
 
 /** This page among the station's tabs (see src/client/pages.ts). */
 export const pages = createPages({ storage: () => localStorage, now: () => Date.now(), pageId: newKey(), prefix: 'refurb-ledger.station.page.' });
@@ -40,7 +40,7 @@ export const sync = createSync<Session>({
   events: {
     changed: () => refreshQueue(),
     notKept: (what) => signal('refused', t('station.queue.notKept', { what }), t('station.queue.unavailable')),
-    sessionEnded: (as, lost) => sessionEnded(as, lost),
+    sessionEnded: (as, lost) => nav.sessionEnded(as, lost),
     refused: (entry, p) => signal('refused', t('station.queue.refused', { what: entry.what }), problemText(p)),
     drained: async (touched, as) => {
       // The card shown is brought up to date with what was sent about its device.
@@ -48,7 +48,7 @@ export const sync = createSync<Session>({
       const viewFree = () => !state.formOpen && !state.dialogOpen && state.session === as;
       if (tag && touched.has(tag) && viewFree()) {
         await refreshDevice(tag);
-        if (viewFree() && state.shown?.device.assetTag === tag) showMain();
+        if (viewFree() && state.shown?.device.assetTag === tag) nav.showMain();
       }
     },
     sent: (count) => {

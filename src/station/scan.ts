@@ -3,15 +3,16 @@ import { newKey } from '../client/api.js';
 import { mayIntake as roleMayIntake } from '../client/roles.js';
 import type { Outgoing } from '../client/sync.js';
 import { parseTag } from '../modules/asset-tags/asset-tag.js';
+import { history, refreshDevice } from './device-reads.js';
 import { h, replaceChildren } from './dom.js';
-import { openForm, refreshDevice } from './form-flow.js';
+import { openForm } from './form-flow.js';
 import { intakeForm } from './forms.js';
 import { t, tOr } from './i18n.js';
+import { nav } from './nav.js';
 import { sync } from './queue.js';
 import { call, state } from './state.js';
 import type { Device, HistoryEvent, ScanResponse } from './types.js';
 import { focusScan, problemText, regions, signal } from './ui.js';
-import { showMain } from './views.js';
 
 /** A URL printed in a QR code ends in the tag; the scan endpoint accepts it as it is. */
 function lastSegment(code: string): string {
@@ -36,14 +37,14 @@ export async function scan(raw: string): Promise<void> {
     if (!current()) return;
     state.shown = { device: { ...res.device, allowedActions: res.allowedActions }, events, offlineSince: null };
     void state.store?.rememberDevice(res.device, events);
-    showMain();
+    nav.showMain();
     const name = `${res.device.assetTag} · ${res.device.make} ${res.device.model}`;
     if (res.duplicate) signal('duplicate', t('station.scan.duplicate', { device: name }));
     else signal('success', `${name} · ${tOr(`station.status.${res.device.status}`, res.device.status)}`);
   } else if (sent.outcome === 'applied') {
     // Recorded by an earlier send whose answer was lost: show the device as it is.
     await refreshDevice(lastSegment(code));
-    if (current()) showMain();
+    if (current()) nav.showMain();
   } else if (sent.outcome === 'refused') {
     await sync.settle(sent.seq);
     if (!current()) return;
@@ -53,21 +54,13 @@ export async function scan(raw: string): Promise<void> {
   focusScan();
 }
 
-export async function history(tag: string): Promise<HistoryEvent[]> {
-  try {
-    return (await call<{ events: HistoryEvent[] }>('GET', `/api/v1/devices/${encodeURIComponent(tag)}/history`)).events;
-  } catch {
-    return [];
-  }
-}
-
 /** The server did not answer: the last card this station saw of the device, marked as such. */
 async function showCached(code: string): Promise<void> {
   const { store } = state;
   const ref = lastSegment(code);
   const cached = (await store?.cachedDevice(ref)) ?? (ref === code ? undefined : await store?.cachedDevice(code));
   state.shown = cached ? { device: cached.device as Device, events: cached.events as HistoryEvent[], offlineSince: cached.seenAt } : null;
-  showMain();
+  nav.showMain();
   signal('queued', t('station.scan.queued', { code }), cached ? t('station.scan.queuedCached') : t('station.scan.queuedUnseen'));
 }
 

@@ -1,10 +1,10 @@
 /** The station's settings (its name, language, label template, sound), kept in this browser. */
 import { h, replaceChildren } from './dom.js';
 import { setLocale, t } from './i18n.js';
+import { nav } from './nav.js';
 import { saveSettings } from './settings.js';
 import { call, state } from './state.js';
 import { languagePicker, regions } from './ui.js';
-import { render } from './views.js';
 
 export async function openSettings(): Promise<void> {
   const { settings } = state;
@@ -17,7 +17,7 @@ export async function openSettings(): Promise<void> {
   }
   const close = () => {
     state.dialogOpen = false;
-    render();
+    nav.render();
   };
   const form = h(
     'form',

@@ -4,6 +4,7 @@ import { renderCard } from './card.js';
 import { h, replaceChildren } from './dom.js';
 import { openAction } from './form-flow.js';
 import { t, tOr } from './i18n.js';
+import { nav } from './nav.js';
 import { print } from './printing.js';
 import { drain, refreshQueue, sync } from './queue.js';
 import { scan } from './scan.js';
@@ -153,3 +154,5 @@ async function notePending(card: HTMLElement, tag: string): Promise<void> {
   if (pending.length === 0 || !card.isConnected) return;
   card.querySelector('header')?.after(h('p', { class: 'stale pending', attrs: { role: 'note' }, text: t('station.card.pending', { what: pending.map((e) => e.what.split(' · ').pop()).join(', ') }) }));
 }
+
+Object.assign(nav, { render, showMain, sessionEnded });

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_PREFIX } from '../../src/core/auth.js';
+import { API_PREFIX } from '../../src/core/http/api.js';
 import { createTestApp, type TestApp } from '../helpers.js';
 
 const committed = JSON.parse(fs.readFileSync(new URL('../fixtures/openapi.json', import.meta.url), 'utf8')) as { paths: Record<string, Record<string, unknown>> };

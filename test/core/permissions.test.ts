@@ -3,7 +3,7 @@ import path from 'node:path';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteInfo } from '../../src/app.js';
-import { registerAuth, type RouteAccess } from '../../src/core/auth.js';
+import { registerAuth, type RouteAccess } from '../../src/modules/users/authentication.js';
 import { systemClock } from '../../src/core/clock.js';
 import { PERMISSIONS, ROLES, can, isPermission, rolesFor, type Permission } from '../../src/modules/auth/permissions.js';
 import { DEVICE_ACTIONS, TRANSITIONS, type DeviceAction } from '../../src/modules/devices/device-lifecycle.js';
@@ -53,7 +53,7 @@ describe('the permission map', () => {
       expect(r.access, name).toBeDefined();
       if (!r.access || 'public' in r.access) continue;
       expect(isPermission(r.access.permission), `${name}: ${r.access.permission}`).toBe(true);
-      expect(r.access.roles, name).toEqual(rolesFor(r.access.permission));
+      expect(r.access.roles, name).toEqual(rolesFor(r.access.permission as Permission));
       checked += 1;
     }
     expect(checked).toBeGreaterThanOrEqual(60);

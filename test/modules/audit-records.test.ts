@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { appendAnchor, readAnchors } from '../../src/modules/audit/anchors.js';
-import { chainHash } from '../../src/modules/audit/audit.repository.js';
+import { chainHash } from '../../src/modules/audit-log/audit.repository.js';
 import { currentRecordHashes, type RecordTable } from '../../src/modules/audit/record-hashes.js';
 import type { Role } from '../../src/modules/users/users.table.js';
 import { bearer, createTestApp, laptop, wipeBody, type TestApp } from '../helpers.js';

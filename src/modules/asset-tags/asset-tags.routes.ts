@@ -1,5 +1,5 @@
-import { actorOf } from '../../core/auth.js';
-import type { Api } from '../../routes.js';
+import { actorOf } from '../users/authentication.js';
+import type { Api } from '../../core/http/api.js';
 import type { AssetTagsService } from './asset-tags.service.js';
 import { ReserveTagsBody, ReserveTagsResponse } from './asset-tags.schemas.js';
 

@@ -1,7 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import { writeTransaction, type Db, type Executor } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
-import { appendAuditEvent } from '../audit/audit.repository.js';
+import { appendAuditEvent } from '../audit-log/audit.repository.js';
 import type { Actor } from '../users/users.service.js';
 import { MAX_SEQ, formatTag, parseTag } from './asset-tag.js';
 import { findAssetTag, insertAssetTags, markAssigned, takeSequence } from './asset-tags.repository.js';

@@ -1,5 +1,5 @@
 import { createDocument, finish, write, type Doc } from '../../core/pdf/document.js';
-import { matrixRuns, qrCodeData } from '../labels/barcodes.js';
+import { matrixRuns, qrCodeData } from '../../core/pdf/barcodes.js';
 
 export interface AnchorPageData {
   id: number;

@@ -1,5 +1,5 @@
 import { sendDocument } from '../../core/send-document.js';
-import type { Api } from '../../routes.js';
+import type { Api } from '../../core/http/api.js';
 import { parseAnchor } from './anchors.js';
 import { VerifyQuery, VerifyResponse } from './audit.schemas.js';
 import type { AuditService } from './audit.service.js';

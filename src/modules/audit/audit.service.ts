@@ -1,6 +1,6 @@
 import { autoincrementHighWater, type Db, type Executor } from '../../core/db.js';
 import { renderAnchorPage } from './anchor.pdf.js';
-import { GENESIS_HASH, chainHash, iterateEvents, lastEvent } from './audit.repository.js';
+import { GENESIS_HASH, chainHash, iterateEvents, lastEvent } from '../audit-log/audit.repository.js';
 import { CREATED_BY, RECORD_TABLES, currentRecordHashes, isRecordTable, recordIdsAfter, type RecordTable } from './record-hashes.js';
 
 export const BREAK_REASONS = [

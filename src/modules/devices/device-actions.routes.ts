@@ -1,13 +1,7 @@
 import { z } from 'zod';
-import { actorOf } from '../../core/auth.js';
+import type { Api } from '../../core/http/api.js';
 import { ifMatchVersion, setDeviceEtag } from '../../core/http/etag.js';
-import type { Api } from '../../routes.js';
-import type { GradingService } from '../grading/grading.service.js';
-import { GradeBody, GradeResponse } from '../grading/grading.schemas.js';
-import type { RepairsService } from '../repairs/repairs.service.js';
-import { CompleteRepairBody, OpenRepairBody, RepairParams, RepairResponse } from '../repairs/repairs.schemas.js';
-import type { SanitizationService } from '../sanitization/sanitization.service.js';
-import { SanitizeBody, SanitizeResponse } from '../sanitization/sanitization.schemas.js';
+import { actorOf } from '../users/authentication.js';
 import type { DeviceActionsService } from './device-actions.service.js';
 import { DeviceEnvelope, DeviceParams, StorageDriveInput } from './devices.schemas.js';
 
@@ -17,58 +11,13 @@ const ReasonBody = z.strictObject({ reason: z.string().trim().min(1).max(1000) }
  * Lifecycle actions on one device (SPEC §2). Each answers the device as it is
  * now, with a fresh ETag; an optional If-Match makes a stale client fail with 412.
  */
-export function deviceActionRoutes(
-  api: Api,
-  s: { actions: DeviceActionsService; sanitization: SanitizationService; repairs: RepairsService; grading: GradingService },
-): void {
+export function deviceActionRoutes(api: Api, s: { actions: DeviceActionsService }): void {
   api.post('/devices/:tag/storage', {
     config: { access: { permission: 'devices:register-storage' } },
     schema: { tags: ['lifecycle'], summary: 'Register a drive found after intake', params: DeviceParams, body: StorageDriveInput, response: { 201: DeviceEnvelope } },
     handler: async (request, reply) => {
       const device = s.actions.registerStorage(actorOf(request), request.params.tag, request.body, ifMatchVersion(request));
       return setDeviceEtag(reply.code(201), device.version).send({ device });
-    },
-  });
-
-  api.post('/devices/:tag/sanitizations', {
-    config: { access: { permission: 'devices:sanitize' } },
-    schema: {
-      tags: ['lifecycle'],
-      summary: 'Record a sanitization of one drive, or confirm the device holds no storage ({ "noStorage": true })',
-      params: DeviceParams,
-      body: SanitizeBody,
-      response: { 201: SanitizeResponse },
-    },
-    handler: async (request, reply) => {
-      const out = s.sanitization.record(actorOf(request), request.params.tag, request.body, ifMatchVersion(request));
-      return setDeviceEtag(reply.code(201), out.device.version).send(out);
-    },
-  });
-
-  api.post('/devices/:tag/repairs', {
-    config: { access: { permission: 'devices:repair' } },
-    schema: { tags: ['lifecycle'], summary: 'Open a repair: the device goes to the bench', params: DeviceParams, body: OpenRepairBody, response: { 201: RepairResponse } },
-    handler: async (request, reply) => {
-      const out = s.repairs.open(actorOf(request), request.params.tag, request.body, ifMatchVersion(request));
-      return setDeviceEtag(reply.code(201), out.device.version).send(out);
-    },
-  });
-
-  api.post('/devices/:tag/repairs/:id/complete', {
-    config: { access: { permission: 'devices:repair' } },
-    schema: { tags: ['lifecycle'], summary: 'Complete the open repair', params: RepairParams, body: CompleteRepairBody, response: { 200: RepairResponse } },
-    handler: async (request, reply) => {
-      const out = s.repairs.complete(actorOf(request), request.params.tag, request.params.id, request.body, ifMatchVersion(request));
-      return setDeviceEtag(reply, out.device.version).send(out);
-    },
-  });
-
-  api.post('/devices/:tag/grade', {
-    config: { access: { permission: 'devices:grade' } },
-    schema: { tags: ['lifecycle'], summary: 'Grade: A/B/C ready, D awaiting recycling', params: DeviceParams, body: GradeBody, response: { 201: GradeResponse } },
-    handler: async (request, reply) => {
-      const out = s.grading.grade(actorOf(request), request.params.tag, request.body, ifMatchVersion(request));
-      return setDeviceEtag(reply.code(201), out.device.version).send(out);
     },
   });
 

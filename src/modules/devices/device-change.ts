@@ -1,10 +1,11 @@
 import type { Executor } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
-import { appendAuditEvent } from '../audit/audit.repository.js';
-import type { RecordKey } from '../audit/record-hashes.js';
+import { appendAuditEvent } from '../audit-log/audit.repository.js';
+import type { RecordKey } from '../audit-log/records.js';
 import type { Actor } from '../users/users.service.js';
 import { refusal, roleMayDo, type DeviceAction, type DeviceStatus, type LifecycleFacts, type Refusal } from './device-lifecycle.js';
 import { updateDeviceAtVersion, type DeviceRow } from './devices.repository.js';
+import { deviceRecords } from './devices.records.js';
 
 /** Why a drive does not count as sanitized, in the words a refusal uses. */
 const DRIVE_FAULT: Record<string, string> = {
@@ -94,7 +95,7 @@ export function applyDeviceChange(tx: Executor, change: DeviceChange): DeviceRow
     actorUserId: change.actor.id,
     at,
     details: change.details,
-    records: [{ table: 'devices', id: device.id }, ...(change.records ?? [])],
+    records: [{ source: deviceRecords, id: device.id }, ...(change.records ?? [])],
   });
   return row;
 }

@@ -3,10 +3,10 @@ import { writeTransaction, type Db, type Tx } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import { parseTag } from '../asset-tags/asset-tag.js';
 import type { Actor } from '../users/users.service.js';
-import type { Role } from '../users/users.table.js';
+import type { Role } from '../auth/permissions.js';
 import { assertAllowed, type RefusalExplainer } from './device-change.js';
 import type { DeviceAction } from './device-lifecycle.js';
-import { createDeviceStateLoader, toDevice, type DeviceState, type DeviceStateLoader } from './device-view.js';
+import { createDeviceStateLoader, toDevice, type DeviceState, type DeviceStateLoader, type DriveStatesOf } from './device-view.js';
 import { prepareDeviceLookups, type DeviceRow } from './devices.repository.js';
 import type { Device } from './devices.schemas.js';
 
@@ -35,10 +35,10 @@ export interface DeviceScope {
  * PostgreSQL too and turns asynchronous, the transaction and the reads here
  * change, and the use cases keep their shape.
  */
-export function createDeviceUseCase(deps: { db: Db; clock: Clock }) {
+export function createDeviceUseCase(deps: { db: Db; clock: Clock; driveStates: DriveStatesOf }) {
   const { db, clock } = deps;
   // Prepared on the one connection, so that inside a write transaction they read its writes.
-  const loadState: DeviceStateLoader = createDeviceStateLoader(db);
+  const loadState: DeviceStateLoader = createDeviceStateLoader(db, deps.driveStates);
   const lookups = prepareDeviceLookups(db);
 
   /** A device by asset tag (any case) or by manufacturer serial. */

@@ -1,9 +1,31 @@
 import type { Db } from '../../core/db.js';
-import { prepareDriveStates, type DriveState } from '../sanitization/drive-state.js';
 import type { Role } from '../auth/permissions.js';
 import { allowedActions, deviceFlags, type LifecycleFacts } from './device-lifecycle.js';
 import { prepareDeviceLookups, type DeviceRow, type DriveRow } from './devices.repository.js';
 import type { Device } from './devices.schemas.js';
+
+/**
+ * pending: no record in this custody cycle; passed: a passing record that a
+ * failed check has not voided; failed_check: passing records, all voided by a
+ * failed second-person check; failed: records, none passing.
+ */
+export type DriveSanitizationState = 'pending' | 'passed' | 'failed' | 'failed_check';
+
+export interface DriveState {
+  state: DriveSanitizationState;
+  /** The passing record that makes the drive count as sanitized, if any. */
+  passedRecordId: number | null;
+  lastRecordAt: string | null;
+  /** The second-person check of that record (or, when a check failed, of the record it failed). */
+  verification: 'pending' | 'passed' | 'failed' | null;
+}
+
+/**
+ * The sanitization state of each drive of a device in one custody cycle. The
+ * sanitization module computes it (sanitization/drive-state.ts) and the
+ * composition root passes it in: sanitization depends on devices, not the reverse.
+ */
+export type DriveStatesOf = (deviceId: number, custodyCycle: number) => Map<number, DriveState>;
 
 export interface DeviceState {
   row: DeviceRow;
@@ -25,9 +47,8 @@ export type DeviceStateLoader = (row: DeviceRow, drives?: DriveRow[]) => DeviceS
  * Built once per database: prepared statements, which also run inside a write
  * transaction (one connection), so the state read there includes its writes.
  */
-export function createDeviceStateLoader(db: Db): DeviceStateLoader {
+export function createDeviceStateLoader(db: Db, driveStates: DriveStatesOf): DeviceStateLoader {
   const lookups = prepareDeviceLookups(db);
-  const driveStates = prepareDriveStates(db);
   return (row, drives) => {
     const ds = drives ?? lookups.drives(row.id);
     const states = ds.length === 0 ? new Map<number, DriveState>() : driveStates(row.id, row.custodyCycle);

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Db, Executor } from '../../core/db.js';
-import { auditEvents } from '../audit/audit.table.js';
+import { auditEvents } from '../audit-log/audit.table.js';
 import { users } from '../users/users.table.js';
 import { devices, storageDrives } from './devices.table.js';
 

@@ -1,8 +1,8 @@
-import { actorOf } from '../../core/auth.js';
+import { actorOf } from '../users/authentication.js';
 import { AppError } from '../../core/errors.js';
 import { requiredIfMatch, setDeviceEtag, setLocation } from '../../core/http/etag.js';
 import { sendDocument } from '../../core/send-document.js';
-import type { Api } from '../../routes.js';
+import type { Api } from '../../core/http/api.js';
 import { can } from '../auth/permissions.js';
 import type { DevicesService } from './devices.service.js';
 import { DeviceEnvelope, DeviceList, DeviceParams, HistoryResponse, IntakeDeviceBody, ListDevicesQuery, UpdateDeviceBody } from './devices.schemas.js';

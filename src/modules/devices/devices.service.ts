@@ -5,7 +5,7 @@ import { isUniqueViolation, writeTransaction, type Db, type Executor } from '../
 import { AppError } from '../../core/errors.js';
 import { decodeCursor, pageOf } from '../../core/pagination.js';
 import type { AssetTagsService } from '../asset-tags/asset-tags.service.js';
-import { appendAuditEvent } from '../audit/audit.repository.js';
+import { appendAuditEvent } from '../audit-log/audit.repository.js';
 import { findDonation } from '../donations/donations.repository.js';
 import { can, type Role } from '../auth/permissions.js';
 import type { Actor } from '../users/users.service.js';
@@ -26,6 +26,7 @@ import {
   type DriveRow,
 } from './devices.repository.js';
 import type { Device, IntakeDeviceBody, ListDevicesQuery, UpdateDeviceBody } from './devices.schemas.js';
+import { deviceRecords } from './devices.records.js';
 
 export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: AssetTagsService; deviceUseCase: DeviceUseCase }) {
   const { db, clock } = deps;
@@ -108,7 +109,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
               weightSource: row.weightSource,
               storage: body.storage.map((d) => ({ serialNumber: d.serialNumber, kind: d.kind })),
             },
-            records: [{ table: 'devices', id: row.id }],
+            records: [{ source: deviceRecords, id: row.id }],
           });
           return view(row, actor.role);
         });
@@ -210,7 +211,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
             actorUserId: actor.id,
             at,
             details: { changes },
-            records: [{ table: 'devices', id: row.id }],
+            records: [{ source: deviceRecords, id: row.id }],
           });
           return answer(row);
         });

@@ -2,7 +2,7 @@ import type { Clock } from '../../core/clock.js';
 import { writeTransaction, type Db } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import { decodeCursor, pageOf } from '../../core/pagination.js';
-import { appendAuditEvent } from '../audit/audit.repository.js';
+import { appendAuditEvent } from '../audit-log/audit.repository.js';
 import type { Actor } from '../users/users.service.js';
 import { findDonation, insertDonation, listDonations, type DonationRow } from './donations.repository.js';
 import type { CreateDonationBody, Donation } from './donations.schemas.js';

@@ -5,6 +5,7 @@ import type { Actor } from '../users/users.service.js';
 import { checklistContradictions } from './grade-rules.js';
 import type { GradeBody } from './grading.schemas.js';
 import { insertGrading } from './grading.repository.js';
+import { gradingRecords } from './grading.records.js';
 
 export function createGradingService(deps: { deviceUseCase: DeviceUseCase }) {
   const { withDeviceAction } = deps.deviceUseCase;
@@ -31,7 +32,7 @@ export function createGradingService(deps: { deviceUseCase: DeviceUseCase }) {
           toStatus: body.grade === 'D' ? 'awaiting_recycling' : 'ready',
           patch: { specs, grade: body.grade, gradedAt: at },
           details: { gradingId: grading.id, grade: body.grade, regrade: device.status === 'ready', previousGrade: device.grade, checklist: grading.checklist, specs },
-          records: [{ table: 'gradings', id: grading.id }],
+          records: [{ source: gradingRecords, id: grading.id }],
           at,
         });
         return {

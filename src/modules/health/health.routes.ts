@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { readyCheck, storageWritable, type Db } from '../../core/db.js';
-import type { Api } from '../../routes.js';
+import type { Api } from '../../core/http/api.js';
 
 export function healthRoutes(app: Api, db: Db): void {
   app.get('/healthz', {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { actorOf } from '../../core/auth.js';
 import { ifMatchVersion, setDeviceEtag } from '../../core/http/etag.js';
+import { actorOf } from '../users/authentication.js';
 import { sendDocument } from '../../core/send-document.js';
-import type { Api } from '../../routes.js';
+import type { Api } from '../../core/http/api.js';
 import { DeviceEnvelope, DeviceParams } from '../devices/devices.schemas.js';
 import type { IssuanceService } from './issuance.service.js';
 import { IssuanceList, IssuanceParams, IssueBody, IssueResponse, ListIssuancesQuery, ReturnBody, Issuance } from './issuance.schemas.js';

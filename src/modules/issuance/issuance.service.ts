@@ -4,11 +4,13 @@ import { AppError } from '../../core/errors.js';
 import { decodeCursor, pageOf } from '../../core/pagination.js';
 import { applyDeviceChange } from '../devices/device-change.js';
 import type { DeviceUseCase } from '../devices/device-use-case.js';
-import type { Documents } from '../documents/documents.js';
 import { findParticipantByCode, insertParticipantNote } from '../participants/participants.repository.js';
 import type { Actor } from '../users/users.service.js';
+import type { ParticipantIssuances } from '../participants/participants.service.js';
 import {
+  eraseReturnNotesOf,
   findIssuanceView,
+  issuancesOfParticipant,
   insertIssuance,
   listIssuances,
   markReturned,
@@ -18,11 +20,21 @@ import {
   type IssuanceView,
 } from './issuance.repository.js';
 import type { Issuance, IssueBody, ReturnBody } from './issuance.schemas.js';
+import type { HandoverData } from './handover.pdf.js';
 import { prepareDriveStates } from '../sanitization/drive-state.js';
+import { issuanceRecords } from './issuance.records.js';
 
 const DAY = 86_400_000;
 
-export function createIssuanceService(deps: { db: Db; clock: Clock; deviceUseCase: DeviceUseCase; documents: Documents; organizationName: string }) {
+/** A participant's issuances, for the participants module (wired by the composition root). */
+export const participantIssuances: ParticipantIssuances = { ofParticipant: issuancesOfParticipant, eraseReturnNotesOf };
+
+/** The renderer this module draws its hand-over form with: the documents module's client, wired by the composition root. */
+export interface HandoverDocuments {
+  render(task: { kind: 'handover'; data: HandoverData }): Promise<Buffer>;
+}
+
+export function createIssuanceService(deps: { db: Db; clock: Clock; deviceUseCase: DeviceUseCase; documents: HandoverDocuments; organizationName: string }) {
   const { db, clock } = deps;
   const { resolve, loadState, withDeviceAction } = deps.deviceUseCase;
   const driveStates = prepareDriveStates(db);
@@ -107,7 +119,7 @@ export function createIssuanceService(deps: { db: Db; clock: Clock; deviceUseCas
               accessories: issuance.accessories,
               overrideReason: issuance.overrideReason,
             },
-            records: [{ table: 'issuances', id: issuance.id }],
+            records: [{ source: issuanceRecords, id: issuance.id }],
             at,
           });
           return { issuance: toIssuance(findIssuanceView(tx, issuance.id)!), device: view(row) };
@@ -146,7 +158,7 @@ export function createIssuanceService(deps: { db: Db; clock: Clock; deviceUseCas
             // The notes stay on the issuance: free text typed at a return may be about the participant.
             notesRecorded: body.notes !== undefined,
           },
-          records: [{ table: 'issuances', id: open.id }],
+          records: [{ source: issuanceRecords, id: open.id }],
           at,
         });
         return { device: view(row) };

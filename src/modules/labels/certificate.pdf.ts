@@ -6,7 +6,7 @@
  */
 import { createDocument, finish, write, type Doc } from '../../core/pdf/document.js';
 import { IEEE_2883_TERM, type MethodClass } from '../sanitization/media-techniques.js';
-import { matrixRuns, qrCodeData } from './barcodes.js';
+import { matrixRuns, qrCodeData } from '../../core/pdf/barcodes.js';
 
 export interface CertificateRecordView {
   standard: string;

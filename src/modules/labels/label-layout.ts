@@ -2,8 +2,8 @@
  * Where things go on one label, in millimetres from its top-left corner,
  * independent of the output: the PDF, bitmap and ZPL renderers all draw this.
  */
-import { measureText } from '../../core/raster.js';
-import { code128, qrCode, type LinearPattern, type MatrixPattern } from './barcodes.js';
+import { measureText } from './raster.js';
+import { code128, qrCode, type LinearPattern, type MatrixPattern } from '../../core/pdf/barcodes.js';
 
 export interface LabelContent {
   /** The asset tag: Code 128 and QR payload, and the first line. */

@@ -1,8 +1,8 @@
 /** Labels to bytes: PDF (sheets or one label per page for roll stock), ZPL for Zebra printers, PNG preview. */
 import { createDocument, finish, type Doc } from '../../core/pdf/document.js';
 import { textRuns } from '../../core/pdf/fonts.js';
-import { Bitmap, drawText, encodePng, measureText, zplGraphic } from '../../core/raster.js';
-import { matrixRuns } from './barcodes.js';
+import { Bitmap, drawText, encodePng, measureText, zplGraphic } from './raster.js';
+import { matrixRuns } from '../../core/pdf/barcodes.js';
 import { layoutLabel, type LabelContent, type LabelElement } from './label-layout.js';
 import type { LabelTemplate } from './label-templates.js';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { actorOf } from '../../core/auth.js';
+import { actorOf } from '../users/authentication.js';
 import { sendDocument } from '../../core/send-document.js';
-import type { Api } from '../../routes.js';
+import type { Api } from '../../core/http/api.js';
 import { DeviceParams } from '../devices/devices.schemas.js';
 import { DonationIdParams } from '../donations/donations.schemas.js';
 import { LabelTemplate } from './label-templates.js';

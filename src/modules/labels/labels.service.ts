@@ -12,13 +12,13 @@ import { drivesAtFault } from '../devices/device-change.js';
 import type { DeviceStateLoader } from '../devices/device-view.js';
 import { listDevices, prepareDeviceLookups, type DeviceRow } from '../devices/devices.repository.js';
 import type { DevicesService } from '../devices/devices.service.js';
-import type { Documents, RenderDocument } from '../documents/documents.js';
 import { findDonation } from '../donations/donations.repository.js';
 import { findCommunity } from '../participants/participants.repository.js';
 import { prepareDriveStates } from '../sanitization/drive-state.js';
 import { certificateRecords, failedChecksOf, type CertificateRecord } from '../sanitization/sanitization.repository.js';
 import type { Actor } from '../users/users.service.js';
 import type { CertificateData, CertificateDevice, CertificateRecordView } from './certificate.pdf.js';
+import type { LabelDocuments, RenderLabelDocument } from './label-documents.js';
 import type { LabelContent } from './label-layout.js';
 import type { LabelTemplate } from './label-templates.js';
 
@@ -51,7 +51,7 @@ export function createLabelsService(deps: {
   devices: DevicesService;
   loadDeviceState: DeviceStateLoader;
   /** Barcodes and PDFs are drawn on the render pool, off the event loop. */
-  documents: Documents;
+  documents: LabelDocuments;
   siteName: string;
   organization: { name: string; address: string | null };
 }) {
@@ -90,7 +90,7 @@ export function createLabelsService(deps: {
     return { tag: device.assetTag, badge: en('label.grade', { grade: device.grade }), lines: [s.cpu ?? `${device.make} ${device.model}`, memory, s.os ?? ''] };
   }
 
-  async function render(draw: RenderDocument, t: LabelTemplate, contents: LabelContent[], format: LabelFormat, name: string, startAt?: number): Promise<Rendered> {
+  async function render(draw: RenderLabelDocument, t: LabelTemplate, contents: LabelContent[], format: LabelFormat, name: string, startAt?: number): Promise<Rendered> {
     if (format === 'zpl') return { body: await draw({ kind: 'labels-zpl', template: t, contents }), contentType: 'application/zpl; charset=utf-8', filename: `${name}.zpl` };
     if (format === 'png') {
       if (contents.length !== 1) throw new AppError('request.invalid', 'PNG previews one label; use pdf or zpl for several.', { errors: [{ field: 'format', message: 'png previews one label' }], location: null });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { actorOf } from '../../core/auth.js';
-import type { Api } from '../../routes.js';
+import { actorOf } from '../users/authentication.js';
+import type { Api } from '../../core/http/api.js';
 import type { ParticipantsService } from './participants.service.js';
 import {
   Community,

@@ -79,3 +79,4 @@ export const ParticipantExport = z.object({
   ),
   accessLog: z.array(AccessLogEntry),
 });
+export type ParticipantExport = z.infer<typeof ParticipantExport>;

@@ -2,10 +2,9 @@ import type { Clock } from '../../core/clock.js';
 import { isUniqueViolation, writeTransaction, type Db, type Executor } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import { decodeCursor, pageOf } from '../../core/pagination.js';
-import type { IdempotencyResources } from '../../core/idempotency.repository.js';
-import { appendAuditEvent } from '../audit/audit.repository.js';
+import type { IdempotencyResources } from '../idempotency/idempotency.repository.js';
+import { appendAuditEvent } from '../audit-log/audit.repository.js';
 import { can } from '../auth/permissions.js';
-import { eraseReturnNotesOf, issuancesOfParticipant } from '../issuance/issuance.repository.js';
 import type { Actor } from '../users/users.service.js';
 import {
   accessLogOf,
@@ -23,7 +22,7 @@ import {
   type CommunityRow,
   type ParticipantRow,
 } from './participants.repository.js';
-import type { CreateParticipantBody, Participant } from './participants.schemas.js';
+import type { CreateParticipantBody, Participant, ParticipantExport } from './participants.schemas.js';
 
 type PersonalView = NonNullable<Participant['personalData']>;
 
@@ -48,7 +47,19 @@ function personalView(db: Executor, participantId: number): PersonalView | null 
   return { displayName: data?.displayName ?? null, contact: data?.contact ?? null, notes };
 }
 
-export function createParticipantsService(deps: { db: Db; clock: Clock; idempotency: IdempotencyResources; afterErasure?: () => void }) {
+/**
+ * What this module needs of a participant's issuances. The issuance module
+ * provides it (issuance.service.ts) and the composition root wires it in:
+ * issuance depends on participants, so participants never imports issuance.
+ */
+export interface ParticipantIssuances {
+  /** Every issuance of the participant, for the export. */
+  ofParticipant(tx: Executor, participantId: number): readonly ParticipantExport['issuances'][number][];
+  /** Erasure: drops the free text typed about the participant when a device came back. */
+  eraseReturnNotesOf(tx: Executor, participantId: number): void;
+}
+
+export function createParticipantsService(deps: { db: Db; clock: Clock; issuances: ParticipantIssuances; idempotency: IdempotencyResources; afterErasure?: () => void }) {
   const { db, clock } = deps;
 
   function mustFind(code: string): ParticipantRow {
@@ -152,7 +163,7 @@ export function createParticipantsService(deps: { db: Db; clock: Clock; idempote
         return {
           exportedAt: at,
           participant: toParticipant(row, personalView(tx, row.id)),
-          issuances: issuancesOfParticipant(tx, row.id).map((i) => ({
+          issuances: deps.issuances.ofParticipant(tx, row.id).map((i) => ({
             id: i.id,
             assetTag: i.assetTag,
             kind: i.kind,
@@ -174,7 +185,7 @@ export function createParticipantsService(deps: { db: Db; clock: Clock; idempote
       const at = clock.now().toISOString();
       writeTransaction(db, (tx) => {
         erasePersonalData(tx, row.id, at);
-        eraseReturnNotesOf(tx, row.id);
+        deps.issuances.eraseReturnNotesOf(tx, row.id);
         // The registration's kept answer (for an Idempotency-Key replay) holds the name too: forget it.
         deps.idempotency.forgetResource(tx, 'participant', row.id);
         logAccess(tx, { participantId: row.id, userId: actor.id, at, action: 'erased', purpose: 'erasure requested' });

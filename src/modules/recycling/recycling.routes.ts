@@ -1,6 +1,6 @@
-import { actorOf } from '../../core/auth.js';
+import { actorOf } from '../users/authentication.js';
 import { sendDocument } from '../../core/send-document.js';
-import type { Api } from '../../routes.js';
+import type { Api } from '../../core/http/api.js';
 import type { RecyclingService } from './recycling.service.js';
 import {
   AddDeviceBody,

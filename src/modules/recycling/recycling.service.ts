@@ -2,10 +2,9 @@ import type { Clock } from '../../core/clock.js';
 import { isUniqueViolation, writeTransaction, type Db, type Tx } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import { assertDrawable } from '../../core/pdf/fonts.js';
-import { appendAuditEvent } from '../audit/audit.repository.js';
+import { appendAuditEvent } from '../audit-log/audit.repository.js';
 import { applyDeviceChange, assertAllowed, drivesAtFault } from '../devices/device-change.js';
 import type { DeviceUseCase } from '../devices/device-use-case.js';
-import type { Documents } from '../documents/documents.js';
 import type { Actor } from '../users/users.service.js';
 import {
   addBulkLine,
@@ -27,8 +26,14 @@ import {
 } from './recycling.repository.js';
 import type { AmendShipmentBody, AmendmentValue, CreateShipmentBody, Shipment } from './recycling.schemas.js';
 import { receivedAtProblem, shippedAtProblem } from './shipment-dates.js';
+import { shipmentRecords } from './recycling.records.js';
 
-export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCase: DeviceUseCase; documents: Documents; organizationName: string; siteName: string }) {
+/** The renderer this module draws its manifest with: the documents module's client, wired by the composition root. */
+export interface ManifestDocuments {
+  render(task: { kind: 'manifest'; shipment: Shipment; org: { organizationName: string; siteName: string }; printedAt: Date }): Promise<Buffer>;
+}
+
+export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCase: DeviceUseCase; documents: ManifestDocuments; organizationName: string; siteName: string }) {
   const { db, clock } = deps;
   const { resolve, loadState } = deps.deviceUseCase;
 
@@ -62,7 +67,7 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCa
 
   const audit = (tx: Tx, actor: Actor, id: number, action: string, details: Record<string, unknown>, at: string) =>
     // The shipment is hashed with its lines and amendments on every event: a line slipped in or out shows.
-    appendAuditEvent(tx, { entityType: 'shipment', entityId: String(id), action, actorUserId: actor.id, at, details, records: [{ table: 'shipments', id }] });
+    appendAuditEvent(tx, { entityType: 'shipment', entityId: String(id), action, actorUserId: actor.id, at, details, records: [{ source: shipmentRecords, id }] });
 
   return {
     createRecycler(actor: Actor, body: { name: string; certification: RecyclerRow['certification']; certificateExpiry?: string | undefined; address?: string | undefined }): RecyclerRow {

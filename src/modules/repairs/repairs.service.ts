@@ -6,6 +6,7 @@ import type { Actor } from '../users/users.service.js';
 import { checkParts, recordHarvests } from './parts-lineage.js';
 import { completeRepair, findRepair, insertRepair, openRepairOf, type RepairRow } from './repairs.repository.js';
 import type { CompleteRepairBody, OpenRepairBody, Repair, RepairTimeEntry } from './repairs.schemas.js';
+import { repairRecords } from './repairs.records.js';
 
 /** The time entries that were given, in the order they were made (SPEC §3: two entries, not a silent sum). */
 function timeEntries(r: RepairRow): RepairTimeEntry[] {
@@ -63,7 +64,7 @@ export function createRepairsService(deps: { deviceUseCase: DeviceUseCase }) {
           event: 'device.repair_opened',
           toStatus: 'in_repair',
           details: { repairId: repair.id, description: body.description, minutes: body.minutes ?? null, partsUsed: parts },
-          records: [{ table: 'repairs', id: repair.id }],
+          records: [{ source: repairRecords, id: repair.id }],
           at,
         });
         recordHarvests(tx, { checked, receiving: row, repairId: repair.id, actor, at });
@@ -104,7 +105,7 @@ export function createRepairsService(deps: { deviceUseCase: DeviceUseCase }) {
           toStatus,
           // minutes is this entry only; totalMinutes lets a reader of the history see the sum without adding.
           details: { repairId: repair.id, outcome: body.outcome, minutes: body.minutes ?? null, totalMinutes: totalMinutes(timeEntries(done)), partsUsed: parts },
-          records: [{ table: 'repairs', id: repair.id }],
+          records: [{ source: repairRecords, id: repair.id }],
           at,
         });
         recordHarvests(tx, { checked, receiving: row, repairId: repair.id, actor, at });

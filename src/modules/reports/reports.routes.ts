@@ -1,5 +1,5 @@
 import { sendDocument } from '../../core/send-document.js';
-import type { Api } from '../../routes.js';
+import type { Api } from '../../core/http/api.js';
 import type { ReportsService } from './reports.service.js';
 import { ActivityReport, DiversionReport, diversionQuery, InventoryReport, PeriodQuery } from './reports.schemas.js';
 

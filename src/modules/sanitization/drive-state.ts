@@ -1,22 +1,9 @@
 import { and, eq, or, sql } from 'drizzle-orm';
 import type { Db } from '../../core/db.js';
+import type { DriveSanitizationState, DriveState } from '../devices/device-view.js';
 import { sanitizationRecords, sanitizationVerifications } from './sanitization.table.js';
 
-/**
- * pending: no record in this custody cycle; passed: a passing record that a
- * failed check has not voided; failed_check: passing records, all voided by a
- * failed second-person check; failed: records, none passing.
- */
-export type DriveSanitizationState = 'pending' | 'passed' | 'failed' | 'failed_check';
-
-export interface DriveState {
-  state: DriveSanitizationState;
-  /** The passing record that makes the drive count as sanitized, if any. */
-  passedRecordId: number | null;
-  lastRecordAt: string | null;
-  /** The second-person check of that record (or, when a check failed, of the record it failed). */
-  verification: 'pending' | 'passed' | 'failed' | null;
-}
+export type { DriveSanitizationState, DriveState };
 
 export interface DriveRecordFact {
   driveId: number;

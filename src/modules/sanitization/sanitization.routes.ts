@@ -1,9 +1,35 @@
-import { actorOf } from '../../core/auth.js';
-import type { Api } from '../../routes.js';
+import { actorOf } from '../users/authentication.js';
+import type { Api } from '../../core/http/api.js';
+import { DeviceParams } from '../devices/devices.schemas.js';
+import { ifMatchVersion, setDeviceEtag } from '../../core/http/etag.js';
 import type { SanitizationService } from './sanitization.service.js';
-import { ListVerificationsQuery, VerificationEnvelope, VerificationList, VerificationParams, VerifyBody } from './sanitization.schemas.js';
+import {
+  ListVerificationsQuery,
+  SanitizeBody,
+  SanitizeResponse,
+  VerificationEnvelope,
+  VerificationList,
+  VerificationParams,
+  VerifyBody,
+} from './sanitization.schemas.js';
 
-export function verificationRoutes(api: Api, sanitization: SanitizationService): void {
+/** Sanitizing a device's drives (SPEC §2) and the second-person verification of each wipe. */
+export function sanitizationRoutes(api: Api, sanitization: SanitizationService): void {
+  api.post('/devices/:tag/sanitizations', {
+    config: { access: { permission: 'devices:sanitize' } },
+    schema: {
+      tags: ['lifecycle'],
+      summary: 'Record a sanitization of one drive, or confirm the device holds no storage ({ "noStorage": true })',
+      params: DeviceParams,
+      body: SanitizeBody,
+      response: { 201: SanitizeResponse },
+    },
+    handler: async (request, reply) => {
+      const out = sanitization.record(actorOf(request), request.params.tag, request.body, ifMatchVersion(request));
+      return setDeviceEtag(reply.code(201), out.device.version).send(out);
+    },
+  });
+
   api.get('/sanitization-verifications', {
     config: { access: { permission: 'verifications:read' } },
     schema: { tags: ['sanitization'], summary: 'The second-person verification queue', querystring: ListVerificationsQuery, response: { 200: VerificationList } },

@@ -26,6 +26,7 @@ import {
 } from './sanitization.repository.js';
 import { allowedTechniques, mediaRule, needsNotes, type MediaKind, type MethodClass, type Technique } from './media-techniques.js';
 import { DEFAULT_STANDARD, type SanitizationRecord, type SanitizationRecordBody, type SanitizeBody, type Verification } from './sanitization.schemas.js';
+import { sanitizationRecordRecords, sanitizationVerificationRecords } from './sanitization.records.js';
 
 /** R2v3: at least 5 % of passing logical sanitizations are checked by a second person. */
 export const VERIFICATION_SAMPLE_RATE = 0.05;
@@ -217,7 +218,7 @@ export function createSanitizationService(deps: { db: Db; clock: Clock; deviceUs
             drawnForVerification: verificationId !== null,
             drawReason,
           },
-          records: [{ table: 'sanitization_records', id: rec.id }, ...(verificationId === null ? [] : [{ table: 'sanitization_verifications' as const, id: verificationId }])],
+          records: [{ source: sanitizationRecordRecords, id: rec.id }, ...(verificationId === null ? [] : [{ source: sanitizationVerificationRecords, id: verificationId }])],
           at,
         });
         return { sanitization: toRecord(findRecordView(tx, rec.id)!), device: view(row) };
@@ -279,7 +280,7 @@ export function createSanitizationService(deps: { db: Db; clock: Clock; deviceUs
             result,
             ...(result === 'failed' ? { voidsThroughRecordId, recall: device.status === 'issued' && (after.facts.failedCheck ?? false) } : {}),
           },
-          records: [{ table: 'sanitization_verifications', id }],
+          records: [{ source: sanitizationVerificationRecords, id }],
           at,
         });
         return toVerification(findVerification(tx, id)!);

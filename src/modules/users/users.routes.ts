@@ -1,5 +1,5 @@
-import { actorOf } from '../../core/auth.js';
-import type { Api } from '../../routes.js';
+import { actorOf } from './authentication.js';
+import type { Api } from '../../core/http/api.js';
 import type { UsersService } from './users.service.js';
 import { ChangeOwnPasswordBody, CreateUserBody, ListUsersQuery, SetPasswordBody, UpdateUserBody, UserEnvelope, UserIdParams, UserList } from './users.schemas.js';
 

@@ -1,9 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
-import { isUniqueViolation, writeTransaction, type Db } from '../../core/db.js';
+import { isUniqueViolation, writeTransaction, type Db, type Tx } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import { decodeCursor, pageOf } from '../../core/pagination.js';
-import { appendAuditEvent } from '../audit/audit.repository.js';
 import { can, type Role } from '../auth/permissions.js';
 import { decoyHash, hashPassword, verifyPassword } from './password.js';
 import {
@@ -82,9 +81,19 @@ export function createLoginLimiter(limit: number, windowMs: number): LoginLimite
   };
 }
 
+/**
+ * The audit log's append (audit-log/audit.repository.ts), wired by the
+ * composition root: the log's rows reference users, so users does not import it.
+ */
+export type AppendUserEvent = (
+  tx: Tx,
+  event: { entityType: 'user'; entityId: string; action: string; actorUserId: number | null; at: string; details: Record<string, unknown> },
+) => unknown;
+
 export function createUsersService(deps: {
   db: Db;
   clock: Clock;
+  appendAuditEvent: AppendUserEvent;
   sessionTtlHours: number;
   /** Failures per username and address (and per user for password changes). */
   loginLimiter: LoginLimiter;
@@ -139,7 +148,7 @@ export function createUsersService(deps: {
             createdAt: at,
             updatedAt: at,
           });
-          appendAuditEvent(tx, {
+          deps.appendAuditEvent(tx, {
             entityType: 'user',
             entityId: String(row.id),
             action: 'user.created',
@@ -182,7 +191,7 @@ export function createUsersService(deps: {
         if (body.disabled === true || (body.role !== undefined && body.role !== current.role)) revokeUserSessions(tx, id, at);
         // Any change to a user (name, role, enabled) must be seen by the next request.
         forgetSessions();
-        appendAuditEvent(tx, {
+        deps.appendAuditEvent(tx, {
           entityType: 'user',
           entityId: String(id),
           action: 'user.updated',
@@ -202,7 +211,7 @@ export function createUsersService(deps: {
         const row = updateUser(tx, id, { passwordHash, passwordChangedAt: at, updatedAt: at });
         revokeUserSessions(tx, id, at);
         forgetSessions();
-        appendAuditEvent(tx, { entityType: 'user', entityId: String(id), action: 'user.password_changed', actorUserId: actor.id, at, details: {} });
+        deps.appendAuditEvent(tx, { entityType: 'user', entityId: String(id), action: 'user.password_changed', actorUserId: actor.id, at, details: {} });
         return toUser(row);
       });
     },

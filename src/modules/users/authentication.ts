@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Clock } from './clock.js';
-import { AppError } from './errors.js';
-import { sendProblem } from './http-errors.js';
-import { can, isPermission, rolesFor, type Permission, type Role } from '../modules/auth/permissions.js';
-import type { Actor, UsersService } from '../modules/users/users.service.js';
+import type { Clock } from '../../core/clock.js';
+import { AppError } from '../../core/errors.js';
+import { sendProblem } from '../../core/http-errors.js';
+import { API_PREFIX } from '../../core/http/api.js';
+import { can, isPermission, rolesFor, type Permission, type Role } from '../auth/permissions.js';
+import type { Actor, UsersService } from './users.service.js';
 
 /** What a route says about who may call it: a permission of the map, or public. Every route under /api/v1 must say it. */
 export type RouteAccess = { public: true } | { permission: Permission };
@@ -34,8 +35,6 @@ declare module 'fastify' {
     bearerToken: string | null;
   }
 }
-
-export const API_PREFIX = '/api/v1';
 
 export function bearerToken(request: FastifyRequest): string | null {
   const header = request.headers.authorization;

@@ -6,7 +6,7 @@
  */
 import zlib from 'node:zlib';
 import type { Font, PathCommand } from 'fontkit';
-import { fontSet, textRuns } from './pdf/fonts.js';
+import { fontSet, textRuns } from '../../core/pdf/fonts.js';
 
 export class Bitmap {
   readonly data: Uint8Array;

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Api } from '../../routes.js';
+import type { Api } from '../../core/http/api.js';
 import { stationAssets, type Asset } from './station-assets.js';
 
 export interface StationPageConfig {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { actorOf } from '../../core/auth.js';
-import type { Api } from '../../routes.js';
-import { LoginBody, LoginResponse, UserEnvelope } from '../users/users.schemas.js';
-import type { UsersService } from '../users/users.service.js';
+import { actorOf } from './authentication.js';
+import type { Api } from '../../core/http/api.js';
+import { LoginBody, LoginResponse, UserEnvelope } from './users.schemas.js';
+import type { UsersService } from './users.service.js';
 
 export function authRoutes(api: Api, users: UsersService): void {
   api.post('/auth/login', {

@@ -3,7 +3,7 @@
  * draws them as vector rectangles into a PDF or as dots into a bitmap.
  */
 import bwipjs from 'bwip-js';
-import { AppError } from '../../core/errors.js';
+import { AppError } from '../errors.js';
 
 /** Barcode payloads are printable ASCII: what every USB scanner types back. */
 export function assertBarcodePayload(text: string): void {

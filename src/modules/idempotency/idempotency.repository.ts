@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
-import type { Executor, Tx } from './db.js';
+import type { Executor, Tx } from '../../core/db.js';
 import { idempotencyKeys } from './idempotency.table.js';
-import { requestScope } from './request-context.js';
+import { requestScope } from '../../core/request-context.js';
 
 /** The kinds of resource whose stored answers may have to be forgotten with them. */
 export type IdempotentResourceKind = 'participant';

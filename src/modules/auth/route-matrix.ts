@@ -1,6 +1,5 @@
-import type { RouteInfo } from '../app.js';
-import { ROLES } from '../modules/auth/permissions.js';
-import { API_PREFIX } from './auth.js';
+import { API_PREFIX, type RouteInfo } from '../../core/http/api.js';
+import { ROLES } from './permissions.js';
 
 /** The README's route × role table, made from the registered routes so it cannot drift. */
 export function routeMatrixMarkdown(routes: readonly RouteInfo[]): string {

@@ -3,7 +3,7 @@ import { asc, desc, gt } from 'drizzle-orm';
 import { canonicalJson } from '../../core/canonical-json.js';
 import type { Executor } from '../../core/db.js';
 import { auditEvents } from './audit.table.js';
-import { hashRecords, type RecordKey } from './record-hashes.js';
+import { hashRecords, type RecordKey } from './records.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 

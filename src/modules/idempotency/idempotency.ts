@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { canonicalJson } from './canonical-json.js';
-import type { Clock } from './clock.js';
-import type { Db, Tx } from './db.js';
-import { AppError } from './errors.js';
-import { sendProblem } from './http-errors.js';
+import { canonicalJson } from '../../core/canonical-json.js';
+import type { Clock } from '../../core/clock.js';
+import type { Db, Tx } from '../../core/db.js';
+import { AppError } from '../../core/errors.js';
+import { sendProblem } from '../../core/http-errors.js';
 import { idempotencyKeys } from './idempotency.table.js';
-import { requestScope, type RequestScope } from './request-context.js';
+import { requestScope, type RequestScope } from '../../core/request-context.js';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

@@ -1,5 +1,5 @@
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { users } from '../modules/users/users.table.js';
+import { users } from '../users/users.table.js';
 
 /**
  * Idempotency keys, scoped per user and route. The row is written inside the

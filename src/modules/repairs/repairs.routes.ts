@@ -1,0 +1,27 @@
+import { actorOf } from '../users/authentication.js';
+import type { Api } from '../../core/http/api.js';
+import { DeviceParams } from '../devices/devices.schemas.js';
+import { ifMatchVersion, setDeviceEtag } from '../../core/http/etag.js';
+import type { RepairsService } from './repairs.service.js';
+import { CompleteRepairBody, OpenRepairBody, RepairParams, RepairResponse } from './repairs.schemas.js';
+
+/** Repairs on one device's bench (SPEC §2); each answers the device with a fresh ETag, and If-Match guards a stale client. */
+export function repairRoutes(api: Api, s: { repairs: RepairsService }): void {
+  api.post('/devices/:tag/repairs', {
+    config: { access: { permission: 'devices:repair' } },
+    schema: { tags: ['lifecycle'], summary: 'Open a repair: the device goes to the bench', params: DeviceParams, body: OpenRepairBody, response: { 201: RepairResponse } },
+    handler: async (request, reply) => {
+      const out = s.repairs.open(actorOf(request), request.params.tag, request.body, ifMatchVersion(request));
+      return setDeviceEtag(reply.code(201), out.device.version).send(out);
+    },
+  });
+
+  api.post('/devices/:tag/repairs/:id/complete', {
+    config: { access: { permission: 'devices:repair' } },
+    schema: { tags: ['lifecycle'], summary: 'Complete the open repair', params: RepairParams, body: CompleteRepairBody, response: { 200: RepairResponse } },
+    handler: async (request, reply) => {
+      const out = s.repairs.complete(actorOf(request), request.params.tag, request.params.id, request.body, ifMatchVersion(request));
+      return setDeviceEtag(reply, out.device.version).send(out);
+    },
+  });
+}
