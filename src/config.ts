@@ -13,7 +13,7 @@ const intFromEnv = (min: number, max: number) =>
 
 /**
  * Every setting the service reads from the environment. Names and defaults are
- * part of the operating contract (SPEC §7) and are listed in the README.
+ * part of the operating contract (docs/domain.md §7) and are listed in the README.
  */
 export const EnvSchema = z.object({
   HOST: z.string().min(1).max(255).default('127.0.0.1'),
@@ -56,7 +56,7 @@ export type Config = Readonly<{
   organizationAddress: string | null;
   siteName: string;
   labelTemplatesDir: string | undefined;
-  /** Reports hide communities with fewer reused devices than this; a caller may raise it, never lower it (SPEC §6). */
+  /** Reports hide communities with fewer reused devices than this; a caller may raise it, never lower it (docs/domain.md §6). */
   reportMinCell: number;
   /** Documents are drawn on this many worker threads; by default one core is left to the event loop. */
   renderWorkers: number;
@@ -64,7 +64,7 @@ export type Config = Readonly<{
   renderPerUser: number;
   /** Documents that may wait for a free worker (503 beyond). */
   renderQueue: number;
-  /** Failed logins allowed per username and address inside the window (SPEC §7). */
+  /** Failed logins allowed per username and address inside the window (docs/domain.md §7). */
   loginFailureLimit: number;
   loginFailureWindowMs: number;
   /** Failed logins allowed per client address across all usernames inside the same window: stops password spraying. */

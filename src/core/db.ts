@@ -29,7 +29,7 @@ export function openDatabase(options: OpenDatabaseOptions): Db {
   if (options.path !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
   const sqlite = new Database(options.path);
   // WAL lets readers run beside the writer; synchronous=FULL makes every
-  // acknowledged commit survive a power cut (SPEC §2, §7).
+  // acknowledged commit survive a power cut (docs/domain.md §2, §7).
   if (options.path !== ':memory:') sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');

@@ -23,7 +23,7 @@ export function translate(locale: Locale, key: MessageKey, vars: Record<string, 
   return text.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
 }
 
-/** Keys each locale actually holds (the rest fall back): for tests and the README. */
+/** Keys each locale actually holds (the rest fall back): for the tests. */
 export function reviewedKeys(locale: Locale): string[] {
   return Object.keys(TABLES[locale]).filter((k) => k !== '_meta');
 }

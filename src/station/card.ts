@@ -19,7 +19,7 @@ function eventText(e: HistoryEvent): string {
   if (typeof d['result'] === 'string') extra.push(tOr(`station.result.${d['result']}`, d['result']));
   if (typeof d['grade'] === 'string') extra.push(t('station.grade.short', { grade: d['grade'] }));
   if (typeof d['outcome'] === 'string') extra.push(tOr(`station.outcome.${d['outcome']}`, d['outcome']));
-  // Parts lineage (SPEC §3): where a part went, and where a repair's parts came from.
+  // Parts lineage (docs/domain.md §3): where a part went, and where a repair's parts came from.
   if (typeof d['receivingAssetTag'] === 'string') extra.push(t('station.event.partTo', { part: typeof d['part'] === 'string' ? d['part'] : '', tag: d['receivingAssetTag'] }));
   const sources = Array.isArray(d['partsUsed']) ? [...new Set((d['partsUsed'] as Array<{ sourceAssetTag?: unknown }>).map((p) => p.sourceAssetTag).filter((x): x is string => typeof x === 'string'))] : [];
   if (sources.length > 0) extra.push(t('station.event.partsFrom', { tags: sources.join(', ') }));
@@ -126,7 +126,7 @@ export function renderCard(device: Device, events: HistoryEvent[], handlers: Car
         device.status === 'ready' || device.status === 'issued'
           ? h('button', { class: 'secondary', attrs: { type: 'button', 'data-print': 'spec' }, text: t('station.print.spec'), on: { click: () => handlers.onPrint('spec') } })
           : null,
-        // A certificate is only offered when the service would issue one (SPEC invariant 7).
+        // A certificate is only offered when the service would issue one (docs/domain.md §2 invariant 7).
         device.sanitized
           ? h('button', { class: 'secondary', attrs: { type: 'button', 'data-print': 'certificate' }, text: t('station.print.certificate'), on: { click: () => handlers.onPrint('certificate') } })
           : null,

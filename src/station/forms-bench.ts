@@ -32,7 +32,7 @@ export function sanitizeForm(device: Device, settings: Settings, now: () => stri
     drives.map((s): [string, string] => [s.serialNumber, `${s.serialNumber} · ${tOr(`station.driveKind.${s.kind}`, s.kind)}${s.capacityGb ? ` ${s.capacityGb} GB` : ''} · ${tOr(`station.state.${s.sanitizationState}`, s.sanitizationState)}`]),
     drives[0]?.serialNumber,
   );
-  // SPEC §3: only the techniques valid for this kind of drive at this method, from the service's own table.
+  // docs/domain.md §3: only the techniques valid for this kind of drive at this method, from the service's own table.
   // The remembered method and technique are kept where they fit the drive; otherwise its usual choice.
   const first = kindOf(drives[0]?.serialNumber);
   const usual = usualChoice(first);
@@ -161,7 +161,7 @@ export function gradeForm(device: Device): FormSpec {
     ],
     body: (form) => {
       const checklist: Record<string, boolean | number> = {};
-      // A ticked box says the item works; an unticked one was not checked (SPEC §3), so it contradicts no grade.
+      // A ticked box says the item works; an unticked one was not checked (docs/domain.md §3), so it contradicts no grade.
       for (const c of CHECKLIST) if (checked(form, `checklist.${c}`)) checklist[c] = true;
       const battery = numberOf(form, 'checklist.batteryHealthPercent');
       if (battery !== undefined) checklist['batteryHealthPercent'] = battery;

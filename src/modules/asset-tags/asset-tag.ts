@@ -1,5 +1,5 @@
 /**
- * Asset tags (SPEC §3): PREFIX-NNNNNN-C, where C is a Luhn mod 36 check
+ * Asset tags (docs/domain.md §3): PREFIX-NNNNNN-C, where C is a Luhn mod 36 check
  * character over the prefix and the digits (alphabet 0-9A-Z). A single
  * mistyped character or a swap of two neighbours is caught.
  */

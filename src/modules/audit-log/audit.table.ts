@@ -2,7 +2,7 @@ import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { users } from '../users/users.table.js';
 
 /**
- * The append-only history of every change (SPEC §2 invariant 3). One hash
+ * The append-only history of every change (docs/domain.md §2 invariant 3). One hash
  * chain runs through all events in id order; UPDATE and DELETE are refused by
  * triggers (see the migration that creates them).
  */

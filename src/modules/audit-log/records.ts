@@ -3,7 +3,7 @@ import { canonicalJson } from '../../core/canonical-json.js';
 import type { Executor } from '../../core/db.js';
 
 /**
- * The records an audit event vouches for (SPEC §2 invariant 3, extended to
+ * The records an audit event vouches for (docs/domain.md §2 invariant 3, extended to
  * the records themselves): each event that creates or changes one carries the
  * SHA-256 of its canonical operational form, and /audit/verify re-reads the
  * record and compares it with the latest event that names it.

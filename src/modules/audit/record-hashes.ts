@@ -10,7 +10,7 @@ import { sanitizationRecordRecords, sanitizationVerificationRecords } from '../s
 export { CREATED_BY, RECORD_TABLES, isRecordTable, type RecordTable } from '../audit-log/records.js';
 
 /**
- * The records an audit event vouches for (SPEC §2 invariant 3, extended to
+ * The records an audit event vouches for (docs/domain.md §2 invariant 3, extended to
  * the records themselves): each event that creates or changes one carries the
  * SHA-256 of its canonical operational form, and /audit/verify re-reads the
  * record and compares it with the latest event that names it.

@@ -1,5 +1,5 @@
 /**
- * Who may do what (SPEC §4): the one list of roles and the one map from a
+ * Who may do what (docs/domain.md §4): the one list of roles and the one map from a
  * permission to the roles that hold it. Routes declare a permission
  * (`config: { access: { permission } }`), the lifecycle table names one per
  * action, and the few rules that depend on the caller inside a route or a

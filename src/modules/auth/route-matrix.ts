@@ -1,7 +1,7 @@
 import { API_PREFIX, type RouteInfo } from '../../core/http/api.js';
 import { ROLES } from './permissions.js';
 
-/** The README's route × role table, made from the registered routes so it cannot drift. */
+/** The route × role table of docs/api.md, made from the registered routes so it cannot drift. */
 export function routeMatrixMarkdown(routes: readonly RouteInfo[]): string {
   const api = routes
     .filter((r) => r.url.startsWith(API_PREFIX))

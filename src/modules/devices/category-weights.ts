@@ -1,4 +1,4 @@
-/** Device categories (SPEC §3) and typical weights in grams for devices that were not weighed (REFERENCE.md). */
+/** Device categories (docs/domain.md §3) and typical weights in grams for devices that were not weighed (docs/domain.md §3 "Devices, drives and weights"). */
 export const DEVICE_CATEGORIES = [
   'laptop',
   'desktop',

@@ -8,7 +8,7 @@ import { DeviceEnvelope, DeviceParams, StorageDriveInput } from './devices.schem
 const ReasonBody = z.strictObject({ reason: z.string().trim().min(1).max(1000) });
 
 /**
- * Lifecycle actions on one device (SPEC §2). Each answers the device as it is
+ * Lifecycle actions on one device (docs/domain.md §2). Each answers the device as it is
  * now, with a fresh ETag; an optional If-Match makes a stale client fail with 412.
  */
 export function deviceActionRoutes(api: Api, s: { actions: DeviceActionsService }): void {

@@ -19,7 +19,7 @@ export function createDeviceActionsService(deps: { deviceUseCase: DeviceUseCase 
   const { withDeviceAction } = deps.deviceUseCase;
 
   return {
-    /** A drive found after intake: a sanitized or ready device goes back to received until it passes (SPEC §2). */
+    /** A drive found after intake: a sanitized or ready device goes back to received until it passes (docs/domain.md §2). */
     registerStorage(actor: Actor, ref: string, body: RegisterStorageBody, expectedVersion?: number): Device {
       try {
         return withDeviceAction(actor, ref, 'register_storage', expectedVersion, ({ tx, device, state, at, view }) => {

@@ -16,7 +16,7 @@ const DRIVE_FAULT: Record<string, string> = {
 
 /**
  * What keeps a device from counting as sanitized, for a refusal to name
- * (SPEC invariant 1: "naming the drives at fault"): a sentence and the list.
+ * (docs/domain.md §2 invariant 1: "naming the drives at fault"): a sentence and the list.
  */
 export function drivesAtFault(assetTag: string, facts: LifecycleFacts): { detail: string; drives: ReadonlyArray<{ serialNumber: string; sanitizationState: string }> } {
   const drives = facts.drivesAtFault ?? [];
@@ -32,7 +32,7 @@ export type RefusalExplainer = (why: Refusal, device: DeviceRow, facts: Lifecycl
 
 /**
  * Refuses an action the lifecycle does not allow, naming the status and the
- * action (SPEC §2): a stale version first, then the role, then the lifecycle.
+ * action (docs/domain.md §2): a stale version first, then the role, then the lifecycle.
  */
 export function assertAllowed(actor: Actor, action: DeviceAction, device: DeviceRow, facts: LifecycleFacts, expectedVersion?: number, explain?: RefusalExplainer): void {
   if (expectedVersion !== undefined && expectedVersion !== device.version) {
@@ -71,7 +71,7 @@ export interface DeviceChange {
 /**
  * Applies one change to a device inside the caller's write transaction: a
  * compare-and-set on the version (so a concurrent change makes this one fail
- * with 409) and exactly one history event (SPEC §2 invariant 3).
+ * with 409) and exactly one history event (docs/domain.md §2 invariant 3).
  */
 export function applyDeviceChange(tx: Executor, change: DeviceChange): DeviceRow {
   const { device, toStatus, at } = change;

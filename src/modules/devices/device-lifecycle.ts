@@ -1,5 +1,5 @@
 /**
- * The device lifecycle of SPEC §2 as plain data and functions, with no I/O.
+ * The device lifecycle of docs/domain.md §2 as plain data and functions, with no I/O.
  * Services ask it whether an action is allowed; responses use it to list the
  * caller's allowedActions. Who may take an action is the permission map's
  * answer for the action's permission, the same one its route declares.
@@ -53,14 +53,14 @@ function rule(from: readonly DeviceStatus[], to: DeviceStatus | null, permission
 export const TRANSITIONS: Readonly<Record<DeviceAction, Rule>> = {
   // Metadata edits never change the status; they are closed once the device has left custody.
   update: rule(NOT_GONE, null, 'devices:update'),
-  // A drive found after intake sends a sanitized or ready device back to received (SPEC §2).
+  // A drive found after intake sends a sanitized or ready device back to received (docs/domain.md §2).
   register_storage: rule(['received', 'sanitized', 'in_repair', 'ready', 'awaiting_recycling'], null, 'devices:register-storage'),
   // received -> sanitized once the last drive passes. Records may also be added
   // in repair (a drive found late), while awaiting recycling (drives destroyed
   // before shipping) and as corrections; those keep the status.
   sanitize: rule(['received', 'sanitized', 'in_repair', 'ready', 'awaiting_recycling'], null, 'devices:sanitize'),
   // received -> sanitized. Also while awaiting recycling (status kept), like wipe records: a device
-  // designated straight from received can then be shipped (SPEC invariant 2).
+  // designated straight from received can then be shipped (docs/domain.md §2 invariant 2).
   confirm_no_storage: rule(['received', 'awaiting_recycling'], null, 'devices:sanitize'),
   open_repair: rule(['sanitized', 'ready'], 'in_repair', 'devices:repair'),
   // Back to sanitized; to received instead when a drive registered during the repair has not passed yet.
@@ -79,11 +79,11 @@ export interface LifecycleFacts {
   /**
    * True when every registered drive has a passing record in the current
    * custody cycle that no failed second-person check voided, or no storage
-   * was confirmed (SPEC invariant 1).
+   * was confirmed (docs/domain.md §2 invariant 1).
    */
   sanitized: boolean;
   driveCount: number;
-  /** True when a second-person check failed on a drive that has not passed since (SPEC §2). */
+  /** True when a second-person check failed on a drive that has not passed since (docs/domain.md §2). */
   failedCheck?: boolean | undefined;
   /** The drives that keep the device from counting as sanitized, and why: what a refusal names. */
   drivesAtFault?: ReadonlyArray<{ serialNumber: string; sanitizationState: string }> | undefined;
@@ -110,11 +110,11 @@ export function statusAllows(action: DeviceAction, status: DeviceStatus): boolea
 /** Why an action is refused, or null when it is allowed. Role checks are separate (see allowedActions). */
 export function refusal(action: DeviceAction, facts: LifecycleFacts): Refusal | null {
   if (!statusAllows(action, facts.status)) return 'devices.invalid_transition';
-  // SPEC invariant 1: no issue without a passing record for every drive in this custody cycle.
+  // docs/domain.md §2 invariant 1: no issue without a passing record for every drive in this custody cycle.
   if (action === 'issue' && !facts.sanitized) return 'devices.not_sanitized';
   // A device in repair with a drive registered late cannot be graded until that drive passes.
   if (action === 'grade' && !facts.sanitized) return 'devices.not_sanitized';
-  // SPEC invariant 2: nothing leaves for recycling unless sanitized or holding no storage.
+  // docs/domain.md §2 invariant 2: nothing leaves for recycling unless sanitized or holding no storage.
   if (action === 'ship' && !facts.sanitized) return 'devices.not_sanitized';
   if (action === 'confirm_no_storage' && facts.driveCount > 0) return 'devices.invalid_transition';
   // With no drive registered there is nothing to record a wipe for.

@@ -26,7 +26,7 @@ export interface DeviceScope {
 }
 
 /**
- * The one shape of a use case on a device (SPEC §2): one clock reading, one
+ * The one shape of a use case on a device (docs/domain.md §2): one clock reading, one
  * write transaction, the device resolved and its state loaded inside it, the
  * action checked against the lifecycle, the change applied, the device
  * answered as the actor sees it. Built once per database (prepared statements).

@@ -39,7 +39,7 @@ const PENDING: DriveState = { state: 'pending', passedRecordId: null, lastRecord
 /**
  * Everything the lifecycle needs to know about a device: its drives and
  * whether each passed sanitization in the current custody cycle
- * (SPEC invariant 1). No drives counts as sanitized only once confirmed.
+ * (docs/domain.md §2 invariant 1). No drives counts as sanitized only once confirmed.
  */
 export type DeviceStateLoader = (row: DeviceRow, drives?: DriveRow[]) => DeviceState;
 

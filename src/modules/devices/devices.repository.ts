@@ -19,7 +19,7 @@ export function insertDrives(tx: Executor, rows: Array<typeof storageDrives.$inf
 
 /**
  * Writes a change only if the device is still at the version the caller read:
- * the compare-and-set behind SPEC invariant 4. Returns undefined when it moved.
+ * the compare-and-set behind docs/domain.md §2 invariant 4. Returns undefined when it moved.
  */
 export function updateDeviceAtVersion(tx: Executor, id: number, version: number, patch: Partial<typeof devices.$inferInsert>): DeviceRow | undefined {
   return tx

@@ -41,7 +41,7 @@ export const devices = sqliteTable(
     /** Starts at 1 on intake and grows by one on every return: sanitization must happen in the current cycle. */
     custodyCycle: integer('custody_cycle').notNull().default(1),
     cycleStartedAt: text('cycle_started_at').notNull(),
-    /** The current grade (SPEC §3); cleared when a participant returns the device, since its condition is then unknown. */
+    /** The current grade (docs/domain.md §3); cleared when a participant returns the device, since its condition is then unknown. */
     grade: text('grade', { enum: GRADES }),
     gradedAt: text('graded_at'),
     statusChangedAt: text('status_changed_at').notNull(),

@@ -1,5 +1,5 @@
 /**
- * What a grade promises about the checklist (SPEC §3, REFERENCE "Grades"),
+ * What a grade promises about the checklist (docs/domain.md §3 "Grades"),
  * as pure rules: a device that does not power on is salvage (D); A and B need
  * a working screen and keyboard where the category has them built in; A
  * needs battery health of at least 80 % where it has a battery. An item left

@@ -5,7 +5,7 @@ import { ifMatchVersion, setDeviceEtag } from '../../core/http/etag.js';
 import type { GradingService } from './grading.service.js';
 import { GradeBody, GradeResponse } from './grading.schemas.js';
 
-/** Grading one device (SPEC §2); answers the device with a fresh ETag, and If-Match guards a stale client. */
+/** Grading one device (docs/domain.md §2); answers the device with a fresh ETag, and If-Match guards a stale client. */
 export function gradingRoutes(api: Api, s: { grading: GradingService }): void {
   api.post('/devices/:tag/grade', {
     config: { access: { permission: 'devices:grade' } },

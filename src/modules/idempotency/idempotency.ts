@@ -16,7 +16,7 @@ const REPLAYED_HEADERS = ['etag', 'location', 'retry-after', 'content-dispositio
 const BINARY = '\u0000base64:';
 
 /**
- * Idempotency-Key on mutating requests (SPEC §4), scoped per user and route.
+ * Idempotency-Key on mutating requests (docs/domain.md §4), scoped per user and route.
  * - The key row is inserted inside the same write transaction as the effect
  *   (see writeTransaction), so a crash can never leave an effect without its
  *   key, nor a key without its effect.

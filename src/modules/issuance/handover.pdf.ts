@@ -21,7 +21,7 @@ export interface HandoverData {
   accessories: string[];
   agreementLanguage: string;
   printedAt: Date;
-  /** Whether every drive still has a valid passing sanitization record for the custody cycle of this issuance (SPEC invariant 7). */
+  /** Whether every drive still has a valid passing sanitization record for the custody cycle of this issuance (docs/domain.md §2 invariant 7). */
   erased: boolean;
 }
 

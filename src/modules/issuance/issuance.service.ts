@@ -64,7 +64,7 @@ export function createIssuanceService(deps: { db: Db; clock: Clock; deviceUseCas
 
   return {
     /**
-     * Hands a ready, sanitized device to a participant (SPEC invariant 1: every
+     * Hands a ready, sanitized device to a participant (docs/domain.md §2 invariant 1: every
      * drive passed in this custody cycle). The history names the participant
      * by code only.
      */
@@ -170,7 +170,7 @@ export function createIssuanceService(deps: { db: Db; clock: Clock; deviceUseCas
       const v = findIssuanceView(db, id);
       if (!v) throw new AppError('issuance.not_found', `No issuance ${id}.`);
       const device = resolve(v.assetTag);
-      // SPEC invariant 7: the form states erasure only while invariant 1 holds for the custody cycle it was issued in.
+      // docs/domain.md §2 invariant 7: the form states erasure only while invariant 1 holds for the custody cycle it was issued in.
       const drives = loadState(device).drives;
       const states = driveStates(device.id, v.custodyCycle);
       const erased = drives.every((d) => states.get(d.id)?.state === 'passed');

@@ -28,7 +28,7 @@ export interface CertificateDrive {
   kind: string;
   model: string | null;
   capacityGb: number | null;
-  /** True only when the drive has a passing record in this custody cycle that no failed check voided (SPEC invariant 7). */
+  /** True only when the drive has a passing record in this custody cycle that no failed check voided (docs/domain.md §2 invariant 7). */
   erased: boolean;
   /** What keeps the drive from counting as erased. */
   missing: string | null;

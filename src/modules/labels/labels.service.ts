@@ -106,7 +106,7 @@ export function createLabelsService(deps: {
   }
 
   /**
-   * One device as a certificate shows it (SPEC invariant 7): a drive is
+   * One device as a certificate shows it (docs/domain.md §2 invariant 7): a drive is
    * shown as erased only when the same rule that lets the device be issued
    * holds for it; otherwise the certificate says it is not erased and why.
    */

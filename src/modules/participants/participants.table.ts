@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { users } from '../users/users.table.js';
 
-/** The communities participants live in: a list the program keeps (seeded from REFERENCE.md). */
+/** The communities participants live in: a list the program keeps (seeded from the list in docs/domain.md §3 "Participants"). */
 export const communities = sqliteTable(
   'communities',
   {

@@ -48,7 +48,7 @@ export const ConfirmBody = z.strictObject({
 });
 
 /**
- * An admin correction of one field of a confirmed shipment (SPEC §6). Each
+ * An admin correction of one field of a confirmed shipment (docs/domain.md §6). Each
  * field takes the value rules it has at creation or confirmation, so a bad
  * value is named `body.value`; a field that was optional there may be
  * cleared with null. The date rules that depend on the shipment (ship and

@@ -112,7 +112,7 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCa
     get: (id: number): Shipment => view(mustFind(id)),
     list: (status?: ShipmentRow['status']): Shipment[] => listShipments(db, status).map(view),
 
-    /** Scanned in: only devices awaiting recycling that are sanitized or hold no storage (SPEC invariant 2). */
+    /** Scanned in: only devices awaiting recycling that are sanitized or hold no storage (docs/domain.md §2 invariant 2). */
     addDevice(actor: Actor, id: number, ref: string): Shipment {
       const at = clock.now().toISOString();
       try {
@@ -201,7 +201,7 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCa
     },
 
     /**
-     * An admin corrects one field of a confirmed shipment (SPEC §6). The row
+     * An admin corrects one field of a confirmed shipment (docs/domain.md §6). The row
      * takes the new value; the amendment row and the audit event keep the value
      * it replaced, all in one transaction. Dates keep the rules of ship and
      * confirm, checked against the shipment's other, current, dates.

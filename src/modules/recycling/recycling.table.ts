@@ -120,7 +120,7 @@ export const co2eFactors = sqliteTable(
 );
 
 /**
- * Admin corrections of a shipment that has left (SPEC §6): the shipment row
+ * Admin corrections of a shipment that has left (docs/domain.md §6): the shipment row
  * holds the corrected value, and each amendment keeps the value it replaced,
  * who changed it and why. Append-only, like the history.
  */

@@ -1,5 +1,5 @@
 /**
- * The dates of a shipment (SPEC §6): the ship date decides the report period
+ * The dates of a shipment (docs/domain.md §6): the ship date decides the report period
  * a shipment counts in, and a recycler's receipt cannot precede the sailing or
  * lie in the future. Pure rules, shared by ship, confirm and amendments so a
  * correction cannot make a shipment that the first recording would refuse.

@@ -10,7 +10,7 @@ import type { PartUsed } from './repairs.table.js';
 /**
  * A part can only be harvested from a device the workshop still holds: an
  * issued device is with a participant, a recycled or written-off one is gone
- * (SPEC §3 Repair).
+ * (docs/domain.md §3 Repair).
  */
 const OUT_OF_CUSTODY: readonly DeviceStatus[] = ['issued', 'recycled', 'written_off'];
 

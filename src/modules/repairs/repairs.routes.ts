@@ -5,7 +5,7 @@ import { ifMatchVersion, setDeviceEtag } from '../../core/http/etag.js';
 import type { RepairsService } from './repairs.service.js';
 import { CompleteRepairBody, OpenRepairBody, RepairParams, RepairResponse } from './repairs.schemas.js';
 
-/** Repairs on one device's bench (SPEC §2); each answers the device with a fresh ETag, and If-Match guards a stale client. */
+/** Repairs on one device's bench (docs/domain.md §2); each answers the device with a fresh ETag, and If-Match guards a stale client. */
 export function repairRoutes(api: Api, s: { repairs: RepairsService }): void {
   api.post('/devices/:tag/repairs', {
     config: { access: { permission: 'devices:repair' } },

@@ -8,7 +8,7 @@ import { completeRepair, findRepair, insertRepair, openRepairOf, type RepairRow 
 import type { CompleteRepairBody, OpenRepairBody, Repair, RepairTimeEntry } from './repairs.schemas.js';
 import { repairRecords } from './repairs.records.js';
 
-/** The time entries that were given, in the order they were made (SPEC §3: two entries, not a silent sum). */
+/** The time entries that were given, in the order they were made (docs/domain.md §3: two entries, not a silent sum). */
 function timeEntries(r: RepairRow): RepairTimeEntry[] {
   const entries: RepairTimeEntry[] = [];
   if (r.minutes !== null) entries.push({ stage: 'open', minutes: r.minutes, by: r.openedBy, at: r.openedAt });
@@ -45,7 +45,7 @@ function toRepair(r: RepairRow, assetTag: string): Repair {
 export function createRepairsService(deps: { deviceUseCase: DeviceUseCase }) {
   const { withDeviceAction, inDeviceTransaction } = deps.deviceUseCase;
   return {
-    /** To the bench; parts taken from other devices are written in their histories too (SPEC §3). */
+    /** To the bench; parts taken from other devices are written in their histories too (docs/domain.md §3). */
     open(actor: Actor, ref: string, body: OpenRepairBody, expectedVersion?: number) {
       return withDeviceAction(actor, ref, 'open_repair', expectedVersion, ({ tx, device, at, view }) => {
         const checked = checkParts(tx, device, body.partsUsed);
@@ -74,7 +74,7 @@ export function createRepairsService(deps: { deviceUseCase: DeviceUseCase }) {
 
     /**
      * fixed / not_fixed: back to sanitized, or to received when a drive registered during the repair
-     * still has to pass. parts_harvested: the device gave its parts and goes to awaiting_recycling (SPEC §2).
+     * still has to pass. parts_harvested: the device gave its parts and goes to awaiting_recycling (docs/domain.md §2).
      */
     complete(actor: Actor, ref: string, repairId: number, body: CompleteRepairBody, expectedVersion?: number) {
       // The repair the request names is answered for (404, 409) before the lifecycle is asked.

@@ -35,7 +35,7 @@ export interface DivertedDeviceAgg extends DeviceAgg {
 }
 
 /**
- * The distinct devices diverted in the period (SPEC §6, invariant 6): those
+ * The distinct devices diverted in the period (docs/domain.md §2 invariant 6, §6): those
  * issued to a participant and those on a confirmed shipment that left in the
  * period, each device once however many times it was issued, and once when it
  * was both issued and recycled. A device counts in the month of its first

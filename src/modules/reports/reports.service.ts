@@ -54,7 +54,7 @@ const sum = (xs: Bucket[]): Bucket => ({ units: xs.reduce((n, x) => n + x.units,
 export function computeDiversion(db: Executor, from: string, to: string, suppressBelow: number): DiversionReport {
   const p = period(from, to);
   const received = receivedAgg(db, p);
-  // Each diverted device once (SPEC §6 invariant 6), with the sets it belongs to.
+  // Each diverted device once (docs/domain.md §2 invariant 6, §6), with the sets it belongs to.
   const devices = divertedDevicesAgg(db, p);
   const recycled = recycledAgg(db, p);
   const confirmed = recycled.filter((r) => r.confirmed === 1);
@@ -150,7 +150,7 @@ export function createReportsService(deps: { db: Db; clock: Clock; organizationN
 
     close: () => worker?.close(),
 
-    /** The single `section,key,units,grams` table of SPEC §6. */
+    /** The single `section,key,units,grams` table of docs/domain.md §6. */
     diversionCsv(report: DiversionReport): string {
       let out = csvRow(['section', 'key', 'units', 'grams']);
       for (const [key, b] of Object.entries(report.totals)) out += csvRow(['totals', key, b.units, b.grams]);

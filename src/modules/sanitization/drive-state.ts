@@ -19,7 +19,7 @@ export interface DriveRecordFact {
 
 /**
  * The sanitization state of each drive of a device in one custody cycle
- * (SPEC §2, invariant 1): a drive counts as sanitized when it has a passing
+ * (docs/domain.md §2, invariant 1): a drive counts as sanitized when it has a passing
  * record made in this cycle that no failed second-person check has voided.
  */
 export function prepareDriveStates(db: Db): (deviceId: number, custodyCycle: number) => Map<number, DriveState> {

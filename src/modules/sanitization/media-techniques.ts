@@ -1,6 +1,6 @@
 /**
  * Which sanitization techniques are valid for which kind of drive at which
- * method class (SPEC §3): one data table, each row with its source, read by
+ * method class (docs/domain.md §3): one data table, each row with its source, read by
  * the service (to refuse a record) and by the scan station (to offer only
  * these). Pure data and functions, no I/O, so the station bundles it.
  *

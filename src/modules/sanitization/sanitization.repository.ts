@@ -24,7 +24,7 @@ export function highestRecordId(tx: Executor): number {
 
 /**
  * True when the drive failed a second-person check and no record of it made
- * since has been drawn: its next passing record must be (SPEC §2). The
+ * since has been drawn: its next passing record must be (docs/domain.md §2). The
  * record being drawn for is excluded by id.
  */
 export function driveOwesDraw(tx: Executor, driveId: number, exceptRecordId: number): boolean {
@@ -38,7 +38,7 @@ export function driveOwesDraw(tx: Executor, driveId: number, exceptRecordId: num
   return row?.owes === 1;
 }
 
-/** After a failed check of one of a technician's wipes, this many of their next passing logical wipes are drawn (SPEC §2). */
+/** After a failed check of one of a technician's wipes, this many of their next passing logical wipes are drawn (docs/domain.md §2). */
 export const TECHNICIAN_FOLLOW_UP = 10;
 
 /**

@@ -13,7 +13,7 @@ import {
   VerifyBody,
 } from './sanitization.schemas.js';
 
-/** Sanitizing a device's drives (SPEC §2) and the second-person verification of each wipe. */
+/** Sanitizing a device's drives (docs/domain.md §2) and the second-person verification of each wipe. */
 export function sanitizationRoutes(api: Api, sanitization: SanitizationService): void {
   api.post('/devices/:tag/sanitizations', {
     config: { access: { permission: 'devices:sanitize' } },

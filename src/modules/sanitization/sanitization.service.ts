@@ -32,7 +32,7 @@ import { sanitizationRecordRecords, sanitizationVerificationRecords } from './sa
 export const VERIFICATION_SAMPLE_RATE = 0.05;
 
 /**
- * SPEC §3: the technique must be one that NIST SP 800-88 / IEEE 2883 allow
+ * docs/domain.md §3: the technique must be one that NIST SP 800-88 / IEEE 2883 allow
  * for this kind of drive at this method class (media-techniques.ts), and a
  * record the table cannot speak for carries notes.
  */
@@ -83,7 +83,7 @@ interface CheckedRecord {
 }
 
 /**
- * SPEC §3 and invariant 1: the drive is registered on the device, the
+ * docs/domain.md §3 and invariant 1: the drive is registered on the device, the
  * technique is one for its media, and the times are neither in the future,
  * out of order, nor before the current custody cycle.
  */
@@ -100,7 +100,7 @@ function checkRecord(device: DeviceRow, drives: readonly DriveRow[], body: Sanit
   if (startedAt && startedAt > completedAt) {
     throw new AppError('request.invalid', 'startedAt is after completedAt.', { errors: [{ field: 'startedAt', message: 'after completedAt' }] });
   }
-  // SPEC invariant 1: only records made after the latest intake or return count.
+  // docs/domain.md §2 invariant 1: only records made after the latest intake or return count.
   if (completedAt < new Date(device.cycleStartedAt)) {
     throw new AppError('sanitizations.before_custody_cycle', `completedAt is before ${device.assetTag} came into custody (${device.cycleStartedAt}).`, {
       errors: [{ field: 'completedAt', message: 'before the current custody cycle' }],
@@ -137,7 +137,7 @@ export function createSanitizationService(deps: { db: Db; clock: Clock; deviceUs
   /**
    * Whether a passing record is drawn for a second person's check. Who must
    * be drawn first: a drive or a technician with a failed check behind them
-   * (SPEC §2); then at random, topped up whenever the sample would fall under
+   * (docs/domain.md §2); then at random, topped up whenever the sample would fall under
    * 5 %. Only logical wipes count towards the sample.
    */
   function drawForVerification(tx: Tx, rec: RecordRow, actor: Actor, at: string): { verificationId: number | null; drawReason: DrawReason | null } {
@@ -148,7 +148,7 @@ export function createSanitizationService(deps: { db: Db; clock: Clock; deviceUs
     else if (logical && technicianOwesDraw(tx, actor.id, rec.id)) drawReason = 'technician_failed_check';
     if (logical) {
       const { logical: passed, drawn } = samplingCounts(tx);
-      // SPEC §3: of n passing logical wipes, at least ⌈5 % × (n + 1)⌉ are drawn; with this one, n = passed + 1.
+      // docs/domain.md §3: of n passing logical wipes, at least ⌈5 % × (n + 1)⌉ are drawn; with this one, n = passed + 1.
       if (drawReason === null && deps.random() < VERIFICATION_SAMPLE_RATE) drawReason = 'random';
       if (drawReason === null && drawn < Math.ceil((passed + 2) * VERIFICATION_SAMPLE_RATE)) drawReason = 'top_up';
     }
@@ -245,7 +245,7 @@ export function createSanitizationService(deps: { db: Db; clock: Clock; deviceUs
     },
 
     /**
-     * The second person's check (SPEC §2). A pass changes no status. A
+     * The second person's check (docs/domain.md §2). A pass changes no status. A
      * failure voids the drive's passing records made so far: a sanitized or
      * ready device goes back to received, an issued one is flagged for
      * recall, any other keeps its status but cannot be graded, issued or

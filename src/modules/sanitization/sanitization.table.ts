@@ -22,7 +22,7 @@ export const VERIFICATION_STATUSES = ['pending', 'passed', 'failed'] as const;
 /**
  * Why a record was drawn for a second-person check: at random, to top the
  * sample up to 5 %, because the drive failed a check earlier, or because one
- * of its technician's wipes failed a check within their last 10 (SPEC §2).
+ * of its technician's wipes failed a check within their last 10 (docs/domain.md §2).
  */
 export const DRAW_REASONS = ['random', 'top_up', 'drive_failed_check', 'technician_failed_check'] as const;
 

@@ -3,7 +3,7 @@ import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { devices } from '../devices/devices.table.js';
 import { users } from '../users/users.table.js';
 
-/** Every scan, known or not (SPEC §3): unknown codes stay for triage. */
+/** Every scan, known or not (docs/domain.md §3): unknown codes stay for triage. */
 export const scans = sqliteTable(
   'scans',
   {

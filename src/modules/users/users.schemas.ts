@@ -7,7 +7,7 @@ export const Username = z
   .max(64)
   .regex(/^[a-z0-9][a-z0-9._-]*$/, 'lowercase letters, digits, dot, underscore and hyphen, starting with a letter or digit');
 
-/** SPEC §7: at least 12 characters. The upper bound keeps scrypt's input sane. */
+/** docs/domain.md §7: at least 12 characters. The upper bound keeps scrypt's input sane. */
 export const Password = z.string().min(12, 'must be at least 12 characters').max(256);
 
 export const RoleSchema = z.enum(ROLES);

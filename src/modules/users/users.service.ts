@@ -46,7 +46,7 @@ export interface LoginLimiter {
 }
 
 /**
- * Failed logins per username and address in a sliding window (SPEC §7). Kept
+ * Failed logins per username and address in a sliding window (docs/domain.md §7). Kept
  * in the login use case itself, so every refused attempt is counted, whatever
  * hooks run before it.
  */
