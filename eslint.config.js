@@ -30,7 +30,7 @@ export default tseslint.config(
     },
   },
   {
-    // Only the database module may know the database is SQLite (SPEC §7: keep SQL portable).
+    // Only the database module may know the database is SQLite (docs/domain.md §7: keep SQL portable).
     files: ['src/**/*.ts'],
     ignores: ['src/core/db.ts'],
     rules: {

@@ -20,7 +20,7 @@ export const auditEvents = sqliteTable(
     details: text('details').notNull(),
     /**
      * The records this event created or changed, each with the SHA-256 of its
-     * canonical operational form (record-hashes.ts), as canonical JSON; null
+     * canonical operational form (records.ts), as canonical JSON; null
      * for events that name none and for every event written before records
      * were hashed. Covered by the event's hash.
      */

@@ -10,8 +10,20 @@ import type { Executor } from '../../core/db.js';
  *
  * Each module that owns such a table says how to read its canonical form (a
  * RecordSource in its x.records.ts); the audit log only hashes what a source
- * reads, so it imports no module above it. The field lists there are frozen:
- * a hash written today must match the same row read tomorrow.
+ * reads, so it imports no module above it.
+ *
+ * The field lists are frozen: a hash written today must match the same row
+ * read tomorrow, so a column added later joins a list only under a new table
+ * key. They hold operational fields only, never personal data or free text
+ * typed about a participant (issuances.return_notes), so that erasing a
+ * participant's personal data never breaks the chain. Device notes are about
+ * the machine and change only through PATCH, which writes an event: they are
+ * covered.
+ *
+ * Two records are aggregates, hashed with the rows that hang off them and
+ * that no event names on their own: a device with its storage drives, and a
+ * shipment with its device lines, bulk lines and amendments. A line slipped
+ * into a shipment, or a drive removed from a device, changes that hash.
  */
 export const RECORD_TABLES = ['devices', 'sanitization_records', 'sanitization_verifications', 'repairs', 'gradings', 'issuances', 'shipments'] as const;
 export type RecordTable = (typeof RECORD_TABLES)[number];

@@ -15,18 +15,9 @@ export { CREATED_BY, RECORD_TABLES, isRecordTable, type RecordTable } from '../a
  * SHA-256 of its canonical operational form, and /audit/verify re-reads the
  * record and compares it with the latest event that names it.
  *
- * The field lists are frozen: a hash written today must match the same row
- * read tomorrow, so a column added later joins a list only under a new table
- * key. They hold operational fields only, never personal data or free text
- * typed about a participant (issuances.return_notes), so that erasing a
- * participant's personal data never breaks the chain. Device notes are about
- * the machine and change only through PATCH, which writes an event: they are
- * covered.
- *
- * Two records are aggregates, hashed with the rows that hang off them and
- * that no event names on their own: a device with its storage drives, and a
- * shipment with its device lines, bulk lines and amendments. A line slipped
- * into a shipment, or a drive removed from a device, changes that hash.
+ * This file gathers each module's record source (x.records.ts) for
+ * verification; audit-log/records.ts says why the field lists are frozen and
+ * which records are aggregates.
  */
 const SOURCES: Readonly<Record<RecordTable, RecordSource>> = {
   devices: deviceRecords,

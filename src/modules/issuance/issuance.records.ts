@@ -3,8 +3,11 @@ import type { Executor } from '../../core/db.js';
 import { byId, type RecordSource } from '../audit-log/records.js';
 import { issuances } from './issuance.table.js';
 
-/** How the audit log reads this module's records (audit-log/records.ts). The field lists are frozen: see there. */
-/** Not return_notes: free text typed at a return may be about the participant. */
+/**
+ * How the audit log reads this module's records (audit-log/records.ts; the
+ * field lists are frozen: see there). Not return_notes: free text typed at a
+ * return may be about the participant.
+ */
 const ISSUANCE_FIELDS = [
   'id', 'deviceId', 'participantId', 'custodyCycle', 'kind', 'dueDate', 'accessories', 'agreementAccepted', 'agreementLanguage', 'overrideReason',
   'issuedBy', 'issuedAt', 'returnedAt', 'returnedBy', 'returnCondition', 'personalDataRemoved',
