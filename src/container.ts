@@ -2,7 +2,7 @@ import type { Config } from './config.js';
 import type { Clock } from './core/clock.js';
 import { createRenderPool } from './core/render-pool.js';
 import { checkpointWal, type Db } from './core/db.js';
-import { createIdempotencyResources } from './modules/idempotency/idempotency.repository.js';
+import { createIdempotencyResources } from './modules/idempotency/idempotent-resources.js';
 import { appendAuditEvent } from './modules/audit-log/audit.repository.js';
 import { createAssetTagsService } from './modules/asset-tags/asset-tags.service.js';
 import { createAuditService } from './modules/audit/audit.service.js';

@@ -2,7 +2,7 @@ import type { Clock } from '../../core/clock.js';
 import { isUniqueViolation, writeTransaction, type Db, type Executor } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import { decodeCursor, pageOf } from '../../core/pagination.js';
-import type { IdempotencyResources } from '../idempotency/idempotency.repository.js';
+import type { IdempotencyResources } from '../idempotency/idempotent-resources.js';
 import { appendAuditEvent } from '../audit-log/audit.repository.js';
 import { can } from '../auth/permissions.js';
 import type { Actor } from '../users/users.service.js';
