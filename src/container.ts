@@ -51,7 +51,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
   // Started on the first render; the app closes it (onClose).
   const renderPool = createRenderPool({ worker: DOCUMENT_WORKER, workers: config.renderWorkers, perUser: config.renderPerUser, queue: config.renderQueue });
   const documents = createDocuments(renderPool);
-  const issuance = createIssuanceService({ db, clock, deviceUseCase, documents, organizationName: config.organizationName });
+  const issuance = createIssuanceService({ db, clock, deviceUseCase, participants, documents, organizationName: config.organizationName });
   const labels = createLabelsService({
     db,
     clock,

@@ -13,6 +13,7 @@ import {
   findParticipantByCode,
   insertCommunity,
   insertParticipant,
+  insertParticipantNote,
   listCommunities,
   listParticipants,
   logAccess,
@@ -81,6 +82,18 @@ export function createParticipantsService(deps: { db: Db; clock: Clock; issuance
 
   return {
     communities: (): CommunityRow[] => listCommunities(db),
+
+    /**
+     * Inside another module's write transaction (an issuance): the participant
+     * by code, without personal data, so that consent and erasure are checked
+     * in the transaction that relies on them.
+     */
+    byCode: (tx: Executor, code: string): ParticipantRow | undefined => findParticipantByCode(tx, code),
+
+    /** Inside the issuance's transaction: a note about the participant (erased with their personal data). */
+    addNote(tx: Executor, note: { participantId: number; issuanceId: number | null; note: string; createdBy: number; createdAt: string }): void {
+      insertParticipantNote(tx, note);
+    },
 
     addCommunity(actor: Actor, body: { name: string; syllabics?: string | undefined; altName?: string | undefined }): CommunityRow {
       const at = clock.now().toISOString();
