@@ -40,7 +40,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
   const donations = createDonationsService({ db, clock });
   // Every use case on a device runs through this one: the device's state loader and its transaction, built once.
   const deviceUseCase = createDeviceUseCase({ db, clock, driveStates: prepareDriveStates(db) });
-  const devices = createDevicesService({ db, clock, assetTags, deviceUseCase });
+  const devices = createDevicesService({ db, clock, assetTags, donations, deviceUseCase });
   const audit = createAuditService({ db });
   const deviceActions = createDeviceActionsService({ deviceUseCase });
   const sanitization = createSanitizationService({ db, clock, deviceUseCase, random: deps.random ?? Math.random });

@@ -1,5 +1,5 @@
 import type { Clock } from '../../core/clock.js';
-import { writeTransaction, type Db } from '../../core/db.js';
+import { writeTransaction, type Db, type Executor } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import { decodeCursor, pageOf } from '../../core/pagination.js';
 import { appendAuditEvent } from '../audit-log/audit.repository.js';
@@ -43,6 +43,9 @@ export function createDonationsService(deps: { db: Db; clock: Clock }) {
       if (!row) throw new AppError('donations.not_found', `No donation with id ${id}.`);
       return toDonation(row);
     },
+
+    /** Inside another module's write transaction (a device's intake or edit): whether the donation it names exists. */
+    exists: (tx: Executor, id: number): boolean => findDonation(tx, id) !== undefined,
 
     list(limit: number, cursor: string | undefined): { items: Donation[]; nextCursor: string | null } {
       const after = cursor === undefined ? 0 : decodeCursor(cursor);
