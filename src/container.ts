@@ -6,6 +6,7 @@ import { createIdempotencyResources } from './modules/idempotency/idempotent-res
 import { appendAuditEvent } from './modules/audit-log/audit.repository.js';
 import { createAssetTagsService } from './modules/asset-tags/asset-tags.service.js';
 import { createAuditService } from './modules/audit/audit.service.js';
+import { createCertificatesService } from './modules/certificates/certificates.service.js';
 import { createDeviceActionsService } from './modules/devices/device-actions.service.js';
 import { createDevicesService } from './modules/devices/devices.service.js';
 import { createDeviceUseCase } from './modules/devices/device-use-case.js';
@@ -58,7 +59,14 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
     templates: loadLabelTemplates(config.labelTemplatesDir),
     assetTags,
     devices,
-    loadDeviceState: deviceUseCase.loadState,
+    documents,
+    siteName: config.siteName,
+  });
+  const certificates = createCertificatesService({
+    db,
+    clock,
+    deviceUseCase,
+    donations,
     documents,
     siteName: config.siteName,
     organization: { name: config.organizationName, address: config.organizationAddress },
@@ -67,7 +75,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
   const reports = createReportsService({ db, clock, organizationName: config.organizationName, minCell: config.reportMinCell });
   // What the scan station page is told about this site (no secrets: the page is public).
   const stationPage = { siteName: config.siteName, organizationName: config.organizationName, assetTagPrefix: config.assetTagPrefix };
-  return { db, renderPool, users, assetTags, donations, devices, audit, deviceActions, sanitization, repairs, grading, scans, participants, issuance, labels, recycling, reports, stationPage };
+  return { db, renderPool, users, assetTags, donations, devices, audit, deviceActions, sanitization, repairs, grading, scans, participants, issuance, labels, certificates, recycling, reports, stationPage };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -5,7 +5,7 @@
  * devices.repository.ts is this module's own.
  */
 import type { Executor } from '../../core/db.js';
-import { findDeviceByTag, type DeviceRow } from './devices.repository.js';
+import { findDeviceByTag, listDevices, type DeviceRow } from './devices.repository.js';
 
 export type { DeviceRow, DriveRow } from './devices.repository.js';
 
@@ -22,4 +22,9 @@ export { prepareDeviceLookups } from './devices.repository.js';
 /** A device by asset tag, read with the caller's executor: inside its write transaction, the row cannot move before its change is written. */
 export function deviceByTag(tx: Executor, tag: string): DeviceRow | undefined {
   return findDeviceByTag(tx, tag);
+}
+
+/** Every device of one donation, oldest first. */
+export function devicesOfDonation(db: Executor, donationId: number): DeviceRow[] {
+  return listDevices(db, { donationId }, 0, 100_000);
 }
