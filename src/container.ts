@@ -59,6 +59,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
     templates: loadLabelTemplates(config.labelTemplatesDir),
     assetTags,
     devices,
+    participants,
     documents,
     siteName: config.siteName,
   });

@@ -4,11 +4,10 @@ import { AppError } from '../../core/errors.js';
 import { translate, type MessageKey } from '../../core/i18n.js';
 import { assertDrawable } from '../../core/pdf/fonts.js';
 import { parseTag } from '../asset-tags/asset-tag.js';
-import { findAssetTag } from '../asset-tags/asset-tags.repository.js';
 import type { AssetTagsService } from '../asset-tags/asset-tags.service.js';
-import { prepareDeviceLookups, type DeviceRow } from '../devices/devices.repository.js';
+import { prepareDeviceLookups, type DeviceRow } from '../devices/device-reads.js';
 import type { DevicesService } from '../devices/devices.service.js';
-import { findCommunity } from '../participants/participants.repository.js';
+import type { ParticipantsService } from '../participants/participants.service.js';
 import type { Actor } from '../users/users.service.js';
 import type { LabelDocuments, RenderLabelDocument } from './label-documents.js';
 import type { LabelContent } from './label-layout.js';
@@ -30,6 +29,8 @@ export function createLabelsService(deps: {
   templates: Map<string, LabelTemplate>;
   assetTags: AssetTagsService;
   devices: DevicesService;
+  /** The site's syllabic name, from the community list. */
+  participants: ParticipantsService;
   /** Barcodes and PDFs are drawn on the render pool, off the event loop. */
   documents: LabelDocuments;
   siteName: string;
@@ -47,7 +48,7 @@ export function createLabelsService(deps: {
 
   /** The site with its syllabic name when the community list has one: "Iqaluit · ᐃᖃᓗᐃᑦ". */
   function siteLine(): string {
-    const c = findCommunity(db, deps.siteName);
+    const c = deps.participants.community(deps.siteName);
     return c?.syllabics ? `${c.name} · ${c.syllabics}` : deps.siteName;
   }
 
@@ -115,7 +116,7 @@ export function createLabelsService(deps: {
             const device = lookups.byTag(parsed.tag);
             if (device) return content(device, req.kind, site);
             // A tag reserved but not yet on a device can be printed again (a spoiled sheet).
-            if (findAssetTag(db, parsed.tag) && req.kind === 'asset') return { tag: parsed.tag, lines: [site] };
+            if (deps.assetTags.known(parsed.tag) && req.kind === 'asset') return { tag: parsed.tag, lines: [site] };
             throw new AppError('devices.not_found', `No device carries the tag ${parsed.tag}.`, { errors: [{ field: `assetTags.${i}`, message: 'no such device' }] });
           });
         }

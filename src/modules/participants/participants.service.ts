@@ -83,6 +83,9 @@ export function createParticipantsService(deps: { db: Db; clock: Clock; issuance
   return {
     communities: (): CommunityRow[] => listCommunities(db),
 
+    /** A community by its name, other name or syllabics, ignoring case. */
+    community: (name: string): CommunityRow | undefined => findCommunity(db, name),
+
     /**
      * Inside another module's write transaction (an issuance): the participant
      * by code, without personal data, so that consent and erasure are checked
