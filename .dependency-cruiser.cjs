@@ -33,11 +33,21 @@ module.exports = {
       name: 'modules-use-other-modules-through-public-files',
       severity: 'error',
       comment:
-        "Another module's tables and repositories are its own: read its data through its service (or a port the composition root wires). " +
-        'Foreign keys are the exception (a table may reference another table), and so is the audit log, which every module appends to ' +
-        'inside its own transaction. Older violations are listed in .dependency-cruiser-known-violations.json until they are fixed.',
-      from: { path: '^src/modules/([^/]+)/', pathNot: '\\.table\\.ts$' },
-      to: { path: '^src/modules/([^/]+)/.+\\.(repository|table)\\.ts$', pathNot: ['^src/modules/$1/', '^src/modules/audit-log/'] },
+        "A module's repository is its own: no other module imports it. Read another module's data through its service, a public read " +
+        'file of it (devices/device-reads.ts) or a port the composition root wires; a read inside a write transaction takes that ' +
+        'transaction as its executor. The audit log is the exception: every module appends to it inside its own transaction.',
+      from: { path: '^src/modules/([^/]+)/' },
+      to: { path: '^src/modules/([^/]+)/.+\\.repository\\.ts$', pathNot: ['^src/modules/$1/', '^src/modules/audit-log/'] },
+    },
+    {
+      name: 'only-repositories-join-other-modules-tables',
+      severity: 'error',
+      comment:
+        "Another module's tables are read in SQL only: a repository may join them (a user's name beside a record, the device a record " +
+        'is of), which is one query where going through the owning service would be one more per row (N+1). A table may reference ' +
+        "another in a foreign key. Services and every other file reach another module's data through that module's public files.",
+      from: { path: '^src/modules/([^/]+)/', pathNot: '\\.(repository|table)\\.ts$' },
+      to: { path: '^src/modules/([^/]+)/.+\\.table\\.ts$', pathNot: '^src/modules/$1/' },
     },
     {
       name: 'browser-client-stays-out-of-the-server',

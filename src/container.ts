@@ -2,10 +2,11 @@ import type { Config } from './config.js';
 import type { Clock } from './core/clock.js';
 import { createRenderPool } from './core/render-pool.js';
 import { checkpointWal, type Db } from './core/db.js';
-import { createIdempotencyResources } from './modules/idempotency/idempotency.repository.js';
+import { createIdempotencyResources } from './modules/idempotency/idempotent-resources.js';
 import { appendAuditEvent } from './modules/audit-log/audit.repository.js';
 import { createAssetTagsService } from './modules/asset-tags/asset-tags.service.js';
 import { createAuditService } from './modules/audit/audit.service.js';
+import { createCertificatesService } from './modules/certificates/certificates.service.js';
 import { createDeviceActionsService } from './modules/devices/device-actions.service.js';
 import { createDevicesService } from './modules/devices/devices.service.js';
 import { createDeviceUseCase } from './modules/devices/device-use-case.js';
@@ -40,7 +41,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
   const donations = createDonationsService({ db, clock });
   // Every use case on a device runs through this one: the device's state loader and its transaction, built once.
   const deviceUseCase = createDeviceUseCase({ db, clock, driveStates: prepareDriveStates(db) });
-  const devices = createDevicesService({ db, clock, assetTags, deviceUseCase });
+  const devices = createDevicesService({ db, clock, assetTags, donations, deviceUseCase });
   const audit = createAuditService({ db });
   const deviceActions = createDeviceActionsService({ deviceUseCase });
   const sanitization = createSanitizationService({ db, clock, deviceUseCase, random: deps.random ?? Math.random });
@@ -51,14 +52,22 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
   // Started on the first render; the app closes it (onClose).
   const renderPool = createRenderPool({ worker: DOCUMENT_WORKER, workers: config.renderWorkers, perUser: config.renderPerUser, queue: config.renderQueue });
   const documents = createDocuments(renderPool);
-  const issuance = createIssuanceService({ db, clock, deviceUseCase, documents, organizationName: config.organizationName });
+  const issuance = createIssuanceService({ db, clock, deviceUseCase, participants, documents, organizationName: config.organizationName });
   const labels = createLabelsService({
     db,
     clock,
     templates: loadLabelTemplates(config.labelTemplatesDir),
     assetTags,
     devices,
-    loadDeviceState: deviceUseCase.loadState,
+    participants,
+    documents,
+    siteName: config.siteName,
+  });
+  const certificates = createCertificatesService({
+    db,
+    clock,
+    deviceUseCase,
+    donations,
     documents,
     siteName: config.siteName,
     organization: { name: config.organizationName, address: config.organizationAddress },
@@ -67,7 +76,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
   const reports = createReportsService({ db, clock, organizationName: config.organizationName, minCell: config.reportMinCell });
   // What the scan station page is told about this site (no secrets: the page is public).
   const stationPage = { siteName: config.siteName, organizationName: config.organizationName, assetTagPrefix: config.assetTagPrefix };
-  return { db, renderPool, users, assetTags, donations, devices, audit, deviceActions, sanitization, repairs, grading, scans, participants, issuance, labels, recycling, reports, stationPage };
+  return { db, renderPool, users, assetTags, donations, devices, audit, deviceActions, sanitization, repairs, grading, scans, participants, issuance, labels, certificates, recycling, reports, stationPage };
 }
 
 export type Services = ReturnType<typeof createServices>;

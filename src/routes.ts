@@ -7,6 +7,7 @@ import { deviceRoutes } from './modules/devices/devices.routes.js';
 import { recyclingRoutes } from './modules/recycling/recycling.routes.js';
 import { reportRoutes } from './modules/reports/reports.routes.js';
 import { labelRoutes } from './modules/labels/labels.routes.js';
+import { certificateRoutes } from './modules/certificates/certificates.routes.js';
 import { issuanceRoutes } from './modules/issuance/issuance.routes.js';
 import { participantRoutes } from './modules/participants/participants.routes.js';
 import { scanRoutes } from './modules/scans/scans.routes.js';
@@ -41,6 +42,7 @@ export function registerRoutes(app: Api, services: Services): void {
       participantRoutes(api, services.participants);
       issuanceRoutes(api, services.issuance);
       labelRoutes(api, services.labels);
+      certificateRoutes(api, services.certificates);
       recyclingRoutes(api, services.recycling);
       reportRoutes(api, services.reports);
       auditRoutes(api, services.audit);

@@ -29,6 +29,9 @@ export function createAssetTagsService(deps: { db: Db; clock: Clock; prefix: str
   }
 
   return {
+    /** Whether this site made the tag (reserved, or assigned to a device). */
+    known: (tag: string): boolean => findAssetTag(db, tag) !== undefined,
+
     /** Reserves tags for printing ahead of intake (label sheets). */
     reserve(actor: Actor, count: number): string[] {
       const at = clock.now().toISOString();

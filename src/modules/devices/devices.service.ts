@@ -5,8 +5,8 @@ import { isUniqueViolation, writeTransaction, type Db, type Executor } from '../
 import { AppError } from '../../core/errors.js';
 import { decodeCursor, pageOf } from '../../core/pagination.js';
 import type { AssetTagsService } from '../asset-tags/asset-tags.service.js';
+import type { DonationsService } from '../donations/donations.service.js';
 import { appendAuditEvent } from '../audit-log/audit.repository.js';
-import { findDonation } from '../donations/donations.repository.js';
 import { can, type Role } from '../auth/permissions.js';
 import type { Actor } from '../users/users.service.js';
 import { DEFAULT_WEIGHT_GRAMS } from './category-weights.js';
@@ -28,12 +28,12 @@ import {
 import type { Device, IntakeDeviceBody, ListDevicesQuery, UpdateDeviceBody } from './devices.schemas.js';
 import { deviceRecords } from './devices.records.js';
 
-export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: AssetTagsService; deviceUseCase: DeviceUseCase }) {
+export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: AssetTagsService; donations: DonationsService; deviceUseCase: DeviceUseCase }) {
   const { db, clock } = deps;
   const { resolve, loadState, view, inDeviceTransaction } = deps.deviceUseCase;
 
   function assertDonation(tx: Executor, donationId: number | null | undefined): void {
-    if (donationId !== undefined && donationId !== null && !findDonation(tx, donationId)) {
+    if (donationId !== undefined && donationId !== null && !deps.donations.exists(tx, donationId)) {
       throw new AppError('donations.not_found', `No donation with id ${donationId}.`, { errors: [{ field: 'donationId', message: 'no such donation' }] });
     }
   }

@@ -5,7 +5,7 @@
  */
 import type { RenderPool } from '../../core/render-pool.js';
 import { renderHandover, type HandoverData } from '../issuance/handover.pdf.js';
-import { renderCertificate, type CertificateData } from '../labels/certificate.pdf.js';
+import { renderCertificate, type CertificateData } from '../certificates/certificate.pdf.js';
 import type { LabelContent } from '../labels/label-layout.js';
 import type { LabelTemplate } from '../labels/label-templates.js';
 import { renderLabelPng, renderLabelsPdf, renderLabelsZpl, type PdfOptions } from '../labels/label.render.js';

@@ -1,5 +1,5 @@
 import type { Clock } from '../../core/clock.js';
-import { writeTransaction, type Db } from '../../core/db.js';
+import { writeTransaction, type Db, type Executor } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import { decodeCursor, pageOf } from '../../core/pagination.js';
 import { appendAuditEvent } from '../audit-log/audit.repository.js';
@@ -21,6 +21,12 @@ function toDonation(row: DonationRow): Donation {
 
 export function createDonationsService(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps;
+
+  function find(id: number): Donation | undefined {
+    const row = findDonation(db, id);
+    return row && toDonation(row);
+  }
+
   return {
     create(actor: Actor, body: CreateDonationBody): Donation {
       const at = clock.now().toISOString();
@@ -38,11 +44,16 @@ export function createDonationsService(deps: { db: Db; clock: Clock }) {
       });
     },
 
+    find,
+
     get(id: number): Donation {
-      const row = findDonation(db, id);
-      if (!row) throw new AppError('donations.not_found', `No donation with id ${id}.`);
-      return toDonation(row);
+      const donation = find(id);
+      if (!donation) throw new AppError('donations.not_found', `No donation with id ${id}.`);
+      return donation;
     },
+
+    /** Inside another module's write transaction (a device's intake or edit): whether the donation it names exists. */
+    exists: (tx: Executor, id: number): boolean => findDonation(tx, id) !== undefined,
 
     list(limit: number, cursor: string | undefined): { items: Donation[]; nextCursor: string | null } {
       const after = cursor === undefined ? 0 : decodeCursor(cursor);

@@ -1,41 +1,8 @@
 import { eq } from 'drizzle-orm';
-import type { Executor, Tx } from '../../core/db.js';
+import type { Executor } from '../../core/db.js';
 import { idempotencyKeys } from './idempotency.table.js';
-import { requestScope } from '../../core/request-context.js';
 
-/** The kinds of resource whose stored answers may have to be forgotten with them. */
-export type IdempotentResourceKind = 'participant';
-
-const resourceName = (kind: IdempotentResourceKind, id: number) => `${kind}:${id}`;
-
-/**
- * The answers kept for Idempotency-Key replays, by the resource they are
- * about: a use case names the resource it made, and can later forget every
- * kept answer about it, without knowing routes or the answers' text.
- */
-export function createIdempotencyResources() {
-  return {
-    /**
-     * Inside the write transaction of a use case: the answer kept for this
-     * request (if it carries an Idempotency-Key) is about this resource.
-     */
-    about(tx: Tx, kind: IdempotentResourceKind, id: number): void {
-      requestScope.getStore()?.idempotency?.about(tx, resourceName(kind, id));
-    },
-
-    /**
-     * Drops the kept answers about one resource (used on erasure of personal
-     * data). The keys stay, so a replay still never applies twice: it answers
-     * 409 idempotency.outcome_unknown instead.
-     */
-    forgetResource(tx: Executor, kind: IdempotentResourceKind, id: number): number {
-      return tx
-        .update(idempotencyKeys)
-        .set({ responseBody: null, responseStatus: null })
-        .where(eq(idempotencyKeys.resource, resourceName(kind, id)))
-        .run().changes;
-    },
-  };
+/** Drops the kept answers about one resource, keeping their keys; returns how many. */
+export function forgetAnswersAbout(tx: Executor, resource: string): number {
+  return tx.update(idempotencyKeys).set({ responseBody: null, responseStatus: null }).where(eq(idempotencyKeys.resource, resource)).run().changes;
 }
-
-export type IdempotencyResources = ReturnType<typeof createIdempotencyResources>;

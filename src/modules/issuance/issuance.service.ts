@@ -4,9 +4,8 @@ import { AppError } from '../../core/errors.js';
 import { decodeCursor, pageOf } from '../../core/pagination.js';
 import { applyDeviceChange } from '../devices/device-change.js';
 import type { DeviceUseCase } from '../devices/device-use-case.js';
-import { findParticipantByCode, insertParticipantNote } from '../participants/participants.repository.js';
 import type { Actor } from '../users/users.service.js';
-import type { ParticipantIssuances } from '../participants/participants.service.js';
+import type { ParticipantIssuances, ParticipantsService } from '../participants/participants.service.js';
 import {
   eraseReturnNotesOf,
   findIssuanceView,
@@ -34,7 +33,7 @@ export interface HandoverDocuments {
   render(task: { kind: 'handover'; data: HandoverData }): Promise<Buffer>;
 }
 
-export function createIssuanceService(deps: { db: Db; clock: Clock; deviceUseCase: DeviceUseCase; documents: HandoverDocuments; organizationName: string }) {
+export function createIssuanceService(deps: { db: Db; clock: Clock; deviceUseCase: DeviceUseCase; participants: ParticipantsService; documents: HandoverDocuments; organizationName: string }) {
   const { db, clock } = deps;
   const { resolve, loadState, withDeviceAction } = deps.deviceUseCase;
   const driveStates = prepareDriveStates(db);
@@ -71,7 +70,7 @@ export function createIssuanceService(deps: { db: Db; clock: Clock; deviceUseCas
     issue(actor: Actor, ref: string, body: IssueBody, expectedVersion?: number) {
       try {
         return withDeviceAction(actor, ref, 'issue', expectedVersion, ({ tx, device, at, view }) => {
-          const participant = findParticipantByCode(tx, body.participantCode);
+          const participant = deps.participants.byCode(tx, body.participantCode);
           if (!participant) {
             throw new AppError('participants.not_found', `No participant ${body.participantCode}.`, { errors: [{ field: 'participantCode', message: 'no such participant' }] });
           }
@@ -103,7 +102,7 @@ export function createIssuanceService(deps: { db: Db; clock: Clock; deviceUseCas
             issuedAt: at,
           });
           if (held.length > 0 && body.overrideNote !== undefined) {
-            insertParticipantNote(tx, { participantId: participant.id, issuanceId: issuance.id, note: body.overrideNote, createdBy: actor.id, createdAt: at });
+            deps.participants.addNote(tx, { participantId: participant.id, issuanceId: issuance.id, note: body.overrideNote, createdBy: actor.id, createdAt: at });
           }
           const row = applyDeviceChange(tx, {
             device,

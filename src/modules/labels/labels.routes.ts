@@ -3,7 +3,6 @@ import { actorOf } from '../users/authentication.js';
 import { sendDocument } from '../../core/send-document.js';
 import type { Api } from '../../core/http/api.js';
 import { DeviceParams } from '../devices/devices.schemas.js';
-import { DonationIdParams } from '../donations/donations.schemas.js';
 import { LabelTemplate } from './label-templates.js';
 import { MAX_LABELS, type LabelsService } from './labels.service.js';
 
@@ -48,17 +47,5 @@ export function labelRoutes(api: Api, labels: LabelsService): void {
       reply.header('x-asset-tags', out.tags.join(','));
       return sendDocument(reply.code(201), out);
     },
-  });
-
-  api.get('/devices/:tag/certificate.pdf', {
-    config: { access: { permission: 'certificates:read' } },
-    schema: { tags: ['certificates'], summary: 'Certificate of data sanitization for a device (current custody cycle)', params: DeviceParams },
-    handler: async (request, reply) => sendDocument(reply, await labels.deviceCertificate(request.params.tag)),
-  });
-
-  api.get('/donations/:id/certificate.pdf', {
-    config: { access: { permission: 'certificates:read' } },
-    schema: { tags: ['certificates'], summary: "One certificate for a donation's devices; those not yet sanitized listed as pending", params: DonationIdParams },
-    handler: async (request, reply) => sendDocument(reply, await labels.donationCertificate(request.params.id)),
   });
 }

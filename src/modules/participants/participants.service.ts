@@ -2,7 +2,7 @@ import type { Clock } from '../../core/clock.js';
 import { isUniqueViolation, writeTransaction, type Db, type Executor } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import { decodeCursor, pageOf } from '../../core/pagination.js';
-import type { IdempotencyResources } from '../idempotency/idempotency.repository.js';
+import type { IdempotencyResources } from '../idempotency/idempotent-resources.js';
 import { appendAuditEvent } from '../audit-log/audit.repository.js';
 import { can } from '../auth/permissions.js';
 import type { Actor } from '../users/users.service.js';
@@ -13,6 +13,7 @@ import {
   findParticipantByCode,
   insertCommunity,
   insertParticipant,
+  insertParticipantNote,
   listCommunities,
   listParticipants,
   logAccess,
@@ -81,6 +82,21 @@ export function createParticipantsService(deps: { db: Db; clock: Clock; issuance
 
   return {
     communities: (): CommunityRow[] => listCommunities(db),
+
+    /** A community by its name, other name or syllabics, ignoring case. */
+    community: (name: string): CommunityRow | undefined => findCommunity(db, name),
+
+    /**
+     * Inside another module's write transaction (an issuance): the participant
+     * by code, without personal data, so that consent and erasure are checked
+     * in the transaction that relies on them.
+     */
+    byCode: (tx: Executor, code: string): ParticipantRow | undefined => findParticipantByCode(tx, code),
+
+    /** Inside the issuance's transaction: a note about the participant (erased with their personal data). */
+    addNote(tx: Executor, note: { participantId: number; issuanceId: number | null; note: string; createdBy: number; createdAt: string }): void {
+      insertParticipantNote(tx, note);
+    },
 
     addCommunity(actor: Actor, body: { name: string; syllabics?: string | undefined; altName?: string | undefined }): CommunityRow {
       const at = clock.now().toISOString();

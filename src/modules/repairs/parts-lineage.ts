@@ -3,7 +3,7 @@ import { AppError } from '../../core/errors.js';
 import { parseTag } from '../asset-tags/asset-tag.js';
 import { applyDeviceChange } from '../devices/device-change.js';
 import type { DeviceStatus } from '../devices/device-lifecycle.js';
-import { findDeviceByTag, type DeviceRow } from '../devices/devices.repository.js';
+import { deviceByTag, type DeviceRow } from '../devices/device-reads.js';
 import type { Actor } from '../users/users.service.js';
 import type { PartUsed } from './repairs.table.js';
 
@@ -35,7 +35,7 @@ export function checkParts(tx: Executor, device: DeviceRow, parts: readonly Part
     if (parsed.tag === device.assetTag) {
       throw new AppError('repairs.source_is_repaired_device', `${parsed.tag} is the device being repaired: a part cannot come from itself.`, { errors: [{ field, message: 'same device' }] });
     }
-    const source = findDeviceByTag(tx, parsed.tag);
+    const source = deviceByTag(tx, parsed.tag);
     if (!source) throw new AppError('repairs.unknown_source_device', `No device carries the tag ${parsed.tag}.`, { errors: [{ field, message: 'no such device' }] });
     if (OUT_OF_CUSTODY.includes(source.status)) {
       throw new AppError('repairs.source_not_in_custody', `${parsed.tag} is ${source.status}: the workshop no longer holds it.`, {

@@ -5,7 +5,7 @@ import { decodeCursor, pageOf } from '../../core/pagination.js';
 import { applyDeviceChange } from '../devices/device-change.js';
 import { statusAllows } from '../devices/device-lifecycle.js';
 import type { DeviceUseCase } from '../devices/device-use-case.js';
-import { findDeviceByTag, serialKey, type DeviceRow, type DriveRow } from '../devices/devices.repository.js';
+import { deviceByTag, serialKey, type DeviceRow, type DriveRow } from '../devices/device-reads.js';
 import type { Actor } from '../users/users.service.js';
 import {
   completeVerification,
@@ -265,7 +265,7 @@ export function createSanitizationService(deps: { db: Db; clock: Clock; deviceUs
         if (!completeVerification(tx, id, { status: result, verifierId: actor.id, verifiedAt: at, notes: notes ?? null, voidsThroughRecordId })) {
           throw new AppError('verifications.already_done', `Verification ${id} was completed meanwhile.`);
         }
-        const device = findDeviceByTag(tx, record.assetTag)!;
+        const device = deviceByTag(tx, record.assetTag)!;
         const after = loadState(device);
         const backToReceived = (device.status === 'sanitized' || device.status === 'ready') && !after.facts.sanitized;
         applyDeviceChange(tx, {

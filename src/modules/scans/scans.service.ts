@@ -4,7 +4,7 @@ import { AppError } from '../../core/errors.js';
 import { decodeCursor, pageOf } from '../../core/pagination.js';
 import { parseTag } from '../asset-tags/asset-tag.js';
 import { toDevice, type DeviceStateLoader } from '../devices/device-view.js';
-import { prepareDeviceLookups, type DeviceRow } from '../devices/devices.repository.js';
+import { prepareDeviceLookups, type DeviceRow } from '../devices/device-reads.js';
 import type { Actor } from '../users/users.service.js';
 import { listUnknownCodes, prepareScanStatements } from './scans.repository.js';
 import type { ScanBody } from './scans.schemas.js';

@@ -1,0 +1,149 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../core/canonical-json.js';
+import type { Clock } from '../../core/clock.js';
+import type { Db } from '../../core/db.js';
+import { AppError } from '../../core/errors.js';
+import { drivesAtFault } from '../devices/device-change.js';
+import { devicesOfDonation, type DeviceRow } from '../devices/device-reads.js';
+import type { DeviceUseCase } from '../devices/device-use-case.js';
+import type { DonationsService } from '../donations/donations.service.js';
+import { prepareDriveStates } from '../sanitization/drive-state.js';
+import { certificateRecords, failedChecksOf, type CertificateRecord } from '../sanitization/sanitization-reads.js';
+import type { CertificateData, CertificateDevice, CertificateRecordView } from './certificate.pdf.js';
+
+export interface CertificatePdf {
+  body: Buffer;
+  contentType: string;
+  filename: string;
+}
+
+/** The renderer certificates are drawn with: the documents module's client, wired by the composition root. */
+export interface CertificateDocuments {
+  render(task: { kind: 'certificate'; data: CertificateData; sha256: string; printedAt: Date }): Promise<Buffer>;
+}
+
+const DESTINATION: Record<DeviceRow['status'], string> = {
+  received: 'Pending: in refurbishment',
+  sanitized: 'Pending: in refurbishment',
+  in_repair: 'Pending: in refurbishment',
+  ready: 'External reuse (program participants)',
+  issued: 'External reuse (issued to a program participant)',
+  awaiting_recycling: 'Recycling facility',
+  recycled: 'Recycling facility',
+  written_off: 'Other: written off',
+};
+
+export function createCertificatesService(deps: {
+  db: Db;
+  clock: Clock;
+  deviceUseCase: DeviceUseCase;
+  donations: DonationsService;
+  /** PDFs are drawn on the render pool, off the event loop. */
+  documents: CertificateDocuments;
+  siteName: string;
+  organization: { name: string; address: string | null };
+}) {
+  const { db, clock } = deps;
+  const { resolve, loadState } = deps.deviceUseCase;
+  const driveStates = prepareDriveStates(db);
+
+  async function certificate(data: CertificateData, name: string): Promise<CertificatePdf> {
+    const sha256 = createHash('sha256').update(canonicalJson(data)).digest('hex');
+    return { body: await deps.documents.render({ kind: 'certificate', data, sha256, printedAt: clock.now() }), contentType: 'application/pdf', filename: `${name}.pdf` };
+  }
+
+  /**
+   * One device as a certificate shows it (docs/domain.md §2 invariant 7): a drive is
+   * shown as erased only when the same rule that lets the device be issued
+   * holds for it; otherwise the certificate says it is not erased and why.
+   */
+  function certificateDevice(device: DeviceRow, custodyCycle: number): CertificateDevice {
+    const drives = loadState(device).drives;
+    const records = certificateRecords(db, device.id, custodyCycle);
+    // The same fold that lets a device be issued (drive-state.ts), for the cycle the certificate covers.
+    const states = driveStates(device.id, custodyCycle);
+    const failedChecks = failedChecksOf(db, device.id);
+    const shown = (r: CertificateRecord): CertificateRecordView => ({
+      standard: r.standard,
+      method: r.method,
+      technique: r.technique,
+      tool: r.tool,
+      toolVersion: r.toolVersion,
+      verification: r.verification,
+      result: r.result,
+      completedAt: r.completedAt,
+      technician: r.technician,
+      reportSha256: r.reportSha256,
+      sampled: r.verificationStatus !== null,
+      verifier: r.verifier && r.verifiedAt && r.verificationStatus ? { name: r.verifier, at: r.verifiedAt, result: r.verificationStatus } : null,
+    });
+    return {
+      assetTag: device.assetTag,
+      category: device.category,
+      make: device.make,
+      model: device.model,
+      serialNumber: device.serialNumber,
+      custodyCycle,
+      destination: DESTINATION[device.status],
+      noStorageConfirmed: device.noStorageConfirmed,
+      drives: drives.map((d) => {
+        const own = records.filter((r) => r.driveId === d.id);
+        const st = states.get(d.id);
+        const media = { serialNumber: d.serialNumber, kind: d.kind, model: d.model, capacityGb: d.capacityGb };
+        if (st?.state === 'passed') return { ...media, erased: true, missing: null, record: shown(own.find((r) => r.id === st.passedRecordId)!) };
+        if (st?.state === 'failed_check') {
+          // The check that voided it: the drive's failed check reaching furthest (possibly drawn in another cycle).
+          const failed = failedChecks.filter((f) => f.driveId === d.id).sort((a, b) => (a.voidsThrough ?? a.id) - (b.voidsThrough ?? b.id)).at(-1)!;
+          const lastPass = [...own].reverse().find((r) => r.result === 'passed')!;
+          return {
+            ...media,
+            erased: false,
+            missing: `second-person check failed${failed.verifiedAt ? ` on ${failed.verifiedAt.slice(0, 10)}` : ''}${failed.verifier ? ` (${failed.verifier})` : ''}; the drive must be sanitized again and pass`,
+            record: shown(lastPass),
+          };
+        }
+        if (st?.state === 'failed') return { ...media, erased: false, missing: 'every sanitization attempt in this custody cycle failed; no passing record', record: null };
+        return { ...media, erased: false, missing: 'no sanitization record in this custody cycle', record: null };
+      }),
+    };
+  }
+
+  return {
+    /** Refused while any drive lacks a valid passing record: a device certificate never certifies less than all of it. */
+    async device(ref: string): Promise<CertificatePdf> {
+      const device = resolve(ref);
+      const state = loadState(device);
+      if (!state.facts.sanitized) {
+        const { detail, drives } = drivesAtFault(device.assetTag, state.facts);
+        throw new AppError('certificates.not_sanitized', detail, { extra: { drives } });
+      }
+      const donation = device.donationId === null ? undefined : deps.donations.find(device.donationId);
+      return certificate(
+        {
+          certificateId: `CDS-${device.assetTag}-C${device.custodyCycle}`,
+          organization: { ...deps.organization, location: deps.siteName },
+          donor: donation ? { name: donation.donorName, type: donation.donorType, receivedAt: donation.receivedAt } : null,
+          devices: [certificateDevice(device, device.custodyCycle)],
+        },
+        `certificate-${device.assetTag}`,
+      );
+    },
+
+    /** One document for a donation: each device's drives as wiped in the donor's custody cycle (the first). */
+    async donation(id: number): Promise<CertificatePdf> {
+      const donation = deps.donations.get(id);
+      const devices = devicesOfDonation(db, id);
+      return certificate(
+        {
+          certificateId: `CDS-D${id}`,
+          organization: { ...deps.organization, location: deps.siteName },
+          donor: { name: donation.donorName, type: donation.donorType, receivedAt: donation.receivedAt },
+          devices: devices.map((d) => certificateDevice(d, 1)),
+        },
+        `certificate-donation-${id}`,
+      );
+    },
+  };
+}
+
+export type CertificatesService = ReturnType<typeof createCertificatesService>;
