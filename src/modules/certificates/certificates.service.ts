@@ -7,7 +7,6 @@ import { drivesAtFault } from '../devices/device-change.js';
 import { devicesOfDonation, type DeviceRow } from '../devices/device-reads.js';
 import type { DeviceUseCase } from '../devices/device-use-case.js';
 import type { DonationsService } from '../donations/donations.service.js';
-import { prepareDriveStates } from '../sanitization/drive-state.js';
 import { certificateRecords, failedChecksOf, type CertificateRecord } from '../sanitization/sanitization-reads.js';
 import type { CertificateData, CertificateDevice, CertificateRecordView } from './certificate.pdf.js';
 
@@ -44,8 +43,7 @@ export function createCertificatesService(deps: {
   organization: { name: string; address: string | null };
 }) {
   const { db, clock } = deps;
-  const { resolve, loadState } = deps.deviceUseCase;
-  const driveStates = prepareDriveStates(db);
+  const { resolve, loadState, driveStates } = deps.deviceUseCase;
 
   async function certificate(data: CertificateData, name: string): Promise<CertificatePdf> {
     const sha256 = createHash('sha256').update(canonicalJson(data)).digest('hex');

@@ -83,7 +83,10 @@ export function createDeviceUseCase(deps: { db: Db; clock: Clock; driveStates: D
     });
   }
 
-  return { resolve, loadState, view, inDeviceTransaction, withDeviceAction };
+  /** The drive-state fold the loader uses, for documents that print each drive's state in a past custody cycle. */
+  const driveStates: DriveStatesOf = deps.driveStates;
+
+  return { resolve, loadState, driveStates, view, inDeviceTransaction, withDeviceAction };
 }
 
 export type DeviceUseCase = ReturnType<typeof createDeviceUseCase>;

@@ -20,7 +20,6 @@ import {
 } from './issuance.repository.js';
 import type { Issuance, IssueBody, ReturnBody } from './issuance.schemas.js';
 import type { HandoverData } from './handover.pdf.js';
-import { prepareDriveStates } from '../sanitization/drive-state.js';
 import { issuanceRecords } from './issuance.records.js';
 
 const DAY = 86_400_000;
@@ -35,8 +34,7 @@ export interface HandoverDocuments {
 
 export function createIssuanceService(deps: { db: Db; clock: Clock; deviceUseCase: DeviceUseCase; participants: ParticipantsService; documents: HandoverDocuments; organizationName: string }) {
   const { db, clock } = deps;
-  const { resolve, loadState, withDeviceAction } = deps.deviceUseCase;
-  const driveStates = prepareDriveStates(db);
+  const { resolve, loadState, withDeviceAction, driveStates } = deps.deviceUseCase;
 
   function toIssuance(v: IssuanceView): Issuance {
     const today = clock.now().toISOString().slice(0, 10);
