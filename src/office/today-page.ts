@@ -3,8 +3,8 @@ import { Fragment, h } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { formatKilograms, formatNumber, t, tOr, type MessageKey } from '../client/i18n.js';
 import { loadToday, type Count, type StatusRow, type TodayKey, type TodayResult } from '../client/today.js';
-import { get, session } from './state.js';
-import { reasonOf } from './ui.js';
+import { get, session, SessionEnded, signOutHere } from './state.js';
+import { reasonText } from './ui.js';
 
 const COUNTS: ReadonlyArray<{ key: TodayKey & ('loansOverdue' | 'dueThisWeek' | 'pendingChecks' | 'recall' | 'shippedUnconfirmed' | 'unknownCodes'); urgent: boolean }> = [
   { key: 'loansOverdue', urgent: true },
@@ -21,7 +21,7 @@ const countText = (c: Count) => (c.more ? t('office.today.atLeast', { count: for
 const localDate = () => new Date().toLocaleDateString('en-CA');
 
 function failed(error: unknown) {
-  return h('p', { class: 'warning' }, t('office.today.failed', { reason: reasonOf(error) }));
+  return h('p', { class: 'warning' }, t('office.today.failed', { reason: reasonText(error) }));
 }
 
 function CountCard(p: { figure: string; title: string; entry: TodayResult[TodayKey]; urgent: boolean }) {
@@ -70,7 +70,10 @@ export function TodayPage() {
     if (!role) return;
     let live = true;
     void loadToday(get, role, localDate()).then((r) => {
-      if (live) setResult(r);
+      if (!live) return;
+      // A session the server ended: back to sign-in rather than a page of refusals.
+      if (Object.values(r).some((e) => !e.ok && e.error instanceof SessionEnded)) signOutHere(t('office.sessionEnded'));
+      else setResult(r);
     });
     return () => {
       live = false;

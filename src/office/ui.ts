@@ -4,15 +4,18 @@ import { Refused, Unreachable } from '../client/api.js';
 import { t } from '../client/i18n.js';
 import { SessionEnded, signOutHere } from './state.js';
 
-/** What to say about a failed request. A session the server ended sends the page back to sign-in. */
-export function reasonOf(err: unknown): string {
-  if (err instanceof SessionEnded) {
-    signOutHere(t('office.sessionEnded'));
-    return t('office.sessionEnded');
-  }
+/** What to say about a failed request (no side effect: views may call it while drawing). */
+export function reasonText(err: unknown): string {
+  if (err instanceof SessionEnded) return t('office.sessionEnded');
   if (err instanceof Refused) return err.problem.detail;
   if (err instanceof Unreachable) return t('office.unreachable');
   return String(err);
+}
+
+/** What to say about a failed request, from an event handler: a session the server ended sends the page back to sign-in. */
+export function reasonOf(err: unknown): string {
+  if (err instanceof SessionEnded) signOutHere(t('office.sessionEnded'));
+  return reasonText(err);
 }
 
 interface FieldBase {

@@ -54,9 +54,11 @@ async function tab(): Promise<Tab> {
 /** axe-core's serious and critical findings on the page as it is now. Evaluated, not injected as a script tag: the CSP forbids inline scripts. */
 async function seriousViolations(page: Page): Promise<string[]> {
   await page.evaluate(AXE);
-  const violations = await page.evaluate<Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }>>(
-    "axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => ({ target: n.target })) })))",
+  const { passes, violations } = await page.evaluate<{ passes: number; violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }>(
+    "axe.run(document, { resultTypes: ['violations'] }).then((r) => ({ passes: r.passes.length, violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => ({ target: n.target })) })) }))",
   );
+  // axe ran its rules on this page (a check that never ran would find nothing too).
+  expect(passes).toBeGreaterThan(5);
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
@@ -76,6 +78,7 @@ beforeAll(async () => {
   // Something to count: two devices at intake, one unknown code scanned.
   await admin.intake();
   await admin.intake();
+  await admin.createUser('cora', 'coordinator');
   expect((await admin.request('POST', '/api/v1/scans', { code: 'NOT-A-TAG-1', station: 'bench-1' })).status).toBe(404);
 });
 
@@ -86,7 +89,7 @@ afterAll(async () => {
 });
 
 describe('the office in the browser', () => {
-  it('an admin signs in by keyboard, sees Today, creates a trainee on Users (a short password is refused beside its field), and the trainee signs in at the station', async () => {
+  it('an admin signs in by keyboard, sees Today, creates a trainee on Users (a short password is refused beside its field), the trainee signs in at the station; then the admin resets her password, changes her role and disables her', async () => {
     const office = await tab();
     const { page } = office;
     await page.goto(`${server.url}/office`);
@@ -145,10 +148,53 @@ describe('the office in the browser', () => {
     await expect.poll(() => station.page.locator('main h1').textContent()).toBe(en['office.noPages.title']);
     expect(await station.page.locator('nav a').count()).toBe(0);
 
+    // Back at the office: tara's row. A short new password is refused beside its field; then her role, then disabled.
+    const row = page.locator('tr[data-username=tara]');
+    await row.locator('[data-action=reset]').click();
+    const reset = page.locator('form[data-testid=reset-tara]');
+    await reset.locator('input[name=password]').fill('short');
+    await reset.locator('button[type=submit]').click();
+    await expect.poll(() => reset.locator('[data-field=password] .field-error').textContent()).toContain('at least 12 characters');
+    expect(await seriousViolations(page)).toEqual([]);
+    await reset.locator('input[name=password]').fill('another-long-password');
+    await reset.locator('button[type=submit]').click();
+    await expect.poll(() => reset.count()).toBe(0);
+    await row.locator('select').selectOption('coordinator');
+    await row.locator('[data-action=role]').click();
+    const roleOfTara = async (): Promise<string | undefined> => {
+      const { items } = (await admin.ok('GET', '/api/v1/users?limit=500')) as { items: Array<{ username: string; role: string }> };
+      return items.find((u) => u.username === 'tara')?.role;
+    };
+    await expect.poll(roleOfTara).toBe('coordinator');
+    await row.locator('[data-action=toggle]').click();
+    await expect.poll(() => row.locator('td').nth(2).textContent()).toBe(en['office.users.disabled']);
+    expect((await new ApiClient(() => server.url).request('POST', '/api/v1/auth/login', { username: 'tara', password: 'another-long-password' })).status).not.toBe(200);
+
     for (const t of [office, station]) {
       expect(t.errors).toEqual([]);
       expect(t.outside).toEqual([]);
       await t.context.close();
     }
+  });
+
+  it('a coordinator sees Today but not Users; in French, weights follow French number formatting and untranslated text falls back to English', async () => {
+    const office = await tab();
+    const { page } = office;
+    await page.goto(`${server.url}/office#/users`);
+    await page.fill('#sign-in-username', 'cora');
+    await page.fill('#sign-in-password', USER_PASSWORD);
+    await page.selectOption('#sign-in-locale', 'fr');
+    await page.click('form[data-testid=office-sign-in] button[type=submit]');
+    await page.locator('[data-figure=byStatus] tr[data-status=received]').waitFor();
+    expect(await page.locator('nav a').allTextContents()).toEqual([en['office.page.today']]);
+    expect(await page.evaluate<string>('document.documentElement.lang')).toBe('fr');
+    const kg = await page.locator('[data-figure=byStatus] tr[data-status=received] td').nth(1).textContent();
+    expect(kg).toMatch(/^\d+,\d\s?kg$/);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.click('button:has-text("' + en['office.signOut'] + '")');
+    await page.locator('form[data-testid=office-sign-in]').waitFor();
+    expect(office.errors).toEqual([]);
+    expect(office.outside).toEqual([]);
+    await office.context.close();
   });
 });
