@@ -56,6 +56,13 @@ module.exports = {
       from: { path: '^src/', pathNot: '^src/station/' },
       to: { path: '^src/station/' },
     },
+    {
+      name: 'office-stays-out-of-the-server',
+      severity: 'error',
+      comment: 'src/office is the office pages in the browser; the server never imports it (it is bundled, not loaded).',
+      from: { path: '^src/', pathNot: '^src/office/' },
+      to: { path: '^src/office/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

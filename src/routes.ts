@@ -16,6 +16,7 @@ import { repairRoutes } from './modules/repairs/repairs.routes.js';
 import { gradingRoutes } from './modules/grading/grading.routes.js';
 import { donationRoutes } from './modules/donations/donations.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
+import { officeRoutes } from './modules/office-page/office.routes.js';
 import { stationRoutes } from './modules/station-page/station.routes.js';
 import { authRoutes } from './modules/users/auth.routes.js';
 import { userRoutes } from './modules/users/users.routes.js';
@@ -26,6 +27,7 @@ export function registerRoutes(app: Api, services: Services): void {
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   stationRoutes(app, services.stationPage);
+  officeRoutes(app, services.stationPage);
 
   void app.register(
     async (api: Api) => {

@@ -1,4 +1,5 @@
 /** Per-station settings, kept in this browser (localStorage): each bench remembers its own. */
+import { SETTINGS_KEY } from '../client/locale-choice.js';
 import type { Locale } from './i18n.js';
 
 export interface SanitizeDefaults {
@@ -19,7 +20,7 @@ export interface Settings {
   sanitize: SanitizeDefaults;
 }
 
-const KEY = 'refurb-ledger.station.settings';
+const KEY = SETTINGS_KEY;
 
 const DEFAULTS: Settings = { station: 'bench-1', locale: 'en', labelTemplate: '', sound: true, category: 'laptop', sanitize: {} };
 

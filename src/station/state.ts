@@ -7,12 +7,10 @@ import * as api from '../client/api.js';
 import { Unreachable } from '../client/api.js';
 import type { Store } from './idb-store.js';
 import { loadSettings, type Settings } from './settings.js';
-import type { Device, HistoryEvent, StationConfig, User } from './types.js';
+import { readSession, writeSession as keepSession, type Session } from '../client/session.js';
+import type { Device, HistoryEvent, StationConfig } from './types.js';
 
-export interface Session {
-  token: string;
-  user: User;
-}
+export type { Session } from '../client/session.js';
 
 export interface Shown {
   device: Device;
@@ -39,21 +37,10 @@ export interface StationState {
   scanCount: number;
 }
 
-const SESSION_KEY = 'refurb-ledger.station.session';
-
-function readSession(): Session | null {
-  try {
-    const raw = sessionStorage.getItem(SESSION_KEY);
-    return raw ? (JSON.parse(raw) as Session) : null;
-  } catch {
-    return null;
-  }
-}
-
 export const state: StationState = {
   config: JSON.parse(document.getElementById('station-config')?.textContent ?? '{}') as StationConfig,
   settings: loadSettings(),
-  session: readSession(),
+  session: readSession(sessionStorage),
   shown: null,
   formOpen: false,
   dialogOpen: false,
@@ -64,8 +51,7 @@ export const state: StationState = {
 
 export function writeSession(s: Session | null): void {
   state.session = s;
-  if (s) sessionStorage.setItem(SESSION_KEY, JSON.stringify(s));
-  else sessionStorage.removeItem(SESSION_KEY);
+  keepSession(sessionStorage, s);
 }
 
 export function serverNow(): string {

@@ -1,15 +1,12 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { escapeHtml, sendAsset } from '../../core/front-end-assets.js';
 import type { Api } from '../../core/http/api.js';
-import { stationAssets, type Asset } from './station-assets.js';
+import { stationAssets } from './station-assets.js';
 
 export interface StationPageConfig {
   siteName: string;
   organizationName: string;
   assetTagPrefix: string;
 }
-
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /**
  * The page shell. Settings reach the script as a JSON data block (never run as
@@ -34,13 +31,6 @@ export function stationHtml(config: StationPageConfig): string {
 </body>
 </html>
 `;
-}
-
-/** Revalidated on every load (no-cache + ETag): a station picks up a new version at once. */
-function sendAsset(request: FastifyRequest, reply: FastifyReply, asset: Asset) {
-  reply.header('cache-control', 'no-cache').header('etag', asset.etag).type(asset.contentType);
-  if (request.headers['if-none-match'] === asset.etag) return reply.code(304).send();
-  return reply.send(asset.body);
 }
 
 /** The scan station page (issue: trainees at the workbench). Outside /api/v1 and the OpenAPI document. */

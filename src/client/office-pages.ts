@@ -1,0 +1,31 @@
+/**
+ * The office's pages and what a role must hold to see each: the navigation
+ * asks the server's permission map (it has no imports, so it loads in the
+ * browser as it is), never a list of roles of its own.
+ */
+import { can, type Permission, type Role } from '../modules/auth/permissions.js';
+
+export type OfficePageId = 'today' | 'users';
+
+export interface OfficePage {
+  id: OfficePageId;
+  /** The permission without which the page would show only refusals. */
+  permission: Permission;
+}
+
+/** In the order of the navigation. */
+export const OFFICE_PAGES: readonly OfficePage[] = [
+  { id: 'today', permission: 'reports:read' },
+  { id: 'users', permission: 'users:manage' },
+];
+
+export function pagesFor(role: Role): OfficePage[] {
+  return OFFICE_PAGES.filter((p) => can(role, p.permission));
+}
+
+/** The page a location hash names (`#/users`), if the role may see it; else the role's first page, or null when it has none. */
+export function pageFromHash(hash: string, role: Role): OfficePageId | null {
+  const allowed = pagesFor(role);
+  const wanted = hash.replace(/^#\/?/, '');
+  return allowed.find((p) => p.id === wanted)?.id ?? allowed[0]?.id ?? null;
+}

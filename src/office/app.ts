@@ -1,0 +1,57 @@
+/** The frame every office page sits in: sign-in when no one is signed in, else the top bar, the role's navigation and the page. */
+import { h, type ComponentType } from 'preact';
+import { t, tOr } from '../client/i18n.js';
+import { pageFromHash, pagesFor, type OfficePageId } from '../client/office-pages.js';
+import { logout } from '../client/session.js';
+import { SignIn } from './sign-in.js';
+import { LanguagePicker } from './language-picker.js';
+import { config, locale, notice, route, session, signOutHere } from './state.js';
+import { TodayPage } from './today-page.js';
+import { Message } from './ui.js';
+import { UsersPage } from './users-page.js';
+
+const PAGES: Record<OfficePageId, ComponentType> = { today: TodayPage, users: UsersPage };
+
+export function App() {
+  // Read here so that a change of language redraws every page.
+  void locale.value;
+  const s = session.value;
+  if (!s) return h(SignIn, null);
+  const pages = pagesFor(s.user.role);
+  const current = pageFromHash(route.value, s.user.role);
+  const signOut = () => {
+    signOutHere();
+    void logout(s);
+  };
+  return h(
+    'div',
+    { class: 'office' },
+    h(
+      'header',
+      { class: 'topbar' },
+      h('span', { class: 'site' }, h('strong', null, config.siteName), ' · ', t('office.title')),
+      h(
+        'nav',
+        { 'aria-label': t('office.nav.label') },
+        h(
+          'ul',
+          { class: 'nav' },
+          pages.map((p) =>
+            h('li', { key: p.id }, h('a', { href: `#/${p.id}`, 'aria-current': p.id === current ? 'page' : undefined }, t(`office.page.${p.id}`))),
+          ),
+        ),
+      ),
+      h('span', { class: 'user' }, s.user.displayName, h('span', { class: 'role' }, tOr(`station.role.${s.user.role}`, s.user.role))),
+      h(LanguagePicker, { id: 'office-locale' }),
+      h('button', { type: 'button', class: 'secondary', onClick: signOut }, t('office.signOut')),
+    ),
+    h(
+      'main',
+      { id: 'main', class: 'page' },
+      h(Message, { kind: 'info', text: notice.value }),
+      current
+        ? h(PAGES[current], null)
+        : h('section', { class: 'panel' }, h('h1', null, t('office.noPages.title')), h('p', null, t('office.noPages')), h('p', null, h('a', { href: '/' }, t('office.toStation')))),
+    ),
+  );
+}

@@ -1,0 +1,102 @@
+/** Today, the landing page: what needs someone's attention, counted from the API (src/client/today.ts). */
+import { Fragment, h } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { formatKilograms, formatNumber, t, tOr, type MessageKey } from '../client/i18n.js';
+import { loadToday, type Count, type StatusRow, type TodayKey, type TodayResult } from '../client/today.js';
+import { get, session, SessionEnded, signOutHere } from './state.js';
+import { reasonText } from './ui.js';
+
+const COUNTS: ReadonlyArray<{ key: TodayKey & ('loansOverdue' | 'dueThisWeek' | 'pendingChecks' | 'recall' | 'shippedUnconfirmed' | 'unknownCodes'); urgent: boolean }> = [
+  { key: 'loansOverdue', urgent: true },
+  { key: 'recall', urgent: true },
+  { key: 'pendingChecks', urgent: false },
+  { key: 'dueThisWeek', urgent: false },
+  { key: 'shippedUnconfirmed', urgent: false },
+  { key: 'unknownCodes', urgent: false },
+];
+
+const countText = (c: Count) => (c.more ? t('office.today.atLeast', { count: formatNumber(c.n) }) : formatNumber(c.n));
+
+/** The local calendar date, YYYY-MM-DD: "this week" starts today where the office is. */
+const localDate = () => new Date().toLocaleDateString('en-CA');
+
+function failed(error: unknown) {
+  return h('p', { class: 'warning' }, t('office.today.failed', { reason: reasonText(error) }));
+}
+
+function CountCard(p: { figure: string; title: string; entry: TodayResult[TodayKey]; urgent: boolean }) {
+  const e = p.entry;
+  const value = e?.ok ? (e.value as Count) : null;
+  return h(
+    'section',
+    { class: `panel figure${p.urgent && value && value.n > 0 ? ' urgent' : ''}`, 'data-figure': p.figure, 'aria-labelledby': `figure-${p.figure}` },
+    h('h2', { id: `figure-${p.figure}` }, p.title),
+    e && !e.ok ? failed(e.error) : h('p', { class: 'number' }, value ? countText(value) : '…'),
+  );
+}
+
+function StatusTable(p: { rows: StatusRow[] }) {
+  return h(
+    'table',
+    { class: 'table' },
+    h('caption', null, t('office.today.byStatus')),
+    h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('office.today.status')), h('th', { scope: 'col', class: 'num' }, t('office.today.units')), h('th', { scope: 'col', class: 'num' }, t('office.today.weight')))),
+    h(
+      'tbody',
+      null,
+      p.rows.map((r) =>
+        h('tr', { key: r.status, 'data-status': r.status }, h('th', { scope: 'row' }, tOr(`station.status.${r.status}`, r.status)), h('td', { class: 'num' }, formatNumber(r.units)), h('td', { class: 'num' }, formatKilograms(r.grams))),
+      ),
+    ),
+  );
+}
+
+function GradeTable(p: { rows: Array<{ grade: string; units: number }> }) {
+  if (p.rows.length === 0) return h(Fragment, null, h('h2', null, t('office.today.readyByGrade')), h('p', { class: 'hint' }, t('office.today.noneReady')));
+  return h(
+    'table',
+    { class: 'table' },
+    h('caption', null, t('office.today.readyByGrade')),
+    h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('office.today.grade')), h('th', { scope: 'col', class: 'num' }, t('office.today.units')))),
+    h('tbody', null, p.rows.map((r) => h('tr', { key: r.grade, 'data-grade': r.grade }, h('th', { scope: 'row' }, r.grade), h('td', { class: 'num' }, formatNumber(r.units))))),
+  );
+}
+
+export function TodayPage() {
+  const role = session.value?.user.role;
+  const [result, setResult] = useState<TodayResult | null>(null);
+  const [loads, setLoads] = useState(0);
+  useEffect(() => {
+    if (!role) return;
+    let live = true;
+    void loadToday(get, role, localDate()).then((r) => {
+      if (!live) return;
+      // A session the server ended: back to sign-in rather than a page of refusals.
+      if (Object.values(r).some((e) => !e.ok && e.error instanceof SessionEnded)) signOutHere(t('office.sessionEnded'));
+      else setResult(r);
+    });
+    return () => {
+      live = false;
+    };
+  }, [role, loads]);
+  const byStatus = result?.byStatus;
+  const byGrade = result?.readyByGrade;
+  return h(
+    'section',
+    { class: 'today', 'aria-labelledby': 'today-title', 'aria-busy': result ? 'false' : 'true' },
+    h('div', { class: 'page-head' }, h('h1', { id: 'today-title' }, t('office.page.today')), h('button', { type: 'button', class: 'secondary', onClick: () => setLoads(loads + 1) }, t('office.today.refresh'))),
+    h(
+      'div',
+      { class: 'figures' },
+      COUNTS.filter((c) => !result || c.key in result).map((c) =>
+        h(CountCard, { key: c.key, figure: c.key, title: t(`office.today.${c.key}` as MessageKey), entry: result?.[c.key], urgent: c.urgent }),
+      ),
+    ),
+    h(
+      'div',
+      { class: 'tables' },
+      byStatus ? h('section', { class: 'panel', 'data-figure': 'byStatus' }, byStatus.ok ? h(StatusTable, { rows: byStatus.value }) : failed(byStatus.error)) : null,
+      byGrade ? h('section', { class: 'panel', 'data-figure': 'readyByGrade' }, byGrade.ok ? h(GradeTable, { rows: byGrade.value }) : failed(byGrade.error)) : null,
+    ),
+  );
+}
