@@ -7,6 +7,7 @@
 import en from '../locales/en.json' with { type: 'json' };
 import fr from '../locales/fr.json' with { type: 'json' };
 import iu from '../locales/iu.json' with { type: 'json' };
+import * as format from './format.js';
 
 export type Locale = 'en' | 'fr' | 'iu';
 export type MessageKey = Exclude<keyof typeof en, '_meta'>;
@@ -39,17 +40,17 @@ export function tOr(key: string, fallback: string): string {
   return typeof raw === 'string' ? raw : fallback;
 }
 
-/** A count or quantity in the chosen language's digits and grouping (Intl falls back to English where it lacks a locale). */
+/** A count or quantity in the chosen language (format.ts: Canadian locales, `iu` on `en-CA` digits). */
 export function formatNumber(n: number): string {
-  return new Intl.NumberFormat(current).format(n);
+  return format.formatNumber(current, n);
 }
 
-/** A weight kept in integer grams, shown in kilograms. */
-export function formatKilograms(grams: number): string {
-  return new Intl.NumberFormat(current, { style: 'unit', unit: 'kilogram', maximumFractionDigits: 1 }).format(grams / 1000);
+/** A weight kept in integer grams: kilograms, or tonnes from 10 000 kg (format.ts). */
+export function formatWeight(grams: number): string {
+  return format.formatWeight(current, grams);
 }
 
-/** An ISO-8601 instant or date as a date in the chosen language. */
+/** A calendar date (`YYYY-MM-DD`, never shifted a day) or an instant on the workshop's clock. */
 export function formatDate(iso: string): string {
-  return new Intl.DateTimeFormat(current, { dateStyle: 'medium', timeZone: iso.length === 10 ? 'UTC' : undefined }).format(new Date(iso));
+  return iso.length === 10 ? format.formatDate(current, iso) : format.formatDateTime(current, iso);
 }

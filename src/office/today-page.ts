@@ -1,7 +1,7 @@
 /** Today, the landing page: what needs someone's attention, counted from the API (src/client/today.ts). */
 import { Fragment, h } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { formatKilograms, formatNumber, t, tOr, type MessageKey } from '../client/i18n.js';
+import { formatWeight, formatNumber, t, tOr, type MessageKey } from '../client/i18n.js';
 import { loadToday, type Count, type StatusRow, type TodayKey, type TodayResult } from '../client/today.js';
 import { get, session, SessionEnded, signOutHere } from './state.js';
 import { reasonText } from './ui.js';
@@ -45,7 +45,7 @@ function StatusTable(p: { rows: StatusRow[] }) {
       'tbody',
       null,
       p.rows.map((r) =>
-        h('tr', { key: r.status, 'data-status': r.status }, h('th', { scope: 'row' }, tOr(`station.status.${r.status}`, r.status)), h('td', { class: 'num' }, formatNumber(r.units)), h('td', { class: 'num' }, formatKilograms(r.grams))),
+        h('tr', { key: r.status, 'data-status': r.status }, h('th', { scope: 'row' }, tOr(`station.status.${r.status}`, r.status)), h('td', { class: 'num' }, formatNumber(r.units)), h('td', { class: 'num' }, formatWeight(r.grams))),
       ),
     ),
   );
