@@ -43,13 +43,16 @@ export function TotalsNotes(p: { report: DiversionTotals }) {
     'div',
     null,
     h('p', { class: adds ? 'hint' : 'warning', 'data-testid': 'reconciliation' }, t(adds ? 'office.reports.reconciled' : 'office.reports.notReconciled')),
-    h('p', { class: 'hint' }, t('office.reports.measured', { share: formatPercent(currentLocale(), p.report.measuredWeightShare) })),
+    // With nothing diverted, a share of the weight weighed means nothing.
+    p.report.totals.diverted.grams > 0
+      ? h('p', { class: 'hint' }, t('office.reports.measured', { share: formatPercent(currentLocale(), p.report.measuredWeightShare) }))
+      : null,
   );
 }
 
 /** Diverted weight by month: the numbers are the table, the bars only draw them (hidden from screen readers). */
 export function MonthTable(p: { report: DiversionTotals }) {
-  if (p.report.byMonth.length === 0) return h('p', { class: 'hint' }, t('office.reports.nothing'));
+  if (p.report.byMonth.length === 0) return h('p', { class: 'hint' }, t('office.reports.byMonth'), ': ', t('office.reports.nothing'));
   return h(
     'table',
     { class: 'table', 'data-testid': 'diversion-months' },

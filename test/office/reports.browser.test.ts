@@ -96,6 +96,10 @@ describe('Reports in the browser', () => {
     await page.locator('[data-testid=period-picker]').waitFor();
     expect(await page.locator('nav a').allTextContents()).toEqual([en['office.page.today'], en['office.page.reports']]);
 
+    // It opens on the last complete fiscal year, before the seeded devices: nothing diverted then.
+    await expect.poll(() => page.locator('[data-total=diverted] td').first().textContent()).toBe('0');
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/reports-default.png` });
+
     // The current fiscal year: the one the seeded devices were diverted in.
     const fy = currentPeriod('fiscalYear', workshopToday(new Date()));
     expect(await page.inputValue('#period-kind')).toBe('fiscalYear');
@@ -121,6 +125,10 @@ describe('Reports in the browser', () => {
     const csvTotals = Object.fromEntries(csv.filter((r) => r[0] === 'totals').map((r) => [r[1], { units: Number(r[2]), grams: Number(r[3]) }]));
     expect(csvTotals).toEqual(json.totals);
     await expect.poll(() => page.locator('[role=status]').last().textContent()).toContain(download.suggestedFilename());
+
+    const [pdf] = await Promise.all([page.waitForEvent('download'), page.click('[data-download=diversion-pdf]')]);
+    expect(pdf.suggestedFilename()).toBe(`diversion-${fy.from}-to-${fy.to}.pdf`);
+    expect(readFileSync(await pdf.path()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
 
     // Custom dates, the first after the last: refused beside the first, nothing sent.
     await page.selectOption('#period-kind', 'custom');
