@@ -5,7 +5,7 @@
  */
 import { can, type Permission, type Role } from '../modules/auth/permissions.js';
 
-export type OfficePageId = 'today' | 'users';
+export type OfficePageId = 'today' | 'reports' | 'users';
 
 export interface OfficePage {
   id: OfficePageId;
@@ -16,6 +16,7 @@ export interface OfficePage {
 /** In the order of the navigation. */
 export const OFFICE_PAGES: readonly OfficePage[] = [
   { id: 'today', permission: 'reports:read' },
+  { id: 'reports', permission: 'reports:read' },
   { id: 'users', permission: 'users:manage' },
 ];
 

@@ -36,15 +36,17 @@ describe('formProblem', () => {
 describe('office pages', () => {
   it('a role sees the pages its permissions allow, and only those', () => {
     for (const role of ROLES) {
-      expect(pagesFor(role).map((p) => p.id)).toEqual(['today', 'users'].filter((id) => can(role, id === 'today' ? 'reports:read' : 'users:manage')));
+      expect(pagesFor(role).map((p) => p.id)).toEqual(['today', 'reports', 'users'].filter((id) => can(role, id === 'users' ? 'users:manage' : 'reports:read')));
     }
-    expect(pagesFor('admin').map((p) => p.id)).toEqual(['today', 'users']);
+    expect(pagesFor('admin').map((p) => p.id)).toEqual(['today', 'reports', 'users']);
+    expect(pagesFor('staff').map((p) => p.id)).toEqual(['today', 'reports']);
     expect(pagesFor('trainee')).toEqual([]);
   });
 
   it('the hash picks the page; a page the role may not see falls back to its first', () => {
     expect(pageFromHash('#/users', 'admin')).toBe('users');
     expect(pageFromHash('#/users', 'staff')).toBe('today');
+    expect(pageFromHash('#/reports', 'staff')).toBe('reports');
     expect(pageFromHash('', 'coordinator')).toBe('today');
     expect(pageFromHash('#/today', 'trainee')).toBeNull();
   });

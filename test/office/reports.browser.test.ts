@@ -1,0 +1,158 @@
+/**
+ * Reports in headless Chromium against the real service: office staff
+ * open Reports, pick the current fiscal year, and see the diversion totals
+ * the API gives for it; the CSV saved from the page carries the same
+ * totals; a custom period whose first day is after its last is refused
+ * beside the field and sends nothing. axe-core, no request elsewhere, no
+ * script error, as in office.browser.test.ts.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatNumber, formatWeight, workshopToday } from '../../src/client/format.js';
+import { currentPeriod } from '../../src/client/periods.js';
+import { ADMIN_PASSWORD } from '../helpers.js';
+import { ApiClient, launchBrowser, startServer, tempDbPath, USER_PASSWORD, type RunningServer } from '../station/harness.js';
+
+const en = JSON.parse(readFileSync(new URL('../../src/locales/en.json', import.meta.url), 'utf8')) as Record<string, string>;
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const SHOTS = process.env['OFFICE_SHOTS'];
+type Totals = Record<string, { units: number; grams: number }>;
+
+let db: ReturnType<typeof tempDbPath>;
+let server: RunningServer;
+let browser: Browser;
+let admin: ApiClient;
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const { passes, violations } = await page.evaluate<{ passes: number; violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }>(
+    "axe.run(document, { resultTypes: ['violations'] }).then((r) => ({ passes: r.passes.length, violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => ({ target: n.target })) })) }))",
+  );
+  expect(passes).toBeGreaterThan(5);
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** One laptop handed over to a participant, one recycled in a shipment shipped and confirmed: both diverted today. */
+async function seed(): Promise<void> {
+  const reused = await admin.intake();
+  await admin.wipe(reused.assetTag, reused.storage[0]!.serialNumber);
+  await admin.ok('POST', `/api/v1/devices/${reused.assetTag}/grade`, { grade: 'A' });
+  const { participant } = await admin.ok('POST', '/api/v1/participants', { community: 'Iqaluit', consent: { given: true, language: 'iu' } });
+  await admin.ok('POST', `/api/v1/devices/${reused.assetTag}/issue`, { participantCode: participant.code, kind: 'gift', agreementAccepted: true });
+
+  const scrap = await admin.intake({ weightGrams: 2350 });
+  await admin.wipe(scrap.assetTag, scrap.storage[0]!.serialNumber);
+  await admin.ok('POST', `/api/v1/devices/${scrap.assetTag}/recycle`, { reason: 'cracked board' });
+  const { recycler } = await admin.ok('POST', '/api/v1/recyclers', { name: 'Southern E-Cycle Inc.', certification: 'R2' });
+  const { shipment } = await admin.ok('POST', '/api/v1/shipments', { recyclerId: recycler.id, mode: 'sealift', carrier: 'NEAS', billOfLading: 'BOL-1' });
+  await admin.ok('POST', `/api/v1/shipments/${shipment.id}/devices`, { assetTag: scrap.assetTag });
+  await admin.ok('POST', `/api/v1/shipments/${shipment.id}/ship`);
+  await admin.ok('POST', `/api/v1/shipments/${shipment.id}/confirm`, { certificateNumber: 'R2-1', receivedAt: workshopToday(new Date()), receivedWeightGrams: 2300 });
+}
+
+beforeAll(async () => {
+  db = tempDbPath();
+  server = await startServer(db.path);
+  browser = await launchBrowser();
+  admin = await new ApiClient(() => server.url).login('admin', ADMIN_PASSWORD);
+  await admin.createUser('stella', 'staff');
+  await seed();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  db?.cleanup();
+});
+
+describe('Reports in the browser', () => {
+  it('staff see the fiscal year’s diversion totals the API gives, save the CSV with the same totals, and a custom period ending before it starts is refused beside the field', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
+    const errors: string[] = [];
+    const outside: string[] = [];
+    const reportRequests: string[] = [];
+    await context.route('**/*', async (route) => {
+      const url = route.request().url();
+      if (url.startsWith(`${server.url}/`)) return route.continue();
+      outside.push(url);
+      return route.abort();
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (err) => errors.push(err.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) errors.push(m.text());
+    });
+    page.on('request', (r) => {
+      if (r.url().includes('/api/v1/reports/')) reportRequests.push(r.url());
+    });
+
+    await page.goto(`${server.url}/office#/reports`);
+    await page.fill('#sign-in-username', 'stella');
+    await page.fill('#sign-in-password', USER_PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid=period-picker]').waitFor();
+    expect(await page.locator('nav a').allTextContents()).toEqual([en['office.page.today'], en['office.page.reports']]);
+
+    // It opens on the last complete fiscal year, before the seeded devices: nothing diverted then.
+    await expect.poll(() => page.locator('[data-total=diverted] td').first().textContent()).toBe('0');
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/reports-default.png` });
+
+    // The current fiscal year: the one the seeded devices were diverted in.
+    const fy = currentPeriod('fiscalYear', workshopToday(new Date()));
+    expect(await page.inputValue('#period-kind')).toBe('fiscalYear');
+    await page.selectOption('#period-period', `${fy.from}_${fy.to}`);
+    const label = en['period.fiscalYear']!.replace('{start}', String(fy.params['start'])).replace('{end}', String(fy.params['end']).slice(2));
+    await expect.poll(() => page.locator('#diversion-title').textContent()).toBe(en['office.reports.diversion']!.replace('{period}', label));
+    await page.locator('[data-testid=diversion-totals]').waitFor();
+
+    const json = (await admin.ok('GET', `/api/v1/reports/diversion?from=${fy.from}&to=${fy.to}`)) as { totals: Totals };
+    expect(json.totals['diverted']!.units).toBe(2);
+    expect(json.totals['reused']!.units).toBe(1);
+    for (const [key, b] of Object.entries(json.totals)) {
+      const cells = page.locator(`[data-testid=diversion-totals] tr[data-total=${key}] td`);
+      expect(await cells.allTextContents(), key).toEqual([formatNumber('en', b.units), formatWeight('en', b.grams)]);
+    }
+    expect(await page.locator('[data-testid=reconciliation]').textContent()).toBe(en['office.reports.reconciled']);
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/reports.png`, fullPage: true });
+    expect(await seriousViolations(page)).toEqual([]);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-download=diversion-csv]')]);
+    expect(download.suggestedFilename()).toBe(`diversion-${fy.from}-to-${fy.to}.csv`);
+    const csv = readFileSync(await download.path(), 'utf8').trim().split(/\r?\n/).map((l) => l.split(','));
+    const csvTotals = Object.fromEntries(csv.filter((r) => r[0] === 'totals').map((r) => [r[1], { units: Number(r[2]), grams: Number(r[3]) }]));
+    expect(csvTotals).toEqual(json.totals);
+    await expect.poll(() => page.locator('[role=status]').last().textContent()).toContain(download.suggestedFilename());
+
+    const [pdf] = await Promise.all([page.waitForEvent('download'), page.click('[data-download=diversion-pdf]')]);
+    expect(pdf.suggestedFilename()).toBe(`diversion-${fy.from}-to-${fy.to}.pdf`);
+    expect(readFileSync(await pdf.path()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+
+    // Custom dates, the first after the last: refused beside the first, nothing sent.
+    await page.selectOption('#period-kind', 'custom');
+    await page.fill('#period-from', '2026-06-01');
+    await page.fill('#period-to', '2026-05-01');
+    const before = reportRequests.length;
+    await page.click('[data-testid=period-picker] button[type=submit]');
+    await expect.poll(() => page.locator('#period-from-error').textContent()).toBe(en['period.error.from_after_to']);
+    expect(await page.getAttribute('#period-from', 'aria-invalid')).toBe('true');
+    expect(await page.getAttribute('#period-from', 'aria-describedby')).toContain('period-from-error');
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/reports-custom-refused.png` });
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.waitForTimeout(300);
+    expect(reportRequests.length).toBe(before);
+
+    // Put right, the same dates as the fiscal year show the same totals.
+    await page.fill('#period-from', fy.from);
+    await page.fill('#period-to', fy.to);
+    await page.click('[data-testid=period-picker] button[type=submit]');
+    await expect.poll(() => page.locator('#period-from-error').textContent()).toBe('');
+    await expect.poll(() => page.locator('[data-total=diverted] td').first().textContent()).toBe(formatNumber('en', json.totals['diverted']!.units));
+
+    expect(errors).toEqual([]);
+    expect(outside).toEqual([]);
+    await context.close();
+  });
+});
