@@ -7,10 +7,11 @@ import { SignIn } from './sign-in.js';
 import { LanguagePicker } from './language-picker.js';
 import { config, locale, notice, route, session, signOutHere } from './state.js';
 import { TodayPage } from './today-page.js';
+import { ParticipantsPage } from './participants-page.js';
 import { Message } from './ui.js';
 import { UsersPage } from './users-page.js';
 
-const PAGES: Record<OfficePageId, ComponentType> = { today: TodayPage, users: UsersPage };
+const PAGES: Record<OfficePageId, ComponentType> = { today: TodayPage, users: UsersPage, participants: ParticipantsPage };
 
 export function App() {
   // Read here so that a change of language redraws every page.

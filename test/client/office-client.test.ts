@@ -34,11 +34,13 @@ describe('formProblem', () => {
 });
 
 describe('office pages', () => {
+  const NEEDS = { today: 'reports:read', users: 'users:manage', participants: 'participants:read' } as const;
   it('a role sees the pages its permissions allow, and only those', () => {
     for (const role of ROLES) {
-      expect(pagesFor(role).map((p) => p.id)).toEqual(['today', 'users'].filter((id) => can(role, id === 'today' ? 'reports:read' : 'users:manage')));
+      expect(pagesFor(role).map((p) => p.id)).toEqual(Object.entries(NEEDS).filter(([, permission]) => can(role, permission)).map(([id]) => id));
     }
-    expect(pagesFor('admin').map((p) => p.id)).toEqual(['today', 'users']);
+    expect(pagesFor('admin').map((p) => p.id)).toEqual(['today', 'users', 'participants']);
+    expect(pagesFor('staff').map((p) => p.id)).toEqual(['today', 'participants']);
     expect(pagesFor('trainee')).toEqual([]);
   });
 
