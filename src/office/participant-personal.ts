@@ -161,7 +161,7 @@ function AccessLog(p: { log: AccessEntry[] }) {
       'tbody',
       null,
       p.log.map((e, i) =>
-        h('tr', { key: i, 'data-action': e.action }, h('td', null, formatDate(e.at)), h('td', null, e.by), h('td', null, tOr(`office.participants.action.${e.action}`, e.action)), h('td', null, e.purpose)),
+        h('tr', { key: i, 'data-action': e.action }, h('td', { class: 'when' }, formatDate(e.at)), h('td', null, e.by), h('td', null, tOr(`office.participants.action.${e.action}`, e.action)), h('td', null, e.purpose)),
       ),
     ),
   );

@@ -48,7 +48,7 @@ export function ParticipantView(p: { code: string }) {
     h(Message, { kind: 'refused', text: error }),
     h(
       'div',
-      { class: 'columns' },
+      { class: 'columns even' },
       h(
         'div',
         { class: 'stack' },
