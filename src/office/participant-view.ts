@@ -19,7 +19,8 @@ export function ParticipantView(p: { code: string }) {
       (found) => live && setParticipant(found),
       (err: unknown) => live && setError(reasonOf(err)),
     );
-    if (role && can(role, 'issuances:read')) {
+    // Which devices a participant held is for those who may see holders (domain.md §3), though the issuance list answers staff too.
+    if (role && can(role, 'issuances:read') && can(role, 'devices:read-holders')) {
       loansOf(get, p.code).then(
         (l) => live && setLoans(l),
         (err: unknown) => live && setError(reasonOf(err)),

@@ -139,6 +139,12 @@ describe('participants in the office', () => {
     const code = (await page.locator('section.participant').getAttribute('data-code'))!;
     expect(code).toMatch(/^P-\d{6}$/);
 
+    // A loan to them, made at the desk through the API: the page lists it.
+    const device = await cora.intake();
+    await cora.wipe(device.assetTag, device.storage[0]!.serialNumber);
+    await cora.ok('POST', `/api/v1/devices/${device.assetTag}/grade`, { grade: 'A', specs: { cpu: 'i5-8350U', ramGb: 8, storageGb: 256, os: 'Linux Mint 22' } });
+    await cora.ok('POST', `/api/v1/devices/${device.assetTag}/issue`, { participantCode: code, kind: 'loan', dueDate: '2099-01-31', agreementAccepted: true });
+
     // Found by code and by community; the other community's participant is left out.
     await page.click(`a:has-text("${en['office.participants.back']}")`);
     await page.fill('#search-code', code.toLowerCase());
@@ -157,7 +163,7 @@ describe('participants in the office', () => {
     expect(await page.locator('[data-item=community]').textContent()).toContain('Iqaluit');
     expect(await page.locator('#personal-logged').textContent()).toBe(en['office.participants.loggedNote']);
     expect(await page.locator('[data-testid=personal-data]').count()).toBe(0);
-    expect(await page.locator('[data-testid=no-loans]').textContent()).toBe(en['office.participants.noLoans']);
+    await expect.poll(() => page.locator('table[data-testid=loans] tbody th').allTextContents()).toEqual([device.assetTag]);
     await check(page, 'participant-coordinator');
 
     await page.fill('#personal-purpose', 'checking the phone number');
@@ -177,6 +183,7 @@ describe('participants in the office', () => {
     const served = (await cora.ok('GET', `/api/v1/participants/${code}/export`)) as typeof file;
     expect(served.participant).toEqual(file.participant);
     expect(served.issuances).toEqual(file.issuances);
+    expect(file.issuances).toHaveLength(1);
     expect(served.accessLog.slice(0, -1)).toEqual(file.accessLog);
     expect((file.participant as { personalData: { displayName: string } }).personalData.displayName).toBe('Annie Kilabuk');
 
@@ -203,19 +210,21 @@ describe('participants in the office', () => {
     await office.context.close();
   });
 
-  it('office staff see the list and a participant’s page, but no personal data, no registration and no erasure', async () => {
+  it('office staff see the list and a participant’s page, but no personal data, no loans, no registration and no erasure', async () => {
     const office = await tab();
     const { page } = office;
     await signIn(page, 'stan');
     await page.locator('table[data-testid=participants] tr[data-code]').first().waitFor();
     expect(await page.locator('form[data-testid=create-participant]').count()).toBe(0);
     await check(page, 'list-staff');
-    await page.locator('table[data-testid=participants] tr[data-code] a').first().click();
+    // The last registered: the coordinator's participant, who holds a loan.
+    await page.locator('table[data-testid=participants] tr[data-code] a').last().click();
     await page.locator('[data-item=code]').waitFor();
     expect(await page.locator('[data-testid=personal]').count()).toBe(0);
     expect(await page.locator('[data-action=show-personal]').count()).toBe(0);
     expect(await page.locator('form[data-testid=erase]').count()).toBe(0);
     expect(await page.locator('[data-action=export]').count()).toBe(0);
+    expect(await page.locator('#loans-title').count()).toBe(0);
     await check(page, 'participant-staff');
     expect(office.errors).toEqual([]);
     expect(office.outside).toEqual([]);
