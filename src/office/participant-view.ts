@@ -95,7 +95,7 @@ function Loans(p: { loans: Loan[]; more: boolean }) {
       ? h('p', { class: 'hint', 'data-testid': 'no-loans' }, t('office.participants.noLoans'))
       : h(
           'table',
-          { class: 'table', 'data-testid': 'loans' },
+          { class: 'table loans', 'data-testid': 'loans' },
           h(
             'thead',
             null,
