@@ -54,7 +54,9 @@ export function ParticipantPersonal(p: { participant: ParticipantSummary; onEras
     // A plain link cannot send the bearer token: fetch, then hand the bytes to the browser as a file.
     const res = await api.send('GET', `/api/v1${path(code)}/export${purposeQuery()}`, { token: session.value?.token ?? null, timeoutMs: 30_000 });
     const text = await res.text();
-    const { exportedAt } = JSON.parse(text) as { exportedAt: string };
+    const { exportedAt, accessLog } = JSON.parse(text) as { exportedAt: string; accessLog: AccessEntry[] };
+    // The export is logged and its answer holds the log with that entry: a log on screen stays current.
+    setLog((shown) => (shown ? accessLog : shown));
     const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
     const a = document.createElement('a');
     a.href = url;

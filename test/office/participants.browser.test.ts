@@ -186,6 +186,8 @@ describe('participants in the office', () => {
     expect(file.issuances).toHaveLength(1);
     expect(served.accessLog.slice(0, -1)).toEqual(file.accessLog);
     expect((file.participant as { personalData: { displayName: string } }).personalData.displayName).toBe('Annie Kilabuk');
+    // The log on screen now holds the export too.
+    await expect.poll(() => page.locator('table[data-testid=access-log] tbody tr').count()).toBe(file.accessLog.length);
 
     // Erase: the button waits for the code.
     const erase = page.locator('form[data-testid=erase]');
