@@ -5,7 +5,7 @@
  */
 import { can, type Permission, type Role } from '../modules/auth/permissions.js';
 
-export type OfficePageId = 'today' | 'reports' | 'users';
+export type OfficePageId = 'today' | 'participants' | 'reports' | 'users';
 
 export interface OfficePage {
   id: OfficePageId;
@@ -16,6 +16,7 @@ export interface OfficePage {
 /** In the order of the navigation. */
 export const OFFICE_PAGES: readonly OfficePage[] = [
   { id: 'today', permission: 'reports:read' },
+  { id: 'participants', permission: 'participants:read' },
   { id: 'reports', permission: 'reports:read' },
   { id: 'users', permission: 'users:manage' },
 ];
@@ -24,9 +25,19 @@ export function pagesFor(role: Role): OfficePage[] {
   return OFFICE_PAGES.filter((p) => can(role, p.permission));
 }
 
-/** The page a location hash names (`#/users`), if the role may see it; else the role's first page, or null when it has none. */
+/** The page a location hash names (`#/users`, `#/participants/P-000001`), if the role may see it; else the role's first page, or null when it has none. */
 export function pageFromHash(hash: string, role: Role): OfficePageId | null {
   const allowed = pagesFor(role);
-  const wanted = hash.replace(/^#\/?/, '');
+  const wanted = hash.replace(/^#\/?/, '').split('/')[0];
   return allowed.find((p) => p.id === wanted)?.id ?? allowed[0]?.id ?? null;
+}
+
+/** What follows the page in the hash (`#/participants/P-000001` → `P-000001`), decoded; '' when nothing does. */
+export function subPathOf(hash: string): string {
+  const rest = hash.replace(/^#\/?/, '').split('/').slice(1).join('/');
+  try {
+    return decodeURIComponent(rest);
+  } catch {
+    return rest;
+  }
 }

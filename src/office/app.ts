@@ -8,10 +8,11 @@ import { LanguagePicker } from './language-picker.js';
 import { config, locale, notice, route, session, signOutHere } from './state.js';
 import { ReportsPage } from './reports-page.js';
 import { TodayPage } from './today-page.js';
+import { ParticipantsPage } from './participants-page.js';
 import { Message } from './ui.js';
 import { UsersPage } from './users-page.js';
 
-const PAGES: Record<OfficePageId, ComponentType> = { today: TodayPage, reports: ReportsPage, users: UsersPage };
+const PAGES: Record<OfficePageId, ComponentType> = { today: TodayPage, participants: ParticipantsPage, reports: ReportsPage, users: UsersPage };
 
 export function App() {
   // Read here so that a change of language redraws every page.

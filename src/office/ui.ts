@@ -40,7 +40,7 @@ function fieldShell(p: FieldBase, control: (a: Record<string, unknown>) => Compo
   );
 }
 
-export function TextField(p: FieldBase & { value: string; onInput: (v: string) => void; type?: string; autocomplete?: string; required?: boolean }) {
+export function TextField(p: FieldBase & { value: string; onInput: (v: string) => void; type?: string; autocomplete?: string; required?: boolean; list?: string }) {
   return fieldShell(p, (a) =>
     h('input', {
       ...a,
@@ -48,6 +48,7 @@ export function TextField(p: FieldBase & { value: string; onInput: (v: string) =
       value: p.value,
       autocomplete: p.autocomplete,
       required: p.required,
+      list: p.list,
       onInput: (e: Event) => p.onInput((e.currentTarget as HTMLInputElement).value),
     }),
   );
@@ -60,6 +61,31 @@ export function SelectField(p: FieldBase & { value: string; onChange: (v: string
       { ...a, value: p.value, onChange: (e: Event) => p.onChange((e.currentTarget as HTMLSelectElement).value) },
       p.options.map((o) => h('option', { key: o.value, value: o.value }, o.label)),
     ),
+  );
+}
+
+/** A checkbox with its label beside it; its refusal sits under it like any field's. */
+export function CheckboxField(p: FieldBase & { checked: boolean; onChange: (v: boolean) => void }) {
+  const id = `${p.form}-${p.name}`;
+  return h(
+    'div',
+    { class: p.error ? 'field check invalid' : 'field check', 'data-field': p.name },
+    h(
+      'label',
+      { for: id },
+      h('input', {
+        id,
+        name: p.name,
+        type: 'checkbox',
+        checked: p.checked,
+        'aria-invalid': p.error ? 'true' : undefined,
+        'aria-describedby': p.error ? `${id}-error` : undefined,
+        onChange: (e: Event) => p.onChange((e.currentTarget as HTMLInputElement).checked),
+      }),
+      ' ',
+      p.label,
+    ),
+    h('span', { id: `${id}-error`, class: 'field-error' }, p.error ?? ''),
   );
 }
 

@@ -34,12 +34,13 @@ describe('formProblem', () => {
 });
 
 describe('office pages', () => {
+  const NEEDS = { today: 'reports:read', participants: 'participants:read', reports: 'reports:read', users: 'users:manage' } as const;
   it('a role sees the pages its permissions allow, and only those', () => {
     for (const role of ROLES) {
-      expect(pagesFor(role).map((p) => p.id)).toEqual(['today', 'reports', 'users'].filter((id) => can(role, id === 'users' ? 'users:manage' : 'reports:read')));
+      expect(pagesFor(role).map((p) => p.id)).toEqual(Object.entries(NEEDS).filter(([, permission]) => can(role, permission)).map(([id]) => id));
     }
-    expect(pagesFor('admin').map((p) => p.id)).toEqual(['today', 'reports', 'users']);
-    expect(pagesFor('staff').map((p) => p.id)).toEqual(['today', 'reports']);
+    expect(pagesFor('admin').map((p) => p.id)).toEqual(['today', 'participants', 'reports', 'users']);
+    expect(pagesFor('staff').map((p) => p.id)).toEqual(['today', 'participants', 'reports']);
     expect(pagesFor('trainee')).toEqual([]);
   });
 
