@@ -6,67 +6,17 @@
  * axe-core; nothing is requested from anywhere but the server; no script
  * error.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD } from '../helpers.js';
+import { en, officeTab, seriousViolations, shot } from './harness.js';
 import { ApiClient, launchBrowser, loginAt, startServer, tempDbPath, USER_PASSWORD, type RunningServer } from '../station/harness.js';
 
-const en = JSON.parse(readFileSync(new URL('../../src/locales/en.json', import.meta.url), 'utf8')) as Record<string, string>;
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-/** Screenshots for a person to look at (not compared): set OFFICE_SHOTS to a directory. */
-const SHOTS = process.env['OFFICE_SHOTS'];
 
 let db: ReturnType<typeof tempDbPath>;
 let server: RunningServer;
 let browser: Browser;
 let admin: ApiClient;
-
-interface Tab {
-  context: BrowserContext;
-  page: Page;
-  errors: string[];
-  /** Requests for anywhere but the server: aborted, and listed here. */
-  outside: string[];
-}
-
-async function tab(): Promise<Tab> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-  const errors: string[] = [];
-  const outside: string[] = [];
-  await context.route('**/*', async (route) => {
-    const url = route.request().url();
-    if (url.startsWith(`${server.url}/`)) return route.continue();
-    outside.push(url);
-    return route.abort();
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  page.on('pageerror', (err) => errors.push(err.message));
-  page.on('console', (m) => {
-    // Chromium reports every 4xx answer to fetch on the console; the refusals the test provokes are expected.
-    if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) errors.push(m.text());
-  });
-  return { context, page, errors, outside };
-}
-
-/** axe-core's serious and critical findings on the page as it is now. Evaluated, not injected as a script tag: the CSP forbids inline scripts. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  const { passes, violations } = await page.evaluate<{ passes: number; violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }>(
-    "axe.run(document, { resultTypes: ['violations'] }).then((r) => ({ passes: r.passes.length, violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => ({ target: n.target })) })) }))",
-  );
-  // axe ran its rules on this page (a check that never ran would find nothing too).
-  expect(passes).toBeGreaterThan(5);
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  if (!SHOTS) return;
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: `${SHOTS}/${name}.png` });
-}
 
 const figure = (page: Page, key: string) => page.locator(`[data-figure=${key}]`);
 
@@ -90,7 +40,7 @@ afterAll(async () => {
 
 describe('the office in the browser', () => {
   it('an admin signs in by keyboard, sees Today, creates a trainee on Users (a short password is refused beside its field), the trainee signs in at the station; then the admin resets her password, changes her role and disables her', async () => {
-    const office = await tab();
+    const office = await officeTab(browser, server.url);
     const { page } = office;
     await page.goto(`${server.url}/office`);
     await page.locator('form[data-testid=office-sign-in]').waitFor();
@@ -139,7 +89,7 @@ describe('the office in the browser', () => {
     await shot(page, 'users');
     expect(await seriousViolations(page)).toEqual([]);
 
-    const station = await tab();
+    const station = await officeTab(browser, server.url);
     await loginAt(station.page, server.url, 'tara');
     expect(await station.page.locator('header.topbar').textContent()).toContain('Tara Kilabuk');
 
@@ -178,7 +128,7 @@ describe('the office in the browser', () => {
   });
 
   it('a coordinator sees Today and Reports but not Users; in French, weights follow French number formatting and untranslated text falls back to English', async () => {
-    const office = await tab();
+    const office = await officeTab(browser, server.url);
     const { page } = office;
     await page.goto(`${server.url}/office#/users`);
     await page.fill('#sign-in-username', 'cora');

@@ -6,66 +6,19 @@
  * office staff see codes and communities only. axe-core on every state;
  * nothing requested from another origin; no script error.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD } from '../helpers.js';
+import { en, officeTab, seriousViolations, shot as shotOf } from './harness.js';
 import { ApiClient, launchBrowser, startServer, tempDbPath, USER_PASSWORD, type RunningServer } from '../station/harness.js';
-
-const en = JSON.parse(readFileSync(new URL('../../src/locales/en.json', import.meta.url), 'utf8')) as Record<string, string>;
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-/** Screenshots for a person to look at (not compared): set OFFICE_SHOTS to a directory. */
-const SHOTS = process.env['OFFICE_SHOTS'];
 
 let db: ReturnType<typeof tempDbPath>;
 let server: RunningServer;
 let browser: Browser;
 let cora: ApiClient;
 
-interface Tab {
-  context: BrowserContext;
-  page: Page;
-  errors: string[];
-  /** Requests for anywhere but the server: aborted, and listed here. */
-  outside: string[];
-}
-
-async function tab(): Promise<Tab> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
-  const errors: string[] = [];
-  const outside: string[] = [];
-  await context.route('**/*', async (route) => {
-    const url = route.request().url();
-    if (url.startsWith(`${server.url}/`) || url.startsWith('blob:')) return route.continue();
-    outside.push(url);
-    return route.abort();
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  page.on('pageerror', (err) => errors.push(err.message));
-  page.on('console', (m) => {
-    // Chromium reports every 4xx answer to fetch on the console; the refusals the test provokes are expected.
-    if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) errors.push(m.text());
-  });
-  return { context, page, errors, outside };
-}
-
-/** axe-core's serious and critical findings on the page as it is now (evaluated: the CSP forbids inline scripts). */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  const { passes, violations } = await page.evaluate<{ passes: number; violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }>(
-    "axe.run(document, { resultTypes: ['violations'] }).then((r) => ({ passes: r.passes.length, violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => ({ target: n.target })) })) }))",
-  );
-  expect(passes).toBeGreaterThan(5);
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  if (!SHOTS) return;
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-}
+const shot = (page: Page, name: string) => shotOf(page, name, { fullPage: true });
 
 /** Looks at the page: screenshot, then no serious or critical accessibility finding. */
 async function check(page: Page, name: string): Promise<void> {
@@ -107,7 +60,7 @@ afterAll(async () => {
 
 describe('participants in the office', () => {
   it('a coordinator registers a participant, finds them, opens their personal data (logged), exports and erases them', async () => {
-    const office = await tab();
+    const office = await officeTab(browser, server.url);
     const { page } = office;
     await signIn(page, 'cora');
     const form = page.locator('form[data-testid=create-participant]');
@@ -213,7 +166,7 @@ describe('participants in the office', () => {
   });
 
   it('office staff see the list and a participant’s page, but no personal data, no loans, no registration and no erasure', async () => {
-    const office = await tab();
+    const office = await officeTab(browser, server.url);
     const { page } = office;
     await signIn(page, 'stan');
     await page.locator('table[data-testid=participants] tr[data-code]').first().waitFor();

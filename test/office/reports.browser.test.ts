@@ -7,32 +7,20 @@
  * script error, as in office.browser.test.ts.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatNumber, formatWeight, workshopToday } from '../../src/client/format.js';
 import { currentPeriod } from '../../src/client/periods.js';
 import { ADMIN_PASSWORD } from '../helpers.js';
+import { en, officeTab, seriousViolations, shot } from './harness.js';
 import { ApiClient, launchBrowser, startServer, tempDbPath, USER_PASSWORD, type RunningServer } from '../station/harness.js';
 
-const en = JSON.parse(readFileSync(new URL('../../src/locales/en.json', import.meta.url), 'utf8')) as Record<string, string>;
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const SHOTS = process.env['OFFICE_SHOTS'];
 type Totals = Record<string, { units: number; grams: number }>;
 
 let db: ReturnType<typeof tempDbPath>;
 let server: RunningServer;
 let browser: Browser;
 let admin: ApiClient;
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  const { passes, violations } = await page.evaluate<{ passes: number; violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }>(
-    "axe.run(document, { resultTypes: ['violations'] }).then((r) => ({ passes: r.passes.length, violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => ({ target: n.target })) })) }))",
-  );
-  expect(passes).toBeGreaterThan(5);
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 /** One laptop handed over to a participant, one recycled in a shipment shipped and confirmed: both diverted today. */
 async function seed(): Promise<void> {
@@ -69,22 +57,8 @@ afterAll(async () => {
 
 describe('Reports in the browser', () => {
   it('staff see the fiscal year’s diversion totals the API gives, save the CSV with the same totals, and a custom period ending before it starts is refused beside the field', async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
-    const errors: string[] = [];
-    const outside: string[] = [];
+    const { context, page, errors, outside } = await officeTab(browser, server.url);
     const reportRequests: string[] = [];
-    await context.route('**/*', async (route) => {
-      const url = route.request().url();
-      if (url.startsWith(`${server.url}/`)) return route.continue();
-      outside.push(url);
-      return route.abort();
-    });
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (err) => errors.push(err.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) errors.push(m.text());
-    });
     page.on('request', (r) => {
       if (r.url().includes('/api/v1/reports/')) reportRequests.push(r.url());
     });
@@ -98,7 +72,7 @@ describe('Reports in the browser', () => {
 
     // It opens on the last complete fiscal year, before the seeded devices: nothing diverted then.
     await expect.poll(() => page.locator('[data-total=diverted] td').first().textContent()).toBe('0');
-    if (SHOTS) await page.screenshot({ path: `${SHOTS}/reports-default.png` });
+    await shot(page, 'reports-default');
 
     // The current fiscal year: the one the seeded devices were diverted in.
     const fy = currentPeriod('fiscalYear', workshopToday(new Date()));
@@ -116,7 +90,7 @@ describe('Reports in the browser', () => {
       expect(await cells.allTextContents(), key).toEqual([formatNumber('en', b.units), formatWeight('en', b.grams)]);
     }
     expect(await page.locator('[data-testid=reconciliation]').textContent()).toBe(en['office.reports.reconciled']);
-    if (SHOTS) await page.screenshot({ path: `${SHOTS}/reports.png`, fullPage: true });
+    await shot(page, 'reports', { fullPage: true });
     expect(await seriousViolations(page)).toEqual([]);
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-download=diversion-csv]')]);
@@ -139,7 +113,7 @@ describe('Reports in the browser', () => {
     await expect.poll(() => page.locator('#period-from-error').textContent()).toBe(en['period.error.from_after_to']);
     expect(await page.getAttribute('#period-from', 'aria-invalid')).toBe('true');
     expect(await page.getAttribute('#period-from', 'aria-describedby')).toContain('period-from-error');
-    if (SHOTS) await page.screenshot({ path: `${SHOTS}/reports-custom-refused.png` });
+    await shot(page, 'reports-custom-refused');
     expect(await seriousViolations(page)).toEqual([]);
     await page.waitForTimeout(300);
     expect(reportRequests.length).toBe(before);
