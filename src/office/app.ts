@@ -11,8 +11,21 @@ import { TodayPage } from './today-page.js';
 import { ParticipantsPage } from './participants-page.js';
 import { Message } from './ui.js';
 import { UsersPage } from './users-page.js';
+import { DevicesPage } from './devices-page.js';
+import { LoansPage } from './loans-page.js';
+import { DonationsPage } from './donations-page.js';
+import { RecyclingPage } from './recycling-page.js';
 
-const PAGES: Record<OfficePageId, ComponentType> = { today: TodayPage, participants: ParticipantsPage, reports: ReportsPage, users: UsersPage };
+const PAGES: Record<OfficePageId, ComponentType> = {
+  today: TodayPage,
+  devices: DevicesPage,
+  loans: LoansPage,
+  participants: ParticipantsPage,
+  donations: DonationsPage,
+  recycling: RecyclingPage,
+  reports: ReportsPage,
+  users: UsersPage,
+};
 
 export function App() {
   // Read here so that a change of language redraws every page.

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Refused } from '../../src/client/api.js';
 import { readLocale, writeLocale, SETTINGS_KEY } from '../../src/client/locale-choice.js';
-import { pageFromHash, pagesFor } from '../../src/client/office-pages.js';
+import { hashFor, pageFromHash, pagesFor, queryOf, subPathOf } from '../../src/client/office-pages.js';
 import { formProblem } from '../../src/client/problems.js';
 import { readSession, writeSession, SESSION_KEY } from '../../src/client/session.js';
 import { dueWithinWeek, loadToday, readAll, type Get } from '../../src/client/today.js';
@@ -34,13 +34,22 @@ describe('formProblem', () => {
 });
 
 describe('office pages', () => {
-  const NEEDS = { today: 'reports:read', participants: 'participants:read', reports: 'reports:read', users: 'users:manage' } as const;
+  const NEEDS = {
+    today: ['reports:read'],
+    devices: ['reports:read', 'devices:read'],
+    loans: ['issuances:read'],
+    participants: ['participants:read'],
+    donations: ['reports:read', 'donations:read'],
+    recycling: ['shipments:read', 'recyclers:read'],
+    reports: ['reports:read'],
+    users: ['users:manage'],
+  } as const;
   it('a role sees the pages its permissions allow, and only those', () => {
     for (const role of ROLES) {
-      expect(pagesFor(role).map((p) => p.id)).toEqual(Object.entries(NEEDS).filter(([, permission]) => can(role, permission)).map(([id]) => id));
+      expect(pagesFor(role).map((p) => p.id)).toEqual(Object.entries(NEEDS).filter(([, permissions]) => permissions.every((x) => can(role, x))).map(([id]) => id));
     }
-    expect(pagesFor('admin').map((p) => p.id)).toEqual(['today', 'participants', 'reports', 'users']);
-    expect(pagesFor('staff').map((p) => p.id)).toEqual(['today', 'participants', 'reports']);
+    expect(pagesFor('admin').map((p) => p.id)).toEqual(['today', 'devices', 'loans', 'participants', 'donations', 'recycling', 'reports', 'users']);
+    expect(pagesFor('staff').map((p) => p.id)).toEqual(['today', 'devices', 'loans', 'participants', 'donations', 'recycling', 'reports']);
     expect(pagesFor('trainee')).toEqual([]);
   });
 
@@ -50,6 +59,19 @@ describe('office pages', () => {
     expect(pageFromHash('#/reports', 'staff')).toBe('reports');
     expect(pageFromHash('', 'coordinator')).toBe('today');
     expect(pageFromHash('#/today', 'trainee')).toBeNull();
+    expect(pageFromHash('#/devices?status=ready', 'staff')).toBe('devices');
+    expect(pageFromHash('#/devices/RL-000001?tab=drives', 'staff')).toBe('devices');
+  });
+
+  it('a hash carries a sub-path and a query, and hashFor writes one back', () => {
+    expect(subPathOf('#/devices/RL-000001?tab=drives')).toBe('RL-000001');
+    expect(queryOf('#/devices?status=ready&grade=A').get('grade')).toBe('A');
+    expect([...queryOf('#/devices').keys()]).toEqual([]);
+    const hash = hashFor('devices', '', { status: 'ready', grade: 'A', q: '' });
+    expect(hash).toBe('#/devices?status=ready&grade=A');
+    expect(pageFromHash(hash, 'coordinator')).toBe('devices');
+    expect(queryOf(hashFor('loans', 'issue', { tag: 'RL 1&2' })).get('tag')).toBe('RL 1&2');
+    expect(subPathOf(hashFor('devices', 'RL/1'))).toBe('RL/1');
   });
 });
 
