@@ -1,5 +1,6 @@
 /** The frame every office page sits in: sign-in when no one is signed in, else the top bar, the role's navigation and the page. */
 import { h, type ComponentType } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
 import { t, tOr } from '../client/i18n.js';
 import { pageFromHash, pagesFor, type OfficePageId } from '../client/office-pages.js';
 import { logout } from '../client/session.js';
@@ -27,13 +28,33 @@ const PAGES: Record<OfficePageId, ComponentType> = {
   users: UsersPage,
 };
 
+/**
+ * After a move to another page (not on the first drawing, nor when only the
+ * query changes, as filters do), focus goes to the new page's heading, so a
+ * keyboard or screen-reader user starts there; the tab's title names the page.
+ */
+function usePageFocus(page: OfficePageId | null, path: string): void {
+  const shown = useRef<string | null>(null);
+  useEffect(() => {
+    document.title = `${page ? t(`office.page.${page}`) : t('office.title')} · ${config.siteName}`;
+    const before = shown.current;
+    shown.current = path;
+    if (before === null || before === path) return;
+    const heading = document.querySelector<HTMLElement>('main h1');
+    if (!heading) return;
+    heading.tabIndex = -1;
+    heading.focus();
+  }, [page, path]);
+}
+
 export function App() {
   // Read here so that a change of language redraws every page.
   void locale.value;
   const s = session.value;
+  const current = s ? pageFromHash(route.value, s.user.role) : null;
+  usePageFocus(current, route.value.split('?')[0] ?? '');
   if (!s) return h(SignIn, null);
   const pages = pagesFor(s.user.role);
-  const current = pageFromHash(route.value, s.user.role);
   const signOut = () => {
     signOutHere();
     void logout(s);

@@ -66,7 +66,12 @@ describe('the office in the browser', () => {
     await shot(page, 'today');
     expect(await seriousViolations(page)).toEqual([]);
 
-    await page.click(`nav a[href="#/users"]`);
+    expect(await page.title()).toBe(`${en['office.page.today']} · Iqaluit`);
+    // The navigation by keyboard: the link is followed with Enter, and focus lands on the new page's heading.
+    await page.focus(`nav a[href="#/users"]`);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate<string | undefined>('document.activeElement?.id')).toBe('users-title');
+    expect(await page.title()).toBe(`${en['office.page.users']} · Iqaluit`);
     const form = page.locator('form[data-testid=create-user]');
     await page.locator('tr[data-username=admin]').waitFor();
     await form.locator('#new-user-username').fill('tara');
