@@ -107,3 +107,8 @@ function deviceText(d: Device) {
 export function statusName(status: string): string {
   return tOr(`station.status.${status}`, status);
 }
+
+/** A status inside a sentence ("IQ-000003-V is received: …"): the station's label, in lower case. */
+export function statusInText(status: string): string {
+  return statusName(status).toLocaleLowerCase(document.documentElement.lang || undefined);
+}

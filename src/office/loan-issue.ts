@@ -15,7 +15,7 @@ import { hashFor } from '../client/office-pages.js';
 import type { ParticipantSummary } from '../client/participants.js';
 import { formProblem, type FormProblem } from '../client/problems.js';
 import { can } from '../modules/auth/permissions.js';
-import { DeviceField, useDeviceLookup, statusName, type Device } from './device-lookup.js';
+import { DeviceField, useDeviceLookup, statusInText, type Device } from './device-lookup.js';
 import { openHandover, saveHandover } from './handover.js';
 import { ParticipantPicker } from './participant-picker.js';
 import { call, session } from './state.js';
@@ -30,7 +30,7 @@ const NO_PROBLEM: FormProblem = { fields: {}, general: null };
 
 /** Why the device cannot go out, in words, before anything is sent; null when it can. */
 function notIssuable(d: Device): string | null {
-  if (d.status !== 'ready') return t('office.loans.device.notReady', { tag: d.assetTag, status: statusName(d.status) });
+  if (d.status !== 'ready') return t('office.loans.device.notReady', { tag: d.assetTag, status: statusInText(d.status) });
   if (!d.allowedActions.includes('issue')) return t('office.loans.device.notIssuable', { tag: d.assetTag });
   return null;
 }

@@ -12,7 +12,7 @@ import { holderOf, type Holder } from '../client/loans.js';
 import { hashFor } from '../client/office-pages.js';
 import { formProblem, type FormProblem } from '../client/problems.js';
 import { can } from '../modules/auth/permissions.js';
-import { DeviceField, statusName, useDeviceLookup, type Device } from './device-lookup.js';
+import { DeviceField, statusInText, useDeviceLookup, type Device } from './device-lookup.js';
 import { call, get, session } from './state.js';
 import { CheckboxField, Message, SelectField, TextField, reasonOf } from './ui.js';
 
@@ -61,7 +61,7 @@ function ReturnForm(p: { tag: string }) {
     e.preventDefault();
     const d = device ?? (await lookup.lookUp());
     if (!d) return;
-    if (d.status !== 'issued') return setProblem({ fields: { tag: t('office.loans.device.notIssued', { tag: d.assetTag, status: statusName(d.status) }) }, general: null });
+    if (d.status !== 'issued') return setProblem({ fields: { tag: t('office.loans.device.notIssued', { tag: d.assetTag, status: statusInText(d.status) }) }, general: null });
     setBusy(true);
     try {
       const body = { condition: draft.condition || undefined, personalDataRemoved: draft.personalDataRemoved, notes: draft.notes.trim() || undefined };
@@ -78,7 +78,7 @@ function ReturnForm(p: { tag: string }) {
   if (done) return h(ReturnDone, done);
 
   const field = (name: (typeof FIELDS)[number]) => ({ form: 'return', name, error: problem.fields[name] });
-  const notOut = device && device.status !== 'issued' ? t('office.loans.device.notIssued', { tag: device.assetTag, status: statusName(device.status) }) : null;
+  const notOut = device && device.status !== 'issued' ? t('office.loans.device.notIssued', { tag: device.assetTag, status: statusInText(device.status) }) : null;
   return h(
     'form',
     { class: 'panel issue-form', 'data-testid': 'return-form', 'aria-labelledby': 'return-form-title', onSubmit: (e: Event) => void submit(e), noValidate: true },
@@ -121,8 +121,8 @@ function HolderFacts(p: { holder: Holder }) {
 function ReturnDone(p: { device: Device; holder: Holder | null }) {
   const d = p.device;
   const text = p.holder
-    ? t('office.loans.returned', { tag: d.assetTag, code: p.holder.participantCode, status: statusName(d.status) })
-    : t('office.loans.returnedNoHolder', { tag: d.assetTag, status: statusName(d.status) });
+    ? t('office.loans.returned', { tag: d.assetTag, code: p.holder.participantCode, status: statusInText(d.status) })
+    : t('office.loans.returnedNoHolder', { tag: d.assetTag, status: statusInText(d.status) });
   return h(
     'section',
     { class: 'panel issue-done', 'data-testid': 'returned', 'data-status': d.status, 'aria-labelledby': 'returned-title' },

@@ -120,7 +120,7 @@ describe('loans at the desk', () => {
     const tagField = page.locator('#issue-tag');
     await tagField.fill(notReady);
     await tagField.press('Enter');
-    await expect.poll(() => page.locator('[data-field=tag] .field-error').textContent()).toContain(`${notReady} is ${en['station.status.received']}`);
+    await expect.poll(() => page.locator('[data-field=tag] .field-error').textContent()).toContain(`${notReady} is received: `);
     await check(page, 'issue-not-ready');
 
     // The ready laptop, as a scanner types it.
@@ -214,7 +214,7 @@ describe('loans at the desk', () => {
     await page.click('form[data-testid=return-form] button[type=submit]');
     const returned = page.locator('[data-testid=returned]');
     await expect.poll(() => returned.getAttribute('data-status')).toBe('received');
-    expect(await returned.locator('h2').textContent()).toBe(`${ready} is back from ${code}. Its status is now ${en['station.status.received']}.`);
+    expect(await returned.locator('h2').textContent()).toBe(`${ready} is back from ${code}. Its status is now received.`);
     await check(page, 'returned');
 
     // It has left the overdue list.
