@@ -7,7 +7,7 @@
  * was done. Refusals sit beside the field they name.
  */
 import { h } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { newKey, Refused } from '../client/api.js';
 import { formatDate, t } from '../client/i18n.js';
 import { calendarDate, DEFAULT_LOAN_DAYS, emptyIssueDraft, issueBody, type Issuance, type IssueDraft } from '../client/loans.js';
@@ -158,15 +158,23 @@ function IssueForm(p: { tag: string; participant: string }) {
   );
 }
 
+/** A ref that takes the focus once, when its element appears: what was done is read out first, and the keyboard goes on from there. */
+export function useFocusOnMount<T extends HTMLElement>() {
+  const ref = useRef<T>(null);
+  useEffect(() => ref.current?.focus(), []);
+  return ref;
+}
+
 function IssueDone(p: { done: Done }) {
   const i = p.done.issuance;
+  const title = useFocusOnMount<HTMLHeadingElement>();
   const [openError, setOpenError] = useState<string | null>(null);
   const h2 = i.kind === 'loan' && i.dueDate ? t('office.loans.issued.loan', { tag: i.assetTag, code: i.participantCode, date: formatDate(i.dueDate) }) : t('office.loans.issued.gift', { tag: i.assetTag, code: i.participantCode });
   const handover = p.done.handover;
   return h(
     'section',
     { class: 'panel issue-done', 'data-testid': 'issued', 'data-issuance': i.id, 'aria-labelledby': 'issued-title' },
-    h('h2', { id: 'issued-title', tabIndex: -1, ref: (el: HTMLElement | null) => el?.focus() }, h2),
+    h('h2', { id: 'issued-title', tabIndex: -1, ref: title }, h2),
     'file' in handover ? h(Message, { kind: 'success', text: t('office.loans.handoverSaved', { file: handover.file }) }) : h(Message, { kind: 'refused', text: t('office.loans.handoverFailed', { reason: handover.failed }) }),
     h(Message, { kind: 'refused', text: openError }),
     h(

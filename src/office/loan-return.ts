@@ -13,6 +13,7 @@ import { hashFor } from '../client/office-pages.js';
 import { formProblem, type FormProblem } from '../client/problems.js';
 import { can } from '../modules/auth/permissions.js';
 import { DeviceField, statusInText, useDeviceLookup, type Device } from './device-lookup.js';
+import { useFocusOnMount } from './loan-issue.js';
 import { call, get, session } from './state.js';
 import { CheckboxField, Message, SelectField, TextField, reasonOf } from './ui.js';
 
@@ -120,13 +121,14 @@ function HolderFacts(p: { holder: Holder }) {
 
 function ReturnDone(p: { device: Device; holder: Holder | null }) {
   const d = p.device;
+  const title = useFocusOnMount<HTMLHeadingElement>();
   const text = p.holder
     ? t('office.loans.returned', { tag: d.assetTag, code: p.holder.participantCode, status: statusInText(d.status) })
     : t('office.loans.returnedNoHolder', { tag: d.assetTag, status: statusInText(d.status) });
   return h(
     'section',
     { class: 'panel issue-done', 'data-testid': 'returned', 'data-status': d.status, 'aria-labelledby': 'returned-title' },
-    h('h2', { id: 'returned-title', tabIndex: -1, ref: (el: HTMLElement | null) => el?.focus() }, text),
+    h('h2', { id: 'returned-title', tabIndex: -1, ref: title }, text),
     h('p', null, t('office.loans.returnedNext')),
     h(
       'ul',
