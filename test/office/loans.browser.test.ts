@@ -143,8 +143,13 @@ describe('loans at the desk', () => {
     const results = page.locator('table[data-testid=participant-results] tbody tr');
     await expect.poll(() => attrs(results, 'data-code')).toEqual([code]);
     await check(page, 'issue-search');
-    await results.locator('button').click();
+    // Chosen with the keyboard: past Find to the result's Choose; the focus then goes on to "Choose someone else".
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate<string | null>('document.activeElement.getAttribute("aria-label")')).toBe(`Choose ${code}`);
+    await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('[data-testid=chosen]').getAttribute('data-code')).toBe(code);
+    await expect.poll(() => page.evaluate<string>('document.activeElement.id')).toBe('issue-change');
     expect(await page.locator('[data-field=participantCode] .field-error').textContent()).toBe('');
 
     // The due date proposed is 90 days on; a date in the past is refused by the service beside the field.
