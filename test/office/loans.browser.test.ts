@@ -175,7 +175,8 @@ describe('loans at the desk', () => {
     expect(await done.locator('.message-success').textContent()).toContain(download.suggestedFilename());
     expect(await done.locator(`a[href="#/devices/${ready}"]`).count()).toBe(1);
     expect(await done.locator(`a[href="#/participants/${code}"]`).count()).toBe(1);
-    const issuance = (await cora.ok('GET', `/api/v1/issuances/${await done.getAttribute('data-issuance')}`)) as { issuance: { accessories: string[]; dueDate: string } };
+    const issuanceId = (await done.getAttribute('data-issuance'))!;
+    const issuance = (await cora.ok('GET', `/api/v1/issuances/${issuanceId}`)) as { issuance: { accessories: string[]; dueDate: string } };
     expect(issuance.issuance).toMatchObject({ accessories: ['charger', 'padded bag'], dueDate: '2026-03-20' });
     await check(page, 'issued');
     // And it opens in a tab of its own when asked.
@@ -221,6 +222,8 @@ describe('loans at the desk', () => {
     await expect.poll(() => returned.getAttribute('data-status')).toBe('received');
     expect(await returned.locator('h2').textContent()).toBe(`${ready} is back from ${code}. Its status is now received.`);
     await check(page, 'returned');
+    const closed = (await cora.ok('GET', `/api/v1/issuances/${issuanceId}`)) as { issuance: { returnedAt: string | null; returnCondition: string; personalDataRemoved: boolean } };
+    expect(closed.issuance).toMatchObject({ returnedAt: '2026-03-23T17:00:00.000Z', returnCondition: 'good', personalDataRemoved: true });
 
     // It has left the overdue list.
     await returned.locator('a[href="#/loans"]').click();
