@@ -6,8 +6,7 @@
  * A participant is found through the list (`GET /participants`), never
  * through `GET /participants/:code`: for coordinators and admins that read
  * returns the personal data and is logged, and opening a page must not be a
- * logged read. The list has a community filter but no code filter, so a code
- * is looked for page by page.
+ * logged read. The list's `code` filter takes a whole code or its beginning.
  */
 import type { Problem } from './api.js';
 import { tOr } from './i18n.js';
@@ -49,7 +48,7 @@ export function normalizeCode(code: string): string {
 export async function findParticipant(get: Get, code: string): Promise<ParticipantSummary | null> {
   const wanted = normalizeCode(code);
   if (!wanted) return null;
-  const { items } = await readAll<ParticipantSummary>(get, '/participants');
+  const { items } = await readAll<ParticipantSummary>(get, `/participants?code=${encodeURIComponent(wanted)}`);
   return items.find((p) => p.code === wanted) ?? null;
 }
 
@@ -64,9 +63,9 @@ export interface Loan {
   daysOverdue: number;
 }
 
-/** A participant's loans, newest first: the issuance list has no participant filter, so it is read and filtered here. */
+/** A participant's loans, newest first (the issuance list's `participant` filter). */
 export async function loansOf(get: Get, code: string): Promise<{ loans: Loan[]; more: boolean }> {
-  const { items, more } = await readAll<Loan>(get, '/issuances');
+  const { items, more } = await readAll<Loan>(get, `/issuances?participant=${encodeURIComponent(code)}`);
   const loans = items.filter((i) => i.participantCode === code).sort((a, b) => b.issuedAt.localeCompare(a.issuedAt));
   return { loans, more };
 }

@@ -2,6 +2,7 @@
 import { h } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { formatDate, t, tOr } from '../client/i18n.js';
+import { hashFor } from '../client/office-pages.js';
 import { communityText, findParticipant, languageName, loansOf, type Loan, type ParticipantSummary } from '../client/participants.js';
 import { can } from '../modules/auth/permissions.js';
 import { ParticipantPersonal } from './participant-personal.js';
@@ -35,7 +36,14 @@ export function ParticipantView(p: { code: string }) {
     'div',
     { class: 'page-head' },
     h('h1', { id: 'participant-title' }, t('office.participants.one', { code: p.code })),
-    h('a', { href: '#/participants' }, t('office.participants.back')),
+    h(
+      'div',
+      { class: 'inline' },
+      role && can(role, 'devices:issue') && participant
+        ? h('a', { class: 'button-link', href: hashFor('loans', 'issue', { participant: participant.code }), 'data-action': 'issue' }, t('office.loans.issueLink'))
+        : null,
+      h('a', { href: '#/participants' }, t('office.participants.back')),
+    ),
   );
   if (participant === undefined) {
     return h('section', { 'aria-labelledby': 'participant-title', 'aria-busy': error ? 'false' : 'true' }, head, h(Message, { kind: 'refused', text: error }), error ? null : h('p', { class: 'hint' }, t('office.loading')));
@@ -116,7 +124,7 @@ function Loans(p: { loans: Loan[]; more: boolean }) {
               h(
                 'tr',
                 { key: l.id },
-                h('th', { scope: 'row' }, l.assetTag),
+                h('th', { scope: 'row' }, h('a', { href: hashFor('devices', l.assetTag) }, l.assetTag)),
                 h('td', null, tOr(`office.participants.kind.${l.kind}`, l.kind)),
                 h('td', null, formatDate(l.issuedAt)),
                 h('td', null, l.dueDate ? formatDate(l.dueDate) : '—'),

@@ -49,11 +49,11 @@ describe('participants in the office', () => {
     expect(listPath(' Pangnirtung ', 'abc', 10)).toBe('/participants?limit=10&community=Pangnirtung&cursor=abc');
   });
 
-  it('finds a code through the list, across pages and in any case, never through the logged GET /participants/:code', async () => {
+  it('finds a code through the list’s code filter, across pages and in any case, never through the logged GET /participants/:code', async () => {
     const asked: string[] = [];
     const get = pagedGet([1, 2, 3, 4, 5].map(person), asked);
     expect((await findParticipant(get, ' p-000005 '))?.code).toBe('P-000005');
-    expect(asked.every((p) => p.startsWith('/participants?'))).toBe(true);
+    expect(asked.every((p) => p.startsWith('/participants?code=P-000005&'))).toBe(true);
     expect(asked.length).toBe(3);
     expect(await findParticipant(get, 'P-000009')).toBeNull();
     expect(await findParticipant(get, '  ')).toBeNull();
@@ -61,8 +61,10 @@ describe('participants in the office', () => {
 
   it('keeps a participant’s loans only, newest first', async () => {
     const loan = (id: number, code: string, issuedAt: string) => ({ id, assetTag: `T${id}`, participantCode: code, kind: 'loan', dueDate: null, issuedAt, returnedAt: null, daysOverdue: 0 });
-    const get = pagedGet([loan(1, 'P-000001', '2026-01-01'), loan(2, 'P-000002', '2026-02-01'), loan(3, 'P-000001', '2026-03-01')], []);
+    const asked: string[] = [];
+    const get = pagedGet([loan(1, 'P-000001', '2026-01-01'), loan(2, 'P-000002', '2026-02-01'), loan(3, 'P-000001', '2026-03-01')], asked);
     const { loans, more } = await loansOf(get, 'P-000001');
+    expect(asked.every((p) => p.startsWith('/issuances?participant=P-000001&'))).toBe(true);
     expect(loans.map((l) => l.id)).toEqual([3, 1]);
     expect(more).toBe(false);
   });

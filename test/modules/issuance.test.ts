@@ -103,6 +103,8 @@ describe('POST /devices/{tag}/issue', () => {
     expect(res.body.issuance).toEqual({
       id: expect.any(Number),
       assetTag: tag,
+      make: 'Lenovo',
+      model: 'ThinkPad T480',
       participantCode: code,
       community: { name: 'Chesterfield Inlet', syllabics: 'ᐃᒡᓗᓕᒑᕐᔪᒃ' },
       kind: 'gift',
@@ -572,6 +574,31 @@ describe('GET /issuances', () => {
     // Once the overdue loan comes back, it leaves the list.
     expect((await h.t.http.post(`${API}/devices/${devices[0]!.tag}/return`).set(await h.as('coordinator')).send({ condition: 'poor' })).status).toBe(200);
     expect(await list('?status=loan-overdue')).toEqual([]);
+  });
+
+  it('lists one participant’s issuances for participant=<code> (any case, with a status too), each with the device’s make and model', async () => {
+    const devices = [await h.readyDevice(), await h.readyDevice({ make: 'Dell', model: 'Latitude 5490' }), await h.readyDevice()];
+    const [mine, other] = [await h.register(), await h.register()];
+    const first = await h.issue(devices[0]!.tag, { participantCode: mine, kind: 'loan', dueDate: '2026-05-31', agreementAccepted: true });
+    const theirs = await h.issue(devices[2]!.tag, { participantCode: other, kind: 'gift', agreementAccepted: true });
+    expect((await h.t.http.post(`${API}/devices/${devices[0]!.tag}/return`).set(await h.as('coordinator')).send({ condition: 'good' })).status).toBe(200);
+    const second = await h.issue(devices[1]!.tag, { participantCode: mine, kind: 'gift', agreementAccepted: true });
+    for (const r of [first, theirs, second]) expect(r.status).toBe(201);
+    expect(second.body.issuance).toMatchObject({ make: 'Dell', model: 'Latitude 5490' });
+
+    const list = async (query: string) => {
+      const res = await h.t.http.get(`${API}/issuances${query}`).set(await h.as('staff'));
+      expect(res.status, query).toBe(200);
+      return res.body.items as Array<{ id: number; participantCode: string; make: string; model: string }>;
+    };
+    const mineAll = await list(`?participant=${mine.toLowerCase()}`);
+    expect(mineAll.map((i) => i.id)).toEqual([first.body.issuance.id, second.body.issuance.id]);
+    expect(mineAll.map((i) => `${i.make} ${i.model}`)).toEqual(['Lenovo ThinkPad T480', 'Dell Latitude 5490']);
+    expect((await list(`?participant=${mine}&status=active`)).map((i) => i.id)).toEqual([second.body.issuance.id]);
+    expect((await list(`?participant=${other}`)).map((i) => i.participantCode)).toEqual([other]);
+    expect(await list('?participant=P-999999')).toEqual([]);
+    const tooLong = await h.t.http.get(`${API}/issuances?participant=${'P'.repeat(21)}`).set(await h.as('staff'));
+    expect(tooLong.status).toBe(400);
   });
 
   it('refuses an unknown status filter with 400, and an unknown issuance with 404 issuance.not_found', async () => {

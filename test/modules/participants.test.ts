@@ -307,6 +307,31 @@ describe('participants', () => {
       expect(logCount()).toBe(before);
     });
 
+    it('finds participants by code (exact or prefix, any case) alone or with a community, and refuses a code filter that is not code-shaped', async () => {
+      for (let i = 0; i < 11; i++) await register(participantBody({ community: i % 2 === 0 ? 'Iqaluit' : 'Arviat' }));
+      const codes = async (query: string) => {
+        const res = await t.http.get(`${API}/participants?${query}`).set(await as('staff'));
+        expect(res.status, query).toBe(200);
+        return res.body.items.map((p: { code: string }) => p.code) as string[];
+      };
+      expect(await codes('code=P-000007')).toEqual(['P-000007']);
+      expect(await codes('code=%20p-000007%20')).toEqual(['P-000007']);
+      expect(await codes('code=P-00001')).toEqual(['P-000010', 'P-000011']);
+      expect(await codes('code=P-00001&community=Arviat')).toEqual(['P-000010']);
+      expect(await codes('code=P-000404')).toEqual([]);
+      // Paging keeps the filter.
+      const first = await t.http.get(`${API}/participants?code=P-0000&limit=4`).set(await as('staff'));
+      expect(first.body.items.map((p: { code: string }) => p.code)).toEqual(['P-000001', 'P-000002', 'P-000003', 'P-000004']);
+      const next = await t.http.get(`${API}/participants?code=P-0000&limit=4&cursor=${encodeURIComponent(first.body.nextCursor as string)}`).set(await as('staff'));
+      expect(next.body.items.map((p: { code: string }) => p.code)).toEqual(['P-000005', 'P-000006', 'P-000007', 'P-000008']);
+      // A LIKE wildcard is not a code: refused, not matched against everything.
+      for (const bad of ['P-%', 'P_0', '']) {
+        const res = await t.http.get(`${API}/participants?code=${encodeURIComponent(bad)}`).set(await as('staff'));
+        expect(res.status, bad).toBe(400);
+        expect([...new Set(res.body.errors.map((e: { field: string }) => e.field))]).toEqual(['querystring.code']);
+      }
+    });
+
     it('gives coordinators and admins the personal data; an unknown code is 404 participants.not_found', async () => {
       const code = await register();
       for (const role of ['coordinator', 'admin'] as const) {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { buildApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { systemClock } from '../../src/core/clock.js';
+import { systemClock, type Clock } from '../../src/core/clock.js';
 import { closeDatabase, openDatabase } from '../../src/core/db.js';
 import type { Role } from '../../src/modules/users/users.table.js';
 import { ADMIN_PASSWORD, USER_PASSWORD } from '../helpers.js';
@@ -37,10 +37,20 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** The service on dbPath, listening on 127.0.0.1 (port 0: any free port). */
-export async function startServer(dbPath: string, port = 0): Promise<RunningServer> {
+export interface ServerOptions {
+  /** 0 (the default): any free port. */
+  port?: number;
+  /** The service's clock (default the system's): a test passes `fixedClock()` and moves it with `.set()`. */
+  clock?: Clock;
+  /** More environment for loadConfig (e.g. `SESSION_TTL_HOURS` when the clock jumps days). */
+  env?: Record<string, string>;
+}
+
+/** The service on dbPath, listening on 127.0.0.1; a number is the port, as before the options. */
+export async function startServer(dbPath: string, options: number | ServerOptions = {}): Promise<RunningServer> {
+  const { port = 0, clock = systemClock, env = {} } = typeof options === 'number' ? { port: options } : options;
   const db = openDatabase({ path: dbPath });
-  const app = await buildApp({ config: loadConfig({ RATE_LIMIT_PER_MINUTE: '0', SITE_NAME: 'Iqaluit' }), db, clock: systemClock, logLevel: 'silent', scryptN: 1024 });
+  const app = await buildApp({ config: loadConfig({ RATE_LIMIT_PER_MINUTE: '0', SITE_NAME: 'Iqaluit', ...env }), db, clock, logLevel: 'silent', scryptN: 1024 });
   await app.services.users.bootstrapAdmin(ADMIN_PASSWORD);
   await app.listen({ host: '127.0.0.1', port });
   const address = app.server.address();

@@ -5,7 +5,7 @@ import { communities, participants } from '../participants/participants.table.js
 import { issuances } from './issuance.table.js';
 
 export type IssuanceRow = typeof issuances.$inferSelect;
-export type IssuanceView = IssuanceRow & { assetTag: string; participantCode: string; communityName: string; communitySyllabics: string | null };
+export type IssuanceView = IssuanceRow & { assetTag: string; make: string; model: string; participantCode: string; communityName: string; communitySyllabics: string | null };
 
 export function insertIssuance(tx: Executor, row: typeof issuances.$inferInsert): IssuanceRow {
   return tx.insert(issuances).values(row).returning().get();
@@ -31,6 +31,8 @@ export function eraseReturnNotesOf(tx: Executor, participantId: number): void {
 const viewColumns = {
   issuance: issuances,
   assetTag: devices.assetTag,
+  make: devices.make,
+  model: devices.model,
   participantCode: participants.code,
   communityName: communities.name,
   communitySyllabics: communities.syllabics,
@@ -47,7 +49,7 @@ function views(db: Executor, where: SQL | undefined, afterId: number, limit: num
     .orderBy(asc(issuances.id))
     .limit(limit)
     .all()
-    .map((r) => ({ ...r.issuance, assetTag: r.assetTag, participantCode: r.participantCode, communityName: r.communityName, communitySyllabics: r.communitySyllabics }));
+    .map((r) => ({ ...r.issuance, assetTag: r.assetTag, make: r.make, model: r.model, participantCode: r.participantCode, communityName: r.communityName, communitySyllabics: r.communitySyllabics }));
 }
 
 export function findIssuanceView(db: Executor, id: number): IssuanceView | undefined {
@@ -60,8 +62,8 @@ export function issuancesOfParticipant(db: Executor, participantId: number): Iss
 
 export type IssuanceFilter = 'active' | 'returned' | 'loan-overdue' | undefined;
 
-export function listIssuances(db: Executor, filter: IssuanceFilter, today: string, afterId: number, limit: number): IssuanceView[] {
-  const where =
+export function listIssuances(db: Executor, filter: IssuanceFilter, participantCode: string | undefined, today: string, afterId: number, limit: number): IssuanceView[] {
+  const byStatus =
     filter === 'active'
       ? isNull(issuances.returnedAt)
       : filter === 'returned'
@@ -69,6 +71,6 @@ export function listIssuances(db: Executor, filter: IssuanceFilter, today: strin
         : filter === 'loan-overdue'
           ? and(isNull(issuances.returnedAt), eq(issuances.kind, 'loan'), lt(issuances.dueDate, today))
           : undefined;
-  return views(db, where, afterId, limit);
+  return views(db, and(byStatus, participantCode === undefined ? undefined : eq(participants.code, participantCode)), afterId, limit);
 }
 

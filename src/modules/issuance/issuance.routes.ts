@@ -28,8 +28,8 @@ export function issuanceRoutes(api: Api, issuance: IssuanceService): void {
 
   api.get('/issuances', {
     config: { access: { permission: 'issuances:read' } },
-    schema: { tags: ['issuance'], summary: 'Issuances: active, returned, or loans past their due date', querystring: ListIssuancesQuery, response: { 200: IssuanceList } },
-    handler: async (request) => issuance.list(request.query.status, request.query.limit, request.query.cursor),
+    schema: { tags: ['issuance'], summary: 'Issuances: active, returned, or loans past their due date; one participant\'s by code', querystring: ListIssuancesQuery, response: { 200: IssuanceList } },
+    handler: async (request) => issuance.list(request.query.status, request.query.participant, request.query.limit, request.query.cursor),
   });
 
   api.get('/issuances/:id', {

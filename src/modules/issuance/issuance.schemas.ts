@@ -34,6 +34,9 @@ export type ReturnBody = NonNullable<z.infer<typeof ReturnBody>>;
 export const Issuance = z.object({
   id: z.number().int(),
   assetTag: z.string(),
+  /** The device's make and model, so that a list of loans says what is out without a read per device. */
+  make: z.string(),
+  model: z.string(),
   participantCode: z.string(),
   community: z.object({ name: z.string(), syllabics: z.string().nullable() }),
   kind: z.enum(ISSUANCE_KINDS),
@@ -56,6 +59,8 @@ export const IssueResponse = z.object({ issuance: Issuance, device: Device });
 export const IssuanceParams = z.strictObject({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 export const ListIssuancesQuery = z.strictObject({
   status: z.enum(['active', 'returned', 'loan-overdue']).optional(),
+  /** One participant's issuances, by code (exact, any case). */
+  participant: z.string().trim().toUpperCase().min(1).max(20).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(200).optional(),
 });

@@ -42,6 +42,8 @@ export function createIssuanceService(deps: { db: Db; clock: Clock; deviceUseCas
     return {
       id: v.id,
       assetTag: v.assetTag,
+      make: v.make,
+      model: v.model,
       participantCode: v.participantCode,
       community: { name: v.communityName, syllabics: v.communitySyllabics },
       kind: v.kind,
@@ -196,9 +198,9 @@ export function createIssuanceService(deps: { db: Db; clock: Clock; deviceUseCas
       return toIssuance(v);
     },
 
-    list(filter: IssuanceFilter, limit: number, cursor: string | undefined) {
+    list(filter: IssuanceFilter, participantCode: string | undefined, limit: number, cursor: string | undefined) {
       const after = cursor === undefined ? 0 : decodeCursor(cursor);
-      const { page, nextCursor } = pageOf(listIssuances(db, filter, clock.now().toISOString().slice(0, 10), after, limit + 1), limit, (r) => r.id);
+      const { page, nextCursor } = pageOf(listIssuances(db, filter, participantCode, clock.now().toISOString().slice(0, 10), after, limit + 1), limit, (r) => r.id);
       return { items: page.map(toIssuance), nextCursor };
     },
   };

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, like, sql } from 'drizzle-orm';
 import type { Executor } from '../../core/db.js';
 import { users } from '../users/users.table.js';
 import { communities, participantNotes, participantPersonalData, participants, personalDataAccessLog } from './participants.table.js';
@@ -56,12 +56,19 @@ export function findParticipantByCode(db: Executor, code: string): ParticipantRo
     .get();
 }
 
-export function listParticipants(db: Executor, communityId: number | undefined, afterId: number, limit: number): ParticipantRow[] {
+/** `codePrefix` holds only letters, digits and hyphens (the query schema says so), so it needs no LIKE escaping. */
+export function listParticipants(db: Executor, filter: { communityId: number | undefined; codePrefix: string | undefined }, afterId: number, limit: number): ParticipantRow[] {
   return db
     .select(participantColumns)
     .from(participants)
     .innerJoin(communities, eq(communities.id, participants.communityId))
-    .where(and(gt(participants.id, afterId), communityId === undefined ? undefined : eq(participants.communityId, communityId)))
+    .where(
+      and(
+        gt(participants.id, afterId),
+        filter.communityId === undefined ? undefined : eq(participants.communityId, filter.communityId),
+        filter.codePrefix === undefined ? undefined : like(participants.code, `${filter.codePrefix}%`),
+      ),
+    )
     .orderBy(asc(participants.id))
     .limit(limit)
     .all();

@@ -37,7 +37,7 @@ export function participantRoutes(api: Api, participants: ParticipantsService): 
   api.get('/participants', {
     config: { access: { permission: 'participants:read' } },
     schema: { tags: ['participants'], summary: 'Participants by code and community (no personal data)', querystring: ListParticipantsQuery, response: { 200: ParticipantList } },
-    handler: async (request) => participants.list(request.query.community, request.query.limit, request.query.cursor),
+    handler: async (request) => participants.list({ community: request.query.community, codePrefix: request.query.code }, request.query.limit, request.query.cursor),
   });
 
   api.get('/participants/:code', {

@@ -55,6 +55,15 @@ export const ParticipantEnvelope = z.object({ participant: Participant });
 
 export const ListParticipantsQuery = z.strictObject({
   community: z.string().trim().min(1).max(100).optional(),
+  /** Codes starting with this (a whole code finds that one participant); any case. */
+  code: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .min(1)
+    .max(20)
+    .regex(/^[A-Z0-9-]+$/, 'letters, digits and hyphens, as in P-000042')
+    .optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(200).optional(),
 });

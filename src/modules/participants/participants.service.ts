@@ -163,10 +163,10 @@ export function createParticipantsService(deps: { db: Db; clock: Clock; issuance
       });
     },
 
-    list(communityName: string | undefined, limit: number, cursor: string | undefined) {
-      const communityId = communityName === undefined ? undefined : (findCommunity(db, communityName)?.id ?? -1);
+    list(filter: { community?: string | undefined; codePrefix?: string | undefined }, limit: number, cursor: string | undefined) {
+      const communityId = filter.community === undefined ? undefined : (findCommunity(db, filter.community)?.id ?? -1);
       const after = cursor === undefined ? 0 : decodeCursor(cursor);
-      const { page, nextCursor } = pageOf(listParticipants(db, communityId, after, limit + 1), limit, (r) => r.id);
+      const { page, nextCursor } = pageOf(listParticipants(db, { communityId, codePrefix: filter.codePrefix }, after, limit + 1), limit, (r) => r.id);
       return { items: page.map((r) => toParticipant(r)), nextCursor };
     },
 
