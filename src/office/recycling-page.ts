@@ -60,6 +60,9 @@ function RecyclingHome() {
       'div',
       { class: 'columns' },
       h(
+        'div',
+        { class: 'stack' },
+        h(
         'section',
         { class: 'panel', 'aria-labelledby': 'shipments-title', 'aria-busy': shipments || error ? 'false' : 'true' },
         h('h2', { id: 'shipments-title' }, t('office.recycling.shipments')),
@@ -77,11 +80,12 @@ function RecyclingHome() {
         ),
         shipments ? h(ShipmentTable, { items: shipments }) : error ? null : h('p', { class: 'hint' }, t('office.loading')),
       ),
+        h(RecyclerList, { recyclers }),
+      ),
       h(
         'div',
         { class: 'stack' },
         role && can(role, 'shipments:prepare') && recyclers ? h(ShipmentCreate, { recyclers }) : null,
-        h(RecyclerList, { recyclers }),
         role && can(role, 'recyclers:create') ? h(RecyclerCreate, { onCreated: () => void loadRecyclers() }) : null,
       ),
     ),

@@ -68,6 +68,7 @@ export function ShipmentView(p: { id: number }) {
         'div',
         { class: 'stack' },
         mayPrepare ? h(ScanField, { shipment, onShipment: setShipment, said, onSaid: setSaid }) : null,
+        shipment.status === 'shipped' && role && can(role, 'shipments:confirm') ? h(ConfirmForm, { shipment, onShipment: setShipment }) : null,
         h(Lines, { shipment, mayRemove: mayPrepare, onRemove: (path: string, what: string) => void remove(path, what) }),
         mayPrepare ? h(BulkLineForm, { shipment, onShipment: setShipment }) : null,
       ),
@@ -76,7 +77,6 @@ export function ShipmentView(p: { id: number }) {
         { class: 'stack' },
         h(Facts, { shipment }),
         open && role && can(role, 'shipments:ship') ? h(Ship, { shipment, onShipment: setShipment }) : null,
-        shipment.status === 'shipped' && role && can(role, 'shipments:confirm') ? h(ConfirmForm, { shipment, onShipment: setShipment }) : null,
         h(Manifest, { id: shipment.id }),
       ),
     ),
@@ -122,11 +122,11 @@ function ScanField(p: { shipment: Shipment; onShipment: (s: Shipment) => void; s
     h('h2', { id: 'scan-title' }, t('office.recycling.scanTitle')),
     h(
       'form',
-      { class: 'inline-form', 'data-testid': 'scan', onSubmit: submit },
+      { class: 'scan-form', 'data-testid': 'scan', onSubmit: submit },
+      h('label', { for: 'scan-code' }, t('office.recycling.scanLabel')),
       h(
         'div',
-        { class: 'field' },
-        h('label', { for: 'scan-code' }, t('office.recycling.scanLabel')),
+        { class: 'scan-row' },
         h('input', {
           id: 'scan-code',
           ref: input,
@@ -138,15 +138,15 @@ function ScanField(p: { shipment: Shipment; onShipment: (s: Shipment) => void; s
           'aria-describedby': 'scan-hint',
           onInput: (e: Event) => setCode((e.currentTarget as HTMLInputElement).value),
         }),
-        h('span', { id: 'scan-hint', class: 'hint' }, t('office.recycling.scanHint')),
+        h('button', { type: 'submit', class: 'primary' }, t('office.recycling.scanAdd')),
       ),
-      h('button', { type: 'submit', class: 'primary' }, t('office.recycling.scanAdd')),
+      h('span', { id: 'scan-hint', class: 'hint' }, t('office.recycling.scanHint')),
     ),
     // Always in the page, so that screen readers announce each change of its text.
     h('p', { id: 'scan-said', role: 'status', 'aria-live': 'polite', class: p.said ? `message message-${p.said.kind}` : 'message-empty', 'data-testid': 'scan-said' }, p.said?.text ?? ''),
     log.length > 1
       ? h(
-          'ol',
+          'ul',
           { class: 'scan-log', 'aria-label': t('office.recycling.scanLog') },
           log.slice(1).map((l) => h('li', { key: l.n, class: l.ok ? 'ok' : 'refused' }, l.text)),
         )
