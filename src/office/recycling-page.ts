@@ -6,6 +6,7 @@
  */
 import { h } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { workshopToday } from '../client/format.js';
 import { formatDate, formatNumber, formatWeight, t, type MessageKey } from '../client/i18n.js';
 import { hashFor, queryOf, subPathOf } from '../client/office-pages.js';
 import { isShipmentStatus, SHIPMENT_STATUSES, shipmentsPath, type Recycler, type Shipment } from '../client/recycling.js';
@@ -117,12 +118,13 @@ function ShipmentTable(p: { items: Shipment[] }) {
         h(
           'tr',
           { key: s.id, 'data-shipment': s.id, 'data-status': s.status },
-          h('th', { scope: 'row' }, h('a', { href: hashFor('recycling', `shipments/${s.id}`) }, t('office.recycling.shipmentNo', { id: s.id }))),
+          h('th', { scope: 'row', class: 'nowrap-cell' }, h('a', { href: hashFor('recycling', `shipments/${s.id}`) }, t('office.recycling.shipmentNo', { id: s.id }))),
           h('td', null, s.recycler.name),
           h('td', null, t(`office.recycling.mode.${s.mode}`)),
           h('td', null, t(`office.recycling.status.${s.status}`)),
-          h('td', { class: 'when' }, formatDate(s.createdAt)),
-          h('td', { class: 'when' }, s.shippedAt ? formatDate(s.shippedAt) : '—'),
+          // Days on the workshop's calendar: the times are on the shipment's page.
+          h('td', { class: 'when' }, formatDate(workshopToday(new Date(s.createdAt)))),
+          h('td', { class: 'when' }, s.shippedAt ? formatDate(workshopToday(new Date(s.shippedAt))) : '—'),
           h('td', { class: 'num' }, formatNumber(s.totals.deviceUnits + s.bulkLines.length)),
           h('td', { class: 'num' }, formatWeight(s.totals.grams)),
         ),
