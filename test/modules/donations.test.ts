@@ -37,6 +37,8 @@ describe('donations', () => {
           receivedAt: '2026-02-27',
           notes: `from the ${role}`,
           deviceCount: 0,
+          expectedDevices: null,
+          contact: null,
           createdAt: NOW,
         },
       });
@@ -75,6 +77,16 @@ describe('donations', () => {
     ['a donor name of 201 characters', { donorName: 'x'.repeat(201) }, 'body.donorName'],
     ['notes of 2001 characters', { notes: 'x'.repeat(2001) }, 'body.notes'],
     ['an unknown property', { deviceCount: 12 }, 'body.deviceCount'],
+    ['no expected devices (0)', { expectedDevices: 0 }, 'body.expectedDevices'],
+    ['a negative number of expected devices', { expectedDevices: -3 }, 'body.expectedDevices'],
+    ['a fractional number of expected devices', { expectedDevices: 2.5 }, 'body.expectedDevices'],
+    ['expected devices as a string', { expectedDevices: '3' }, 'body.expectedDevices'],
+    ['a contact without a name', { contact: { email: 'it@qgh.example' } }, 'body.contact.name'],
+    ['a contact with a blank name', { contact: { name: '  ', phone: '867-555-0100' } }, 'body.contact.name'],
+    ['a contact with neither email nor phone', { contact: { name: 'Lucy Tulugarjuk' } }, 'body.contact.email'],
+    ['a contact with an email that is not one', { contact: { name: 'Lucy Tulugarjuk', email: 'lucy at qgh' } }, 'body.contact.email'],
+    ['a contact with a phone that is not one', { contact: { name: 'Lucy Tulugarjuk', phone: 'call me' } }, 'body.contact.phone'],
+    ['a contact with an unknown property', { contact: { name: 'Lucy Tulugarjuk', phone: '867-555-0100', title: 'IT' } }, 'body.contact.title'],
     ['a client-chosen id', { id: 99 }, 'body.id'],
   ])('refuses %s with 400 request.invalid naming the field, and records nothing', async (_label, overrides, field) => {
     const res = await create('coordinator', donation(overrides));
@@ -83,6 +95,29 @@ describe('donations', () => {
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
     expect(await listAll()).toEqual([]);
+  });
+
+  it('records the expected number of devices and a contact at the donor, received counted against expected, the contact kept out of the history', async () => {
+    const contact = { name: 'Lucy Tulugarjuk', email: 'lucy.t@qgh.example', phone: '+1 867-555-0100' };
+    const res = await create('staff', donation({ expectedDevices: 3, contact }));
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.donation).toMatchObject({ expectedDevices: 3, deviceCount: 0, contact });
+    const id = res.body.donation.id as number;
+    const phoneOnly = await create('trainee', donation({ contact: { name: ' Joe Ikkidluak ', phone: '867 555 0199' } }));
+    expect(phoneOnly.status).toBe(201);
+    expect(phoneOnly.body.donation.contact).toEqual({ name: 'Joe Ikkidluak', email: null, phone: '867 555 0199' });
+
+    const token = await t.token('trainee');
+    for (let i = 0; i < 2; i++) expect((await t.http.post('/api/v1/devices').set(bearer(token)).send(laptop({ donationId: id }))).status).toBe(201);
+    const read = await t.http.get(`/api/v1/donations/${id}`).set(bearer(token));
+    expect(read.body.donation).toMatchObject({ expectedDevices: 3, deviceCount: 2, contact });
+
+    // The history names the donation, never the person.
+    const events = t.db.$client.prepare("select details from audit_events where entity_type = 'donation'").all() as Array<{ details: string }>;
+    expect(events.length).toBe(2);
+    const text = JSON.stringify(events);
+    for (const word of ['Lucy', 'Tulugarjuk', 'qgh.example', '555', 'Ikkidluak']) expect(text).not.toContain(word);
+    expect(JSON.parse(events[0]!.details)).toMatchObject({ expectedDevices: 3 });
   });
 
   it('GET /donations/{id} returns the donation, and deviceCount counts its devices only', async () => {

@@ -10,6 +10,10 @@ const columns = {
   donorType: donations.donorType,
   receivedAt: donations.receivedAt,
   notes: donations.notes,
+  expectedDevices: donations.expectedDevices,
+  contactName: donations.contactName,
+  contactEmail: donations.contactEmail,
+  contactPhone: donations.contactPhone,
   createdBy: donations.createdBy,
   createdAt: donations.createdAt,
   // Qualified by hand: drizzle prints bare column names here, and a bare "id" would mean devices.id.

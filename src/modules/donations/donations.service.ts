@@ -15,6 +15,8 @@ function toDonation(row: DonationRow): Donation {
     receivedAt: row.receivedAt,
     notes: row.notes,
     deviceCount: row.deviceCount,
+    expectedDevices: row.expectedDevices,
+    contact: row.contactName === null ? null : { name: row.contactName, email: row.contactEmail, phone: row.contactPhone },
     createdAt: row.createdAt,
   };
 }
@@ -31,14 +33,26 @@ export function createDonationsService(deps: { db: Db; clock: Clock }) {
     create(actor: Actor, body: CreateDonationBody): Donation {
       const at = clock.now().toISOString();
       return writeTransaction(db, (tx) => {
-        const id = insertDonation(tx, { ...body, notes: body.notes ?? null, createdBy: actor.id, createdAt: at });
+        const id = insertDonation(tx, {
+          donorName: body.donorName,
+          donorType: body.donorType,
+          receivedAt: body.receivedAt,
+          notes: body.notes ?? null,
+          expectedDevices: body.expectedDevices ?? null,
+          contactName: body.contact?.name ?? null,
+          contactEmail: body.contact?.email ?? null,
+          contactPhone: body.contact?.phone ?? null,
+          createdBy: actor.id,
+          createdAt: at,
+        });
         appendAuditEvent(tx, {
           entityType: 'donation',
           entityId: String(id),
           action: 'donation.created',
           actorUserId: actor.id,
           at,
-          details: { donorType: body.donorType, receivedAt: body.receivedAt },
+          // The contact is a person's data: it stays out of the history (docs/security.md).
+          details: { donorType: body.donorType, receivedAt: body.receivedAt, ...(body.expectedDevices ? { expectedDevices: body.expectedDevices } : {}) },
         });
         return toDonation(findDonation(tx, id)!);
       });

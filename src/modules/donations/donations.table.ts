@@ -12,10 +12,17 @@ export const donations = sqliteTable(
     donorType: text('donor_type', { enum: DONOR_TYPES }).notNull(),
     receivedAt: text('received_at').notNull(),
     notes: text('notes'),
+    /** How many devices the donor said were coming: received vs expected. */
+    expectedDevices: integer('expected_devices'),
+    /** A person at the donor (personal data of the donor's employee): never in the audit log, the logs or a document. */
+    contactName: text('contact_name'),
+    contactEmail: text('contact_email'),
+    contactPhone: text('contact_phone'),
     createdBy: integer('created_by')
       .notNull()
       .references(() => users.id),
     createdAt: text('created_at').notNull(),
   },
+  // No CHECK on expected_devices: SQLite adds a CHECK only by rebuilding the table, which devices reference; the schema refuses 0 and below.
   (t) => [check('donations_donor_type_ck', sql`${t.donorType} in ('business', 'government', 'school', 'individual', 'other')`)],
 );

@@ -30,6 +30,13 @@ export function updateShipment(tx: Executor, id: number, fromStatus: ShipmentRow
 export function addShipmentDevice(tx: Executor, row: typeof shipmentDevices.$inferInsert): void {
   tx.insert(shipmentDevices).values(row).run();
 }
+/** Whether the line was there (and is now gone). Only an open shipment's lines are removed: the service checks. */
+export function removeShipmentDevice(tx: Executor, shipmentId: number, deviceId: number): boolean {
+  return tx.delete(shipmentDevices).where(and(eq(shipmentDevices.shipmentId, shipmentId), eq(shipmentDevices.deviceId, deviceId))).run().changes > 0;
+}
+export function removeBulkLine(tx: Executor, shipmentId: number, lineId: number) {
+  return tx.delete(shipmentBulkLines).where(and(eq(shipmentBulkLines.shipmentId, shipmentId), eq(shipmentBulkLines.id, lineId))).returning().get();
+}
 export function shipmentOfDevice(db: Executor, deviceId: number): number | undefined {
   return db.select({ id: shipmentDevices.shipmentId }).from(shipmentDevices).where(eq(shipmentDevices.deviceId, deviceId)).get()?.id;
 }

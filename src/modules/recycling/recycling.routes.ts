@@ -15,6 +15,8 @@ import {
   ShipBody,
   ShipmentEnvelope,
   ShipmentList,
+  ShipmentBulkLineParams,
+  ShipmentDeviceParams,
   ShipmentParams,
 } from './recycling.schemas.js';
 
@@ -53,6 +55,16 @@ export function recyclingRoutes(api: Api, recycling: RecyclingService): void {
     config: { access: { permission: 'shipments:prepare' } },
     schema: { tags: ['recycling'], summary: 'Add untagged e-waste by weight', params: ShipmentParams, body: BulkLineBody, response: { 201: ShipmentEnvelope } },
     handler: async (request, reply) => reply.code(201).send({ shipment: recycling.addBulkLine(actorOf(request), request.params.id, request.body) }),
+  });
+  api.delete('/shipments/:id/devices/:tag', {
+    config: { access: { permission: 'shipments:prepare' } },
+    schema: { tags: ['recycling'], summary: 'Take a device off an open shipment', params: ShipmentDeviceParams, response: { 200: ShipmentEnvelope } },
+    handler: async (request) => ({ shipment: recycling.removeDevice(actorOf(request), request.params.id, request.params.tag) }),
+  });
+  api.delete('/shipments/:id/bulk-lines/:lineId', {
+    config: { access: { permission: 'shipments:prepare' } },
+    schema: { tags: ['recycling'], summary: 'Take a bulk line off an open shipment', params: ShipmentBulkLineParams, response: { 200: ShipmentEnvelope } },
+    handler: async (request) => ({ shipment: recycling.removeBulkLine(actorOf(request), request.params.id, request.params.lineId) }),
   });
   api.post('/shipments/:id/ship', {
     config: { access: { permission: 'shipments:ship' } },

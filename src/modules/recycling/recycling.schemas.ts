@@ -84,6 +84,8 @@ export const ShipmentAmendment = z.object({
 });
 export type ShipmentAmendment = z.infer<typeof ShipmentAmendment>;
 export const ShipmentParams = z.strictObject({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+export const ShipmentDeviceParams = z.strictObject({ id: ShipmentParams.shape.id, tag: z.string().trim().min(1).max(100) });
+export const ShipmentBulkLineParams = z.strictObject({ id: ShipmentParams.shape.id, lineId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 
 export const Shipment = z.object({
   id: z.number().int(),

@@ -19,6 +19,8 @@ import {
   insertShipment,
   listRecyclers,
   listShipments,
+  removeBulkLine,
+  removeShipmentDevice,
   shipmentOfDevice,
   updateShipment,
   type RecyclerRow,
@@ -148,6 +150,37 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCa
         assertOpen(mustFind(id));
         addBulkLine(tx, { shipmentId: id, category: body.category, weightGrams: body.weightGrams, units: body.units ?? null, addedBy: actor.id, addedAt: at });
         audit(tx, actor, id, 'shipment.bulk_line_added', { ...body }, at);
+      });
+      return view(mustFind(id));
+    },
+
+    /**
+     * Takes a device back off an open shipment (scanned by mistake, or kept
+     * back). Its status never changed when it was added, so it stays
+     * awaiting_recycling; the shipment's event names the tag and is hashed
+     * with the lines that remain. Once shipped, lines never change.
+     */
+    removeDevice(actor: Actor, id: number, ref: string): Shipment {
+      const at = clock.now().toISOString();
+      writeTransaction(db, (tx) => {
+        assertOpen(mustFind(id));
+        const device = resolve(ref);
+        if (!removeShipmentDevice(tx, id, device.id)) {
+          throw new AppError('shipments.line_not_found', `${device.assetTag} is not on shipment ${id}.`, { extra: { assetTag: device.assetTag } });
+        }
+        audit(tx, actor, id, 'shipment.device_removed', { assetTag: device.assetTag, weightGrams: device.weightGrams }, at);
+      });
+      return view(mustFind(id));
+    },
+
+    /** Takes a bulk line off an open shipment; the event keeps what the line said. */
+    removeBulkLine(actor: Actor, id: number, lineId: number): Shipment {
+      const at = clock.now().toISOString();
+      writeTransaction(db, (tx) => {
+        assertOpen(mustFind(id));
+        const line = removeBulkLine(tx, id, lineId);
+        if (!line) throw new AppError('shipments.line_not_found', `Shipment ${id} has no bulk line ${lineId}.`, { extra: { lineId } });
+        audit(tx, actor, id, 'shipment.bulk_line_removed', { lineId, category: line.category, weightGrams: line.weightGrams, units: line.units }, at);
       });
       return view(mustFind(id));
     },
