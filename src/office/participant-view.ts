@@ -116,7 +116,7 @@ function Loans(p: { loans: Loan[]; more: boolean }) {
               h(
                 'tr',
                 { key: l.id },
-                h('th', { scope: 'row' }, l.assetTag),
+                h('th', { scope: 'row' }, h('a', { href: `#/devices/${encodeURIComponent(l.assetTag)}` }, l.assetTag)),
                 h('td', null, tOr(`office.participants.kind.${l.kind}`, l.kind)),
                 h('td', null, formatDate(l.issuedAt)),
                 h('td', null, l.dueDate ? formatDate(l.dueDate) : '—'),

@@ -184,8 +184,17 @@ describe('devices in the office', () => {
   it('office staff see the list and a device, with nothing to do to it and no holder', async () => {
     const office = await officeTab(browser, server.url);
     const { page } = office;
-    await signIn(page, 'stan', USER_PASSWORD, '#/devices', `table[data-testid=devices] tr[data-tag="${tags.t480}"]`);
-    expect(new Set(await shownTags(page))).toEqual(new Set(Object.values(tags)));
+    // More devices than a page holds: the list shows the newest 50, and Show more the rest.
+    const cables: string[] = [];
+    for (let i = 0; i < 45; i++) cables.push((await cora.intake({ category: 'peripheral', make: 'Generic', model: `Dock ${i}`, storage: [] })).assetTag);
+    await signIn(page, 'stan', USER_PASSWORD, '#/devices', `table[data-testid=devices] tr[data-tag="${cables[44]}"]`);
+    expect(await shownTags(page)).toHaveLength(50);
+    expect(await page.locator('table[data-testid=devices] caption').textContent()).toContain('more follow');
+    await page.click('[data-action=more]');
+    await expect.poll(async () => (await shownTags(page)).length).toBe(52);
+    expect(await page.locator('[data-action=more]').count()).toBe(0);
+    expect(new Set(await shownTags(page))).toEqual(new Set([...Object.values(tags), ...cables]));
+    expect((await shownTags(page)).slice(0, 2)).toEqual([cables[44], cables[43]]);
     expect(await page.locator('[data-action=export-csv]').count()).toBe(1);
     await check(page, 'list-staff');
 
