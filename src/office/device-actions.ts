@@ -36,7 +36,7 @@ export function DeviceActions(p: { device: Device; offers: DeviceOffers; onChang
     any ? null : h('p', { class: 'hint', 'data-testid': 'no-actions' }, t('office.devices.noActions')),
     h(
       'div',
-      { class: 'actions' },
+      { class: 'actions', hidden: !(offers.issue || offers.takeBack || (offers.recycle && open !== 'recycle') || (offers.writeOff && open !== 'write-off')) },
       offers.issue ? h('a', { class: 'button primary', href: hashFor('loans', 'issue', { tag }), 'data-action': 'issue' }, t('station.action.issue')) : null,
       offers.takeBack ? h('a', { class: 'button primary', href: hashFor('loans', 'return', { tag }), 'data-action': 'return' }, t('station.action.return')) : null,
       offers.recycle && open !== 'recycle'

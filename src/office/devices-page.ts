@@ -1,6 +1,6 @@
 /** Devices (coordinators, staff, admins): the list under filters kept in the hash, a page at a time, its CSV; a device at `#/devices/<tag>`. */
 import { h } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { csvFileName, csvPath, filtersFromHash, listPath, type Device, type DeviceFilters } from '../client/devices.js';
 import { formatDate, formatNumber, formatWeight, t, tOr, type MessageKey } from '../client/i18n.js';
 import { subPathOf } from '../client/office-pages.js';
@@ -28,8 +28,11 @@ function DeviceList() {
   const [saved, setSaved] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const role = session.value?.user.role;
+  // The filters the list now shows: a page asked under other filters is dropped when it arrives.
+  const shown = useRef(key);
+  shown.current = key;
 
-  const load = async (f: DeviceFilters, cursor: string | null, live: () => boolean = () => true) => {
+  const load = async (f: DeviceFilters, cursor: string | null, live: () => boolean = () => shown.current === JSON.stringify(f)) => {
     setError(null);
     try {
       const page = await get<{ items: Device[]; nextCursor: string | null }>(listPath(f, cursor));

@@ -153,6 +153,9 @@ describe('devices in the office', () => {
     expect(await page.locator('[data-action=return]').count()).toBe(0);
     const [certificate] = await Promise.all([page.waitForEvent('download'), page.click('[data-action=certificate]')]);
     expect(readFileSync(await certificate.path()).subarray(0, 4).toString('latin1')).toBe('%PDF');
+    await page.selectOption('#label-template', 'dymo-30334');
+    const [label] = await Promise.all([page.waitForEvent('download'), page.click('[data-action=asset-label]')]);
+    expect(readFileSync(await label.path()).subarray(0, 4).toString('latin1')).toBe('%PDF');
     await check(page, 'device-ready');
 
     // A desktop not yet wiped: no certificate, no Issue; sent to recycling after a confirmation.
@@ -217,17 +220,20 @@ describe('devices in the office', () => {
     const office = await officeTab(browser, server.url);
     const { page } = office;
     await signIn(page, 'admin', ADMIN_PASSWORD, `#/devices/${tags.lost}`, `section.device[data-tag="${tags.lost}"]`);
-    await page.click('[data-action=write-off]');
+    // By keyboard: the confirmation opens with its reason field focused; Enter with nothing typed is sent, and refused.
+    await page.focus('[data-action=write-off]');
+    await page.keyboard.press('Enter');
     const form = page.locator('form[data-testid=write-off-form]');
-    await form.locator('button[type=submit]').click();
+    await expect.poll(() => page.evaluate<string>('document.activeElement.id')).toBe('write-off-form-reason');
+    await page.keyboard.press('Enter');
     const error = form.locator('[data-field=reason] .field-error');
     await expect.poll(() => error.textContent()).not.toBe('');
     expect(await form.locator('#write-off-form-reason').getAttribute('aria-invalid')).toBe('true');
     expect((await cora.device(tags.lost)).status).toBe('received');
     await check(page, 'write-off-refused');
 
-    await form.locator('#write-off-form-reason').fill('Lost on the way to Kimmirut');
-    await form.locator('button[type=submit]').click();
+    await page.keyboard.type('Lost on the way to Kimmirut');
+    await page.keyboard.press('Enter');
     await page.locator('section.device[data-status=written_off]').waitFor();
     expect(await page.locator('[data-item=status]').textContent()).toContain(en['station.status.written_off']);
     await expect.poll(() => page.locator('table[data-testid=history] tbody tr').first().getAttribute('data-action')).toBe('device.written_off');
