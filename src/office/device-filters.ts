@@ -17,7 +17,7 @@ interface DonationOption {
 
 const any = () => ({ value: '', label: t('office.devices.any') });
 
-export function DeviceFiltersForm(p: { filters: DeviceFilters }) {
+export function DeviceFiltersForm(p: { filters: DeviceFilters; onRefresh: () => void }) {
   const [draft, setDraft] = useState<DeviceFilters>(p.filters);
   const [donations, setDonations] = useState<DonationOption[]>([]);
   useEffect(() => {
@@ -34,7 +34,9 @@ export function DeviceFiltersForm(p: { filters: DeviceFilters }) {
   const set = (k: keyof DeviceFilters) => (v: string) => setDraft({ ...draft, [k]: v });
   const submit = (e: Event) => {
     e.preventDefault();
-    location.hash = filtersHash(draft);
+    // The same filters again: the hash would not change, so the list is read again here.
+    if (filtersHash(draft) === filtersHash(p.filters)) p.onRefresh();
+    else location.hash = filtersHash(draft);
   };
   const donationOptions = [
     any(),

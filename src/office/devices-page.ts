@@ -27,6 +27,7 @@ function DeviceList() {
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [loads, setLoads] = useState(0);
   const role = session.value?.user.role;
   // The filters the list now shows: a page asked under other filters is dropped when it arrives.
   const shown = useRef(key);
@@ -52,7 +53,7 @@ function DeviceList() {
     return () => {
       live = false;
     };
-  }, [key]);
+  }, [key, loads]);
 
   const exportCsv = async () => {
     setBusy(true);
@@ -73,7 +74,7 @@ function DeviceList() {
     { class: 'devices', 'aria-labelledby': 'devices-title' },
     h('div', { class: 'page-head' }, h('h1', { id: 'devices-title' }, t('office.page.devices'))),
     h('p', { class: 'hint' }, t('office.devices.intro')),
-    h(DeviceFiltersForm, { key: hash, filters }),
+    h(DeviceFiltersForm, { key: hash, filters, onRefresh: () => setLoads((n) => n + 1) }),
     h(
       'section',
       { class: 'panel', 'aria-labelledby': 'devices-list-title', 'aria-busy': items || error ? 'false' : 'true' },
