@@ -23,3 +23,19 @@ export async function saveReport(d: Download, period: Period): Promise<string> {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
   return name;
 }
+
+/** Fetches any file the API serves (a CSV, a certificate, a label) with the session's token and saves it; `name` overrides the service's file name. Resolves to the name saved under. */
+export async function saveApiFile(path: string, fallbackName: string, name?: string): Promise<string> {
+  const res = await api.send('GET', `/api/v1${path}`, { token: session.value?.token ?? null, timeoutMs: 60_000 });
+  const given = /filename="?([^";]+)"?/i.exec(res.headers.get('content-disposition') ?? '')?.[1];
+  const saved = name ?? given ?? fallbackName;
+  const url = URL.createObjectURL(await res.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = saved;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return saved;
+}

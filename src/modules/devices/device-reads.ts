@@ -26,5 +26,5 @@ export function deviceByTag(tx: Executor, tag: string): DeviceRow | undefined {
 
 /** Every device of one donation, oldest first. */
 export function devicesOfDonation(db: Executor, donationId: number): DeviceRow[] {
-  return listDevices(db, { donationId }, 0, 100_000);
+  return listDevices(db, { donationId }, null, 100_000);
 }

@@ -1,7 +1,8 @@
-import { and, asc, eq, gt, inArray, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Db, Executor } from '../../core/db.js';
 import { auditEvents } from '../audit-log/audit.table.js';
 import { users } from '../users/users.table.js';
+import type { DeviceSort } from './devices.schemas.js';
 import { devices, storageDrives } from './devices.table.js';
 
 export type DeviceRow = typeof devices.$inferSelect;
@@ -74,8 +75,21 @@ const recallCondition = sql`exists (
     and not exists (select 1 from sanitization_records r2 where r2.drive_id = r.drive_id and r2.custody_cycle = ${devices.custodyCycle}
                     and r2.result = 'passed' and r2.id > coalesce(v.voids_through_record_id, r.id)))`;
 
-export function listDevices(db: Executor, filter: DeviceFilter, afterId: number, limit: number): DeviceRow[] {
-  const where: SQL[] = [gt(devices.id, afterId)];
+/**
+ * One page of devices in `sort` order, after the device `afterId` (the last of
+ * the previous page; null for the first page). For the asset-tag orders the
+ * cursor stays the device's id and its tag is looked up: tags are unique and
+ * never change, so the walk neither skips nor repeats a device.
+ */
+export function listDevices(db: Executor, filter: DeviceFilter, afterId: number | null, limit: number, sort: DeviceSort = 'intake'): DeviceRow[] {
+  const where: SQL[] = [];
+  if (afterId !== null) {
+    const tagOf = sql`(select d.asset_tag from devices d where d.id = ${afterId})`;
+    if (sort === 'intake') where.push(gt(devices.id, afterId));
+    else if (sort === '-intake') where.push(lt(devices.id, afterId));
+    else if (sort === 'assetTag') where.push(sql`${devices.assetTag} > ${tagOf}`);
+    else where.push(sql`${devices.assetTag} < ${tagOf}`);
+  }
   if (filter.status) where.push(eq(devices.status, filter.status));
   if (filter.category) where.push(eq(devices.category, filter.category));
   if (filter.grade) where.push(eq(devices.grade, filter.grade));
@@ -86,7 +100,8 @@ export function listDevices(db: Executor, filter: DeviceFilter, afterId: number,
     const like = (col: AnyColumn) => sql`${col} like ${pattern} escape '\\'`;
     where.push(or(like(devices.assetTag), like(devices.make), like(devices.model), like(devices.serialNumber), like(devices.notes), like(devices.location))!);
   }
-  return db.select().from(devices).where(and(...where)).orderBy(asc(devices.id)).limit(limit).all();
+  const order = { intake: asc(devices.id), '-intake': desc(devices.id), assetTag: asc(devices.assetTag), '-assetTag': desc(devices.assetTag) }[sort];
+  return db.select().from(devices).where(and(...where)).orderBy(order).limit(limit).all();
 }
 
 export interface HistoryRow {

@@ -21,7 +21,7 @@ export function deviceRoutes(api: Api, devices: DevicesService): void {
     config: { access: { permission: 'devices:read' } },
     schema: {
       tags: ['devices'],
-      summary: 'List devices, oldest first, with filters; format=csv streams every match (staff, coordinator, admin)',
+      summary: 'List devices with filters, oldest first unless sort= says otherwise; format=csv streams every match in that order (staff, coordinator, admin)',
       querystring: ListDevicesQuery,
       response: { 200: DeviceList },
     },

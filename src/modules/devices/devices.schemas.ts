@@ -62,6 +62,10 @@ export type UpdateDeviceBody = z.infer<typeof UpdateDeviceBody>;
 
 export const DeviceParams = z.strictObject({ tag: z.string().min(1).max(100) });
 
+/** The orders a device list can be read in: intake (oldest or newest first) or asset tag. Both keys never change, so a cursor walk stays exact. */
+export const DEVICE_SORTS = ['intake', '-intake', 'assetTag', '-assetTag'] as const;
+export type DeviceSort = (typeof DEVICE_SORTS)[number];
+
 export const ListDevicesQuery = z.strictObject({
   status: z.enum(DEVICE_STATUSES).optional(),
   category: z.enum(DEVICE_CATEGORIES).optional(),
@@ -69,6 +73,8 @@ export const ListDevicesQuery = z.strictObject({
   flag: z.enum(DEVICE_FLAGS).optional(),
   donationId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
   q: z.string().trim().min(1).max(100).optional(),
+  /** intake (default): oldest first; -intake: newest first; assetTag / -assetTag: by tag. The CSV follows it too. */
+  sort: z.enum(DEVICE_SORTS).default('intake'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(200).optional(),
   /** csv: every matching device (limit and cursor do not apply), streamed. */

@@ -123,8 +123,8 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
     get: (ref: string, role: Role): Device => view(resolve(ref), role),
 
     list(query: ListDevicesQuery, role: Role): { items: Device[]; nextCursor: string | null } {
-      const after = query.cursor === undefined ? 0 : decodeCursor(query.cursor);
-      const { page, nextCursor } = pageOf(listDevices(db, query, after, query.limit + 1), query.limit, (r) => r.id);
+      const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
+      const { page, nextCursor } = pageOf(listDevices(db, query, after, query.limit + 1, query.sort), query.limit, (r) => r.id);
       const drives = drivesOf(db, page.map((r) => r.id));
       const byDevice = new Map<number, DriveRow[]>();
       for (const d of drives) byDevice.set(d.deviceId, [...(byDevice.get(d.deviceId) ?? []), d]);
@@ -142,9 +142,9 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
       const header = ['assetTag', 'category', 'make', 'model', 'serialNumber', 'status', 'grade', 'gradedAt', 'weightGrams', 'weightSource', 'donationId', 'location', 'notes', 'cpu', 'ramGb', 'storageGb', 'screenInches', 'os', 'custodyCycle', 'statusChangedAt', 'createdAt', 'updatedAt'];
       function* chunks(): Generator<string> {
         yield csvRow(header);
-        let after = 0;
+        let after: number | null = null;
         for (;;) {
-          const page = listDevices(db, query, after, 1000);
+          const page = listDevices(db, query, after, 1000, query.sort);
           if (page.length === 0) return;
           let out = '';
           for (const d of page) {
