@@ -30,7 +30,8 @@ const PAGES: Record<OfficePageId, ComponentType> = {
 
 /**
  * After a move to another page (not on the first drawing, nor when only the
- * query changes, as filters do), focus goes to the new page's heading, so a
+ * query changes, as filters do), focus goes to the new page's heading unless
+ * the page focused one of its fields, so a
  * keyboard or screen-reader user starts there; the tab's title names the page.
  */
 function usePageFocus(page: OfficePageId | null, path: string): void {
@@ -40,6 +41,9 @@ function usePageFocus(page: OfficePageId | null, path: string): void {
     const before = shown.current;
     shown.current = path;
     if (before === null || before === path) return;
+    // A page that put the focus in a field of its own (the shipment's scan field) keeps it there.
+    const active = document.activeElement;
+    if (active instanceof HTMLElement && active.closest('main') && active.matches('input, select, textarea')) return;
     const heading = document.querySelector<HTMLElement>('main h1');
     if (!heading) return;
     heading.tabIndex = -1;

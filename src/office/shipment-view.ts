@@ -99,6 +99,8 @@ function ScanField(p: { shipment: Shipment; onShipment: (s: Shipment) => void; s
     p.onSaid({ kind: ok ? 'success' : 'refused', text });
     setLog((l) => [{ n: ++counter.current, ok, text }, ...l].slice(0, 20));
   };
+  // The field takes the focus when it appears (a browser's autofocus is ignored once the page has moved the focus elsewhere).
+  useEffect(() => input.current?.focus(), []);
   const submit = (e: Event) => {
     e.preventDefault();
     const scanned = scannedCode(code);
@@ -134,7 +136,6 @@ function ScanField(p: { shipment: Shipment; onShipment: (s: Shipment) => void; s
           value: code,
           autocomplete: 'off',
           spellcheck: false,
-          autoFocus: true,
           'aria-describedby': 'scan-hint',
           onInput: (e: Event) => setCode((e.currentTarget as HTMLInputElement).value),
         }),
