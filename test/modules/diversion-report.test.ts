@@ -451,7 +451,9 @@ describe('GET /reports/diversion', () => {
     const res = await get({ from: FROM, to: TO, format: 'csv', suppressBelow: '5' });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
-    const text = res.text;
+    // A byte-order mark first (spreadsheets then read UTF-8), then the header.
+    expect(res.text.startsWith('\ufeff')).toBe(true);
+    const text = res.text.slice(1);
     expect(text.startsWith('section,key,units,grams\r\n')).toBe(true);
     expect(text.endsWith('\r\n')).toBe(true);
     expect(/[^\r]\n/.test(text)).toBe(false);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { csvBomQuery } from '../../core/csv.js';
 import { IsoDate } from '../donations/donations.schemas.js';
 
 /**
@@ -25,6 +26,7 @@ export function diversionQuery(minCell: number) {
     .strictObject({
       ...periodFields,
       format: z.enum(['json', 'csv', 'pdf']).default('json'),
+      ...csvBomQuery,
       /** Communities with fewer reused devices than this are hidden (privacy of small communities). */
       suppressBelow: z.coerce
         .number()

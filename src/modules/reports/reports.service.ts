@@ -1,7 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import type { Db, Executor } from '../../core/db.js';
 import { createReportWorker } from './report-worker-client.js';
-import { csvRow } from '../../core/csv.js';
+import { csvRow, UTF8_BOM } from '../../core/csv.js';
 import { renderDiversionPdf } from './diversion.pdf.js';
 import { AppError } from '../../core/errors.js';
 import {
@@ -151,8 +151,8 @@ export function createReportsService(deps: { db: Db; clock: Clock; organizationN
     close: () => worker?.close(),
 
     /** The single `section,key,units,grams` table of docs/domain.md §6. */
-    diversionCsv(report: DiversionReport): string {
-      let out = csvRow(['section', 'key', 'units', 'grams']);
+    diversionCsv(report: DiversionReport, bom = true): string {
+      let out = (bom ? UTF8_BOM : '') + csvRow(['section', 'key', 'units', 'grams']);
       for (const [key, b] of Object.entries(report.totals)) out += csvRow(['totals', key, b.units, b.grams]);
       for (const r of report.byCategory) out += csvRow(['category', r.key, r.units, r.grams]);
       for (const r of report.byMonth) out += csvRow(['month', r.key, r.units, r.grams]);
