@@ -8,7 +8,7 @@ export function reportRoutes(api: Api, reports: ReportsService): void {
     config: { access: { permission: 'reports:read' } },
     schema: { tags: ['reports'], summary: 'Landfill diversion for a period (JSON, CSV or PDF)', querystring: diversionQuery(reports.minCell), response: { 200: DiversionReport } },
     handler: async (request, reply) => {
-      const { from, to, format, suppressBelow, bom } = request.query;
+      const { from, to, format, suppressBelow, bom, lang, preparedBy } = request.query;
       const report = await reports.diversion(from, to, suppressBelow);
       const name = `diversion-${from}-to-${to}`;
       if (format === 'csv') {
@@ -16,7 +16,7 @@ export function reportRoutes(api: Api, reports: ReportsService): void {
         return reply;
       }
       if (format === 'pdf') {
-        sendDocument(reply, { body: await reports.diversionPdf(report), contentType: 'application/pdf', filename: `${name}.pdf` });
+        sendDocument(reply, { body: await reports.diversionPdf(report, { locale: lang, preparedBy }), contentType: 'application/pdf', filename: `${name}.pdf` });
         return reply;
       }
       return report;
