@@ -32,6 +32,7 @@ export const EnvSchema = z.object({
   ORGANIZATION_NAME: z.string().min(1).max(200).default('Refurbishment workshop'),
   ORGANIZATION_ADDRESS: z.string().min(1).max(300).optional(),
   SITE_NAME: z.string().min(1).max(100).default('Iqaluit'),
+  PROGRAM_NAME: z.string().min(1).max(200).optional(),
   LABEL_TEMPLATES_DIR: z.string().min(1).max(4096).optional(),
   REPORT_MIN_CELL: intFromEnv(1, 100).default(5),
   RENDER_WORKERS: intFromEnv(1, 64).optional(),
@@ -55,6 +56,8 @@ export type Config = Readonly<{
   organizationName: string;
   organizationAddress: string | null;
   siteName: string;
+  /** The funded program, printed in the header of every page of the diversion report. */
+  programName: string | null;
   labelTemplatesDir: string | undefined;
   /** Reports hide communities with fewer reused devices than this; a caller may raise it, never lower it (docs/domain.md §6). */
   reportMinCell: number;
@@ -106,6 +109,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     organizationName: e.ORGANIZATION_NAME,
     organizationAddress: e.ORGANIZATION_ADDRESS ?? null,
     siteName: e.SITE_NAME,
+    programName: e.PROGRAM_NAME ?? null,
     labelTemplatesDir: e.LABEL_TEMPLATES_DIR,
     reportMinCell: e.REPORT_MIN_CELL,
     renderWorkers: e.RENDER_WORKERS ?? Math.max(1, os.availableParallelism() - 1),

@@ -73,7 +73,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
     organization: { name: config.organizationName, address: config.organizationAddress },
   });
   const recycling = createRecyclingService({ db, clock, deviceUseCase, documents, organizationName: config.organizationName, siteName: config.siteName });
-  const reports = createReportsService({ db, clock, organizationName: config.organizationName, minCell: config.reportMinCell });
+  const reports = createReportsService({ db, clock, organizationName: config.organizationName, programName: config.programName, siteName: config.siteName, minCell: config.reportMinCell });
   // What the scan station page is told about this site (no secrets: the page is public).
   const stationPage = { siteName: config.siteName, organizationName: config.organizationName, assetTagPrefix: config.assetTagPrefix };
   return { db, renderPool, users, assetTags, donations, devices, audit, deviceActions, sanitization, repairs, grading, scans, participants, issuance, labels, certificates, recycling, reports, stationPage };

@@ -27,11 +27,16 @@ export function defaultPeriod(today: string): Period {
   return previousPeriod('fiscalYear', today);
 }
 
-/** The path (under /api/v1) of a report for a period. The inventory is a snapshot of now: it takes no period. */
-export function reportPath(d: Download, period: Pick<Period, 'from' | 'to'>): string {
+/**
+ * The path (under /api/v1) of a report for a period. The inventory is a
+ * snapshot of now: it takes no period. The diversion PDF is written in
+ * `lang` (the page's language) when given.
+ */
+export function reportPath(d: Download, period: Pick<Period, 'from' | 'to'>, lang?: Lang): string {
   if (d.report === 'inventory') return '/reports/inventory';
   const q = new URLSearchParams({ from: period.from, to: period.to });
   if (d.report === 'diversion' && d.format !== 'json') q.set('format', d.format);
+  if (d.report === 'diversion' && d.format === 'pdf' && lang && lang !== 'en') q.set('lang', lang);
   return `/reports/${d.report}?${q.toString()}`;
 }
 

@@ -6,11 +6,11 @@
 import * as api from '../client/api.js';
 import type { Period } from '../client/periods.js';
 import { downloadName, reportPath, type Download } from '../client/reports.js';
-import { session } from './state.js';
+import { locale, session } from './state.js';
 
 /** Fetches the report and saves it; resolves to the file name, or throws the refusal. */
 export async function saveReport(d: Download, period: Period): Promise<string> {
-  const res = await api.send('GET', `/api/v1${reportPath(d, period)}`, { token: session.value?.token ?? null, timeoutMs: 60_000 });
+  const res = await api.send('GET', `/api/v1${reportPath(d, period, locale.value)}`, { token: session.value?.token ?? null, timeoutMs: 60_000 });
   const name = downloadName(d, period, res.headers.get('content-disposition'));
   const url = URL.createObjectURL(await res.blob());
   const link = document.createElement('a');

@@ -42,7 +42,7 @@ export function renderCard(device: Device, events: HistoryEvent[], handlers: Car
     h(
       'header',
       {},
-      h('div', { class: 'tag', text: device.assetTag }),
+      h('h2', { class: 'tag', text: device.assetTag }),
       h('div', { class: `status status-${device.status}`, attrs: { 'data-testid': 'device-status' }, text: tOr(`station.status.${device.status}`, device.status) }),
     ),
     h(

@@ -118,7 +118,8 @@ function renderStation(session: Session): void {
     h(
       'header',
       { class: 'topbar' },
-      h('div', { class: 'site' }, h('strong', { text: config.siteName }), h('span', { class: 'station-name', text: ` · ${settings.station}` })),
+      // The page's one h1 (screen readers jump by headings): the site and the bench, as the top bar always showed them.
+      h('h1', { class: 'site' }, h('strong', { text: config.siteName }), h('span', { class: 'station-name', text: ` · ${settings.station}` })),
       regions.queueBadge,
       h('div', { class: 'user' }, h('span', { text: user.displayName }), h('span', { class: 'role', text: tOr(`station.role.${user.role}`, user.role) })),
       h('button', { class: 'secondary', attrs: { type: 'button', 'data-testid': 'settings' }, text: t('station.settings.title'), on: { click: () => void openSettings() } }),

@@ -21,6 +21,17 @@ describe('the Reports page logic', () => {
     ]);
   });
 
+  it('asks the diversion PDF in the page’s language (English is the server’s default); the other downloads do not change', () => {
+    expect(DOWNLOADS.map((d) => reportPath(d, FY, 'fr'))).toEqual([
+      '/reports/diversion?from=2026-04-01&to=2027-03-31&format=pdf&lang=fr',
+      '/reports/diversion?from=2026-04-01&to=2027-03-31&format=csv',
+      '/reports/diversion?from=2026-04-01&to=2027-03-31',
+      '/reports/activity?from=2026-04-01&to=2027-03-31',
+      '/reports/inventory',
+    ]);
+    expect(reportPath(DOWNLOADS[0]!, FY, 'en')).toBe('/reports/diversion?from=2026-04-01&to=2027-03-31&format=pdf');
+  });
+
   it('saves under the server’s file name when it gives one, else one of the report and period', () => {
     const csv = DOWNLOADS[1]!;
     expect(downloadName(csv, FY, 'attachment; filename="diversion-2026-04-01-to-2027-03-31.csv"')).toBe('diversion-2026-04-01-to-2027-03-31.csv');

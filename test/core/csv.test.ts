@@ -56,3 +56,48 @@ describe('GET /devices?format=csv: notes that hide a formula', () => {
     expect(rows.map((r) => r[at])).toEqual(["'" + notes[0], "'" + notes[1], "'" + notes[2], notes[3]]);
   });
 });
+
+describe('CSV for spreadsheets: UTF-8 with a byte-order mark unless bom=false', () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await createTestApp();
+  });
+  afterEach(async () => t.close());
+
+  const bytes = (res: { body: unknown }) => res.body as Buffer;
+  const raw = (url: string, token: string) =>
+    t.http
+      .get(url)
+      .set(bearer(token))
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
+
+  it('every CSV route starts with EF BB BF by default, and not with bom=false; accents and syllabics are UTF-8 either way', async () => {
+    const trainee = await t.token('trainee');
+    const staff = await t.token('staff');
+    expect((await t.http.post('/api/v1/devices').set(bearer(trainee)).send(laptop({ make: 'Café Été', notes: 'ᐃᖃᓗᐃᑦ' }))).status).toBe(201);
+    const routes = ['/api/v1/devices?format=csv', '/api/v1/reports/diversion?from=2026-01-01&to=2026-12-31&format=csv'];
+    for (const url of routes) {
+      const withBom = await raw(url, staff);
+      expect(withBom.status, url).toBe(200);
+      expect(withBom.headers['content-type'], url).toBe('text/csv; charset=utf-8');
+      expect([...bytes(withBom).subarray(0, 3)], url).toEqual([0xef, 0xbb, 0xbf]);
+      const without = await raw(`${url}&bom=false`, staff);
+      expect(without.status, url).toBe(200);
+      expect(bytes(without).equals(bytes(withBom).subarray(3)), url).toBe(true);
+      expect(bytes(without).subarray(0, 7).toString('utf8'), url).toMatch(/^(assetTa|section)/);
+      // bom=true is the default spelled out; anything else is refused.
+      expect(bytes(await raw(`${url}&bom=true`, staff)).equals(bytes(withBom)), url).toBe(true);
+      expect((await t.http.get(`${url}&bom=no`).set(bearer(staff))).status, url).toBe(400);
+    }
+    const devices = bytes(await raw(routes[0]!, staff)).toString('utf8');
+    expect(devices).toContain('Café Été');
+    expect(devices).toContain('ᐃᖃᓗᐃᑦ');
+    const [header] = parseCsv(devices);
+    expect(header![0]).toBe('assetTag');
+  });
+});

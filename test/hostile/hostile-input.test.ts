@@ -820,7 +820,11 @@ describe('hostile input', () => {
       const shipment = (await ok(coordinator, '/shipments', { recyclerId: recycler.id, mode: 'sealift', carrier: short(text, 200), sealNumber: short(text, 50) })).shipment;
       await ok(coordinator, `/shipments/${shipment.id}/bulk-lines`, { category: short(text, 100), weightGrams: 1000 });
 
-      const templates = (JSON.parse((await send(t, { method: 'GET', url: `${API}/label-templates`, headers: bearer(staff) })).text).templates as Array<{ id: string }>).map((x) => x.id);
+      const stocks = JSON.parse((await send(t, { method: 'GET', url: `${API}/label-templates`, headers: bearer(staff) })).text).templates as Array<{ id: string; printer: string }>;
+      const templates = stocks.map((x) => x.id);
+      // ZPL only for stock a Zebra printer takes (elsewhere it is refused before any text is drawn).
+      const formatsOf = (id: string) => (stocks.find((x) => x.id === id)?.printer === 'zebra' ? ['pdf', 'zpl', 'png'] : ['pdf', 'png']);
+      const zebra = stocks.find((x) => x.printer === 'zebra')!.id;
       const gets = [
         `/devices/${tag}`,
         `/devices/${tag}/history`,
@@ -837,12 +841,12 @@ describe('hostile input', () => {
         '/reports/diversion?from=2026-01-01&to=2026-12-31&format=csv',
         '/reports/inventory',
         '/reports/activity?from=2026-01-01&to=2026-12-31',
-        ...templates.flatMap((tpl) => ['pdf', 'zpl', 'png'].flatMap((format) => ['asset', 'spec'].map((kind) => `/devices/${tag}/label?template=${tpl}&format=${format}&kind=${kind}`))),
+        ...templates.flatMap((tpl) => formatsOf(tpl).flatMap((format) => ['asset', 'spec'].map((kind) => `/devices/${tag}/label?template=${tpl}&format=${format}&kind=${kind}`))),
       ];
       const answers: Array<{ what: string; res: Answer }> = [];
       for (const url of gets) answers.push({ what: `GET ${url}`, res: await send(t, { method: 'GET', url: `${API}${url}`, headers: bearer(admin) }) });
       for (const format of ['pdf', 'zpl']) {
-        const payload = JSON.stringify({ template: templates[0], format, assetTags: [tag] });
+        const payload = JSON.stringify({ template: format === 'zpl' ? zebra : templates[0], format, assetTags: [tag] });
         answers.push({ what: `POST /labels ${format}`, res: await send(t, { method: 'POST', url: `${API}/labels`, headers: json(trainee), payload }) });
       }
       const back = JSON.parse((await send(t, { method: 'GET', url: `${API}/devices/${tag}`, headers: bearer(staff) })).text).device;

@@ -103,7 +103,7 @@ describe('GET /issuances/{id}/handover.pdf', () => {
     expect(text).toContain('Device handover');
     expect(text).toContain(tag);
     expect(text).toContain(serial);
-    expect(text).toContain('Lenovo ThinkPad T480 (laptop)');
+    expect(text).toContain('Lenovo ThinkPad T480 (Laptop)');
     expect(text).toContain('Intel Core i5-8350U');
     expect(text).toContain('16 GB');
     expect(text).toContain('charger, padded bag, USB mouse');

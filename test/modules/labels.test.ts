@@ -280,10 +280,13 @@ describe('labels API', () => {
       expect(info.width).toBeCloseTo(page.widthMm * PT_PER_MM, 1);
       expect(info.height).toBeCloseTo(page.heightMm * PT_PER_MM, 1);
 
+      // ZPL only where a Zebra printer takes the stock; refused elsewhere (tested below).
       const zpl = await getLabel(tag, `template=${s.id}&format=zpl`);
-      expect(zpl.status).toBe(200);
-      expect(zpl.headers['content-type']).toBe('application/zpl; charset=utf-8');
-      expect((zpl.body as Buffer).toString('utf8')).toMatch(/^\^XA[\s\S]*\^XZ$/);
+      expect(zpl.status, s.id).toBe(s.id === 'zebra-2x1' ? 200 : 400);
+      if (zpl.status === 200) {
+        expect(zpl.headers['content-type']).toBe('application/zpl; charset=utf-8');
+        expect((zpl.body as Buffer).toString('utf8')).toMatch(/^\^XA[\s\S]*\^XZ$/);
+      }
 
       const png = await getLabel(tag, `template=${s.id}&format=png`);
       expect(png.status).toBe(200);
@@ -404,6 +407,26 @@ describe('labels API', () => {
     const viaBatch = await postLabels({ template: 'zebra-2x1', kind: 'spec', assetTags: [readyTag, tag] });
     expect(viaBatch.status).toBe(409);
     expect(problem(viaBatch).code).toBe('devices.invalid_transition');
+  });
+
+  it('ZPL on stock no Zebra printer takes (sheets, DYMO, Brother) is 400 problem+json naming the format field and the stocks that take ZPL; nothing is reserved', async () => {
+    for (const id of ['avery-5160', 'avery-l7163', 'dymo-30334', 'brother-dk1201']) {
+      const get = await getLabel(tag, `template=${id}&format=zpl`);
+      expect(get.status, id).toBe(400);
+      expect(get.headers['content-type']).toMatch(/^application\/problem\+json/);
+      const p = problem(get) as ReturnType<typeof problem> & { zplTemplates?: string[] };
+      expect(p.code).toBe('request.invalid');
+      expect(p.errors).toEqual([{ field: 'querystring.format', message: 'zpl is for zebra-2x1' }]);
+      expect(p.detail).toContain(id);
+      expect(p.detail).toContain('zebra-2x1');
+      expect(p.zplTemplates).toEqual(['zebra-2x1']);
+    }
+    const before = await nextReserved();
+    const post = await postLabels({ template: 'avery-5160', format: 'zpl', reserve: 3 });
+    expect(post.status).toBe(400);
+    expect(problem(post).errors).toEqual([{ field: 'body.format', message: 'zpl is for zebra-2x1' }]);
+    expect(seq(await nextReserved())).toBe(seq(before) + 1);
+    expect((await postLabels({ template: 'zebra-2x1', format: 'zpl', assetTags: [tag] })).status).toBe(201);
   });
 
   it('an unknown template is 400 labels.unknown_template (GET and POST); an unknown device is 404', async () => {

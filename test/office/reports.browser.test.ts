@@ -95,7 +95,7 @@ describe('Reports in the browser', () => {
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-download=diversion-csv]')]);
     expect(download.suggestedFilename()).toBe(`diversion-${fy.from}-to-${fy.to}.csv`);
-    const csv = readFileSync(await download.path(), 'utf8').trim().split(/\r?\n/).map((l) => l.split(','));
+    const csv = readFileSync(await download.path(), 'utf8').replace(/^\ufeff/, '').trim().split(/\r?\n/).map((l) => l.split(','));
     const csvTotals = Object.fromEntries(csv.filter((r) => r[0] === 'totals').map((r) => [r[1], { units: Number(r[2]), grams: Number(r[3]) }]));
     expect(csvTotals).toEqual(json.totals);
     await expect.poll(() => page.locator('[role=status]').last().textContent()).toContain(download.suggestedFilename());

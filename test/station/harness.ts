@@ -4,7 +4,8 @@
  * the real clock, driven in headless Chromium (Debian's package) through
  * playwright-core.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -196,4 +197,19 @@ export async function signalAfter(page: Page, act: () => Promise<unknown>, timeo
     await new Promise((r) => setTimeout(r, 50));
   }
   return feedback(page);
+}
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * axe-core's findings on the page as it is now, every impact (moderate ones
+ * such as a missing h1 included), as "impact rule: targets". Evaluated, not
+ * injected as a script tag: the CSP forbids inline scripts.
+ */
+export async function axeFindings(page: Page): Promise<{ passes: number; findings: string[] }> {
+  await page.evaluate(AXE);
+  const r = await page.evaluate<{ passes: number; violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }>(
+    "axe.run(document, { resultTypes: ['violations'] }).then((r) => ({ passes: r.passes.length, violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => ({ target: n.target })) })) }))",
+  );
+  return { passes: r.passes, findings: r.violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`) };
 }

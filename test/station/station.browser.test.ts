@@ -14,6 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD } from '../helpers.js';
 import {
   ApiClient,
+  axeFindings,
   feedback,
   launchBrowser,
   loginAt,
@@ -204,6 +205,34 @@ describe('scan station in the browser', () => {
     await page.mouse.click(welcome!.x + welcome!.width - 20, welcome!.y + welcome!.height - 10);
     // Polled from here: the page's CSP (no 'unsafe-eval') breaks Playwright's in-page waitForFunction polling.
     await expect.poll(() => page.evaluate("({ blurs: window.__scanBlurs, active: document.activeElement ? document.activeElement.id : '' })"), POLL).toEqual({ blurs: 1, active: 'scan' });
+    expectClean(st);
+  });
+
+  it('axe-core finds nothing on the login page, the empty station and a device card: one h1 (the site and bench), the card’s tag an h2 under it', async () => {
+    const st = await station();
+    const { page } = st;
+    await page.goto(`${server.url}/`);
+    await page.waitForSelector('form[data-testid=login-form]');
+    const login = await axeFindings(page);
+    expect(login.passes).toBeGreaterThan(5);
+    expect(login.findings).toEqual([]);
+
+    await loginAt(page, server.url, 'tina');
+    await page.waitForSelector('#scan');
+    const empty = await axeFindings(page);
+    expect(empty.findings).toEqual([]);
+    expect(await page.locator('h1').count()).toBe(1);
+    expect((await page.locator('h1').textContent())?.trim()).toMatch(/^Iqaluit · /);
+
+    const dev = await admin.intake();
+    await scanCard(page, dev.assetTag, dev.assetTag);
+    const card = await axeFindings(page);
+    expect(card.findings).toEqual([]);
+    const headings = await page.evaluate<string[]>("Array.from(document.querySelectorAll('h1, h2, h3'), (el) => el.tagName + ' ' + el.textContent.trim())");
+    expect(headings.slice(0, 2)).toEqual([expect.stringMatching(/^H1 Iqaluit/), `H2 ${dev.assetTag}`]);
+    // Drawn as the bar's text, not as a browser's default 2em heading.
+    const size = await page.evaluate<string>("getComputedStyle(document.querySelector('header.topbar h1')).fontSize");
+    expect(parseFloat(size)).toBeLessThan(20);
     expectClean(st);
   });
 

@@ -12,6 +12,8 @@ export const binary = (res: Res, done: (err: Error | null, body: Buffer) => void
 
 /** RFC 4180: CRLF between records, quotes doubled inside quoted fields. Throws on a bare line break outside quotes. */
 export function parseCsv(text: string): string[][] {
+  // Every CSV starts with a UTF-8 byte-order mark unless asked with bom=false; it is not part of the first cell.
+  if (text.startsWith('\ufeff')) text = text.slice(1);
   const rows: string[][] = [];
   let row: string[] = [];
   let cell = '';

@@ -9,12 +9,17 @@ export interface DocumentMeta {
   createdAt: Date;
   size?: string | [number, number];
   margin?: number;
+  /** Per side, when the page needs room for a running header or footer. */
+  margins?: { top: number; bottom: number; left: number; right: number };
+  /** Keep pages open so that headers and "Page 2 of 3" are drawn once the page count is known. */
+  bufferPages?: boolean;
 }
 
 export function createDocument(meta: DocumentMeta): Doc {
   const doc = new PDFDocument({
     size: meta.size ?? 'LETTER',
-    margin: meta.margin ?? 54,
+    ...(meta.margins ? { margins: meta.margins } : { margin: meta.margin ?? 54 }),
+    bufferPages: meta.bufferPages ?? false,
     info: { Title: meta.title, Producer: 'refurb-ledger', Creator: 'refurb-ledger', CreationDate: meta.createdAt, ModDate: meta.createdAt },
     autoFirstPage: true,
     compress: true,

@@ -7,6 +7,7 @@
 import { createDocument, finish, write, type Doc } from '../../core/pdf/document.js';
 import { IEEE_2883_TERM, type MethodClass } from '../sanitization/media-techniques.js';
 import { matrixRuns, qrCodeData } from '../../core/pdf/barcodes.js';
+import { translate, type MessageKey } from '../../core/i18n.js';
 
 export interface CertificateRecordView {
   standard: string;
@@ -112,7 +113,7 @@ export async function renderCertificate(data: CertificateData, sha256: string, p
     const y = doc.y + 1;
     doc.moveTo(left, y).lineTo(left + width, y).lineWidth(0.5).strokeColor('#999999').stroke();
     doc.moveDown(0.2);
-    row(doc, 'Source device', `${d.category.replace(/_/g, ' ')}, serial ${d.serialNumber}, property number ${d.assetTag}`, 0);
+    row(doc, 'Source device', `${translate('en', `category.${d.category}` as MessageKey)}, serial ${d.serialNumber}, property number ${d.assetTag}`, 0);
     row(doc, 'Media destination', d.destination, 0);
     if (d.drives.length === 0) {
       row(doc, 'Storage', d.noStorageConfirmed ? 'Checked: no data-bearing storage in this device.' : 'No drive registered: PENDING inspection.', 0);

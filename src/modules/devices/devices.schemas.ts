@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEVICE_CATEGORIES } from './category-weights.js';
 import { DEVICE_ACTIONS, DEVICE_FLAGS, DEVICE_STATUSES } from './device-lifecycle.js';
 import { GRADES, STORAGE_KINDS, WEIGHT_SOURCES } from './devices.table.js';
+import { csvBomQuery } from '../../core/csv.js';
 
 const Text = (max: number) => z.string().trim().min(1).max(max);
 export const SerialNumber = Text(100);
@@ -79,6 +80,7 @@ export const ListDevicesQuery = z.strictObject({
   cursor: z.string().max(200).optional(),
   /** csv: every matching device (limit and cursor do not apply), streamed. */
   format: z.enum(['json', 'csv']).default('json'),
+  ...csvBomQuery,
 });
 export type ListDevicesQuery = z.infer<typeof ListDevicesQuery>;
 

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { Clock } from '../../core/clock.js';
-import { csvRow } from '../../core/csv.js';
+import { csvRow, UTF8_BOM } from '../../core/csv.js';
 import { isUniqueViolation, writeTransaction, type Db, type Executor } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import { decodeCursor, pageOf } from '../../core/pagination.js';
@@ -141,7 +141,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
     csvStream(query: ListDevicesQuery): Readable {
       const header = ['assetTag', 'category', 'make', 'model', 'serialNumber', 'status', 'grade', 'gradedAt', 'weightGrams', 'weightSource', 'donationId', 'location', 'notes', 'cpu', 'ramGb', 'storageGb', 'screenInches', 'os', 'custodyCycle', 'statusChangedAt', 'createdAt', 'updatedAt'];
       function* chunks(): Generator<string> {
-        yield csvRow(header);
+        yield (query.bom ? UTF8_BOM : '') + csvRow(header);
         let after: number | null = null;
         for (;;) {
           const page = listDevices(db, query, after, 1000, query.sort);

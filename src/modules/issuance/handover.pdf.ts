@@ -61,7 +61,7 @@ export async function renderHandover(data: HandoverData): Promise<Buffer> {
 
   heading(doc, t('handover.device'));
   field(doc, t('handover.assetTag'), data.device.assetTag);
-  field(doc, t('handover.makeModel'), `${data.device.make} ${data.device.model} (${data.device.category.replace(/_/g, ' ')})`);
+  field(doc, t('handover.makeModel'), `${data.device.make} ${data.device.model} (${t(`category.${data.device.category}` as MessageKey)})`);
   field(doc, t('handover.serial'), data.device.serialNumber);
   const s = data.device.specs;
   if (s.cpu) field(doc, t('handover.cpu'), s.cpu);

@@ -43,7 +43,7 @@ export interface PdfOptions {
 
 export async function renderLabelsPdf(template: LabelTemplate, contents: LabelContent[], options: PdfOptions): Promise<Buffer> {
   const { widthMm, heightMm } = template.label;
-  const layouts = contents.map((c) => layoutLabel(widthMm, heightMm, c));
+  const layouts = contents.map((c) => layoutLabel(widthMm, heightMm, c, template.dpi));
   const sheet = template.sheet;
   if (!sheet) {
     const doc = createDocument({ title: options.title, createdAt: options.createdAt, size: [widthMm * PT_PER_MM, heightMm * PT_PER_MM], margin: 0 });
@@ -92,7 +92,7 @@ function drawBitmapLabel(bmp: Bitmap, els: LabelElement[], dotsPerMm: number): v
 export function renderLabelPng(template: LabelTemplate, content: LabelContent): Buffer {
   const dotsPerMm = template.dpi / 25.4;
   const bmp = new Bitmap(Math.round(template.label.widthMm * dotsPerMm), Math.round(template.label.heightMm * dotsPerMm));
-  drawBitmapLabel(bmp, layoutLabel(template.label.widthMm, template.label.heightMm, content), dotsPerMm);
+  drawBitmapLabel(bmp, layoutLabel(template.label.widthMm, template.label.heightMm, content, template.dpi), dotsPerMm);
   return encodePng(bmp, template.dpi);
 }
 
@@ -109,17 +109,14 @@ export function renderLabelsZpl(template: LabelTemplate, contents: LabelContent[
   const d = (mm: number) => Math.round(mm * dpm);
   return contents
     .map((content) => {
-      const els = layoutLabel(template.label.widthMm, template.label.heightMm, content);
+      const els = layoutLabel(template.label.widthMm, template.label.heightMm, content, template.dpi);
       const out = ['^XA', '^CI28', `^PW${d(template.label.widthMm)}`, `^LL${d(template.label.heightMm)}`, '^LH0,0'];
       for (const el of els) {
         if (el.type === 'code128') {
-          // ^BY takes whole dots: round the module down, and centre what that gives.
-          const moduleDots = Math.max(1, Math.floor(el.module * dpm));
-          const width = el.pattern.modules * moduleDots;
-          const x = Math.round((d(template.label.widthMm) - width) / 2);
-          out.push(`^FO${x},${d(el.y)}^BY${moduleDots}^BCN,${d(el.height)},N,N,N^FD${zplField(el.text)}^FS`);
+          // The layout's module is already whole dots (label-layout.ts): ^BY prints exactly the bars of the PDF and PNG.
+          out.push(`^FO${d(el.x)},${d(el.y)}^BY${Math.round(el.module * dpm)}^BCN,${d(el.height)},N,N,N^FD${zplField(el.text)}^FS`);
         } else if (el.type === 'qr') {
-          const mag = Math.max(1, Math.min(10, Math.floor(el.module * dpm)));
+          const mag = Math.max(1, Math.min(10, Math.round(el.module * dpm)));
           out.push(`^FO${d(el.x)},${d(el.y)}^BQN,2,${mag}^FDMA,${zplField(el.text)}^FS`);
         } else if (/^[\x20-\x7e\xa0-\xff]*$/.test(el.text)) {
           // Latin-1 is in the resident font under ^CI28; anything else goes as a bitmap.

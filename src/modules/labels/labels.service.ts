@@ -46,6 +46,22 @@ export function createLabelsService(deps: {
     return t;
   }
 
+  /**
+   * ZPL is the language of Zebra printers: a laser printer, a DYMO or a
+   * Brother would print it as a page of text. Refused for every other stock,
+   * naming the stocks that take it (`location`: where the request carried
+   * `format`, the query of a single label or the body of a batch).
+   */
+  function assertFormat(t: LabelTemplate, format: LabelFormat, location: 'query' | 'body'): void {
+    if (format !== 'zpl' || t.printer === 'zebra') return;
+    const zpl = [...deps.templates.values()].filter((x) => x.printer === 'zebra').map((x) => x.id);
+    throw new AppError('request.invalid', `${t.id} is ${t.stock === 'sheet' ? 'a sheet for a laser or inkjet printer' : `stock for a ${t.printer} printer`}, which does not read ZPL; ZPL is for ${zpl.join(', ')}. Print it as pdf.`, {
+      errors: [{ field: 'format', message: `zpl is for ${zpl.join(', ')}` }],
+      location,
+      extra: { zplTemplates: zpl },
+    });
+  }
+
   /** The site with its syllabic name when the community list has one: "Iqaluit · ᐃᖃᓗᐃᑦ". */
   function siteLine(): string {
     const c = deps.participants.community(deps.siteName);
@@ -84,12 +100,14 @@ export function createLabelsService(deps: {
     /** Barcodes and PDFs are drawn after the reads, outside any transaction. */
     async deviceLabel(ref: string, templateId: string, format: LabelFormat, kind: LabelKind): Promise<Rendered> {
       const t = template(templateId);
+      assertFormat(t, format, 'query');
       const device = deps.devices.resolve(ref);
       return render(deps.documents.render, t, [content(device, kind)], format, `label-${device.assetTag}`);
     },
 
     async batch(actor: Actor, req: { template: string; format: LabelFormat; kind: LabelKind; assetTags?: string[] | undefined; reserve?: number | undefined; startAt?: number | undefined }): Promise<Rendered & { tags: string[] }> {
       const t = template(req.template);
+      assertFormat(t, req.format, 'body');
       if (req.startAt !== undefined && req.startAt > 1) {
         const positions = t.sheet ? t.sheet.columns * t.sheet.rows : 1;
         if (req.startAt > positions) {

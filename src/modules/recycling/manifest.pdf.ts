@@ -1,6 +1,7 @@
 /** Shipment manifest / bill of lading: types, quantities and weights, supplier and recycler (R2v3 asks for these). */
 import { createDocument, finish, write, type Doc } from '../../core/pdf/document.js';
 import type { AmendableField, Shipment, ShipmentAmendment } from './recycling.schemas.js';
+import { translate, type MessageKey } from '../../core/i18n.js';
 
 const GREY = '#555555';
 const kg = (grams: number) =>
@@ -73,7 +74,7 @@ export async function renderManifest(s: Shipment, org: { organizationName: strin
     c.grams += d.weightGrams;
     byCategory.set(d.category, c);
   }
-  for (const [category, c] of [...byCategory].sort()) line(`${category.replace(/_/g, ' ')} (tagged devices)`, String(c.units), c.grams);
+  for (const [category, c] of [...byCategory].sort()) line(`${translate('en', `category.${category}` as MessageKey)} (tagged devices)`, String(c.units), c.grams);
   for (const b of s.bulkLines) line(`${b.category} (bulk)`, b.units === null ? '—' : String(b.units), b.weightGrams);
   doc.moveTo(left, doc.y + 2).lineTo(left + width, doc.y + 2).lineWidth(0.5).strokeColor('#999999').stroke();
   doc.y += 5;

@@ -8,15 +8,15 @@ export function reportRoutes(api: Api, reports: ReportsService): void {
     config: { access: { permission: 'reports:read' } },
     schema: { tags: ['reports'], summary: 'Landfill diversion for a period (JSON, CSV or PDF)', querystring: diversionQuery(reports.minCell), response: { 200: DiversionReport } },
     handler: async (request, reply) => {
-      const { from, to, format, suppressBelow } = request.query;
+      const { from, to, format, suppressBelow, bom, lang, preparedBy } = request.query;
       const report = await reports.diversion(from, to, suppressBelow);
       const name = `diversion-${from}-to-${to}`;
       if (format === 'csv') {
-        sendDocument(reply, { body: reports.diversionCsv(report), contentType: 'text/csv; charset=utf-8', filename: `${name}.csv`, disposition: 'attachment' });
+        sendDocument(reply, { body: reports.diversionCsv(report, bom), contentType: 'text/csv; charset=utf-8', filename: `${name}.csv`, disposition: 'attachment' });
         return reply;
       }
       if (format === 'pdf') {
-        sendDocument(reply, { body: await reports.diversionPdf(report), contentType: 'application/pdf', filename: `${name}.pdf` });
+        sendDocument(reply, { body: await reports.diversionPdf(report, { locale: lang, preparedBy }), contentType: 'application/pdf', filename: `${name}.pdf` });
         return reply;
       }
       return report;

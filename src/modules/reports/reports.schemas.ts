@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { csvBomQuery } from '../../core/csv.js';
 import { IsoDate } from '../donations/donations.schemas.js';
 
 /**
@@ -25,6 +26,11 @@ export function diversionQuery(minCell: number) {
     .strictObject({
       ...periodFields,
       format: z.enum(['json', 'csv', 'pdf']).default('json'),
+      ...csvBomQuery,
+      /** PDF only: the language of the text, names and number formats (French and Inuktitut fall back to English where no reviewed text exists). */
+      lang: z.enum(['en', 'fr', 'iu']).default('en'),
+      /** PDF only: the name printed in a "prepared by" block with signature and date lines. */
+      preparedBy: z.string().trim().min(1).max(100).optional(),
       /** Communities with fewer reused devices than this are hidden (privacy of small communities). */
       suppressBelow: z.coerce
         .number()

@@ -1,9 +1,11 @@
 import type { Clock } from '../../core/clock.js';
 import type { Db, Executor } from '../../core/db.js';
 import { createReportWorker } from './report-worker-client.js';
-import { csvRow } from '../../core/csv.js';
+import { csvRow, UTF8_BOM } from '../../core/csv.js';
 import { renderDiversionPdf } from './diversion.pdf.js';
 import { AppError } from '../../core/errors.js';
+import type { Locale } from '../../core/i18n.js';
+import { assertDrawable } from '../../core/pdf/fonts.js';
 import {
   activityAgg,
   divertedDevicesAgg,
@@ -123,7 +125,7 @@ export function computeDiversion(db: Executor, from: string, to: string, suppres
  * the route's query schema is built from it, and the service refuses a lower
  * threshold from any other caller too.
  */
-export function createReportsService(deps: { db: Db; clock: Clock; organizationName: string; minCell: number }) {
+export function createReportsService(deps: { db: Db; clock: Clock; organizationName: string; programName?: string | null; siteName?: string; minCell: number }) {
   const { db, clock, minCell } = deps;
 
   /**
@@ -151,8 +153,8 @@ export function createReportsService(deps: { db: Db; clock: Clock; organizationN
     close: () => worker?.close(),
 
     /** The single `section,key,units,grams` table of docs/domain.md §6. */
-    diversionCsv(report: DiversionReport): string {
-      let out = csvRow(['section', 'key', 'units', 'grams']);
+    diversionCsv(report: DiversionReport, bom = true): string {
+      let out = (bom ? UTF8_BOM : '') + csvRow(['section', 'key', 'units', 'grams']);
       for (const [key, b] of Object.entries(report.totals)) out += csvRow(['totals', key, b.units, b.grams]);
       for (const r of report.byCategory) out += csvRow(['category', r.key, r.units, r.grams]);
       for (const r of report.byMonth) out += csvRow(['month', r.key, r.units, r.grams]);
@@ -160,7 +162,18 @@ export function createReportsService(deps: { db: Db; clock: Clock; organizationN
       return out;
     },
 
-    diversionPdf: (report: DiversionReport) => renderDiversionPdf(report, deps.organizationName, clock.now()),
+    /** Text the embedded fonts cannot draw (in the name of the person preparing it) is refused before anything is drawn. */
+    diversionPdf: (report: DiversionReport, options: { locale?: Locale; preparedBy?: string | undefined } = {}) => {
+      assertDrawable({ preparedBy: options.preparedBy }, 'query');
+      return renderDiversionPdf(report, {
+        organizationName: deps.organizationName,
+        programName: deps.programName ?? null,
+        siteName: deps.siteName ?? '',
+        printedAt: clock.now(),
+        locale: options.locale ?? 'en',
+        preparedBy: options.preparedBy,
+      });
+    },
 
     inventory() {
       const counts = inventoryCounts(db);
