@@ -888,5 +888,6 @@ describe('schema-driven fuzzing of every /api/v1 operation', () => {
       }),
       { seed: seedFor(`sequences ${part}`), numRuns: 5 },
     );
-  });
+    // About 15 s each on a quiet machine; the limit leaves room for a loaded one.
+  }, 90_000);
 });
