@@ -160,7 +160,7 @@ export function operationIdOf(method: string, path: string, prefix: string): str
 
 const isJson = (mediaType: string) => /^application\/(?:[\w.+-]+\+)?json$/.test(mediaType);
 
-function errorResponses(op: OperationFacts): Record<string, Json> {
+function errorResponses(op: OperationFacts, idempotent: boolean): Record<string, Json> {
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of operationErrorCodes(op)) {
     const status = ERROR_CODES[code].status;
@@ -170,13 +170,23 @@ function errorResponses(op: OperationFacts): Record<string, Json> {
   for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
     out[String(status)] = {
       description: codes.map((c) => `\`${c}\`: ${ERROR_CODES[c].title}`).join('; '),
-      // A limiter or a busy render pool says when to come back.
-      ...(status === 429 || status === 503 ? { headers: { 'Retry-After': ref('headers', 'RetryAfter') } } : {}),
+      ...errorHeaders(status, idempotent),
       // The codes this operation can answer with this status, so that a client (and its types) know which to expect.
       content: { [PROBLEM_MEDIA_TYPE]: { schema: { allOf: [ref('schemas', 'Problem'), { type: 'object', properties: { code: { type: 'string', enum: codes } } }] } } },
     };
   }
   return out;
+}
+
+function errorHeaders(status: number, idempotent: boolean): { headers?: Json } {
+  const headers: Json = {
+    // A limiter or a busy render pool says when to come back.
+    ...(status === 429 || status === 503 ? { 'Retry-After': ref('headers', 'RetryAfter') } : {}),
+    // A write that committed before a later step failed (a document drawn after the tags were reserved) keeps
+    // that answer for its Idempotency-Key: a replay repeats it.
+    ...(idempotent && (status === 429 || status >= 500) ? { [HEADER_NAMES['IdempotentReplayed']!]: ref('headers', 'IdempotentReplayed') } : {}),
+  };
+  return Object.keys(headers).length > 0 ? { headers } : {};
 }
 
 /** Completes one generated operation with what the service knows about it. */
@@ -215,7 +225,7 @@ function completeOperation(operation: Operation, op: OperationFacts, path: strin
   if (Object.keys(headers).length > 0) success['headers'] = headers;
 
   const responses = { ...operation.responses };
-  for (const [status, error] of Object.entries(errorResponses(op))) {
+  for (const [status, error] of Object.entries(errorResponses(op, idempotent))) {
     const own = responses[status];
     // A status the route answers itself (readyz's 503 not_ready) keeps its own answer beside the problem.
     responses[status] = own
