@@ -9,7 +9,7 @@ const SQLITE_ONLY = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'migrations/', 'data/', 'coverage/'] },
+  { ignores: ['node_modules/', 'migrations/', 'data/', 'coverage/', 'test/fixtures/typed-client/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -18,11 +18,15 @@ import { registerRequestDeadline } from './core/request-deadline.js';
 import { registerRenderScope } from './core/render-pool.js';
 import { registerSecurityHeaders } from './core/security-headers.js';
 import { loggerOptions } from './core/logger.js';
-import type { RouteInfo } from './core/http/api.js';
+import { API_PREFIX, type RouteInfo } from './core/http/api.js';
+import { completeDocument, operationFacts, type OperationFacts } from './core/http/contract.js';
 import { registerIdempotency } from './modules/idempotency/idempotency.js';
 import { registerAuth, resolveAccess } from './modules/users/authentication.js';
 import { createServices, type Services } from './container.js';
-import { registerRoutes } from './routes.js';
+import { ROUTE_TAGS, registerRoutes } from './routes.js';
+
+/** The service's licence (package.json), as the document states it. */
+const LICENSE = 'AGPL-3.0-or-later';
 
 export type App = FastifyInstance & { services: Services };
 
@@ -91,12 +95,15 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   const routeTable: RouteInfo[] = [];
   app.decorate('routeTable', routeTable);
+  const operations: OperationFacts[] = [];
   app.addHook('onRoute', (route) => {
     const access = resolveAccess(route);
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
       if (method === 'HEAD') continue;
       routeTable.push({ method, url: route.url, access });
+      const kind = access === undefined ? undefined : 'public' in access ? 'public' : 'authenticated';
+      operations.push(operationFacts(method, route.url, kind, route.schema, route.config?.contract));
     }
     if (access && 'roles' in access && route.schema) {
       route.schema = {
@@ -127,6 +134,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
     },
     transform: jsonSchemaTransform,
+    // Errors, headers, media types and ids the zod schemas do not say (see core/http/contract.ts).
+    transformObject: (generated) =>
+      'openapiObject' in generated ? (completeDocument(generated.openapiObject, operations, { prefix: API_PREFIX, license: LICENSE, tags: ROUTE_TAGS }) as typeof generated.openapiObject) : generated.swaggerObject,
   });
   // No staticCSP: the plugin's own policy allows https: styles and fonts and upgrade-insecure-requests (which breaks
   // the plain-HTTP LAN); /docs keeps the service's policy from security-headers.ts, which the bundled UI needs no more than.

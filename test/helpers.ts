@@ -1,12 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import supertest from 'supertest';
 import { buildApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { fixedClock } from '../src/core/clock.js';
 import { openDatabase, type Db } from '../src/core/db.js';
 import type { Role } from '../src/modules/users/users.table.js';
+import { assertConforms } from './support/contract.js';
 
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
 export const USER_PASSWORD = 'a-long-enough-password';
@@ -56,7 +58,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...(options.logStream ? { logStream: options.logStream } : {}),
   });
   await app.services.users.bootstrapAdmin(ADMIN_PASSWORD);
-  const http = supertest(app.server);
+  checkInjections(app);
+  const http = checkedHttp(app.server);
   const tokens = new Map<Role, string>();
 
   async function login(username: string, password: string): Promise<string> {
@@ -135,6 +138,56 @@ function restoreRows(db: Db, file: string): void {
     client.exec('detach database snapshot');
     client.pragma('foreign_keys = ON');
   }
+}
+
+type SupertestTest = ReturnType<ReturnType<typeof supertest>['get']>;
+
+/**
+ * supertest on the server, with every answer checked against the OpenAPI
+ * document before the test sees it (test/support/contract.ts): an answer the
+ * document does not declare fails the request, as a failed expect() would.
+ */
+export function checkedHttp(server: Parameters<typeof supertest>[0]): ReturnType<typeof supertest> {
+  const http = supertest(server);
+  return new Proxy(http, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const made: unknown = (value as (...a: unknown[]) => unknown).apply(target, args);
+        if (!(made instanceof supertest.Test)) return made;
+        const test = made as SupertestTest & { assert(error: unknown, res: unknown, fn: unknown): void; method: string; url: string };
+        const assert = test.assert.bind(test);
+        test.assert = (error, res, fn) => {
+          const r = res as { status: number; headers: Record<string, string>; text?: unknown } | undefined;
+          if (r && typeof fn === 'function') {
+            try {
+              assertConforms({ method: test.method, url: new URL(test.url).pathname, status: r.status, headers: r.headers, text: typeof r.text === 'string' ? r.text : undefined });
+            } catch (violation) {
+              (fn as (e: unknown, r: unknown) => void).call(test, violation, res);
+              return;
+            }
+          }
+          assert(error, res, fn);
+        };
+        return test;
+      };
+    },
+  });
+}
+
+/** app.inject({ ... }) with its answer checked against the OpenAPI document, as checkedHttp does (the chained and callback forms are left as they are). */
+function checkInjections(app: App): void {
+  const original = app.inject.bind(app) as (...args: unknown[]) => unknown;
+  app.inject = ((options?: InjectOptions | string, ...rest: unknown[]) => {
+    if (options === undefined || typeof options === 'string' || rest.length > 0) return original(options, ...rest);
+    return (original(options) as Promise<LightMyRequestResponse>).then((res) => {
+      const url = typeof options.url === 'string' ? options.url : (options.url?.pathname ?? '/');
+      const headers = Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, typeof v === 'number' ? String(v) : v]));
+      assertConforms({ method: options.method ?? 'GET', url, status: res.statusCode, headers, text: res.payload });
+      return res;
+    });
+  }) as typeof app.inject;
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

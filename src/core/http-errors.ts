@@ -44,7 +44,12 @@ export function toProblem(err: AppError, requestId?: string): Problem {
   };
 }
 
+/** Headers that describe a success answer's resource or document: a problem sent instead must not carry them. */
+const RESOURCE_HEADERS = ['etag', 'location', 'content-disposition', 'x-asset-tags'];
+
 export function sendProblem(reply: FastifyReply, err: AppError): FastifyReply {
+  // A handler may have set them before a later step failed (the answer's storage after its write committed).
+  for (const header of RESOURCE_HEADERS) reply.removeHeader(header);
   // RFC 9110 §10.2.3: Retry-After in delay-seconds.
   if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
   return reply.code(err.status).type(PROBLEM_JSON).send(toProblem(err, String(reply.request.id)));

@@ -1,10 +1,10 @@
-import supertest, { type Response as Res } from 'supertest';
+import type { Response as Res } from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { fixedClock } from '../../src/core/clock.js';
 import { openDatabase } from '../../src/core/db.js';
-import { ADMIN_PASSWORD, bearer, createTestApp, laptop, USER_PASSWORD, type TestApp } from '../helpers.js';
+import { ADMIN_PASSWORD, bearer, checkedHttp, createTestApp, laptop, USER_PASSWORD, type TestApp } from '../helpers.js';
 
 const REPLAYED = 'idempotent-replayed';
 
@@ -227,7 +227,7 @@ describe('Idempotency-Key: a concurrent duplicate', () => {
     const app = await buildApp({ config: loadConfig({ RATE_LIMIT_PER_MINUTE: '0' }), db, clock: fixedClock('2026-03-02T15:00:00.000Z'), logLevel: 'silent' });
     try {
       await app.services.users.bootstrapAdmin(ADMIN_PASSWORD);
-      const http = supertest(app.server);
+      const http = checkedHttp(app.server);
       const login = await http.post('/api/v1/auth/login').send({ username: 'admin', password: ADMIN_PASSWORD });
       expect(login.status).toBe(200);
       const admin = bearer(login.body.token as string);

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers.js';
 
-type Operation = { security?: Array<Record<string, unknown>>; responses?: unknown };
+type Operation = {
+  operationId?: string;
+  security?: Array<Record<string, unknown>>;
+  parameters?: Array<{ $ref?: string; name?: string }>;
+  responses?: Record<string, { headers?: Record<string, unknown>; content?: Record<string, unknown> }>;
+};
 type OpenApi = { openapi: string; paths: Record<string, Record<string, Operation>>; components?: { securitySchemes?: Record<string, unknown> } };
 
 /** The URL of every src/href attribute in an HTML page. */
@@ -49,6 +54,37 @@ describe('OpenAPI, docs and health', () => {
     }
     expect(protectedOps).toBeGreaterThanOrEqual(14);
     expect(doc.paths['/api/v1/auth/login']?.['post']).toBeDefined();
+  });
+
+  it('states what every route answers beyond its schemas: problems by status, Idempotency-Key, Retry-After, unique ids', async () => {
+    const doc = (await t.http.get('/openapi.json')).body as OpenApi & { servers?: unknown; info: { license?: unknown } };
+    expect(doc.servers).toEqual([{ url: '/' }]);
+    expect(doc.info.license).toEqual({ name: 'AGPL-3.0-or-later', identifier: 'AGPL-3.0-or-later' });
+    const ids = new Set<string>();
+    for (const r of t.app.routeTable.filter((x) => x.url.startsWith('/api/v1'))) {
+      const where = `${r.method} ${r.url}`;
+      const op = doc.paths[r.url.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, '{$1}')]?.[r.method.toLowerCase()];
+      const responses = op?.responses ?? {};
+      expect(op?.operationId, where).toMatch(/^[a-z]+[A-Za-z0-9]*$/);
+      expect(ids.has(op!.operationId!), `${where}: unique operationId`).toBe(false);
+      ids.add(op!.operationId!);
+      const statuses = Object.keys(responses);
+      expect(statuses.filter((s) => /^2/.test(s)), `${where}: one success status`).toHaveLength(1);
+      for (const status of statuses.filter((s) => Number(s) >= 400)) {
+        expect(Object.keys(responses[status]?.content ?? {}), `${where} ${status}`).toContain('application/problem+json');
+      }
+      expect(statuses, where).toEqual(expect.arrayContaining(['500']));
+      if (r.access && 'roles' in r.access) {
+        expect(statuses, where).toEqual(expect.arrayContaining(['401', '403', '429']));
+        expect(Object.keys(responses['429']?.headers ?? {}), where).toContain('Retry-After');
+        if (r.method !== 'GET') {
+          expect(op?.parameters?.map((p) => p.$ref), where).toContain('#/components/parameters/IdempotencyKey');
+          expect(statuses, where).toEqual(expect.arrayContaining(['409', '413', '415', '422', '507']));
+        }
+      } else {
+        expect(op?.security, `${where} is public`).toEqual([]);
+      }
+    }
   });
 
   it('serves /docs as HTML that loads only local scripts and styles', async () => {

@@ -1,11 +1,11 @@
-import supertest, { type Response } from 'supertest';
+import type { Response } from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { fixedClock } from '../../src/core/clock.js';
 import { openDatabase } from '../../src/core/db.js';
 import { ERROR_CODES, type ErrorCode } from '../../src/core/errors.js';
-import { ADMIN_PASSWORD, USER_PASSWORD, bearer, createTestApp, type TestApp } from '../helpers.js';
+import { ADMIN_PASSWORD, USER_PASSWORD, bearer, checkedHttp, createTestApp, type TestApp } from '../helpers.js';
 
 const API = '/api/v1';
 const HOUR = 3600_000;
@@ -249,7 +249,7 @@ describe('failed-login limiting under concurrency', () => {
     const app = await buildApp({ config: loadConfig({}), db, clock: fixedClock(), logLevel: 'silent', scryptN: 8192 });
     try {
       await app.services.users.bootstrapAdmin(ADMIN_PASSWORD);
-      const http = supertest(app.server);
+      const http = checkedHttp(app.server);
       const burst = await Promise.all(
         Array.from({ length: 20 }, (_, i) => http.post(`${API}/auth/login`).send({ username: 'admin', password: `wrong-password-${i}` })),
       );

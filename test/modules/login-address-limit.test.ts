@@ -1,11 +1,11 @@
 import http from 'node:http';
-import supertest, { type Response } from 'supertest';
+import type { Response } from 'supertest';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { fixedClock } from '../../src/core/clock.js';
 import { openDatabase } from '../../src/core/db.js';
-import { ADMIN_PASSWORD, USER_PASSWORD, createTestApp, type TestApp } from '../helpers.js';
+import { ADMIN_PASSWORD, USER_PASSWORD, checkedHttp, createTestApp, type TestApp } from '../helpers.js';
 
 const API = '/api/v1';
 const LOGIN_WINDOW_MS = 15 * 60_000;
@@ -125,7 +125,7 @@ describe('failed logins per address under concurrency', () => {
     const app = await buildApp({ config: loadConfig({}), db, clock: fixedClock(), logLevel: 'silent', scryptN: 8192 });
     try {
       await app.services.users.bootstrapAdmin(ADMIN_PASSWORD);
-      const client = supertest(app.server);
+      const client = checkedHttp(app.server);
       const burst = await Promise.all(
         Array.from({ length: 45 }, (_, i) => client.post(`${API}/auth/login`).send({ username: `victim-${i}`, password: 'Winter2026!' })),
       );

@@ -1,4 +1,4 @@
-import supertest, { type Response } from 'supertest';
+import type { Response } from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
@@ -6,7 +6,7 @@ import { fixedClock } from '../../src/core/clock.js';
 import { openDatabase } from '../../src/core/db.js';
 import { ERROR_CODES, type ErrorCode } from '../../src/core/errors.js';
 import type { Role } from '../../src/modules/users/users.table.js';
-import { ADMIN_PASSWORD, USER_PASSWORD, bearer, createTestApp, type TestApp } from '../helpers.js';
+import { ADMIN_PASSWORD, USER_PASSWORD, bearer, checkedHttp, createTestApp, type TestApp } from '../helpers.js';
 
 const API = '/api/v1';
 const NEW_PASSWORD = 'another-long-password-42';
@@ -463,7 +463,7 @@ describe('first admin (bootstrap)', () => {
     const db = openDatabase({ path: ':memory:' });
     const app = await buildApp({ config: loadConfig({ RATE_LIMIT_PER_MINUTE: '0' }), db, clock: fixedClock(), logLevel: 'silent', scryptN: 1024 });
     try {
-      const http = supertest(app.server);
+      const http = checkedHttp(app.server);
       expect(app.services.users.countUsers()).toBe(0);
       expectProblem(await http.post(`${API}/auth/login`).send({ username: 'admin', password: ADMIN_PASSWORD }), 401, 'auth.invalid_credentials');
 
@@ -506,7 +506,7 @@ describe('first admin (bootstrap)', () => {
     const app = await buildApp({ config: loadConfig({}), db, clock: fixedClock(), logLevel: 'silent', scryptN: 1024 });
     try {
       expect(await app.services.users.bootstrapAdmin(ADMIN_PASSWORD)).toEqual({ created: true });
-      const res = await supertest(app.server).post(`${API}/auth/login`).send({ username: 'admin', password: ADMIN_PASSWORD });
+      const res = await checkedHttp(app.server).post(`${API}/auth/login`).send({ username: 'admin', password: ADMIN_PASSWORD });
       expect(res.status).toBe(200);
     } finally {
       await app.close();

@@ -15,6 +15,7 @@ import { systemClock, type Clock } from '../../src/core/clock.js';
 import { closeDatabase, openDatabase } from '../../src/core/db.js';
 import type { Role } from '../../src/modules/users/users.table.js';
 import { ADMIN_PASSWORD, USER_PASSWORD } from '../helpers.js';
+import { assertConforms } from '../support/contract.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -108,6 +109,8 @@ export class ApiClient {
       body: body === undefined ? null : JSON.stringify(body),
     });
     const text = await res.text();
+    // Checked against the OpenAPI document, as the supertest client of test/helpers.ts is.
+    assertConforms({ method, url, status: res.status, headers: Object.fromEntries(res.headers), text });
     return { status: res.status, body: text ? JSON.parse(text) : null };
   }
 

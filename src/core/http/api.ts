@@ -1,5 +1,13 @@
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { RouteContract } from './contract.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** What the route answers beyond its zod schemas, for the OpenAPI document (see contract.ts). */
+    contract?: RouteContract;
+  }
+}
 
 /** Where the versioned API lives: every route under it declares its access. */
 export const API_PREFIX = '/api/v1';

@@ -1,3 +1,4 @@
+import { pdfDocument } from '../../core/http/contract.js';
 import { sendDocument } from '../../core/send-document.js';
 import type { Api } from '../../core/http/api.js';
 import { parseAnchor } from './anchors.js';
@@ -20,7 +21,7 @@ export function auditRoutes(api: Api, audit: AuditService): void {
   });
 
   api.get('/audit/anchor.pdf', {
-    config: { access: { permission: 'audit:verify' } },
+    config: { access: { permission: 'audit:verify' }, contract: pdfDocument([]) },
     schema: { tags: ['audit'], summary: "A page for the paper logbook: the chain's head id, hash and time, with a QR code of <id>:<hash>" },
     handler: async (_request, reply) => sendDocument(reply, { body: await audit.anchorPage(), contentType: 'application/pdf', filename: 'audit-anchor.pdf' }),
   });

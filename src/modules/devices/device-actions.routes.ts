@@ -3,7 +3,7 @@ import type { Api } from '../../core/http/api.js';
 import { ifMatchVersion, setDeviceEtag } from '../../core/http/etag.js';
 import { actorOf } from '../users/authentication.js';
 import type { DeviceActionsService } from './device-actions.service.js';
-import { DeviceEnvelope, DeviceParams, StorageDriveInput } from './devices.schemas.js';
+import { DEVICE_ACTION, DeviceEnvelope, DeviceParams, StorageDriveInput } from './devices.schemas.js';
 
 const ReasonBody = z.strictObject({ reason: z.string().trim().min(1).max(1000) });
 
@@ -13,7 +13,7 @@ const ReasonBody = z.strictObject({ reason: z.string().trim().min(1).max(1000) }
  */
 export function deviceActionRoutes(api: Api, s: { actions: DeviceActionsService }): void {
   api.post('/devices/:tag/storage', {
-    config: { access: { permission: 'devices:register-storage' } },
+    config: { access: { permission: 'devices:register-storage' }, contract: { ...DEVICE_ACTION, errors: [...DEVICE_ACTION.errors, 'devices.duplicate_drive'] } },
     schema: { tags: ['lifecycle'], summary: 'Register a drive found after intake', params: DeviceParams, body: StorageDriveInput, response: { 201: DeviceEnvelope } },
     handler: async (request, reply) => {
       const device = s.actions.registerStorage(actorOf(request), request.params.tag, request.body, ifMatchVersion(request));
@@ -22,7 +22,7 @@ export function deviceActionRoutes(api: Api, s: { actions: DeviceActionsService 
   });
 
   api.post('/devices/:tag/recycle', {
-    config: { access: { permission: 'devices:recycle' } },
+    config: { access: { permission: 'devices:recycle' }, contract: DEVICE_ACTION },
     schema: { tags: ['lifecycle'], summary: 'Designate for recycling', params: DeviceParams, body: ReasonBody, response: { 200: DeviceEnvelope } },
     handler: async (request, reply) => {
       const device = s.actions.recycle(actorOf(request), request.params.tag, request.body.reason, ifMatchVersion(request));
@@ -31,7 +31,7 @@ export function deviceActionRoutes(api: Api, s: { actions: DeviceActionsService 
   });
 
   api.post('/devices/:tag/write-off', {
-    config: { access: { permission: 'devices:write-off' } },
+    config: { access: { permission: 'devices:write-off' }, contract: DEVICE_ACTION },
     schema: { tags: ['lifecycle'], summary: 'Write off (lost, stolen…); reason required', params: DeviceParams, body: ReasonBody, response: { 200: DeviceEnvelope } },
     handler: async (request, reply) => {
       const device = s.actions.writeOff(actorOf(request), request.params.tag, request.body.reason, ifMatchVersion(request));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RouteContract } from '../../core/http/contract.js';
 import { DEVICE_CATEGORIES } from './category-weights.js';
 import { DEVICE_ACTIONS, DEVICE_FLAGS, DEVICE_STATUSES } from './device-lifecycle.js';
 import { GRADES, STORAGE_KINDS, WEIGHT_SOURCES } from './devices.table.js';
@@ -66,6 +67,19 @@ export const DeviceParams = z.strictObject({ tag: z.string().min(1).max(100) });
 /** The orders a device list can be read in: intake (oldest or newest first) or asset tag. Both keys never change, so a cursor walk stays exact. */
 export const DEVICE_SORTS = ['intake', '-intake', 'assetTag', '-assetTag'] as const;
 export type DeviceSort = (typeof DEVICE_SORTS)[number];
+
+/** What a route on one device can answer besides its own errors: a tag with a wrong check character, or no such device. */
+export const DEVICE_LOOKUP_ERRORS = ['devices.invalid_asset_tag', 'devices.not_found'] as const;
+
+/**
+ * A lifecycle action on one device (docs/domain.md §2): the device looked up, the action refused in
+ * its status, an optional If-Match checked; the device answered with its ETag.
+ */
+export const DEVICE_ACTION = {
+  ifMatch: 'optional',
+  etag: true,
+  errors: [...DEVICE_LOOKUP_ERRORS, 'devices.invalid_transition', 'devices.version_mismatch'],
+} as const satisfies RouteContract;
 
 export const ListDevicesQuery = z.strictObject({
   status: z.enum(DEVICE_STATUSES).optional(),

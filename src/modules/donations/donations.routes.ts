@@ -17,7 +17,7 @@ export function donationRoutes(api: Api, donations: DonationsService): void {
   });
 
   api.get('/donations/:id', {
-    config: { access: { permission: 'donations:read' } },
+    config: { access: { permission: 'donations:read' }, contract: { errors: ['donations.not_found'] } },
     schema: { tags: ['donations'], summary: 'One donation', params: DonationIdParams, response: { 200: DonationEnvelope } },
     handler: async (request) => ({ donation: donations.get(request.params.id) }),
   });

@@ -12,7 +12,10 @@ export function healthRoutes(app: Api, db: Db): void {
     schema: {
       tags: ['operations'],
       summary: 'The database is open and migrated',
-      response: { 200: z.object({ status: z.literal('ready'), migrations: z.number() }), 503: z.object({ status: z.literal('not_ready') }) },
+      response: {
+        200: z.object({ status: z.literal('ready'), migrations: z.number() }).describe('Ready: the database is open and every migration applied'),
+        503: z.object({ status: z.literal('not_ready') }).describe('Not ready: the database is closed, not migrated, or refused a write'),
+      },
     },
     handler: async (request, reply) => {
       try {

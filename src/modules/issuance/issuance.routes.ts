@@ -3,13 +3,20 @@ import { ifMatchVersion, setDeviceEtag } from '../../core/http/etag.js';
 import { actorOf } from '../users/authentication.js';
 import { sendDocument } from '../../core/send-document.js';
 import type { Api } from '../../core/http/api.js';
-import { DeviceEnvelope, DeviceParams } from '../devices/devices.schemas.js';
+import { DEVICE_ACTION, DeviceEnvelope, DeviceParams } from '../devices/devices.schemas.js';
+import { pdfDocument } from '../../core/http/contract.js';
 import type { IssuanceService } from './issuance.service.js';
 import { IssuanceList, IssuanceParams, IssueBody, IssueResponse, ListIssuancesQuery, ReturnBody, Issuance } from './issuance.schemas.js';
 
 export function issuanceRoutes(api: Api, issuance: IssuanceService): void {
   api.post('/devices/:tag/issue', {
-    config: { access: { permission: 'devices:issue' } },
+    config: {
+      access: { permission: 'devices:issue' },
+      contract: {
+        ...DEVICE_ACTION,
+        errors: [...DEVICE_ACTION.errors, 'devices.not_sanitized', 'participants.not_found', 'participants.no_consent', 'participants.personal_data_erased', 'issuance.participant_has_device'],
+      },
+    },
     schema: { tags: ['issuance'], summary: 'Issue a ready, sanitized device to a participant', params: DeviceParams, body: IssueBody, response: { 201: IssueResponse } },
     handler: async (request, reply) => {
       const out = issuance.issue(actorOf(request), request.params.tag, request.body, ifMatchVersion(request));
@@ -18,7 +25,7 @@ export function issuanceRoutes(api: Api, issuance: IssuanceService): void {
   });
 
   api.post('/devices/:tag/return', {
-    config: { access: { permission: 'devices:return' } },
+    config: { access: { permission: 'devices:return' }, contract: DEVICE_ACTION },
     schema: { tags: ['issuance'], summary: 'Take a device back; it must be sanitized again', params: DeviceParams, body: ReturnBody, response: { 200: DeviceEnvelope } },
     handler: async (request, reply) => {
       const out = issuance.return(actorOf(request), request.params.tag, request.body ?? {}, ifMatchVersion(request));
@@ -33,13 +40,13 @@ export function issuanceRoutes(api: Api, issuance: IssuanceService): void {
   });
 
   api.get('/issuances/:id', {
-    config: { access: { permission: 'issuances:read' } },
+    config: { access: { permission: 'issuances:read' }, contract: { errors: ['issuance.not_found'] } },
     schema: { tags: ['issuance'], summary: 'One issuance', params: IssuanceParams, response: { 200: z.object({ issuance: Issuance }) } },
     handler: async (request) => ({ issuance: issuance.get(request.params.id) }),
   });
 
   api.get('/issuances/:id/handover.pdf', {
-    config: { access: { permission: 'issuances:handover' } },
+    config: { access: { permission: 'issuances:handover' }, contract: pdfDocument(['issuance.not_found']) },
     schema: { tags: ['issuance'], summary: 'The handover form (PDF), in the agreement language where reviewed text exists', params: IssuanceParams },
     handler: async (request, reply) => {
       return sendDocument(reply, { body: await issuance.handover(request.params.id), contentType: 'application/pdf', filename: `handover-${request.params.id}.pdf` });

@@ -1,12 +1,15 @@
+import { RENDER_ERRORS } from '../../core/http/contract.js';
 import { z } from 'zod';
 import { actorOf } from '../users/authentication.js';
 import { sendDocument } from '../../core/send-document.js';
 import type { Api } from '../../core/http/api.js';
-import { DeviceParams } from '../devices/devices.schemas.js';
+import { DEVICE_LOOKUP_ERRORS, DeviceParams } from '../devices/devices.schemas.js';
 import { LabelTemplate } from './label-templates.js';
 import { MAX_LABELS, type LabelsService } from './labels.service.js';
 
 const Format = z.enum(['pdf', 'zpl', 'png']);
+/** What a label answers as, by format: ZPL is sent as the stream a Zebra printer takes. */
+const LABEL_MEDIA_TYPES = ['application/pdf', 'application/zpl', 'image/png'];
 const Kind = z.enum(['asset', 'spec']);
 
 const LabelQuery = z.strictObject({ template: z.string().min(1).max(40), format: Format.default('pdf'), kind: Kind.default('asset') });
@@ -31,7 +34,7 @@ export function labelRoutes(api: Api, labels: LabelsService): void {
   });
 
   api.get('/devices/:tag/label', {
-    config: { access: { permission: 'labels:print' } },
+    config: { access: { permission: 'labels:print' }, contract: { documents: LABEL_MEDIA_TYPES, errors: [...RENDER_ERRORS, ...DEVICE_LOOKUP_ERRORS, 'labels.unknown_template', 'labels.invalid_payload', 'devices.invalid_transition'] } },
     schema: { tags: ['labels'], summary: 'One label: asset (tag, category, make/model, site) or spec (ready laptops)', params: DeviceParams, querystring: LabelQuery },
     handler: async (request, reply) => {
       const { template, format, kind } = request.query;
@@ -40,7 +43,7 @@ export function labelRoutes(api: Api, labels: LabelsService): void {
   });
 
   api.post('/labels', {
-    config: { access: { permission: 'labels:print' } },
+    config: { access: { permission: 'labels:print' }, contract: { status: 201, documents: LABEL_MEDIA_TYPES, headers: { 'X-Asset-Tags': 'The asset tags printed, comma-separated, in label order.' }, errors: [...RENDER_ERRORS, ...DEVICE_LOOKUP_ERRORS, 'labels.unknown_template', 'labels.invalid_payload', 'labels.too_many', 'devices.invalid_transition'] } },
     schema: { tags: ['labels'], summary: 'Labels for several tags, or reserve new tags and print them; PDF sheet or ZPL stream', body: BatchBody },
     handler: async (request, reply) => {
       const out = await labels.batch(actorOf(request), request.body);

@@ -23,13 +23,13 @@ export function participantRoutes(api: Api, participants: ParticipantsService): 
   });
 
   api.post('/communities', {
-    config: { access: { permission: 'communities:create' } },
+    config: { access: { permission: 'communities:create' }, contract: { errors: ['communities.name_taken'] } },
     schema: { tags: ['participants'], summary: 'Add a community to the list', body: CreateCommunityBody, response: { 201: z.object({ community: Community }) } },
     handler: async (request, reply) => reply.code(201).send({ community: participants.addCommunity(actorOf(request), request.body) }),
   });
 
   api.post('/participants', {
-    config: { access: { permission: 'participants:register' } },
+    config: { access: { permission: 'participants:register' }, contract: { errors: ['participants.unknown_community'] } },
     schema: { tags: ['participants'], summary: 'Register a participant (consent required); returns a generated code', body: CreateParticipantBody, response: { 201: ParticipantEnvelope } },
     handler: async (request, reply) => reply.code(201).send({ participant: participants.create(actorOf(request), request.body) }),
   });
@@ -41,7 +41,7 @@ export function participantRoutes(api: Api, participants: ParticipantsService): 
   });
 
   api.get('/participants/:code', {
-    config: { access: { permission: 'participants:read' } },
+    config: { access: { permission: 'participants:read' }, contract: { errors: ['participants.not_found'] } },
     schema: {
       tags: ['participants'],
       summary: 'One participant; coordinators and admins also get the personal data, and the read is logged (purpose optional)',
@@ -53,7 +53,7 @@ export function participantRoutes(api: Api, participants: ParticipantsService): 
   });
 
   api.get('/participants/:code/export', {
-    config: { access: { permission: 'participants:export' } },
+    config: { access: { permission: 'participants:export' }, contract: { errors: ['participants.not_found'] } },
     schema: {
       tags: ['participants'],
       summary: 'Everything held about the participant, with the access log',
@@ -65,7 +65,7 @@ export function participantRoutes(api: Api, participants: ParticipantsService): 
   });
 
   api.delete('/participants/:code/personal-data', {
-    config: { access: { permission: 'participants:erase' } },
+    config: { access: { permission: 'participants:erase' }, contract: { errors: ['participants.not_found'] } },
     schema: { tags: ['participants'], summary: 'Erase name and contact; the code and custody history remain', params: ParticipantParams, response: { 204: z.null() } },
     handler: async (request, reply) => {
       participants.erase(actorOf(request), request.params.code);

@@ -1,3 +1,4 @@
+import { pdfDocument } from '../../core/http/contract.js';
 import { actorOf } from '../users/authentication.js';
 import { sendDocument } from '../../core/send-document.js';
 import type { Api } from '../../core/http/api.js';
@@ -22,7 +23,7 @@ import {
 
 export function recyclingRoutes(api: Api, recycling: RecyclingService): void {
   api.post('/recyclers', {
-    config: { access: { permission: 'recyclers:create' } },
+    config: { access: { permission: 'recyclers:create' }, contract: { errors: ['recyclers.name_taken'] } },
     schema: { tags: ['recycling'], summary: 'Register a downstream recycler', body: CreateRecyclerBody, response: { 201: RecyclerEnvelope } },
     handler: async (request, reply) => reply.code(201).send({ recycler: recycling.createRecycler(actorOf(request), request.body) }),
   });
@@ -32,7 +33,7 @@ export function recyclingRoutes(api: Api, recycling: RecyclingService): void {
     handler: async () => ({ items: recycling.recyclers() }),
   });
   api.post('/shipments', {
-    config: { access: { permission: 'shipments:prepare' } },
+    config: { access: { permission: 'shipments:prepare' }, contract: { errors: ['recyclers.not_found'] } },
     schema: { tags: ['recycling'], summary: 'Open a shipment (sealift, air or road)', body: CreateShipmentBody, response: { 201: ShipmentEnvelope } },
     handler: async (request, reply) => reply.code(201).send({ shipment: recycling.create(actorOf(request), request.body) }),
   });
@@ -42,43 +43,43 @@ export function recyclingRoutes(api: Api, recycling: RecyclingService): void {
     handler: async (request) => ({ items: recycling.list(request.query.status) }),
   });
   api.get('/shipments/:id', {
-    config: { access: { permission: 'shipments:read' } },
+    config: { access: { permission: 'shipments:read' }, contract: { errors: ['shipments.not_found'] } },
     schema: { tags: ['recycling'], summary: 'One shipment with its lines and totals', params: ShipmentParams, response: { 200: ShipmentEnvelope } },
     handler: async (request) => ({ shipment: recycling.get(request.params.id) }),
   });
   api.post('/shipments/:id/devices', {
-    config: { access: { permission: 'shipments:prepare' } },
+    config: { access: { permission: 'shipments:prepare' }, contract: { errors: ['shipments.not_found', 'shipments.frozen', 'devices.invalid_asset_tag', 'devices.not_found', 'devices.invalid_transition', 'shipments.device_not_sanitized', 'shipments.device_already_added'] } },
     schema: { tags: ['recycling'], summary: 'Add a device by scanning its tag', params: ShipmentParams, body: AddDeviceBody, response: { 201: ShipmentEnvelope } },
     handler: async (request, reply) => reply.code(201).send({ shipment: recycling.addDevice(actorOf(request), request.params.id, request.body.assetTag) }),
   });
   api.post('/shipments/:id/bulk-lines', {
-    config: { access: { permission: 'shipments:prepare' } },
+    config: { access: { permission: 'shipments:prepare' }, contract: { errors: ['shipments.not_found', 'shipments.frozen'] } },
     schema: { tags: ['recycling'], summary: 'Add untagged e-waste by weight', params: ShipmentParams, body: BulkLineBody, response: { 201: ShipmentEnvelope } },
     handler: async (request, reply) => reply.code(201).send({ shipment: recycling.addBulkLine(actorOf(request), request.params.id, request.body) }),
   });
   api.delete('/shipments/:id/devices/:tag', {
-    config: { access: { permission: 'shipments:prepare' } },
+    config: { access: { permission: 'shipments:prepare' }, contract: { errors: ['shipments.not_found', 'shipments.frozen', 'devices.invalid_asset_tag', 'devices.not_found', 'shipments.line_not_found'] } },
     schema: { tags: ['recycling'], summary: 'Take a device off an open shipment', params: ShipmentDeviceParams, response: { 200: ShipmentEnvelope } },
     handler: async (request) => ({ shipment: recycling.removeDevice(actorOf(request), request.params.id, request.params.tag) }),
   });
   api.delete('/shipments/:id/bulk-lines/:lineId', {
-    config: { access: { permission: 'shipments:prepare' } },
+    config: { access: { permission: 'shipments:prepare' }, contract: { errors: ['shipments.not_found', 'shipments.frozen', 'shipments.line_not_found'] } },
     schema: { tags: ['recycling'], summary: 'Take a bulk line off an open shipment', params: ShipmentBulkLineParams, response: { 200: ShipmentEnvelope } },
     handler: async (request) => ({ shipment: recycling.removeBulkLine(actorOf(request), request.params.id, request.params.lineId) }),
   });
   api.post('/shipments/:id/ship', {
-    config: { access: { permission: 'shipments:ship' } },
+    config: { access: { permission: 'shipments:ship' }, contract: { errors: ['shipments.not_found', 'shipments.frozen', 'shipments.empty', 'shipments.device_not_sanitized'] } },
     schema: { tags: ['recycling'], summary: 'Ship: devices become recycled and the shipment freezes', params: ShipmentParams, body: ShipBody, response: { 200: ShipmentEnvelope } },
     handler: async (request) => ({ shipment: recycling.ship(actorOf(request), request.params.id, request.body?.shippedAt) }),
   });
   api.post('/shipments/:id/confirm', {
-    config: { access: { permission: 'shipments:confirm' } },
+    config: { access: { permission: 'shipments:confirm' }, contract: { errors: ['shipments.not_found', 'shipments.not_shipped', 'shipments.frozen'] } },
     schema: { tags: ['recycling'], summary: "Record the recycler's certificate", params: ShipmentParams, body: ConfirmBody, response: { 200: ShipmentEnvelope } },
     handler: async (request) => ({ shipment: recycling.confirm(actorOf(request), request.params.id, request.body) }),
   });
   api.post('/shipments/:id/amendments', {
     // A confirmed shipment is the record funders' reports rest on: only an admin corrects it.
-    config: { access: { permission: 'shipments:amend' } },
+    config: { access: { permission: 'shipments:amend' }, contract: { errors: ['shipments.not_found', 'shipments.not_confirmed', 'documents.undrawable_text'] } },
     schema: {
       tags: ['recycling'],
       summary: 'Correct one field of a confirmed shipment, keeping the original (admin)',
@@ -89,7 +90,7 @@ export function recyclingRoutes(api: Api, recycling: RecyclingService): void {
     handler: async (request, reply) => reply.code(201).send({ shipment: recycling.amend(actorOf(request), request.params.id, request.body) }),
   });
   api.get('/shipments/:id/manifest.pdf', {
-    config: { access: { permission: 'shipments:read' } },
+    config: { access: { permission: 'shipments:read' }, contract: pdfDocument(['shipments.not_found']) },
     schema: { tags: ['recycling'], summary: 'Manifest / bill of lading (PDF)', params: ShipmentParams },
     handler: async (request, reply) => {
       return sendDocument(reply, { body: await recycling.manifest(request.params.id), contentType: 'application/pdf', filename: `manifest-${request.params.id}.pdf` });

@@ -1,3 +1,4 @@
+import { RENDER_ERRORS } from '../../core/http/contract.js';
 import { sendDocument } from '../../core/send-document.js';
 import type { Api } from '../../core/http/api.js';
 import type { ReportsService } from './reports.service.js';
@@ -5,7 +6,7 @@ import { ActivityReport, DiversionReport, diversionQuery, InventoryReport, Perio
 
 export function reportRoutes(api: Api, reports: ReportsService): void {
   api.get('/reports/diversion', {
-    config: { access: { permission: 'reports:read' } },
+    config: { access: { permission: 'reports:read' }, contract: { documents: ['text/csv', 'application/pdf'], errors: RENDER_ERRORS } },
     schema: { tags: ['reports'], summary: 'Landfill diversion for a period (JSON, CSV or PDF)', querystring: diversionQuery(reports.minCell), response: { 200: DiversionReport } },
     handler: async (request, reply) => {
       const { from, to, format, suppressBelow, bom, lang, preparedBy } = request.query;

@@ -1,6 +1,6 @@
 import { actorOf } from '../users/authentication.js';
 import type { Api } from '../../core/http/api.js';
-import { DeviceParams } from '../devices/devices.schemas.js';
+import { DEVICE_ACTION, DeviceParams } from '../devices/devices.schemas.js';
 import { ifMatchVersion, setDeviceEtag } from '../../core/http/etag.js';
 import type { SanitizationService } from './sanitization.service.js';
 import {
@@ -16,7 +16,7 @@ import {
 /** Sanitizing a device's drives (docs/domain.md §2) and the second-person verification of each wipe. */
 export function sanitizationRoutes(api: Api, sanitization: SanitizationService): void {
   api.post('/devices/:tag/sanitizations', {
-    config: { access: { permission: 'devices:sanitize' } },
+    config: { access: { permission: 'devices:sanitize' }, contract: { ...DEVICE_ACTION, errors: [...DEVICE_ACTION.errors, 'sanitizations.unknown_drive', 'sanitizations.technique_not_valid_for_media', 'sanitizations.before_custody_cycle'] } },
     schema: {
       tags: ['lifecycle'],
       summary: 'Record a sanitization of one drive, or confirm the device holds no storage ({ "noStorage": true })',
@@ -37,7 +37,7 @@ export function sanitizationRoutes(api: Api, sanitization: SanitizationService):
   });
 
   api.post('/sanitization-verifications/:id', {
-    config: { access: { permission: 'verifications:record' } },
+    config: { access: { permission: 'verifications:record' }, contract: { errors: ['verifications.not_found', 'verifications.already_done', 'verifications.same_person'] } },
     schema: {
       tags: ['sanitization'],
       summary: "Record a verification (not by the wipe's own technician)",

@@ -6,7 +6,7 @@ import type { UsersService } from './users.service.js';
 
 export function authRoutes(api: Api, users: UsersService): void {
   api.post('/auth/login', {
-    config: { access: { public: true } },
+    config: { access: { public: true }, contract: { errors: ['auth.invalid_credentials', 'auth.too_many_attempts'] } },
     schema: { tags: ['auth'], summary: 'Log in; returns a bearer token', body: LoginBody, response: { 200: LoginResponse } },
     handler: async (request) => users.login(request.body.username, request.body.password, request.ip),
   });

@@ -5,7 +5,7 @@ import { ChangeOwnPasswordBody, CreateUserBody, ListUsersQuery, SetPasswordBody,
 
 export function userRoutes(api: Api, users: UsersService): void {
   api.post('/users', {
-    config: { access: { permission: 'users:manage' } },
+    config: { access: { permission: 'users:manage' }, contract: { errors: ['users.username_taken'] } },
     schema: { tags: ['users'], summary: 'Create a user', body: CreateUserBody, response: { 201: UserEnvelope } },
     handler: async (request, reply) => reply.code(201).send({ user: await users.create(actorOf(request), request.body) }),
   });
@@ -17,13 +17,13 @@ export function userRoutes(api: Api, users: UsersService): void {
   });
 
   api.get('/users/:id', {
-    config: { access: { permission: 'users:manage' } },
+    config: { access: { permission: 'users:manage' }, contract: { errors: ['users.not_found'] } },
     schema: { tags: ['users'], summary: 'One user', params: UserIdParams, response: { 200: UserEnvelope } },
     handler: async (request) => ({ user: users.get(request.params.id) }),
   });
 
   api.patch('/users/:id', {
-    config: { access: { permission: 'users:manage' } },
+    config: { access: { permission: 'users:manage' }, contract: { errors: ['users.not_found', 'users.cannot_disable_self'] } },
     schema: {
       tags: ['users'],
       summary: 'Change display name or role, disable or enable; disabling ends every session',
@@ -35,13 +35,13 @@ export function userRoutes(api: Api, users: UsersService): void {
   });
 
   api.post('/users/:id/password', {
-    config: { access: { permission: 'users:manage' } },
+    config: { access: { permission: 'users:manage' }, contract: { errors: ['users.not_found'] } },
     schema: { tags: ['users'], summary: "Set a user's password; ends their sessions", params: UserIdParams, body: SetPasswordBody, response: { 200: UserEnvelope } },
     handler: async (request) => ({ user: await users.setPassword(actorOf(request), request.params.id, request.body.password) }),
   });
 
   api.post('/me/password', {
-    config: { access: { permission: 'account:change-password' } },
+    config: { access: { permission: 'account:change-password' }, contract: { errors: ['auth.wrong_password'] } },
     schema: { tags: ['auth'], summary: 'Change your own password; ends your sessions', body: ChangeOwnPasswordBody, response: { 200: UserEnvelope } },
     handler: async (request) => {
       const { currentPassword, newPassword } = request.body;
