@@ -91,3 +91,9 @@ export function newKey(): string {
   const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+/** The file name a Content-Disposition header gives, else `fallback`. */
+export function fileNameOf(disposition: string | null, fallback: string): string {
+  const named = disposition ? /filename="?([^";]+)"?/i.exec(disposition)?.[1] : undefined;
+  return named ?? fallback;
+}

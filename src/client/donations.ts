@@ -102,8 +102,3 @@ export function receivedOf(d: Pick<Donation, 'deviceCount' | 'expectedDevices'>)
 /** The certificate's file name when the service does not give one. */
 export const certificateName = (id: number): string => `donation-${id}-certificate.pdf`;
 
-/** The file name in a Content-Disposition header, if it names one. */
-export function fileNameOf(disposition: string | null, fallback: string): string {
-  const named = disposition ? /filename="?([^";]+)"?/i.exec(disposition)?.[1] : undefined;
-  return named ?? fallback;
-}

@@ -4,6 +4,7 @@
  * and the diversion totals as table rows. Tested in Node
  * (test/client/reports.test.ts).
  */
+import { fileNameOf } from './api.js';
 import { formatDate, intlLocale, type Lang } from './format.js';
 import { periodContaining, previousPeriod, type Period } from './periods.js';
 
@@ -42,9 +43,7 @@ export function reportPath(d: Download, period: Pick<Period, 'from' | 'to'>, lan
 
 /** The file name a download is saved under: the server's (Content-Disposition) when it names one, else one made of the report and period. */
 export function downloadName(d: Download, period: Pick<Period, 'from' | 'to'>, disposition: string | null): string {
-  const named = disposition ? /filename="?([^";]+)"?/i.exec(disposition)?.[1] : undefined;
-  if (named) return named;
-  return d.report === 'inventory' ? 'inventory.json' : `${d.report}-${period.from}-to-${period.to}.${d.format}`;
+  return fileNameOf(disposition, d.report === 'inventory' ? 'inventory.json' : `${d.report}-${period.from}-to-${period.to}.${d.format}`);
 }
 
 /**

@@ -9,7 +9,7 @@ import { certificateName, donationDevicesPath, receivedOf, type DonatedDevice, t
 import { formatDate, formatNumber, formatWeight, t, tOr } from '../client/i18n.js';
 import { hashFor } from '../client/office-pages.js';
 import { can } from '../modules/auth/permissions.js';
-import { saveFile } from './save-file.js';
+import { DocumentPanel } from './document-panel.js';
 import { get, session } from './state.js';
 import { Message, reasonOf } from './ui.js';
 
@@ -107,28 +107,17 @@ function Facts(p: { donation: Donation }) {
 }
 
 function Certificate(p: { id: number }) {
-  const [said, setSaid] = useState<{ kind: 'success' | 'refused'; text: string } | null>(null);
-  const [busy, setBusy] = useState(false);
   const role = session.value?.user.role;
   if (!role || !can(role, 'certificates:read')) return null;
-  const save = () => {
-    setBusy(true);
-    setSaid(null);
-    saveFile(`/donations/${p.id}/certificate.pdf`, certificateName(p.id))
-      .then(
-        (name) => setSaid({ kind: 'success', text: t('office.donations.saved', { name }) }),
-        (err: unknown) => setSaid({ kind: 'refused', text: reasonOf(err) }),
-      )
-      .finally(() => setBusy(false));
-  };
-  return h(
-    'section',
-    { class: 'panel', 'aria-labelledby': 'donation-certificate-title' },
-    h('h2', { id: 'donation-certificate-title' }, t('office.donations.certificate')),
-    h('p', { class: 'hint' }, t('office.donations.certificateHint')),
-    h('button', { type: 'button', class: 'secondary', 'data-download': 'certificate', disabled: busy, onClick: save }, t('office.donations.certificateSave')),
-    said ? h(Message, { kind: said.kind, text: said.text }) : null,
-  );
+  return h(DocumentPanel, {
+    id: 'certificate',
+    title: t('office.donations.certificate'),
+    hint: t('office.donations.certificateHint'),
+    button: t('office.donations.certificateSave'),
+    path: `/donations/${p.id}/certificate.pdf`,
+    fallbackName: certificateName(p.id),
+    saved: (name) => t('office.donations.saved', { name }),
+  });
 }
 
 function DeviceTable(p: { items: DonatedDevice[] }) {

@@ -12,7 +12,7 @@ import { formatDate, formatNumber, formatWeight, t, tOr } from '../client/i18n.j
 import { hashFor } from '../client/office-pages.js';
 import { manifestName, scannedCode, type Shipment } from '../client/recycling.js';
 import { can } from '../modules/auth/permissions.js';
-import { saveFile } from './save-file.js';
+import { DocumentPanel } from './document-panel.js';
 import { BulkLineForm, ConfirmForm } from './shipment-forms.js';
 import { call, get, session } from './state.js';
 import { Message, reasonOf } from './ui.js';
@@ -287,24 +287,13 @@ function Ship(p: { shipment: Shipment; onShipment: (s: Shipment) => void }) {
 }
 
 function Manifest(p: { id: number }) {
-  const [said, setSaid] = useState<Said>(null);
-  const [busy, setBusy] = useState(false);
-  const save = () => {
-    setBusy(true);
-    setSaid(null);
-    saveFile(`/shipments/${p.id}/manifest.pdf`, manifestName(p.id))
-      .then(
-        (name) => setSaid({ kind: 'success', text: t('office.recycling.saved', { name }) }),
-        (err: unknown) => setSaid({ kind: 'refused', text: reasonOf(err) }),
-      )
-      .finally(() => setBusy(false));
-  };
-  return h(
-    'section',
-    { class: 'panel', 'aria-labelledby': 'manifest-title' },
-    h('h2', { id: 'manifest-title' }, t('office.recycling.manifest')),
-    h('p', { class: 'hint' }, t('office.recycling.manifestHint')),
-    h('button', { type: 'button', class: 'secondary', 'data-download': 'manifest', disabled: busy, onClick: save }, t('office.recycling.manifestSave')),
-    said ? h(Message, { kind: said.kind, text: said.text }) : null,
-  );
+  return h(DocumentPanel, {
+    id: 'manifest',
+    title: t('office.recycling.manifest'),
+    hint: t('office.recycling.manifestHint'),
+    button: t('office.recycling.manifestSave'),
+    path: `/shipments/${p.id}/manifest.pdf`,
+    fallbackName: manifestName(p.id),
+    saved: (name) => t('office.recycling.saved', { name }),
+  });
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { certificateName, donationBody, donationDevicesPath, donationsPath, emptyDonation, fileNameOf, receivedOf, withContactFields } from '../../src/client/donations.js';
+import { certificateName, donationBody, donationDevicesPath, donationsPath, emptyDonation, receivedOf, withContactFields } from '../../src/client/donations.js';
+import { fileNameOf } from '../../src/client/api.js';
 import { formProblem } from '../../src/client/problems.js';
 import { DONATION_FIELDS } from '../../src/client/donations.js';
 
