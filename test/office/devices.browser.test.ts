@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD } from '../helpers.js';
-import { en, officeTab, seriousViolations, shot as shotOf } from './harness.js';
+import { check, en, officeTab, signIn as signInAt } from './harness.js';
 import { ApiClient, launchBrowser, startServer, tempDbPath, USER_PASSWORD, type RunningServer } from '../station/harness.js';
 
 let db: ReturnType<typeof tempDbPath>;
@@ -26,34 +26,13 @@ let cora: ApiClient;
 const tags = {} as Record<'t480' | 'x270' | 'dell' | 'hp' | 'desktop' | 'issued' | 'lost' | 'e480', string>;
 let participant = '';
 
-const shot = (page: Page, name: string) => shotOf(page, name, { fullPage: true });
-
-async function check(page: Page, name: string): Promise<void> {
-  await shot(page, name);
-  expect(await seriousViolations(page)).toEqual([]);
-}
-
 /** The asset tags the list shows, in order. */
 async function shownTags(page: Page): Promise<string[]> {
   const rows = await page.locator('table[data-testid=devices] tbody tr[data-tag]').all();
   return Promise.all(rows.map(async (r) => (await r.getAttribute('data-tag')) ?? ''));
 }
 
-async function signIn(page: Page, username: string, password: string, hash: string, ready: string): Promise<void> {
-  await page.goto(`${server.url}/office${hash}`);
-  await page.fill('#sign-in-username', username);
-  await page.fill('#sign-in-password', password);
-  await page.click('form[data-testid=office-sign-in] button[type=submit]');
-  await page.locator(ready).waitFor();
-}
-
-/** A laptop through intake, a passing wipe and a grade. */
-async function readyLaptop(make: string, model: string, grade: string, extra: Record<string, unknown> = {}): Promise<string> {
-  const device = await cora.intake({ make, model, ...extra });
-  await cora.wipe(device.assetTag, device.storage[0]!.serialNumber);
-  await cora.ok('POST', `/api/v1/devices/${device.assetTag}/grade`, { grade, specs: { cpu: 'i5-8350U', ramGb: 8, storageGb: 256, os: 'Linux Mint 22' } });
-  return device.assetTag;
-}
+const signIn = (page: Page, username: string, password: string, hash: string, ready: string) => signInAt(page, server.url, { username, password, hash, ready });
 
 beforeAll(async () => {
   db = tempDbPath();
@@ -66,19 +45,19 @@ beforeAll(async () => {
   const { donation } = (await cora.ok('POST', '/api/v1/donations', { donorName: 'Qikiqtani General Hospital', donorType: 'government', receivedAt: '2026-10-05' })) as { donation: { id: number } };
 
   // The ready grade-A laptop of the story: its drive wiped by cora and the (always drawn) first wipe checked by the admin.
-  tags.t480 = await readyLaptop('Lenovo', 'ThinkPad T480', 'A', { donationId: donation.id, weightGrams: 1580 });
+  tags.t480 = await cora.readyLaptop('A', { make: 'Lenovo', model: 'ThinkPad T480', donationId: donation.id, weightGrams: 1580 });
   const pending = (await admin.ok('GET', '/api/v1/sanitization-verifications?status=pending')) as { items: Array<{ id: number; record: { assetTag?: string; storageSerial: string } }> };
   const t480 = await cora.device(tags.t480);
   const drawn = pending.items.find((v) => v.record.storageSerial === t480.storage[0].serialNumber);
   expect(drawn).toBeDefined();
   await admin.ok('POST', `/api/v1/sanitization-verifications/${drawn!.id}`, { result: 'passed' });
 
-  tags.x270 = await readyLaptop('Lenovo', 'ThinkPad X270', 'A');
-  tags.dell = await readyLaptop('Dell', 'Latitude 5490', 'A');
-  tags.hp = await readyLaptop('HP', 'EliteBook 840', 'B');
+  tags.x270 = await cora.readyLaptop('A', { make: 'Lenovo', model: 'ThinkPad X270' });
+  tags.dell = await cora.readyLaptop('A', { make: 'Dell', model: 'Latitude 5490' });
+  tags.hp = await cora.readyLaptop('B', { make: 'HP', model: 'EliteBook 840' });
   tags.desktop = (await cora.intake({ category: 'desktop', make: 'Dell', model: 'OptiPlex 7050' })).assetTag;
   tags.lost = (await cora.intake({ make: 'Acer', model: 'TravelMate P214' })).assetTag;
-  tags.issued = await readyLaptop('Lenovo', 'ThinkPad T470', 'A');
+  tags.issued = await cora.readyLaptop('A', { make: 'Lenovo', model: 'ThinkPad T470' });
   participant = ((await cora.ok('POST', '/api/v1/participants', { community: 'Iqaluit', consent: { given: true, language: 'iu' } })) as { participant: { code: string } }).participant.code;
   await cora.ok('POST', `/api/v1/devices/${tags.issued}/issue`, { participantCode: participant, kind: 'loan', dueDate: '2099-01-31', agreementAccepted: true });
 });
@@ -122,7 +101,7 @@ describe('devices in the office', () => {
     await expect.poll(() => shownTags(page)).toEqual([tags.x270, tags.t480]);
     expect(await page.locator('#filter-q').inputValue()).toBe('thinkpad');
     // Shown again with the same filters (the hash does not change): read again, with a laptop graded meanwhile.
-    tags.e480 = await readyLaptop('Lenovo', 'ThinkPad E480', 'A');
+    tags.e480 = await cora.readyLaptop('A', { make: 'Lenovo', model: 'ThinkPad E480' });
     await page.click('form[data-testid=device-filters] button[type=submit]');
     await expect.poll(() => shownTags(page)).toEqual([tags.e480, tags.x270, tags.t480]);
 

@@ -11,8 +11,10 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD } from '../helpers.js';
-import { en, officeTab, seriousViolations, shot } from './harness.js';
+import { check as checkPage, en, officeTab } from './harness.js';
 import { ApiClient, launchBrowser, startServer, tempDbPath, USER_PASSWORD, type RunningServer } from '../station/harness.js';
+
+const check = (page: Page, name: string) => checkPage(page, `donations-${name}`);
 
 let db: ReturnType<typeof tempDbPath>;
 let server: RunningServer;
@@ -20,11 +22,6 @@ let browser: Browser;
 let cora: ApiClient;
 
 const fill = (key: string, vars: Record<string, string>) => Object.entries(vars).reduce((s, [k, v]) => s.replace(`{${k}}`, v), en[key]!);
-
-async function check(page: Page, name: string): Promise<void> {
-  await shot(page, `donations-${name}`, { fullPage: true });
-  expect(await seriousViolations(page)).toEqual([]);
-}
 
 beforeAll(async () => {
   db = tempDbPath();

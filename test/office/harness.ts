@@ -52,6 +52,21 @@ export async function seriousViolations(page: Page): Promise<string[]> {
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
+/** Looks at the page as it is now: a full-page screenshot (with OFFICE_SHOTS), then no serious or critical accessibility finding. */
+export async function check(page: Page, name: string): Promise<void> {
+  await shot(page, name, { fullPage: true });
+  expect(await seriousViolations(page)).toEqual([]);
+}
+
+/** Signs in on the office's form at `hash` and waits for `ready` (a selector of the page it lands on). */
+export async function signIn(page: Page, serverUrl: string, who: { username: string; password: string; hash: string; ready: string }): Promise<void> {
+  await page.goto(`${serverUrl}/office${who.hash}`);
+  await page.fill('#sign-in-username', who.username);
+  await page.fill('#sign-in-password', who.password);
+  await page.click('form[data-testid=office-sign-in] button[type=submit]');
+  await page.locator(who.ready).waitFor();
+}
+
 export async function shot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
   if (!SHOTS) return;
   mkdirSync(SHOTS, { recursive: true });

@@ -14,7 +14,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/clock.js';
 import { ADMIN_PASSWORD } from '../helpers.js';
-import { en, officeTab, seriousViolations, shot } from './harness.js';
+import { check, en, officeTab, signIn as signInAt } from './harness.js';
 import { ApiClient, launchBrowser, startServer, tempDbPath, USER_PASSWORD, type RunningServer } from '../station/harness.js';
 
 /** Noon in Iqaluit (UTC−5): the same calendar date on the server (UTC) and in the browser, whatever the machine's zone. */
@@ -29,19 +29,7 @@ let ready: string;
 let notReady: string;
 let gifted: string;
 
-/** Screenshot, then no serious or critical accessibility finding. */
-async function check(page: Page, name: string): Promise<void> {
-  await shot(page, name, { fullPage: true });
-  expect(await seriousViolations(page)).toEqual([]);
-}
-
-async function signIn(page: Page, username: string, hash: string, ready: string): Promise<void> {
-  await page.goto(`${server.url}/office${hash}`);
-  await page.fill('#sign-in-username', username);
-  await page.fill('#sign-in-password', USER_PASSWORD);
-  await page.keyboard.press('Enter');
-  await page.locator(ready).waitFor();
-}
+const signIn = (page: Page, username: string, hash: string, ready: string) => signInAt(page, server.url, { username, password: USER_PASSWORD, hash, ready });
 
 /** Moves the service's clock and the browser's to the same instant. */
 async function moveClocks(page: Page, at: string): Promise<void> {
@@ -57,13 +45,6 @@ async function attrs(locator: Locator, name: string): Promise<Array<string | nul
 /** The asset tags a group of the Loans page lists. */
 const tagsIn = (page: Page, group: string) => attrs(page.locator(`[data-group=${group}] tbody tr`), 'data-tag');
 
-async function readyLaptop(): Promise<string> {
-  const d = await cora.intake();
-  await cora.wipe(d.assetTag, d.storage[0]!.serialNumber);
-  await cora.ok('POST', `/api/v1/devices/${d.assetTag}/grade`, { grade: 'A', specs: { cpu: 'i5-8350U', ramGb: 8, storageGb: 256, os: 'Linux Mint 22' } });
-  return d.assetTag;
-}
-
 beforeAll(async () => {
   db = tempDbPath();
   // Sessions outlive the three weeks the clocks move.
@@ -73,8 +54,8 @@ beforeAll(async () => {
   await admin.createUser('cora', 'coordinator');
   await admin.createUser('stan', 'staff');
   cora = await new ApiClient(() => server.url).login('cora', USER_PASSWORD);
-  ready = await readyLaptop();
-  gifted = await readyLaptop();
+  ready = await cora.readyLaptop();
+  gifted = await cora.readyLaptop();
   notReady = (await cora.intake()).assetTag;
   // The second-person checks of the wipes, by someone other than the technician.
   const { items } = (await admin.ok('GET', '/api/v1/sanitization-verifications?status=pending')) as { items: Array<{ id: number }> };

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD } from '../helpers.js';
-import { en, officeTab, seriousViolations, shot as shotOf } from './harness.js';
+import { check, en, officeTab, signIn as signInAt } from './harness.js';
 import { ApiClient, launchBrowser, startServer, tempDbPath, USER_PASSWORD, type RunningServer } from '../station/harness.js';
 
 let db: ReturnType<typeof tempDbPath>;
@@ -18,27 +18,13 @@ let server: RunningServer;
 let browser: Browser;
 let cora: ApiClient;
 
-const shot = (page: Page, name: string) => shotOf(page, name, { fullPage: true });
-
-/** Looks at the page: screenshot, then no serious or critical accessibility finding. */
-async function check(page: Page, name: string): Promise<void> {
-  await shot(page, name);
-  expect(await seriousViolations(page)).toEqual([]);
-}
-
 /** The codes the result table lists, in order. */
 async function shownCodes(page: Page): Promise<string[]> {
   const rows = await page.locator('table[data-testid=participants] tr[data-code]').all();
   return Promise.all(rows.map(async (r) => (await r.getAttribute('data-code')) ?? ''));
 }
 
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto(`${server.url}/office#/participants`);
-  await page.fill('#sign-in-username', username);
-  await page.fill('#sign-in-password', USER_PASSWORD);
-  await page.click('form[data-testid=office-sign-in] button[type=submit]');
-  await page.locator('h1#participants-title').waitFor();
-}
+const signIn = (page: Page, username: string) => signInAt(page, server.url, { username, password: USER_PASSWORD, hash: '#/participants', ready: 'h1#participants-title' });
 
 beforeAll(async () => {
   db = tempDbPath();

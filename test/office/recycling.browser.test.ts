@@ -14,8 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workshopToday } from '../../src/client/format.js';
 import { currentPeriod } from '../../src/client/periods.js';
 import { ADMIN_PASSWORD } from '../helpers.js';
-import { en, officeTab, seriousViolations, shot } from './harness.js';
+import { check as checkPage, en, officeTab } from './harness.js';
 import { ApiClient, launchBrowser, scanWithScanner, startServer, tempDbPath, USER_PASSWORD, type RunningServer } from '../station/harness.js';
+
+const check = (page: Page, name: string) => checkPage(page, `recycling-${name}`);
 
 type Totals = Record<string, { units: number; grams: number }>;
 
@@ -28,12 +30,6 @@ const tags: string[] = [];
 let notDesignated = '';
 
 const fill = (key: string, vars: Record<string, string>) => Object.entries(vars).reduce((s, [k, v]) => s.replace(`{${k}}`, v), en[key]!);
-
-/** Looks at the page: a screenshot to review, then no serious or critical accessibility finding. */
-async function check(page: Page, name: string): Promise<void> {
-  await shot(page, `recycling-${name}`, { fullPage: true });
-  expect(await seriousViolations(page)).toEqual([]);
-}
 
 const said = (page: Page) => page.locator('#scan-said').textContent();
 /** The id of the element with the focus (a string evaluated in the page: the tests are type-checked without the DOM library). */

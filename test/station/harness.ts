@@ -150,6 +150,14 @@ export class ApiClient {
     await this.ok('POST', `/api/v1/devices/${tag}/sanitizations`, { storageSerial, method: 'purge', technique: 'crypto_erase', tool: 'nwipe', verification: 'full', result: 'passed' });
   }
 
+  /** A laptop through intake, a passing wipe and a grade; its asset tag. */
+  async readyLaptop(grade = 'A', overrides: Record<string, unknown> = {}): Promise<string> {
+    const d = await this.intake(overrides);
+    await this.wipe(d.assetTag, d.storage[0]!.serialNumber);
+    await this.ok('POST', `/api/v1/devices/${d.assetTag}/grade`, { grade, specs: { cpu: 'i5-8350U', ramGb: 8, storageGb: 256, os: 'Linux Mint 22' } });
+    return d.assetTag;
+  }
+
   async device(tag: string): Promise<Json> {
     return (await this.ok('GET', `/api/v1/devices/${tag}`)).device;
   }
