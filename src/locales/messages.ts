@@ -18,6 +18,7 @@ export type MessageVars = Record<string, string | number>;
 const INTL_LOCALES: Record<MessageLang, string[]> = { en: ['en-CA'], fr: ['fr-CA'], iu: ['iu', 'en-CA'] };
 
 interface Compiled {
+  text: string;
   format: IntlMessageFormat;
   args: string[];
 }
@@ -43,9 +44,9 @@ export function argumentNames(elements: MessageFormatElement[], into: Set<string
 function compile(lang: MessageLang, key: string, text: string): Compiled {
   const id = `${lang}\u0000${key}`;
   let compiled = cache.get(id);
-  if (compiled === undefined) {
+  if (compiled?.text !== text) {
     const format = new IntlMessageFormat(text, INTL_LOCALES[lang]);
-    compiled = { format, args: [...argumentNames(format.getAst())] };
+    compiled = { text, format, args: [...argumentNames(format.getAst())] };
     cache.set(id, compiled);
   }
   return compiled;

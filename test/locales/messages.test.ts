@@ -53,6 +53,12 @@ describe('ICU MessageFormat over the locale files', () => {
     expect(formatMessage('fr', 'test.fr', '{n, plural, one {# jour} other {# jours}}', { n: 1500 })).toBe('1\u00a0500 jours');
   });
 
+  it('a key whose text changed (a test, a reload) is compiled again, not served from the cache', () => {
+    expect(formatMessage('en', 'test.cache', 'one {x}', { x: 1 })).toBe('one 1');
+    expect(formatMessage('en', 'test.cache', 'two {x}', { x: 2 })).toBe('two 2');
+    expect(formatMessage('fr', 'test.cache', 'un {x}', { x: 1 })).toBe('un 1');
+  });
+
   it('an argument the caller left out stays visible instead of throwing', () => {
     expect(formatMessage('en', 'test.missing', 'Hello {name}, {count} left', { count: 2 })).toBe('Hello {name}, 2 left');
   });
