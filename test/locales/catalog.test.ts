@@ -8,6 +8,7 @@ import en from '../../src/locales/en.json' with { type: 'json' };
 import notes from '../../src/locales/notes.json' with { type: 'json' };
 import { messagesOf, serializeMessages, serializeMeta, statusReport, TARGET_LANGS, translationStatus, type Catalog } from '../../src/locales/catalog.js';
 import { LOCALES_DIR, loadCatalog } from '../../src/locales/locale-files.js';
+import { completeNotes } from '../../src/locales/notes.js';
 
 const englishKeys = Object.keys(messagesOf(en));
 
@@ -17,6 +18,22 @@ describe('notes for translators', () => {
     expect(englishKeys.filter((k) => !noted.includes(k))).toEqual([]);
     expect(noted.filter((k) => !englishKeys.includes(k))).toEqual([]);
     for (const [key, note] of Object.entries(notes as Record<string, string>)) expect(note.length, key).toBeGreaterThan(10);
+  });
+
+  it('i18n:notes keeps the notes held, drops those of removed keys, and writes a first one from where a new key is named', () => {
+    const english = { 'office.page.loans': 'Loans', 'office.loans.late': '{days, plural, one {# day} other {# days}} late', 'station.status.lost': 'Lost', 'handover.title': 'Device handover' };
+    const sources = {
+      'src/office/app.ts': "t('office.page.loans')",
+      'src/office/loans-page.ts': "t('office.loans.late', { days })",
+      'src/station/card.ts': 'tOr(`station.status.${status}`, status)',
+      'src/modules/issuance/handover.pdf.ts': "translate(lang, 'handover.title')",
+    };
+    expect(completeNotes(english, { 'office.page.loans': 'Written by hand.', 'office.gone': 'Old.' }, sources)).toEqual({
+      'office.page.loans': 'Written by hand.',
+      'office.loans.late': 'Office, Loans page. Source: src/office/loans-page.ts. Keep the placeholders {days} as they are.',
+      'station.status.lost': 'Scan station. One of the names built from data (station.status.…). Source: src/station/card.ts.',
+      'handover.title': 'The handover document (PDF) given to a participant. Source: src/modules/issuance/handover.pdf.ts.',
+    });
   });
 });
 
