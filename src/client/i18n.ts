@@ -7,6 +7,7 @@
 import en from '../locales/en.json' with { type: 'json' };
 import fr from '../locales/fr.json' with { type: 'json' };
 import iu from '../locales/iu.json' with { type: 'json' };
+import { formatMessage } from '../locales/messages.js';
 import * as format from './format.js';
 
 export type Locale = 'en' | 'fr' | 'iu';
@@ -30,8 +31,7 @@ export function currentLocale(): Locale {
 
 export function t(key: MessageKey, vars: Record<string, string | number> = {}): string {
   const raw = TABLES[current][key];
-  const text = typeof raw === 'string' ? raw : en[key];
-  return text.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
+  return typeof raw === 'string' ? formatMessage(current, key, raw, vars) : formatMessage('en', key, en[key], vars);
 }
 
 /** For names that come from data (statuses, categories, events): the key if the locale knows it, else the fallback. */

@@ -6,6 +6,7 @@
 import en from '../locales/en.json' with { type: 'json' };
 import fr from '../locales/fr.json' with { type: 'json' };
 import iu from '../locales/iu.json' with { type: 'json' };
+import { formatMessage } from '../locales/messages.js';
 
 export type Locale = 'en' | 'fr' | 'iu';
 export type MessageKey = Exclude<keyof typeof en, '_meta'>;
@@ -19,8 +20,7 @@ export function localeOf(language: string | null | undefined): Locale {
 
 export function translate(locale: Locale, key: MessageKey, vars: Record<string, string | number> = {}): string {
   const raw = TABLES[locale][key];
-  const text = typeof raw === 'string' ? raw : en[key];
-  return text.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
+  return typeof raw === 'string' ? formatMessage(locale, key, raw, vars) : formatMessage('en', key, en[key], vars);
 }
 
 /** Keys each locale actually holds (the rest fall back): for the tests. */

@@ -26,9 +26,9 @@ export function LoansPage() {
   return h(LoansList, null);
 }
 
-/** "1 day", "12 days", with the number in the chosen language. */
+/** "1 day", "12 days": the plural form and the number in the chosen language (ICU plural in the locale file). */
 export function daysText(days: number): string {
-  return days === 1 ? t('office.loans.oneDay') : t('office.loans.days', { days: formatNumber(days) });
+  return t('office.loans.days', { days });
 }
 
 function LoansList() {

@@ -1,0 +1,57 @@
+/**
+ * The translation kit (docs/translation.md):
+ *   npm run -s i18n:status                         keys translated, reviewed, missing, English changed, per language
+ *   npm run -s i18n:export -- --lang iu [--out F]  an XLIFF 2.0 file for translators (standard output without --out)
+ *   npm run -s i18n:import -- FILE                 a translated XLIFF file back into src/locales/<lang>.json and .meta.json
+ *   npm run -s i18n:notes                          a first note in notes.json for each English key without one
+ * The import writes nothing when any unit is refused; it lists every refusal with its line.
+ */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { messagesOf, statusReport, TARGET_LANGS, translationStatus, type TargetLang } from '../src/locales/catalog.js';
+import { LOCALES_DIR, loadCatalog, writeCatalog } from '../src/locales/locale-files.js';
+import { completeNotes } from '../src/locales/notes.js';
+import { exportXliff, importXliff } from '../src/locales/xliff.js';
+import { fail } from './cli.js';
+
+const [command, ...rest] = process.argv.slice(2);
+const { values, positionals } = parseArgs({
+  args: rest,
+  options: { lang: { type: 'string' }, out: { type: 'string' }, dir: { type: 'string' } },
+  allowPositionals: true,
+});
+const dir = values.dir ?? LOCALES_DIR;
+
+if (command === 'status') {
+  process.stdout.write(statusReport(TARGET_LANGS.map((lang) => translationStatus(loadCatalog(dir, lang)))));
+} else if (command === 'export') {
+  const lang = values.lang as TargetLang;
+  if (!TARGET_LANGS.includes(lang)) fail(`--lang must be one of ${TARGET_LANGS.join(', ')}`);
+  const xml = exportXliff(loadCatalog(dir, lang));
+  if (values.out === undefined) process.stdout.write(xml);
+  else writeFileSync(values.out, xml);
+} else if (command === 'import') {
+  const file = positionals[0];
+  if (file === undefined) fail('usage: npm run i18n:import -- FILE');
+  const result = importXliff(readFileSync(file, 'utf8'), (lang) => loadCatalog(dir, lang));
+  if (!result.ok) {
+    for (const p of result.problems) process.stderr.write(`${file}:${p.line}: ${p.message}\n`);
+    fail(`${result.problems.length} unit(s) refused; nothing was written.`);
+  }
+  const catalog = loadCatalog(dir, result.lang);
+  writeCatalog(dir, { ...catalog, messages: result.messages, meta: result.meta });
+  process.stdout.write(`${result.lang}: ${result.changed.length} key(s) added or changed\n`);
+} else if (command === 'notes') {
+  const english = messagesOf(JSON.parse(readFileSync(path.join(dir, 'en.json'), 'utf8')) as Record<string, unknown>);
+  const held = JSON.parse(readFileSync(path.join(dir, 'notes.json'), 'utf8')) as Record<string, string>;
+  const src = path.join(LOCALES_DIR, '..');
+  const sources = Object.fromEntries(
+    readdirSync(src, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts') && !f.startsWith('locales'))
+      .map((f) => [`src/${f.split(path.sep).join('/')}`, readFileSync(path.join(src, f), 'utf8')]),
+  );
+  writeFileSync(path.join(dir, 'notes.json'), `${JSON.stringify(completeNotes(english, held, sources), null, 2)}\n`);
+} else {
+  fail('usage: tsx scripts/i18n.ts status | export --lang fr|iu [--out FILE] | import FILE | notes');
+}
