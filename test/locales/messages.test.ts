@@ -15,7 +15,7 @@ const legacy = (text: string, vars: Record<string, string | number>) =>
   text.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
 
 /** Messages that were rewritten with ICU plurals, and what the old text gave for a count. */
-const PLURALS = new Set(['station.queue.sent', 'office.loans.days', 'office.participants.overdue', 'office.loans.dueDateHint']);
+const PLURALS = new Set(['station.queue.sent', 'office.loans.days', 'office.participants.overdue', 'office.loans.dueDateHint', 'report.diversion.units']);
 
 const messages = (table: Record<string, unknown>) =>
   Object.entries(table).filter((e): e is [string, string] => typeof e[1] === 'string');
@@ -48,6 +48,9 @@ describe('ICU MessageFormat over the locale files', () => {
     expect(formatMessage('en', 'office.loans.dueDateHint', en['office.loans.dueDateHint'], { days: 14 })).toBe('Proposed: 14 days from today.');
     expect(formatMessage('en', 'station.queue.sent', en['station.queue.sent'], { count: 1 })).toBe('The server answers again: 1 kept request sent.');
     expect(formatMessage('en', 'station.queue.sent', en['station.queue.sent'], { count: 4 })).toBe('The server answers again: 4 kept requests sent.');
+    // The report writes the number for its language and picks the form from the number itself.
+    const units = (count: number, units: string) => formatMessage('en', 'report.diversion.units', en['report.diversion.units'], { count, units });
+    expect([units(1, '1'), units(0, '0'), units(36712, '36,712')]).toEqual(['1 unit', '0 units', '36,712 units']);
     // Inuktitut has a dual: the rules come from the language, not from English.
     expect(formatMessage('iu', 'test.dual', '{n, plural, one {one} two {two} other {other}}', { n: 2 })).toBe('two');
     expect(formatMessage('fr', 'test.fr', '{n, plural, one {# jour} other {# jours}}', { n: 1500 })).toBe('1\u00a0500 jours');

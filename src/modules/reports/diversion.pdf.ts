@@ -156,7 +156,7 @@ export async function renderDiversionPdf(r: DiversionReport, o: DiversionPdfOpti
     const label = t(key);
     const h = heightOf(doc, label, 10.5, width * 0.55, strong);
     write(doc, label, { size: 10.5, bold: strong, x: left, y, width: width * 0.55 });
-    write(doc, t('report.diversion.units', { units: f.int(b.units) }), { size: 10.5, bold: strong, x: left + width * 0.58, y, width: width * 0.18, align: 'right' });
+    write(doc, t('report.diversion.units', { count: b.units, units: f.int(b.units) }), { size: 10.5, bold: strong, x: left + width * 0.58, y, width: width * 0.18, align: 'right' });
     write(doc, f.grams(b.grams), { size: 10.5, bold: strong, x: left + width * 0.78, y, width: width * 0.22, align: 'right' });
     doc.y = y + h + 2;
   }
