@@ -217,7 +217,7 @@ describe('diversion counted once (default floor of 5)', () => {
     fs.writeFileSync(file, res.body as Buffer);
     const text = execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
     const diverted = 2100 + DEFAULT_WEIGHT_GRAMS.tablet + 8000 + 3000;
-    expect(text).toContain(`Diverted from landfill 13 units ${kg(diverted)} of which reused, then recycled (counted once) 1 units ${kg(2100)}`);
+    expect(text).toContain(`Diverted from landfill 13 units ${kg(diverted)} of which reused, then recycled (counted once) 1 unit ${kg(2100)}`);
   });
 
   it.each([

@@ -41,6 +41,8 @@ interface Line {
 
 const neutralise = (s: string) => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s);
 const kg = (grams: number) => `${(grams / 1000).toLocaleString('en-CA', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} kg`;
+/** A count of units as the PDF writes it: one unit, n units. */
+const units = (n: number) => `${n.toLocaleString('en-CA')} ${n === 1 ? 'unit' : 'units'}`;
 const sum = (lines: Line[]): Bucket => ({ units: lines.reduce((n, l) => n + l.units, 0), grams: lines.reduce((n, l) => n + l.grams, 0) });
 function groupBy(lines: Array<Line & { key: string }>): Row[] {
   const m = new Map<string, Bucket>();
@@ -497,11 +499,11 @@ describe('GET /reports/diversion', () => {
     const e = expected();
     const long = (iso: string) => new Intl.DateTimeFormat('en-CA', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));
     expect(text).toContain(`${long(FROM)} to ${long(TO)}`);
-    expect(text).toContain(`Diverted from landfill ${e.totals.diverted.units} units ${kg(e.totals.diverted.grams)}`);
+    expect(text).toContain(`Diverted from landfill ${units(e.totals.diverted.units)} ${kg(e.totals.diverted.grams)}`);
     expect(text).toContain('of which reused, then recycled (counted once) 0 units 0.0 kg');
-    expect(text).toContain(`Received ${e.totals.received.units} units ${kg(e.totals.received.grams)}`);
-    expect(text).toContain(`${e.totals.recycledPending.units} units ${kg(e.totals.recycledPending.grams)}`);
-    expect(text).toContain(`${e.totals.recycledConfirmed.units} units ${kg(e.totals.recycledConfirmed.grams)}`);
+    expect(text).toContain(`Received ${units(e.totals.received.units)} ${kg(e.totals.received.grams)}`);
+    expect(text).toContain(`${units(e.totals.recycledPending.units)} ${kg(e.totals.recycledPending.grams)}`);
+    expect(text).toContain(`${units(e.totals.recycledConfirmed.units)} ${kg(e.totals.recycledConfirmed.grams)}`);
     expect(text).toContain('Methodology');
     expect(text).toContain('Illustrative electronics factors');
     expect(text).toContain('90.0%');
