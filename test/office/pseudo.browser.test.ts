@@ -10,6 +10,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD } from '../helpers.js';
+import { workshopToday } from '../../src/client/format.js';
 import { officeTab } from './harness.js';
 import { ApiClient, launchBrowser, startServer, tempDbPath, type RunningServer } from '../station/harness.js';
 
@@ -20,8 +21,8 @@ let admin: ApiClient;
 
 const PAGES = ['today', 'devices', 'loans', 'participants', 'donations', 'recycling', 'reports', 'users'];
 
-/** Words that are data, not text: the people's names, the laptops' make and model, the site, units and month names Intl writes in English for en-XA. */
-const DATA_WORDS = new Set(['admin', 'Administrator', 'cora', 'coordinator', 'Lenovo', 'ThinkPad', 'Iqaluit', 'kg', 't', 'Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Sept', 'Oct', 'Nov', 'Dec', 'AM', 'PM', 'a.m.', 'p.m.']);
+/** Words that are data, not text: the people's names, the laptops' make and model, the donor and recycler, the site, units and month names Intl writes in English for en-XA. */
+const DATA_WORDS = new Set(['admin', 'Administrator', 'cora', 'coordinator', 'Lenovo', 'ThinkPad', 'Nunavut', 'Arctic', 'College', 'Southern', 'E-Cycle', 'Inc', 'Iqaluit', 'kg', 't', 'Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Sept', 'Oct', 'Nov', 'Dec', 'AM', 'PM', 'a.m.', 'p.m.']);
 
 /** Lines of the page's text with a plain English word outside brackets. */
 async function hardCoded(page: Page): Promise<string[]> {
@@ -59,14 +60,31 @@ async function overflowing(page: Page): Promise<string[]> {
   })()`);
 }
 
+/** Something on every page: a device at intake, a gift and a loan, a donation, a shipment recycled and confirmed. */
+async function seed(): Promise<void> {
+  await admin.intake();
+  const { participant } = await admin.ok('POST', '/api/v1/participants', { community: 'Iqaluit', consent: { given: true, language: 'iu' } });
+  await admin.ok('POST', `/api/v1/devices/${await admin.readyLaptop()}/issue`, { participantCode: participant.code, kind: 'gift', agreementAccepted: true });
+  const other = (await admin.ok('POST', '/api/v1/participants', { community: 'Iqaluit', consent: { given: true, language: 'en' } })).participant;
+  await admin.ok('POST', `/api/v1/devices/${await admin.readyLaptop()}/issue`, { participantCode: other.code, kind: 'loan', dueDate: '2099-01-05', agreementAccepted: true });
+  await admin.ok('POST', '/api/v1/donations', { donorName: 'Nunavut Arctic College', donorType: 'school', receivedAt: '2026-01-12' });
+  const scrap = await admin.intake({ weightGrams: 2350 });
+  await admin.wipe(scrap.assetTag, scrap.storage[0]!.serialNumber);
+  await admin.ok('POST', `/api/v1/devices/${scrap.assetTag}/recycle`, { reason: 'cracked board' });
+  const { recycler } = await admin.ok('POST', '/api/v1/recyclers', { name: 'Southern E-Cycle Inc.', certification: 'R2' });
+  const { shipment } = await admin.ok('POST', '/api/v1/shipments', { recyclerId: recycler.id, mode: 'sealift', carrier: 'NEAS', billOfLading: 'BOL-1' });
+  await admin.ok('POST', `/api/v1/shipments/${shipment.id}/devices`, { assetTag: scrap.assetTag });
+  await admin.ok('POST', `/api/v1/shipments/${shipment.id}/ship`);
+  await admin.ok('POST', `/api/v1/shipments/${shipment.id}/confirm`, { certificateNumber: 'R2-1', receivedAt: workshopToday(new Date()), receivedWeightGrams: 2300 });
+}
+
 beforeAll(async () => {
   db = tempDbPath();
   server = await startServer(db.path);
   browser = await launchBrowser();
   admin = await new ApiClient(() => server.url).login('admin', ADMIN_PASSWORD);
-  await admin.intake();
-  await admin.readyLaptop();
   await admin.createUser('cora', 'coordinator');
+  await seed();
 });
 
 afterAll(async () => {
