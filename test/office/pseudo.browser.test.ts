@@ -139,7 +139,7 @@ describe('the office in the pseudo-locale en-XA', () => {
           const same = now === before;
           before = now;
           return same;
-        }, { intervals: [300] })
+        }, { interval: 300, timeout: 5000 })
         .toBe(true);
       found[id] = { hardCoded: await hardCoded(page), overflow: await overflowing(page) };
     }
