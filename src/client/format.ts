@@ -12,12 +12,13 @@
  * used.
  */
 
-export type Lang = 'en' | 'fr' | 'iu';
+/** `en-XA`, the pseudo-locale (src/locales/pseudo.ts), is formatted as English. */
+export type Lang = 'en' | 'fr' | 'iu' | 'en-XA';
 
 /** The workshop's zone: instants (a scan, a login) are shown in it. */
 export const WORKSHOP_TIME_ZONE = 'America/Iqaluit';
 
-const LOCALES: Record<Lang, string> = { en: 'en-CA', fr: 'fr-CA', iu: 'iu-CA' };
+const LOCALES: Record<Lang, string> = { en: 'en-CA', fr: 'fr-CA', iu: 'iu-CA', 'en-XA': 'en-CA' };
 
 /** The BCP 47 locale `Intl` is given for `lang`: `en-CA` for `iu` where the runtime has no Inuktitut data. */
 export function intlLocale(lang: Lang): string {

@@ -8,17 +8,32 @@ import en from '../locales/en.json' with { type: 'json' };
 import fr from '../locales/fr.json' with { type: 'json' };
 import iu from '../locales/iu.json' with { type: 'json' };
 import { formatMessage } from '../locales/messages.js';
+import { PSEUDO_LOCALE, pseudoTable } from '../locales/pseudo.js';
 import * as format from './format.js';
 
-export type Locale = 'en' | 'fr' | 'iu';
+/**
+ * `en-XA` is the pseudo-locale (src/locales/pseudo.ts, docs/translation.md):
+ * English made strange to find hard-coded text and text cut short. It is
+ * chosen only on purpose (`?lang=en-XA`, or the stored choice), never
+ * offered in a language list, and formats numbers and dates as English.
+ */
+export type Locale = 'en' | 'fr' | 'iu' | typeof PSEUDO_LOCALE;
 export type MessageKey = Exclude<keyof typeof en, '_meta'>;
+/** The languages offered to people. */
 export const LOCALES: readonly Locale[] = ['en', 'fr', 'iu'];
 
-const TABLES: Record<Locale, Partial<Record<string, unknown>>> = { en, fr, iu };
+const pseudo = pseudoTable(en);
+const TABLES: Record<Locale, (key: string) => unknown> = {
+  en: (key) => (en as Record<string, unknown>)[key],
+  fr: (key) => (fr as Record<string, unknown>)[key],
+  iu: (key) => (iu as Record<string, unknown>)[key],
+  [PSEUDO_LOCALE]: pseudo,
+};
 let current: Locale = 'en';
 
+/** A language the front ends accept: one offered, or the pseudo-locale asked for by name. */
 export function isLocale(value: unknown): value is Locale {
-  return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
+  return typeof value === 'string' && (value === PSEUDO_LOCALE || (LOCALES as readonly string[]).includes(value));
 }
 
 export function setCurrentLocale(locale: Locale): void {
@@ -30,13 +45,13 @@ export function currentLocale(): Locale {
 }
 
 export function t(key: MessageKey, vars: Record<string, string | number> = {}): string {
-  const raw = TABLES[current][key];
+  const raw = TABLES[current](key);
   return typeof raw === 'string' ? formatMessage(current, key, raw, vars) : formatMessage('en', key, en[key], vars);
 }
 
 /** For names that come from data (statuses, categories, events): the key if the locale knows it, else the fallback. */
 export function tOr(key: string, fallback: string): string {
-  const raw = TABLES[current][key] ?? (en as Record<string, unknown>)[key];
+  const raw = TABLES[current](key) ?? (en as Record<string, unknown>)[key];
   return typeof raw === 'string' ? raw : fallback;
 }
 

@@ -22,6 +22,17 @@ export function readLocale(storage: Pick<KeyValueStorage, 'getItem'>): Locale {
   return isLocale(locale) ? locale : 'en';
 }
 
+/**
+ * A language asked for by name in the page's address (`?lang=fr`,
+ * `?lang=en-XA`): it wins over the stored choice for that page and is not
+ * stored. This is how the pseudo-locale `en-XA`, never offered in a list,
+ * is opened.
+ */
+export function localeFromQuery(search: string): Locale | null {
+  const lang = new URLSearchParams(search).get('lang');
+  return isLocale(lang) ? lang : null;
+}
+
 /** Changes the language only: the station's other settings stay as they are. */
 export function writeLocale(storage: Pick<KeyValueStorage, 'getItem' | 'setItem'>, locale: Locale): void {
   try {

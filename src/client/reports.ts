@@ -37,7 +37,8 @@ export function reportPath(d: Download, period: Pick<Period, 'from' | 'to'>, lan
   if (d.report === 'inventory') return '/reports/inventory';
   const q = new URLSearchParams({ from: period.from, to: period.to });
   if (d.report === 'diversion' && d.format !== 'json') q.set('format', d.format);
-  if (d.report === 'diversion' && d.format === 'pdf' && lang && lang !== 'en') q.set('lang', lang);
+  // The documents have no pseudo-locale: an en-XA page asks for the English PDF (the server's default).
+  if (d.report === 'diversion' && d.format === 'pdf' && lang && lang !== 'en' && lang !== 'en-XA') q.set('lang', lang);
   return `/reports/${d.report}?${q.toString()}`;
 }
 

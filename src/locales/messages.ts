@@ -8,14 +8,15 @@
 import { TYPE, type MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 import { IntlMessageFormat } from 'intl-messageformat';
 
-export type MessageLang = 'en' | 'fr' | 'iu';
+export type MessageLang = 'en' | 'fr' | 'iu' | 'en-XA';
 export type MessageVars = Record<string, string | number>;
 
 /**
  * Plural rules by language; numbers (`#`) in `en-CA` where the runtime has no
- * `iu` number data, as src/client/format.ts does for the rest of the page.
+ * `iu` number data, as src/client/format.ts does for the rest of the page;
+ * the pseudo-locale `en-XA` (src/locales/pseudo.ts) follows English.
  */
-const INTL_LOCALES: Record<MessageLang, string[]> = { en: ['en-CA'], fr: ['fr-CA'], iu: ['iu', 'en-CA'] };
+const INTL_LOCALES: Record<MessageLang, string[]> = { en: ['en-CA'], fr: ['fr-CA'], iu: ['iu', 'en-CA'], 'en-XA': ['en-CA'] };
 
 interface Compiled {
   text: string;

@@ -6,7 +6,7 @@
 import { signal } from '@preact/signals';
 import * as api from '../client/api.js';
 import { setCurrentLocale, type Locale } from '../client/i18n.js';
-import { readLocale, writeLocale } from '../client/locale-choice.js';
+import { localeFromQuery, readLocale, writeLocale } from '../client/locale-choice.js';
 import { readSession, writeSession, type Session } from '../client/session.js';
 
 export interface OfficeConfig {
@@ -17,7 +17,8 @@ export interface OfficeConfig {
 export const config = JSON.parse(document.getElementById('office-config')?.textContent ?? '{}') as OfficeConfig;
 
 export const session = signal<Session | null>(readSession(sessionStorage));
-export const locale = signal<Locale>(readLocale(localStorage));
+/** The language: `?lang=` in the address if it names one (docs/translation.md), else the stored choice. */
+export const locale = signal<Locale>(localeFromQuery(location.search) ?? readLocale(localStorage));
 /** The location hash (`#/users`): the page shown. */
 export const route = signal<string>(location.hash);
 /** Said at the top of the page (a session that ended, a server that does not answer). */

@@ -64,7 +64,8 @@ export function UserRow(p: { user: User; self: boolean; onChanged: (user: User, 
         { class: problem.fields['role'] ? 'invalid' : undefined },
         h(
           'div',
-          { class: 'inline nowrap' },
+          // The select and its button stack when the column is narrow (longer languages), rather than push the table out of its panel.
+          { class: 'inline' },
           h(
             'select',
             { id: `${id}-role`, 'aria-label': t('office.users.roleOf', { username: u.username }), value: role, onChange: (e: Event) => setRole((e.currentTarget as HTMLSelectElement).value) },

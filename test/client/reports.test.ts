@@ -30,6 +30,8 @@ describe('the Reports page logic', () => {
       '/reports/inventory',
     ]);
     expect(reportPath(DOWNLOADS[0]!, FY, 'en')).toBe('/reports/diversion?from=2026-04-01&to=2027-03-31&format=pdf');
+    // The documents have no pseudo-locale: English.
+    expect(reportPath(DOWNLOADS[0]!, FY, 'en-XA')).toBe('/reports/diversion?from=2026-04-01&to=2027-03-31&format=pdf');
   });
 
   it('saves under the server’s file name when it gives one, else one of the report and period', () => {

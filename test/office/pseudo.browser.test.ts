@@ -1,0 +1,154 @@
+/**
+ * The office in the pseudo-locale en-XA (docs/translation.md): an
+ * administrator signs in with `?lang=en-XA` and visits every page. Every
+ * message then reads `[Ţóďáý ···]`, so a word of plain English outside
+ * brackets is text the locale files do not hold (hard-coded); the test lists
+ * each one. Data (asset tags, numbers, dates, names, the site's name) is
+ * left out. Then, at 1366×768, no panel, table or button of the page is
+ * wider than its box.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_PASSWORD } from '../helpers.js';
+import { workshopToday } from '../../src/client/format.js';
+import { officeTab } from './harness.js';
+import { ApiClient, launchBrowser, startServer, tempDbPath, type RunningServer } from '../station/harness.js';
+
+let db: ReturnType<typeof tempDbPath>;
+let server: RunningServer;
+let browser: Browser;
+let admin: ApiClient;
+
+const PAGES = ['today', 'devices', 'loans', 'participants', 'donations', 'recycling', 'reports', 'users'];
+
+/** Words that are data, not text: the people's names, the laptops' make, model and system, the donor, recycler and carrier, the site, units and month names Intl writes in English for en-XA. */
+const DATA_WORDS = new Set(['admin', 'Administrator', 'cora', 'coordinator', 'Lenovo', 'ThinkPad', 'Nunavut', 'Arctic', 'College', 'Southern', 'E-Cycle', 'Inc', 'NEAS', 'Linux', 'Mint', 'Iqaluit', 'kg', 't', 'Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Sept', 'Oct', 'Nov', 'Dec', 'AM', 'PM', 'a.m.', 'p.m.']);
+
+/**
+ * Whole texts that are data: the label templates' names (labels/templates/*.json, read by the service, not
+ * the locale files; their descriptive words are English in every language for now: docs/translation.md).
+ */
+const DATA_TEXTS = readdirSync(new URL('../../labels/templates/', import.meta.url))
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => (JSON.parse(readFileSync(new URL(`../../labels/templates/${f}`, import.meta.url), 'utf8')) as { name: string }).name);
+
+/** Lines of the page's text with a plain English word outside brackets. */
+async function hardCoded(page: Page): Promise<string[]> {
+  const text = await page.evaluate<string>('document.body.innerText');
+  const out: string[] = [];
+  for (const line of text.split('\n').map((l) => l.trim()).filter(Boolean)) {
+    // Messages nest (a label inside a sentence): take away the innermost brackets until none is left.
+    let rest = line;
+    for (const data of DATA_TEXTS) rest = rest.split(data).join(' ');
+    for (let previous = ''; previous !== rest; ) {
+      previous = rest;
+      rest = rest.replace(/\[[^[\]]*\]/g, ' ');
+    }
+    const words = rest
+      .split(/[\s,;:()/·|"“”]+/)
+      .filter((w) => /[A-Za-z]{2,}/.test(w))
+      // Asset tags, serial numbers, codes (letters with digits), e-mail-like data.
+      .filter((w) => !/\d/.test(w) && !w.includes('@'))
+      .filter((w) => !DATA_WORDS.has(w.replace(/[.!?]+$/, '')));
+    if (words.length > 0) out.push(line);
+  }
+  return out;
+}
+
+/** Elements of the page's main panels, tables and buttons whose content is wider than their box. */
+async function overflowing(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>(`(() => {
+    const out = [];
+    for (const el of document.querySelectorAll('main, main section, main table, main form, main .page-head, nav, header, button, select, main a')) {
+      if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'auto' && getComputedStyle(el).overflowX !== 'scroll') {
+        out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ').join('.') : '') + ' ' + el.scrollWidth + '>' + el.clientWidth + ' ' + (el.innerText || '').slice(0, 40).replace(/\\n/g, ' '));
+      }
+    }
+    if (document.documentElement.scrollWidth > document.documentElement.clientWidth + 1) out.push('page ' + document.documentElement.scrollWidth + '>' + document.documentElement.clientWidth);
+    return out;
+  })()`);
+}
+
+/** Something on every page: a device at intake, a gift and a loan, a donation, a shipment recycled and confirmed. */
+/** Pages of one record (a device, a participant, a donation, a shipment), as hashes: filled in by seed(). */
+const RECORDS: string[] = [];
+
+async function seed(): Promise<void> {
+  await admin.intake();
+  const { participant } = await admin.ok('POST', '/api/v1/participants', { community: 'Iqaluit', consent: { given: true, language: 'iu' } });
+  await admin.ok('POST', `/api/v1/devices/${await admin.readyLaptop()}/issue`, { participantCode: participant.code, kind: 'gift', agreementAccepted: true });
+  const other = (await admin.ok('POST', '/api/v1/participants', { community: 'Iqaluit', consent: { given: true, language: 'en' } })).participant;
+  const lent = await admin.readyLaptop();
+  await admin.ok('POST', `/api/v1/devices/${lent}/issue`, { participantCode: other.code, kind: 'loan', dueDate: '2099-01-05', agreementAccepted: true });
+  const { donation } = await admin.ok('POST', '/api/v1/donations', { donorName: 'Nunavut Arctic College', donorType: 'school', receivedAt: '2026-01-12' });
+  const scrap = await admin.intake({ weightGrams: 2350 });
+  await admin.wipe(scrap.assetTag, scrap.storage[0]!.serialNumber);
+  await admin.ok('POST', `/api/v1/devices/${scrap.assetTag}/recycle`, { reason: 'cracked board' });
+  const { recycler } = await admin.ok('POST', '/api/v1/recyclers', { name: 'Southern E-Cycle Inc.', certification: 'R2' });
+  const { shipment } = await admin.ok('POST', '/api/v1/shipments', { recyclerId: recycler.id, mode: 'sealift', carrier: 'NEAS', billOfLading: 'BOL-1' });
+  await admin.ok('POST', `/api/v1/shipments/${shipment.id}/devices`, { assetTag: scrap.assetTag });
+  await admin.ok('POST', `/api/v1/shipments/${shipment.id}/ship`);
+  await admin.ok('POST', `/api/v1/shipments/${shipment.id}/confirm`, { certificateNumber: 'R2-1', receivedAt: workshopToday(new Date()), receivedWeightGrams: 2300 });
+  RECORDS.push(`#/devices/${lent}`, `#/participants/${other.code}`, `#/donations/${donation.id}`, `#/recycling/shipments/${shipment.id}`);
+}
+
+beforeAll(async () => {
+  db = tempDbPath();
+  server = await startServer(db.path);
+  browser = await launchBrowser();
+  admin = await new ApiClient(() => server.url).login('admin', ADMIN_PASSWORD);
+  await admin.createUser('cora', 'coordinator');
+  await seed();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  db?.cleanup();
+});
+
+describe('the office in the pseudo-locale en-XA', () => {
+  it('every page an administrator sees: no hard-coded English, nothing wider than its box at 1366×768', async () => {
+    const office = await officeTab(browser, server.url);
+    const { page } = office;
+    // The check sees text: in English the sign-in form is nothing but plain words.
+    await page.goto(`${server.url}/office?lang=en`);
+    await page.locator('form[data-testid=office-sign-in]').waitFor();
+    expect((await hardCoded(page)).length).toBeGreaterThan(2);
+
+    await page.goto(`${server.url}/office?lang=en-XA`);
+    await page.locator('form[data-testid=office-sign-in]').waitFor();
+    expect(await hardCoded(page)).toEqual([]);
+    await page.fill('#sign-in-username', 'admin');
+    await page.fill('#sign-in-password', ADMIN_PASSWORD);
+    await page.click('form[data-testid=office-sign-in] button[type=submit]');
+    await page.locator('[data-figure=unknownCodes] .number').waitFor();
+    expect(await page.evaluate<string>('document.documentElement.lang')).toBe('en-XA');
+
+    const found: Record<string, { hardCoded: string[]; overflow: string[] }> = {};
+    for (const id of [...PAGES, ...RECORDS]) {
+      if (PAGES.includes(id)) await page.click(`nav a[href="#/${id}"]`);
+      else await page.evaluate(`location.hash = ${JSON.stringify(id)}`);
+      await page.locator('main h1').waitFor();
+      // The page's data: until the text no longer changes.
+      let before = '';
+      await expect
+        .poll(async () => {
+          const now = await page.evaluate<string>('document.body.innerText');
+          const same = now === before;
+          before = now;
+          return same;
+        }, { interval: 300, timeout: 5000 })
+        .toBe(true);
+      found[id] = { hardCoded: await hardCoded(page), overflow: await overflowing(page) };
+    }
+    const hard = Object.entries(found).flatMap(([id, f]) => f.hardCoded.map((l) => `${id}: ${l}`));
+    const over = Object.entries(found).flatMap(([id, f]) => f.overflow.map((l) => `${id}: ${l}`));
+    expect(hard).toEqual([]);
+    expect(over).toEqual([]);
+    expect(office.errors).toEqual([]);
+    expect(office.outside).toEqual([]);
+    await office.context.close();
+  });
+});
