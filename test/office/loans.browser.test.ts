@@ -104,14 +104,17 @@ describe('loans at the desk', () => {
     await expect.poll(() => page.locator('[data-field=tag] .field-error').textContent()).toContain(`${notReady} is received: `);
     await check(page, 'issue-not-ready');
 
-    // The ready laptop, as a scanner types it.
-    await tagField.fill(ready);
-    await tagField.press('Enter');
+    // She finds a ready grade-A laptop from Today's figure, opens it on Devices and follows its Issue action: the form comes back with its tag.
+    await page.click('nav a[href="#/today"]');
+    await page.locator('[data-figure=readyByGrade] tr[data-grade=A] th a').click();
+    await page.locator(`a[href="#/devices/${ready}"]`).click();
+    await page.locator('a[data-action=issue]').click();
+    await page.locator('form[data-testid=issue-form]').waitFor();
+    expect(await page.evaluate<string>('location.hash')).toBe(`#/loans/issue?tag=${ready}`);
     await expect.poll(() => page.locator('[data-testid=device-what]').textContent()).toBe(`${ready} · Lenovo ThinkPad T480 (Laptop) · grade A, Ready`);
     expect(await page.locator('[data-field=tag] .field-error').textContent()).toBe('');
 
     // No participant chosen: said beside the participant, nothing sent.
-    await page.click('#issue-change');
     await page.locator('#issue-agreementAccepted').check();
     await page.click('form[data-testid=issue-form] button[type=submit]');
     await expect.poll(() => page.locator('[data-field=participantCode] .field-error').textContent()).toBe(en['office.loans.participant.required']);
