@@ -10,6 +10,7 @@ import { formatDate, formatNumber, formatWeight, t, tOr } from '../client/i18n.j
 import { hashFor } from '../client/office-pages.js';
 import { can } from '../modules/auth/permissions.js';
 import { DocumentPanel } from './document-panel.js';
+import { useRead } from './use-read.js';
 import { get, session } from './state.js';
 import { Message, reasonOf } from './ui.js';
 
@@ -20,9 +21,10 @@ export function receivedText(d: Pick<Donation, 'deviceCount' | 'expectedDevices'
 }
 
 export function DonationView(p: { id: number }) {
-  const [donation, setDonation] = useState<Donation | null>(null);
+  const [donation, , readError] = useRead(`/donations/${p.id}`, (r: { donation: Donation }) => r.donation);
   const [devices, setDevices] = useState<{ items: DonatedDevice[]; next: string | null } | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [devicesError, setError] = useState<string | null>(null);
+  const error = readError ?? devicesError;
   const load = async (cursor: string | null) => {
     try {
       const page = await get<{ items: DonatedDevice[]; nextCursor: string | null }>(donationDevicesPath(p.id, cursor));
@@ -32,15 +34,7 @@ export function DonationView(p: { id: number }) {
     }
   };
   useEffect(() => {
-    let live = true;
-    get<{ donation: Donation }>(`/donations/${p.id}`).then(
-      (r) => live && setDonation(r.donation),
-      (err: unknown) => live && setError(reasonOf(err)),
-    );
     void load(null);
-    return () => {
-      live = false;
-    };
   }, [p.id]);
 
   const head = h(

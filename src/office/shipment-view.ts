@@ -13,29 +13,18 @@ import { hashFor } from '../client/office-pages.js';
 import { manifestName, scannedCode, type Shipment } from '../client/recycling.js';
 import { can } from '../modules/auth/permissions.js';
 import { DocumentPanel } from './document-panel.js';
+import { useRead } from './use-read.js';
 import { BulkLineForm, ConfirmForm } from './shipment-forms.js';
-import { call, get, session } from './state.js';
+import { call, session } from './state.js';
 import { Message, reasonOf } from './ui.js';
 
 type Said = { kind: 'success' | 'refused'; text: string } | null;
 
 export function ShipmentView(p: { id: number }) {
-  const [shipment, setShipment] = useState<Shipment | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [shipment, setShipment, error] = useRead(`/shipments/${p.id}`, (r: { shipment: Shipment }) => r.shipment);
   /** What the last scan or removal did: read out by the live region. */
   const [said, setSaid] = useState<Said>(null);
   const role = session.value?.user.role;
-  useEffect(() => {
-    let live = true;
-    get<{ shipment: Shipment }>(`/shipments/${p.id}`).then(
-      (r) => live && setShipment(r.shipment),
-      (err: unknown) => live && setError(reasonOf(err)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [p.id]);
-
   const head = h(
     'div',
     { class: 'page-head' },
