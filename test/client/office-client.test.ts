@@ -26,10 +26,10 @@ describe('formProblem', () => {
     expect(p).toEqual({ fields: { password: 'must be at least 12 characters' }, general: null });
   });
 
-  it('says above the form what no field of the form shows, and the detail when no field is named', () => {
+  it('says above the form the reason with what no field of the form shows, and the reason alone when no field is named', () => {
     const p = formProblem({ ...problem, errors: [{ field: 'body.extra', message: 'unknown property' }] }, ['username']);
-    expect(p).toEqual({ fields: {}, general: 'body.extra: unknown property' });
-    expect(formProblem({ ...problem, code: 'users.username_taken', detail: 'taken' }, ['username'])).toEqual({ fields: {}, general: 'taken' });
+    expect(p).toEqual({ fields: {}, general: 'Some of what was entered is not accepted. Check the fields named. · extra: not expected here' });
+    expect(formProblem({ ...problem, code: 'users.username_taken', detail: 'taken' }, ['username'])).toEqual({ fields: {}, general: 'That username is taken. Choose another.' });
   });
 });
 
@@ -135,7 +135,7 @@ describe('session and language, kept in the browser', () => {
   it('the language is written into the station settings, leaving the others as they were', () => {
     const s = memoryStorage({ [SETTINGS_KEY]: JSON.stringify({ station: 'bench-7', locale: 'en' }) });
     writeLocale(s, 'iu');
-    expect(JSON.parse(s.map.get(SETTINGS_KEY)!)).toEqual({ station: 'bench-7', locale: 'iu' });
+    expect(JSON.parse(s.map.get(SETTINGS_KEY)!)).toEqual({ station: 'bench-7', locale: 'iu', localeChosen: true });
     expect(readLocale(s)).toBe('iu');
     expect(readLocale(memoryStorage({ [SETTINGS_KEY]: JSON.stringify({ locale: 'de' }) }))).toBe('en');
   });
