@@ -19,10 +19,16 @@ export interface FormProblem {
   general: string | null;
 }
 
-/** The reason for a refusal's code, in the reader's language. */
-export function problemReason(problem: Pick<Problem, 'code'>): string {
+/**
+ * The reason for a refusal's code, in the reader's language; with the
+ * device's status now when the problem names it (`currentStatus`: a device
+ * that moved on meanwhile, which the English detail would have said).
+ */
+export function problemReason(problem: Pick<Problem, 'code'> & { currentStatus?: unknown }): string {
   const code = typeof problem.code === 'string' ? problem.code : '';
-  return tOr(`problem.${code}`, t('problem.unknown', { code: code || '?' }));
+  const reason = tOr(`problem.${code}`, t('problem.unknown', { code: code || '?' }));
+  const status = problem.currentStatus;
+  return typeof status === 'string' ? `${reason} ${t('problem.currentStatus', { status: tOr(`station.status.${status}`, status) })}` : reason;
 }
 
 /**

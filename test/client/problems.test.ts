@@ -89,3 +89,12 @@ describe('tOr and the language list', () => {
     expect(languageName('en-XA')).not.toBe('');
   });
 });
+
+describe('a device that moved on', () => {
+  it('the reason says the status the problem names, by its name in the reader’s language', () => {
+    const p: Problem = { title: 'x', status: 409, code: 'devices.invalid_transition', detail: 'Cannot grade a device that is in_repair.', currentStatus: 'in_repair' };
+    expect(problemReason(p)).toBe(`${en['problem.devices.invalid_transition']} The device is now: ${en['station.status.in_repair']}.`);
+    expect(problemReason({ ...p, currentStatus: 'melted' })).toBe(`${en['problem.devices.invalid_transition']} The device is now: melted.`);
+    expect(problemReason({ ...p, currentStatus: 3 })).toBe(en['problem.devices.invalid_transition']);
+  });
+});

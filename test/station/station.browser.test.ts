@@ -608,7 +608,7 @@ describe('scan station in the browser', () => {
     await form.locator('input[name=agreementAccepted]').check();
     const refused = await signalAfter(page, () => form.locator('button[type=submit]').click());
     expect(refused.kind).toBe('refused');
-    expect(refused.text).toContain(participant.code);
+    expect(refused.text).toContain(msg('problem.issuance.participant_has_device'));
     // The form is still there, with what was entered, and the override reason opened, marked and focused.
     expect(await form.locator('input[name=participantCode]').inputValue()).toBe(participant.code);
     expect(await form.locator('[data-field=overrideReason]').getAttribute('class')).toMatch(/invalid/);
