@@ -61,11 +61,6 @@ export function tOr(key: string, fallback: string, vars: Record<string, string |
   return typeof english === 'string' ? formatMessage('en', key, english, vars) : fallback;
 }
 
-/** Whether the current language, or English, has a message for the key. */
-export function hasMessage(key: string): boolean {
-  return typeof TABLES[current](key) === 'string' || typeof (en as Record<string, unknown>)[key] === 'string';
-}
-
 /**
  * The languages a language list shows: the offered ones, and the
  * pseudo-locale too while a page is in it, so the list names what is on screen.
