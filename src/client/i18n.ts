@@ -49,10 +49,29 @@ export function t(key: MessageKey, vars: Record<string, string | number> = {}): 
   return typeof raw === 'string' ? formatMessage(current, key, raw, vars) : formatMessage('en', key, en[key], vars);
 }
 
-/** For names that come from data (statuses, categories, events): the key if the locale knows it, else the fallback. */
-export function tOr(key: string, fallback: string): string {
-  const raw = TABLES[current](key) ?? (en as Record<string, unknown>)[key];
-  return typeof raw === 'string' ? raw : fallback;
+/**
+ * For keys built from data (statuses, categories, events, error codes): the
+ * message formatted as t() does if the locale (or English) knows the key,
+ * else the fallback as it is.
+ */
+export function tOr(key: string, fallback: string, vars: Record<string, string | number> = {}): string {
+  const raw = TABLES[current](key);
+  if (typeof raw === 'string') return formatMessage(current, key, raw, vars);
+  const english = (en as Record<string, unknown>)[key];
+  return typeof english === 'string' ? formatMessage('en', key, english, vars) : fallback;
+}
+
+/**
+ * The languages a language list shows: the offered ones, and the
+ * pseudo-locale too while a page is in it, so the list names what is on screen.
+ */
+export function pickerLocales(): readonly Locale[] {
+  return current === PSEUDO_LOCALE ? [...LOCALES, PSEUDO_LOCALE] : LOCALES;
+}
+
+/** A language's name in a language list. */
+export function languageName(locale: Locale): string {
+  return locale === PSEUDO_LOCALE ? t('language.pseudo') : tOr(`language.${locale}`, locale);
 }
 
 /** A count or quantity in the chosen language (format.ts: Canadian locales, `iu` on `en-CA` digits). */

@@ -1,6 +1,6 @@
 /** The language choice, kept for the station too (src/client/locale-choice.ts). */
 import { h } from 'preact';
-import { LOCALES, t, tOr, type Locale } from '../client/i18n.js';
+import { languageName, pickerLocales, t, type Locale } from '../client/i18n.js';
 import { chooseLocale, locale } from './state.js';
 
 export function LanguagePicker(p: { id: string }) {
@@ -13,6 +13,6 @@ export function LanguagePicker(p: { id: string }) {
       value: locale.value,
       onChange: (e: Event) => chooseLocale((e.currentTarget as HTMLSelectElement).value as Locale),
     },
-    LOCALES.map((l) => h('option', { key: l, value: l }, tOr(`language.${l}`, l))),
+    pickerLocales().map((l) => h('option', { key: l, value: l }, languageName(l))),
   );
 }

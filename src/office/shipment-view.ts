@@ -11,6 +11,7 @@ import { Refused } from '../client/api.js';
 import { formatDate, formatNumber, formatWeight, t, tOr } from '../client/i18n.js';
 import { hashFor } from '../client/office-pages.js';
 import { manifestName, scannedCode, type Shipment } from '../client/recycling.js';
+import { problemSummary } from '../client/problems.js';
 import { can } from '../modules/auth/permissions.js';
 import { DocumentPanel } from './document-panel.js';
 import { useRead } from './use-read.js';
@@ -102,7 +103,7 @@ function ScanField(p: { shipment: Shipment; onShipment: (s: Shipment) => void; s
         p.onShipment(r.shipment);
         say(true, t('office.recycling.scanAdded', { code: scanned }));
       } catch (err) {
-        say(false, t('office.recycling.scanRefused', { code: scanned, reason: err instanceof Refused ? err.problem.detail : reasonOf(err) }));
+        say(false, t('office.recycling.scanRefused', { code: scanned, reason: err instanceof Refused ? problemSummary(err.problem) : reasonOf(err) }));
       }
       input.current?.focus();
     });

@@ -3,6 +3,7 @@ import { h } from 'preact';
 import { useState } from 'preact/hooks';
 import { Refused } from '../client/api.js';
 import { t } from '../client/i18n.js';
+import { problemSummary } from '../client/problems.js';
 import { login } from '../client/session.js';
 import { LanguagePicker } from './language-picker.js';
 import { config, notice, signIn } from './state.js';
@@ -19,7 +20,7 @@ export function SignIn() {
     try {
       signIn(await login(username.trim(), password));
     } catch (err) {
-      setError(err instanceof Refused ? err.problem.detail : t('station.unreachable.login'));
+      setError(err instanceof Refused ? problemSummary(err.problem) : t('station.unreachable.login'));
       setBusy(false);
     }
   };

@@ -6,7 +6,7 @@
 import { signal } from '@preact/signals';
 import * as api from '../client/api.js';
 import { setCurrentLocale, type Locale } from '../client/i18n.js';
-import { localeFromQuery, readLocale, writeLocale } from '../client/locale-choice.js';
+import { chosenLocale, localeFromQuery, pageLocale, writeLocale } from '../client/locale-choice.js';
 import { readSession, writeSession, type Session } from '../client/session.js';
 
 export interface OfficeConfig {
@@ -17,8 +17,13 @@ export interface OfficeConfig {
 export const config = JSON.parse(document.getElementById('office-config')?.textContent ?? '{}') as OfficeConfig;
 
 export const session = signal<Session | null>(readSession(sessionStorage));
-/** The language: `?lang=` in the address if it names one (docs/translation.md), else the stored choice. */
-export const locale = signal<Locale>(localeFromQuery(location.search) ?? readLocale(localStorage));
+
+/** The page's language for a session (src/client/locale-choice.ts): `?lang=`, this browser's pick, the user's own, English. */
+function localeFor(s: Session | null): Locale {
+  return pageLocale({ query: localeFromQuery(location.search), chosen: chosenLocale(localStorage), user: s?.user.language });
+}
+
+export const locale = signal<Locale>(localeFor(session.value));
 /** The location hash (`#/users`): the page shown. */
 export const route = signal<string>(location.hash);
 /** Said at the top of the page (a session that ended, a server that does not answer). */
@@ -38,12 +43,14 @@ export function applyLocale(next: Locale): void {
 export function signIn(s: Session): void {
   writeSession(sessionStorage, s);
   notice.value = null;
+  applyLocale(localeFor(s));
   session.value = s;
 }
 
 export function signOutHere(reason: string | null = null): void {
   writeSession(sessionStorage, null);
   notice.value = reason;
+  applyLocale(localeFor(null));
   session.value = null;
 }
 

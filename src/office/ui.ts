@@ -2,12 +2,13 @@
 import { h, type ComponentChildren } from 'preact';
 import { Refused, Unreachable } from '../client/api.js';
 import { t } from '../client/i18n.js';
+import { problemSummary } from '../client/problems.js';
 import { SessionEnded, signOutHere } from './state.js';
 
 /** What to say about a failed request (no side effect: views may call it while drawing). */
 export function reasonText(err: unknown): string {
   if (err instanceof SessionEnded) return t('office.sessionEnded');
-  if (err instanceof Refused) return err.problem.detail;
+  if (err instanceof Refused) return problemSummary(err.problem);
   if (err instanceof Unreachable) return t('office.unreachable');
   return String(err);
 }

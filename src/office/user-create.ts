@@ -7,11 +7,11 @@ import { formProblem, type FormProblem } from '../client/problems.js';
 import type { User } from '../client/session.js';
 import { call } from './state.js';
 import { Message, SelectField, TextField, reasonOf } from './ui.js';
-import { roleOptions } from './users-roles.js';
+import { languageOptions, roleOptions } from './users-roles.js';
 
-const FIELDS = ['username', 'displayName', 'role', 'password'] as const;
+const FIELDS = ['username', 'displayName', 'role', 'language', 'password'] as const;
 type Draft = Record<(typeof FIELDS)[number], string>;
-const EMPTY: Draft = { username: '', displayName: '', role: 'trainee', password: '' };
+const EMPTY: Draft = { username: '', displayName: '', role: 'trainee', language: '', password: '' };
 
 export function UserCreate(p: { onCreated: (user: User) => void }) {
   const [draft, setDraft] = useState<Draft>(EMPTY);
@@ -22,7 +22,7 @@ export function UserCreate(p: { onCreated: (user: User) => void }) {
     e.preventDefault();
     setDone(null);
     try {
-      const { user } = await call<{ user: User }>('POST', '/users', { body: { ...draft, username: draft.username.trim() } });
+      const { user } = await call<{ user: User }>('POST', '/users', { body: { ...draft, username: draft.username.trim(), language: draft.language || null } });
       setProblem({ fields: {}, general: null });
       setDraft(EMPTY);
       setDone(t('office.users.created', { username: user.username }));
@@ -40,6 +40,7 @@ export function UserCreate(p: { onCreated: (user: User) => void }) {
     h(TextField, { ...field('username'), label: t('station.login.username'), onInput: set('username'), autocomplete: 'off', required: true }),
     h(TextField, { ...field('displayName'), label: t('office.users.displayName'), onInput: set('displayName'), autocomplete: 'off', required: true }),
     h(SelectField, { ...field('role'), label: t('office.users.role'), onChange: set('role'), options: roleOptions() }),
+    h(SelectField, { ...field('language'), label: t('office.users.language'), hint: t('office.users.languageHint'), onChange: set('language'), options: languageOptions() }),
     h(TextField, { ...field('password'), label: t('station.login.password'), hint: t('office.users.passwordHint'), onInput: set('password'), type: 'password', autocomplete: 'new-password', required: true }),
     h('div', { class: 'form-buttons' }, h('button', { type: 'submit', class: 'primary' }, t('office.users.createSubmit'))),
     h(Message, { kind: 'success', text: done }),

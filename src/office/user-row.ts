@@ -1,13 +1,13 @@
-/** One account in the users table (admin): change its role, disable or enable it, set a new password. */
+/** One account in the users table (admin): change its role or its language, disable or enable it, set a new password. */
 import { h, Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import { Refused } from '../client/api.js';
-import { t, tOr } from '../client/i18n.js';
+import { isLocale, languageName, t, tOr } from '../client/i18n.js';
 import { formProblem, type FormProblem } from '../client/problems.js';
 import type { User } from '../client/session.js';
 import { call } from './state.js';
 import { Message, TextField, reasonOf } from './ui.js';
-import { roleOptions } from './users-roles.js';
+import { languageOptions, roleOptions } from './users-roles.js';
 
 const NONE: FormProblem = { fields: {}, general: null };
 
@@ -37,6 +37,10 @@ export function UserRow(p: { user: User; self: boolean; onChanged: (user: User, 
       return text;
     });
   const changeRole = () => void patch({ role }, (user) => t('office.users.roleChanged', { username: user.username, role: tOr(`station.role.${user.role}`, user.role) }));
+  const changeLanguage = (value: string) =>
+    void patch({ language: value === '' ? null : value }, (user) =>
+      isLocale(user.language) ? t('office.users.languageChanged', { username: user.username, language: languageName(user.language) }) : t('office.users.languageCleared', { username: user.username }),
+    );
   const toggle = () => void patch({ disabled: !u.disabled }, (user) => t(user.disabled ? 'office.users.disabledDone' : 'office.users.enabledDone', { username: user.username }));
   const setNewPassword = async (e: Event) => {
     e.preventDefault();
@@ -75,6 +79,21 @@ export function UserRow(p: { user: User; self: boolean; onChanged: (user: User, 
         ),
         h('span', { class: 'field-error' }, problem.fields['role'] ?? ''),
       ),
+      h(
+        'td',
+        { class: problem.fields['language'] ? 'invalid' : undefined },
+        h(
+          'select',
+          {
+            id: `${id}-language`,
+            'aria-label': t('office.users.languageOf', { username: u.username }),
+            value: u.language ?? '',
+            onChange: (e: Event) => changeLanguage((e.currentTarget as HTMLSelectElement).value),
+          },
+          languageOptions().map((o) => h('option', { key: o.value, value: o.value }, o.label)),
+        ),
+        h('span', { class: 'field-error' }, problem.fields['language'] ?? ''),
+      ),
       h('td', null, u.disabled ? t('office.users.disabled') : t('office.users.active')),
       h(
         'td',
@@ -87,14 +106,14 @@ export function UserRow(p: { user: User; self: boolean; onChanged: (user: User, 
         ),
       ),
     ),
-    problem.general ? h('tr', null, h('td', { colSpan: 5 }, h(Message, { kind: 'refused', text: problem.general }))) : null,
+    problem.general ? h('tr', null, h('td', { colSpan: 6 }, h(Message, { kind: 'refused', text: problem.general }))) : null,
     resetting
       ? h(
           'tr',
           { class: 'reset-row' },
           h(
             'td',
-            { colSpan: 5 },
+            { colSpan: 6 },
             h(
               'form',
               { class: 'inline-form', 'data-testid': `reset-${u.username}`, onSubmit: (e: Event) => void setNewPassword(e) },

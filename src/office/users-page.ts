@@ -1,4 +1,4 @@
-/** Users (admin): every account, a form to create one, and per account its role, whether it may sign in, and a new password. */
+/** Users (admin): every account, a form to create one, and per account its role, its language, whether it may sign in, and a new password. */
 import { h } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { t, type MessageKey } from '../client/i18n.js';
@@ -9,7 +9,7 @@ import { Message, reasonOf } from './ui.js';
 import { UserCreate } from './user-create.js';
 import { UserRow } from './user-row.js';
 
-const COLUMNS: readonly MessageKey[] = ['office.users.username', 'office.users.displayName', 'office.users.role', 'office.users.status', 'office.users.actions'];
+const COLUMNS: readonly MessageKey[] = ['office.users.username', 'office.users.displayName', 'office.users.role', 'office.users.language', 'office.users.status', 'office.users.actions'];
 
 export function UsersPage() {
   const [users, setUsers] = useState<User[] | null>(null);

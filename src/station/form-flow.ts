@@ -1,5 +1,6 @@
 /** An action form on screen: opened from the card or an unknown code, sent (or kept) through the outbox, its answer shown. */
 import { newKey, type Problem } from '../client/api.js';
+import { fieldReason } from '../client/problems.js';
 import type { Outgoing } from '../client/sync.js';
 import { openRepairId } from './card.js';
 import { refreshDevice, showDevice } from './device-reads.js';
@@ -72,7 +73,7 @@ function markFieldErrors(form: HTMLFormElement, problem: Problem): number {
     holder.classList.add('invalid');
     holder.closest('details')?.setAttribute('open', '');
     const slot = holder.querySelector('.field-error');
-    if (slot) slot.textContent = e.message;
+    if (slot) slot.textContent = fieldReason(e.message);
     marked++;
   }
   // The next key typed goes to what needs fixing, not into the void.

@@ -1,7 +1,6 @@
 /** The forms that change who holds a device or where it goes: issue, return, recycle, write off. */
 import { h } from './dom.js';
-import { t, tOr, type MessageKey } from './i18n.js';
-import type { Settings } from './settings.js';
+import { currentLocale, t, tOr, type MessageKey } from './i18n.js';
 import { ACCESSORIES, CHOICES, LANGUAGES } from './choices.js';
 import type { Device } from './types.js';
 import { checkbox, checked, choiceField, compact, field, input, more, opt, select, textarea, value } from './form-fields.js';
@@ -34,7 +33,7 @@ export function writeOffForm(device: Device): FormSpec {
   });
 }
 
-export function issueForm(device: Device, settings: Settings): FormSpec {
+export function issueForm(device: Device): FormSpec {
   const due = new Date(Date.now() + 180 * 86_400_000).toISOString().slice(0, 10);
   return deviceForm(device, 'issue', {
     submitLabel: t('station.issue.submit'),
@@ -46,7 +45,7 @@ export function issueForm(device: Device, settings: Settings): FormSpec {
       h('h3', { text: t('station.issue.accessories') }),
       h('div', { class: 'checklist' }, ACCESSORIES.map((a) => checkbox(`accessory.${a}`, t(`station.accessory.${a}`), a === 'charger'))),
       field(t('station.issue.otherAccessories'), input('otherAccessories', { maxlength: 300 }), t('station.issue.otherHint')),
-      field(t('station.issue.language'), select('agreementLanguage', LANGUAGES.map((l): [string, string] => [l, tOr(`language.${l}`, l)]), settings.locale === 'fr' ? 'fr' : 'iu')),
+      field(t('station.issue.language'), select('agreementLanguage', LANGUAGES.map((l): [string, string] => [l, tOr(`language.${l}`, l)]), currentLocale() === 'fr' ? 'fr' : 'iu')),
       checkbox('agreementAccepted', t('station.issue.agreement'), false, true),
       more(
         t('station.issue.override'),

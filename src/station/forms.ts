@@ -80,7 +80,7 @@ export function actionForm(action: StationAction, device: Device, context: { set
     case 'grade':
       return gradeForm(device);
     case 'issue':
-      return issueForm(device, context.settings);
+      return issueForm(device);
     case 'return':
       return returnForm(device);
     case 'recycle':

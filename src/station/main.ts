@@ -6,15 +6,15 @@
  * kept in the outbox (IndexedDB) with their Idempotency-Key and sent again, in
  * order, when it answers (src/client/sync.ts). docs/station.md maps the modules.
  */
-import { setLocale, t } from './i18n.js';
+import { t } from './i18n.js';
 import { Store } from './idb-store.js';
 import { drain, keepPageAlive, pages, refreshQueue } from './queue.js';
-import { state } from './state.js';
+import { applyPageLocale, state } from './state.js';
 import { keepScannerTyping, signal } from './ui.js';
 import { render } from './views.js';
 
 keepPageAlive();
-setLocale(state.settings.locale);
+applyPageLocale();
 keepScannerTyping();
 window.addEventListener('online', () => void drain());
 

@@ -1,9 +1,9 @@
 /** The station's settings (its name, language, label template, sound), kept in this browser. */
 import { h, replaceChildren } from './dom.js';
-import { setLocale, t } from './i18n.js';
+import { t } from './i18n.js';
 import { nav } from './nav.js';
 import { saveSettings } from './settings.js';
-import { call, state } from './state.js';
+import { applyPageLocale, call, state } from './state.js';
 import { languagePicker, regions } from './ui.js';
 
 export async function openSettings(): Promise<void> {
@@ -47,7 +47,7 @@ export async function openSettings(): Promise<void> {
         text: t('station.form.cancel'),
         on: {
           click: () => {
-            setLocale(settings.locale);
+            applyPageLocale();
             close();
           },
         },

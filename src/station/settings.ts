@@ -13,7 +13,10 @@ export interface SanitizeDefaults {
 
 export interface Settings {
   station: string;
-  locale: Locale;
+  /** The language picked at this station; none picked (or only `en` saved unmarked) follows the user (src/client/locale-choice.ts). */
+  locale?: Locale;
+  /** Set when `locale` was picked, so a picked English is told from a saved default. */
+  localeChosen?: boolean;
   labelTemplate: string;
   sound: boolean;
   category: string;
@@ -22,7 +25,7 @@ export interface Settings {
 
 const KEY = SETTINGS_KEY;
 
-const DEFAULTS: Settings = { station: 'bench-1', locale: 'en', labelTemplate: '', sound: true, category: 'laptop', sanitize: {} };
+const DEFAULTS: Settings = { station: 'bench-1', labelTemplate: '', sound: true, category: 'laptop', sanitize: {} };
 
 export function loadSettings(): Settings {
   try {

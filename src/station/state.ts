@@ -5,6 +5,8 @@
  */
 import * as api from '../client/api.js';
 import { Unreachable } from '../client/api.js';
+import { choiceIn, localeFromQuery, pageLocale } from '../client/locale-choice.js';
+import { setLocale } from './i18n.js';
 import type { Store } from './idb-store.js';
 import { loadSettings, type Settings } from './settings.js';
 import { readSession, writeSession as keepSession, type Session } from '../client/session.js';
@@ -52,6 +54,14 @@ export const state: StationState = {
 export function writeSession(s: Session | null): void {
   state.session = s;
   keepSession(sessionStorage, s);
+}
+
+/**
+ * Sets the page's language (src/client/locale-choice.ts): `?lang=`, the
+ * language picked at this station, the signed-in user's own, English.
+ */
+export function applyPageLocale(): void {
+  setLocale(pageLocale({ query: localeFromQuery(location.search), chosen: choiceIn(state.settings), user: state.session?.user.language }));
 }
 
 export function serverNow(): string {

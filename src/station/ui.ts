@@ -1,10 +1,11 @@
 /** What every view shares: the page's regions, the feedback line, and the scan field that keeps the focus. */
 import type { Problem } from '../client/api.js';
+import { problemSummary } from '../client/problems.js';
 import { h, replaceChildren } from './dom.js';
 import { playTone, type FeedbackKind } from './feedback.js';
-import { LOCALES, setLocale, t, tOr, type Locale } from './i18n.js';
+import { currentLocale, languageName, pickerLocales, t, type Locale } from './i18n.js';
 import { saveSettings } from './settings.js';
-import { state } from './state.js';
+import { applyPageLocale, state } from './state.js';
 
 /** The elements the current view drew that later updates write into (null while not on screen). */
 export const regions: { root: HTMLElement; feedback: HTMLElement | null; queueBadge: HTMLElement | null; queuePanel: HTMLElement | null; main: HTMLElement | null } = {
@@ -29,9 +30,9 @@ export function signal(kind: FeedbackKind, message: string, detail?: string): vo
   replaceChildren(el, h('strong', { text: t(`station.feedback.${kind}`) }), h('span', { text: ` ${message}` }), detail ? h('div', { class: 'detail', text: detail }) : null);
 }
 
+/** A refusal in the reader's language (src/client/problems.ts): the reason by its code, then each field named. */
 export function problemText(p: Problem): string {
-  const fields = (p.errors ?? []).filter((e) => !p.detail.includes(e.message)).map((e) => `${e.field.replace(/^body\./, '')}: ${e.message}`);
-  return [p.detail, ...fields].join(' · ');
+  return problemSummary(p);
 }
 
 // ---- focus: the scan field keeps it -----------------------------------------
@@ -69,12 +70,13 @@ export function languagePicker(onChange: () => void): HTMLSelectElement {
       on: {
         change: (e) => {
           settings.locale = (e.target as HTMLSelectElement).value as Locale;
+          settings.localeChosen = true;
           saveSettings(settings);
-          setLocale(settings.locale);
+          applyPageLocale();
           onChange();
         },
       },
     },
-    LOCALES.map((l) => h('option', { attrs: { value: l, selected: l === settings.locale }, text: tOr(`language.${l}`, l) })),
+    pickerLocales().map((l) => h('option', { attrs: { value: l, selected: l === currentLocale() }, text: languageName(l) })),
   );
 }

@@ -10,7 +10,7 @@ import { drain, refreshQueue, sync } from './queue.js';
 import { scan } from './scan.js';
 import { openSettings } from './settings-dialog.js';
 import { saveSettings } from './settings.js';
-import { call, state, writeSession, type Session } from './state.js';
+import { applyPageLocale, call, state, writeSession, type Session } from './state.js';
 import type { LoginResponse } from './types.js';
 import { focusScan, languagePicker, problemText, regions, signal } from './ui.js';
 
@@ -19,7 +19,14 @@ export function render(): void {
   else renderStation(state.session);
 }
 
-function renderLogin(): void {
+/** What was typed on the sign-in screen, kept when it is drawn again in another language. */
+interface Typed {
+  username: string;
+  password: string;
+  station: string;
+}
+
+function renderLogin(typed: Typed | null = null): void {
   const { config, settings } = state;
   state.formOpen = false;
   state.dialogOpen = false;
@@ -32,7 +39,7 @@ function renderLogin(): void {
     h('label', { text: t('station.login.username') }, h('input', { attrs: { name: 'username', autocomplete: 'username', required: true, autofocus: true } })),
     h('label', { text: t('station.login.password') }, h('input', { attrs: { name: 'password', type: 'password', autocomplete: 'current-password', required: true } })),
     h('label', { text: t('station.settings.station') }, h('input', { attrs: { name: 'station', value: settings.station, required: true, maxlength: 100 } })),
-    h('label', { text: t('station.settings.language') }, languagePicker(render)),
+    h('label', { text: t('station.settings.language') }, languagePicker(() => redrawLogin(form))),
     h('button', { class: 'primary', attrs: { type: 'submit' }, text: t('station.login.submit') }),
     regions.feedback,
   );
@@ -41,7 +48,20 @@ function renderLogin(): void {
     void login(form);
   });
   replaceChildren(regions.root, form);
-  (form.elements.namedItem('username') as HTMLInputElement).focus();
+  const field = (n: string) => form.elements.namedItem(n) as HTMLInputElement;
+  if (typed) {
+    field('username').value = typed.username;
+    field('password').value = typed.password;
+    field('station').value = typed.station;
+    // The person was at the language list: they stay there.
+    (form.elements.namedItem('locale') as HTMLSelectElement).focus();
+  } else field('username').focus();
+}
+
+/** The sign-in screen in the language just picked, with what was typed still in its fields. */
+function redrawLogin(form: HTMLFormElement): void {
+  const value = (n: string) => (form.elements.namedItem(n) as HTMLInputElement).value;
+  renderLogin({ username: value('username'), password: value('password'), station: value('station') });
 }
 
 async function login(form: HTMLFormElement): Promise<void> {
@@ -53,6 +73,7 @@ async function login(form: HTMLFormElement): Promise<void> {
     const res = await call<LoginResponse>('POST', '/api/v1/auth/login', { body: { username: get('username').trim(), password: get('password') } });
     writeSession({ token: res.token, user: res.user });
     state.shown = null;
+    applyPageLocale();
     render();
     signal('info', t('station.login.welcome', { name: res.user.displayName }));
     void drain();
@@ -67,6 +88,7 @@ async function logout(): Promise<void> {
   // Ended here at once: nothing started from now on can use this session.
   writeSession(null);
   state.shown = null;
+  applyPageLocale();
   render();
   try {
     await call('POST', '/api/v1/auth/logout', { as: ending });
@@ -80,6 +102,7 @@ export function sessionEnded(ended: Session | null = state.session, lost: string
   // Only if it is still the station's session (someone else may have logged in meanwhile).
   if (ended !== state.session) return;
   writeSession(null);
+  applyPageLocale();
   render();
   if (lost) signal('refused', t('station.login.expiredLost', { what: lost }));
   else signal('refused', t('station.login.expired'));

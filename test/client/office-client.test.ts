@@ -26,10 +26,10 @@ describe('formProblem', () => {
     expect(p).toEqual({ fields: { password: 'must be at least 12 characters' }, general: null });
   });
 
-  it('says above the form what no field of the form shows, and the detail when no field is named', () => {
+  it('says above the form the reason with what no field of the form shows, and the reason alone when no field is named', () => {
     const p = formProblem({ ...problem, errors: [{ field: 'body.extra', message: 'unknown property' }] }, ['username']);
-    expect(p).toEqual({ fields: {}, general: 'body.extra: unknown property' });
-    expect(formProblem({ ...problem, code: 'users.username_taken', detail: 'taken' }, ['username'])).toEqual({ fields: {}, general: 'taken' });
+    expect(p).toEqual({ fields: {}, general: 'Some of what was entered is not accepted. Check the fields named. · extra: not expected here' });
+    expect(formProblem({ ...problem, code: 'users.username_taken', detail: 'taken' }, ['username'])).toEqual({ fields: {}, general: 'That username is taken. Choose another.' });
   });
 });
 
@@ -123,7 +123,7 @@ describe('Today', () => {
 describe('session and language, kept in the browser', () => {
   it('one session per tab under the key the station reads; unreadable storage means signed out', () => {
     const s = memoryStorage();
-    const session = { token: 'tok', user: { id: 1, username: 'a', displayName: 'A', role: 'admin' as const, disabled: false, createdAt: '2026-01-01T00:00:00Z' } };
+    const session = { token: 'tok', user: { id: 1, username: 'a', displayName: 'A', role: 'admin' as const, disabled: false, language: null, createdAt: '2026-01-01T00:00:00Z' } };
     writeSession(s, session);
     expect(JSON.parse(s.map.get(SESSION_KEY)!)).toEqual(session);
     expect(readSession(s)).toEqual(session);
@@ -135,7 +135,7 @@ describe('session and language, kept in the browser', () => {
   it('the language is written into the station settings, leaving the others as they were', () => {
     const s = memoryStorage({ [SETTINGS_KEY]: JSON.stringify({ station: 'bench-7', locale: 'en' }) });
     writeLocale(s, 'iu');
-    expect(JSON.parse(s.map.get(SETTINGS_KEY)!)).toEqual({ station: 'bench-7', locale: 'iu' });
+    expect(JSON.parse(s.map.get(SETTINGS_KEY)!)).toEqual({ station: 'bench-7', locale: 'iu', localeChosen: true });
     expect(readLocale(s)).toBe('iu');
     expect(readLocale(memoryStorage({ [SETTINGS_KEY]: JSON.stringify({ locale: 'de' }) }))).toBe('en');
   });

@@ -18,6 +18,7 @@ const EXPECTED: ReadonlyArray<{ route: string; roles: readonly Role[] | 'public'
   { route: 'POST /auth/login', roles: 'public', required: true },
   { route: 'POST /auth/logout', roles: ALL, required: true },
   { route: 'GET /me', roles: ALL, required: true },
+  { route: 'PATCH /me', roles: ALL, required: true },
   { route: 'POST /users', roles: ADMIN, required: true },
   { route: 'GET /users', roles: ADMIN, required: true },
   { route: 'GET /users/:id', roles: ADMIN, required: true },

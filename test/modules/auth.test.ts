@@ -48,6 +48,7 @@ describe('POST /auth/login', () => {
       displayName: 'Administrator',
       role: 'admin',
       disabled: false,
+      language: null,
       createdAt: expect.any(String),
     });
     expect(res.text).not.toContain('scrypt');
@@ -277,7 +278,7 @@ describe('bearer tokens', () => {
     const res = await t.http.get(`${API}/me`).set(bearer(token));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
-      user: { id, username: 'sila', displayName: 'Test coordinator', role: 'coordinator', disabled: false, createdAt: t.clock.now().toISOString() },
+      user: { id, username: 'sila', displayName: 'Test coordinator', role: 'coordinator', disabled: false, language: null, createdAt: t.clock.now().toISOString() },
     });
   });
 

@@ -56,6 +56,7 @@ describe('users (admin)', () => {
           displayName: 'Nuka Tester',
           role: 'coordinator',
           disabled: false,
+          language: null,
           createdAt: t.clock.now().toISOString(),
         },
       });

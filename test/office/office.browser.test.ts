@@ -114,7 +114,7 @@ describe('the office in the browser', () => {
     await reset.locator('input[name=password]').fill('another-long-password');
     await reset.locator('button[type=submit]').click();
     await expect.poll(() => reset.count()).toBe(0);
-    await row.locator('select').selectOption('coordinator');
+    await row.locator('select[id$=-role]').selectOption('coordinator');
     await row.locator('[data-action=role]').click();
     const roleOfTara = async (): Promise<string | undefined> => {
       const { items } = (await admin.ok('GET', '/api/v1/users?limit=500')) as { items: Array<{ username: string; role: string }> };
@@ -122,7 +122,7 @@ describe('the office in the browser', () => {
     };
     await expect.poll(roleOfTara).toBe('coordinator');
     await row.locator('[data-action=toggle]').click();
-    await expect.poll(() => row.locator('td').nth(2).textContent()).toBe(en['office.users.disabled']);
+    await expect.poll(() => row.locator('td').nth(3).textContent()).toBe(en['office.users.disabled']);
     expect((await new ApiClient(() => server.url).request('POST', '/api/v1/auth/login', { username: 'tara', password: 'another-long-password' })).status).not.toBe(200);
 
     for (const t of [office, station]) {

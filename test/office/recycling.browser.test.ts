@@ -93,11 +93,12 @@ describe('Recycling in the office', () => {
     }
     await check(page, 'scanned');
 
-    // A fourth tag, of a device not designated for recycling: refused in the service's words, nothing added, the focus stays.
+    // A fourth tag, of a device not designated for recycling: refused with the reason for its code, nothing added, the focus stays.
     await scanWithScanner(page, notDesignated);
     const refusal = await admin.request('POST', '/api/v1/shipments/1/devices', { assetTag: notDesignated });
     expect(refusal.status).toBe(409);
-    await expect.poll(() => said(page)).toBe(fill('office.recycling.scanRefused', { code: notDesignated, reason: refusal.body.detail as string }));
+    // The reason for the refusal's code, from the locale file (src/client/problems.ts).
+    await expect.poll(() => said(page)).toBe(fill('office.recycling.scanRefused', { code: notDesignated, reason: en[`problem.${refusal.body.code as string}`]! }));
     expect(await page.locator('#scan-said').getAttribute('role')).toBe('status');
     expect(await page.inputValue('#scan-code')).toBe('');
     expect(await focused(page)).toBe('scan-code');

@@ -6,6 +6,7 @@
  */
 import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import en from '../../src/locales/en.json' with { type: 'json' };
 import { ADMIN_PASSWORD, USER_PASSWORD } from '../helpers.js';
 import { ApiClient, feedback, launchBrowser, loginAt, newStation, scanWithScanner, signalAfter, startServer, tempDbPath, type RunningServer } from './harness.js';
 
@@ -205,7 +206,8 @@ describe('scan station offline queue', () => {
     expect(await refused.count()).toBe(1);
     const reason = await refused.textContent();
     expect(reason).toContain(d.assetTag);
-    expect(reason).toMatch(/in_repair/);
+    // The reason for the code and the device's status now, from the locale file.
+    expect(reason).toContain(`${en['problem.devices.invalid_transition']} The device is now: ${en['station.status.in_repair']}.`);
     expect(await page.locator('[data-testid=feedback]').getAttribute('data-kind')).toBe('refused');
     expect(await queueCount(page)).toBe(0);
     expect(await page.locator('[data-testid=queue-count]').getAttribute('class')).toMatch(/has-refused/);

@@ -30,6 +30,8 @@ export const PERMISSIONS = {
   'account:read': EVERYONE,
   'account:sign-out': EVERYONE,
   'account:change-password': EVERYONE,
+  /** One's own settings kept with the account (the language the front ends use). */
+  'account:update': EVERYONE,
   'users:manage': ADMIN,
 
   'asset-tags:reserve': BENCH,

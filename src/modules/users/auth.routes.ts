@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { actorOf } from './authentication.js';
 import type { Api } from '../../core/http/api.js';
-import { LoginBody, LoginResponse, UserEnvelope } from './users.schemas.js';
+import { LoginBody, LoginResponse, UpdateMeBody, UserEnvelope } from './users.schemas.js';
 import type { UsersService } from './users.service.js';
 
 export function authRoutes(api: Api, users: UsersService): void {
@@ -24,5 +24,16 @@ export function authRoutes(api: Api, users: UsersService): void {
     config: { access: { permission: 'account:read' } },
     schema: { tags: ['auth'], summary: 'Who you are', response: { 200: UserEnvelope } },
     handler: async (request) => ({ user: users.get(actorOf(request).id) }),
+  });
+
+  api.patch('/me', {
+    config: { access: { permission: 'account:update' } },
+    schema: {
+      tags: ['auth'],
+      summary: 'Change your own settings: the language the front ends use after sign-in (null: none chosen)',
+      body: UpdateMeBody,
+      response: { 200: UserEnvelope },
+    },
+    handler: async (request) => ({ user: users.updateOwn(actorOf(request), request.body) }),
   });
 }

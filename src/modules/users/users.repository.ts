@@ -28,7 +28,7 @@ export function countUsers(db: Executor): number {
 export function updateUser(
   tx: Executor,
   id: number,
-  patch: Partial<Pick<UserRow, 'displayName' | 'role' | 'disabledAt' | 'passwordHash' | 'passwordChangedAt' | 'updatedAt'>>,
+  patch: Partial<Pick<UserRow, 'displayName' | 'role' | 'language' | 'disabledAt' | 'passwordHash' | 'passwordChangedAt' | 'updatedAt'>>,
 ): UserRow {
   return tx.update(users).set(patch).where(eq(users.id, id)).returning().get();
 }

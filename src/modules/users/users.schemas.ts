@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../auth/permissions.js';
+import { LANGUAGES } from './users.table.js';
 
 export const Username = z
   .string()
@@ -12,12 +13,16 @@ export const Password = z.string().min(12, 'must be at least 12 characters').max
 
 export const RoleSchema = z.enum(ROLES);
 
+/** The user's own language for the front ends (docs/translation.md); null when none is chosen. */
+export const LanguageSchema = z.enum(LANGUAGES).nullable();
+
 export const User = z.object({
   id: z.number().int(),
   username: z.string(),
   displayName: z.string(),
   role: RoleSchema,
   disabled: z.boolean(),
+  language: LanguageSchema,
   createdAt: z.string(),
 });
 export type User = z.infer<typeof User>;
@@ -27,6 +32,7 @@ export const CreateUserBody = z.strictObject({
   displayName: z.string().trim().min(1).max(120),
   role: RoleSchema,
   password: Password,
+  language: LanguageSchema.optional(),
 });
 export type CreateUserBody = z.infer<typeof CreateUserBody>;
 
@@ -35,9 +41,14 @@ export const UpdateUserBody = z
     displayName: z.string().trim().min(1).max(120).optional(),
     role: RoleSchema.optional(),
     disabled: z.boolean().optional(),
+    language: LanguageSchema.optional(),
   })
   .refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' });
 export type UpdateUserBody = z.infer<typeof UpdateUserBody>;
+
+/** What a user may change on their own record. */
+export const UpdateMeBody = z.strictObject({ language: LanguageSchema });
+export type UpdateMeBody = z.infer<typeof UpdateMeBody>;
 
 export const SetPasswordBody = z.strictObject({ password: Password });
 export const ChangeOwnPasswordBody = z.strictObject({ currentPassword: z.string().min(1).max(256), newPassword: Password });

@@ -19,7 +19,7 @@ import {
   type SessionUser,
   type UserRow,
 } from './users.repository.js';
-import type { CreateUserBody, UpdateUserBody, User } from './users.schemas.js';
+import type { CreateUserBody, UpdateMeBody, UpdateUserBody, User } from './users.schemas.js';
 
 export type Actor = SessionUser;
 
@@ -30,6 +30,7 @@ export function toUser(row: UserRow): User {
     displayName: row.displayName,
     role: row.role,
     disabled: row.disabledAt !== null,
+    language: row.language,
     createdAt: row.createdAt,
   };
 }
@@ -143,6 +144,7 @@ export function createUsersService(deps: {
             username: body.username,
             displayName: body.displayName,
             role: body.role,
+            language: body.language ?? null,
             passwordHash,
             passwordChangedAt: at,
             createdAt: at,
@@ -154,7 +156,7 @@ export function createUsersService(deps: {
             action: 'user.created',
             actorUserId: actor?.id ?? null,
             at,
-            details: { username: row.username, role: row.role },
+            details: { username: row.username, role: row.role, ...(row.language === null ? {} : { language: row.language }) },
           });
           return toUser(row);
         });
@@ -184,6 +186,7 @@ export function createUsersService(deps: {
         const row = updateUser(tx, id, {
           ...(body.displayName === undefined ? {} : { displayName: body.displayName }),
           ...(body.role === undefined ? {} : { role: body.role }),
+          ...(body.language === undefined ? {} : { language: body.language }),
           disabledAt,
           updatedAt: at,
         });
@@ -194,6 +197,25 @@ export function createUsersService(deps: {
         deps.appendAuditEvent(tx, {
           entityType: 'user',
           entityId: String(id),
+          action: 'user.updated',
+          actorUserId: actor.id,
+          at,
+          details: { changes: body },
+        });
+        return toUser(row);
+      });
+    },
+
+    /** A user's own language (PATCH /me): only that, on their own record. */
+    updateOwn(actor: Actor, body: UpdateMeBody): User {
+      const at = now();
+      return writeTransaction(db, (tx) => {
+        const current = findUserById(tx, actor.id);
+        if (!current) throw new AppError('users.not_found', `No user with id ${actor.id}.`);
+        const row = updateUser(tx, actor.id, { language: body.language, updatedAt: at });
+        deps.appendAuditEvent(tx, {
+          entityType: 'user',
+          entityId: String(actor.id),
           action: 'user.updated',
           actorUserId: actor.id,
           at,

@@ -5,6 +5,10 @@ import { ROLES } from '../auth/permissions.js';
 // The roles are the permission map's; re-exported beside the column that stores them.
 export { ROLES, type Role } from '../auth/permissions.js';
 
+/** The languages a user may keep as their own (the front ends' offered ones); null is none chosen. */
+export const LANGUAGES = ['en', 'fr', 'iu'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
 export const users = sqliteTable(
   'users',
   {
@@ -17,11 +21,13 @@ export const users = sqliteTable(
     passwordChangedAt: text('password_changed_at').notNull(),
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
+    language: text('language', { enum: LANGUAGES }),
   },
   (t) => [
     uniqueIndex('users_username_uq').on(t.username),
     // Rendered from the roles (drizzle-kit writes it out as literal SQL): a new role is a new migration.
     check('users_role_ck', sql`${t.role} in (${sql.raw(ROLES.map((r) => `'${r}'`).join(', '))})`),
+    check('users_language_ck', sql`${t.language} in (${sql.raw(LANGUAGES.map((l) => `'${l}'`).join(', '))})`),
   ],
 );
 
