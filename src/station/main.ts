@@ -6,7 +6,7 @@
  * kept in the outbox (IndexedDB) with their Idempotency-Key and sent again, in
  * order, when it answers (src/client/sync.ts). docs/station.md maps the modules.
  */
-import { setLocale, t } from './i18n.js';
+import { onMessages, setLocale, t } from './i18n.js';
 import { Store } from './idb-store.js';
 import { drain, keepPageAlive, pages, refreshQueue } from './queue.js';
 import { state } from './state.js';
@@ -14,6 +14,8 @@ import { keepScannerTyping, signal } from './ui.js';
 import { render } from './views.js';
 
 keepPageAlive();
+// Text reviewed in the app since the page was built: the station redraws when it arrives.
+onMessages(() => render());
 setLocale(state.settings.locale);
 keepScannerTyping();
 window.addEventListener('online', () => void drain());
