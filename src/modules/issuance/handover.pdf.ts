@@ -90,7 +90,8 @@ type Texts = readonly string[];
 
 function heading(doc: Doc, texts: Texts): void {
   doc.moveDown(0.4);
-  texts.forEach((text, i) => write(doc, text, { size: i === 0 ? 11.5 : 10.5, bold: true, color: i === 0 ? 'black' : GREY }));
+  const x = doc.page.margins.left;
+  texts.forEach((text, i) => write(doc, text, { size: i === 0 ? 11.5 : 10.5, bold: true, color: i === 0 ? 'black' : GREY, x }));
   const y = doc.y + 1;
   doc.moveTo(doc.page.margins.left, y).lineTo(doc.page.width - doc.page.margins.right, y).lineWidth(0.5).strokeColor('#999999').stroke();
   doc.moveDown(0.3);
@@ -99,17 +100,19 @@ function heading(doc: Doc, texts: Texts): void {
 function field(doc: Doc, labels: Texts, value: string | Texts): void {
   const x = doc.page.margins.left;
   const y = doc.y;
-  write(doc, labels.join('\n'), { size: 9, color: GREY, x, y, width: 140 });
+  labels.forEach((label, i) => write(doc, label, { size: 9, color: GREY, x, ...(i === 0 ? { y } : {}), width: 140 }));
   const afterLabel = doc.y;
   const values = typeof value === 'string' ? [value] : value;
-  write(doc, values.join('\n'), { size: 10, x: x + 150, y, width: doc.page.width - doc.page.margins.right - x - 150 });
+  const valueWidth = doc.page.width - doc.page.margins.right - x - 150;
+  values.forEach((v, i) => write(doc, v, { size: 10, x: x + 150, ...(i === 0 ? { y } : {}), width: valueWidth }));
   doc.y = Math.max(doc.y, afterLabel);
   doc.x = x;
 }
 
 function paragraphs(doc: Doc, texts: Texts, options: { size: number; x: number; width: number; bullet?: boolean; bold?: boolean; color?: string }): void {
   texts.forEach((text, i) => {
-    write(doc, options.bullet ? `•  ${text}` : text, { size: options.size, bold: options.bold ?? false, color: i === 0 ? (options.color ?? 'black') : (options.color ?? '#333333'), x: options.x + (i === 0 ? 0 : 12), width: options.width - (i === 0 ? 0 : 12) });
+    // The bullet marks the English; the second language's text sits indented under it.
+    write(doc, options.bullet && i === 0 ? `•  ${text}` : text, { size: options.size, bold: options.bold ?? false, color: i === 0 ? (options.color ?? 'black') : (options.color ?? '#333333'), x: options.x + (i === 0 ? 0 : 12), width: options.width - (i === 0 ? 0 : 12) });
   });
 }
 
