@@ -16,6 +16,7 @@ import { DevicesPage } from './devices-page.js';
 import { LoansPage } from './loans-page.js';
 import { DonationsPage } from './donations-page.js';
 import { RecyclingPage } from './recycling-page.js';
+import { TranslationsPage } from './translations-page.js';
 
 const PAGES: Record<OfficePageId, ComponentType> = {
   today: TodayPage,
@@ -26,6 +27,7 @@ const PAGES: Record<OfficePageId, ComponentType> = {
   recycling: RecyclingPage,
   reports: ReportsPage,
   users: UsersPage,
+  translations: TranslationsPage,
 };
 
 /**

@@ -39,8 +39,8 @@ describe('station in Inuktitut with text reviewed in the app', () => {
     const d = await admin.intake();
     const { context, page, errors } = await newStation(browser);
     // The station's language is chosen in its settings (localStorage) before the page loads.
-    await context.addInitScript(() => {
-      if (!localStorage.getItem('refurb-ledger.station.settings')) localStorage.setItem('refurb-ledger.station.settings', JSON.stringify({ locale: 'iu' }));
+    await context.addInitScript({
+      content: "if (!localStorage.getItem('refurb-ledger.station.settings')) localStorage.setItem('refurb-ledger.station.settings', JSON.stringify({ locale: 'iu' }));",
     });
     await loginAt(page, server.url, 'tina');
     await scanWithScanner(page, d.assetTag);
@@ -60,7 +60,7 @@ describe('station in Inuktitut with text reviewed in the app', () => {
     await expect.poll(headings, { timeout: 5000 }).toContain(REVIEWED);
     expect(await headings()).toContain('Last events');
     expect(await page.locator('body').textContent()).not.toContain(DRAFT);
-    expect(await page.evaluate(() => document.documentElement.lang)).toBe('iu');
+    expect(await page.evaluate('document.documentElement.lang')).toBe('iu');
 
     // The server's messages unreachable: the copy kept from the last answer is shown.
     await page.route('**/api/v1/locales/**', (route) => route.abort('connectionrefused'));
