@@ -83,14 +83,14 @@ describe('Translations in the office', () => {
     await page.fill('#translations-search', 'station.card.');
     await page.selectOption('#translations-status', 'missing');
     await page.locator('li.translation').first().waitFor();
-    const keys = await page.locator('li.translation').evaluateAll((els) => els.map((e) => e.getAttribute('data-key')));
+    const keys = await Promise.all((await page.locator('li.translation').all()).map((li) => li.getAttribute('data-key')));
     expect(keys).not.toContain('station.card.drives');
     expect(keys).toContain('station.card.wipe');
 
     // The sample handover form of the language downloads as a PDF.
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('button[data-download=handover]')]);
     const file = await download.path();
-    expect(readFileSync(file!).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(readFileSync(file).subarray(0, 5).toString()).toBe('%PDF-');
     expect(await page.locator('[data-testid=handover-state]').textContent()).toMatch(/English only/);
 
     // The office itself in Inuktitut, after a reload, shows a text reviewed here where the English would be.
