@@ -3,6 +3,11 @@
  * use it, what a save checks and writes, and what the public messages show.
  * Texts below are test fixtures, not translations: they are never shipped.
  */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import en from '../../src/locales/en.json' with { type: 'json' };
@@ -182,5 +187,27 @@ describe('translations API', () => {
       }),
       { numRuns: 15, seed: 20261201 },
     );
+  });
+});
+
+describe('npm run i18n:export -- --database', () => {
+  it('writes the effective catalog of a database file as XLIFF that the import takes back', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'translations-db-'));
+    const file = path.join(dir, 'app.db');
+    const t = await createTestApp({ dbPath: file });
+    try {
+      const res = await t.http.put(`${API}/translations/iu/station.card.drives`).set(bearer(await t.token('translator'))).send({ text: 'ᓄᓇᕗᑦ (test)', reviewed: true });
+      expect(res.status).toBe(200);
+      const root = path.join(LOCALES_DIR, '../..');
+      const { stdout } = await promisify(execFile)('npx', ['tsx', 'scripts/i18n.ts', 'export', '--lang', 'iu', '--database', file], { cwd: root });
+      const result = importXliff(stdout, (lang) => loadCatalog(LOCALES_DIR, lang));
+      expect(result.ok && result.messages['station.card.drives']).toBe('ᓄᓇᕗᑦ (test)');
+      expect(result.ok && result.changed).toEqual(['station.card.drives']);
+      const missing = promisify(execFile)('npx', ['tsx', 'scripts/i18n.ts', 'export', '--lang', 'iu', '--database', path.join(dir, 'none.db')], { cwd: root });
+      await expect(missing).rejects.toThrow(/no database/);
+    } finally {
+      await t.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -64,6 +64,23 @@ export function sampleHandover(lang: TargetLang, organizationName: string, print
   };
 }
 
+/** A shipped catalog with the database's rows over it (text and metadata), as the XLIFF export writes it. */
+export function withDatabaseRows(c: Catalog, rows: readonly TranslationRow[]): Catalog {
+  const messages = { ...c.messages };
+  const meta = { ...c.meta };
+  for (const row of rows) {
+    if (!(row.key in c.english)) continue;
+    messages[row.key] = row.text;
+    meta[row.key] = { source: row.source, reviewed: row.reviewed };
+  }
+  return { ...c, messages, meta };
+}
+
+/** The XLIFF of a language from a database file (`npm run i18n:export -- --lang iu --database PATH`). */
+export function databaseXliff(db: Db, c: Catalog): string {
+  return exportXliff(withDatabaseRows(c, translationRows(db, c.lang)));
+}
+
 interface Effective {
   messages: LocaleMessages;
   etag: string;
@@ -182,15 +199,7 @@ export function createTranslationsService(deps: {
     /** The effective catalog (database over shipped files) as XLIFF 2.0, for `npm run i18n:import` into the repository. */
     xliff(lang: string): string {
       const l = language(lang);
-      const c = catalog(l);
-      const messages = { ...c.messages };
-      const meta = { ...c.meta };
-      for (const row of translationRows(db, l)) {
-        if (!(row.key in c.english)) continue;
-        messages[row.key] = row.text;
-        meta[row.key] = { source: row.source, reviewed: row.reviewed };
-      }
-      return exportXliff({ ...c, messages, meta });
+      return exportXliff(withDatabaseRows(catalog(l), translationRows(db, l)));
     },
 
     /** A handover form of made-up data in the language, as the next real one would print. */
