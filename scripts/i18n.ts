@@ -2,23 +2,26 @@
  * The translation kit (docs/translation.md):
  *   npm run -s i18n:status                         keys translated, reviewed, missing, English changed, per language
  *   npm run -s i18n:export -- --lang iu [--out F]  an XLIFF 2.0 file for translators (standard output without --out)
+ *     [--database PATH]                            with the text saved in the app (that database's translations) over the files
  *   npm run -s i18n:import -- FILE                 a translated XLIFF file back into src/locales/<lang>.json and .meta.json
  *   npm run -s i18n:notes                          a first note in notes.json for each English key without one
  * The import writes nothing when any unit is refused; it lists every refusal with its line.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { messagesOf, statusReport, TARGET_LANGS, translationStatus, type TargetLang } from '../src/locales/catalog.js';
 import { LOCALES_DIR, loadCatalog, writeCatalog } from '../src/locales/locale-files.js';
 import { completeNotes } from '../src/locales/notes.js';
 import { exportXliff, importXliff } from '../src/locales/xliff.js';
+import { openReadOnlyDatabase } from '../src/core/db.js';
+import { databaseXliff } from '../src/modules/translations/translations.service.js';
 import { fail } from './cli.js';
 
 const [command, ...rest] = process.argv.slice(2);
 const { values, positionals } = parseArgs({
   args: rest,
-  options: { lang: { type: 'string' }, out: { type: 'string' }, dir: { type: 'string' } },
+  options: { lang: { type: 'string' }, out: { type: 'string' }, dir: { type: 'string' }, database: { type: 'string' } },
   allowPositionals: true,
 });
 const dir = values.dir ?? LOCALES_DIR;
@@ -28,7 +31,14 @@ if (command === 'status') {
 } else if (command === 'export') {
   const lang = values.lang as TargetLang;
   if (!TARGET_LANGS.includes(lang)) fail(`--lang must be one of ${TARGET_LANGS.join(', ')}`);
-  const xml = exportXliff(loadCatalog(dir, lang));
+  let xml: string;
+  if (values.database === undefined) xml = exportXliff(loadCatalog(dir, lang));
+  else {
+    if (!existsSync(values.database)) fail(`no database at ${values.database}`);
+    const db = openReadOnlyDatabase(values.database);
+    xml = databaseXliff(db, loadCatalog(dir, lang));
+    db.$client.close();
+  }
   if (values.out === undefined) process.stdout.write(xml);
   else writeFileSync(values.out, xml);
 } else if (command === 'import') {
@@ -53,5 +63,5 @@ if (command === 'status') {
   );
   writeFileSync(path.join(dir, 'notes.json'), `${JSON.stringify(completeNotes(english, held, sources), null, 2)}\n`);
 } else {
-  fail('usage: tsx scripts/i18n.ts status | export --lang fr|iu [--out FILE] | import FILE | notes');
+  fail('usage: tsx scripts/i18n.ts status | export --lang fr|iu [--out FILE] [--database PATH] | import FILE | notes');
 }

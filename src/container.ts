@@ -24,6 +24,7 @@ import { createSanitizationService } from './modules/sanitization/sanitization.s
 import { createScansService } from './modules/scans/scans.service.js';
 import { createDonationsService } from './modules/donations/donations.service.js';
 import { createLoginLimiter, createUsersService } from './modules/users/users.service.js';
+import { createTranslationsService } from './modules/translations/translations.service.js';
 
 /** The composition root: every service, built once per app from explicit dependencies. */
 export function createServices(deps: { db: Db; clock: Clock; config: Config; scryptN?: number | undefined; random?: (() => number) | undefined }) {
@@ -52,7 +53,9 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
   // Started on the first render; the app closes it (onClose).
   const renderPool = createRenderPool({ worker: DOCUMENT_WORKER, workers: config.renderWorkers, perUser: config.renderPerUser, queue: config.renderQueue });
   const documents = createDocuments(renderPool);
-  const issuance = createIssuanceService({ db, clock, deviceUseCase, participants, documents, organizationName: config.organizationName });
+  // The reviewed text of each language (database over shipped files): documents are given it with their data.
+  const translations = createTranslationsService({ db, clock, organizationName: config.organizationName, renderHandover: (data) => documents.render({ kind: 'handover', data }) });
+  const issuance = createIssuanceService({ db, clock, deviceUseCase, participants, documents, organizationName: config.organizationName, messagesFor: translations.messagesFor });
   const labels = createLabelsService({
     db,
     clock,
@@ -73,10 +76,10 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
     organization: { name: config.organizationName, address: config.organizationAddress },
   });
   const recycling = createRecyclingService({ db, clock, deviceUseCase, documents, organizationName: config.organizationName, siteName: config.siteName });
-  const reports = createReportsService({ db, clock, organizationName: config.organizationName, programName: config.programName, siteName: config.siteName, minCell: config.reportMinCell });
+  const reports = createReportsService({ db, clock, messagesFor: translations.messagesFor, organizationName: config.organizationName, programName: config.programName, siteName: config.siteName, minCell: config.reportMinCell });
   // What the scan station page is told about this site (no secrets: the page is public).
   const stationPage = { siteName: config.siteName, organizationName: config.organizationName, assetTagPrefix: config.assetTagPrefix };
-  return { db, renderPool, users, assetTags, donations, devices, audit, deviceActions, sanitization, repairs, grading, scans, participants, issuance, labels, certificates, recycling, reports, stationPage };
+  return { db, renderPool, users, assetTags, donations, devices, audit, deviceActions, sanitization, repairs, grading, scans, participants, issuance, labels, certificates, recycling, reports, translations, stationPage };
 }
 
 export type Services = ReturnType<typeof createServices>;

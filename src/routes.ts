@@ -20,6 +20,7 @@ import { officeRoutes } from './modules/office-page/office.routes.js';
 import { stationRoutes } from './modules/station-page/station.routes.js';
 import { authRoutes } from './modules/users/auth.routes.js';
 import { userRoutes } from './modules/users/users.routes.js';
+import { translationRoutes } from './modules/translations/translations.routes.js';
 
 /** What each tag of the OpenAPI document groups; a tag used by a route and missing here fails the document's lint. */
 export const ROUTE_TAGS: Readonly<Record<string, string>> = {
@@ -38,6 +39,7 @@ export const ROUTE_TAGS: Readonly<Record<string, string>> = {
   reports: 'Diversion, inventory and activity reports',
   sanitization: 'Data sanitization records and their verification',
   scans: 'Scans of asset tags at a station',
+  translations: 'French and Inuktitut text written and reviewed in the app',
   users: 'User accounts (admin)',
 };
 
@@ -68,6 +70,7 @@ export function registerRoutes(app: Api, services: Services): void {
       recyclingRoutes(api, services.recycling);
       reportRoutes(api, services.reports);
       auditRoutes(api, services.audit);
+      translationRoutes(api, services.translations);
     },
     { prefix: API_PREFIX },
   );

@@ -1,12 +1,18 @@
 /**
  * The front ends' text, from the same locale files as the documents
  * (src/locales), and Intl formatting for the chosen language. English is
- * complete; French and Inuktitut hold only reviewed text, and every key they
+ * complete; French and Inuktitut show only reviewed text, and every key they
  * lack falls back to English. No DOM: each page sets its own `lang`.
+ *
+ * Text reviewed in the app since the bundle was built comes from the server
+ * (GET /api/v1/locales/{lang}, src/client/locale-messages.ts) and is laid
+ * over the bundled tables with `setMessages`.
  */
 import en from '../locales/en.json' with { type: 'json' };
 import fr from '../locales/fr.json' with { type: 'json' };
+import frMeta from '../locales/fr.meta.json' with { type: 'json' };
 import iu from '../locales/iu.json' with { type: 'json' };
+import iuMeta from '../locales/iu.meta.json' with { type: 'json' };
 import { formatMessage } from '../locales/messages.js';
 import { PSEUDO_LOCALE, pseudoTable } from '../locales/pseudo.js';
 import * as format from './format.js';
@@ -22,13 +28,29 @@ export type MessageKey = Exclude<keyof typeof en, '_meta'>;
 /** The languages offered to people. */
 export const LOCALES: readonly Locale[] = ['en', 'fr', 'iu'];
 
+/** The bundled text of a language that its `.meta.json` marks reviewed. */
+function reviewed(file: Record<string, unknown>, meta: Record<string, { reviewed?: boolean }>): (key: string) => unknown {
+  return (key) => (meta[key]?.reviewed === true ? file[key] : undefined);
+}
+
+/** Reviewed text fetched from the server, per language: it wins over the bundle. */
+const overlays: Partial<Record<Locale, Readonly<Record<string, string>>>> = {};
+const over = (locale: Locale, bundled: (key: string) => unknown) => (key: string) => overlays[locale]?.[key] ?? bundled(key);
+
 const pseudo = pseudoTable(en);
 const TABLES: Record<Locale, (key: string) => unknown> = {
   en: (key) => (en as Record<string, unknown>)[key],
-  fr: (key) => (fr as Record<string, unknown>)[key],
-  iu: (key) => (iu as Record<string, unknown>)[key],
+  fr: over('fr', reviewed(fr, frMeta)),
+  iu: over('iu', reviewed(iu, iuMeta)),
   [PSEUDO_LOCALE]: pseudo,
 };
+
+/** Lays the server's reviewed text of a language over the bundled one (only strings are kept). */
+export function setMessages(locale: Locale, messages: Readonly<Record<string, unknown>>): void {
+  const clean: Record<string, string> = {};
+  for (const [key, value] of Object.entries(messages)) if (typeof value === 'string' && key in en) clean[key] = value;
+  overlays[locale] = clean;
+}
 let current: Locale = 'en';
 
 /** A language the front ends accept: one offered, or the pseudo-locale asked for by name. */

@@ -5,7 +5,7 @@
  */
 import { can, type Permission, type Role } from '../modules/auth/permissions.js';
 
-export type OfficePageId = 'today' | 'devices' | 'loans' | 'participants' | 'donations' | 'recycling' | 'reports' | 'users';
+export type OfficePageId = 'today' | 'devices' | 'loans' | 'participants' | 'donations' | 'recycling' | 'reports' | 'users' | 'translations';
 
 export interface OfficePage {
   id: OfficePageId;
@@ -23,6 +23,7 @@ export const OFFICE_PAGES: readonly OfficePage[] = [
   { id: 'recycling', permissions: ['shipments:read', 'recyclers:read'] },
   { id: 'reports', permissions: ['reports:read'] },
   { id: 'users', permissions: ['users:manage'] },
+  { id: 'translations', permissions: ['translations:read'] },
 ];
 
 export function pagesFor(role: Role): OfficePage[] {

@@ -87,6 +87,8 @@ export const ERROR_CODES = {
   'shipments.empty': { status: 409, title: 'The shipment has no lines' },
   'shipments.not_shipped': { status: 409, title: 'The shipment has not been shipped' },
   'shipments.not_confirmed': { status: 409, title: 'Only a confirmed shipment is corrected by amendment' },
+  'translations.unknown_language': { status: 404, title: 'No such language to translate into' },
+  'translations.unknown_key': { status: 404, title: 'No such text key' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -125,6 +125,20 @@ const sameSet = (a: Set<string>, b: Set<string>) => a.size === b.size && [...a].
 const list = (s: Set<string>) => (s.size === 0 ? 'none' : [...s].map((n) => `{${n}}`).join(', '));
 
 /**
+ * Why a translation of `english` cannot be taken, or null when it can: a
+ * target that is not valid ICU, or whose placeholders are not the English
+ * ones. The one check of the XLIFF import and of a text saved in the app.
+ */
+export function checkTranslation(english: string, text: string): string | null {
+  const target = parsed(text);
+  if (typeof target === 'string') return `ICU syntax error in the target: ${target}`;
+  const source = parsed(english);
+  const want = typeof source === 'string' ? new Set<string>() : argumentNames(source);
+  const got = argumentNames(target);
+  return sameSet(want, got) ? null : `placeholders ${list(got)} differ from the English ${list(want)}`;
+}
+
+/**
  * The catalog after `xml` is imported into it, or every problem found. A unit
  * whose target and state are those already held keeps its metadata (so an
  * export imported back changes nothing); a new or changed one records the
@@ -153,15 +167,11 @@ export function importXliff(xml: string, load: (lang: TargetLang) => Catalog): I
     seen.add(unit.id);
     if (!['initial', 'translated', 'reviewed', 'final'].includes(unit.state)) at(`unknown state "${unit.state}"`);
     if (unit.target === undefined || unit.target === '') continue;
-    const target = parsed(unit.target);
-    if (typeof target === 'string') {
-      at(`ICU syntax error in the target: ${target}`);
-      continue;
+    const problem = checkTranslation(catalog.english[unit.id]!, unit.target);
+    if (problem !== null) {
+      at(problem);
+      if (problem.startsWith('ICU')) continue;
     }
-    const english = parsed(catalog.english[unit.id]!);
-    const want = typeof english === 'string' ? new Set<string>() : argumentNames(english);
-    const got = argumentNames(target);
-    if (!sameSet(want, got)) at(`placeholders ${list(got)} differ from the English ${list(want)}`);
     const reviewed = unit.state === 'reviewed' || unit.state === 'final';
     const held = catalog.messages[unit.id];
     if (held === unit.target && (catalog.meta[unit.id]?.reviewed ?? false) === reviewed && catalog.meta[unit.id] !== undefined) continue;

@@ -6,7 +6,7 @@ import { pageFromHash, pagesFor, type OfficePageId } from '../client/office-page
 import { logout } from '../client/session.js';
 import { SignIn } from './sign-in.js';
 import { LanguagePicker } from './language-picker.js';
-import { config, locale, notice, route, session, signOutHere } from './state.js';
+import { config, locale, messagesVersion, notice, route, session, signOutHere } from './state.js';
 import { ReportsPage } from './reports-page.js';
 import { TodayPage } from './today-page.js';
 import { ParticipantsPage } from './participants-page.js';
@@ -16,6 +16,7 @@ import { DevicesPage } from './devices-page.js';
 import { LoansPage } from './loans-page.js';
 import { DonationsPage } from './donations-page.js';
 import { RecyclingPage } from './recycling-page.js';
+import { TranslationsPage } from './translations-page.js';
 
 const PAGES: Record<OfficePageId, ComponentType> = {
   today: TodayPage,
@@ -26,6 +27,7 @@ const PAGES: Record<OfficePageId, ComponentType> = {
   recycling: RecyclingPage,
   reports: ReportsPage,
   users: UsersPage,
+  translations: TranslationsPage,
 };
 
 /**
@@ -52,8 +54,9 @@ function usePageFocus(page: OfficePageId | null, path: string): void {
 }
 
 export function App() {
-  // Read here so that a change of language redraws every page.
+  // Read here so that a change of language, or newer reviewed text from the server, redraws every page.
   void locale.value;
+  void messagesVersion.value;
   const s = session.value;
   const current = s ? pageFromHash(route.value, s.user.role) : null;
   usePageFocus(current, route.value.split('?')[0] ?? '');

@@ -7,6 +7,7 @@ import { signal } from '@preact/signals';
 import * as api from '../client/api.js';
 import { setCurrentLocale, type Locale } from '../client/i18n.js';
 import { chosenLocale, localeFromQuery, pageLocale, writeLocale } from '../client/locale-choice.js';
+import { applyKeptMessages, loadMessages } from '../client/locale-messages.js';
 import { readSession, writeSession, type Session } from '../client/session.js';
 
 export interface OfficeConfig {
@@ -26,6 +27,8 @@ function localeFor(s: Session | null): Locale {
 export const locale = signal<Locale>(localeFor(session.value));
 /** The location hash (`#/users`): the page shown. */
 export const route = signal<string>(location.hash);
+/** Counts the arrivals of newer reviewed text from the server (src/client/locale-messages.ts): the pages redraw. */
+export const messagesVersion = signal(0);
 /** Said at the top of the page (a session that ended, a server that does not answer). */
 export const notice = signal<string | null>(null);
 
@@ -35,9 +38,13 @@ export function chooseLocale(next: Locale): void {
 }
 
 export function applyLocale(next: Locale): void {
+  applyKeptMessages(localStorage, next);
   setCurrentLocale(next);
   document.documentElement.lang = next;
   locale.value = next;
+  void loadMessages(next, { fetch: (input, init) => fetch(input, init), storage: localStorage }).then((changed) => {
+    if (changed) messagesVersion.value += 1;
+  });
 }
 
 export function signIn(s: Session): void {

@@ -6,14 +6,16 @@
  * kept in the outbox (IndexedDB) with their Idempotency-Key and sent again, in
  * order, when it answers (src/client/sync.ts). docs/station.md maps the modules.
  */
-import { t } from './i18n.js';
+import { onMessages, t } from './i18n.js';
 import { Store } from './idb-store.js';
 import { drain, keepPageAlive, pages, refreshQueue } from './queue.js';
 import { applyPageLocale, state } from './state.js';
 import { keepScannerTyping, signal } from './ui.js';
-import { render } from './views.js';
+import { redrawForNewText, render } from './views.js';
 
 keepPageAlive();
+// Text reviewed in the app since the page was built: the station redraws when it arrives.
+onMessages(redrawForNewText);
 applyPageLocale();
 keepScannerTyping();
 window.addEventListener('online', () => void drain());

@@ -24,6 +24,22 @@ interface Typed {
   username: string;
   password: string;
   station: string;
+  /** The field that had the focus (a person at the language list stays there). */
+  focus: string | null;
+}
+
+/**
+ * Newer reviewed text arrived from the server (src/client/locale-messages.ts):
+ * the screen is drawn again in it, keeping what was typed on the sign-in
+ * screen; an open form or dialog keeps its words until it closes, so nothing
+ * half-entered is lost.
+ */
+export function redrawForNewText(): void {
+  if (!state.session) {
+    const form = regions.root.querySelector<HTMLFormElement>('form.login');
+    if (form) redrawLogin(form);
+    else renderLogin();
+  } else if (!state.formOpen && !state.dialogOpen) renderStation(state.session);
 }
 
 function renderLogin(typed: Typed | null = null): void {
@@ -39,7 +55,7 @@ function renderLogin(typed: Typed | null = null): void {
     h('label', { text: t('station.login.username') }, h('input', { attrs: { name: 'username', autocomplete: 'username', required: true, autofocus: true } })),
     h('label', { text: t('station.login.password') }, h('input', { attrs: { name: 'password', type: 'password', autocomplete: 'current-password', required: true } })),
     h('label', { text: t('station.settings.station') }, h('input', { attrs: { name: 'station', value: settings.station, required: true, maxlength: 100 } })),
-    h('label', { text: t('station.settings.language') }, languagePicker(() => redrawLogin(form))),
+    h('label', { text: t('station.settings.language') }, languagePicker(() => redrawLogin(form, 'locale'))),
     h('button', { class: 'primary', attrs: { type: 'submit' }, text: t('station.login.submit') }),
     regions.feedback,
   );
@@ -53,15 +69,17 @@ function renderLogin(typed: Typed | null = null): void {
     field('username').value = typed.username;
     field('password').value = typed.password;
     field('station').value = typed.station;
-    // The person was at the language list: they stay there.
-    (form.elements.namedItem('locale') as HTMLSelectElement).focus();
+    const focused = typed.focus ? (form.elements.namedItem(typed.focus) as HTMLElement | null) : null;
+    (focused ?? field('username')).focus();
   } else field('username').focus();
 }
 
 /** The sign-in screen in the language just picked, with what was typed still in its fields. */
-function redrawLogin(form: HTMLFormElement): void {
+function redrawLogin(form: HTMLFormElement, focus?: string): void {
   const value = (n: string) => (form.elements.namedItem(n) as HTMLInputElement).value;
-  renderLogin({ username: value('username'), password: value('password'), station: value('station') });
+  const active = document.activeElement;
+  const focused = active instanceof HTMLInputElement || active instanceof HTMLSelectElement ? active.name : null;
+  renderLogin({ username: value('username'), password: value('password'), station: value('station'), focus: focus ?? focused });
 }
 
 async function login(form: HTMLFormElement): Promise<void> {

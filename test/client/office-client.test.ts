@@ -43,12 +43,14 @@ describe('office pages', () => {
     recycling: ['shipments:read', 'recyclers:read'],
     reports: ['reports:read'],
     users: ['users:manage'],
+    translations: ['translations:read'],
   } as const;
   it('a role sees the pages its permissions allow, and only those', () => {
     for (const role of ROLES) {
       expect(pagesFor(role).map((p) => p.id)).toEqual(Object.entries(NEEDS).filter(([, permissions]) => permissions.every((x) => can(role, x))).map(([id]) => id));
     }
-    expect(pagesFor('admin').map((p) => p.id)).toEqual(['today', 'devices', 'loans', 'participants', 'donations', 'recycling', 'reports', 'users']);
+    expect(pagesFor('admin').map((p) => p.id)).toEqual(['today', 'devices', 'loans', 'participants', 'donations', 'recycling', 'reports', 'users', 'translations']);
+    expect(pagesFor('translator').map((p) => p.id)).toEqual(['translations']);
     expect(pagesFor('staff').map((p) => p.id)).toEqual(['today', 'devices', 'loans', 'participants', 'donations', 'recycling', 'reports']);
     expect(pagesFor('trainee')).toEqual([]);
   });
@@ -59,6 +61,7 @@ describe('office pages', () => {
     expect(pageFromHash('#/reports', 'staff')).toBe('reports');
     expect(pageFromHash('', 'coordinator')).toBe('today');
     expect(pageFromHash('#/today', 'trainee')).toBeNull();
+    expect(pageFromHash('#/today', 'translator')).toBe('translations');
     expect(pageFromHash('#/devices?status=ready', 'staff')).toBe('devices');
     expect(pageFromHash('#/devices/RL-000001?tab=drives', 'staff')).toBe('devices');
   });

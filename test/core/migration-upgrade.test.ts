@@ -30,7 +30,7 @@ function migrationsUpTo(count: number): string {
   return dir;
 }
 
-describe('migrations 0011 and after on a database with records', () => {
+describe('migrations 0011 and after (0017: users rebuilt) on a database with records', () => {
   it('keeps every record and verification with its id, marks failed checks as voiding, restores the append-only triggers, moves free-text override reasons to notes, and ties kept registration answers to their participant', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'refurb-upgrade-')), 'old.db');
     dirs.push(path.dirname(file));
@@ -95,6 +95,16 @@ describe('migrations 0011 and after on a database with records', () => {
         .get(technique) as { id: number };
     expect(insert('degauss').id).toBe(10);
     expect(() => insert('magnet')).toThrow(/CHECK/);
+    // Migration 0017 rebuilt users for the role `translator`: the account and every reference to it hold, the
+    // username stays unique, a translator can be stored and an unknown role cannot; new ids continue.
+    expect(c.prepare('select id, username, role from users').all()).toEqual([{ id: 1, username: 'admin', role: 'admin' }]);
+    const addUser = (username: string, role: string) =>
+      c.prepare(`insert into users (username, display_name, role, password_hash, created_at, updated_at, password_changed_at) values (?, 'X', ?, 'x', '${at}', '${at}', '${at}') returning id`).get(username, role) as { id: number };
+    expect(addUser('tia', 'translator').id).toBe(2);
+    expect(() => addUser('tia', 'trainee')).toThrow(/UNIQUE/);
+    expect(() => addUser('zed', 'owner')).toThrow(/CHECK/);
+    expect(() => c.prepare('delete from users where id = 1').run()).toThrow(/FOREIGN KEY/);
+    expect(c.prepare("select count(*) as n from translations").get()).toEqual({ n: 0 });
     c.close();
   });
 });

@@ -4,7 +4,11 @@ import type { Role } from '../../src/modules/users/users.table.js';
 import { ADMIN_PASSWORD, ROLES, USER_PASSWORD, bearer, createTestApp, type TestApp } from '../helpers.js';
 
 const API = '/api/v1';
-const ALL: readonly Role[] = ['trainee', 'coordinator', 'staff', 'admin'];
+/** Every role: one's own account. */
+const ALL: readonly Role[] = ['trainee', 'coordinator', 'staff', 'admin', 'translator'];
+/** Everyone in the workshop: every role but the translator. */
+const WORKSHOP: readonly Role[] = ['trainee', 'coordinator', 'staff', 'admin'];
+const TRANSLATION: readonly Role[] = ['admin', 'translator'];
 const LIFECYCLE: readonly Role[] = ['trainee', 'coordinator', 'admin'];
 const COORDINATION: readonly Role[] = ['coordinator', 'admin'];
 const OFFICE: readonly Role[] = ['coordinator', 'staff', 'admin'];
@@ -24,12 +28,12 @@ const EXPECTED: ReadonlyArray<{ route: string; roles: readonly Role[] | 'public'
   { route: 'GET /users/:id', roles: ADMIN, required: true },
   { route: 'PATCH /users/:id', roles: ADMIN, required: true },
   { route: 'POST /asset-tags/reserve', roles: LIFECYCLE, required: true },
-  { route: 'POST /donations', roles: ALL, required: true },
+  { route: 'POST /donations', roles: WORKSHOP, required: true },
   { route: 'POST /devices', roles: LIFECYCLE, required: true },
-  { route: 'GET /devices', roles: ALL, required: true },
-  { route: 'GET /devices/:tag', roles: ALL, required: true },
+  { route: 'GET /devices', roles: WORKSHOP, required: true },
+  { route: 'GET /devices/:tag', roles: WORKSHOP, required: true },
   { route: 'PATCH /devices/:tag', roles: LIFECYCLE, required: true },
-  { route: 'GET /devices/:tag/history', roles: ALL, required: true },
+  { route: 'GET /devices/:tag/history', roles: WORKSHOP, required: true },
   { route: 'GET /audit/verify', roles: ADMIN, required: true },
   { route: 'POST /devices/:tag/storage', roles: LIFECYCLE, required: true },
   { route: 'POST /devices/:tag/sanitizations', roles: LIFECYCLE, required: true },
@@ -49,6 +53,11 @@ const EXPECTED: ReadonlyArray<{ route: string; roles: readonly Role[] | 'public'
   { route: 'GET /reports/diversion', roles: OFFICE },
   { route: 'GET /reports/inventory', roles: OFFICE },
   { route: 'GET /reports/activity', roles: OFFICE },
+  { route: 'GET /translations', roles: TRANSLATION, required: true },
+  { route: 'PUT /translations/:lang/:key', roles: TRANSLATION, required: true },
+  { route: 'GET /translations/:lang/xliff', roles: TRANSLATION, required: true },
+  { route: 'GET /translations/:lang/preview/handover.pdf', roles: TRANSLATION, required: true },
+  { route: 'GET /locales/:lang', roles: 'public', required: true },
 ];
 
 const PARAM_VALUES: Record<string, string> = { tag: 'IQ-000001-Z', id: '1', code: 'P-000001' };
@@ -93,7 +102,7 @@ describe('route × role matrix', () => {
     expect(new Set(apiRoutes.map(key)).size).toBe(apiRoutes.length);
   });
 
-  it('every /api/v1 route declares its access; only POST /auth/login is public', () => {
+  it('every /api/v1 route declares its access; only POST /auth/login and GET /locales/:lang are public', () => {
     const publicRoutes: string[] = [];
     for (const r of apiRoutes) {
       expect(r.access, `${key(r)} declares access`).toBeDefined();
@@ -105,7 +114,7 @@ describe('route × role matrix', () => {
         for (const role of r.access?.roles ?? []) expect(ROLES).toContain(role);
       }
     }
-    expect(publicRoutes).toEqual(['POST /auth/login']);
+    expect(publicRoutes.sort()).toEqual(['GET /locales/:lang', 'POST /auth/login']);
   });
 
   it('matches the docs/domain.md §4 matrix for the key routes', () => {

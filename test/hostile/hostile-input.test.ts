@@ -755,6 +755,11 @@ describe('hostile input', () => {
       expect(gets.length).toBeGreaterThan(20);
       for (const r of gets) {
         const url = r.url.replace(/:[A-Za-z_]+/g, '1');
+        // The one public GET (the reviewed text of a language, for the sign-in screens) has no access check to run.
+        if (r.access && 'public' in r.access) {
+          expect(url).toBe(`${API}/locales/1`);
+          continue;
+        }
         const anon = await send(t, { method: 'HEAD', url, headers: {} });
         expect(anon.status, `HEAD ${url} without a token`).toBe(401);
         const roles = r.access && 'roles' in r.access ? r.access.roles : [];

@@ -68,14 +68,14 @@ describe('GET /reports/diversion', () => {
   let t: TestApp;
   let tmp: string;
   const sessions = new Map<string, { token: string; at: number }>();
-  const users: Record<Exclude<Role, 'admin'>, string> = { trainee: 'div-trainee', coordinator: 'div-coordinator', staff: 'div-staff' };
+  const users: Record<Exclude<Role, 'admin' | 'translator'>, string> = { trainee: 'div-trainee', coordinator: 'div-coordinator', staff: 'div-staff' };
 
   /** A token valid at the clock's current time (sessions expire as the scenario moves through months). */
   async function as(role: Role): Promise<Record<string, string>> {
     const now = t.clock.now().getTime();
     const s = sessions.get(role);
     if (s && now >= s.at && now - s.at < 6 * 3600_000) return bearer(s.token);
-    const token = role === 'admin' ? await t.login('admin', ADMIN_PASSWORD) : await t.login(users[role], USER_PASSWORD);
+    const token = role === 'admin' ? await t.login('admin', ADMIN_PASSWORD) : await t.login(users[role as keyof typeof users], USER_PASSWORD);
     sessions.set(role, { token, at: now });
     return bearer(token);
   }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bearer, createTestApp, laptop, ROLES, type TestApp } from '../helpers.js';
+import { bearer, createTestApp, laptop, WORKSHOP_ROLES, type TestApp } from '../helpers.js';
 
 const NOW = '2026-03-02T15:00:00.000Z';
 
@@ -14,7 +14,7 @@ describe('donations', () => {
   });
   afterEach(async () => t.close());
 
-  const create = async (role: (typeof ROLES)[number], body: Record<string, unknown>) =>
+  const create = async (role: (typeof WORKSHOP_ROLES)[number], body: Record<string, unknown>) =>
     t.http.post('/api/v1/donations').set(bearer(await t.token(role))).send(body);
 
   const listAll = async () => {
@@ -25,7 +25,7 @@ describe('donations', () => {
 
   it('every role records a donation: 201 with an id, the fields sent and no devices yet', async () => {
     const ids: number[] = [];
-    for (const role of ROLES) {
+    for (const role of WORKSHOP_ROLES) {
       const body = donation({ donorName: `Donor of ${role}`, donorType: 'business', notes: `from the ${role}` });
       const res = await create(role, body);
       expect(res.status, role).toBe(201);
@@ -44,7 +44,7 @@ describe('donations', () => {
       });
       ids.push(res.body.donation.id as number);
     }
-    expect(new Set(ids).size).toBe(ROLES.length);
+    expect(new Set(ids).size).toBe(WORKSHOP_ROLES.length);
     expect((await listAll()).map((d) => d.id)).toEqual(ids);
   });
 

@@ -155,6 +155,77 @@ describe('GET /issuances/{id}/handover.pdf', () => {
     expect(text).toContain('ᐃᒡᓗᓕᒑᕐᔪᒃ');
   });
 
+  /**
+   * Saves a reviewed Inuktitut text for every key a handover form prints (test fixtures, not translations:
+   * `ᐅᖃᐅᓯᖅ-<n>`, with the English placeholders), but `except`, which is saved unreviewed.
+   */
+  async function translateHandover(except: string | null = null): Promise<Map<string, string>> {
+    const translator = await as('translator');
+    const list = await t.http.get(`${API}/translations?lang=iu`).set(translator);
+    expect(list.status).toBe(200);
+    const missing = list.body.handoverMissing as string[];
+    expect(missing.length).toBeGreaterThan(30);
+    const english = new Map((list.body.items as Array<{ key: string; source: string }>).map((i) => [i.key, i.source]));
+    const texts = new Map<string, string>();
+    for (const [n, key] of missing.entries()) {
+      const placeholders = [...english.get(key)!.matchAll(/\{(\w+)\}/g)].map((m) => ` {${m[1]}}`).join('');
+      const text = `ᐅᖃᐅᓯᖅ-${n}${placeholders}`;
+      const res = await t.http.put(`${API}/translations/iu/${key}`).set(translator).send({ text, reviewed: key !== except });
+      expect(res.status, `${key} ${JSON.stringify(res.body)}`).toBe(200);
+      texts.set(key, text);
+    }
+    return texts;
+  }
+
+  it('prints English and Inuktitut when every text of the form is reviewed in Inuktitut (saved through the API), for the next form', async () => {
+    const { id } = await issued({ kind: 'loan', dueDate: '2026-09-01', accessories: ['charger'], agreementLanguage: 'iu' });
+    const before = pdfText((await handover(id)).body as Buffer);
+    expect(before).toContain('Device handover');
+    expect(before).not.toContain('ᐅᖃᐅᓯᖅ');
+
+    const texts = await translateHandover();
+    const text = pdfText((await handover(id)).body as Buffer).replace(/\s+/g, ' ');
+    expect(text).toContain('Device handover');
+    expect(text).toContain(texts.get('handover.title'));
+    expect(text).toContain(texts.get('handover.agreement'));
+    expect(text).toContain(texts.get('handover.return.1'));
+    expect(text).toContain(`${texts.get('handover.footer')!.split(' ')[0]} ${id}`);
+    expect(text).toContain('Returning the device');
+    expect(text).toContain('ᐃᒡᓗᓕᒑᕐᔪᒃ');
+    expect(pdfFonts((await handover(id)).body as Buffer).some((f) => /CanadianAboriginal/i.test(f))).toBe(true);
+
+    // A French form stays English: French has none of these texts.
+    const fr = await issued({ kind: 'gift', agreementLanguage: 'fr' }, { community: 'Iqaluit' });
+    expect(pdfText((await handover(fr.id)).body as Buffer)).not.toContain('ᐅᖃᐅᓯᖅ');
+  });
+
+  it('prints the English form only while any text of the form is unreviewed in the language: never half-translated', async () => {
+    const { id } = await issued({ kind: 'loan', dueDate: '2026-09-01', accessories: ['charger'], agreementLanguage: 'iu' });
+    await translateHandover('handover.care.2');
+    const text = pdfText((await handover(id)).body as Buffer);
+    expect(text).toContain('Device handover');
+    expect(text).not.toContain('ᐅᖃᐅᓯᖅ');
+    const list = await t.http.get(`${API}/translations?lang=iu`).set(await as('translator'));
+    expect(list.body.handoverMissing).toEqual(['handover.care.2']);
+    // Reviewed at last: the next form is bilingual.
+    const res = await t.http.put(`${API}/translations/iu/handover.care.2`).set(await as('admin')).send({ text: 'ᐅᖃᐅᓯᖅ-care', reviewed: true });
+    expect(res.status).toBe(200);
+    expect(pdfText((await handover(id)).body as Buffer)).toContain('ᐅᖃᐅᓯᖅ-care');
+  });
+
+  it('previews a sample form in a language for translators (made-up data), as the next one would print', async () => {
+    const preview = async () => t.http.get(`${API}/translations/iu/preview/handover.pdf`).set(await as('translator')).buffer(true).parse(binary);
+    const english = await preview();
+    expect(english.status).toBe(200);
+    expect(english.headers['content-type']).toBe('application/pdf');
+    expect(pdfText(english.body as Buffer)).toContain('P-000000');
+    expect(pdfText(english.body as Buffer)).not.toContain('ᐅᖃᐅᓯᖅ');
+    const texts = await translateHandover();
+    expect(pdfText((await preview()).body as Buffer)).toContain(texts.get('handover.title'));
+    expect((await t.http.get(`${API}/translations/iu/preview/handover.pdf`).set(await as('coordinator'))).status).toBe(403);
+    expect((await t.http.get(`${API}/translations/de/preview/handover.pdf`).set(await as('translator'))).status).toBe(404);
+  });
+
   it('gives identical bytes for the same issuance at the same clock, and a new print time once the clock moves', async () => {
     const { id } = await issued({ kind: 'loan', dueDate: '2026-06-30', accessories: ['charger'] });
     const a = (await handover(id)).body as Buffer;

@@ -3,7 +3,7 @@ import { DEVICE_STATUSES, allowedActions, refusal } from '../../src/modules/devi
 import type { Device } from '../../src/modules/devices/devices.schemas.js';
 import type { Role } from '../../src/modules/users/users.table.js';
 import type { Response as Res } from 'supertest';
-import { ROLES, bearer, createTestApp, laptop, type TestApp, wipeBody } from '../helpers.js';
+import { WORKSHOP_ROLES, bearer, createTestApp, laptop, type TestApp, wipeBody } from '../helpers.js';
 
 const API = '/api/v1';
 type Body = Record<string, unknown>;
@@ -57,12 +57,12 @@ describe('docs/domain.md §2 invariants', () => {
       for (const status of DEVICE_STATUSES) {
         for (const driveCount of [0, 1, 3]) {
           expect(refusal('issue', { status, sanitized: false, driveCount }), status).not.toBeNull();
-          for (const role of ROLES) expect(allowedActions(role, { status, sanitized: false, driveCount }), `${role} ${status}`).not.toContain('issue');
+          for (const role of WORKSHOP_ROLES) expect(allowedActions(role, { status, sanitized: false, driveCount }), `${role} ${status}`).not.toContain('issue');
         }
         if (status !== 'ready') expect(refusal('issue', { status, sanitized: true, driveCount: 1 }), status).toBe('devices.invalid_transition');
       }
       // Only coordinators and admins may issue a ready, sanitized device.
-      for (const role of ROLES) {
+      for (const role of WORKSHOP_ROLES) {
         const offered = allowedActions(role, { status: 'ready', sanitized: true, driveCount: 1 }).includes('issue');
         expect(offered, role).toBe(role === 'coordinator' || role === 'admin');
       }
@@ -158,7 +158,7 @@ describe('docs/domain.md §2 invariants', () => {
         { label: 'after write-off', run: () => post(`/devices/${tag}/sanitizations`, wipeBody(drives[0]!)), ok: false },
       ];
       // Make every user before counting: user creation writes events too.
-      for (const role of ROLES) await t.token(role);
+      for (const role of WORKSHOP_ROLES) await t.token(role);
 
       for (const step of steps) {
         const before = await history(tag);

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEVICE_ACTIONS, type DeviceAction } from '../../src/modules/devices/device-lifecycle.js';
 import type { Device } from '../../src/modules/devices/devices.schemas.js';
 import type { Role } from '../../src/modules/users/users.table.js';
-import { ROLES, bearer, createTestApp, laptop, type TestApp, wipeBody } from '../helpers.js';
+import { WORKSHOP_ROLES, bearer, createTestApp, laptop, type TestApp, wipeBody } from '../helpers.js';
 
 const API = '/api/v1';
 type Body = Record<string, unknown>;
@@ -396,7 +396,7 @@ describe('repairs, grading, recycling and write-off', () => {
         expect(res.body.code, label).toBe('devices.invalid_transition');
       }
       expect(await history(d.tag)).toEqual(before);
-      for (const role of ROLES) {
+      for (const role of WORKSHOP_ROLES) {
         const dev = await device(d.tag, role);
         expect(dev.status).toBe('written_off');
         expect(dev.allowedActions, role).toEqual([]);
@@ -474,7 +474,7 @@ describe('repairs, grading, recycling and write-off', () => {
       const routed = DEVICE_ACTIONS.filter((a) => ROUTE_ROLES[a] !== undefined);
       const SUCCESS: Partial<Record<DeviceAction, number>> = { update: 200, complete_repair: 200, recycle: 200, write_off: 200 };
       for (const [status, build] of Object.entries(builders)) {
-        for (const role of ROLES) {
+        for (const role of WORKSHOP_ROLES) {
           let subject = await build();
           const view = await device(subject.tag, role);
           const expectedStatus = status === 'received_no_storage' ? 'received' : status;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatTag } from '../../src/modules/asset-tags/asset-tag.js';
 import type { Role } from '../../src/modules/users/users.table.js';
-import { ROLES, bearer, createTestApp, laptop, type TestApp } from '../helpers.js';
+import { WORKSHOP_ROLES, bearer, createTestApp, laptop, type TestApp } from '../helpers.js';
 
 const API = '/api/v1';
 const START = '2026-03-02T15:00:00.000Z';
@@ -57,16 +57,16 @@ describe('POST /scans and GET /scans/unknown', () => {
   });
 
   it('all roles may scan, and allowedActions are for the caller\'s role', async () => {
-    const expected: Record<Role, string[]> = {
+    const expected: Record<Exclude<Role, 'translator'>, string[]> = {
       trainee: ['update', 'register_storage', 'sanitize'],
       coordinator: ['update', 'register_storage', 'sanitize', 'recycle'],
       staff: [],
       admin: ['update', 'register_storage', 'sanitize', 'recycle', 'write_off'],
     };
-    for (const role of ROLES) {
+    for (const role of WORKSHOP_ROLES) {
       const res = await scan({ code: tag }, role);
       expect(res.status, role).toBe(200);
-      expect(res.body.allowedActions, role).toEqual(expected[role]);
+      expect(res.body.allowedActions, role).toEqual(expected[role as keyof typeof expected]);
       // No station: duplicates are per user, so each role's first scan is not a duplicate.
       expect(res.body.duplicate, role).toBe(false);
       const unknown = await t.http.get(`${API}/scans/unknown`).set(bearer(await t.token(role)));

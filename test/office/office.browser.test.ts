@@ -62,7 +62,7 @@ describe('the office in the browser', () => {
     await expect.poll(() => figure(page, 'unknownCodes').locator('.number').textContent()).toBe('1');
     expect(await figure(page, 'byStatus').locator('tr[data-status=received] td').first().textContent()).toBe('2');
     expect(await figure(page, 'loansOverdue').locator('.number').textContent()).toBe('0');
-    expect(await page.locator('nav a').allTextContents()).toEqual(['today', 'devices', 'loans', 'participants', 'donations', 'recycling', 'reports', 'users'].map((id) => en[`office.page.${id}`]));
+    expect(await page.locator('nav a').allTextContents()).toEqual(['today', 'devices', 'loans', 'participants', 'donations', 'recycling', 'reports', 'users', 'translations'].map((id) => en[`office.page.${id}`]));
     await shot(page, 'today');
     expect(await seriousViolations(page)).toEqual([]);
 

@@ -8,11 +8,14 @@
  * Pure data with no imports, so the browser station can load it as it is.
  */
 
-export const ROLES = ['trainee', 'coordinator', 'staff', 'admin'] as const;
+export const ROLES = ['trainee', 'coordinator', 'staff', 'admin', 'translator'] as const;
 export type Role = (typeof ROLES)[number];
 
 // The recurring role sets, named once. A permission says which one it uses.
+/** Every role: one's own account and session. */
 const EVERYONE = ROLES;
+/** Everyone who works in the workshop: every role but `translator`, who reviews the program's texts and nothing else. */
+const WORKSHOP = ['trainee', 'coordinator', 'staff', 'admin'] as const;
 /** The bench: everyone who works on devices (staff do no lifecycle actions). */
 const BENCH = ['trainee', 'coordinator', 'admin'] as const;
 /** The office: everyone but trainees. */
@@ -20,6 +23,8 @@ const OFFICE = ['coordinator', 'staff', 'admin'] as const;
 /** Those who work with participants. */
 const COORDINATION = ['coordinator', 'admin'] as const;
 const ADMIN = ['admin'] as const;
+/** Who reads, writes and reviews translations in the app. */
+const TRANSLATION = ['admin', 'translator'] as const;
 
 /**
  * Permission (`resource:action`) → roles, one entry per capability. The order
@@ -35,10 +40,10 @@ export const PERMISSIONS = {
   'users:manage': ADMIN,
 
   'asset-tags:reserve': BENCH,
-  'donations:record': EVERYONE,
-  'donations:read': EVERYONE,
+  'donations:record': WORKSHOP,
+  'donations:read': WORKSHOP,
 
-  'devices:read': EVERYONE,
+  'devices:read': WORKSHOP,
   /** Who held a device (participant code, community) in its history. */
   'devices:read-holders': COORDINATION,
   /** The CSV export of GET /devices, with every free-text field. */
@@ -60,12 +65,12 @@ export const PERMISSIONS = {
   'verifications:read': [...BENCH, 'staff'],
   'verifications:record': BENCH,
 
-  'scans:record': EVERYONE,
-  'scans:read': EVERYONE,
+  'scans:record': WORKSHOP,
+  'scans:read': WORKSHOP,
 
-  'label-templates:read': EVERYONE,
+  'label-templates:read': WORKSHOP,
   'labels:print': BENCH,
-  'certificates:read': EVERYONE,
+  'certificates:read': WORKSHOP,
 
   'communities:read': OFFICE,
   'communities:create': ADMIN,
@@ -92,6 +97,10 @@ export const PERMISSIONS = {
 
   'reports:read': OFFICE,
   'audit:verify': ADMIN,
+
+  /** The texts of the front ends and documents in French and Inuktitut (docs/translation.md). */
+  'translations:read': TRANSLATION,
+  'translations:write': TRANSLATION,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -20,6 +20,7 @@ import {
 } from './issuance.repository.js';
 import type { Issuance, IssueBody, ReturnBody } from './issuance.schemas.js';
 import type { HandoverData } from './handover.pdf.js';
+import { localeOf, type LocaleMessages } from '../../core/i18n.js';
 import { issuanceRecords } from './issuance.records.js';
 
 const DAY = 86_400_000;
@@ -32,7 +33,7 @@ export interface HandoverDocuments {
   render(task: { kind: 'handover'; data: HandoverData }): Promise<Buffer>;
 }
 
-export function createIssuanceService(deps: { db: Db; clock: Clock; deviceUseCase: DeviceUseCase; participants: ParticipantsService; documents: HandoverDocuments; organizationName: string }) {
+export function createIssuanceService(deps: { db: Db; clock: Clock; deviceUseCase: DeviceUseCase; participants: ParticipantsService; documents: HandoverDocuments; organizationName: string; messagesFor?: ((locale: string) => LocaleMessages | undefined) | undefined }) {
   const { db, clock } = deps;
   const { resolve, loadState, withDeviceAction, driveStates } = deps.deviceUseCase;
 
@@ -188,6 +189,7 @@ export function createIssuanceService(deps: { db: Db; clock: Clock; deviceUseCas
           accessories: v.accessories,
           agreementLanguage: v.agreementLanguage,
           printedAt: clock.now(),
+          messages: deps.messagesFor?.(localeOf(v.agreementLanguage)),
         },
       });
     },

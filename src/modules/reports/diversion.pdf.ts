@@ -9,7 +9,7 @@
  */
 import { createDocument, finish, write, type Doc } from '../../core/pdf/document.js';
 import { textRuns } from '../../core/pdf/fonts.js';
-import { reviewedKeys, translate, type Locale, type MessageKey } from '../../core/i18n.js';
+import { reviewedKeys, translate, type Locale, type LocaleMessages, type MessageKey } from '../../core/i18n.js';
 import type { DiversionReport } from './reports.schemas.js';
 
 const GREY = '#555555';
@@ -24,6 +24,8 @@ export interface DiversionPdfOptions {
   siteName: string;
   printedAt: Date;
   locale: Locale;
+  /** The reviewed text of the locale (database over shipped files); without it, the shipped reviewed text. */
+  messages?: LocaleMessages | undefined;
   /** Name for the "prepared by" block; no block when absent. */
   preparedBy?: string | null | undefined;
 }
@@ -52,9 +54,9 @@ function formats(locale: Locale) {
 const CATEGORY_KEYS = new Set(reviewedKeys('en').filter((k) => k.startsWith('category.')));
 
 /** A device category by its name in the locale files; a bulk line's own free-text category as it was written. */
-function categoryName(locale: Locale, key: string): string {
+function categoryName(locale: Locale, key: string, messages?: LocaleMessages): string {
   const k = `category.${key}`;
-  return CATEGORY_KEYS.has(k) ? translate(locale, k as MessageKey) : key;
+  return CATEGORY_KEYS.has(k) ? translate(locale, k as MessageKey, {}, messages) : key;
 }
 
 /** The bottom of the writable area of the current page. */
@@ -131,7 +133,7 @@ function runningHeads(doc: Doc, o: DiversionPdfOptions, period: string, t: (k: M
 }
 
 export async function renderDiversionPdf(r: DiversionReport, o: DiversionPdfOptions): Promise<Buffer> {
-  const t = (key: MessageKey, vars?: Record<string, string | number>) => translate(o.locale, key, vars);
+  const t = (key: MessageKey, vars?: Record<string, string | number>) => translate(o.locale, key, vars, o.messages);
   const f = formats(o.locale);
   const period = t('report.diversion.period', { from: f.date(r.period.from), to: f.date(r.period.to) });
   const doc = createDocument({ title: `${t('report.diversion.title')} ${r.period.from} – ${r.period.to}`, createdAt: o.printedAt, margins: MARGIN, bufferPages: true });
@@ -173,7 +175,7 @@ export async function renderDiversionPdf(r: DiversionReport, o: DiversionPdfOpti
   const present = (rows: DiversionReport['byCategory']) => rows.filter((x): x is typeof x & { grams: number } => x.grams !== null);
   chart(
     'report.diversion.byCategory',
-    present(r.byCategory).map((x) => ({ label: categoryName(o.locale, x.key), grams: x.grams })),
+    present(r.byCategory).map((x) => ({ label: categoryName(o.locale, x.key, o.messages), grams: x.grams })),
   );
   chart(
     'report.diversion.byMonth',

@@ -4,7 +4,7 @@ import { createReportWorker } from './report-worker-client.js';
 import { csvRow, UTF8_BOM } from '../../core/csv.js';
 import { renderDiversionPdf } from './diversion.pdf.js';
 import { AppError } from '../../core/errors.js';
-import type { Locale } from '../../core/i18n.js';
+import type { Locale, LocaleMessages } from '../../core/i18n.js';
 import { assertDrawable } from '../../core/pdf/fonts.js';
 import {
   activityAgg,
@@ -125,7 +125,7 @@ export function computeDiversion(db: Executor, from: string, to: string, suppres
  * the route's query schema is built from it, and the service refuses a lower
  * threshold from any other caller too.
  */
-export function createReportsService(deps: { db: Db; clock: Clock; organizationName: string; programName?: string | null; siteName?: string; minCell: number }) {
+export function createReportsService(deps: { db: Db; clock: Clock; messagesFor?: ((locale: string) => LocaleMessages | undefined) | undefined; organizationName: string; programName?: string | null; siteName?: string; minCell: number }) {
   const { db, clock, minCell } = deps;
 
   /**
@@ -171,6 +171,7 @@ export function createReportsService(deps: { db: Db; clock: Clock; organizationN
         siteName: deps.siteName ?? '',
         printedAt: clock.now(),
         locale: options.locale ?? 'en',
+        messages: deps.messagesFor?.(options.locale ?? 'en'),
         preparedBy: options.preparedBy,
       });
     },
