@@ -12,3 +12,4 @@ export * from './modules/scans/scans.table.js';
 export * from './modules/participants/participants.table.js';
 export * from './modules/issuance/issuance.table.js';
 export * from './modules/recycling/recycling.table.js';
+export * from './modules/wipe-reports/wipe-reports.table.js';

@@ -61,6 +61,10 @@ export const PERMISSIONS = {
   'scans:record': EVERYONE,
   'scans:read': EVERYONE,
 
+  /** Import a wipe tool's own report (nwipe log or PDF, Workbench snapshot) as sanitization records. */
+  'wipe-reports:import': BENCH,
+  'wipe-reports:read': EVERYONE,
+
   'label-templates:read': EVERYONE,
   'labels:print': BENCH,
   'certificates:read': EVERYONE,

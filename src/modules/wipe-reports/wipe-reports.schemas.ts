@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { RESULTS, SANITIZATION_METHODS, SANITIZATION_TECHNIQUES, VERIFICATION_KINDS } from '../sanitization/sanitization.table.js';
+import { WIPE_REPORT_FORMATS } from './wipe-reports.table.js';
+
+export const OUTCOMES = ['recorded', 'already_recorded', 'unmatched', 'ambiguous', 'kept'] as const;
+
+export const ImportQuery = z.strictObject({
+  dryRun: z.enum(['true', 'false']).optional(),
+  /** The IANA time zone the tool's clock was in (nwipe logs local time without a zone). */
+  timezone: z.string().min(1).max(64).optional(),
+  /** The file's name: required for a PDF certificate, whose drive is named in it. */
+  filename: z.string().min(1).max(255).optional(),
+});
+
+export const WipeReportAnswer = z.object({
+  report: z.object({
+    /** Null for a dry run: nothing was kept. */
+    id: z.number().int().nullable(),
+    sha256: z.string(),
+    format: z.enum(WIPE_REPORT_FORMATS),
+    tool: z.string(),
+    toolVersion: z.string().nullable(),
+  }),
+  drives: z.array(
+    z.object({
+      serial: z.string(),
+      model: z.string().nullable(),
+      outcome: z.enum(OUTCOMES),
+      assetTag: z.string().optional(),
+      sanitizationId: z.number().int().optional(),
+      method: z.enum(SANITIZATION_METHODS).optional(),
+      technique: z.enum(SANITIZATION_TECHNIQUES).optional(),
+      verification: z.enum(VERIFICATION_KINDS).optional(),
+      result: z.enum(RESULTS).optional(),
+      startedAt: z.string().nullable().optional(),
+      completedAt: z.string().nullable().optional(),
+    }),
+  ),
+  warnings: z.array(z.string()),
+});
+
+export const WipeReportParams = z.strictObject({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
