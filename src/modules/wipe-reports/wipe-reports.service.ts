@@ -69,8 +69,8 @@ function parse(kind: ReportKind, bytes: Buffer, opts: { timeZone: string; filena
     if (kind === 'json') return parseWorkbenchJson(bytes);
     return parseNwipePdf(bytes, opts.filename);
   } catch (err) {
-    if (err instanceof WipeReportRefused) throw new AppError('wipe_reports.unreadable', err.reason, { errors: [{ field: 'body', message: err.reason }] });
-    if (err instanceof RangeError) throw new AppError('wipe_reports.unreadable', 'The file could not be read (too deeply nested or too large a value).', { errors: [{ field: 'body', message: 'unreadable' }] });
+    if (err instanceof WipeReportRefused) throw new AppError('wipe_reports.unreadable', err.reason, { errors: [{ field: 'body', message: err.reason }], location: null });
+    if (err instanceof RangeError) throw new AppError('wipe_reports.unreadable', 'The file could not be read (too deeply nested or too large a value).', { errors: [{ field: 'body', message: 'unreadable' }], location: null });
     throw err;
   }
 }
