@@ -44,7 +44,7 @@ export class WipeReportRefused extends Error {
 }
 
 /** More drives than any workstation holds: a report listing more is refused, not guessed at. */
-export const MAX_DRIVES = 64;
+export const MAX_DRIVES = 128;
 const MAX_LINE = 16_384;
 const MAX_JSON_DEPTH = 64;
 /** nwipe's NWIPE_SERIALNUMBER_LENGTH (src/context.h): serials are cut to this everywhere in its log. */
