@@ -58,9 +58,9 @@ describe('imports, re-imports and typed records in any order', () => {
               }
             } else {
               const res = await t.http
-                .post(`${API}/devices/${tagOf[c.drive]}/sanitizations`)
+                .post(`${API}/devices/${tagOf[c.drive]!}/sanitizations`)
                 .set(bearer(token))
-                .send(wipeBody(DRIVES[c.drive], { method: 'clear', technique: 'overwrite', result: c.result }));
+                .send(wipeBody(DRIVES[c.drive]!, { method: 'clear', technique: 'overwrite', result: c.result }));
               expect(res.status).toBe(201);
               typed++;
               if (c.result === 'passed') passed.add(c.drive);
