@@ -189,7 +189,7 @@ export function openWipeImport(tag: string): void {
     record.disabled = true;
     void (async () => {
       try {
-        const { answer } = await sendReport(file!, false);
+        const { answer } = await sendReport(file, false);
         show(answer, true);
         signal('success', t('station.wipeImport.done'));
         await refreshDevice(tag);

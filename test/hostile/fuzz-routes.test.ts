@@ -280,7 +280,7 @@ async function buildFixtures(t: TestApp): Promise<Fixtures> {
     issuanceId: issuance.issuance.id,
     recyclerId: recycler.recycler.id,
     shipmentId: shipment.shipment.id,
-    wipeReportId: (snapshot.json() as { report: { id: number } }).report.id,
+    wipeReportId: snapshot.json<{ report: { id: number } }>().report.id,
     templates: (templates.templates as Array<{ id: string }>).map((x) => x.id),
     reservedTags: reserved.tags as string[],
   };

@@ -286,7 +286,7 @@ function mapWorkbenchAction(action: Json): { method: MethodClass; technique: Tec
     case 'EraseCrypto':
       return { method: 'purge', technique: 'crypto_erase', verification: 'none' };
     case 'ErasePhysical': {
-      const how = String(action['method'] ?? '').toLowerCase();
+      const how = (str(action['method']) ?? '').toLowerCase();
       return { method: 'destroy', technique: how === 'shred' ? 'shred' : how === 'crush' ? 'crush' : how === 'drill' ? 'drill' : 'other', verification: 'none' };
     }
     default:
@@ -318,7 +318,7 @@ function parseWorkbench11(doc: Json): ParsedReport {
       }
       seen.add(key);
       const mapped = mapWorkbenchAction(a)!;
-      const severity = String(a['severity'] ?? 'Info');
+      const severity = str(a['severity']) ?? 'Info';
       drives.push({
         serial,
         model,

@@ -26,7 +26,7 @@ export function wipeReportRoutes(api: Api, deps: { wipeReports: WipeReportsServi
         response: { 200: WipeReportAnswer, 201: WipeReportAnswer },
       },
       handler: async (request, reply) => {
-        const body = request.body as unknown;
+        const body: unknown = request.body;
         if (!(body instanceof RawBody)) {
           throw new AppError('request.unsupported_media_type', 'Send the report as text/plain (nwipe log), application/json (Workbench snapshot) or application/pdf (nwipe certificate).');
         }

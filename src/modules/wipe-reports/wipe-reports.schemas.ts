@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RESULTS, SANITIZATION_METHODS, SANITIZATION_TECHNIQUES, VERIFICATION_KINDS } from '../sanitization/sanitization.table.js';
+import { SanitizationRecord } from '../sanitization/sanitization.schemas.js';
 import { WIPE_REPORT_FORMATS } from './wipe-reports.table.js';
 
 export const OUTCOMES = ['recorded', 'already_recorded', 'unmatched', 'ambiguous', 'kept'] as const;
@@ -28,10 +28,10 @@ export const WipeReportAnswer = z.object({
       outcome: z.enum(OUTCOMES),
       assetTag: z.string().optional(),
       sanitizationId: z.number().int().optional(),
-      method: z.enum(SANITIZATION_METHODS).optional(),
-      technique: z.enum(SANITIZATION_TECHNIQUES).optional(),
-      verification: z.enum(VERIFICATION_KINDS).optional(),
-      result: z.enum(RESULTS).optional(),
+      method: SanitizationRecord.shape.method.optional(),
+      technique: SanitizationRecord.shape.technique.optional(),
+      verification: SanitizationRecord.shape.verification.optional(),
+      result: SanitizationRecord.shape.result.optional(),
       startedAt: z.string().nullable().optional(),
       completedAt: z.string().nullable().optional(),
     }),

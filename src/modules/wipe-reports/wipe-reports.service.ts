@@ -1,39 +1,22 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Clock } from '../../core/clock.js';
 import { writeTransaction, type Db, type Executor } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
-import { statusAllows, type DeviceStatus } from '../devices/device-lifecycle.js';
+import { statusAllows } from '../devices/device-lifecycle.js';
 import { serialKey } from '../devices/device-reads.js';
 import type { SanitizationService } from '../sanitization/sanitization.service.js';
 import type { Actor } from '../users/users.service.js';
 import { parseNwipeLog, parseNwipePdf, parseWorkbenchJson, WipeReportRefused, type ParsedReport, type ReportedDrive } from './parsers.js';
 import type { WipeReportAnswer } from './wipe-reports.schemas.js';
+import { candidates, type Candidate } from './wipe-reports.repository.js';
 import { wipeReports, type WipeReportFormat } from './wipe-reports.table.js';
 
 export type DriveAnswer = z.infer<typeof WipeReportAnswer>['drives'][number];
 export type ImportAnswer = z.infer<typeof WipeReportAnswer>;
 
 export type ReportKind = 'text' | 'json' | 'pdf';
-
-interface Candidate {
-  driveId: number;
-  serialNumber: string;
-  assetTag: string;
-  status: DeviceStatus;
-}
-
-/** Registered drives whose serial starts like this one (without case or spaces), with their device. */
-function candidates(db: Executor, key: string): Candidate[] {
-  const like = `${key.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const rows = db.all<{ driveId: number; serialNumber: string; assetTag: string; status: DeviceStatus }>(sql`
-    select sd.id as driveId, sd.serial_number as serialNumber, d.asset_tag as assetTag, d.status as status
-    from storage_drives sd join devices d on d.id = sd.device_id
-    where upper(replace(replace(replace(sd.serial_number, ' ', ''), char(9), ''), char(10), '')) like ${like} escape '\\'
-    order by sd.id`);
-  return rows.filter((r) => serialKey(r.serialNumber).startsWith(key));
-}
 
 type Found = { kind: 'one'; drive: Candidate } | { kind: 'ambiguous'; tags: string[] };
 type Match = Found | { kind: 'none' };
