@@ -4,7 +4,7 @@ import { sendDocument } from '../../core/send-document.js';
 import { actorOf } from '../users/authentication.js';
 import { isTimeZone } from './parsers.js';
 import { acceptRawReports, RawBody, WIPE_REPORT_LIMIT_BYTES } from './raw-body.js';
-import { ImportQuery, WipeReportAnswer, WipeReportParams } from './wipe-reports.schemas.js';
+import { ImportQuery, ReportFile, WipeReportAnswer, WipeReportParams } from './wipe-reports.schemas.js';
 import type { WipeReportsService } from './wipe-reports.service.js';
 
 /** Wipe tools' own reports in, as sanitization records (docs/imports.md "Wipe reports"). */
@@ -23,6 +23,8 @@ export function wipeReportRoutes(api: Api, deps: { wipeReports: WipeReportsServi
         description:
           'The body is the file as it is, up to 16 MiB. Each drive is matched by serial to a drive registered on a device in custody and recorded through the same rules as a typed record; `dryRun=true` answers what would happen and records nothing. Bytes imported before answer 200 with their drives `already_recorded`. nwipe logs local time: `timezone` (IANA) says which zone, SITE_TIMEZONE by default.',
         querystring: ImportQuery,
+        consumes: ['text/plain', 'application/json', 'application/pdf'],
+        body: ReportFile,
         response: { 200: WipeReportAnswer, 201: WipeReportAnswer },
       },
       handler: async (request, reply) => {

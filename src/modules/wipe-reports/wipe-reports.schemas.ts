@@ -4,6 +4,9 @@ import { WIPE_REPORT_FORMATS } from './wipe-reports.table.js';
 
 export const OUTCOMES = ['recorded', 'already_recorded', 'unmatched', 'ambiguous', 'kept'] as const;
 
+/** The body: the tool's file as it is (read as bytes by raw-body.ts, parsed by the service). */
+export const ReportFile = z.unknown().describe('The wipe tool\u2019s file as it is: an nwipe log (text/plain), a Workbench snapshot (application/json) or an nwipe PDF certificate (application/pdf), up to 16 MiB.');
+
 export const ImportQuery = z.strictObject({
   dryRun: z.enum(['true', 'false']).optional(),
   /** The IANA time zone the tool's clock was in (nwipe logs local time without a zone). */
