@@ -32,6 +32,19 @@ export const EnvSchema = z.object({
   ORGANIZATION_NAME: z.string().min(1).max(200).default('Refurbishment workshop'),
   ORGANIZATION_ADDRESS: z.string().min(1).max(300).optional(),
   SITE_NAME: z.string().min(1).max(100).default('Iqaluit'),
+  SITE_TIMEZONE: z
+    .string()
+    .min(1)
+    .max(64)
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone (e.g. America/Iqaluit)')
+    .default('America/Iqaluit'),
   PROGRAM_NAME: z.string().min(1).max(200).optional(),
   LABEL_TEMPLATES_DIR: z.string().min(1).max(4096).optional(),
   REPORT_MIN_CELL: intFromEnv(1, 100).default(5),
@@ -56,6 +69,8 @@ export type Config = Readonly<{
   organizationName: string;
   organizationAddress: string | null;
   siteName: string;
+  /** The site's IANA time zone: what wipe tools that log local time without a zone (nwipe) are read in. */
+  siteTimeZone: string;
   /** The funded program, printed in the header of every page of the diversion report. */
   programName: string | null;
   labelTemplatesDir: string | undefined;
@@ -109,6 +124,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     organizationName: e.ORGANIZATION_NAME,
     organizationAddress: e.ORGANIZATION_ADDRESS ?? null,
     siteName: e.SITE_NAME,
+    siteTimeZone: e.SITE_TIMEZONE,
     programName: e.PROGRAM_NAME ?? null,
     labelTemplatesDir: e.LABEL_TEMPLATES_DIR,
     reportMinCell: e.REPORT_MIN_CELL,

@@ -22,6 +22,7 @@ import { createRepairsService } from './modules/repairs/repairs.service.js';
 import { prepareDriveStates } from './modules/sanitization/drive-state.js';
 import { createSanitizationService } from './modules/sanitization/sanitization.service.js';
 import { createScansService } from './modules/scans/scans.service.js';
+import { createWipeReportsService } from './modules/wipe-reports/wipe-reports.service.js';
 import { createDonationsService } from './modules/donations/donations.service.js';
 import { createLoginLimiter, createUsersService } from './modules/users/users.service.js';
 import { createTranslationsService } from './modules/translations/translations.service.js';
@@ -46,6 +47,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
   const audit = createAuditService({ db });
   const deviceActions = createDeviceActionsService({ deviceUseCase });
   const sanitization = createSanitizationService({ db, clock, deviceUseCase, random: deps.random ?? Math.random });
+  const wipeReports = createWipeReportsService({ db, clock, sanitization });
   const repairs = createRepairsService({ deviceUseCase });
   const grading = createGradingService({ deviceUseCase });
   const scans = createScansService({ db, clock, loadDeviceState: deviceUseCase.loadState });
@@ -79,7 +81,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
   const reports = createReportsService({ db, clock, messagesFor: translations.messagesFor, organizationName: config.organizationName, programName: config.programName, siteName: config.siteName, minCell: config.reportMinCell });
   // What the scan station page is told about this site (no secrets: the page is public).
   const stationPage = { siteName: config.siteName, organizationName: config.organizationName, assetTagPrefix: config.assetTagPrefix };
-  return { db, renderPool, users, assetTags, donations, devices, audit, deviceActions, sanitization, repairs, grading, scans, participants, issuance, labels, certificates, recycling, reports, translations, stationPage };
+  return { db, renderPool, users, assetTags, donations, devices, audit, deviceActions, sanitization, wipeReports, repairs, grading, scans, participants, issuance, labels, certificates, recycling, reports, translations, stationPage, siteTimeZone: config.siteTimeZone };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -12,6 +12,7 @@ import { issuanceRoutes } from './modules/issuance/issuance.routes.js';
 import { participantRoutes } from './modules/participants/participants.routes.js';
 import { scanRoutes } from './modules/scans/scans.routes.js';
 import { sanitizationRoutes } from './modules/sanitization/sanitization.routes.js';
+import { wipeReportRoutes } from './modules/wipe-reports/wipe-reports.routes.js';
 import { repairRoutes } from './modules/repairs/repairs.routes.js';
 import { gradingRoutes } from './modules/grading/grading.routes.js';
 import { donationRoutes } from './modules/donations/donations.routes.js';
@@ -60,6 +61,7 @@ export function registerRoutes(app: Api, services: Services): void {
       deviceRoutes(api, services.devices);
       deviceActionRoutes(api, { actions: services.deviceActions });
       sanitizationRoutes(api, services.sanitization);
+      wipeReportRoutes(api, { wipeReports: services.wipeReports, siteTimeZone: services.siteTimeZone });
       repairRoutes(api, { repairs: services.repairs });
       gradingRoutes(api, { grading: services.grading });
       scanRoutes(api, services.scans);

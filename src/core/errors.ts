@@ -53,6 +53,8 @@ export const ERROR_CODES = {
   'sanitizations.technique_not_valid_for_media': { status: 409, title: 'The technique is not a valid sanitization of this kind of drive at that method' },
   'certificates.not_sanitized': { status: 409, title: 'A drive of the device lacks a valid passing sanitization record' },
   'sanitizations.before_custody_cycle': { status: 409, title: 'The record predates the current custody cycle' },
+  'wipe_reports.unreadable': { status: 400, title: 'The file is not a wipe report that can be read' },
+  'wipe_reports.not_found': { status: 404, title: 'No such wipe report' },
   'verifications.not_found': { status: 404, title: 'No such verification' },
   'verifications.already_done': { status: 409, title: 'The verification was already completed' },
   'verifications.same_person': { status: 409, title: 'A wipe cannot be verified by its own technician' },

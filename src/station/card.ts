@@ -7,6 +7,8 @@ import type { Device, HistoryEvent } from './types.js';
 export interface CardHandlers {
   onAction(action: StationAction): void;
   onPrint(kind: 'asset' | 'spec' | 'certificate'): void;
+  /** Import a wipe tool's report for this device (docs/imports.md). */
+  onImportWipe(): void;
 }
 
 const time = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -119,6 +121,10 @@ export function renderCard(device: Device, events: HistoryEvent[], handlers: Car
               h('button', { class: `action action-${a}`, attrs: { type: 'button', 'data-action': a }, text: t(`station.action.${a}`), on: { click: () => handlers.onAction(a) } }),
             ),
           ),
+      // A wipe report records sanitizations: offered where a wipe record may be made now.
+      device.allowedActions.includes('sanitize')
+        ? h('button', { class: 'secondary import-wipe', attrs: { type: 'button', 'data-testid': 'import-wipe-report' }, text: t('station.wipeImport.action'), on: { click: () => handlers.onImportWipe() } })
+        : null,
       h(
         'div',
         { class: 'prints' },

@@ -6,6 +6,7 @@ import { openAction } from './form-flow.js';
 import { t, tOr } from './i18n.js';
 import { nav } from './nav.js';
 import { print } from './printing.js';
+import { openWipeImport } from './wipe-import.js';
 import { drain, refreshQueue, sync } from './queue.js';
 import { scan } from './scan.js';
 import { openSettings } from './settings-dialog.js';
@@ -185,7 +186,7 @@ export function showMain(): void {
     replaceChildren(main, h('div', { class: 'welcome' }, h('p', { text: t('station.scan.hint') })));
     return;
   }
-  const card = renderCard(current.device, current.events, { onAction: (a) => openAction(a), onPrint: (kind) => void print(kind, current.device.assetTag) }, current.offlineSince);
+  const card = renderCard(current.device, current.events, { onAction: (a) => openAction(a), onPrint: (kind) => void print(kind, current.device.assetTag), onImportWipe: () => openWipeImport(current.device.assetTag) }, current.offlineSince);
   replaceChildren(main, card);
   void notePending(card, current.device.assetTag);
 }

@@ -38,6 +38,12 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(c)).toBe(true);
   });
 
+  it('SITE_TIMEZONE: America/Iqaluit by default, another IANA zone when set, and refused when it is none', () => {
+    expect(loadConfig({}).siteTimeZone).toBe('America/Iqaluit');
+    expect(loadConfig({ SITE_TIMEZONE: 'America/Rankin_Inlet' }).siteTimeZone).toBe('America/Rankin_Inlet');
+    expect(() => loadConfig({ SITE_TIMEZONE: 'Nunavut/Iqaluit' })).toThrow(/SITE_TIMEZONE: must be an IANA time zone/);
+  });
+
   it('reads valid values', () => {
     const c = loadConfig({
       HOST: '0.0.0.0',

@@ -197,6 +197,7 @@ interface Fixtures {
   issuanceId: number;
   recyclerId: number;
   shipmentId: number;
+  wipeReportId: number;
   templates: string[];
   /** Reserved, not yet used: intake may name them. */
   reservedTags: string[];
@@ -252,6 +253,15 @@ async function buildFixtures(t: TestApp): Promise<Fixtures> {
   const shipment = await ok(coordinator, 'POST', '/shipments', { recyclerId: recycler.recycler.id, mode: 'sealift' });
   await ok(coordinator, 'POST', `/shipments/${shipment.shipment.id}/devices`, { assetTag: recycling });
 
+  // A kept wipe report (a Workbench snapshot that records no drive): its bytes as they are.
+  const snapshot = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/wipe-reports',
+    headers: { ...bearer(trainee), 'content-type': 'application/json' },
+    payload: JSON.stringify({ type: 'Snapshot', software: 'Workbench', version: '11.0b9', components: [] }),
+  });
+  if (snapshot.statusCode !== 201) throw new Error(`fixture POST /wipe-reports: ${snapshot.statusCode} ${snapshot.body}`);
+
   const reserved = await ok(trainee, 'POST', '/asset-tags/reserve', { count: 3 });
   const pending = await ok(admin, 'GET', '/sanitization-verifications?status=pending');
   const templates = await ok(admin, 'GET', '/label-templates');
@@ -270,6 +280,7 @@ async function buildFixtures(t: TestApp): Promise<Fixtures> {
     issuanceId: issuance.issuance.id,
     recyclerId: recycler.recycler.id,
     shipmentId: shipment.shipment.id,
+    wipeReportId: snapshot.json<{ report: { id: number } }>().report.id,
     templates: (templates.templates as Array<{ id: string }>).map((x) => x.id),
     reservedTags: reserved.tags as string[],
   };
@@ -612,6 +623,7 @@ function idPool(path: string, fx: Fixtures): number[] {
   if (path.startsWith('/api/v1/sanitization-verifications/')) return [fx.verificationId];
   if (path.startsWith('/api/v1/issuances/')) return [fx.issuanceId];
   if (path.startsWith('/api/v1/shipments/')) return [fx.shipmentId];
+  if (path.startsWith('/api/v1/wipe-reports/')) return [fx.wipeReportId];
   throw new Error(`no fixture ids for ${path}: add them to idPool`);
 }
 

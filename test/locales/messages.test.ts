@@ -15,7 +15,7 @@ const legacy = (text: string, vars: Record<string, string | number>) =>
   text.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
 
 /** Messages that were rewritten with ICU plurals, and what the old text gave for a count. */
-const PLURALS = new Set(['station.queue.sent', 'office.loans.days', 'office.participants.overdue', 'office.loans.dueDateHint', 'report.diversion.units', 'problem.field.tooLong', 'problem.field.tooShort', 'office.translations.count', 'office.translations.preview.englishOnly']);
+const PLURALS = new Set(['station.queue.sent', 'office.loans.days', 'office.participants.overdue', 'office.loans.dueDateHint', 'report.diversion.units', 'problem.field.tooLong', 'problem.field.tooShort', 'office.translations.count', 'office.translations.preview.englishOnly', 'station.wipeImport.dryRun', 'station.wipeImport.recorded']);
 
 const messages = (table: Record<string, unknown>) =>
   Object.entries(table).filter((e): e is [string, string] => typeof e[1] === 'string');
@@ -47,6 +47,12 @@ describe('ICU MessageFormat over the locale files', () => {
     expect(formatMessage('en', 'office.participants.overdue', en['office.participants.overdue'], { days: 1 })).toBe('Overdue by 1 day');
     expect(formatMessage('en', 'office.loans.dueDateHint', en['office.loans.dueDateHint'], { days: 14 })).toBe('Proposed: 14 days from today.');
     expect(formatMessage('en', 'station.queue.sent', en['station.queue.sent'], { count: 1 })).toBe('The server answers again: 1 kept request sent.');
+    const dry = (count: number) => formatMessage('en', 'station.wipeImport.dryRun', en['station.wipeImport.dryRun'], { tool: 'nwipe 0.42', count });
+    expect([dry(0), dry(1), dry(3)]).toEqual([
+      'nwipe 0.42: what would be recorded. No drive would be recorded.',
+      'nwipe 0.42: what would be recorded. 1 drive would be recorded.',
+      'nwipe 0.42: what would be recorded. 3 drives would be recorded.',
+    ]);
     expect(formatMessage('en', 'station.queue.sent', en['station.queue.sent'], { count: 4 })).toBe('The server answers again: 4 kept requests sent.');
     // The report writes the number for its language and picks the form from the number itself.
     const units = (count: number, units: string) => formatMessage('en', 'report.diversion.units', en['report.diversion.units'], { count, units });

@@ -68,6 +68,10 @@ export const PERMISSIONS = {
   'scans:record': WORKSHOP,
   'scans:read': WORKSHOP,
 
+  /** Import a wipe tool's own report (nwipe log or PDF, Workbench snapshot) as sanitization records. */
+  'wipe-reports:import': BENCH,
+  'wipe-reports:read': WORKSHOP,
+
   'label-templates:read': WORKSHOP,
   'labels:print': BENCH,
   'certificates:read': WORKSHOP,

@@ -20,6 +20,8 @@ export interface CertificateRecordView {
     completedAt: string;
     technician: string;
     reportSha256: string | null;
+    /** The imported wipe report the record was made from (its bytes hash to reportSha256). */
+    report?: { id: number; format: string; filename: string | null } | null;
     verifier: { name: string; at: string; result: string } | null;
     sampled: boolean;
 }
@@ -138,6 +140,7 @@ export async function renderCertificate(data: CertificateData, sha256: string, p
       row(doc, 'Verification', `${r.verification}; tool result ${r.result.toUpperCase()}${drive.erased ? '' : ' (does not count as erased: see status)'}`, 8);
       row(doc, 'Completed', r.completedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'), 8);
       row(doc, 'Person performing', `${r.technician}, technician, ${data.organization.name}, ${data.organization.location}`, 8);
+      if (r.report) row(doc, 'Tool report', `wipe report ${r.report.id} (${r.report.format.replace(/_/g, ' ')}${r.report.filename ? `, ${r.report.filename}` : ''}), kept as imported`, 8);
       if (r.reportSha256) row(doc, 'Tool report SHA-256', r.reportSha256, 8);
       row(
         doc,

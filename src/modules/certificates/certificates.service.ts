@@ -8,6 +8,7 @@ import { devicesOfDonation, type DeviceRow } from '../devices/device-reads.js';
 import type { DeviceUseCase } from '../devices/device-use-case.js';
 import type { DonationsService } from '../donations/donations.service.js';
 import { certificateRecords, failedChecksOf, type CertificateRecord } from '../sanitization/sanitization-reads.js';
+import { wipeReportBySha } from '../wipe-reports/wipe-reports.service.js';
 import type { CertificateData, CertificateDevice, CertificateRecordView } from './certificate.pdf.js';
 
 export interface CertificatePdf {
@@ -72,6 +73,7 @@ export function createCertificatesService(deps: {
       completedAt: r.completedAt,
       technician: r.technician,
       reportSha256: r.reportSha256,
+      report: r.reportSha256 ? (wipeReportBySha(db, r.reportSha256) ?? null) : null,
       sampled: r.verificationStatus !== null,
       verifier: r.verifier && r.verifiedAt && r.verificationStatus ? { name: r.verifier, at: r.verifiedAt, result: r.verificationStatus } : null,
     });
