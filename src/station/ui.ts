@@ -2,7 +2,7 @@
 import type { Problem } from '../client/api.js';
 import { h, replaceChildren } from './dom.js';
 import { playTone, type FeedbackKind } from './feedback.js';
-import { LOCALES, setLocale, t, tOr, type Locale } from './i18n.js';
+import { chooseLocale, LOCALES, t, tOr, type Locale } from './i18n.js';
 import { saveSettings } from './settings.js';
 import { state } from './state.js';
 
@@ -70,7 +70,7 @@ export function languagePicker(onChange: () => void): HTMLSelectElement {
         change: (e) => {
           settings.locale = (e.target as HTMLSelectElement).value as Locale;
           saveSettings(settings);
-          setLocale(settings.locale);
+          chooseLocale(settings.locale);
           onChange();
         },
       },
