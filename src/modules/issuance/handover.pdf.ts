@@ -1,6 +1,6 @@
 /** The handover form of one issuance: plain data in, PDF bytes out. */
 import { createDocument, finish, write, type Doc } from '../../core/pdf/document.js';
-import { localeOf, translate, type MessageKey } from '../../core/i18n.js';
+import { localeOf, translate, type Locale, type MessageKey } from '../../core/i18n.js';
 
 export interface HandoverData {
   organizationName: string;
@@ -20,6 +20,8 @@ export interface HandoverData {
   issuedAt: string;
   accessories: string[];
   agreementLanguage: string;
+  /** The language asked for (`?lang=`); the agreement language when absent. */
+  locale?: Locale | undefined;
   printedAt: Date;
   /** Whether every drive still has a valid passing sanitization record for the custody cycle of this issuance (docs/domain.md §2 invariant 7). */
   erased: boolean;
@@ -46,7 +48,7 @@ function field(doc: Doc, label: string, value: string): void {
 }
 
 export async function renderHandover(data: HandoverData): Promise<Buffer> {
-  const locale = localeOf(data.agreementLanguage);
+  const locale = data.locale ?? localeOf(data.agreementLanguage);
   const t = (key: MessageKey, vars?: Record<string, string | number>) => translate(locale, key, vars);
   const doc = createDocument({ title: `${t('handover.title')} ${data.device.assetTag}`, createdAt: data.printedAt });
   const left = doc.page.margins.left;
@@ -65,8 +67,8 @@ export async function renderHandover(data: HandoverData): Promise<Buffer> {
   field(doc, t('handover.serial'), data.device.serialNumber);
   const s = data.device.specs;
   if (s.cpu) field(doc, t('handover.cpu'), s.cpu);
-  if (s.ramGb !== undefined) field(doc, t('handover.ram'), `${s.ramGb} GB`);
-  if (s.storageGb !== undefined) field(doc, t('handover.storage'), `${s.storageGb} GB`);
+  if (s.ramGb !== undefined) field(doc, t('handover.ram'), t('unit.gb', { gb: s.ramGb }));
+  if (s.storageGb !== undefined) field(doc, t('handover.storage'), t('unit.gb', { gb: s.storageGb }));
   if (s.os) field(doc, t('handover.os'), s.os);
 
   heading(doc, t('handover.terms'));
