@@ -163,6 +163,26 @@ describe('documents in the pseudo-locale en-XA', () => {
     expect(found).toEqual([]);
   });
 
+  it('the recycling manifest: shipped, confirmed and amended', async () => {
+    const admin = await as('admin');
+    const trainee = await as('trainee');
+    const intake = await t.http.post(`${API}/devices`).set(trainee).send(laptop({ weightGrams: 2350 }));
+    const tag = intake.body.device.assetTag as string;
+    expect((await t.http.post(`${API}/devices/${tag}/sanitizations`).set(trainee).send(wipeBody(intake.body.device.storage[0].serialNumber))).status).toBeLessThan(300);
+    expect((await t.http.post(`${API}/devices/${tag}/recycle`).set(admin).send({ reason: 'cracked board' })).status).toBeLessThan(300);
+    const recycler = await t.http.post(`${API}/recyclers`).set(admin).send({ name: 'Southern E-Cycle Inc.', certification: 'R2', certificateExpiry: '2099-01-01' });
+    expect(recycler.status).toBeLessThan(300);
+    const shipment = await t.http.post(`${API}/shipments`).set(admin).send({ recyclerId: recycler.body.recycler.id, mode: 'sealift', carrier: 'NEAS', billOfLading: 'BOL-1' });
+    const id = shipment.body.shipment.id as number;
+    expect((await t.http.post(`${API}/shipments/${id}/devices`).set(admin).send({ assetTag: tag })).status).toBeLessThan(300);
+    expect((await t.http.post(`${API}/shipments/${id}/bulk-lines`).set(admin).send({ category: 'cables', weightGrams: 1200 })).status).toBeLessThan(300);
+    expect((await t.http.post(`${API}/shipments/${id}/ship`).set(admin).send({})).status).toBeLessThan(300);
+    expect((await t.http.post(`${API}/shipments/${id}/confirm`).set(admin).send({ certificateNumber: 'R2-1', receivedAt: '2026-03-02', receivedWeightGrams: 3400 })).status).toBeLessThan(300);
+    expect((await t.http.post(`${API}/shipments/${id}/amendments`).set(admin).send({ field: 'certificateNumber', value: 'R2-2', reason: 'typo' })).status).toBeLessThan(300);
+    const found = problems('manifest', read(await pdf(`${API}/shipments/${id}/manifest.pdf?lang=en-XA`), 36), ['Southern E-Cycle Inc.', 'cables', 'typo', 'UTC']);
+    expect(found).toEqual([]);
+  });
+
   it('every label template, asset and spec labels', async () => {
     const tag = await ready();
     const found: string[] = [];
