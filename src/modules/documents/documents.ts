@@ -17,7 +17,7 @@ export type DocumentTask =
   | { kind: 'labels-pdf'; template: LabelTemplate; contents: LabelContent[]; options: PdfOptions }
   | { kind: 'labels-zpl'; template: LabelTemplate; contents: LabelContent[] }
   | { kind: 'label-png'; template: LabelTemplate; content: LabelContent }
-  | { kind: 'certificate'; data: CertificateData; sha256: string; printedAt: Date }
+  | { kind: 'certificate'; data: CertificateData; sha256: string; printedAt: Date; locale?: Locale | undefined }
   | { kind: 'manifest'; shipment: Shipment; org: { organizationName: string; siteName: string }; printedAt: Date; locale?: Locale | undefined }
   | { kind: 'handover'; data: HandoverData };
 
@@ -34,7 +34,7 @@ export async function renderDocument(task: DocumentTask): Promise<Buffer | strin
     case 'label-png':
       return renderLabelPng(task.template, task.content);
     case 'certificate':
-      return renderCertificate(task.data, task.sha256, task.printedAt);
+      return renderCertificate(task.data, task.sha256, task.printedAt, task.locale);
     case 'manifest':
       return renderManifest(task.shipment, task.org, task.printedAt, task.locale);
     case 'handover':
