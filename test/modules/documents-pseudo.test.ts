@@ -1,7 +1,8 @@
 /**
  * The service's documents in the pseudo-locale en-XA (docs/translation.md),
- * read back with poppler: the diversion report, the handover form and every
- * label template (asset and spec labels). In en-XA every message reads
+ * read back with poppler: the handover form, the diversion report, the
+ * recycling manifest, the certificates of data sanitization, the audit
+ * anchor page and every label template (asset and spec labels). In en-XA every message reads
  * `[Ðéví¢é ····]`, so
  *  - a word of plain English outside brackets is text the locale files do not
  *    hold (data — tags, serials, makes, the seeded names, month names Intl
@@ -200,6 +201,12 @@ describe('documents in the pseudo-locale en-XA', () => {
       ...problems('donation certificate', read(await pdf(`${API}/donations/${donation.body.donation.id}/certificate.pdf?lang=en-XA`), 36), [], records),
     ];
     expect(found).toEqual([]);
+  });
+
+  it('the audit chain anchor page', async () => {
+    // The commands to check it later are data, as typed.
+    const commands = ['npm', 'run', 'audit', 'verify', 'anchor', '--anchor', 'GET', 'api'];
+    expect(problems('anchor page', read(await pdf(`${API}/audit/anchor.pdf?lang=en-XA`), 36), [], commands)).toEqual([]);
   });
 
   it('every label template, asset and spec labels', async () => {
