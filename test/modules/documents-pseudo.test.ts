@@ -217,6 +217,10 @@ describe('documents in the pseudo-locale en-XA', () => {
         found.push(...problems(`${template} ${kind} label`, read(await pdf(`${API}/devices/${tag}/label?template=${template}&kind=${kind}&lang=en-XA`))));
       }
     }
+    // A sheet printed in one go (POST /labels) takes the language in its body.
+    const sheet = await t.http.post(`${API}/labels`).set(await as('admin')).send({ template: 'avery-5160', kind: 'spec', assetTags: [tag, tag], lang: 'en-XA' }).buffer(true).parse(binary);
+    expect(sheet.status).toBe(201);
+    found.push(...problems('avery-5160 sheet', read(sheet.body as Buffer)));
     expect(found).toEqual([]);
   });
 });
