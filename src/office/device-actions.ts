@@ -152,7 +152,7 @@ export function DeviceDocuments(p: { device: Device; offers: DeviceOffers }) {
         : h('p', { class: 'hint', 'data-testid': 'no-certificate' }, t('office.devices.noCertificate')),
       offers.assetLabel && templates.length > 0
         ? [
-            h(SelectField, { key: 'stock', form: 'label', name: 'template', label: t('office.devices.labelStock'), value: template, onChange: setTemplate, options: templates.map((x) => ({ value: x.id, label: x.name })) }),
+            h(SelectField, { key: 'stock', form: 'label', name: 'template', label: t('office.devices.labelStock'), value: template, onChange: setTemplate, options: templates.map((x) => ({ value: x.id, label: tOr(`label.template.${x.id}`, x.name) })) }),
             h(
               'div',
               { key: 'labels', class: 'inline' },

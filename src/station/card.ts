@@ -32,8 +32,8 @@ export function renderCard(device: Device, events: HistoryEvent[], handlers: Car
   const actions = STATION_ACTIONS.filter((a) => device.allowedActions.includes(a));
   const specs = [
     device.specs.cpu,
-    device.specs.ramGb !== undefined ? `${device.specs.ramGb} GB RAM` : undefined,
-    device.specs.storageGb !== undefined ? `${device.specs.storageGb} GB` : undefined,
+    device.specs.ramGb !== undefined ? t('label.ram', { ram: device.specs.ramGb }) : undefined,
+    device.specs.storageGb !== undefined ? t('unit.gb', { gb: device.specs.storageGb }) : undefined,
     device.specs.os,
   ].filter(Boolean);
   return h(
@@ -83,7 +83,7 @@ export function renderCard(device: Device, events: HistoryEvent[], handlers: Car
                   { attrs: { 'data-drive': s.serialNumber, 'data-state': s.sanitizationState } },
                   h('td', { text: s.serialNumber }),
                   h('td', { text: tOr(`station.driveKind.${s.kind}`, s.kind) }),
-                  h('td', { text: s.capacityGb === null ? '—' : `${s.capacityGb} GB` }),
+                  h('td', { text: s.capacityGb === null ? '—' : t('unit.gb', { gb: s.capacityGb }) }),
                   h(
                     'td',
                     {},

@@ -29,7 +29,7 @@ export function sanitizeForm(device: Device, settings: Settings, now: () => stri
   const kindOf = (serial: string | undefined) => (drives.find((x) => x.serialNumber === serial) ?? drives[0])?.kind ?? 'other';
   const driveSelect = select(
     'storageSerial',
-    drives.map((s): [string, string] => [s.serialNumber, `${s.serialNumber} · ${tOr(`station.driveKind.${s.kind}`, s.kind)}${s.capacityGb ? ` ${s.capacityGb} GB` : ''} · ${tOr(`station.state.${s.sanitizationState}`, s.sanitizationState)}`]),
+    drives.map((s): [string, string] => [s.serialNumber, `${s.serialNumber} · ${tOr(`station.driveKind.${s.kind}`, s.kind)}${s.capacityGb ? ` ${t('unit.gb', { gb: s.capacityGb })}` : ''} · ${tOr(`station.state.${s.sanitizationState}`, s.sanitizationState)}`]),
     drives[0]?.serialNumber,
   );
   // docs/domain.md §3: only the techniques valid for this kind of drive at this method, from the service's own table.

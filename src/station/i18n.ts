@@ -24,3 +24,4 @@ export function setLocale(locale: Locale): void {
     if (changed) redraw();
   });
 }
+

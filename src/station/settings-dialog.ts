@@ -1,6 +1,6 @@
 /** The station's settings (its name, language, label template, sound), kept in this browser. */
 import { h, replaceChildren } from './dom.js';
-import { t } from './i18n.js';
+import { t, tOr } from './i18n.js';
 import { nav } from './nav.js';
 import { saveSettings } from './settings.js';
 import { applyPageLocale, call, state } from './state.js';
@@ -32,7 +32,7 @@ export async function openSettings(): Promise<void> {
         'select',
         { attrs: { name: 'labelTemplate' } },
         templates.length === 0 ? h('option', { attrs: { value: settings.labelTemplate }, text: settings.labelTemplate || '—' }) : null,
-        templates.map((tpl) => h('option', { attrs: { value: tpl.id, selected: tpl.id === settings.labelTemplate }, text: tpl.name })),
+        templates.map((tpl) => h('option', { attrs: { value: tpl.id, selected: tpl.id === settings.labelTemplate }, text: tOr(`label.template.${tpl.id}`, tpl.name) })),
       ),
     ),
     h('label', { class: 'check' }, h('input', { attrs: { type: 'checkbox', name: 'sound', checked: settings.sound } }), h('span', { text: t('station.settings.sound') })),

@@ -12,6 +12,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS_FOLDER, openDatabase } from '../../src/core/db.js';
+import { findCommunity } from '../../src/modules/participants/participants.repository.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -105,6 +106,92 @@ describe('migrations 0011 and after (0017: users rebuilt) on a database with rec
     expect(() => addUser('zed', 'owner')).toThrow(/CHECK/);
     expect(() => c.prepare('delete from users where id = 1').run()).toThrow(/FOREIGN KEY/);
     expect(c.prepare("select count(*) as n from translations").get()).toEqual({ n: 0 });
+    c.close();
+  });
+});
+
+/** Nunavut's 25 municipalities (docs/domain.md, "Communities"), seeded by 0006 and 0019. */
+const NUNAVUT = [
+  'Arctic Bay', 'Arviat', 'Baker Lake', 'Cambridge Bay', 'Chesterfield Inlet', 'Clyde River', 'Coral Harbour', 'Gjoa Haven',
+  'Grise Fiord', 'Igloolik', 'Iqaluit', 'Kimmirut', 'Kinngait', 'Kugaaruk', 'Kugluktuk', 'Naujaat', 'Pangnirtung', 'Pond Inlet',
+  'Qikiqtarjuaq', 'Rankin Inlet', 'Resolute', 'Sanikiluaq', 'Sanirajak', 'Taloyoak', 'Whale Cove',
+];
+/** No syllabic name: the sources disagree (see migrations/0019_nunavut_communities.sql). */
+const SYLLABICS_LEFT_OUT = ['Rankin Inlet', 'Taloyoak'];
+const SYLLABICS = /^[\u1400-\u167F\u18B0-\u18FF]+$/u;
+
+type CommunityRow = { id: number; name: string; syllabics: string | null; alt_name: string | null };
+const rows = (c: Database.Database) => c.prepare('select id, name, syllabics, alt_name from communities order by name').all() as CommunityRow[];
+
+/** The statements of migration 0019, as the migrator splits them. */
+function migration0019(): string[] {
+  return fs
+    .readFileSync(path.join(MIGRATIONS_FOLDER, '0019_nunavut_communities.sql'), 'utf8')
+    .split('--> statement-breakpoint')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+describe('migration 0019: the communities of Nunavut', () => {
+  it('lists all 25 municipalities once, each with syllabics from the Unified Canadian Aboriginal Syllabics block or none where documented', () => {
+    const db = openDatabase({ path: ':memory:' });
+    const all = rows(db.$client);
+    expect(all.map((r) => r.name)).toEqual(NUNAVUT);
+    for (const r of all) {
+      if (SYLLABICS_LEFT_OUT.includes(r.name)) expect(r.syllabics, r.name).toBeNull();
+      else expect(r.syllabics, r.name).toMatch(SYLLABICS);
+    }
+    const names = all.flatMap((r) => [r.name, r.alt_name]).filter((n): n is string => n !== null).map((n) => n.toLowerCase());
+    expect(new Set(names).size, 'a name or other name appears twice').toBe(names.length);
+    const syllabics = all.map((r) => r.syllabics).filter((s) => s !== null);
+    expect(new Set(syllabics).size).toBe(syllabics.length);
+    // The 7 rows of 0006 are unchanged.
+    expect(all.find((r) => r.name === 'Kugluktuk')).toMatchObject({ syllabics: 'ᖁᕐᓗᖅᑐᖅ', alt_name: 'Qurluqtuq' });
+    expect(all.find((r) => r.name === 'Iqaluit')).toMatchObject({ syllabics: 'ᐃᖃᓗᐃᑦ', alt_name: null });
+    // A former name still finds the community.
+    expect(findCommunity(db, 'cape dorset')?.name).toBe('Kinngait');
+    expect(findCommunity(db, 'Hall Beach')?.name).toBe('Sanirajak');
+    expect(findCommunity(db, 'Repulse Bay')?.name).toBe('Naujaat');
+    expect(findCommunity(db, 'Iqaluktuuttiaq')?.name).toBe('Cambridge Bay');
+    db.$client.close();
+  });
+
+  it('upgrades a database at 0016 that already holds communities an admin added: renames a former name in place, fills only what is empty, adds the rest', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'refurb-upgrade-')), 'old.db');
+    dirs.push(path.dirname(file));
+    const old = new Database(file);
+    old.pragma('foreign_keys = ON');
+    migrate(drizzle({ client: old }), { migrationsFolder: migrationsUpTo(17) });
+    const at = '2026-01-05T10:00:00.000Z';
+    old.exec(`
+      insert into users (id, username, display_name, role, password_hash, created_at, updated_at, password_changed_at)
+        values (1, 'admin', 'Admin', 'admin', 'x', '${at}', '${at}', '${at}');
+      insert into communities (id, name, syllabics, alt_name) values (40, 'Cape Dorset', null, null), (41, 'Rankin Inlet', null, 'Kangirliniq'),
+        (42, 'Pond Inlet', 'ᒥᑦᑎᒪᑕᓕᒃ', null), (43, 'Ottawa', null, null);
+      insert into participants (id, code, community_id, consent_given, consent_language, consent_date, consent_recorded_by, created_at)
+        values (1, 'P-000001', 40, 1, 'iu', '2026-01-05', 1, '${at}');
+    `);
+    old.close();
+
+    const db = openDatabase({ path: file });
+    const c = db.$client;
+    const all = rows(c);
+    expect(all.map((r) => r.name).filter((n) => n !== 'Ottawa')).toEqual(NUNAVUT);
+    // The admin's Cape Dorset is now Kinngait, same id, so the participant's community did not change.
+    expect(all.find((r) => r.name === 'Kinngait')).toEqual({ id: 40, name: 'Kinngait', syllabics: 'ᑭᙵᐃᑦ', alt_name: 'Cape Dorset' });
+    expect(c.prepare('select community_id as id from participants').get()).toEqual({ id: 40 });
+    // What an admin typed is kept; only empty fields are filled.
+    expect(all.find((r) => r.name === 'Rankin Inlet')).toEqual({ id: 41, name: 'Rankin Inlet', syllabics: null, alt_name: 'Kangirliniq' });
+    expect(all.find((r) => r.name === 'Pond Inlet')).toEqual({ id: 42, name: 'Pond Inlet', syllabics: 'ᒥᑦᑎᒪᑕᓕᒃ', alt_name: 'Mittimatalik' });
+    expect(all.find((r) => r.name === 'Ottawa')).toEqual({ id: 43, name: 'Ottawa', syllabics: null, alt_name: null });
+    expect(c.prepare('PRAGMA foreign_key_check').all()).toEqual([]);
+
+    // Run a second time, the migration changes nothing.
+    const before = rows(c);
+    c.transaction(() => {
+      for (const statement of migration0019()) c.prepare(statement).run();
+    })();
+    expect(rows(c)).toEqual(before);
     c.close();
   });
 });

@@ -15,6 +15,7 @@ interface AccessEntry {
   purpose: string;
 }
 
+/** The rows of migration 0006; 0019 adds the other 18 municipalities of Nunavut (test/core/migration-upgrade.test.ts). */
 const SEEDED = [
   { name: 'Arviat', syllabics: 'ᐊᕐᕕᐊᑦ', altName: null },
   { name: 'Chesterfield Inlet', syllabics: 'ᐃᒡᓗᓕᒑᕐᔪᒃ', altName: 'Igluligaarjuk' },
@@ -170,45 +171,52 @@ describe('participants', () => {
   });
 
   describe('communities', () => {
-    it('lists the seven seeded communities with their syllabic names to coordinators, staff and admins', async () => {
+    it('lists the 25 seeded communities of Nunavut with their syllabic names to coordinators, staff and admins', async () => {
       for (const role of ['coordinator', 'staff', 'admin'] as const) {
         const res = await t.http.get(`${API}/communities`).set(await as(role));
         expect(res.status, role).toBe(200);
-        expect(res.body.items.map(({ name, syllabics, altName }: Body) => ({ name, syllabics, altName }))).toEqual(SEEDED);
+        const items = res.body.items.map(({ name, syllabics, altName }: Body) => ({ name, syllabics, altName }));
+        expect(items).toHaveLength(25);
+        expect(items).toEqual(expect.arrayContaining([...SEEDED, { name: 'Kinngait', syllabics: 'ᑭᙵᐃᑦ', altName: 'Cape Dorset' }]));
         for (const c of res.body.items) expect(c.id).toEqual(expect.any(Number));
       }
     });
 
     it('lets only admins add a community; a duplicate name is 409 communities.name_taken', async () => {
-      const body = { name: 'Pangnirtung', syllabics: 'ᐸᖕᓂᖅᑑᖅ', altName: 'Panniqtuuq' };
+      const body = { name: 'Ottawa', altName: 'Bytown' };
       for (const role of ['coordinator', 'staff', 'trainee'] as const) {
         const res = await t.http.post(`${API}/communities`).set(await as(role)).send(body);
         expect(res.status, role).toBe(403);
         expect(res.body.code).toBe('auth.forbidden');
       }
-      expect(count('communities')).toBe(7);
+      expect(count('communities')).toBe(25);
 
       const added = await t.http.post(`${API}/communities`).set(await as('admin')).send(body);
       expect(added.status).toBe(201);
-      expect(added.body.community).toEqual({ id: expect.any(Number), ...body });
-      expect(count('communities')).toBe(8);
+      expect(added.body.community).toEqual({ id: expect.any(Number), syllabics: null, ...body });
+      expect(count('communities')).toBe(26);
 
-      const dup = await t.http.post(`${API}/communities`).set(await as('admin')).send({ name: 'Pangnirtung' });
-      expect(dup.status).toBe(409);
-      expect(dup.body.code).toBe('communities.name_taken');
-      expect(count('communities')).toBe(8);
+      for (const name of ['Ottawa', 'Pangnirtung']) {
+        const dup = await t.http.post(`${API}/communities`).set(await as('admin')).send({ name });
+        expect(dup.status, name).toBe(409);
+        expect(dup.body.code).toBe('communities.name_taken');
+      }
+      expect(count('communities')).toBe(26);
 
-      // The new community can be used by its syllabics right away.
-      const res = await t.http.post(`${API}/participants`).set(await as('coordinator')).send(participantBody({ community: 'ᐸᖕᓂᖅᑑᖅ' }));
+      // The new community can be used by its other name right away; a seeded one by its syllabics.
+      const res = await t.http.post(`${API}/participants`).set(await as('coordinator')).send(participantBody({ community: 'bytown' }));
       expect(res.status).toBe(201);
-      expect(res.body.participant.community).toEqual({ name: 'Pangnirtung', syllabics: 'ᐸᖕᓂᖅᑑᖅ' });
+      expect(res.body.participant.community).toEqual({ name: 'Ottawa', syllabics: null });
+      const bySyllabics = await t.http.post(`${API}/participants`).set(await as('coordinator')).send(participantBody({ community: 'ᐸᖕᓂᖅᑑᖅ' }));
+      expect(bySyllabics.status).toBe(201);
+      expect(bySyllabics.body.participant.community).toEqual({ name: 'Pangnirtung', syllabics: 'ᐸᖕᓂᖅᑑᖅ' });
     });
 
     it('treats a name differing only in case as a duplicate, since lookups ignore case', async () => {
       const dup = await t.http.post(`${API}/communities`).set(await as('admin')).send({ name: 'IQALUIT' });
       expect(dup.status).toBe(409);
       expect(dup.body.code).toBe('communities.name_taken');
-      expect(count('communities')).toBe(7);
+      expect(count('communities')).toBe(25);
     });
   });
 

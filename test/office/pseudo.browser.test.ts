@@ -7,12 +7,11 @@
  * left out. Then, at 1366×768, no panel, table or button of the page is
  * wider than its box.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD } from '../helpers.js';
-import { workshopToday } from '../../src/client/format.js';
 import { officeTab } from './harness.js';
+import { hardCoded, overflowing } from '../support/pseudo-check.js';
 import { ApiClient, launchBrowser, startServer, tempDbPath, type RunningServer } from '../station/harness.js';
 
 let db: ReturnType<typeof tempDbPath>;
@@ -21,54 +20,6 @@ let browser: Browser;
 let admin: ApiClient;
 
 const PAGES = ['today', 'devices', 'loans', 'participants', 'donations', 'recycling', 'reports', 'users'];
-
-/** Words that are data, not text: the people's names, the laptops' make, model and system, the donor, recycler and carrier, the site, units and month names Intl writes in English for en-XA. */
-const DATA_WORDS = new Set(['admin', 'Administrator', 'cora', 'coordinator', 'Lenovo', 'ThinkPad', 'Nunavut', 'Arctic', 'College', 'Southern', 'E-Cycle', 'Inc', 'NEAS', 'Linux', 'Mint', 'Iqaluit', 'kg', 't', 'Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Sept', 'Oct', 'Nov', 'Dec', 'AM', 'PM', 'a.m.', 'p.m.']);
-
-/**
- * Whole texts that are data: the label templates' names (labels/templates/*.json, read by the service, not
- * the locale files; their descriptive words are English in every language for now: docs/translation.md).
- */
-const DATA_TEXTS = readdirSync(new URL('../../labels/templates/', import.meta.url))
-  .filter((f) => f.endsWith('.json'))
-  .map((f) => (JSON.parse(readFileSync(new URL(`../../labels/templates/${f}`, import.meta.url), 'utf8')) as { name: string }).name);
-
-/** Lines of the page's text with a plain English word outside brackets. */
-async function hardCoded(page: Page): Promise<string[]> {
-  const text = await page.evaluate<string>('document.body.innerText');
-  const out: string[] = [];
-  for (const line of text.split('\n').map((l) => l.trim()).filter(Boolean)) {
-    // Messages nest (a label inside a sentence): take away the innermost brackets until none is left.
-    let rest = line;
-    for (const data of DATA_TEXTS) rest = rest.split(data).join(' ');
-    for (let previous = ''; previous !== rest; ) {
-      previous = rest;
-      rest = rest.replace(/\[[^[\]]*\]/g, ' ');
-    }
-    const words = rest
-      .split(/[\s,;:()/·|"“”]+/)
-      .filter((w) => /[A-Za-z]{2,}/.test(w))
-      // Asset tags, serial numbers, codes (letters with digits), e-mail-like data.
-      .filter((w) => !/\d/.test(w) && !w.includes('@'))
-      .filter((w) => !DATA_WORDS.has(w.replace(/[.!?]+$/, '')));
-    if (words.length > 0) out.push(line);
-  }
-  return out;
-}
-
-/** Elements of the page's main panels, tables and buttons whose content is wider than their box. */
-async function overflowing(page: Page): Promise<string[]> {
-  return page.evaluate<string[]>(`(() => {
-    const out = [];
-    for (const el of document.querySelectorAll('main, main section, main table, main form, main .page-head, nav, header, button, select, main a')) {
-      if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'auto' && getComputedStyle(el).overflowX !== 'scroll') {
-        out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ').join('.') : '') + ' ' + el.scrollWidth + '>' + el.clientWidth + ' ' + (el.innerText || '').slice(0, 40).replace(/\\n/g, ' '));
-      }
-    }
-    if (document.documentElement.scrollWidth > document.documentElement.clientWidth + 1) out.push('page ' + document.documentElement.scrollWidth + '>' + document.documentElement.clientWidth);
-    return out;
-  })()`);
-}
 
 /** Something on every page: a device at intake, a gift and a loan, a donation, a shipment recycled and confirmed. */
 /** Pages of one record (a device, a participant, a donation, a shipment), as hashes: filled in by seed(). */
@@ -89,7 +40,8 @@ async function seed(): Promise<void> {
   const { shipment } = await admin.ok('POST', '/api/v1/shipments', { recyclerId: recycler.id, mode: 'sealift', carrier: 'NEAS', billOfLading: 'BOL-1' });
   await admin.ok('POST', `/api/v1/shipments/${shipment.id}/devices`, { assetTag: scrap.assetTag });
   await admin.ok('POST', `/api/v1/shipments/${shipment.id}/ship`);
-  await admin.ok('POST', `/api/v1/shipments/${shipment.id}/confirm`, { certificateNumber: 'R2-1', receivedAt: workshopToday(new Date()), receivedWeightGrams: 2300 });
+  // Shipment dates are compared in UTC (src/modules/recycling/shipment-dates.ts): the workshop's date is a day behind in the evening.
+  await admin.ok('POST', `/api/v1/shipments/${shipment.id}/confirm`, { certificateNumber: 'R2-1', receivedAt: new Date().toISOString().slice(0, 10), receivedWeightGrams: 2300 });
   RECORDS.push(`#/devices/${lent}`, `#/participants/${other.code}`, `#/donations/${donation.id}`, `#/recycling/shipments/${shipment.id}`);
 }
 

@@ -15,7 +15,7 @@ import { renderManifest } from '../../src/modules/recycling/manifest.pdf.js';
 import type { Shipment } from '../../src/modules/recycling/recycling.schemas.js';
 import { renderDiversionPdf } from '../../src/modules/reports/diversion.pdf.js';
 import type { DiversionReport } from '../../src/modules/reports/reports.schemas.js';
-import { METHODOLOGY } from '../../src/modules/reports/reports.service.js';
+import { methodology } from '../../src/modules/reports/reports.service.js';
 
 export const PRINTED_AT = new Date('2026-04-02T15:30:00.000Z');
 
@@ -64,7 +64,7 @@ export const SAMPLE_DIVERSION: DiversionReport = {
     totalKg: 36_712,
     note: 'UNVERIFIED factor set: these estimates must not be reported until the factors are checked against their source.',
   },
-  methodology: `${METHODOLOGY} Threshold: 5.`,
+  methodology: methodology(5),
 };
 
 const CERTIFICATE: CertificateData = {

@@ -1,5 +1,5 @@
 import PDFDocument from 'pdfkit';
-import { fontSet, textRuns, type FontName } from './fonts.js';
+import { fontSet, textRuns, type FontName, type TextRun } from './fonts.js';
 
 export type Doc = InstanceType<typeof PDFDocument>;
 
@@ -55,9 +55,122 @@ export function write(doc: Doc, text: string, options: WriteOptions = {}): void 
     doc.text('', base);
     return;
   }
+  if (runs.length > 1 && options.width !== undefined) {
+    // pdfkit wraps and aligns each continued run on its own: runs of several fonts overrun the width and overlap when
+    // aligned. A paragraph that is not one left-aligned line is set here, word by word, each word measured in its fonts.
+    const fits = lineWidth(doc, runs) <= options.width && !text.includes('\n');
+    if (!fits || base.align !== 'left') {
+      setLines(doc, runs, options.width, base.align, base.lineGap);
+      return;
+    }
+  }
   runs.forEach((run, i) => {
     doc.font(run.font).text(run.text, { ...base, continued: i < runs.length - 1 });
   });
+  doc.font('latin');
+}
+
+type Piece = TextRun;
+
+function lineWidth(doc: Doc, pieces: readonly Piece[]): number {
+  let w = 0;
+  for (const p of pieces) w += doc.font(p.font).widthOfString(p.text);
+  return w;
+}
+
+/** The runs as words (split at spaces and line breaks, each word a list of pieces in their fonts), `null` for a forced line break. */
+function words(runs: readonly TextRun[]): Array<Piece[] | null> {
+  const out: Array<Piece[] | null> = [];
+  let word: Piece[] = [];
+  const end = () => {
+    if (word.length > 0) out.push(word);
+    word = [];
+  };
+  for (const run of runs) {
+    for (const part of run.text.split(/(\s)/)) {
+      if (part === '') continue;
+      if (part === '\n') {
+        end();
+        out.push(null);
+      } else if (/^\s$/.test(part)) end();
+      else {
+        const last = word.at(-1);
+        if (last && last.font === run.font) last.text += part;
+        else word.push({ text: part, font: run.font });
+      }
+    }
+  }
+  end();
+  return out;
+}
+
+/** A word wider than the line, cut into pieces that fit (as pdfkit breaks a long word). */
+function split(doc: Doc, word: Piece[], width: number): Piece[][] {
+  if (lineWidth(doc, word) <= width) return [word];
+  const out: Piece[][] = [];
+  let current: Piece[] = [];
+  let used = 0;
+  for (const piece of word) {
+    doc.font(piece.font);
+    for (const ch of piece.text) {
+      const w = doc.widthOfString(ch);
+      if (used + w > width && current.length > 0) {
+        out.push(current);
+        current = [];
+        used = 0;
+      }
+      const last = current.at(-1);
+      if (last && last.font === piece.font) last.text += ch;
+      else current.push({ text: ch, font: piece.font });
+      used += w;
+    }
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
+
+/** Sets runs of several fonts as lines of at most `width`, aligned; a new page where the page is full. Justified text is set ragged. */
+function setLines(doc: Doc, runs: readonly TextRun[], width: number, align: 'left' | 'center' | 'right' | 'justify', lineGap: number): void {
+  const startX = doc.x;
+  const space = doc.font('latin').widthOfString(' ');
+  const lines: Piece[][] = [];
+  let line: Piece[] = [];
+  let used = 0;
+  for (const word of words(runs).flatMap((w) => (w === null ? [w] : split(doc, w, width)))) {
+    if (word === null) {
+      lines.push(line);
+      line = [];
+      used = 0;
+      continue;
+    }
+    const w = lineWidth(doc, word);
+    if (line.length > 0 && used + space + w > width) {
+      lines.push(line);
+      line = [];
+      used = 0;
+    }
+    if (line.length > 0) {
+      line.push({ text: ' ', font: line.at(-1)!.font });
+      used += space;
+    }
+    line.push(...word);
+    used += w;
+  }
+  lines.push(line);
+  doc.font(runs[0]!.font);
+  const height = doc.currentLineHeight();
+  for (const l of lines) {
+    if (doc.y + height > doc.page.height - doc.page.margins.bottom && doc.y > doc.page.margins.top) doc.addPage();
+    const y = doc.y;
+    const w = lineWidth(doc, l);
+    let x = startX + (align === 'right' ? width - w : align === 'center' ? (width - w) / 2 : 0);
+    for (const p of l) {
+      doc.font(p.font).text(p.text, x, y, { lineBreak: false });
+      x += doc.widthOfString(p.text);
+    }
+    doc.x = startX;
+    doc.y = y + height + lineGap;
+  }
   doc.font('latin');
 }
 

@@ -13,7 +13,7 @@ import { AppError, type FieldLocation } from '../errors.js';
 const require = createRequire(import.meta.url);
 const file = (pkg: string, name: string) => require.resolve(`@fontsource/${pkg}/files/${name}`);
 
-export type FontName = 'latin' | 'latin-bold' | 'syllabics' | 'syllabics-bold';
+export type FontName = 'latin' | 'latin-bold' | 'latin-ext' | 'latin-ext-bold' | 'syllabics' | 'syllabics-bold';
 
 interface LoadedFont {
   name: FontName;
@@ -32,12 +32,20 @@ export interface FontSet {
 
 let cached: FontSet | undefined;
 
-/** Noto Sans (Latin, with accents for French) and Noto Sans Canadian Aboriginal (syllabics). WOFF: pdfkit draws WOFF2 glyphs blank. */
+/**
+ * Noto Sans (Latin, with accents for French), its Latin Extended subset (the
+ * ł, š, ř of Inuit languages in Roman letters, and the letters of the
+ * pseudo-locale en-XA) and Noto Sans Canadian Aboriginal (syllabics). WOFF:
+ * pdfkit draws WOFF2 glyphs blank. A font is embedded only where a document
+ * uses it.
+ */
 export function fontSet(): FontSet {
   cached ??= {
     fonts: {
       latin: load('latin', file('noto-sans', 'noto-sans-latin-400-normal.woff')),
       'latin-bold': load('latin-bold', file('noto-sans', 'noto-sans-latin-700-normal.woff')),
+      'latin-ext': load('latin-ext', file('noto-sans', 'noto-sans-latin-ext-400-normal.woff')),
+      'latin-ext-bold': load('latin-ext-bold', file('noto-sans', 'noto-sans-latin-ext-700-normal.woff')),
       syllabics: load('syllabics', file('noto-sans-canadian-aboriginal', 'noto-sans-canadian-aboriginal-canadian-aboriginal-400-normal.woff')),
       'syllabics-bold': load('syllabics-bold', file('noto-sans-canadian-aboriginal', 'noto-sans-canadian-aboriginal-canadian-aboriginal-700-normal.woff')),
     },
@@ -61,6 +69,7 @@ const isSpace = (cp: number) => cp === 0x20 || cp === 0x0a || cp === 0x09 || cp 
 export function textRuns(text: string, bold = false, field = 'text', location: FieldLocation | null = null): TextRun[] {
   const { fonts } = fontSet();
   const latin = bold ? fonts['latin-bold'] : fonts.latin;
+  const ext = bold ? fonts['latin-ext-bold'] : fonts['latin-ext'];
   const syll = bold ? fonts['syllabics-bold'] : fonts.syllabics;
   const runs: TextRun[] = [];
   const missing = new Set<string>();
@@ -69,6 +78,7 @@ export function textRuns(text: string, bold = false, field = 'text', location: F
     let font: FontName;
     if (isSpace(cp)) font = runs.at(-1)?.font ?? latin.name;
     else if (latin.font.hasGlyphForCodePoint(cp)) font = latin.name;
+    else if (ext.font.hasGlyphForCodePoint(cp)) font = ext.name;
     else if (syll.font.hasGlyphForCodePoint(cp)) font = syll.name;
     else {
       missing.add(`${ch} (U+${cp.toString(16).toUpperCase().padStart(4, '0')})`);

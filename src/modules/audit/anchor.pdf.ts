@@ -1,5 +1,6 @@
 import { createDocument, finish, write, type Doc } from '../../core/pdf/document.js';
 import { matrixRuns, qrCodeData } from '../../core/pdf/barcodes.js';
+import { translate, type Locale, type MessageKey } from '../../core/i18n.js';
 
 export interface AnchorPageData {
   id: number;
@@ -27,33 +28,35 @@ function qr(doc: Doc, payload: string, x: number, y: number, sizePt: number): vo
  * still holds that event with that hash, so a truncated or re-chained
  * history shows.
  */
-export async function renderAnchorPage(data: AnchorPageData): Promise<Buffer> {
+export async function renderAnchorPage(data: AnchorPageData, locale: Locale = 'en'): Promise<Buffer> {
+  const t = (key: MessageKey, vars?: Record<string, string | number>) => translate(locale, key, vars);
+  const id = String(data.id);
   const payload = `${data.id}:${data.hash}`;
-  const doc = createDocument({ title: `Audit chain anchor ${data.id}`, createdAt: new Date(data.at) });
+  const doc = createDocument({ title: t('anchor.title', { id }), createdAt: new Date(data.at) });
   const left = doc.page.margins.left;
   const width = doc.page.width - left - doc.page.margins.right;
 
-  write(doc, 'Audit chain anchor', { size: 18, bold: true });
-  write(doc, 'Keep this page in the logbook, away from the computer that holds the database.', { size: 10, color: GREY });
+  write(doc, t('anchor.heading'), { size: 18, bold: true });
+  write(doc, t('anchor.keep'), { size: 10, color: GREY });
   doc.moveDown(1);
-  write(doc, `Event: ${data.id}`, { size: 12, bold: true });
-  write(doc, `Written at: ${data.at}`, { size: 11 });
-  write(doc, 'Hash (SHA-256):', { size: 11 });
+  write(doc, t('anchor.event', { id }), { size: 12, bold: true });
+  write(doc, t('anchor.writtenAt', { at: data.at }), { size: 11 });
+  write(doc, t('anchor.hash'), { size: 11 });
   // Four groups of sixteen: easier to read aloud and to compare by eye.
   write(doc, data.hash.match(/.{1,16}/g)!.join(' '), { size: 11, bold: true });
   doc.moveDown(0.5);
-  if (data.verified === null) write(doc, 'The chain verified when this page was printed.', { size: 10 });
-  else write(doc, `WARNING: the chain did NOT verify when this page was printed (${data.verified.reason} at event ${data.verified.id}).`, { size: 10, bold: true, color: RED });
+  if (data.verified === null) write(doc, t('anchor.verified'), { size: 10 });
+  else write(doc, t('anchor.notVerified', { reason: data.verified.reason, id: String(data.verified.id) }), { size: 10, bold: true, color: RED });
   doc.moveDown(1);
 
   const size = 180;
   const top = doc.y;
   qr(doc, payload, left, top, size);
   doc.y = top + size + 12;
-  write(doc, 'To check later:', { size: 10, bold: true, x: left, width });
+  write(doc, t('anchor.check'), { size: 10, bold: true, x: left, width });
   write(doc, `npm run audit:verify -- --anchor ${payload}`, { size: 8, width });
   write(doc, `GET /api/v1/audit/verify?anchor=${payload}`, { size: 8, width });
   doc.moveDown(1.5);
-  write(doc, 'Date and signature: ______________________________', { size: 10, x: left, width });
+  write(doc, t('anchor.sign'), { size: 10, x: left, width });
   return finish(doc);
 }

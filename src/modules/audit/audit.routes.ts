@@ -1,9 +1,14 @@
+import { DOCUMENT_LOCALES } from '../../core/i18n.js';
+import { z } from 'zod';
 import { pdfDocument } from '../../core/http/contract.js';
 import { sendDocument } from '../../core/send-document.js';
 import type { Api } from '../../core/http/api.js';
 import { parseAnchor } from './anchors.js';
 import { VerifyQuery, VerifyResponse } from './audit.schemas.js';
 import type { AuditService } from './audit.service.js';
+
+/** The page's language; `en-XA` checks it (docs/translation.md). */
+const AnchorQuery = z.strictObject({ lang: z.enum(DOCUMENT_LOCALES).default('en') });
 
 export function auditRoutes(api: Api, audit: AuditService): void {
   api.get('/audit/verify', {
@@ -22,7 +27,7 @@ export function auditRoutes(api: Api, audit: AuditService): void {
 
   api.get('/audit/anchor.pdf', {
     config: { access: { permission: 'audit:verify' }, contract: pdfDocument([]) },
-    schema: { tags: ['audit'], summary: "A page for the paper logbook: the chain's head id, hash and time, with a QR code of <id>:<hash>" },
-    handler: async (_request, reply) => sendDocument(reply, { body: await audit.anchorPage(), contentType: 'application/pdf', filename: 'audit-anchor.pdf' }),
+    schema: { tags: ['audit'], summary: "A page for the paper logbook: the chain's head id, hash and time, with a QR code of <id>:<hash>", querystring: AnchorQuery },
+    handler: async (request, reply) => sendDocument(reply, { body: await audit.anchorPage(request.query.lang), contentType: 'application/pdf', filename: 'audit-anchor.pdf' }),
   });
 }

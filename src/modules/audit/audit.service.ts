@@ -1,3 +1,4 @@
+import type { Locale } from '../../core/i18n.js';
 import { autoincrementHighWater, type Db, type Executor } from '../../core/db.js';
 import { renderAnchorPage } from './anchor.pdf.js';
 import { GENESIS_HASH, chainHash, iterateEvents, lastEvent } from '../audit-log/audit.repository.js';
@@ -133,7 +134,7 @@ export function createAuditService(deps: { db: Db }) {
      * code of `<id>:<hash>`. Dated with the head event's own time, so the same
      * chain always prints the same bytes.
      */
-    async anchorPage(): Promise<Buffer> {
+    async anchorPage(locale?: Locale): Promise<Buffer> {
       const result = verify();
       const head = lastEvent(db);
       return renderAnchorPage({
@@ -141,7 +142,7 @@ export function createAuditService(deps: { db: Db }) {
         hash: head?.hash ?? GENESIS_HASH,
         at: head?.at ?? new Date(0).toISOString(),
         verified: result.ok ? null : { id: result.brokenAt.id, reason: result.reason },
-      });
+      }, locale);
     },
   };
 }

@@ -7,7 +7,7 @@
 import { createDocument, finish, write, type Doc } from '../../core/pdf/document.js';
 import { IEEE_2883_TERM, type MethodClass } from '../sanitization/media-techniques.js';
 import { matrixRuns, qrCodeData } from '../../core/pdf/barcodes.js';
-import { translate, type MessageKey } from '../../core/i18n.js';
+import { translate, type Locale, type MessageKey } from '../../core/i18n.js';
 
 export interface CertificateRecordView {
   standard: string;
@@ -58,6 +58,10 @@ export interface CertificateData {
   devices: CertificateDevice[];
 }
 
+/** The media destinations (the certificate's data holds their English). */
+const DESTINATIONS = ['certificate.destination.pending', 'certificate.destination.reuse', 'certificate.destination.issued', 'certificate.destination.recycling', 'certificate.destination.writtenOff'] as const;
+export type DestinationKey = (typeof DESTINATIONS)[number];
+
 const GREY = '#555555';
 const RED = '#b71c1c';
 const PT_PER_MM = 72 / 25.4;
@@ -83,8 +87,9 @@ function ensureSpace(doc: Doc, pt: number): void {
   if (doc.y + pt > doc.page.height - doc.page.margins.bottom) doc.addPage();
 }
 
-export async function renderCertificate(data: CertificateData, sha256: string, printedAt: Date): Promise<Buffer> {
-  const doc = createDocument({ title: `Certificate of data sanitization ${data.certificateId}`, createdAt: printedAt });
+export async function renderCertificate(data: CertificateData, sha256: string, printedAt: Date, locale: Locale = 'en'): Promise<Buffer> {
+  const t = (key: MessageKey, vars?: Record<string, string | number>) => translate(locale, key, vars);
+  const doc = createDocument({ title: t('certificate.title', { id: data.certificateId }), createdAt: printedAt });
   const left = doc.page.margins.left;
   const width = doc.page.width - left - doc.page.margins.right;
   const qrSize = 30 * PT_PER_MM;
@@ -94,18 +99,18 @@ export async function renderCertificate(data: CertificateData, sha256: string, p
   if (data.organization.address) write(doc, data.organization.address, { size: 9, color: GREY, width: width - qrSize - 10 });
   write(doc, data.organization.location, { size: 9, color: GREY, width: width - qrSize - 10 });
   doc.moveDown(0.8);
-  write(doc, 'Certificate of Data Sanitization', { size: 18, bold: true, width: width - qrSize - 10 });
-  write(doc, `Certificate ${data.certificateId}`, { size: 9, width: width - qrSize - 10 });
-  write(doc, `SHA-256 of the certificate data: ${sha256}`, { size: 7, color: GREY, width: width - qrSize - 10 });
+  write(doc, t('certificate.heading'), { size: 18, bold: true, width: width - qrSize - 10 });
+  write(doc, t('certificate.id', { id: data.certificateId }), { size: 9, width: width - qrSize - 10 });
+  write(doc, t('certificate.sha256', { sha256 }), { size: 7, color: GREY, width: width - qrSize - 10 });
   doc.y = Math.max(doc.y, doc.page.margins.top + qrSize + 6);
-  write(doc, 'Records follow NIST SP 800-88 (media sanitization); one record per drive serial number.', { size: 8, color: GREY, x: left, width });
+  write(doc, t('certificate.standard'), { size: 8, color: GREY, x: left, width });
 
   if (data.donor) {
     doc.moveDown(0.5);
-    write(doc, 'Donor', { size: 11, bold: true, x: left });
-    row(doc, 'Name', data.donor.name, 0);
-    row(doc, 'Type', data.donor.type, 0);
-    row(doc, 'Received', data.donor.receivedAt, 0);
+    write(doc, t('certificate.donor'), { size: 11, bold: true, x: left });
+    row(doc, t('certificate.donorName'), data.donor.name, 0);
+    row(doc, t('certificate.donorType'), data.donor.type, 0);
+    row(doc, t('certificate.donorReceived'), data.donor.receivedAt, 0);
   }
 
   for (const d of data.devices) {
@@ -115,41 +120,47 @@ export async function renderCertificate(data: CertificateData, sha256: string, p
     const y = doc.y + 1;
     doc.moveTo(left, y).lineTo(left + width, y).lineWidth(0.5).strokeColor('#999999').stroke();
     doc.moveDown(0.2);
-    row(doc, 'Source device', `${translate('en', `category.${d.category}` as MessageKey)}, serial ${d.serialNumber}, property number ${d.assetTag}`, 0);
-    row(doc, 'Media destination', d.destination, 0);
+    row(doc, t('certificate.sourceDevice'), t('certificate.sourceDeviceValue', { category: t(`category.${d.category}` as MessageKey), serial: d.serialNumber, tag: d.assetTag }), 0);
+    const destination = DESTINATIONS.find((k) => translate('en', k) === d.destination);
+    row(doc, t('certificate.destination'), destination ? t(destination) : d.destination, 0);
     if (d.drives.length === 0) {
-      row(doc, 'Storage', d.noStorageConfirmed ? 'Checked: no data-bearing storage in this device.' : 'No drive registered: PENDING inspection.', 0);
+      row(doc, t('certificate.storage'), d.noStorageConfirmed ? t('certificate.noStorage') : t('certificate.noDrive'), 0);
       continue;
     }
     for (const drive of d.drives) {
       ensureSpace(doc, 110);
       doc.moveDown(0.3);
-      write(doc, `Media: ${drive.kind.toUpperCase()} ${drive.model ?? ''} serial ${drive.serialNumber}${drive.capacityGb ? `, ${drive.capacityGb} GB` : ''}`, {
+      const media = { kind: drive.kind.toUpperCase(), model: drive.model ?? '', serial: drive.serialNumber };
+      write(doc, drive.capacityGb ? t('certificate.mediaCapacity', { ...media, gb: String(drive.capacityGb) }) : t('certificate.media', media), {
         size: 9.5,
         bold: true,
         x: left + 8,
         width: width - 8,
       });
       const r = drive.record;
-      if (!drive.erased) row(doc, 'Status', `NOT ERASED: ${drive.missing ?? 'no valid passing record'}.`, 8, RED);
+      if (!drive.erased) row(doc, t('certificate.status'), t('certificate.notErased', { reason: drive.missing ?? t('certificate.noValidRecord') }), 8, RED);
       if (!r) continue;
       const nist = `${r.method[0]!.toUpperCase()}${r.method.slice(1)}`;
       const ieee = IEEE_2883_TERM[r.method as MethodClass];
-      row(doc, 'Method', `${nist}${ieee && ieee !== nist ? ` (IEEE 2883: ${ieee})` : ''} — ${r.technique.replace(/_/g, ' ')} (${r.standard})`, 8);
-      row(doc, 'Tool', r.toolVersion ? `${r.tool} ${r.toolVersion}` : r.tool, 8);
-      row(doc, 'Verification', `${r.verification}; tool result ${r.result.toUpperCase()}${drive.erased ? '' : ' (does not count as erased: see status)'}`, 8);
-      row(doc, 'Completed', r.completedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'), 8);
-      row(doc, 'Person performing', `${r.technician}, technician, ${data.organization.name}, ${data.organization.location}`, 8);
-      if (r.report) row(doc, 'Tool report', `wipe report ${r.report.id} (${r.report.format.replace(/_/g, ' ')}${r.report.filename ? `, ${r.report.filename}` : ''}), kept as imported`, 8);
-      if (r.reportSha256) row(doc, 'Tool report SHA-256', r.reportSha256, 8);
+      row(doc, t('certificate.method'), `${nist}${ieee && ieee !== nist ? ` (IEEE 2883: ${ieee})` : ''} — ${r.technique.replace(/_/g, ' ')} (${r.standard})`, 8);
+      row(doc, t('certificate.tool'), r.toolVersion ? `${r.tool} ${r.toolVersion}` : r.tool, 8);
+      row(doc, t('certificate.verification'), t(drive.erased ? 'certificate.verificationValue' : 'certificate.verificationNotCounted', { verification: r.verification, result: r.result.toUpperCase() }), 8);
+      row(doc, t('certificate.completed'), r.completedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'), 8);
+      row(doc, t('certificate.person'), t('certificate.personValue', { name: r.technician, organization: data.organization.name, location: data.organization.location }), 8);
+      if (r.report) row(doc, t('certificate.toolReport'), t('certificate.toolReportValue', { id: r.report.id, details: `${r.report.format.replace(/_/g, ' ')}${r.report.filename ? `, ${r.report.filename}` : ''}` }), 8);
+      if (r.reportSha256) row(doc, t('certificate.reportSha256'), r.reportSha256, 8);
       row(
         doc,
-        'Second-person validation',
+        t('certificate.secondPerson'),
         r.verifier
-          ? `${r.verifier.name}, ${r.verifier.at.slice(0, 10)}: ${r.verifier.result === 'failed' ? 'FAILED (the record does not count)' : r.verifier.result}`
+          ? t('certificate.verifierValue', {
+              name: r.verifier.name,
+              date: r.verifier.at.slice(0, 10),
+              result: r.verifier.result === 'failed' ? t('certificate.verifierFailed') : r.verifier.result === 'passed' ? t('certificate.verifierPassed') : r.verifier.result,
+            })
           : r.sampled
-            ? 'Drawn for verification: pending'
-            : 'Not drawn in the quality-control sample',
+            ? t('certificate.drawnPending')
+            : t('certificate.notDrawn'),
         8,
       );
     }
@@ -161,7 +172,7 @@ export async function renderCertificate(data: CertificateData, sha256: string, p
   const y = doc.y + 20;
   doc.moveTo(left, y).lineTo(left + colWidth, y).lineWidth(0.7).strokeColor('#000000').stroke();
   doc.moveTo(left + colWidth + 30, y).lineTo(left + width, y).stroke();
-  write(doc, 'Signature of the person responsible, and date', { size: 8, color: GREY, x: left, y: y + 3, width: colWidth });
-  write(doc, 'Validation by a second person, and date', { size: 8, color: GREY, x: left + colWidth + 30, y: y + 3, width: colWidth });
+  write(doc, t('certificate.signResponsible'), { size: 8, color: GREY, x: left, y: y + 3, width: colWidth });
+  write(doc, t('certificate.signSecond'), { size: 8, color: GREY, x: left + colWidth + 30, y: y + 3, width: colWidth });
   return finish(doc);
 }

@@ -1,3 +1,5 @@
+import { translate, type Locale } from '../../core/i18n.js';
+import type { DestinationKey } from './certificate.pdf.js';
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../core/canonical-json.js';
 import type { Clock } from '../../core/clock.js';
@@ -19,18 +21,19 @@ export interface CertificatePdf {
 
 /** The renderer certificates are drawn with: the documents module's client, wired by the composition root. */
 export interface CertificateDocuments {
-  render(task: { kind: 'certificate'; data: CertificateData; sha256: string; printedAt: Date }): Promise<Buffer>;
+  render(task: { kind: 'certificate'; data: CertificateData; sha256: string; printedAt: Date; locale?: Locale | undefined }): Promise<Buffer>;
 }
 
-const DESTINATION: Record<DeviceRow['status'], string> = {
-  received: 'Pending: in refurbishment',
-  sanitized: 'Pending: in refurbishment',
-  in_repair: 'Pending: in refurbishment',
-  ready: 'External reuse (program participants)',
-  issued: 'External reuse (issued to a program participant)',
-  awaiting_recycling: 'Recycling facility',
-  recycled: 'Recycling facility',
-  written_off: 'Other: written off',
+/** Where the media goes, in English in the certificate's data (and its hash); the PDF prints it in its language (certificate.pdf.ts). */
+export const DESTINATION_KEYS: Record<DeviceRow['status'], DestinationKey> = {
+  received: 'certificate.destination.pending',
+  sanitized: 'certificate.destination.pending',
+  in_repair: 'certificate.destination.pending',
+  ready: 'certificate.destination.reuse',
+  issued: 'certificate.destination.issued',
+  awaiting_recycling: 'certificate.destination.recycling',
+  recycled: 'certificate.destination.recycling',
+  written_off: 'certificate.destination.writtenOff',
 };
 
 export function createCertificatesService(deps: {
@@ -46,9 +49,10 @@ export function createCertificatesService(deps: {
   const { db, clock } = deps;
   const { resolve, loadState, driveStates } = deps.deviceUseCase;
 
-  async function certificate(data: CertificateData, name: string): Promise<CertificatePdf> {
+  /** The hash is of the data, whatever the language the labels are printed in. */
+  async function certificate(data: CertificateData, name: string, locale?: Locale): Promise<CertificatePdf> {
     const sha256 = createHash('sha256').update(canonicalJson(data)).digest('hex');
-    return { body: await deps.documents.render({ kind: 'certificate', data, sha256, printedAt: clock.now() }), contentType: 'application/pdf', filename: `${name}.pdf` };
+    return { body: await deps.documents.render({ kind: 'certificate', data, sha256, printedAt: clock.now(), locale }), contentType: 'application/pdf', filename: `${name}.pdf` };
   }
 
   /**
@@ -84,7 +88,7 @@ export function createCertificatesService(deps: {
       model: device.model,
       serialNumber: device.serialNumber,
       custodyCycle,
-      destination: DESTINATION[device.status],
+      destination: translate('en', DESTINATION_KEYS[device.status]),
       noStorageConfirmed: device.noStorageConfirmed,
       drives: drives.map((d) => {
         const own = records.filter((r) => r.driveId === d.id);
@@ -110,7 +114,7 @@ export function createCertificatesService(deps: {
 
   return {
     /** Refused while any drive lacks a valid passing record: a device certificate never certifies less than all of it. */
-    async device(ref: string): Promise<CertificatePdf> {
+    async device(ref: string, locale?: Locale): Promise<CertificatePdf> {
       const device = resolve(ref);
       const state = loadState(device);
       if (!state.facts.sanitized) {
@@ -126,11 +130,12 @@ export function createCertificatesService(deps: {
           devices: [certificateDevice(device, device.custodyCycle)],
         },
         `certificate-${device.assetTag}`,
+        locale,
       );
     },
 
     /** One document for a donation: each device's drives as wiped in the donor's custody cycle (the first). */
-    async donation(id: number): Promise<CertificatePdf> {
+    async donation(id: number, locale?: Locale): Promise<CertificatePdf> {
       const donation = deps.donations.get(id);
       const devices = devicesOfDonation(db, id);
       return certificate(
@@ -141,6 +146,7 @@ export function createCertificatesService(deps: {
           devices: devices.map((d) => certificateDevice(d, 1)),
         },
         `certificate-donation-${id}`,
+        locale,
       );
     },
   };

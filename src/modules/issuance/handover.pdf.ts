@@ -9,6 +9,7 @@
  */
 import { createDocument, finish, write, type Doc } from '../../core/pdf/document.js';
 import { hasText, localeOf, translate, type Locale, type LocaleMessages, type MessageKey } from '../../core/i18n.js';
+import { PSEUDO_LOCALE as PSEUDO } from '../../locales/pseudo.js';
 
 export interface HandoverData {
   organizationName: string;
@@ -28,6 +29,8 @@ export interface HandoverData {
   issuedAt: string;
   accessories: string[];
   agreementLanguage: string;
+  /** The language asked for (`?lang=`); the agreement language when absent. */
+  locale?: Locale | undefined;
   printedAt: Date;
   /** Whether every drive still has a valid passing sanitization record for the custody cycle of this issuance (docs/domain.md §2 invariant 7). */
   erased: boolean;
@@ -78,8 +81,8 @@ export function handoverKeys(data: Pick<HandoverData, 'device' | 'kind' | 'dueDa
 
 /** The second language the form is printed in, or null for English only: only when every key it prints is reviewed in it. */
 export function secondLanguage(data: HandoverData): Locale | null {
-  const locale = localeOf(data.agreementLanguage);
-  if (locale === 'en') return null;
+  const locale = data.locale ?? localeOf(data.agreementLanguage);
+  if (locale === 'en' || locale === PSEUDO) return null;
   return handoverKeys(data).every((k) => hasText(locale, k, data.messages)) ? locale : null;
 }
 
@@ -118,7 +121,9 @@ function paragraphs(doc: Doc, texts: Texts, options: { size: number; x: number; 
 
 export async function renderHandover(data: HandoverData): Promise<Buffer> {
   const second = secondLanguage(data);
-  const one = (key: MessageKey, vars?: Record<string, string | number>) => translate('en', key, vars);
+  /** English, or the pseudo-locale when it was asked for (a form checked for text left in English). */
+  const first: Locale = data.locale === PSEUDO ? PSEUDO : 'en';
+  const one = (key: MessageKey, vars?: Record<string, string | number>) => translate(first, key, vars);
   /** The English text, then the second language's when the form is bilingual. */
   const tt = (key: MessageKey, vars?: Record<string, string | number>): Texts => (second ? [one(key, vars), translate(second, key, vars, data.messages)] : [one(key, vars)]);
   const doc = createDocument({ title: `${one('handover.title')} ${data.device.assetTag}`, createdAt: data.printedAt });
@@ -139,8 +144,8 @@ export async function renderHandover(data: HandoverData): Promise<Buffer> {
   field(doc, tt('handover.serial'), data.device.serialNumber);
   const s = data.device.specs;
   if (s.cpu) field(doc, tt('handover.cpu'), s.cpu);
-  if (s.ramGb !== undefined) field(doc, tt('handover.ram'), `${s.ramGb} GB`);
-  if (s.storageGb !== undefined) field(doc, tt('handover.storage'), `${s.storageGb} GB`);
+  if (s.ramGb !== undefined) field(doc, tt('handover.ram'), one('unit.gb', { gb: s.ramGb }));
+  if (s.storageGb !== undefined) field(doc, tt('handover.storage'), one('unit.gb', { gb: s.storageGb }));
   if (s.os) field(doc, tt('handover.os'), s.os);
 
   heading(doc, tt('handover.terms'));

@@ -6,7 +6,7 @@ import type { Api } from '../../core/http/api.js';
 import { DEVICE_ACTION, DeviceEnvelope, DeviceParams } from '../devices/devices.schemas.js';
 import { pdfDocument } from '../../core/http/contract.js';
 import type { IssuanceService } from './issuance.service.js';
-import { IssuanceList, IssuanceParams, IssueBody, IssueResponse, ListIssuancesQuery, ReturnBody, Issuance } from './issuance.schemas.js';
+import { HandoverQuery, IssuanceList, IssuanceParams, IssueBody, IssueResponse, ListIssuancesQuery, ReturnBody, Issuance } from './issuance.schemas.js';
 
 export function issuanceRoutes(api: Api, issuance: IssuanceService): void {
   api.post('/devices/:tag/issue', {
@@ -47,9 +47,9 @@ export function issuanceRoutes(api: Api, issuance: IssuanceService): void {
 
   api.get('/issuances/:id/handover.pdf', {
     config: { access: { permission: 'issuances:handover' }, contract: pdfDocument(['issuance.not_found']) },
-    schema: { tags: ['issuance'], summary: 'The handover form (PDF), in the agreement language where reviewed text exists', params: IssuanceParams },
+    schema: { tags: ['issuance'], summary: 'The handover form (PDF), in the agreement language (or `lang`) where reviewed text exists', params: IssuanceParams, querystring: HandoverQuery },
     handler: async (request, reply) => {
-      return sendDocument(reply, { body: await issuance.handover(request.params.id), contentType: 'application/pdf', filename: `handover-${request.params.id}.pdf` });
+      return sendDocument(reply, { body: await issuance.handover(request.params.id, request.query.lang), contentType: 'application/pdf', filename: `handover-${request.params.id}.pdf` });
     },
   });
 }

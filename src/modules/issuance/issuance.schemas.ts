@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Device } from '../devices/devices.schemas.js';
 import { IsoDate } from '../donations/donations.schemas.js';
 import { Language } from '../participants/participants.schemas.js';
+import { DOCUMENT_LOCALES } from '../../core/i18n.js';
 import { ISSUANCE_KINDS, OVERRIDE_REASONS, RETURN_CONDITIONS } from './issuance.table.js';
 
 export const IssueBody = z
@@ -56,6 +57,9 @@ export const Issuance = z.object({
 export type Issuance = z.infer<typeof Issuance>;
 
 export const IssueResponse = z.object({ issuance: Issuance, device: Device });
+/** The handover form's language: the agreement language unless another is asked for (`en-XA` checks the form, docs/translation.md). */
+export const HandoverQuery = z.strictObject({ lang: z.enum(DOCUMENT_LOCALES).optional() });
+
 export const IssuanceParams = z.strictObject({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 export const ListIssuancesQuery = z.strictObject({
   status: z.enum(['active', 'returned', 'loan-overdue']).optional(),

@@ -20,7 +20,7 @@ import {
 } from './issuance.repository.js';
 import type { Issuance, IssueBody, ReturnBody } from './issuance.schemas.js';
 import type { HandoverData } from './handover.pdf.js';
-import { localeOf, type LocaleMessages } from '../../core/i18n.js';
+import { localeOf, type Locale, type LocaleMessages } from '../../core/i18n.js';
 import { issuanceRecords } from './issuance.records.js';
 
 const DAY = 86_400_000;
@@ -166,7 +166,7 @@ export function createIssuanceService(deps: { db: Db; clock: Clock; deviceUseCas
     },
 
     /** The handover form; the data is read first, the PDF drawn outside any transaction. */
-    async handover(id: number): Promise<Buffer> {
+    async handover(id: number, locale?: Locale): Promise<Buffer> {
       const v = findIssuanceView(db, id);
       if (!v) throw new AppError('issuance.not_found', `No issuance ${id}.`);
       const device = resolve(v.assetTag);
@@ -188,8 +188,9 @@ export function createIssuanceService(deps: { db: Db; clock: Clock; deviceUseCas
           issuedAt: v.issuedAt,
           accessories: v.accessories,
           agreementLanguage: v.agreementLanguage,
+          locale,
           printedAt: clock.now(),
-          messages: deps.messagesFor?.(localeOf(v.agreementLanguage)),
+          messages: deps.messagesFor?.(locale ?? localeOf(v.agreementLanguage)),
         },
       });
     },

@@ -4,6 +4,7 @@ import { actorOf } from '../users/authentication.js';
 import { sendDocument } from '../../core/send-document.js';
 import type { Api } from '../../core/http/api.js';
 import { DEVICE_LOOKUP_ERRORS, DeviceParams } from '../devices/devices.schemas.js';
+import { DOCUMENT_LOCALES } from '../../core/i18n.js';
 import { LabelTemplate } from './label-templates.js';
 import { MAX_LABELS, type LabelsService } from './labels.service.js';
 
@@ -12,13 +13,17 @@ const Format = z.enum(['pdf', 'zpl', 'png']);
 const LABEL_MEDIA_TYPES = ['application/pdf', 'application/zpl', 'image/png'];
 const Kind = z.enum(['asset', 'spec']);
 
-const LabelQuery = z.strictObject({ template: z.string().min(1).max(40), format: Format.default('pdf'), kind: Kind.default('asset') });
+/** The language of the label's words (category, memory, grade); `en-XA` checks them (docs/translation.md). */
+const Lang = z.enum(DOCUMENT_LOCALES).default('en');
+
+const LabelQuery = z.strictObject({ template: z.string().min(1).max(40), format: Format.default('pdf'), kind: Kind.default('asset'), lang: Lang });
 
 const BatchBody = z
   .strictObject({
     template: z.string().min(1).max(40),
     format: Format.default('pdf'),
     kind: Kind.default('asset'),
+    lang: Lang,
     assetTags: z.array(z.string().trim().min(1).max(20)).min(1).max(MAX_LABELS).optional(),
     reserve: z.number().int().min(1).max(MAX_LABELS).optional(),
     /** On a partly used sheet, the first free position (1 = top left). */
@@ -37,8 +42,8 @@ export function labelRoutes(api: Api, labels: LabelsService): void {
     config: { access: { permission: 'labels:print' }, contract: { documents: LABEL_MEDIA_TYPES, errors: [...RENDER_ERRORS, ...DEVICE_LOOKUP_ERRORS, 'labels.unknown_template', 'labels.invalid_payload', 'devices.invalid_transition'] } },
     schema: { tags: ['labels'], summary: 'One label: asset (tag, category, make/model, site) or spec (ready laptops)', params: DeviceParams, querystring: LabelQuery },
     handler: async (request, reply) => {
-      const { template, format, kind } = request.query;
-      return sendDocument(reply, await labels.deviceLabel(request.params.tag, template, format, kind));
+      const { template, format, kind, lang } = request.query;
+      return sendDocument(reply, await labels.deviceLabel(request.params.tag, template, format, kind, lang));
     },
   });
 

@@ -1,7 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import type { Db } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
-import { translate, type MessageKey } from '../../core/i18n.js';
+import { translate, type Locale, type MessageKey } from '../../core/i18n.js';
 import { assertDrawable } from '../../core/pdf/fonts.js';
 import { parseTag } from '../asset-tags/asset-tag.js';
 import type { AssetTagsService } from '../asset-tags/asset-tags.service.js';
@@ -38,7 +38,6 @@ export function createLabelsService(deps: {
   const { db, clock } = deps;
   // A sheet reads up to 300 devices on the event loop: prepared, that is a few ms instead of a hundred.
   const lookups = prepareDeviceLookups(db);
-  const en = (key: MessageKey, vars?: Record<string, string | number>) => translate('en', key, vars);
 
   function template(id: string): LabelTemplate {
     const t = deps.templates.get(id);
@@ -68,7 +67,8 @@ export function createLabelsService(deps: {
     return c?.syllabics ? `${c.name} · ${c.syllabics}` : deps.siteName;
   }
 
-  function content(device: DeviceRow, kind: LabelKind, site = siteLine()): LabelContent {
+  function content(device: DeviceRow, kind: LabelKind, site = siteLine(), locale: Locale = 'en'): LabelContent {
+    const en = (key: MessageKey, vars?: Record<string, string | number>) => translate(locale, key, vars);
     if (kind === 'asset') {
       return { tag: device.assetTag, lines: [`${en(`category.${device.category}` as MessageKey)} · ${device.make} ${device.model}`, site] };
     }
@@ -98,14 +98,17 @@ export function createLabelsService(deps: {
     templates: () => [...deps.templates.values()],
 
     /** Barcodes and PDFs are drawn after the reads, outside any transaction. */
-    async deviceLabel(ref: string, templateId: string, format: LabelFormat, kind: LabelKind): Promise<Rendered> {
+    async deviceLabel(ref: string, templateId: string, format: LabelFormat, kind: LabelKind, locale: Locale = 'en'): Promise<Rendered> {
       const t = template(templateId);
       assertFormat(t, format, 'query');
       const device = deps.devices.resolve(ref);
-      return render(deps.documents.render, t, [content(device, kind)], format, `label-${device.assetTag}`);
+      return render(deps.documents.render, t, [content(device, kind, siteLine(), locale)], format, `label-${device.assetTag}`);
     },
 
-    async batch(actor: Actor, req: { template: string; format: LabelFormat; kind: LabelKind; assetTags?: string[] | undefined; reserve?: number | undefined; startAt?: number | undefined }): Promise<Rendered & { tags: string[] }> {
+    async batch(
+      actor: Actor,
+      req: { template: string; format: LabelFormat; kind: LabelKind; assetTags?: string[] | undefined; reserve?: number | undefined; startAt?: number | undefined; lang?: Locale | undefined },
+    ): Promise<Rendered & { tags: string[] }> {
       const t = template(req.template);
       assertFormat(t, req.format, 'body');
       if (req.startAt !== undefined && req.startAt > 1) {
@@ -132,7 +135,7 @@ export function createLabelsService(deps: {
               throw new AppError('devices.invalid_asset_tag', `${raw} is not a valid asset tag.`, { errors: [{ field: `assetTags.${i}`, message: 'invalid asset tag' }] });
             }
             const device = lookups.byTag(parsed.tag);
-            if (device) return content(device, req.kind, site);
+            if (device) return content(device, req.kind, site, req.lang);
             // A tag reserved but not yet on a device can be printed again (a spoiled sheet).
             if (deps.assetTags.known(parsed.tag) && req.kind === 'asset') return { tag: parsed.tag, lines: [site] };
             throw new AppError('devices.not_found', `No device carries the tag ${parsed.tag}.`, { errors: [{ field: `assetTags.${i}`, message: 'no such device' }] });

@@ -11,6 +11,7 @@ import {
   CreateRecyclerBody,
   CreateShipmentBody,
   ListShipmentsQuery,
+  ManifestQuery,
   RecyclerEnvelope,
   RecyclerList,
   ShipBody,
@@ -91,9 +92,9 @@ export function recyclingRoutes(api: Api, recycling: RecyclingService): void {
   });
   api.get('/shipments/:id/manifest.pdf', {
     config: { access: { permission: 'shipments:read' }, contract: pdfDocument(['shipments.not_found']) },
-    schema: { tags: ['recycling'], summary: 'Manifest / bill of lading (PDF)', params: ShipmentParams },
+    schema: { tags: ['recycling'], summary: 'Manifest / bill of lading (PDF)', params: ShipmentParams, querystring: ManifestQuery },
     handler: async (request, reply) => {
-      return sendDocument(reply, { body: await recycling.manifest(request.params.id), contentType: 'application/pdf', filename: `manifest-${request.params.id}.pdf` });
+      return sendDocument(reply, { body: await recycling.manifest(request.params.id, request.query.lang), contentType: 'application/pdf', filename: `manifest-${request.params.id}.pdf` });
     },
   });
 }

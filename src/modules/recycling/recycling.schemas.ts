@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { IsoDate } from '../donations/donations.schemas.js';
 import { CERTIFICATIONS, SHIPMENT_MODES, SHIPMENT_STATUSES } from './recycling.table.js';
+import { DOCUMENT_LOCALES } from '../../core/i18n.js';
 
 const Text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -110,5 +111,8 @@ export const Shipment = z.object({
 });
 export type Shipment = z.infer<typeof Shipment>;
 export const ShipmentEnvelope = z.object({ shipment: Shipment });
+/** The manifest's language: English unless asked (`en-XA` checks the document, docs/translation.md). */
+export const ManifestQuery = z.strictObject({ lang: z.enum(DOCUMENT_LOCALES).default('en') });
+
 export const ListShipmentsQuery = z.strictObject({ status: z.enum(SHIPMENT_STATUSES).optional() });
 export const ShipmentList = z.object({ items: z.array(Shipment) });

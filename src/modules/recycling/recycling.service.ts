@@ -1,6 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import { isUniqueViolation, writeTransaction, type Db, type Tx } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
+import type { Locale } from '../../core/i18n.js';
 import { assertDrawable } from '../../core/pdf/fonts.js';
 import { appendAuditEvent } from '../audit-log/audit.repository.js';
 import { applyDeviceChange, assertAllowed, drivesAtFault } from '../devices/device-change.js';
@@ -32,7 +33,7 @@ import { shipmentRecords } from './recycling.records.js';
 
 /** The renderer this module draws its manifest with: the documents module's client, wired by the composition root. */
 export interface ManifestDocuments {
-  render(task: { kind: 'manifest'; shipment: Shipment; org: { organizationName: string; siteName: string }; printedAt: Date }): Promise<Buffer>;
+  render(task: { kind: 'manifest'; shipment: Shipment; org: { organizationName: string; siteName: string }; printedAt: Date; locale?: Locale | undefined }): Promise<Buffer>;
 }
 
 export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCase: DeviceUseCase; documents: ManifestDocuments; organizationName: string; siteName: string }) {
@@ -266,9 +267,9 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCa
       return view(mustFind(id));
     },
 
-    async manifest(id: number): Promise<Buffer> {
+    async manifest(id: number, locale?: Locale): Promise<Buffer> {
       const s = view(mustFind(id));
-      return deps.documents.render({ kind: 'manifest', shipment: s, org: { organizationName: deps.organizationName, siteName: deps.siteName }, printedAt: clock.now() });
+      return deps.documents.render({ kind: 'manifest', shipment: s, org: { organizationName: deps.organizationName, siteName: deps.siteName }, printedAt: clock.now(), locale });
     },
   };
 }

@@ -30,7 +30,7 @@ export interface DiversionPdfOptions {
   preparedBy?: string | null | undefined;
 }
 
-const INTL: Record<Locale, string> = { en: 'en-CA', fr: 'fr-CA', iu: 'iu-CA' };
+const INTL: Record<Locale, string> = { en: 'en-CA', fr: 'fr-CA', iu: 'iu-CA', 'en-XA': 'en-CA' };
 
 /** The formats of one language: every figure of the report goes through these. */
 function formats(locale: Locale) {
@@ -134,6 +134,13 @@ function runningHeads(doc: Doc, o: DiversionPdfOptions, period: string, t: (k: M
 
 export async function renderDiversionPdf(r: DiversionReport, o: DiversionPdfOptions): Promise<Buffer> {
   const t = (key: MessageKey, vars?: Record<string, string | number>) => translate(o.locale, key, vars, o.messages);
+  /** The report's fixed English sentences (the emissions note, the methodology) in the report's language; anything else as it is. */
+  const inLocale = (english: string): string => {
+    for (const key of ['report.diversion.co2eVerified', 'report.diversion.co2eUnverified'] as const) if (english === translate('en', key)) return t(key);
+    const threshold = /Threshold: (\d+)\.$/.exec(english)?.[1];
+    if (threshold !== undefined && english === translate('en', 'report.diversion.methodologyText', { threshold })) return t('report.diversion.methodologyText', { threshold });
+    return english;
+  };
   const f = formats(o.locale);
   const period = t('report.diversion.period', { from: f.date(r.period.from), to: f.date(r.period.to) });
   const doc = createDocument({ title: `${t('report.diversion.title')} ${r.period.from} – ${r.period.to}`, createdAt: o.printedAt, margins: MARGIN, bufferPages: true });
@@ -196,7 +203,7 @@ export async function renderDiversionPdf(r: DiversionReport, o: DiversionPdfOpti
   if (r.co2e) {
     doc.moveDown(1);
     const total = t('report.diversion.co2eTotal', { total: f.kg(r.co2e.totalKg), reuse: f.kg(r.co2e.reuseKg), recycling: f.kg(r.co2e.recyclingKg) });
-    const source = t('report.diversion.factorSet', { name: r.co2e.factorSet.name, version: r.co2e.factorSet.version, source: r.co2e.factorSet.source, note: r.co2e.note });
+    const source = t('report.diversion.factorSet', { name: r.co2e.factorSet.name, version: r.co2e.factorSet.version, source: r.co2e.factorSet.source, note: inLocale(r.co2e.note) });
     heading(doc, t('report.diversion.co2e'), heightOf(doc, total, 9.5, width) + heightOf(doc, source, 8.5, width), left, width);
     write(doc, total, { size: 9.5, x: left, width });
     write(doc, source, { size: 8.5, color: r.co2e.factorSet.verified ? GREY : '#b71c1c', x: left, width });
@@ -205,7 +212,7 @@ export async function renderDiversionPdf(r: DiversionReport, o: DiversionPdfOpti
   doc.moveDown(1);
   // At least three lines of the note stay with its heading.
   heading(doc, t('report.diversion.methodology'), 3 * 12, left, width);
-  write(doc, r.methodology, { size: 8.5, x: left, width, align: 'justify' });
+  write(doc, inLocale(r.methodology), { size: 8.5, x: left, width, align: 'justify' });
 
   if (o.preparedBy) {
     doc.moveDown(1.5);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { csvBomQuery } from '../../core/csv.js';
 import { IsoDate } from '../donations/donations.schemas.js';
+import { DOCUMENT_LOCALES } from '../../core/i18n.js';
 
 /**
  * The years a report period may span. A date outside them is a typo (a `to`
@@ -28,7 +29,7 @@ export function diversionQuery(minCell: number) {
       format: z.enum(['json', 'csv', 'pdf']).default('json'),
       ...csvBomQuery,
       /** PDF only: the language of the text, names and number formats (French and Inuktitut fall back to English where no reviewed text exists). */
-      lang: z.enum(['en', 'fr', 'iu']).default('en'),
+      lang: z.enum(DOCUMENT_LOCALES).default('en'),
       /** PDF only: the name printed in a "prepared by" block with signature and date lines. */
       preparedBy: z.string().trim().min(1).max(100).optional(),
       /** Communities with fewer reused devices than this are hidden (privacy of small communities). */

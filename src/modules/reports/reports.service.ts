@@ -4,7 +4,7 @@ import { createReportWorker } from './report-worker-client.js';
 import { csvRow, UTF8_BOM } from '../../core/csv.js';
 import { renderDiversionPdf } from './diversion.pdf.js';
 import { AppError } from '../../core/errors.js';
-import type { Locale, LocaleMessages } from '../../core/i18n.js';
+import { translate, type Locale, type LocaleMessages } from '../../core/i18n.js';
 import { assertDrawable } from '../../core/pdf/fonts.js';
 import {
   activityAgg,
@@ -22,19 +22,8 @@ import type { DiversionReport } from './reports.schemas.js';
 
 const DAY = 86_400_000;
 
-export const METHODOLOGY =
-  'Received: devices taken in during the period. Reused: distinct devices issued to a participant during the period; a device ' +
-  'returned and issued again counts once, in the month of its first issue. Recycled: the device lines and weighed bulk lines of ' +
-  'shipments that left during the period, counted as confirmed once the recycler’s certificate is recorded and as pending before. ' +
-  'Diverted = the distinct devices reused or recycled (confirmed), plus the confirmed bulk lines: a device issued, returned and ' +
-  'then recycled in the same period is one diverted device, its weight counted once, in the month of its first diversion event ' +
-  '(its first issue) and in the emissions estimate under recycling, the pathway it ended the period on, so that a reuse which ' +
-  'ended within the period is not also credited as avoided production; these devices are listed as reused, then recycled. ' +
-  'Pending weight is reported but never counted as diverted. Weights are integer grams ' +
-  'and sums are exact; a device that was not weighed counts at its category’s typical weight, and the measured share says how much ' +
-  'of the diverted weight was weighed. Shipment weights are the workshop’s own; a recycler’s received weight is shown on the ' +
-  'manifest, never substituted. Communities with fewer reused devices than the threshold are not shown (the server never goes ' +
-  'below its own floor); when only one would be hidden, the next smallest is hidden too, so that it cannot be worked out from the total.';
+/** How the figures are made: in English in the JSON and CSV, in the report's language in the PDF (diversion.pdf.ts). */
+export const methodology = (suppressBelow: number) => translate('en', 'report.diversion.methodologyText', { threshold: String(suppressBelow) });
 
 function period(from: string, to: string): Period {
   const end = new Date(Date.parse(`${to}T00:00:00.000Z`) + DAY).toISOString();
@@ -96,7 +85,7 @@ export function computeDiversion(db: Executor, from: string, to: string, suppres
   if (fs) {
     const factor = (material: string, pathway: string) =>
       fs.factors.find((f) => f.material === material && f.pathway === pathway)?.value ?? fs.factors.find((f) => f.material === 'default' && f.pathway === pathway)?.value ?? 0;
-    // One pathway per device: a device reused and then recycled in the period counts under recycling only (see METHODOLOGY).
+    // One pathway per device: a device reused and then recycled in the period counts under recycling only (see the methodology).
     const reuseKg = devices.filter((d) => d.reused === 1 && d.recycled === 0).reduce((n, r) => n + (r.grams / 1000) * factor(r.category, 'reuse'), 0);
     const recyclingKg = confirmed.reduce((n, r) => n + (r.grams / 1000) * factor(r.category, 'recycling'), 0);
     const round = (x: number) => Math.round(x * 10) / 10;
@@ -105,7 +94,7 @@ export function computeDiversion(db: Executor, from: string, to: string, suppres
       reuseKg: round(reuseKg),
       recyclingKg: round(recyclingKg),
       totalKg: round(reuseKg + recyclingKg),
-      note: fs.set.verified === 1 ? 'Estimated avoided emissions.' : 'UNVERIFIED factor set: these estimates must not be reported until the factors are checked against their source.',
+      note: translate('en', fs.set.verified === 1 ? 'report.diversion.co2eVerified' : 'report.diversion.co2eUnverified'),
     };
   }
   return {
@@ -116,7 +105,7 @@ export function computeDiversion(db: Executor, from: string, to: string, suppres
     byCommunity,
     measuredWeightShare: divertedGrams === 0 ? 0 : Math.round((measured / divertedGrams) * 10000) / 10000,
     co2e,
-    methodology: `${METHODOLOGY} Threshold: ${suppressBelow}.`,
+    methodology: methodology(suppressBelow),
   };
 }
 
