@@ -32,6 +32,9 @@ export function hardwareReportRoutes(api: Api, reports: HardwareReportsService):
       config: {
         access: { permission: 'devices:intake' },
         contract: {
+          // The intake's answer (201) carries the headers; the dry run's (200) none.
+          status: 201,
+          etag: true,
           location: true,
           errors: [
             'hardware_reports.unreadable',

@@ -14,7 +14,7 @@ export const MAX_JSON_DEPTH = 64;
 export const MAX_TEXT_LINE = 16 * 1024;
 
 export function unreadable(reason: string): AppError {
-  return new AppError('hardware_reports.unreadable', reason, { errors: [{ field: 'body', message: reason }] });
+  return new AppError('hardware_reports.unreadable', reason);
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
