@@ -88,7 +88,7 @@ export function createDonationsService(deps: { db: Db; clock: Clock; categories:
         try {
           parsed = parseAssetList(body, deps.categories);
         } catch (err) {
-          if (err instanceof AssetListFileError) throw new AppError('donations.asset_list_invalid', err.message, { errors: [{ field: 'body', message: err.message }] });
+          if (err instanceof AssetListFileError) throw new AppError('donations.asset_list_invalid', err.message);
           throw err;
         }
         const listed = listedKeys(tx, parsed.rows.map((r) => serialKey(r.serialNumber)));
@@ -102,10 +102,12 @@ export function createDonationsService(deps: { db: Db; clock: Clock; categories:
         errors.sort((a, b) => a.line - b.line);
         if (errors.length > 0 && !skipInvalid) {
           throw new AppError('donations.asset_list_invalid', `${errors.length} row(s) cannot be recorded; nothing was recorded. Correct them, or send skipInvalid=true to record the others.`, {
+            // Fields named by the file's line, not by a request location.
             errors: errors.slice(0, 200).map((e) => ({ field: `line ${e.line}`, message: e.message })),
+            location: null,
           });
         }
-        if (rows.length === 0 && errors.length === 0) throw new AppError('donations.asset_list_invalid', 'The list has a header row but no devices.', { errors: [{ field: 'body', message: 'no rows' }] });
+        if (rows.length === 0 && errors.length === 0) throw new AppError('donations.asset_list_invalid', 'The list has a header row but no devices.');
         insertExpected(
           tx,
           rows.map((r) => ({ donationId, serialNumber: r.serialNumber, serialKey: serialKey(r.serialNumber), category: r.category, make: r.make, model: r.model, donorAssetTag: r.donorAssetTag, line: r.line, createdBy: actor.id, createdAt: at })),
