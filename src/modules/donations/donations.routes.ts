@@ -36,7 +36,8 @@ export function donationRoutes(api: Api, donations: DonationsService): void {
   // Its own scope: the CSV arrives as raw bytes, up to ASSET_LIST_BODY_LIMIT, for the asset list reader.
   void api.register(async (scope: Api) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser(CSV_MEDIA_TYPES, { parseAs: 'buffer', bodyLimit: ASSET_LIST_BODY_LIMIT }, (request, body: Buffer, done) => {
+    // Any media type: a file is read for what it holds, and a caller is refused for its role (401/403) before its body's type.
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: ASSET_LIST_BODY_LIMIT }, (request, body: Buffer, done) => {
       const charset = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(request.headers['content-type'] ?? '')?.[1]?.toLowerCase();
       if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') return done(new AppError('request.unsupported_media_type', `The list must be UTF-8, not ${charset}.`), undefined);
       // One character per byte, decoded strictly as UTF-8 by the reader.

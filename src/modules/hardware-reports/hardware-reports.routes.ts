@@ -18,7 +18,8 @@ export const REPORT_MEDIA_TYPES = ['application/json', 'text/plain', 'applicatio
 export function hardwareReportRoutes(api: Api, reports: HardwareReportsService): void {
   void api.register(async (scope: Api) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser(REPORT_MEDIA_TYPES, { parseAs: 'buffer', bodyLimit: REPORT_BODY_LIMIT }, (request, body: Buffer, done) => {
+    // Any media type: a file is read for what it holds, and a caller is refused for its role (401/403) before its body's type.
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: REPORT_BODY_LIMIT }, (request, body: Buffer, done) => {
       const charset = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(request.headers['content-type'] ?? '')?.[1]?.toLowerCase();
       if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
         return done(new AppError('request.unsupported_media_type', `A report must be UTF-8, not ${charset}.`), undefined);
