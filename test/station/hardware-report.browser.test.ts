@@ -44,7 +44,9 @@ describe('station: intake from a hardware report', () => {
   async function drop(page: Page, selector: string, name: string, content: string, type: string): Promise<void> {
     const transfer = await page.evaluateHandle(
       ([n, c, ty]) => {
-        const dt = new DataTransfer();
+        // Runs in the page: DataTransfer is the browser's (this file is typed without the DOM library).
+        const Transfer = (globalThis as unknown as { DataTransfer: new () => { items: { add(file: File): void } } }).DataTransfer;
+        const dt = new Transfer();
         dt.items.add(new File([c!], n!, { type: ty! }));
         return dt;
       },
