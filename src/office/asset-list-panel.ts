@@ -23,7 +23,7 @@ async function upload(donationId: number, file: Blob, skipInvalid: boolean): Pro
     body: file,
     cache: 'no-store',
   });
-  const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+  const body: unknown = await res.json().catch(() => ({}));
   return res.ok ? (body as { donation: Donation; added: number; skipped: Array<{ line: number; message: string }> }) : { problem: body as Problem };
 }
 

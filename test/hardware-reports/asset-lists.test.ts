@@ -25,7 +25,7 @@ describe('donor asset lists', () => {
 
   const upload = async (csv: string | Buffer, query = '', id = donationId) =>
     t.http.post(`/api/v1/donations/${id}/asset-list${query}`).set(bearer(await t.token('coordinator'))).set('content-type', 'text/csv').send(csv);
-  const donation = async (id = donationId) => (await t.http.get(`/api/v1/donations/${id}`).set(bearer(await t.token('staff')))).body.donation;
+  const donation = async (id = donationId): Promise<Record<string, unknown>> => (await t.http.get(`/api/v1/donations/${id}`).set(bearer(await t.token('staff')))).body.donation as Record<string, unknown>;
   const entries = async (id = donationId) => (await t.http.get(`/api/v1/donations/${id}/asset-list`).set(bearer(await t.token('staff')))).body.items as Array<Record<string, unknown>>;
   const listed = () => (t.db.$client.prepare('select count(*) as n from donation_expected_devices').get() as { n: number }).n;
 

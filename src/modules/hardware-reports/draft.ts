@@ -70,6 +70,8 @@ const PLACEHOLDERS = new Set(
 /** A text field of a report, trimmed; undefined when missing, not text, or a firmware placeholder. */
 export function text(value: unknown, max = 200): string | undefined {
   if (typeof value !== 'string') return undefined;
+  // Control characters (C0 and DEL) become spaces.
+  // eslint-disable-next-line no-control-regex
   const s = value.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/\s+/g, ' ').trim();
   if (s === '' || PLACEHOLDERS.has(s.toLowerCase()) || /^0+$/.test(s) || /^[x\-_.\s]+$/i.test(s)) return undefined;
   return s.length > max ? s.slice(0, max) : s;
@@ -83,7 +85,7 @@ export function bytes(value: unknown, field: string): number | undefined {
   if (value === undefined || value === null) return undefined;
   const n = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
   if (typeof n !== 'number') return undefined;
-  if (!Number.isFinite(n) || n < 0 || n > MAX_BYTES) throw unreadable(`${field} is not a plausible size (${String(value).slice(0, 40)}).`);
+  if (!Number.isFinite(n) || n < 0 || n > MAX_BYTES) throw unreadable(`${field} is not a plausible size (${String(n).slice(0, 40)}).`);
   return n;
 }
 
@@ -130,3 +132,6 @@ export function categoryOfChassis(chassis: string | undefined): DeviceCategory |
 
 /** The same serial however a tool spaced or cased it. */
 export const serialMatch = (s: string): string => s.replace(/\s+/g, '').toUpperCase();
+
+/** A report field as text for matching: itself when a string, else empty (an object is never stringified). */
+export const str = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '');

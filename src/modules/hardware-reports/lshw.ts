@@ -4,7 +4,7 @@
  * position: the tree's shape changes with the machine and the lshw version.
  * Some builds print the tree inside an array.
  */
-import { bytes, categoryOfChassis, text, type ReadDrive, type ReadMachine, type ReadReport } from './draft.js';
+import { bytes, categoryOfChassis, str, text, type ReadDrive, type ReadMachine, type ReadReport } from './draft.js';
 import { unreadable } from './report-text.js';
 
 type Node = Record<string, unknown>;
@@ -19,14 +19,14 @@ function* nodes(root: Node): Generator<{ node: Node; usb: boolean }> {
     const item = stack.pop()!;
     if (++seen > 100_000) throw unreadable('The lshw tree has more than 100000 nodes.');
     yield item;
-    const usb = item.usb || String(item.node.businfo ?? '').startsWith('usb@');
+    const usb = item.usb || str(item.node.businfo).startsWith('usb@');
     const children = item.node.children;
     if (Array.isArray(children)) for (let i = children.length - 1; i >= 0; i--) if (isNode(children[i])) stack.push({ node: children[i] as Node, usb });
   }
 }
 
 export function looksLikeLshw(value: unknown): boolean {
-  const root = Array.isArray(value) && value.length === 1 ? value[0] : value;
+  const root: unknown = Array.isArray(value) && value.length === 1 ? (value[0] as unknown) : value;
   return isNode(root) && typeof root.class === 'string' && ('children' in root || root.class === 'system');
 }
 
@@ -70,18 +70,18 @@ export function readLshw(value: unknown): ReadReport {
   const cpu = all.find((n) => n.class === 'processor' && text(n.product) !== undefined && n.disabled !== true);
   machine.cpu = cpu ? text(cpu.product) : undefined;
   // The memory node lshw sums the banks into ("System Memory", id "memory"); its banks as a fallback.
-  const memory = all.find((n) => n.class === 'memory' && (n.id === 'memory' || /^memory(:\d+)?$/.test(String(n.id))) && /system memory/i.test(String(n.description ?? '')));
+  const memory = all.find((n) => n.class === 'memory' && (n.id === 'memory' || /^memory(:\d+)?$/.test(str(n.id))) && /system memory/i.test(str(n.description)));
   if (memory) machine.ramBytes = sizeBytes(memory, 'The system memory size');
   if (machine.ramBytes === undefined) {
-    const banks = all.filter((n) => n.class === 'memory' && /^bank/.test(String(n.id)));
+    const banks = all.filter((n) => n.class === 'memory' && /^bank/.test(str(n.id)));
     const sizes = banks.map((b, i) => sizeBytes(b, `Memory bank ${i}`)).filter((s): s is number => s !== undefined);
     if (sizes.length > 0) machine.ramBytes = sizes.reduce((a, b) => a + b, 0);
   }
 
   const drives: ReadDrive[] = [];
   for (const n of all) {
-    const id = String(n.id ?? '');
-    if (n.class === 'disk' && !/cdrom|dvd|cd-rom/i.test(`${id} ${String(n.description ?? '')}`) && !/^(volume|logicalvolume)/.test(id)) {
+    const id = str(n.id);
+    if (n.class === 'disk' && !/cdrom|dvd|cd-rom/i.test(`${id} ${str(n.description)}`) && !/^(volume|logicalvolume)/.test(id)) {
       const serial = text(n.serial, 100);
       const capacityBytes = sizeBytes(n, `The size of disk ${id}`);
       // A medium inside a drive, or an NVMe namespace: the drive (its controller) is read instead.
@@ -96,11 +96,11 @@ export function readLshw(value: unknown): ReadReport {
         serialNumber: serial,
         capacityBytes,
         model: text(n.product, 200),
-        kind: /nvme/i.test(`${String(n.businfo ?? '')} ${String(n.logicalname ?? '')}`) ? 'nvme' : /mmc/i.test(String(n.logicalname ?? '')) ? 'emmc' : undefined,
+        kind: /nvme/i.test(`${str(n.businfo)} ${str(n.logicalname)}`) ? 'nvme' : /mmc/i.test(str(n.logicalname)) ? 'emmc' : undefined,
         source: 'lshw',
         ...(rotational === '0' || rotational === false ? { kind: 'ssd' as const } : {}),
       });
-    } else if (n.class === 'storage' && /nvme/i.test(`${id} ${String(n.description ?? '')}`) && text(n.serial) !== undefined) {
+    } else if (n.class === 'storage' && /nvme/i.test(`${id} ${str(n.description)}`) && text(n.serial) !== undefined) {
       // An NVMe controller carries the drive's serial and model; its namespace child, when printed, the size.
       const namespaces = Array.isArray(n.children) ? n.children.filter(isNode).filter((c) => c.class === 'disk') : [];
       const capacityBytes = namespaces.map((c, i) => sizeBytes(c, `NVMe namespace ${i}`)).find((s) => s !== undefined);

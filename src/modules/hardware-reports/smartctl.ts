@@ -2,14 +2,14 @@
  * `smartctl --json` (one drive) or a list of them, as Workbench collects.
  * The device type says NVMe; the rotation rate says SSD (0) or HDD.
  */
-import { bytes, text, type ReadDrive, type ReadReport } from './draft.js';
+import { bytes, str, text, type ReadDrive, type ReadReport } from './draft.js';
 import { unreadable } from './report-text.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function looksLikeSmartctl(value: unknown): boolean {
-  const first = Array.isArray(value) ? value[0] : value;
+  const first: unknown = Array.isArray(value) ? (value[0] as unknown) : value;
   return isObj(first) && (isObj(first.smartctl) || 'json_format_version' in first);
 }
 
@@ -25,13 +25,13 @@ export function readSmartctlDrive(s: Obj, index: number, warnings: string[]): Re
   }
   const capacity = isObj(s.user_capacity) ? s.user_capacity.bytes : s.user_capacity;
   const capacityBytes = bytes(capacity, `The capacity of drive ${name}`) ?? bytes(s.nvme_total_capacity, `The capacity of drive ${name}`);
-  const protocol = `${String(device.type ?? '')} ${String(device.protocol ?? '')}`;
+  const protocol = `${str(device.type)} ${str(device.protocol)}`;
   const rotation = s.rotation_rate;
   let kind: ReadDrive['kind'];
   if (/nvme/i.test(protocol)) kind = 'nvme';
   else if (rotation === 0) kind = 'ssd';
   else if (typeof rotation === 'number' && rotation > 0) kind = 'hdd';
-  else if (/solid state|ssd/i.test(`${String(s.form_factor ?? '')} ${String(s.model_name ?? '')}`)) kind = 'ssd';
+  else if (/solid state|ssd/i.test(`${str(s.form_factor)} ${str(s.model_name)}`)) kind = 'ssd';
   else {
     kind = 'hdd';
     warnings.push(`smartctl gives no rotation rate for ${serialNumber}: taken as a hard disk; check it.`);

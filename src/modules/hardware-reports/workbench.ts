@@ -4,7 +4,7 @@
  * or `smartctl` (a string holding the list), `dmidecode` (text). Workbench
  * 11 and 12 send what they parsed themselves: `device` and `components`.
  */
-import { bytes, categoryOfChassis, text, serialMatch, type ReadDrive, type ReadMachine, type ReadReport } from './draft.js';
+import { bytes, categoryOfChassis, serialMatch, str, text, type ReadDrive, type ReadMachine, type ReadReport } from './draft.js';
 import { looksLikeDmidecode, readDmidecodeMachine } from './dmidecode.js';
 import { readLshw } from './lshw.js';
 import { parseReportJson, unreadable } from './report-text.js';
@@ -86,7 +86,7 @@ export function readWorkbench11(snapshot: { device: Obj; components: unknown[] }
       serialNumber: text(c.serialNumber, 100),
       capacityBytes: wbSize(c.size, true, `Drive ${i + 1}`),
       model: text(c.model, 200),
-      kind: /nvme/i.test(String(c.interface ?? '')) ? ('nvme' as const) : c.type === 'SolidStateDrive' ? ('ssd' as const) : ('hdd' as const),
+      kind: /nvme/i.test(str(c.interface)) ? ('nvme' as const) : c.type === 'SolidStateDrive' ? ('ssd' as const) : ('hdd' as const),
       source: 'workbench' as const,
     }));
   return { format: 'workbench-11', machine, drives, warnings };
