@@ -31,6 +31,22 @@ describe('hardware report parsers on real tool output (test/fixtures/hardware-re
     expect(warnings).toEqual([]);
   });
 
+  it('lshw of an HP Compaq 8100 Elite SFF: low-profile chassis → desktop; a SATA disk lshw does not type is "other" with a warning; the USB boot stick left out', () => {
+    const lshw = json('lshw-hp-compaq-8100-elite-sff.json');
+    expect((lshw.configuration as Record<string, string>).chassis).toBe('low-profile');
+    const { draft, warnings } = draftOf(fixture('lshw-hp-compaq-8100-elite-sff.json'));
+    expect(draft).toEqual({
+      category: 'desktop',
+      make: 'Hewlett-Packard',
+      model: 'HP Compaq 8100 Elite SFF PC',
+      serialNumber: 'CZC0408YPV',
+      specs: { cpu: 'Intel(R) Core(TM) i3 CPU 530 @ 2.93GHz', ramGb: 8, storageGb: 120 },
+      // lshw cuts the model; without smartctl it is all there is.
+      storage: [{ serialNumber: '173586804248', kind: 'other', capacityGb: 120, model: 'WDC WDS120G1G0A-' }],
+    });
+    expect(warnings).toEqual([expect.stringMatching(/Flash Disk on USB \(CB7A8994\)/), expect.stringMatching(/173586804248 is a hard disk or an SSD/)]);
+  });
+
   it('lshw printed inside an array (some builds) reads the same', () => {
     const text = `[${fixture('lshw-thinkpad-x1-carbon-5.json').toString('utf8')}]`;
     expect(draftOf(text).draft).toEqual(draftOf(fixture('lshw-thinkpad-x1-carbon-5.json')).draft);

@@ -34,6 +34,7 @@ export function toDraft(read: ReadReport): { format: ReportFormat; draft: Hardwa
     const capacityGb = d.capacityBytes === undefined ? null : Math.round(d.capacityBytes / 1e9);
     if (capacityGb !== null && capacityGb > 1_000_000) throw unreadable(`The capacity of drive ${d.serialNumber} (${capacityGb} GB) is not plausible.`);
     if (capacityGb === null) warnings.push(`The report gives no capacity for drive ${d.serialNumber}.`);
+    if (d.kind === undefined) warnings.push(`The report does not say whether drive ${d.serialNumber} is a hard disk or an SSD: choose its kind.`);
     storage.push({ serialNumber: d.serialNumber, kind: d.kind ?? 'other', capacityGb, model: d.model ?? null });
   });
   if (storage.length > MAX_DRIVES) throw unreadable(`The report lists ${storage.length} drives; an intake registers at most ${MAX_DRIVES}.`);
