@@ -100,6 +100,16 @@ describe('donor asset lists', () => {
       expect(res.body.code).toBe('donations.asset_list_invalid');
       expect(res.body.detail).toMatch(reason);
     }
+    // Too many rows, a record past 100000 characters, a body past 4 MiB.
+    const many = await upload(`serial\n${Array.from({ length: 10_001 }, (_, i) => `M-${i}`).join('\n')}\n`);
+    expect(many.status).toBe(400);
+    expect(many.body.detail).toMatch(/more than 10000 rows/);
+    const wide = await upload(`serial,notes\nW-1,"${'x'.repeat(200_000)}"\n`);
+    expect(wide.status).toBe(400);
+    expect(wide.body.code).toBe('donations.asset_list_invalid');
+    expect(wide.body.detail).toMatch(/longer than 100000 characters/);
+    const huge = await upload(`serial\n${'H-123456789\n'.repeat(400_000)}`);
+    expect(huge.status).toBe(413);
     expect(listed()).toBe(0);
     const missing = await upload('serial\nA-1\n', '', 9999);
     expect(missing.status).toBe(404);

@@ -97,7 +97,7 @@ export function parseAssetList(body: Buffer, categories: readonly string[]): { r
   try {
     records = parse(source, { delimiter, info: true, relax_column_count: true, skip_empty_lines: true, trim: true, max_record_size: 100_000, to: MAX_ASSET_LIST_ROWS + 2 }) as unknown as typeof records;
   } catch (err) {
-    if (err instanceof CsvError) throw new AssetListFileError(`The CSV is malformed near line ${(err as CsvError & { lines?: number }).lines ?? '?'}: ${err.code === 'CSV_QUOTE_NOT_CLOSED' ? 'a quote is never closed' : 'a field is malformed'}.`);
+    if (err instanceof CsvError) throw new AssetListFileError(`The CSV is malformed near line ${(err as CsvError & { lines?: number }).lines ?? '?'}: ${err.code === 'CSV_QUOTE_NOT_CLOSED' ? 'a quote is never closed' : err.code === 'CSV_MAX_RECORD_SIZE' ? 'a row is longer than 100000 characters' : 'a field is malformed'}.`);
     throw err;
   }
   if (records.length > MAX_ASSET_LIST_ROWS + 1) throw new AssetListFileError(`The list has more than ${MAX_ASSET_LIST_ROWS} rows: split it.`);
