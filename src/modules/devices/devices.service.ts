@@ -10,8 +10,6 @@ import { appendAuditEvent } from '../audit-log/audit.repository.js';
 import { can, type Role } from '../auth/permissions.js';
 import type { Actor } from '../users/users.service.js';
 import { DEFAULT_WEIGHT_GRAMS, DEVICE_CATEGORIES, type DeviceCategory } from './category-weights.js';
-
-const isCategory = (c: string): c is DeviceCategory => (DEVICE_CATEGORIES as readonly string[]).includes(c);
 import { roleMayDo, statusAllows } from './device-lifecycle.js';
 import type { DeviceUseCase } from './device-use-case.js';
 import { toDevice } from './device-view.js';
@@ -29,6 +27,8 @@ import {
 } from './devices.repository.js';
 import type { Device, IntakeDeviceBody, IntakeInput, ListDevicesQuery, UpdateDeviceBody } from './devices.schemas.js';
 import { deviceRecords } from './devices.records.js';
+
+const isCategory = (c: string): c is DeviceCategory => (DEVICE_CATEGORIES as readonly string[]).includes(c);
 
 export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: AssetTagsService; donations: DonationsService; deviceUseCase: DeviceUseCase }) {
   const { db, clock } = deps;
@@ -77,9 +77,10 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
       const at = clock.now().toISOString();
       try {
         return writeTransaction(db, (tx) => {
+          assertDonation(tx, input.donationId);
           assertSerialFree(tx, input.serialNumber);
+          // A donation taken from the list exists: the list's rows reference it.
           const body = completeFromAssetList(tx, input);
-          assertDonation(tx, body.donationId);
           const assetTag = deps.assetTags.assignForIntake(tx, actor, body.assetTag, at);
           const measured = body.weightGrams !== undefined;
           const row = insertDevice(tx, {
