@@ -82,15 +82,16 @@ export function createDonationsService(deps: { db: Db; clock: Clock; categories:
      */
     uploadAssetList(actor: Actor, donationId: number, body: Buffer, skipInvalid: boolean): AssetListUpload {
       const at = clock.now().toISOString();
+      if (!findDonation(db, donationId)) throw new AppError('donations.not_found', `No donation with id ${donationId}.`);
+      // Read before the write transaction opens: a large file does not hold the database's write lock while parsed.
+      let parsed: ReturnType<typeof parseAssetList>;
+      try {
+        parsed = parseAssetList(body, deps.categories);
+      } catch (err) {
+        if (err instanceof AssetListFileError) throw new AppError('donations.asset_list_invalid', err.message);
+        throw err;
+      }
       return writeTransaction(db, (tx) => {
-        if (!findDonation(tx, donationId)) throw new AppError('donations.not_found', `No donation with id ${donationId}.`);
-        let parsed: ReturnType<typeof parseAssetList>;
-        try {
-          parsed = parseAssetList(body, deps.categories);
-        } catch (err) {
-          if (err instanceof AssetListFileError) throw new AppError('donations.asset_list_invalid', err.message);
-          throw err;
-        }
         const listed = listedKeys(tx, parsed.rows.map((r) => serialKey(r.serialNumber)));
         const errors = [...parsed.errors];
         const rows = parsed.rows.filter((r) => {
