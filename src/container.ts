@@ -24,6 +24,8 @@ import { createSanitizationService } from './modules/sanitization/sanitization.s
 import { createScansService } from './modules/scans/scans.service.js';
 import { createWipeReportsService } from './modules/wipe-reports/wipe-reports.service.js';
 import { createDonationsService } from './modules/donations/donations.service.js';
+import { DEVICE_CATEGORIES } from './modules/devices/category-weights.js';
+import { createHardwareReportsService } from './modules/hardware-reports/hardware-reports.service.js';
 import { createLoginLimiter, createUsersService } from './modules/users/users.service.js';
 import { createTranslationsService } from './modules/translations/translations.service.js';
 
@@ -40,10 +42,11 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
     scryptN: deps.scryptN,
   });
   const assetTags = createAssetTagsService({ db, clock, prefix: config.assetTagPrefix });
-  const donations = createDonationsService({ db, clock });
+  const donations = createDonationsService({ db, clock, categories: DEVICE_CATEGORIES });
   // Every use case on a device runs through this one: the device's state loader and its transaction, built once.
   const deviceUseCase = createDeviceUseCase({ db, clock, driveStates: prepareDriveStates(db) });
   const devices = createDevicesService({ db, clock, assetTags, donations, deviceUseCase });
+  const hardwareReports = createHardwareReportsService({ devices });
   const audit = createAuditService({ db });
   const deviceActions = createDeviceActionsService({ deviceUseCase });
   const sanitization = createSanitizationService({ db, clock, deviceUseCase, random: deps.random ?? Math.random });
@@ -81,7 +84,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
   const reports = createReportsService({ db, clock, messagesFor: translations.messagesFor, organizationName: config.organizationName, programName: config.programName, siteName: config.siteName, minCell: config.reportMinCell });
   // What the scan station page is told about this site (no secrets: the page is public).
   const stationPage = { siteName: config.siteName, organizationName: config.organizationName, assetTagPrefix: config.assetTagPrefix };
-  return { db, renderPool, users, assetTags, donations, devices, audit, deviceActions, sanitization, wipeReports, repairs, grading, scans, participants, issuance, labels, certificates, recycling, reports, translations, stationPage, siteTimeZone: config.siteTimeZone };
+  return { db, renderPool, users, assetTags, donations, devices, hardwareReports, audit, deviceActions, sanitization, wipeReports, repairs, grading, scans, participants, issuance, labels, certificates, recycling, reports, translations, stationPage, siteTimeZone: config.siteTimeZone };
 }
 
 export type Services = ReturnType<typeof createServices>;

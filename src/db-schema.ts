@@ -3,6 +3,7 @@ export * from './modules/users/users.table.js';
 export * from './modules/audit-log/audit.table.js';
 export * from './modules/asset-tags/asset-tags.table.js';
 export * from './modules/donations/donations.table.js';
+export * from './modules/donations/asset-list.table.js';
 export * from './modules/devices/devices.table.js';
 export * from './modules/idempotency/idempotency.table.js';
 export * from './modules/sanitization/sanitization.table.js';

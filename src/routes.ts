@@ -4,6 +4,7 @@ import { assetTagRoutes } from './modules/asset-tags/asset-tags.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { deviceActionRoutes } from './modules/devices/device-actions.routes.js';
 import { deviceRoutes } from './modules/devices/devices.routes.js';
+import { hardwareReportRoutes } from './modules/hardware-reports/hardware-reports.routes.js';
 import { recyclingRoutes } from './modules/recycling/recycling.routes.js';
 import { reportRoutes } from './modules/reports/reports.routes.js';
 import { labelRoutes } from './modules/labels/labels.routes.js';
@@ -59,6 +60,7 @@ export function registerRoutes(app: Api, services: Services): void {
       assetTagRoutes(api, services.assetTags);
       donationRoutes(api, services.donations);
       deviceRoutes(api, services.devices);
+      hardwareReportRoutes(api, services.hardwareReports);
       deviceActionRoutes(api, { actions: services.deviceActions });
       sanitizationRoutes(api, services.sanitization);
       wipeReportRoutes(api, { wipeReports: services.wipeReports, siteTimeZone: services.siteTimeZone });

@@ -18,6 +18,20 @@ export interface Donation {
   expectedDevices: number | null;
   contact: { name: string; email: string | null; phone: string | null } | null;
   createdAt: string;
+  /** The donor's asset list: devices listed, received (a device with the serial on this donation) and missing; null without a list. */
+  assetList: { expected: number; received: number; missing: number } | null;
+}
+
+/** One device of a donor's asset list (GET /donations/{id}/asset-list). */
+export interface AssetListEntry {
+  serialNumber: string;
+  category: string | null;
+  make: string | null;
+  model: string | null;
+  donorAssetTag: string | null;
+  line: number;
+  /** The asset tag it was received as; null while missing. */
+  receivedAs: string | null;
 }
 
 export interface DonationPage {

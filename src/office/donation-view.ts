@@ -12,6 +12,7 @@ import { can } from '../modules/auth/permissions.js';
 import { DocumentPanel } from './document-panel.js';
 import { useRead } from './use-read.js';
 import { get, session } from './state.js';
+import { AssetList } from './asset-list-panel.js';
 import { Message, reasonOf } from './ui.js';
 
 /** "2 of 3", or the count alone when the donor announced none. */
@@ -21,7 +22,7 @@ export function receivedText(d: Pick<Donation, 'deviceCount' | 'expectedDevices'
 }
 
 export function DonationView(p: { id: number }) {
-  const [donation, , readError] = useRead(`/donations/${p.id}`, (r: { donation: Donation }) => r.donation);
+  const [donation, setDonation, readError] = useRead(`/donations/${p.id}`, (r: { donation: Donation }) => r.donation);
   const [devices, setDevices] = useState<{ items: DonatedDevice[]; next: string | null } | null>(null);
   const [devicesError, setError] = useState<string | null>(null);
   const error = readError ?? devicesError;
@@ -62,7 +63,7 @@ export function DonationView(p: { id: number }) {
         devices ? h(DeviceTable, { items: devices.items }) : h('p', { class: 'hint' }, t('office.loading')),
         devices?.next ? h('button', { type: 'button', class: 'secondary', onClick: () => void load(devices.next) }, t('office.donations.more')) : null,
       ),
-      h('div', { class: 'stack' }, h(Facts, { donation }), h(Certificate, { id: donation.id })),
+      h('div', { class: 'stack' }, h(Facts, { donation }), h(AssetList, { donation, onUploaded: setDonation }), h(Certificate, { id: donation.id })),
     ),
   );
 }

@@ -12,11 +12,14 @@ import { compact, field, input, numberOf, opt, rowIndexes, rows, driveRow, selec
 import { STATION_ACTIONS, type FormSpec, type StationAction } from './form-spec.js';
 import { completeRepairForm, gradeForm, noStorageForm, openRepairForm, registerStorageForm, sanitizeForm } from './forms-bench.js';
 import { issueForm, recycleForm, returnForm, writeOffForm } from './forms-custody.js';
+import { reportDrop, type HardwareDraft } from './report-drop.js';
 
 export { STATION_ACTIONS, type FormSpec, type StationAction };
 
 /** An unknown code: register a device carrying it, as its asset tag (pre-printed label) or its serial number. */
 export function intakeForm(code: { assetTag?: string; serialNumber?: string }, settings: Settings, donations: Array<{ id: number; donorName: string; receivedAt: string }>): FormSpec {
+  // What a dropped hardware report says that the form has no field for.
+  let specs: HardwareDraft['specs'] | undefined;
   return {
     action: 'intake',
     title: t('station.intake.title'),
@@ -25,6 +28,7 @@ export function intakeForm(code: { assetTag?: string; serialNumber?: string }, s
     what: t('station.intake.what', { code: code.assetTag ?? code.serialNumber ?? '' }),
     assetTag: code.assetTag ?? null,
     fields: [
+      reportDrop((draft) => (specs = Object.keys(draft.specs).length > 0 ? draft.specs : undefined)),
       code.assetTag ? field(t('station.device.assetTag'), input('assetTag', { value: code.assetTag, maxlength: 20 })) : null,
       field(t('station.device.category'), select('category', opt('category', CATEGORIES), settings.category)),
       field(t('station.device.make'), input('make', { required: true, maxlength: 100 })),
@@ -51,8 +55,9 @@ export function intakeForm(code: { assetTag?: string; serialNumber?: string }, s
         model: value(form, 'model'),
         serialNumber: value(form, 'serialNumber'),
         storage: rowIndexes(form, 'storage').map((i) =>
-          compact({ serialNumber: value(form, `storage.${i}.serialNumber`), kind: value(form, `storage.${i}.kind`), capacityGb: numberOf(form, `storage.${i}.capacityGb`) }),
+          compact({ serialNumber: value(form, `storage.${i}.serialNumber`), kind: value(form, `storage.${i}.kind`), capacityGb: numberOf(form, `storage.${i}.capacityGb`), model: value(form, `storage.${i}.model`) }),
         ),
+        specs,
         weightGrams: numberOf(form, 'weightGrams'),
         donationId: numberOf(form, 'donationId'),
         location: value(form, 'location'),

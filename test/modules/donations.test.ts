@@ -40,6 +40,7 @@ describe('donations', () => {
           expectedDevices: null,
           contact: null,
           createdAt: NOW,
+          assetList: null,
         },
       });
       ids.push(res.body.donation.id as number);

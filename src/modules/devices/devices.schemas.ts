@@ -46,6 +46,9 @@ export const IntakeDeviceBody = z
     });
   });
 export type IntakeDeviceBody = z.infer<typeof IntakeDeviceBody>;
+/** An intake as a hardware report gives it: category, make and model may be missing, for a donor's asset list to fill. */
+export type IntakeInput = Omit<IntakeDeviceBody, 'category' | 'make' | 'model'> & Partial<Pick<IntakeDeviceBody, 'category' | 'make' | 'model'>>;
+export { STORAGE_KINDS };
 
 export const UpdateDeviceBody = z
   .strictObject({

@@ -9,7 +9,7 @@ import type { DonationsService } from '../donations/donations.service.js';
 import { appendAuditEvent } from '../audit-log/audit.repository.js';
 import { can, type Role } from '../auth/permissions.js';
 import type { Actor } from '../users/users.service.js';
-import { DEFAULT_WEIGHT_GRAMS } from './category-weights.js';
+import { DEFAULT_WEIGHT_GRAMS, DEVICE_CATEGORIES, type DeviceCategory } from './category-weights.js';
 import { roleMayDo, statusAllows } from './device-lifecycle.js';
 import type { DeviceUseCase } from './device-use-case.js';
 import { toDevice } from './device-view.js';
@@ -25,8 +25,10 @@ import {
   type DeviceRow,
   type DriveRow,
 } from './devices.repository.js';
-import type { Device, IntakeDeviceBody, ListDevicesQuery, UpdateDeviceBody } from './devices.schemas.js';
+import type { Device, IntakeDeviceBody, IntakeInput, ListDevicesQuery, UpdateDeviceBody } from './devices.schemas.js';
 import { deviceRecords } from './devices.records.js';
+
+const isCategory = (c: string): c is DeviceCategory => (DEVICE_CATEGORIES as readonly string[]).includes(c);
 
 export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: AssetTagsService; donations: DonationsService; deviceUseCase: DeviceUseCase }) {
   const { db, clock } = deps;
@@ -47,16 +49,38 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
     }
   }
 
+  function completeFromAssetList(tx: Executor, input: IntakeInput): IntakeDeviceBody {
+    const listed = deps.donations.expectedBySerial(tx, serialKey(input.serialNumber));
+    // A donation named at intake wins over the list's; the list then fills nothing.
+    const fill = listed && (input.donationId === undefined || input.donationId === listed.donationId) ? listed : undefined;
+    const category = input.category ?? (fill?.category && isCategory(fill.category) ? fill.category : undefined);
+    const make = input.make ?? fill?.make ?? undefined;
+    const model = input.model ?? fill?.model ?? undefined;
+    const missing = [category === undefined && 'category', make === undefined && 'make', model === undefined && 'model'].filter((f): f is string => f !== false);
+    if (category === undefined || make === undefined || model === undefined) {
+      throw new AppError('devices.incomplete_intake', `The intake lacks ${missing.join(', ')}, and no donor's asset list names serial number ${input.serialNumber}.`, {
+        errors: missing.map((field) => ({ field, message: 'not given and not on an asset list' })),
+      });
+    }
+    return { ...input, category, make, model, ...(fill && input.donationId === undefined ? { donationId: fill.donationId } : {}) };
+  }
+
   return {
     resolve,
     view,
 
-    intake(actor: Actor, body: IntakeDeviceBody): Device {
+    /**
+     * A typed intake, or one from a hardware report (which may lack category, make or model). A serial on a donor's
+     * asset list links the device to that donation and fills what the intake left empty (docs/imports.md).
+     */
+    intake(actor: Actor, input: IntakeInput): Device {
       const at = clock.now().toISOString();
       try {
         return writeTransaction(db, (tx) => {
-          assertDonation(tx, body.donationId);
-          assertSerialFree(tx, body.serialNumber);
+          assertDonation(tx, input.donationId);
+          assertSerialFree(tx, input.serialNumber);
+          // A donation taken from the list exists: the list's rows reference it.
+          const body = completeFromAssetList(tx, input);
           const assetTag = deps.assetTags.assignForIntake(tx, actor, body.assetTag, at);
           const measured = body.weightGrams !== undefined;
           const row = insertDevice(tx, {
@@ -115,7 +139,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
         });
       } catch (err) {
         // Two intakes racing for one serial: the unique index decides.
-        if (isUniqueViolation(err)) throw new AppError('devices.duplicate_serial', `Serial number ${body.serialNumber} is already registered.`);
+        if (isUniqueViolation(err)) throw new AppError('devices.duplicate_serial', `Serial number ${input.serialNumber} is already registered.`);
         throw err;
       }
     },

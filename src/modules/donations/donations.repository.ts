@@ -2,7 +2,7 @@ import { asc, eq, gt, sql } from 'drizzle-orm';
 import type { Executor } from '../../core/db.js';
 import { donations } from './donations.table.js';
 
-export type DonationRow = typeof donations.$inferSelect & { deviceCount: number };
+export type DonationRow = typeof donations.$inferSelect & { deviceCount: number; listedDevices: number; listedReceived: number };
 
 const columns = {
   id: donations.id,
@@ -18,6 +18,9 @@ const columns = {
   createdAt: donations.createdAt,
   // Qualified by hand: drizzle prints bare column names here, and a bare "id" would mean devices.id.
   deviceCount: sql<number>`(select count(*) from "devices" where "devices"."donation_id" = "donations"."id")`,
+  // The donor's asset list (asset-list.repository.ts): entries, and those a device linked to this donation carries the serial of.
+  listedDevices: sql<number>`(select count(*) from "donation_expected_devices" e where e."donation_id" = "donations"."id")`,
+  listedReceived: sql<number>`(select count(*) from "donation_expected_devices" e join "devices" on "devices"."serial_key" = e."serial_key" and "devices"."donation_id" = e."donation_id" where e."donation_id" = "donations"."id")`,
 };
 
 export function insertDonation(tx: Executor, row: typeof donations.$inferInsert): number {

@@ -44,6 +44,11 @@ export const Donation = z.object({
   expectedDevices: z.number().int().nullable(),
   contact: z.object({ name: z.string(), email: z.string().nullable(), phone: z.string().nullable() }).nullable(),
   createdAt: z.string(),
+  /**
+   * The donor's asset list (docs/imports.md): devices listed, listed devices received (a device with the serial is
+   * linked to this donation) and missing. Null without a list; expectedDevices stays the count the donor announced.
+   */
+  assetList: z.object({ expected: z.number().int(), received: z.number().int(), missing: z.number().int() }).nullable(),
 });
 export type Donation = z.infer<typeof Donation>;
 
@@ -54,3 +59,37 @@ export const ListDonationsQuery = z.strictObject({
   cursor: z.string().max(200).optional(),
 });
 export const DonationList = z.object({ items: z.array(Donation), nextCursor: z.string().nullable() });
+
+export const AssetListQuery = z.strictObject({
+  /** true: record the rows that can be, and answer the others as skipped; false (default): a file with any bad row records nothing. */
+  skipInvalid: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+});
+
+/** The CSV file, read as text by the route's own parser. */
+export const AssetListBody = z.string().describe('CSV with a header row: serial number (required), make, model, category, the donor\'s asset tag');
+
+export const AssetListUpload = z.object({
+  donation: Donation,
+  /** Entries recorded from this file. */
+  added: z.number().int(),
+  /** Rows not recorded (with skipInvalid=true), by line of the file. */
+  skipped: z.array(z.object({ line: z.number().int(), message: z.string() })),
+});
+export type AssetListUpload = z.infer<typeof AssetListUpload>;
+
+export const AssetListEntry = z.object({
+  serialNumber: z.string(),
+  category: z.string().nullable(),
+  make: z.string().nullable(),
+  model: z.string().nullable(),
+  donorAssetTag: z.string().nullable(),
+  /** The line of the uploaded file. */
+  line: z.number().int(),
+  /** The asset tag of the device received with this serial on this donation; null while missing. */
+  receivedAs: z.string().nullable(),
+});
+export type AssetListEntry = z.infer<typeof AssetListEntry>;
+export const AssetListResponse = z.object({ items: z.array(AssetListEntry) });

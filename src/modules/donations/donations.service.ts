@@ -5,7 +5,9 @@ import { decodeCursor, pageOf } from '../../core/pagination.js';
 import { appendAuditEvent } from '../audit-log/audit.repository.js';
 import type { Actor } from '../users/users.service.js';
 import { findDonation, insertDonation, listDonations, type DonationRow } from './donations.repository.js';
-import type { CreateDonationBody, Donation } from './donations.schemas.js';
+import type { AssetListEntry, AssetListUpload, CreateDonationBody, Donation } from './donations.schemas.js';
+import { AssetListFileError, parseAssetList } from './asset-list.csv.js';
+import { expectedOf, findExpectedByKey, insertExpected, listedKeys } from './asset-list.repository.js';
 
 function toDonation(row: DonationRow): Donation {
   return {
@@ -18,10 +20,14 @@ function toDonation(row: DonationRow): Donation {
     expectedDevices: row.expectedDevices,
     contact: row.contactName === null ? null : { name: row.contactName, email: row.contactEmail, phone: row.contactPhone },
     createdAt: row.createdAt,
+    assetList: row.listedDevices === 0 ? null : { expected: row.listedDevices, received: row.listedReceived, missing: row.listedDevices - row.listedReceived },
   };
 }
 
-export function createDonationsService(deps: { db: Db; clock: Clock }) {
+const serialKey = (serial: string) => serial.replace(/\s+/g, '').toUpperCase();
+
+/** `categories`: the device categories an asset list's category column is matched to (wired by the composition root). */
+export function createDonationsService(deps: { db: Db; clock: Clock; categories: readonly string[] }) {
   const { db, clock } = deps;
 
   function find(id: number): Donation | undefined {
@@ -68,6 +74,70 @@ export function createDonationsService(deps: { db: Db; clock: Clock }) {
 
     /** Inside another module's write transaction (a device's intake or edit): whether the donation it names exists. */
     exists: (tx: Executor, id: number): boolean => findDonation(tx, id) !== undefined,
+
+    /**
+     * A donor's asset list (CSV) added to the donation's expected devices. Rows that cannot be recorded (no serial,
+     * an unknown category, a serial already listed in the file or on any donation) are reported by line; nothing is
+     * recorded from a file with such rows unless `skipInvalid`, which records the others.
+     */
+    uploadAssetList(actor: Actor, donationId: number, body: Buffer, skipInvalid: boolean): AssetListUpload {
+      const at = clock.now().toISOString();
+      if (!findDonation(db, donationId)) throw new AppError('donations.not_found', `No donation with id ${donationId}.`);
+      // Read before the write transaction opens: a large file does not hold the database's write lock while parsed.
+      let parsed: ReturnType<typeof parseAssetList>;
+      try {
+        parsed = parseAssetList(body, deps.categories);
+      } catch (err) {
+        if (err instanceof AssetListFileError) throw new AppError('donations.asset_list_invalid', err.message);
+        throw err;
+      }
+      return writeTransaction(db, (tx) => {
+        const listed = listedKeys(tx, parsed.rows.map((r) => serialKey(r.serialNumber)));
+        const errors = [...parsed.errors];
+        const rows = parsed.rows.filter((r) => {
+          const other = listed.get(serialKey(r.serialNumber));
+          if (other === undefined) return true;
+          errors.push({ line: r.line, message: other === donationId ? `serial number ${r.serialNumber} is already on this donation's list` : `serial number ${r.serialNumber} is already on the list of donation ${other}` });
+          return false;
+        });
+        errors.sort((a, b) => a.line - b.line);
+        if (errors.length > 0 && !skipInvalid) {
+          throw new AppError('donations.asset_list_invalid', `${errors.length} row(s) cannot be recorded; nothing was recorded. Correct them, or send skipInvalid=true to record the others.`, {
+            // Fields named by the file's line, not by a request location.
+            errors: errors.slice(0, 200).map((e) => ({ field: `line ${e.line}`, message: e.message })),
+            location: null,
+          });
+        }
+        if (rows.length === 0 && errors.length === 0) throw new AppError('donations.asset_list_invalid', 'The list has a header row but no devices.');
+        insertExpected(
+          tx,
+          rows.map((r) => ({ donationId, serialNumber: r.serialNumber, serialKey: serialKey(r.serialNumber), category: r.category, make: r.make, model: r.model, donorAssetTag: r.donorAssetTag, line: r.line, createdBy: actor.id, createdAt: at })),
+        );
+        appendAuditEvent(tx, {
+          entityType: 'donation',
+          entityId: String(donationId),
+          action: 'donation.asset_list',
+          actorUserId: actor.id,
+          at,
+          details: { added: rows.length, skipped: errors.length },
+        });
+        return { donation: toDonation(findDonation(tx, donationId)!), added: rows.length, skipped: errors.map((e) => ({ line: e.line, message: e.message })) };
+      });
+    },
+
+    /** The donation's expected devices, each with the asset tag it was received as (null: missing). */
+    assetList(donationId: number): { items: AssetListEntry[] } {
+      if (!findDonation(db, donationId)) throw new AppError('donations.not_found', `No donation with id ${donationId}.`);
+      return {
+        items: expectedOf(db, donationId).map((r) => ({ serialNumber: r.serialNumber, category: r.category, make: r.make, model: r.model, donorAssetTag: r.donorAssetTag, line: r.line, receivedAs: r.receivedAs })),
+      };
+    },
+
+    /** Inside a device's intake transaction: the asset list entry of a serial (its key), if any donation lists it. */
+    expectedBySerial(tx: Executor, key: string): { donationId: number; category: string | null; make: string | null; model: string | null } | undefined {
+      const row = findExpectedByKey(tx, key);
+      return row && { donationId: row.donationId, category: row.category, make: row.make, model: row.model };
+    },
 
     list(limit: number, cursor: string | undefined): { items: Donation[]; nextCursor: string | null } {
       const after = cursor === undefined ? 0 : decodeCursor(cursor);
