@@ -15,7 +15,7 @@ const legacy = (text: string, vars: Record<string, string | number>) =>
   text.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
 
 /** Messages that were rewritten with ICU plurals, and what the old text gave for a count. */
-const PLURALS = new Set(['station.queue.sent', 'office.loans.days', 'office.participants.overdue', 'office.loans.dueDateHint', 'report.diversion.units', 'problem.field.tooLong', 'problem.field.tooShort', 'office.translations.count', 'office.translations.preview.englishOnly', 'station.wipeImport.dryRun', 'station.wipeImport.recorded']);
+const PLURALS = new Set(['station.queue.sent', 'office.loans.days', 'office.participants.overdue', 'office.loans.dueDateHint', 'report.diversion.units', 'problem.field.tooLong', 'problem.field.tooShort', 'office.translations.count', 'office.translations.preview.englishOnly', 'station.wipeImport.dryRun', 'station.wipeImport.recorded', 'office.assetList.added']);
 
 const messages = (table: Record<string, unknown>) =>
   Object.entries(table).filter((e): e is [string, string] => typeof e[1] === 'string');

@@ -98,7 +98,9 @@ describe('Recycling in the office', () => {
     const refusal = await admin.request('POST', '/api/v1/shipments/1/devices', { assetTag: notDesignated });
     expect(refusal.status).toBe(409);
     // The reason for the refusal's code, from the locale file (src/client/problems.ts).
-    await expect.poll(() => said(page)).toBe(fill('office.recycling.scanRefused', { code: notDesignated, reason: en[`problem.${refusal.body.code as string}`]! }));
+    // The refusal names the device's status now (problem.currentStatus): received, not designated for recycling.
+    const reason = `${en[`problem.${refusal.body.code as string}`]!} ${fill('problem.currentStatus', { status: en['station.status.received']! })}`;
+    await expect.poll(() => said(page)).toBe(fill('office.recycling.scanRefused', { code: notDesignated, reason }));
     expect(await page.locator('#scan-said').getAttribute('role')).toBe('status');
     expect(await page.inputValue('#scan-code')).toBe('');
     expect(await focused(page)).toBe('scan-code');
