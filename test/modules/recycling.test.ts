@@ -500,7 +500,7 @@ describe('recycling', () => {
     });
   });
 
-  describe('confirm: receivedAt is a UTC calendar date between the ship date and today', () => {
+  describe('confirm: receivedAt is a date on the workshop calendar between the ship date and today', () => {
     /** Shipped at 2026-03-02 20:30 in Iqaluit, which is 2026-03-03 01:30 UTC. */
     async function shippedLateEvening(): Promise<number> {
       const id = await shipment();
@@ -526,22 +526,23 @@ describe('recycling', () => {
     it('refuses a date in the future or before the ship date; takes the ship date itself', async () => {
       const id = await shippedLateEvening();
       await refused(id, '2027-03-03', 'a year in the future');
-      await refused(id, '2026-03-04', 'tomorrow (UTC)');
-      await refused(id, '2026-03-02', 'the local ship date is before the UTC one');
+      await refused(id, '2026-03-04', 'tomorrow at the workshop');
+      await refused(id, '2026-03-01', 'the day before it sailed, in Iqaluit');
       await refused(id, '2026-02-28', 'before the ship date');
-      const res = await confirm(id, '2026-03-03');
+      // Sailed the evening of 03-02 in Iqaluit (already 03-03 in UTC): received that same day there.
+      const res = await confirm(id, '2026-03-02');
       expect(res.status, JSON.stringify(res.body)).toBe(200);
-      expect(res.body.shipment).toMatchObject({ status: 'confirmed', receivedAt: '2026-03-03', shippedAt: '2026-03-03T01:30:00.000Z' });
+      expect(res.body.shipment).toMatchObject({ status: 'confirmed', receivedAt: '2026-03-02', shippedAt: '2026-03-03T01:30:00.000Z' });
     });
 
-    it("takes today's UTC date, even where the local date is still yesterday", async () => {
+    it("takes the workshop's today, even where the UTC date is already tomorrow", async () => {
       const id = await shippedLateEvening();
-      // 2026-03-06 02:00 UTC is 2026-03-05 21:00 in Iqaluit: the UTC date decides.
+      // 2026-03-06 02:00 UTC is 2026-03-05 21:00 in Iqaluit: the workshop's date decides.
       t.clock.set('2026-03-06T02:00:00.000Z');
-      await refused(id, '2026-03-07', 'tomorrow (UTC)');
-      const res = await confirm(id, '2026-03-06');
+      await refused(id, '2026-03-06', 'tomorrow at the workshop (today in UTC)');
+      const res = await confirm(id, '2026-03-05');
       expect(res.status, JSON.stringify(res.body)).toBe(200);
-      expect(res.body.shipment).toMatchObject({ status: 'confirmed', receivedAt: '2026-03-06', confirmedAt: '2026-03-06T02:00:00.000Z' });
+      expect(res.body.shipment).toMatchObject({ status: 'confirmed', receivedAt: '2026-03-05', confirmedAt: '2026-03-06T02:00:00.000Z' });
     });
   });
 

@@ -142,14 +142,14 @@ describe('POST /shipments/{id}/amendments', () => {
       ['containerNumber', 'MSKU7654321', 'MSKU7654321', ['', 'M'.repeat(51), 7654321]],
       ['sealNumber', 'SEAL-4411', 'SEAL-4411', [' ', 'S'.repeat(51), {}]],
       ['billOfLading', 'BOL-2026-017', 'BOL-2026-017', ['', 'B'.repeat(101), 17]],
-      // Received between the ship date (2026-03-02) and today (2026-03-10), UTC calendar dates.
+      // Received between the ship date (2026-03-02) and today (2026-03-10), dates on the workshop's calendar (America/Iqaluit).
       ['receivedAt', '2026-03-05', '2026-03-05', ['2026-03-01', '2026-03-11', '2027-03-05', '2026-02-30', '05/03/2026', '2026-03-05T00:00:00Z', null, 20260305]],
       // Opened 2026-03-02T15:00Z and received 2026-03-05: a ship time in between, in any offset.
       [
         'shippedAt',
         '2026-03-03T09:00:00-05:00',
         '2026-03-03T14:00:00.000Z',
-        ['2026-03-02T14:59:00Z', '2026-03-01', '2026-03-05T20:00:00-05:00', '2026-03-06T00:00:00Z', 'yesterday', null, 1772550000000],
+        ['2026-03-02T14:59:00Z', '2026-03-01', '2026-03-06T08:00:00-05:00', '2026-03-06T06:00:00Z', 'yesterday', null, 1772550000000],
       ],
     ];
     let amendments = 0;
@@ -181,9 +181,10 @@ describe('POST /shipments/{id}/amendments', () => {
       expect(res.status, why).toBe(400);
       expect(res.body.errors, why).toEqual([expect.objectContaining({ field: 'body.value' })]);
     };
-    // Received 2026-03-06; the ship date may move up to that day, in UTC.
-    await refused({ field: 'shippedAt', value: '2026-03-06T20:00:00-05:00' }, 'the evening of 03-06 in Iqaluit is 03-07 in UTC');
-    expect((await amend(id, { field: 'shippedAt', value: '2026-03-06T18:00:00-05:00', reason })).status).toBe(201);
+    // Received 2026-03-06; the ship date may move up to that day on the workshop's calendar.
+    await refused({ field: 'shippedAt', value: '2026-03-07T01:00:00-05:00' }, 'the night after the received date in Iqaluit');
+    // The evening of 03-06 in Iqaluit (03-07 in UTC) is still the received day there.
+    expect((await amend(id, { field: 'shippedAt', value: '2026-03-06T20:00:00-05:00', reason })).status).toBe(201);
     // Now the received date cannot move before 2026-03-06.
     await refused({ field: 'receivedAt', value: '2026-03-05' }, 'before the amended ship date');
     expect((await amend(id, { field: 'receivedAt', value: '2026-03-10', reason })).status).toBe(201);

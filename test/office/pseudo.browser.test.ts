@@ -9,6 +9,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { workshopToday } from '../../src/client/format.js';
 import { ADMIN_PASSWORD } from '../helpers.js';
 import { officeTab } from './harness.js';
 import { hardCoded, overflowing } from '../support/pseudo-check.js';
@@ -40,8 +41,8 @@ async function seed(): Promise<void> {
   const { shipment } = await admin.ok('POST', '/api/v1/shipments', { recyclerId: recycler.id, mode: 'sealift', carrier: 'NEAS', billOfLading: 'BOL-1' });
   await admin.ok('POST', `/api/v1/shipments/${shipment.id}/devices`, { assetTag: scrap.assetTag });
   await admin.ok('POST', `/api/v1/shipments/${shipment.id}/ship`);
-  // Shipment dates are compared in UTC (src/modules/recycling/shipment-dates.ts): the workshop's date is a day behind in the evening.
-  await admin.ok('POST', `/api/v1/shipments/${shipment.id}/confirm`, { certificateNumber: 'R2-1', receivedAt: new Date().toISOString().slice(0, 10), receivedWeightGrams: 2300 });
+  // Received today on the workshop's calendar (src/modules/recycling/shipment-dates.ts), as the office's form fills it in.
+  await admin.ok('POST', `/api/v1/shipments/${shipment.id}/confirm`, { certificateNumber: 'R2-1', receivedAt: workshopToday(new Date()), receivedWeightGrams: 2300 });
   RECORDS.push(`#/devices/${lent}`, `#/participants/${other.code}`, `#/donations/${donation.id}`, `#/recycling/shipments/${shipment.id}`);
 }
 

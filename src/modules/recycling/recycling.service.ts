@@ -36,7 +36,7 @@ export interface ManifestDocuments {
   render(task: { kind: 'manifest'; shipment: Shipment; org: { organizationName: string; siteName: string }; printedAt: Date; locale?: Locale | undefined }): Promise<Buffer>;
 }
 
-export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCase: DeviceUseCase; documents: ManifestDocuments; organizationName: string; siteName: string }) {
+export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCase: DeviceUseCase; documents: ManifestDocuments; organizationName: string; siteName: string; /** The workshop's IANA time zone: receipt dates are on its calendar. */ siteTimeZone: string }) {
   const { db, clock } = deps;
   const { resolve, loadState } = deps.deviceUseCase;
 
@@ -205,7 +205,7 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCa
           applyDeviceChange(tx, { device, actor, event: 'device.shipped', toStatus: 'recycled', details: { shipmentId: id, recyclerId: s.recyclerId }, at });
         }
         const when = shippedAt ? new Date(shippedAt).toISOString() : at;
-        const problem = shippedAtProblem(when, s, clock.now());
+        const problem = shippedAtProblem(when, s, clock.now(), deps.siteTimeZone);
         if (problem) throw invalid('shippedAt', `shippedAt is ${problem}.`, problem);
         if (!updateShipment(tx, id, 'open', { status: 'shipped', shippedAt: when })) throw new AppError('shipments.frozen', `Shipment ${id} changed meanwhile.`);
         audit(tx, actor, id, 'shipment.shipped', { devices: devs.length, shippedAt: when }, at);
@@ -219,7 +219,7 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCa
         const s = mustFind(id);
         if (s.status === 'open') throw new AppError('shipments.not_shipped', `Shipment ${id} has not been shipped yet.`);
         if (s.status === 'confirmed') throw new AppError('shipments.frozen', `Shipment ${id} was already confirmed.`);
-        const problem = receivedAtProblem(body.receivedAt, s, clock.now());
+        const problem = receivedAtProblem(body.receivedAt, s, clock.now(), deps.siteTimeZone);
         if (problem) throw invalid('receivedAt', `receivedAt is ${problem}.`, problem);
         const ok = updateShipment(tx, id, 'shipped', {
           status: 'confirmed',
@@ -254,8 +254,8 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCa
         let problem: string | null = null;
         if (body.field === 'shippedAt') {
           to = new Date(body.value).toISOString();
-          problem = shippedAtProblem(to, s, clock.now());
-        } else if (body.field === 'receivedAt') problem = receivedAtProblem(body.value, s, clock.now());
+          problem = shippedAtProblem(to, s, clock.now(), deps.siteTimeZone);
+        } else if (body.field === 'receivedAt') problem = receivedAtProblem(body.value, s, clock.now(), deps.siteTimeZone);
         if (problem) throw invalid('value', `${body.field} would be ${problem}.`, problem);
         const from: AmendmentValue = s[body.field];
         if (JSON.stringify(from) === JSON.stringify(to)) throw invalid('value', `${body.field} already holds this value: nothing to correct.`, 'equals the current value');
