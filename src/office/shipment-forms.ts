@@ -2,6 +2,7 @@
 import { h } from 'preact';
 import { useState } from 'preact/hooks';
 import { Refused } from '../client/api.js';
+import { workshopToday } from '../client/format.js';
 import { t } from '../client/i18n.js';
 import { formProblem, type FormProblem } from '../client/problems.js';
 import { BULK_FIELDS, bulkBody, CONFIRM_FIELDS, confirmBody, type BulkDraft, type ConfirmDraft, type Shipment } from '../client/recycling.js';
@@ -46,9 +47,9 @@ export function BulkLineForm(p: { shipment: Shipment; onShipment: (s: Shipment) 
   );
 }
 
-/** receivedAt is compared with the ship date as a UTC calendar date (shipment-dates.ts): the form starts on today's UTC date. */
+/** receivedAt is a date on the workshop's calendar (shipment-dates.ts): the form starts on the workshop's today. */
 export function ConfirmForm(p: { shipment: Shipment; onShipment: (s: Shipment) => void }) {
-  const [draft, setDraft] = useState<ConfirmDraft>(() => ({ certificateNumber: '', receivedAt: new Date().toISOString().slice(0, 10), receivedWeightKg: '' }));
+  const [draft, setDraft] = useState<ConfirmDraft>(() => ({ certificateNumber: '', receivedAt: workshopToday(new Date()), receivedWeightKg: '' }));
   const [problem, setProblem] = useState<FormProblem>(NONE);
   const set = (name: keyof ConfirmDraft) => (value: string) => setDraft({ ...draft, [name]: value });
   const submit = async (e: Event) => {
