@@ -70,6 +70,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
     participants,
     documents,
     siteName: config.siteName,
+    messagesFor: translations.messagesFor,
   });
   const certificates = createCertificatesService({
     db,
@@ -79,8 +80,9 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
     documents,
     siteName: config.siteName,
     organization: { name: config.organizationName, address: config.organizationAddress },
+    messagesFor: translations.messagesFor,
   });
-  const recycling = createRecyclingService({ db, clock, deviceUseCase, documents, organizationName: config.organizationName, siteName: config.siteName, siteTimeZone: config.siteTimeZone });
+  const recycling = createRecyclingService({ db, clock, deviceUseCase, documents, organizationName: config.organizationName, siteName: config.siteName, siteTimeZone: config.siteTimeZone, messagesFor: translations.messagesFor });
   const reports = createReportsService({ db, clock, messagesFor: translations.messagesFor, organizationName: config.organizationName, programName: config.programName, siteName: config.siteName, minCell: config.reportMinCell });
   // What the scan station page is told about this site (no secrets: the page is public).
   const stationPage = { siteName: config.siteName, organizationName: config.organizationName, assetTagPrefix: config.assetTagPrefix };

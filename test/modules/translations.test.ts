@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import fc from 'fast-check';
+import type { Test } from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import en from '../../src/locales/en.json' with { type: 'json' };
 import iuShipped from '../../src/locales/iu.json' with { type: 'json' };
@@ -187,6 +188,42 @@ describe('translations API', () => {
       }),
       { numRuns: 15, seed: 20261201 },
     );
+  });
+
+  it('certificates, manifests and labels are drawn with the reviewed text saved in the app, never a draft', async () => {
+    const pdfText = async (res: { status: number; body: Buffer }) => {
+      expect(res.status).toBe(200);
+      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'translations-doc-')), 'doc.pdf');
+      fs.writeFileSync(file, res.body);
+      return (await promisify(execFile)('pdftotext', [file, '-'])).stdout;
+    };
+    const binary = (req: Test) => req.buffer(true).parse((r, done) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+    for (const [key, text, reviewed] of [
+      ['certificate.heading', 'ᓄᓇᕗᑦ certificate fixture', true],
+      ['manifest.heading', 'ᓄᓇᕗᑦ manifest fixture', true],
+      ['category.laptop', 'ᓄᓇᕗᑦ laptop fixture', true],
+      ['manifest.recycler', 'ᓄᓇᕗᑦ draft fixture', false],
+    ] as const) expect((await put('iu', key, { text, reviewed }, 'admin')).status).toBe(200);
+    const admin = await as('admin');
+
+    const donation = (await t.http.post(`${API}/donations`).set(admin).send({ donorName: 'Nunavut Arctic College', donorType: 'school', receivedAt: '2026-03-01' })).body.donation as { id: number };
+    const certificate = await pdfText(await binary(t.http.get(`${API}/donations/${donation.id}/certificate.pdf?lang=iu`).set(admin)));
+    expect(certificate).toContain('ᓄᓇᕗᑦ certificate fixture');
+    expect(await pdfText(await binary(t.http.get(`${API}/donations/${donation.id}/certificate.pdf`).set(admin)))).not.toContain('fixture');
+
+    const recycler = (await t.http.post(`${API}/recyclers`).set(admin).send({ name: 'Southern E-Cycle Inc.', certification: 'R2' })).body.recycler as { id: number };
+    const shipment = (await t.http.post(`${API}/shipments`).set(admin).send({ recyclerId: recycler.id, mode: 'sealift' })).body.shipment as { id: number };
+    const manifest = await pdfText(await binary(t.http.get(`${API}/shipments/${shipment.id}/manifest.pdf?lang=iu`).set(admin)));
+    expect(manifest).toContain('ᓄᓇᕗᑦ manifest fixture');
+    expect(manifest).not.toContain('draft fixture');
+
+    const device = (await t.http.post(`${API}/devices`).set(admin).send({ category: 'laptop', make: 'Lenovo', model: 'ThinkPad T480', serialNumber: 'PF-TR-1', storage: [{ serialNumber: 'DR-TR-1', kind: 'ssd', capacityGb: 256 }] })).body.device as { assetTag: string };
+    const label = await pdfText(await binary(t.http.get(`${API}/devices/${device.assetTag}/label?template=avery-5160&lang=iu`).set(admin)));
+    expect(label).toContain('ᓄᓇᕗᑦ laptop fixture');
   });
 });
 

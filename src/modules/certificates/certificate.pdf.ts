@@ -7,7 +7,7 @@
 import { createDocument, finish, write, type Doc } from '../../core/pdf/document.js';
 import { IEEE_2883_TERM, type MethodClass } from '../sanitization/media-techniques.js';
 import { matrixRuns, qrCodeData } from '../../core/pdf/barcodes.js';
-import { translate, type Locale, type MessageKey } from '../../core/i18n.js';
+import { translate, type Locale, type LocaleMessages, type MessageKey } from '../../core/i18n.js';
 
 export interface CertificateRecordView {
   standard: string;
@@ -87,8 +87,8 @@ function ensureSpace(doc: Doc, pt: number): void {
   if (doc.y + pt > doc.page.height - doc.page.margins.bottom) doc.addPage();
 }
 
-export async function renderCertificate(data: CertificateData, sha256: string, printedAt: Date, locale: Locale = 'en'): Promise<Buffer> {
-  const t = (key: MessageKey, vars?: Record<string, string | number>) => translate(locale, key, vars);
+export async function renderCertificate(data: CertificateData, sha256: string, printedAt: Date, locale: Locale = 'en', messages?: LocaleMessages): Promise<Buffer> {
+  const t = (key: MessageKey, vars?: Record<string, string | number>) => translate(locale, key, vars, messages);
   const doc = createDocument({ title: t('certificate.title', { id: data.certificateId }), createdAt: printedAt });
   const left = doc.page.margins.left;
   const width = doc.page.width - left - doc.page.margins.right;

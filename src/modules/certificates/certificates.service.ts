@@ -1,4 +1,4 @@
-import { translate, type Locale } from '../../core/i18n.js';
+import { translate, type Locale, type LocaleMessages } from '../../core/i18n.js';
 import type { DestinationKey } from './certificate.pdf.js';
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../core/canonical-json.js';
@@ -21,7 +21,7 @@ export interface CertificatePdf {
 
 /** The renderer certificates are drawn with: the documents module's client, wired by the composition root. */
 export interface CertificateDocuments {
-  render(task: { kind: 'certificate'; data: CertificateData; sha256: string; printedAt: Date; locale?: Locale | undefined }): Promise<Buffer>;
+  render(task: { kind: 'certificate'; data: CertificateData; sha256: string; printedAt: Date; locale?: Locale | undefined; messages?: LocaleMessages | undefined }): Promise<Buffer>;
 }
 
 /** Where the media goes, in English in the certificate's data (and its hash); the PDF prints it in its language (certificate.pdf.ts). */
@@ -45,6 +45,8 @@ export function createCertificatesService(deps: {
   documents: CertificateDocuments;
   siteName: string;
   organization: { name: string; address: string | null };
+  /** The reviewed text of a language (database over shipped files): documents are drawn with it. */
+  messagesFor?: ((locale: Locale) => LocaleMessages | undefined) | undefined;
 }) {
   const { db, clock } = deps;
   const { resolve, loadState, driveStates } = deps.deviceUseCase;
@@ -52,7 +54,7 @@ export function createCertificatesService(deps: {
   /** The hash is of the data, whatever the language the labels are printed in. */
   async function certificate(data: CertificateData, name: string, locale?: Locale): Promise<CertificatePdf> {
     const sha256 = createHash('sha256').update(canonicalJson(data)).digest('hex');
-    return { body: await deps.documents.render({ kind: 'certificate', data, sha256, printedAt: clock.now(), locale }), contentType: 'application/pdf', filename: `${name}.pdf` };
+    return { body: await deps.documents.render({ kind: 'certificate', data, sha256, printedAt: clock.now(), locale, messages: locale ? deps.messagesFor?.(locale) : undefined }), contentType: 'application/pdf', filename: `${name}.pdf` };
   }
 
   /**

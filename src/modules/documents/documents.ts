@@ -3,7 +3,7 @@
  * in (structured-cloneable, no database handle), bytes out. The worker calls
  * renderDocument; services call the typed client made by createDocuments.
  */
-import type { Locale } from '../../core/i18n.js';
+import type { Locale, LocaleMessages } from '../../core/i18n.js';
 import type { RenderPool } from '../../core/render-pool.js';
 import { renderHandover, type HandoverData } from '../issuance/handover.pdf.js';
 import { renderCertificate, type CertificateData } from '../certificates/certificate.pdf.js';
@@ -17,8 +17,8 @@ export type DocumentTask =
   | { kind: 'labels-pdf'; template: LabelTemplate; contents: LabelContent[]; options: PdfOptions }
   | { kind: 'labels-zpl'; template: LabelTemplate; contents: LabelContent[] }
   | { kind: 'label-png'; template: LabelTemplate; content: LabelContent }
-  | { kind: 'certificate'; data: CertificateData; sha256: string; printedAt: Date; locale?: Locale | undefined }
-  | { kind: 'manifest'; shipment: Shipment; org: { organizationName: string; siteName: string }; printedAt: Date; locale?: Locale | undefined }
+  | { kind: 'certificate'; data: CertificateData; sha256: string; printedAt: Date; locale?: Locale | undefined; messages?: LocaleMessages | undefined }
+  | { kind: 'manifest'; shipment: Shipment; org: { organizationName: string; siteName: string }; printedAt: Date; locale?: Locale | undefined; messages?: LocaleMessages | undefined }
   | { kind: 'handover'; data: HandoverData };
 
 /** ZPL is text; everything else is bytes. */
@@ -34,9 +34,9 @@ export async function renderDocument(task: DocumentTask): Promise<Buffer | strin
     case 'label-png':
       return renderLabelPng(task.template, task.content);
     case 'certificate':
-      return renderCertificate(task.data, task.sha256, task.printedAt, task.locale);
+      return renderCertificate(task.data, task.sha256, task.printedAt, task.locale, task.messages);
     case 'manifest':
-      return renderManifest(task.shipment, task.org, task.printedAt, task.locale);
+      return renderManifest(task.shipment, task.org, task.printedAt, task.locale, task.messages);
     case 'handover':
       return renderHandover(task.data);
   }

@@ -1,7 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import type { Db } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
-import { translate, type Locale, type MessageKey } from '../../core/i18n.js';
+import { translate, type Locale, type LocaleMessages, type MessageKey } from '../../core/i18n.js';
 import { assertDrawable } from '../../core/pdf/fonts.js';
 import { parseTag } from '../asset-tags/asset-tag.js';
 import type { AssetTagsService } from '../asset-tags/asset-tags.service.js';
@@ -34,6 +34,8 @@ export function createLabelsService(deps: {
   /** Barcodes and PDFs are drawn on the render pool, off the event loop. */
   documents: LabelDocuments;
   siteName: string;
+  /** The reviewed text of a language (database over shipped files): documents are drawn with it. */
+  messagesFor?: ((locale: Locale) => LocaleMessages | undefined) | undefined;
 }) {
   const { db, clock } = deps;
   // A sheet reads up to 300 devices on the event loop: prepared, that is a few ms instead of a hundred.
@@ -68,7 +70,8 @@ export function createLabelsService(deps: {
   }
 
   function content(device: DeviceRow, kind: LabelKind, site = siteLine(), locale: Locale = 'en'): LabelContent {
-    const en = (key: MessageKey, vars?: Record<string, string | number>) => translate(locale, key, vars);
+    const messages = deps.messagesFor?.(locale);
+    const en = (key: MessageKey, vars?: Record<string, string | number>) => translate(locale, key, vars, messages);
     if (kind === 'asset') {
       return { tag: device.assetTag, lines: [`${en(`category.${device.category}` as MessageKey)} · ${device.make} ${device.model}`, site] };
     }

@@ -1,7 +1,7 @@
 /** Shipment manifest / bill of lading: types, quantities and weights, supplier and recycler (R2v3 asks for these). */
 import { createDocument, finish, write, type Doc } from '../../core/pdf/document.js';
 import type { AmendableField, Shipment, ShipmentAmendment } from './recycling.schemas.js';
-import { translate, type Locale, type MessageKey } from '../../core/i18n.js';
+import { translate, type Locale, type LocaleMessages, type MessageKey } from '../../core/i18n.js';
 
 const GREY = '#555555';
 type T = (key: MessageKey, vars?: Record<string, string | number>) => string;
@@ -22,8 +22,8 @@ function pair(doc: Doc, label: string, value: string, x: number, y: number, w: n
   return doc.y;
 }
 
-export async function renderManifest(s: Shipment, org: { organizationName: string; siteName: string }, printedAt: Date, locale: Locale = 'en'): Promise<Buffer> {
-  const t: T = (key, vars) => translate(locale, key, vars);
+export async function renderManifest(s: Shipment, org: { organizationName: string; siteName: string }, printedAt: Date, locale: Locale = 'en', messages?: LocaleMessages): Promise<Buffer> {
+  const t: T = (key, vars) => translate(locale, key, vars, messages);
   const id = String(s.id);
   const doc = createDocument({ title: t('manifest.title', { id }), createdAt: printedAt });
   const left = doc.page.margins.left;

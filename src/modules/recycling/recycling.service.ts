@@ -1,7 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import { isUniqueViolation, writeTransaction, type Db, type Tx } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
-import type { Locale } from '../../core/i18n.js';
+import type { Locale, LocaleMessages } from '../../core/i18n.js';
 import { assertDrawable } from '../../core/pdf/fonts.js';
 import { appendAuditEvent } from '../audit-log/audit.repository.js';
 import { applyDeviceChange, assertAllowed, drivesAtFault } from '../devices/device-change.js';
@@ -33,10 +33,10 @@ import { shipmentRecords } from './recycling.records.js';
 
 /** The renderer this module draws its manifest with: the documents module's client, wired by the composition root. */
 export interface ManifestDocuments {
-  render(task: { kind: 'manifest'; shipment: Shipment; org: { organizationName: string; siteName: string }; printedAt: Date; locale?: Locale | undefined }): Promise<Buffer>;
+  render(task: { kind: 'manifest'; shipment: Shipment; org: { organizationName: string; siteName: string }; printedAt: Date; locale?: Locale | undefined; messages?: LocaleMessages | undefined }): Promise<Buffer>;
 }
 
-export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCase: DeviceUseCase; documents: ManifestDocuments; organizationName: string; siteName: string; /** The workshop's IANA time zone: receipt dates are on its calendar. */ siteTimeZone: string }) {
+export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCase: DeviceUseCase; documents: ManifestDocuments; organizationName: string; siteName: string; /** The workshop's IANA time zone: receipt dates are on its calendar. */ siteTimeZone: string; /** The reviewed text of a language (database over shipped files): the manifest is drawn with it. */ messagesFor?: ((locale: Locale) => LocaleMessages | undefined) | undefined }) {
   const { db, clock } = deps;
   const { resolve, loadState } = deps.deviceUseCase;
 
@@ -269,7 +269,7 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCa
 
     async manifest(id: number, locale?: Locale): Promise<Buffer> {
       const s = view(mustFind(id));
-      return deps.documents.render({ kind: 'manifest', shipment: s, org: { organizationName: deps.organizationName, siteName: deps.siteName }, printedAt: clock.now(), locale });
+      return deps.documents.render({ kind: 'manifest', shipment: s, org: { organizationName: deps.organizationName, siteName: deps.siteName }, printedAt: clock.now(), locale, messages: locale ? deps.messagesFor?.(locale) : undefined });
     },
   };
 }
