@@ -39,7 +39,7 @@ function forSerializing(node: unknown): unknown {
     const [a, b] = anyOf as Json[];
     const other = a?.['type'] === 'null' ? b : b?.['type'] === 'null' ? a : undefined;
     if (other && typeof other['type'] === 'string' && other['type'] !== 'object' && other['type'] !== 'array') {
-      const { anyOf: _drop, ...rest } = n;
+      const rest = Object.fromEntries(Object.entries(n).filter(([k]) => k !== 'anyOf'));
       return forSerializing({ ...rest, ...other, type: [other['type'], 'null'] });
     }
   }
@@ -60,5 +60,5 @@ export function compileSerializer(schema: z.ZodType): (data: unknown) => string 
 export const serializerCompiler: FastifySerializerCompiler<z.ZodType> = (route) => {
   const schema = route.schema;
   if (schema instanceof z.ZodType && compiled.has(schema)) return compileSerializer(schema);
-  return zodSerializerCompiler(route as Parameters<typeof zodSerializerCompiler>[0]);
+  return zodSerializerCompiler(route);
 };
