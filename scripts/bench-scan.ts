@@ -28,6 +28,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '8' },
     rounds: { type: 'string', default: '3' },
+    // Lookups only: a quicker run while profiling.
+    'lookups-only': { type: 'boolean', default: false },
   },
 });
 const N = Number(values.devices);
@@ -163,6 +165,7 @@ try {
     runs.lookupBase.push(await load(base, baseLookup, json));
     runs.lookupWarn.push(await load(app, appLookup, auth));
     runs.lookupInfo.push(await load(appInfo, appLookup, auth));
+    if (values['lookups-only']) continue;
     runs.scanBase.push(await load(base, baseScan, json));
     runs.scanWarn.push(await load(app, appScan, auth));
     runs.scanInfo.push(await load(appInfo, appScan, auth));
@@ -175,7 +178,8 @@ try {
     p99: median(fs.map((f) => f.p99)),
     errors: fs.reduce((n, f) => n + f.errors, 0),
   });
-  const s = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, summary(v)])) as Record<Run, Figures>;
+  const none: Figures = { rps: NaN, cpuUs: NaN, p50: NaN, p99: NaN, errors: 0 };
+  const s = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, v.length ? summary(v) : none])) as Record<Run, Figures>;
 
   const row = (name: string, f: Figures) =>
     `${name.padEnd(34)} ${f.rps.toFixed(0).padStart(7)} req/s  ${f.cpuUs.toFixed(0).padStart(5)} µs CPU/req   p50 ${String(f.p50).padStart(3)} ms   p99 ${String(f.p99).padStart(4)} ms   errors ${f.errors}`;
