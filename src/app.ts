@@ -2,12 +2,8 @@ import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { serializerCompiler } from './core/http/compiled-serializer.js';
 import type { Config } from './config.js';
 import type { Clock } from './core/clock.js';
 import type { Db } from './core/db.js';
@@ -17,7 +13,7 @@ import { registerStrictJson, registerUnicodeCheck } from './core/json-body.js';
 import { registerRequestDeadline } from './core/request-deadline.js';
 import { registerRenderScope } from './core/render-pool.js';
 import { registerSecurityHeaders } from './core/security-headers.js';
-import { loggerOptions } from './core/logger.js';
+import { loggerOptions, serverLogStream } from './core/logger.js';
 import { API_PREFIX, type RouteInfo } from './core/http/api.js';
 import { completeDocument, operationFacts, type OperationFacts } from './core/http/contract.js';
 import { registerIdempotency } from './modules/idempotency/idempotency.js';
@@ -55,8 +51,9 @@ declare module 'fastify' {
 /** Builds the whole service on the given database; does not listen. */
 export async function buildApp(deps: AppDeps): Promise<App> {
   const { config, db, clock } = deps;
+  const logLevel = deps.logLevel ?? config.logLevel;
   const app = Fastify({
-    logger: loggerOptions(deps.logLevel ?? config.logLevel, deps.logStream),
+    logger: loggerOptions(logLevel, deps.logStream ?? serverLogStream(logLevel)),
     genReqId: () => randomUUID(),
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     bodyLimit: config.bodyLimitBytes,

@@ -19,7 +19,7 @@ import { createIssuanceService, participantIssuances } from './modules/issuance/
 import { createParticipantsService } from './modules/participants/participants.service.js';
 import { createGradingService } from './modules/grading/grading.service.js';
 import { createRepairsService } from './modules/repairs/repairs.service.js';
-import { prepareDriveStates } from './modules/sanitization/drive-state.js';
+import { prepareDriveStates, prepareDriveStatesOfPage } from './modules/sanitization/drive-state.js';
 import { createSanitizationService } from './modules/sanitization/sanitization.service.js';
 import { createScansService } from './modules/scans/scans.service.js';
 import { createWipeReportsService } from './modules/wipe-reports/wipe-reports.service.js';
@@ -44,7 +44,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
   const assetTags = createAssetTagsService({ db, clock, prefix: config.assetTagPrefix });
   const donations = createDonationsService({ db, clock, categories: DEVICE_CATEGORIES });
   // Every use case on a device runs through this one: the device's state loader and its transaction, built once.
-  const deviceUseCase = createDeviceUseCase({ db, clock, driveStates: prepareDriveStates(db) });
+  const deviceUseCase = createDeviceUseCase({ db, clock, driveStates: prepareDriveStates(db), driveStatesOfPage: prepareDriveStatesOfPage(db) });
   const devices = createDevicesService({ db, clock, assetTags, donations, deviceUseCase });
   const hardwareReports = createHardwareReportsService({ devices });
   const audit = createAuditService({ db });

@@ -5,6 +5,7 @@
  */
 import Database from 'better-sqlite3';
 import Fastify from 'fastify';
+import { serveCpuUsage } from './cpu.js';
 
 const dbPath = process.argv[2];
 if (!dbPath) throw new Error('usage: baseline-server.ts <database>');
@@ -27,4 +28,6 @@ app.post<{ Body: { code: string; station?: string } }>('/scans', async (request)
 });
 await app.listen({ host: '127.0.0.1', port: 0 });
 const address = app.server.address();
-process.stdout.write(`PORT ${typeof address === 'object' && address ? address.port : 0}\n`);
+const port = typeof address === 'object' && address ? address.port : 0;
+process.stdout.write(`PORT ${port}\n`);
+serveCpuUsage(port);

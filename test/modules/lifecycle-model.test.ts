@@ -413,6 +413,8 @@ async function checkAll(m: Model, r: Real, touched: ReadonlySet<number>, role: R
     const one = ones[k]!;
     expectAnswer(one, { status: 200 }, `${ctx}: GET ${d.tag}`);
     expectDevice(m, d, one.body['device'] as DeviceView, role, `${ctx}: GET`);
+    // The list reads the drives' states of a whole page at once; a device reads its own: the same answer.
+    expect(items.find((i) => i.assetTag === d.tag), `${ctx}: ${d.tag} in the list as GET answers it`).toEqual(one.body['device']);
 
     // Invariant 3: exactly the events the model expects, in order, none for a refusal.
     const h = histories[k]!;

@@ -6,7 +6,7 @@ import type { Actor } from '../users/users.service.js';
 import type { Role } from '../auth/permissions.js';
 import { assertAllowed, type RefusalExplainer } from './device-change.js';
 import type { DeviceAction } from './device-lifecycle.js';
-import { createDeviceStateLoader, toDevice, type DeviceState, type DeviceStateLoader, type DriveStatesOf } from './device-view.js';
+import { createDeviceStateLoader, toDevice, type DeviceState, type DeviceStateLoader, type DriveStatesOf, type DriveStatesOfPage } from './device-view.js';
 import { prepareDeviceLookups, type DeviceRow } from './devices.repository.js';
 import type { Device } from './devices.schemas.js';
 
@@ -35,7 +35,7 @@ export interface DeviceScope {
  * PostgreSQL too and turns asynchronous, the transaction and the reads here
  * change, and the use cases keep their shape.
  */
-export function createDeviceUseCase(deps: { db: Db; clock: Clock; driveStates: DriveStatesOf }) {
+export function createDeviceUseCase(deps: { db: Db; clock: Clock; driveStates: DriveStatesOf; driveStatesOfPage: DriveStatesOfPage }) {
   const { db, clock } = deps;
   // Prepared on the one connection, so that inside a write transaction they read its writes.
   const loadState: DeviceStateLoader = createDeviceStateLoader(db, deps.driveStates);
@@ -85,8 +85,10 @@ export function createDeviceUseCase(deps: { db: Db; clock: Clock; driveStates: D
 
   /** The drive-state fold the loader uses, for documents that print each drive's state in a past custody cycle. */
   const driveStates: DriveStatesOf = deps.driveStates;
+  /** The fold for a page of devices in one read (lists). */
+  const driveStatesOfPage: DriveStatesOfPage = deps.driveStatesOfPage;
 
-  return { resolve, loadState, driveStates, view, inDeviceTransaction, withDeviceAction };
+  return { resolve, loadState, driveStates, driveStatesOfPage, view, inDeviceTransaction, withDeviceAction };
 }
 
 export type DeviceUseCase = ReturnType<typeof createDeviceUseCase>;

@@ -27,6 +27,9 @@ export interface DriveState {
  */
 export type DriveStatesOf = (deviceId: number, custodyCycle: number) => Map<number, DriveState>;
 
+/** The same for a page of devices at once, by device id (a device without records is absent). */
+export type DriveStatesOfPage = (page: ReadonlyArray<{ id: number; custodyCycle: number }>) => Map<number, Map<number, DriveState>>;
+
 export interface DeviceState {
   row: DeviceRow;
   drives: DriveRow[];
@@ -41,7 +44,7 @@ const PENDING: DriveState = { state: 'pending', passedRecordId: null, lastRecord
  * whether each passed sanitization in the current custody cycle
  * (docs/domain.md §2 invariant 1). No drives counts as sanitized only once confirmed.
  */
-export type DeviceStateLoader = (row: DeviceRow, drives?: DriveRow[]) => DeviceState;
+export type DeviceStateLoader = (row: DeviceRow, drives?: DriveRow[], states?: Map<number, DriveState>) => DeviceState;
 
 /**
  * Built once per database: prepared statements, which also run inside a write
@@ -49,9 +52,9 @@ export type DeviceStateLoader = (row: DeviceRow, drives?: DriveRow[]) => DeviceS
  */
 export function createDeviceStateLoader(db: Db, driveStates: DriveStatesOf): DeviceStateLoader {
   const lookups = prepareDeviceLookups(db);
-  return (row, drives) => {
+  return (row, drives, preloaded) => {
     const ds = drives ?? lookups.drives(row.id);
-    const states = ds.length === 0 ? new Map<number, DriveState>() : driveStates(row.id, row.custodyCycle);
+    const states = preloaded ?? (ds.length === 0 ? new Map<number, DriveState>() : driveStates(row.id, row.custodyCycle));
     const sanitized = ds.length === 0 ? row.noStorageConfirmed : ds.every((d) => states.get(d.id)?.state === 'passed');
     const failedCheck = ds.some((d) => states.get(d.id)?.state === 'failed_check');
     const drivesAtFault = ds.map((d) => ({ serialNumber: d.serialNumber, sanitizationState: (states.get(d.id) ?? PENDING).state })).filter((d) => d.sanitizationState !== 'passed');

@@ -4,6 +4,7 @@ import { DEVICE_CATEGORIES } from './category-weights.js';
 import { DEVICE_ACTIONS, DEVICE_FLAGS, DEVICE_STATUSES } from './device-lifecycle.js';
 import { GRADES, STORAGE_KINDS, WEIGHT_SOURCES } from './devices.table.js';
 import { csvBomQuery } from '../../core/csv.js';
+import { compiledResponse } from '../../core/http/compiled-serializer.js';
 
 const Text = (max: number) => z.string().trim().min(1).max(max);
 export const SerialNumber = Text(100);
@@ -155,8 +156,9 @@ export const Device = z.object({
 });
 export type Device = z.infer<typeof Device>;
 
-export const DeviceEnvelope = z.object({ device: Device });
-export const DeviceList = z.object({ items: z.array(Device), nextCursor: z.string().nullable() });
+// Built by the service from typed rows on the hottest routes: serialized by a compiled serializer (core/http/compiled-serializer.ts).
+export const DeviceEnvelope = compiledResponse(z.object({ device: Device }));
+export const DeviceList = compiledResponse(z.object({ items: z.array(Device), nextCursor: z.string().nullable() }));
 
 export const HistoryEvent = z.object({
   id: z.number().int(),

@@ -32,7 +32,7 @@ const isCategory = (c: string): c is DeviceCategory => (DEVICE_CATEGORIES as rea
 
 export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: AssetTagsService; donations: DonationsService; deviceUseCase: DeviceUseCase }) {
   const { db, clock } = deps;
-  const { resolve, loadState, view, inDeviceTransaction } = deps.deviceUseCase;
+  const { resolve, loadState, view, inDeviceTransaction, driveStatesOfPage } = deps.deviceUseCase;
 
   function assertDonation(tx: Executor, donationId: number | null | undefined): void {
     if (donationId !== undefined && donationId !== null && !deps.donations.exists(tx, donationId)) {
@@ -151,9 +151,15 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
       const { page, nextCursor } = pageOf(listDevices(db, query, after, query.limit + 1, query.sort), query.limit, (r) => r.id);
       const drives = drivesOf(db, page.map((r) => r.id));
       const byDevice = new Map<number, DriveRow[]>();
-      for (const d of drives) byDevice.set(d.deviceId, [...(byDevice.get(d.deviceId) ?? []), d]);
+      for (const d of drives) {
+        const list = byDevice.get(d.deviceId);
+        if (list) list.push(d);
+        else byDevice.set(d.deviceId, [d]);
+      }
+      // The drives' sanitization states of the whole page in one read, not one per device.
+      const states = driveStatesOfPage(page.filter((r) => byDevice.has(r.id)));
       return {
-        items: page.map((r) => toDevice(loadState(r, byDevice.get(r.id) ?? []), role)),
+        items: page.map((r) => toDevice(loadState(r, byDevice.get(r.id) ?? [], states.get(r.id) ?? new Map()), role)),
         nextCursor,
       };
     },

@@ -1,6 +1,6 @@
-import { and, eq, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../../core/db.js';
-import type { DriveSanitizationState, DriveState } from '../devices/device-view.js';
+import type { DriveSanitizationState, DriveState, DriveStatesOfPage } from '../devices/device-view.js';
 import { sanitizationRecords, sanitizationVerifications } from './sanitization.table.js';
 
 export type { DriveSanitizationState, DriveState };
@@ -45,6 +45,45 @@ export function prepareDriveStates(db: Db): (deviceId: number, custodyCycle: num
     .orderBy(sql`${sanitizationRecords.id}`)
     .prepare();
   return (deviceId, custodyCycle) => foldDriveStates(stmt.all({ deviceId, cycle: custodyCycle }).map((r) => ({ ...r, inCycle: r.inCycle === 1 })));
+}
+
+/**
+ * The same states for a page of devices in one read (a device list): every
+ * record of those devices, kept as the per-device query keeps them (this
+ * custody cycle's, and failed checks of earlier ones), folded per device.
+ */
+export function prepareDriveStatesOfPage(db: Db): DriveStatesOfPage {
+  return (page) => {
+    const out = new Map<number, Map<number, DriveState>>();
+    if (page.length === 0) return out;
+    const cycles = new Map(page.map((d) => [d.id, d.custodyCycle]));
+    const rows = db
+      .select({
+        deviceId: sanitizationRecords.deviceId,
+        driveId: sanitizationRecords.driveId,
+        id: sanitizationRecords.id,
+        result: sanitizationRecords.result,
+        completedAt: sanitizationRecords.completedAt,
+        verification: sanitizationVerifications.status,
+        voidsThrough: sanitizationVerifications.voidsThroughRecordId,
+        cycle: sanitizationRecords.custodyCycle,
+      })
+      .from(sanitizationRecords)
+      .leftJoin(sanitizationVerifications, eq(sanitizationVerifications.recordId, sanitizationRecords.id))
+      .where(inArray(sanitizationRecords.deviceId, [...cycles.keys()]))
+      .orderBy(asc(sanitizationRecords.id))
+      .all();
+    const byDevice = new Map<number, DriveRecordFact[]>();
+    for (const { deviceId, cycle, ...r } of rows) {
+      const inCycle = cycle === cycles.get(deviceId);
+      if (!inCycle && r.verification !== 'failed') continue;
+      let list = byDevice.get(deviceId);
+      if (!list) byDevice.set(deviceId, (list = []));
+      list.push({ ...r, inCycle });
+    }
+    for (const [deviceId, facts] of byDevice) out.set(deviceId, foldDriveStates(facts));
+    return out;
+  };
 }
 
 /**
