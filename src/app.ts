@@ -112,13 +112,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
 
   registerErrorHandling(app, { db, clock });
-  registerAuth(app, { users: services.users, clock, rateLimitPerMinute: config.rateLimitPerMinute });
   registerUnicodeCheck(app);
   registerIdempotency(app, { db, clock });
 
   registerSecurityHeaders(app);
   registerRequestDeadline(app, config.requestTimeoutMs);
   registerRenderScope(app, config.requestTimeoutMs);
+  // After the security headers and the request deadline (onRequest): a refusal carries the headers every answer does.
+  registerAuth(app, { users: services.users, clock, rateLimitPerMinute: config.rateLimitPerMinute });
 
   await app.register(swagger, {
     openapi: {

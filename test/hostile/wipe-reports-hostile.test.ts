@@ -80,6 +80,18 @@ describe('hostile wipe reports are refused with a reason, never a 500, and recor
     expect(count('wipe_reports')).toBe(0);
   });
 
+  it('a caller without a token is refused before the body is read: 401, not 413, 415 or 400', async () => {
+    const big = await t.http.post(`${API}/wipe-reports`).set('content-type', 'text/plain').serialize((b: unknown) => b as string).send(Buffer.alloc(16 * 1024 * 1024 + 1, 0x41));
+    expect(big.status).toBe(401);
+    const png = await t.http.post(`${API}/wipe-reports`).set('content-type', 'image/png').send(Buffer.from('x'));
+    expect(png.status).toBe(401);
+    const broken = await t.http.post(`${API}/devices`).set('content-type', 'application/json').send('{"category": ');
+    expect(broken.status).toBe(401);
+    // With a token the same broken JSON is named for what it is.
+    expect((await t.http.post(`${API}/devices`).set(bearer(token)).set('content-type', 'application/json').send('{"category": ')).status).toBe(400);
+    expect(count('wipe_reports')).toBe(0);
+  });
+
   it('another media type: 415; other routes still refuse text/plain', async () => {
     const png = await t.http.post(`${API}/wipe-reports`).set(bearer(token)).set('content-type', 'image/png').send(Buffer.from('x'));
     expect(png.status).toBe(415);

@@ -50,9 +50,11 @@ export function actorOf(request: FastifyRequest): Actor {
 }
 
 /**
- * Authentication and role checks run in preValidation: after the request
- * limiter (onRequest) and before body validation, so a caller without the
- * right learns nothing about a route's body (401/403, never 400).
+ * Authentication and role checks run in onRequest, after the request
+ * limiter and before the body is read: a caller without the right learns
+ * nothing about a route's body (401/403, never 400 or 415), and the routes
+ * that take large files (wipe and hardware reports, 16 MiB) never buffer one
+ * for a caller who may not send it.
  */
 export function registerAuth(app: FastifyInstance, deps: { users: UsersService; clock: Clock; rateLimitPerMinute: number }): void {
   app.decorateRequest('actor', null);
@@ -69,7 +71,7 @@ export function registerAuth(app: FastifyInstance, deps: { users: UsersService; 
 
   const windows = new Map<number, { start: number; count: number }>();
 
-  app.addHook('preValidation', (request, reply, done) => {
+  app.addHook('onRequest', (request, reply, done) => {
     const access = request.routeOptions.config.access;
     if (!access || 'public' in access) return done();
     const token = bearerToken(request);
