@@ -20,6 +20,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Role } from '../../src/modules/users/users.table.js';
+import { siteDate } from '../../src/modules/recycling/shipment-dates.js';
 import { bearer, createTestApp, type TestApp } from '../helpers.js';
 
 const API = '/api/v1';
@@ -1102,7 +1103,8 @@ class Ship extends Step {
 }
 
 const DAY = 86_400_000;
-const dayOf = (iso: string, plusDays = 0) => new Date(Date.parse(iso) + plusDays * DAY).toISOString().slice(0, 10);
+/** The date on the workshop's calendar (America/Iqaluit, the default SITE_TIMEZONE), which receipt dates are checked on (docs/domain.md §6). */
+const dayOf = (iso: string, plusDays = 0) => siteDate(new Date(Date.parse(iso) + plusDays * DAY), 'America/Iqaluit');
 
 class ConfirmShipment extends Step {
   constructor(
@@ -1128,7 +1130,7 @@ class ConfirmShipment extends Step {
     if (!SHIPPERS.includes(this.role)) refused = { status: 403, code: 'auth.forbidden' };
     else if (s.status === 'open') refused = { status: 409, code: 'shipments.not_shipped' };
     else if (s.status === 'confirmed') refused = { status: 409, code: 'shipments.frozen' };
-    // docs/domain.md §6: receivedAt is not before shippedAt nor in the future.
+    // docs/domain.md §6: receivedAt is not before shippedAt's day nor after today, on the workshop's calendar.
     else if (receivedAt < dayOf(left) || receivedAt > dayOf(now)) refused = { status: 400, code: 'request.invalid' };
     if (refused) {
       expectAnswer(res, refused, ctx);
