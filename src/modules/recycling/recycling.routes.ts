@@ -69,7 +69,7 @@ export function recyclingRoutes(api: Api, recycling: RecyclingService): void {
     handler: async (request) => ({ shipment: recycling.removeBulkLine(actorOf(request), request.params.id, request.params.lineId) }),
   });
   api.post('/shipments/:id/ship', {
-    config: { access: { permission: 'shipments:ship' }, contract: { errors: ['shipments.not_found', 'shipments.frozen', 'shipments.empty', 'shipments.device_not_sanitized'] } },
+    config: { access: { permission: 'shipments:ship' }, contract: { errors: ['shipments.not_found', 'shipments.frozen', 'shipments.empty', 'shipments.device_not_sanitized', 'devices.invalid_transition'] } },
     schema: { tags: ['recycling'], summary: 'Ship: devices become recycled and the shipment freezes', params: ShipmentParams, body: ShipBody, response: { 200: ShipmentEnvelope } },
     handler: async (request) => ({ shipment: recycling.ship(actorOf(request), request.params.id, request.body?.shippedAt) }),
   });
