@@ -9,7 +9,6 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { workshopToday } from '../../src/client/format.js';
 import { ADMIN_PASSWORD } from '../helpers.js';
 import { officeTab } from './harness.js';
 import { hardCoded, overflowing } from '../support/pseudo-check.js';
@@ -34,16 +33,8 @@ async function seed(): Promise<void> {
   const lent = await admin.readyLaptop();
   await admin.ok('POST', `/api/v1/devices/${lent}/issue`, { participantCode: other.code, kind: 'loan', dueDate: '2099-01-05', agreementAccepted: true });
   const { donation } = await admin.ok('POST', '/api/v1/donations', { donorName: 'Nunavut Arctic College', donorType: 'school', receivedAt: '2026-01-12' });
-  const scrap = await admin.intake({ weightGrams: 2350 });
-  await admin.wipe(scrap.assetTag, scrap.storage[0]!.serialNumber);
-  await admin.ok('POST', `/api/v1/devices/${scrap.assetTag}/recycle`, { reason: 'cracked board' });
-  const { recycler } = await admin.ok('POST', '/api/v1/recyclers', { name: 'Southern E-Cycle Inc.', certification: 'R2' });
-  const { shipment } = await admin.ok('POST', '/api/v1/shipments', { recyclerId: recycler.id, mode: 'sealift', carrier: 'NEAS', billOfLading: 'BOL-1' });
-  await admin.ok('POST', `/api/v1/shipments/${shipment.id}/devices`, { assetTag: scrap.assetTag });
-  await admin.ok('POST', `/api/v1/shipments/${shipment.id}/ship`);
-  // Received today on the workshop's calendar (src/modules/recycling/shipment-dates.ts), as the office's form fills it in.
-  await admin.ok('POST', `/api/v1/shipments/${shipment.id}/confirm`, { certificateNumber: 'R2-1', receivedAt: workshopToday(new Date()), receivedWeightGrams: 2300 });
-  RECORDS.push(`#/devices/${lent}`, `#/participants/${other.code}`, `#/donations/${donation.id}`, `#/recycling/shipments/${shipment.id}`);
+  const shipmentId = await admin.recycledAndConfirmed();
+  RECORDS.push(`#/devices/${lent}`, `#/participants/${other.code}`, `#/donations/${donation.id}`, `#/recycling/shipments/${shipmentId}`);
 }
 
 beforeAll(async () => {

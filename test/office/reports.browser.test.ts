@@ -30,14 +30,7 @@ async function seed(): Promise<void> {
   const { participant } = await admin.ok('POST', '/api/v1/participants', { community: 'Iqaluit', consent: { given: true, language: 'iu' } });
   await admin.ok('POST', `/api/v1/devices/${reused.assetTag}/issue`, { participantCode: participant.code, kind: 'gift', agreementAccepted: true });
 
-  const scrap = await admin.intake({ weightGrams: 2350 });
-  await admin.wipe(scrap.assetTag, scrap.storage[0]!.serialNumber);
-  await admin.ok('POST', `/api/v1/devices/${scrap.assetTag}/recycle`, { reason: 'cracked board' });
-  const { recycler } = await admin.ok('POST', '/api/v1/recyclers', { name: 'Southern E-Cycle Inc.', certification: 'R2' });
-  const { shipment } = await admin.ok('POST', '/api/v1/shipments', { recyclerId: recycler.id, mode: 'sealift', carrier: 'NEAS', billOfLading: 'BOL-1' });
-  await admin.ok('POST', `/api/v1/shipments/${shipment.id}/devices`, { assetTag: scrap.assetTag });
-  await admin.ok('POST', `/api/v1/shipments/${shipment.id}/ship`);
-  await admin.ok('POST', `/api/v1/shipments/${shipment.id}/confirm`, { certificateNumber: 'R2-1', receivedAt: workshopToday(new Date()), receivedWeightGrams: 2300 });
+  await admin.recycledAndConfirmed();
 }
 
 beforeAll(async () => {

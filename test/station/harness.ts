@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { buildApp, type App } from '../../src/app.js';
+import { workshopToday } from '../../src/client/format.js';
 import { loadConfig } from '../../src/config.js';
 import { systemClock, type Clock } from '../../src/core/clock.js';
 import { closeDatabase, openDatabase } from '../../src/core/db.js';
@@ -156,6 +157,23 @@ export class ApiClient {
     await this.wipe(d.assetTag, d.storage[0]!.serialNumber);
     await this.ok('POST', `/api/v1/devices/${d.assetTag}/grade`, { grade, specs: { cpu: 'i5-8350U', ramGb: 8, storageGb: 256, os: 'Linux Mint 22' } });
     return d.assetTag;
+  }
+
+  /**
+   * A 2,350 g laptop wiped, designated for recycling, shipped to a recycler
+   * and confirmed received today on the workshop's calendar (as the office's
+   * form fills it in): diverted by recycling. Returns the shipment's id.
+   */
+  async recycledAndConfirmed(): Promise<number> {
+    const scrap = await this.intake({ weightGrams: 2350 });
+    await this.wipe(scrap.assetTag, scrap.storage[0]!.serialNumber);
+    await this.ok('POST', `/api/v1/devices/${scrap.assetTag}/recycle`, { reason: 'cracked board' });
+    const { recycler } = await this.ok('POST', '/api/v1/recyclers', { name: 'Southern E-Cycle Inc.', certification: 'R2' });
+    const { shipment } = await this.ok('POST', '/api/v1/shipments', { recyclerId: recycler.id, mode: 'sealift', carrier: 'NEAS', billOfLading: 'BOL-1' });
+    await this.ok('POST', `/api/v1/shipments/${shipment.id}/devices`, { assetTag: scrap.assetTag });
+    await this.ok('POST', `/api/v1/shipments/${shipment.id}/ship`);
+    await this.ok('POST', `/api/v1/shipments/${shipment.id}/confirm`, { certificateNumber: 'R2-1', receivedAt: workshopToday(new Date()), receivedWeightGrams: 2300 });
+    return shipment.id as number;
   }
 
   async device(tag: string): Promise<Json> {
