@@ -116,7 +116,7 @@ const NUNAVUT = [
   'Grise Fiord', 'Igloolik', 'Iqaluit', 'Kimmirut', 'Kinngait', 'Kugaaruk', 'Kugluktuk', 'Naujaat', 'Pangnirtung', 'Pond Inlet',
   'Qikiqtarjuaq', 'Rankin Inlet', 'Resolute', 'Sanikiluaq', 'Sanirajak', 'Taloyoak', 'Whale Cove',
 ];
-/** No syllabic name: the sources disagree (see migrations/0019_nunavut_communities.sql). */
+/** No syllabic name: the sources disagree (see migrations/sqlite/0019_nunavut_communities.sql). */
 const SYLLABICS_LEFT_OUT = ['Rankin Inlet', 'Taloyoak'];
 const SYLLABICS = /^[\u1400-\u167F\u18B0-\u18FF]+$/u;
 
