@@ -46,7 +46,7 @@ for (const file of values['anchors-file'] ?? []) {
 if (!fs.existsSync(config.databasePath)) fail(`No database at ${config.databasePath} (DATABASE_PATH).`);
 const db = openReadOnlyDatabase(config.databasePath);
 try {
-  const result = createAuditService({ db }).verify({ anchors });
+  const result = await createAuditService({ db }).verify({ anchors });
   // Only a head that verified is worth keeping.
   const appended = values['append-anchor'] === true && result.ok ? config.auditAnchorsPath : null;
   if (appended !== null && result.ok) appendAnchor(appended, result.head, systemClock.now());

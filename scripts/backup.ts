@@ -34,8 +34,8 @@ interface Summary {
 
 class SnapshotRejected extends Error {}
 
-function lastEventOf(copy: Db): Summary['auditHead'] {
-  const row = copy.select({ eventId: auditEvents.id, hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.id)).limit(1).get();
+async function lastEventOf(copy: Db): Promise<Summary['auditHead']> {
+  const row = (await copy.select({ eventId: auditEvents.id, hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.id)).limit(1))[0];
   return row ?? null;
 }
 
@@ -43,10 +43,10 @@ let summary: Summary | undefined;
 let failure: string | undefined;
 const db = openDatabase({ path: config.databasePath });
 try {
-  snapshotDatabase(db, target, (copy) => {
+  await snapshotDatabase(db, target, async (copy) => {
     const integrity = integrityCheck(copy);
-    const auditChain = createAuditService({ db: copy }).verify();
-    summary = { backup: target, integrity, auditChain, auditHead: lastEventOf(copy) };
+    const auditChain = await createAuditService({ db: copy }).verify();
+    summary = { backup: target, integrity, auditChain, auditHead: await lastEventOf(copy) };
     if (integrity !== 'ok' || !auditChain.ok) throw new SnapshotRejected();
   });
 } catch (err) {

@@ -44,7 +44,7 @@ const tags: string[] = [];
   await services.users.bootstrapAdmin(PASSWORD);
   const admin = { id: 1, username: 'admin', displayName: 'Administrator', role: 'admin' as const };
   for (let i = 0; i < LABELS; i++) {
-    tags.push(services.devices.intake(admin, { category: 'laptop', make: 'Lenovo', model: 'ThinkPad T480', serialNumber: `BENCH-${i}`, storage: [] }).assetTag);
+    tags.push((await services.devices.intake(admin, { category: 'laptop', make: 'Lenovo', model: 'ThinkPad T480', serialNumber: `BENCH-${i}`, storage: [] })).assetTag);
   }
   closeDatabase(db);
 }

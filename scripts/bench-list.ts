@@ -82,8 +82,8 @@ try {
   const bare = () => {
     for (let i = 0; i < REQUESTS; i++) page.all();
   };
-  const inProcess = () => {
-    for (let i = 0; i < REQUESTS; i++) services.devices.list(listQuery, 'admin');
+  const inProcess = async () => {
+    for (let i = 0; i < REQUESTS; i++) await services.devices.list(listQuery, 'admin');
   };
   const perCall = async (f: () => unknown) => {
     const t0 = performance.now();
@@ -92,7 +92,7 @@ try {
   };
   await service();
   bare();
-  inProcess();
+  await inProcess();
   const us = { bare: [] as number[], service: [] as number[], inProcess: [] as number[] };
   for (let r = 0; r < ROUNDS; r++) {
     us.bare.push(await perCall(bare));

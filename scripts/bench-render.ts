@@ -50,7 +50,7 @@ const tags: string[] = [];
   await services.users.bootstrapAdmin(PASSWORD);
   const admin = { id: 1, username: 'admin', displayName: 'Administrator', role: 'admin' as const };
   for (let i = 0; i < DEVICES; i++) {
-    const d = services.devices.intake(admin, { category: 'laptop', make: 'Lenovo', model: 'ThinkPad T480', serialNumber: `BENCH-${i}`, storage: [{ serialNumber: `DRIVE-${i}`, kind: 'ssd', capacityGb: 256 }] });
+    const d = await services.devices.intake(admin, { category: 'laptop', make: 'Lenovo', model: 'ThinkPad T480', serialNumber: `BENCH-${i}`, storage: [{ serialNumber: `DRIVE-${i}`, kind: 'ssd', capacityGb: 256 }] });
     tags.push(d.assetTag);
   }
   for (let i = 0; i < users; i++) await services.users.create(admin, { username: `printer-${i}`, displayName: `Printer ${i}`, role: 'trainee', password: PASSWORD });

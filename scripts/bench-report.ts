@@ -56,7 +56,7 @@ const time = (f: () => unknown) => {
   return xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 };
 // The report's own code (the server runs the same function on its report worker).
-const report = computeDiversion(db, from, to, 5);
+const report = await computeDiversion(db, from, to, 5);
 const reportMs = time(() => computeDiversion(db, from, to, 5));
 
 // The same aggregates the report needs, as hand-written SQL on the bare driver:

@@ -51,7 +51,7 @@ async function seedApp(): Promise<string[]> {
   const admin = { id: 1, username: 'admin', displayName: 'Administrator', role: 'admin' as const };
   const tags: string[] = [];
   for (let i = 0; i < N; i++) {
-    const device = services.devices.intake(admin, {
+    const device = await services.devices.intake(admin, {
       category: 'laptop',
       make: 'Lenovo',
       model: 'ThinkPad T480',

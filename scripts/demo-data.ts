@@ -77,11 +77,11 @@ export async function fillDemo(db: Db, config: Config, o: DemoOptions): Promise<
   const coordinator = await mk('maina', 'Maina T.', 'coordinator');
   await mk('office', 'Office staff', 'staff');
 
-  const recycler = s.recycling.createRecycler(coordinator, { name: 'Southern E-Cycle Inc.', certification: 'R2', certificateExpiry: `${o.year + 1}-06-30`, address: 'Montréal, QC' });
+  const recycler = await s.recycling.createRecycler(coordinator, { name: 'Southern E-Cycle Inc.', certification: 'R2', certificateExpiry: `${o.year + 1}-06-30`, address: 'Montréal, QC' });
   const participants: string[] = [];
   const participantCount = Math.max(8, Math.round(o.devices / 3));
   for (let i = 0; i < participantCount; i++) {
-    participants.push(s.participants.create(coordinator, { community: pick(COMMUNITIES), program: 'Digital literacy', cohort: `${o.year}-${i % 2 ? 'fall' : 'winter'}`, consent: { given: true, language: pick(['iu', 'en', 'iu', 'ikt']) } }).code);
+    participants.push((await s.participants.create(coordinator, { community: pick(COMMUNITIES), program: 'Digital literacy', cohort: `${o.year}-${i % 2 ? 'fall' : 'winter'}`, consent: { given: true, language: pick(['iu', 'en', 'iu', 'ikt']) } })).code);
   }
 
   const start = Date.parse(`${o.year}-01-05T14:00:00.000Z`);
@@ -96,14 +96,14 @@ export async function fillDemo(db: Db, config: Config, o: DemoOptions): Promise<
   for (let i = 0; i < o.devices; i++) {
     const t = start + (span * i) / o.devices;
     clock.set(new Date(t));
-    if (i % 20 === 0) donation = s.donations.create(pick(trainees), { donorName: pick(DONORS)[0], donorType: pick(DONORS)[1], receivedAt: new Date(t).toISOString().slice(0, 10) }).id;
+    if (i % 20 === 0) donation = (await s.donations.create(pick(trainees), { donorName: pick(DONORS)[0], donorType: pick(DONORS)[1], receivedAt: new Date(t).toISOString().slice(0, 10) })).id;
     let r = random() * totalWeight;
     const cat = CATEGORIES.find((c) => (r -= c[1]) < 0) ?? CATEGORIES[0]!;
     const [make, ...model] = pick(cat[2]).split(' ');
     const hasDrive = ['laptop', 'desktop', 'tablet', 'phone', 'printer'].includes(cat[0]);
     const trainee = pick(trainees);
     const driveKind: MediaKind = cat[0] === 'laptop' ? pick(['ssd', 'nvme', 'hdd'] as const) : cat[0] === 'desktop' ? 'hdd' : 'emmc';
-    const device = s.devices.intake(trainee, {
+    const device = await s.devices.intake(trainee, {
       category: cat[0],
       make: make!,
       model: model.join(' '),
@@ -116,28 +116,28 @@ export async function fillDemo(db: Db, config: Config, o: DemoOptions): Promise<
     clock.set(new Date(t + 3600_000));
     if (hasDrive) {
       const serial = `DRV${o.seed}-${i}`;
-      if (random() < 0.05) s.sanitization.record(trainee, tag, wipeOf(serial, driveKind, 'failed'));
+      if (random() < 0.05) await s.sanitization.record(trainee, tag, wipeOf(serial, driveKind, 'failed'));
       const destroy = ['printer'].includes(cat[0]);
-      s.sanitization.record(trainee, tag, destroy ? { storageSerial: serial, method: 'destroy', technique: 'shred', tool: 'shredder', verification: 'full', result: 'passed' } : wipeOf(serial, driveKind));
+      await s.sanitization.record(trainee, tag, destroy ? { storageSerial: serial, method: 'destroy', technique: 'shred', tool: 'shredder', verification: 'full', result: 'passed' } : wipeOf(serial, driveKind));
     } else {
-      s.sanitization.record(trainee, tag, { noStorage: true });
+      await s.sanitization.record(trainee, tag, { noStorage: true });
     }
     clock.set(new Date(t + 2 * 3600_000));
     const reusable = ['laptop', 'tablet', 'desktop', 'phone'].includes(cat[0]);
     if (!reusable) {
-      s.deviceActions.recycle(coordinator, tag, 'not reused by the program');
+      await s.deviceActions.recycle(coordinator, tag, 'not reused by the program');
       toShip.push(tag);
       continue;
     }
     if (random() < 0.2) {
-      const rep = s.repairs.open(trainee, tag, { description: pick(['Replace keyboard', 'Replace battery', 'Reseat RAM', 'Replace hinge']), minutes: 20 });
-      s.repairs.complete(trainee, tag, rep.repair.id, { outcome: random() < 0.85 ? 'fixed' : 'not_fixed', minutes: Math.round(10 + random() * 60) });
+      const rep = await s.repairs.open(trainee, tag, { description: pick(['Replace keyboard', 'Replace battery', 'Reseat RAM', 'Replace hinge']), minutes: 20 });
+      await s.repairs.complete(trainee, tag, rep.repair.id, { outcome: random() < 0.85 ? 'fixed' : 'not_fixed', minutes: Math.round(10 + random() * 60) });
     }
     const g = random();
     const grade = g < 0.25 ? 'A' : g < 0.6 ? 'B' : g < 0.8 ? 'C' : 'D';
     // Battery health as graders find it; an A needs at least 80 % (docs/domain.md §3).
     const battery = grade === 'A' ? Math.round(80 + random() * 20) : Math.round(50 + random() * 50);
-    s.grading.grade(trainee, tag, { grade, checklist: { powersOn: grade !== 'D' || random() < 0.5, batteryHealthPercent: battery }, specs: { cpu: 'Intel Core i5', ramGb: pick([8, 16]), storageGb: 256, os: 'Linux Mint 22' } });
+    await s.grading.grade(trainee, tag, { grade, checklist: { powersOn: grade !== 'D' || random() < 0.5, batteryHealthPercent: battery }, specs: { cpu: 'Intel Core i5', ramGb: pick([8, 16]), storageGb: 256, os: 'Linux Mint 22' } });
     if (grade === 'D') {
       toShip.push(tag);
       continue;
@@ -151,7 +151,7 @@ export async function fillDemo(db: Db, config: Config, o: DemoOptions): Promise<
       free[at] = free[free.length - 1]!;
       free.pop();
       const loan = random() < 0.3;
-      s.issuance.issue(coordinator, tag, { participantCode: code, kind: loan ? 'loan' : 'gift', ...(loan ? { dueDate: new Date(t + 120 * 86400_000).toISOString().slice(0, 10) } : {}), accessories: ['charger'], agreementAccepted: true, agreementLanguage: 'iu' });
+      await s.issuance.issue(coordinator, tag, { participantCode: code, kind: loan ? 'loan' : 'gift', ...(loan ? { dueDate: new Date(t + 120 * 86400_000).toISOString().slice(0, 10) } : {}), accessories: ['charger'], agreementAccepted: true, agreementLanguage: 'iu' });
       holders.set(code, tag);
       issued += 1;
     }
@@ -161,39 +161,39 @@ export async function fillDemo(db: Db, config: Config, o: DemoOptions): Promise<
   let returned = 0;
   for (const tag of holders.values()) {
     if (returned >= Math.max(1, Math.round(issued * 0.05))) break;
-    const d = s.devices.get(tag, 'admin');
+    const d = await s.devices.get(tag, 'admin');
     if (d.status !== 'issued') continue;
     clock.set(new Date(Date.parse(d.statusChangedAt) + 30 * 86400_000));
-    s.issuance.return(coordinator, tag, { condition: 'good', personalDataRemoved: true });
-    for (const drive of s.devices.get(tag, 'admin').storage) {
-      s.sanitization.record(pick(trainees), tag, wipeOf(drive.serialNumber, drive.kind));
+    await s.issuance.return(coordinator, tag, { condition: 'good', personalDataRemoved: true });
+    for (const drive of (await s.devices.get(tag, 'admin')).storage) {
+      await s.sanitization.record(pick(trainees), tag, wipeOf(drive.serialNumber, drive.kind));
     }
-    s.grading.grade(pick(trainees), tag, { grade: 'B' });
+    await s.grading.grade(pick(trainees), tag, { grade: 'B' });
     const next = free.pop();
     if (next) {
-      s.issuance.issue(coordinator, tag, { participantCode: next, kind: 'gift', accessories: ['charger'], agreementAccepted: true });
+      await s.issuance.issue(coordinator, tag, { participantCode: next, kind: 'gift', accessories: ['charger'], agreementAccepted: true });
       holders.set(next, tag);
     }
     returned += 1;
   }
 
   // Second-person checks of the drawn sample, by someone other than the technician.
-  for (const v of s.sanitization.listVerifications('pending', 500, undefined).items) {
+  for (const v of (await s.sanitization.listVerifications('pending', 500, undefined)).items) {
     const verifier = trainees.find((x) => x.id !== v.record.technician.id)!;
     const passed = random() < 0.97;
     // Checked a day after the device's latest change: the demo clock moves back and forth between devices.
-    clock.set(new Date(Date.parse(s.devices.get(v.record.assetTag, 'admin').updatedAt) + 86400_000));
-    s.sanitization.verify(verifier, v.id, passed ? 'passed' : 'failed', undefined);
+    clock.set(new Date(Date.parse((await s.devices.get(v.record.assetTag, 'admin')).updatedAt) + 86400_000));
+    await s.sanitization.verify(verifier, v.id, passed ? 'passed' : 'failed', undefined);
     if (passed) continue;
     // A failed check undoes the wipe (docs/domain.md §2): the drive is wiped again by someone else, and a device
     // that was ready is graded again. One that is out with a participant stays flagged for recall.
-    const d = s.devices.get(v.record.assetTag, 'admin');
+    const d = await s.devices.get(v.record.assetTag, 'admin');
     if (!['received', 'in_repair', 'awaiting_recycling'].includes(d.status)) continue;
     clock.set(new Date(Date.parse(d.updatedAt) + 3600_000));
     for (const drive of d.storage.filter((x) => x.sanitizationState !== 'passed')) {
-      s.sanitization.record(verifier, d.assetTag, d.status === 'awaiting_recycling' ? { storageSerial: drive.serialNumber, method: 'destroy', technique: 'shred', tool: 'shredder', verification: 'full', result: 'passed' } : wipeOf(drive.serialNumber, drive.kind));
+      await s.sanitization.record(verifier, d.assetTag, d.status === 'awaiting_recycling' ? { storageSerial: drive.serialNumber, method: 'destroy', technique: 'shred', tool: 'shredder', verification: 'full', result: 'passed' } : wipeOf(drive.serialNumber, drive.kind));
     }
-    if (s.devices.get(d.assetTag, 'admin').status === 'sanitized') s.grading.grade(verifier, d.assetTag, { grade: 'B' });
+    if ((await s.devices.get(d.assetTag, 'admin')).status === 'sanitized') await s.grading.grade(verifier, d.assetTag, { grade: 'B' });
   }
 
   // Two sealift sailings: August (confirmed by the recycler) and October (still pending),
@@ -209,17 +209,17 @@ export async function fillDemo(db: Db, config: Config, o: DemoOptions): Promise<
   let shipments = 0;
   for (const [tags, when, confirm] of batches) {
     clock.set(when);
-    const sh = s.recycling.create(coordinator, { recyclerId: recycler.id, mode: 'sealift', carrier: 'NEAS', containerNumber: `MSKU${1000000 + shipments}`, billOfLading: `BOL-${o.year}-${shipments + 1}` });
+    const sh = await s.recycling.create(coordinator, { recyclerId: recycler.id, mode: 'sealift', carrier: 'NEAS', containerNumber: `MSKU${1000000 + shipments}`, billOfLading: `BOL-${o.year}-${shipments + 1}` });
     for (const tag of tags) {
-      const d = s.devices.get(tag, 'admin');
-      if (d.status === 'awaiting_recycling') s.recycling.addDevice(coordinator, sh.id, tag);
+      const d = await s.devices.get(tag, 'admin');
+      if (d.status === 'awaiting_recycling') await s.recycling.addDevice(coordinator, sh.id, tag);
     }
-    s.recycling.addBulkLine(coordinator, sh.id, { category: 'cables and chargers', weightGrams: Math.round(20000 + random() * 30000), units: Math.round(50 + random() * 100) });
-    s.recycling.addBulkLine(coordinator, sh.id, { category: 'keyboards and mice', weightGrams: Math.round(5000 + random() * 10000) });
-    s.recycling.ship(coordinator, sh.id, undefined);
+    await s.recycling.addBulkLine(coordinator, sh.id, { category: 'cables and chargers', weightGrams: Math.round(20000 + random() * 30000), units: Math.round(50 + random() * 100) });
+    await s.recycling.addBulkLine(coordinator, sh.id, { category: 'keyboards and mice', weightGrams: Math.round(5000 + random() * 10000) });
+    await s.recycling.ship(coordinator, sh.id, undefined);
     if (confirm) {
       clock.set(new Date(Date.parse(when) + 40 * 86400_000));
-      s.recycling.confirm(coordinator, sh.id, { certificateNumber: `R2-${o.year}-${shipments + 101}`, receivedAt: new Date(Date.parse(when) + 40 * 86400_000).toISOString().slice(0, 10) });
+      await s.recycling.confirm(coordinator, sh.id, { certificateNumber: `R2-${o.year}-${shipments + 101}`, receivedAt: new Date(Date.parse(when) + 40 * 86400_000).toISOString().slice(0, 10) });
     }
     shipments += 1;
   }

@@ -172,7 +172,7 @@ if (fs.existsSync(`${dbPath}-wal`) && fs.statSync(`${dbPath}-wal`).size > 0) fai
 const db = openDatabase({ path: dbPath });
 const integrity = integrityCheck(db);
 if (integrity !== 'ok') failures.push(`integrity_check: ${integrity}`);
-const chain = createAuditService({ db }).verify();
+const chain = await createAuditService({ db }).verify();
 if (!chain.ok) failures.push(`audit chain broken at ${JSON.stringify(chain.brokenAt)}`);
 const serials = new Set((db.$client.prepare('select serial_number as s from devices').all() as Array<{ s: string }>).map((r) => r.s));
 for (const s of [...ackedIntakes, ...termAcked]) if (!serials.has(s)) failures.push(`acknowledged intake ${s} is missing`);

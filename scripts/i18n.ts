@@ -36,7 +36,7 @@ if (command === 'status') {
   else {
     if (!existsSync(values.database)) fail(`no database at ${values.database}`);
     const db = openReadOnlyDatabase(values.database);
-    xml = databaseXliff(db, loadCatalog(dir, lang));
+    xml = await databaseXliff(db, loadCatalog(dir, lang));
     db.$client.close();
   }
   if (values.out === undefined) process.stdout.write(xml);

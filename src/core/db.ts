@@ -3,19 +3,27 @@
  * Opens the file with durable settings, applies the drizzle-kit migrations and
  * hands out a typed drizzle client. Everything else talks to `Db` and `Tx`.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import type { SQL } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { requestScope } from './request-context.js';
 
 // Untyped over the schema: modules import their own tables, and core knows none of them.
-export type Db = BetterSQLite3Database & { $client: Database.Database };
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+// Queries are written once, against the SQLite table objects, and always awaited
+// (`await query`, never better-sqlite3's synchronous .get()/.all()/.run()), so that
+// the same repository code runs on an asynchronous driver too (docs/domain.md §7).
+type Queries = BaseSQLiteDatabase<'async', unknown>;
+export type Db = Queries & { $client: Database.Database };
+/** A transaction: the same query interface, on the connection that holds the transaction. */
+export type Tx = Db;
 /** Either the database or an open transaction: repositories take it as their first argument. */
-export type Executor = Db | Tx;
+export type Executor = Db;
 
 export const MIGRATIONS_FOLDER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations/sqlite');
 
@@ -36,37 +44,86 @@ export function openDatabase(options: OpenDatabaseOptions): Db {
   // Deleted content is overwritten with zeros, so an erased participant's name is not left in free pages (PIPEDA erasure).
   sqlite.pragma('secure_delete = ON');
   sqlite.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
-  const db = drizzle({ client: sqlite });
-  migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
-  return db;
+  const orm = drizzle({ client: sqlite });
+  migrate(orm, { migrationsFolder: MIGRATIONS_FOLDER });
+  return orm as unknown as Db;
 }
 
 /** A read-only connection to a migrated database file, for report workers. */
 export function openReadOnlyDatabase(filePath: string): Db {
   const sqlite = new Database(filePath, { readonly: true, fileMustExist: true });
   sqlite.pragma('busy_timeout = 5000');
-  const db = drizzle({ client: sqlite });
-  return db;
+  return drizzle({ client: sqlite }) as unknown as Db;
 }
 
-/** Runs fn in an IMMEDIATE transaction: the write lock is taken at BEGIN, so read-then-write cannot race. */
-export function writeTransaction<T>(db: Db, fn: (tx: Tx) => T): T {
+/** The transaction open in this flow of work, so that a use case called inside another's transaction joins it. */
+const openTransaction = new AsyncLocalStorage<{ db: Db; savepoints: number }>();
+
+/**
+ * Runs fn in an IMMEDIATE transaction: the write lock is taken at BEGIN, so
+ * read-then-write cannot race. On SQLite every query resolves at once, so a
+ * body that awaits nothing but the database runs to COMMIT before any other
+ * request's code can use the connection; a body that waits on anything else
+ * (a timer, a file, a worker) would let another request read its uncommitted
+ * rows, so it is refused and rolled back. Called inside a transaction of the
+ * same flow (a report import recording each drive), it runs in a savepoint
+ * of that transaction. The request's Idempotency-Key commits with the
+ * outermost transaction's effect, or not at all.
+ */
+export async function writeTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  if (openTransaction.getStore()?.db === db) return inSavepoint(db, fn);
   const idem = requestScope.getStore()?.idempotency;
-  let recordedHere = false;
-  const result = db.transaction(
-    (tx) => {
-      const value = fn(tx);
-      // The request's Idempotency-Key commits with its effect, or not at all.
-      if (idem && !idem.recorded) {
-        idem.record(tx);
-        recordedHere = true;
-      }
-      return value;
-    },
-    { behavior: 'immediate' },
-  );
-  if (recordedHere && idem) idem.recorded = true;
-  return result;
+  const recordsKey = idem !== undefined && !idem.recorded;
+  const value = await runTransaction(db, 'begin immediate', async (tx) => {
+    const v = await fn(tx);
+    if (recordsKey) await idem.record(tx);
+    return v;
+  });
+  if (recordsKey) idem.recorded = true;
+  return value;
+}
+
+/** Runs fn on one consistent snapshot of the database (a DEFERRED transaction, rolled back at the end: it writes nothing). */
+export async function readTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  if (openTransaction.getStore()?.db === db) return fn(db);
+  return runTransaction(db, 'begin deferred', fn, 'rollback');
+}
+
+async function runTransaction<T>(db: Db, begin: string, fn: (tx: Tx) => Promise<T>, end: 'commit' | 'rollback' = 'commit'): Promise<T> {
+  const sqlite = db.$client;
+  if (sqlite.inTransaction) throw new Error('Another flow of work has a transaction open on this connection');
+  let waitedOutside = false;
+  // Runs only if the event loop turns while the transaction is open.
+  const turn = setImmediate(() => {
+    waitedOutside = true;
+  });
+  sqlite.exec(begin);
+  try {
+    const value = await openTransaction.run({ db, savepoints: 0 }, () => fn(db));
+    if (waitedOutside) throw new Error('A transaction waited for something other than the database: it is rolled back');
+    sqlite.exec(end);
+    return value;
+  } catch (err) {
+    if (sqlite.inTransaction) sqlite.exec('rollback');
+    throw err;
+  } finally {
+    clearImmediate(turn);
+  }
+}
+
+async function inSavepoint<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const scope = openTransaction.getStore()!;
+  const name = `nested_${++scope.savepoints}`;
+  db.$client.exec(`savepoint ${name}`);
+  try {
+    const value = await fn(db);
+    db.$client.exec(`release ${name}`);
+    return value;
+  } catch (err) {
+    db.$client.exec(`rollback to ${name}`);
+    db.$client.exec(`release ${name}`);
+    throw err;
+  }
 }
 
 export function readyCheck(db: Db): { ok: boolean; migrations: number } {
@@ -84,7 +141,7 @@ export function readyCheck(db: Db): { ok: boolean; migrations: number } {
  * leaves nothing at `target`: a reader never finds a half-written file there,
  * which would open as an empty database that passes integrity_check.
  */
-export function snapshotDatabase<T>(db: Db, target: string, check: (copy: Db) => T): T {
+export async function snapshotDatabase<T>(db: Db, target: string, check: (copy: Db) => Promise<T>): Promise<T> {
   const finalPath = path.resolve(target);
   const dir = path.dirname(finalPath);
   fs.mkdirSync(dir, { recursive: true });
@@ -100,7 +157,7 @@ export function snapshotDatabase<T>(db: Db, target: string, check: (copy: Db) =>
     const copy = openReadOnlyDatabase(partial);
     let result: T;
     try {
-      result = check(copy);
+      result = await check(copy);
     } finally {
       copy.$client.close();
     }
@@ -272,4 +329,14 @@ export function storageWritable(db: Db): { ok: true; recoveredFrom?: string } | 
 /** True for SQLite's unique-constraint violation, whatever the driver wraps it in. */
 export function isUniqueViolation(err: unknown): boolean {
   return err instanceof Error && 'code' in err && (err as { code: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+/** The rows of a query the query builder cannot say (reports' aggregates): the one way raw SQL is run. */
+export async function selectRows<T>(db: Executor, query: SQL): Promise<T[]> {
+  return db.all<T>(query);
+}
+
+/** The first row of such a query, if any. */
+export async function selectRow<T>(db: Executor, query: SQL): Promise<T | undefined> {
+  return (await selectRows<T>(db, query))[0];
 }

@@ -10,10 +10,10 @@ export interface IdempotencyScope {
    * Called inside the first write transaction of the request, with that
    * transaction (db.ts's Tx; not named here, since db.ts imports this file).
    */
-  record(tx: unknown): void;
+  record(tx: unknown): Promise<void>;
   recorded: boolean;
   /** Names the resource the request's stored answer is about (`participant:42`), in the transaction that makes it. */
-  about(tx: unknown, resource: string): void;
+  about(tx: unknown, resource: string): Promise<void>;
 }
 
 export interface RequestScope {

@@ -333,7 +333,7 @@ describe('anchors kept outside the database', () => {
     dropTriggers(h.t, 'audit_events');
     sql(h.t, "update sanitization_records set result = 'passed' where id = ?", s.failedRecordId);
     const details = { ...(JSON.parse(recorded!.details) as Body), result: 'passed' };
-    const rehashed = refs(recorded!).map((r) => ({ ...r, sha256: currentRecordHashes(h.t.db, r.table, [r.id]).get(r.id)! }));
+    const rehashed = await Promise.all(refs(recorded!).map(async (r) => ({ ...r, sha256: (await currentRecordHashes(h.t.db, r.table, [r.id])).get(r.id)! })));
     sql(h.t, 'update audit_events set details = ?, records = ? where id = ?', JSON.stringify(details), JSON.stringify(rehashed), recorded!.id);
     expect((await verify(h.t)).ok).toBe(false);
     rechain(h.t, recorded!.id);

@@ -121,7 +121,7 @@ describe('GET /devices?format=csv', () => {
     const admin: Actor = { id: 1, username: 'admin', displayName: 'Administrator', role: 'admin' };
     const tags: string[] = [];
     for (let i = 0; i < 1200; i++) {
-      const d = t.app.services.devices.intake(admin, {
+      const d = await t.app.services.devices.intake(admin, {
         category: i % 3 === 0 ? 'desktop' : 'laptop',
         make: 'Dell',
         model: 'Latitude 5490',

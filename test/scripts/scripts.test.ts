@@ -86,7 +86,7 @@ describe('backup and restore drill', () => {
     const restored = await createTestApp({ dbPath: target });
     try {
       expect(integrityCheck(restored.db)).toBe('ok');
-      expect(createAuditService({ db: restored.db }).verify().ok).toBe(true);
+      expect((await createAuditService({ db: restored.db }).verify()).ok).toBe(true);
       const admin = await restored.login('admin', ADMIN_PASSWORD);
       const res = await restored.http.get('/api/v1/devices?limit=500').set(bearer(admin));
       expect(res.status).toBe(200);
@@ -144,17 +144,17 @@ describe('backup and restore drill', () => {
       )
       .run(SCANS, t.clock.now().toISOString());
     t.db.$client.pragma('wal_checkpoint(TRUNCATE)');
-    const events = createAuditService({ db: t.db }).verify().events;
+    const events = (await createAuditService({ db: t.db }).verify()).events;
     const env = { DATABASE_PATH: path.join(dir, 'live.db') };
     const out = path.join(dir, 'out');
     fs.mkdirSync(out);
 
     /** A file at a backup path is a whole, verified copy of the live data. */
-    function expectCompleteBackup(name: string): void {
+    async function expectCompleteBackup(name: string): Promise<void> {
       const copy = openReadOnlyDatabase(path.join(out, name));
       try {
         expect(integrityCheck(copy), name).toBe('ok');
-        expect(createAuditService({ db: copy }).verify(), name).toMatchObject({ ok: true, events });
+        expect(await createAuditService({ db: copy }).verify(), name).toMatchObject({ ok: true, events });
         expect(copy.$client.prepare('select count(*) as n from scans').get(), name).toEqual({ n: SCANS });
       } catch (err) {
         // A half-written file may not even open (a hot journal beside it): say which file.
@@ -189,7 +189,7 @@ describe('backup and restore drill', () => {
 
     const baseline = await backup('baseline.db');
     expect(baseline.code, baseline.stderr).toBe(0);
-    expectCompleteBackup('baseline.db');
+    await expectCompleteBackup('baseline.db');
     const workMs = baseline.workMs;
     if (workMs === undefined) throw new Error('the temporary copy was never seen');
 
@@ -206,7 +206,7 @@ describe('backup and restore drill', () => {
       outcomes.push(`${Math.round(delay)} ms: ${r.signal ?? `exit ${r.code}`}, ${exists ? 'complete' : 'nothing'}`);
       if (r.signal !== 'SIGKILL') expect(r.code, `${outcomes.join('; ')}\n${r.stderr}`).toBe(0);
       if (exists) {
-        expectCompleteBackup(name);
+        await expectCompleteBackup(name);
         name = `kill-${8 - i}.db`;
         leftNothing = undefined;
       } else {
@@ -220,10 +220,10 @@ describe('backup and restore drill', () => {
     expect(rerun.stderr).toBe('');
     expect(rerun.code).toBe(0);
     expect(JSON.parse(rerun.stdout.trim())).toMatchObject({ backup: path.join(out, leftNothing!), integrity: 'ok', auditChain: { ok: true, events } });
-    expectCompleteBackup(leftNothing!);
+    await expectCompleteBackup(leftNothing!);
     // The killed runs' temporaries for that target are gone; none of them ever looked like a backup.
     expect(fs.readdirSync(out).filter((f) => f.startsWith(`.${leftNothing!}.`)), outcomes.join('; ')).toEqual([]);
-    for (const f of fs.readdirSync(out).filter((f) => !f.startsWith('.'))) expectCompleteBackup(f);
+    for (const f of fs.readdirSync(out).filter((f) => !f.startsWith('.'))) await expectCompleteBackup(f);
   });
 });
 

@@ -5,25 +5,24 @@ import { assetTagCounters, assetTags } from './asset-tags.table.js';
 export type AssetTagRow = typeof assetTags.$inferSelect;
 
 /** Takes `count` sequence numbers for a prefix; returns the first. Call inside a write transaction. */
-export function takeSequence(tx: Executor, prefix: string, count: number): number {
-  const row = tx
+export async function takeSequence(tx: Executor, prefix: string, count: number): Promise<number> {
+  const row = (await tx
     .insert(assetTagCounters)
     .values({ prefix, nextSeq: 1 + count })
     .onConflictDoUpdate({ target: assetTagCounters.prefix, set: { nextSeq: sql`${assetTagCounters.nextSeq} + ${count}` } })
-    .returning({ nextSeq: assetTagCounters.nextSeq })
-    .get();
+    .returning({ nextSeq: assetTagCounters.nextSeq }))[0]!;
   return row.nextSeq - count;
 }
 
-export function insertAssetTags(tx: Executor, rows: Array<typeof assetTags.$inferInsert>): void {
+export async function insertAssetTags(tx: Executor, rows: Array<typeof assetTags.$inferInsert>): Promise<void> {
   // SQLite caps bound parameters per statement; insert in slices.
-  for (let i = 0; i < rows.length; i += 100) tx.insert(assetTags).values(rows.slice(i, i + 100)).run();
+  for (let i = 0; i < rows.length; i += 100) await tx.insert(assetTags).values(rows.slice(i, i + 100));
 }
 
-export function findAssetTag(db: Executor, tag: string): AssetTagRow | undefined {
-  return db.select().from(assetTags).where(eq(assetTags.tag, tag)).get();
+export async function findAssetTag(db: Executor, tag: string): Promise<AssetTagRow | undefined> {
+  return (await db.select().from(assetTags).where(eq(assetTags.tag, tag)))[0];
 }
 
-export function markAssigned(tx: Executor, tag: string, at: string): void {
-  tx.update(assetTags).set({ status: 'assigned', assignedAt: at }).where(eq(assetTags.tag, tag)).run();
+export async function markAssigned(tx: Executor, tag: string, at: string): Promise<void> {
+  await tx.update(assetTags).set({ status: 'assigned', assignedAt: at }).where(eq(assetTags.tag, tag));
 }

@@ -7,6 +7,6 @@ export function assetTagRoutes(api: Api, assetTags: AssetTagsService): void {
   api.post('/asset-tags/reserve', {
     config: { access: { permission: 'asset-tags:reserve' } },
     schema: { tags: ['asset tags'], summary: 'Reserve asset tags for printing', body: ReserveTagsBody, response: { 201: ReserveTagsResponse } },
-    handler: async (request, reply) => reply.code(201).send({ tags: assetTags.reserve(actorOf(request), request.body.count) }),
+    handler: async (request, reply) => reply.code(201).send({ tags: await assetTags.reserve(actorOf(request), request.body.count) }),
   });
 }

@@ -9,11 +9,11 @@ import { findAssetTag, insertAssetTags, markAssigned, takeSequence } from './ass
 export function createAssetTagsService(deps: { db: Db; clock: Clock; prefix: string }) {
   const { db, clock, prefix } = deps;
 
-  function allocate(tx: Executor, count: number, status: 'reserved' | 'assigned', actor: Actor, at: string): string[] {
-    const first = takeSequence(tx, prefix, count);
+  async function allocate(tx: Executor, count: number, status: 'reserved' | 'assigned', actor: Actor, at: string): Promise<string[]> {
+    const first = await takeSequence(tx, prefix, count);
     if (first + count - 1 > MAX_SEQ) throw new Error(`Asset tag sequence for ${prefix} is exhausted`);
     const tags = Array.from({ length: count }, (_, i) => formatTag(prefix, first + i));
-    insertAssetTags(
+    await insertAssetTags(
       tx,
       tags.map((tag, i) => ({
         tag,
@@ -30,14 +30,14 @@ export function createAssetTagsService(deps: { db: Db; clock: Clock; prefix: str
 
   return {
     /** Whether this site made the tag (reserved, or assigned to a device). */
-    known: (tag: string): boolean => findAssetTag(db, tag) !== undefined,
+    known: async (tag: string): Promise<boolean> => await findAssetTag(db, tag) !== undefined,
 
     /** Reserves tags for printing ahead of intake (label sheets). */
-    reserve(actor: Actor, count: number): string[] {
+    reserve(actor: Actor, count: number): Promise<string[]> {
       const at = clock.now().toISOString();
-      return writeTransaction(db, (tx) => {
-        const tags = allocate(tx, count, 'reserved', actor, at);
-        appendAuditEvent(tx, {
+      return writeTransaction(db, async (tx) => {
+        const tags = await allocate(tx, count, 'reserved', actor, at);
+        await appendAuditEvent(tx, {
           entityType: 'asset_tag',
           entityId: `${tags[0]}..${tags[tags.length - 1]}`,
           action: 'asset_tag.reserved',
@@ -53,8 +53,8 @@ export function createAssetTagsService(deps: { db: Db; clock: Clock; prefix: str
      * Inside an intake transaction: the tag the device gets. A requested tag
      * must carry a valid check character and have been reserved here.
      */
-    assignForIntake(tx: Executor, actor: Actor, requested: string | undefined, at: string): string {
-      if (requested === undefined) return allocate(tx, 1, 'assigned', actor, at)[0]!;
+    async assignForIntake(tx: Executor, actor: Actor, requested: string | undefined, at: string): Promise<string> {
+      if (requested === undefined) return (await allocate(tx, 1, 'assigned', actor, at))[0]!;
       const parsed = parseTag(requested);
       if (parsed.kind !== 'valid') {
         throw new AppError(
@@ -65,10 +65,10 @@ export function createAssetTagsService(deps: { db: Db; clock: Clock; prefix: str
           { errors: [{ field: 'assetTag', message: parsed.kind === 'bad_check' ? 'wrong check character' : 'not an asset tag' }] },
         );
       }
-      const row = findAssetTag(tx, parsed.tag);
+      const row = await findAssetTag(tx, parsed.tag);
       if (!row) throw new AppError('asset_tags.not_reserved', `${parsed.tag} was never reserved here; reserve tags before printing them.`);
       if (row.status === 'assigned') throw new AppError('devices.duplicate_asset_tag', `${parsed.tag} is already on another device.`);
-      markAssigned(tx, parsed.tag, at);
+      await markAssigned(tx, parsed.tag, at);
       return parsed.tag;
     },
   };

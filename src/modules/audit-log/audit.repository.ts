@@ -47,8 +47,8 @@ export function chainHash(prevHash: string, e: Omit<AuditEventRow, 'prevHash' | 
  * Appends one event to the chain. Must run inside the write transaction of the
  * change it records (the IMMEDIATE lock makes reading the head and appending atomic).
  */
-export function appendAuditEvent(tx: Executor, event: NewAuditEvent): AuditEventRow {
-  const head = tx.select({ id: auditEvents.id, hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.id)).limit(1).get();
+export async function appendAuditEvent(tx: Executor, event: NewAuditEvent): Promise<AuditEventRow> {
+  const head = (await tx.select({ id: auditEvents.id, hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.id)).limit(1))[0];
   const prevHash = head?.hash ?? GENESIS_HASH;
   const base = {
     id: (head?.id ?? 0) + 1,
@@ -60,23 +60,23 @@ export function appendAuditEvent(tx: Executor, event: NewAuditEvent): AuditEvent
     actorUserId: event.actorUserId,
     at: event.at,
     details: canonicalJson(event.details),
-    records: event.records && event.records.length > 0 ? canonicalJson(hashRecords(tx, event.records)) : null,
+    records: event.records && event.records.length > 0 ? canonicalJson(await hashRecords(tx, event.records)) : null,
   };
   const row = { ...base, prevHash, hash: chainHash(prevHash, base) };
-  tx.insert(auditEvents).values(row).run();
+  await tx.insert(auditEvents).values(row);
   return row;
 }
 
 /** The last event written, whether or not the chain up to it verifies. */
-export function lastEvent(db: Executor): AuditEventRow | undefined {
-  return db.select().from(auditEvents).orderBy(desc(auditEvents.id)).limit(1).get();
+export async function lastEvent(db: Executor): Promise<AuditEventRow | undefined> {
+  return (await db.select().from(auditEvents).orderBy(desc(auditEvents.id)).limit(1))[0];
 }
 
 /** Reads the chain in pages, oldest first. */
-export function* iterateEvents(db: Executor, pageSize = 1000): Generator<AuditEventRow> {
+export async function* iterateEvents(db: Executor, pageSize = 1000): AsyncGenerator<AuditEventRow> {
   let after = 0;
   for (;;) {
-    const page = db.select().from(auditEvents).where(gt(auditEvents.id, after)).orderBy(asc(auditEvents.id)).limit(pageSize).all();
+    const page = await db.select().from(auditEvents).where(gt(auditEvents.id, after)).orderBy(asc(auditEvents.id)).limit(pageSize);
     if (page.length === 0) return;
     yield* page;
     after = page[page.length - 1]!.id;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../core/canonical-json.js';
 import type { Executor } from '../../core/db.js';
+import { mapInOrder } from '../../core/in-order.js';
 
 /**
  * The records an audit event vouches for (docs/domain.md §2 invariant 3, extended to
@@ -44,9 +45,9 @@ export type RecordForm = Record<string, unknown>;
 /** How the module that owns a record table reads it: canonical forms by id (one query per table, two to four for aggregates), and ids above a bound. */
 export interface RecordSource {
   table: RecordTable;
-  read(db: Executor, ids: number[]): Map<number, RecordForm>;
+  read(db: Executor, ids: number[]): Promise<Map<number, RecordForm>>;
   /** Ids of the table's rows above `afterId`, oldest first: rows the chain should account for. */
-  idsAfter(db: Executor, afterId: number): number[];
+  idsAfter(db: Executor, afterId: number): Promise<number[]>;
 }
 
 /** A record an event creates or changes, with the source that reads it. */
@@ -85,18 +86,18 @@ function digest(table: RecordTable, form: RecordForm): string {
 const CHUNK = 500;
 
 /** The current hash of each record that still exists; ids it lacks are records that are gone. */
-export function currentHashes(db: Executor, source: RecordSource, ids: readonly number[]): Map<number, string> {
+export async function currentHashes(db: Executor, source: RecordSource, ids: readonly number[]): Promise<Map<number, string>> {
   const out = new Map<number, string>();
   for (let i = 0; i < ids.length; i += CHUNK) {
-    for (const [id, form] of source.read(db, ids.slice(i, i + CHUNK))) out.set(id, digest(source.table, form));
+    for (const [id, form] of await source.read(db, ids.slice(i, i + CHUNK))) out.set(id, digest(source.table, form));
   }
   return out;
 }
 
 /** Hashes the records an event names, as they stand in the caller's transaction; a record that does not exist is a bug. */
-export function hashRecords(tx: Executor, keys: readonly RecordKey[]): RecordRef[] {
-  return keys.map(({ source, id }) => {
-    const sha256 = currentHashes(tx, source, [id]).get(id);
+export function hashRecords(tx: Executor, keys: readonly RecordKey[]): Promise<RecordRef[]> {
+  return mapInOrder(keys, async ({ source, id }) => {
+    const sha256 = (await currentHashes(tx, source, [id])).get(id);
     if (sha256 === undefined) throw new Error(`audit: ${source.table} ${id} does not exist`);
     return { table: source.table, id, sha256 };
   });

@@ -1,5 +1,5 @@
 import type { Locale } from '../../core/i18n.js';
-import { autoincrementHighWater, type Db, type Executor } from '../../core/db.js';
+import { autoincrementHighWater, readTransaction, type Db, type Executor } from '../../core/db.js';
 import { renderAnchorPage } from './anchor.pdf.js';
 import { GENESIS_HASH, chainHash, iterateEvents, lastEvent } from '../audit-log/audit.repository.js';
 import { CREATED_BY, RECORD_TABLES, currentRecordHashes, isRecordTable, recordIdsAfter, type RecordTable } from './record-hashes.js';
@@ -45,11 +45,11 @@ export function createAuditService(deps: { db: Db }) {
    * (a read transaction), so that a writer in another process (the CLI
    * beside the live service) cannot make a record look changed.
    */
-  function verify(options: { anchors?: readonly Anchor[] } = {}): VerifyResult {
-    return db.transaction((tx) => verifyIn(tx, options), { behavior: 'deferred' });
+  function verify(options: { anchors?: readonly Anchor[] } = {}): Promise<VerifyResult> {
+    return readTransaction(db, (tx) => verifyIn(tx, options));
   }
 
-  function verifyIn(tx: Executor, options: { anchors?: readonly Anchor[] }): VerifyResult {
+  async function verifyIn(tx: Executor, options: { anchors?: readonly Anchor[] }): Promise<VerifyResult> {
     let prev = GENESIS_HASH;
     let count = 0;
     const anchors = new Map((options.anchors ?? []).map((a) => [a.id, a.hash]));
@@ -60,7 +60,7 @@ export function createAuditService(deps: { db: Db }) {
     const firstCreated = new Map<RecordTable, number>();
     let unknownRecord: VerifyResult | null = null;
 
-    for (const e of iterateEvents(tx)) {
+    for await (const e of iterateEvents(tx)) {
       if (e.id !== count + 1) return broken(count, e.id, 'id_gap');
       if (e.prevHash !== prev) return broken(count, e.id, 'prev_hash_mismatch');
       if (chainHash(prev, e) !== e.hash) return broken(count, e.id, 'hash_mismatch');
@@ -86,24 +86,24 @@ export function createAuditService(deps: { db: Db }) {
     if (anchorBreak) return anchorBreak;
     if (unknownRecord) return unknownRecord;
 
-    const recordBreak = checkRecords(tx, latest, firstCreated, count);
+    const recordBreak = await checkRecords(tx, latest, firstCreated, count);
     if (recordBreak) return recordBreak;
     return { ok: true, events: count, head: { id: count, hash: prev } };
   }
 
   /** The earliest event (by id) whose record no longer matches, then any row no event accounts for. */
-  function checkRecords(
+  async function checkRecords(
     tx: Executor,
     latest: Map<RecordTable, Map<number, { eventId: number; sha256: string }>>,
     firstCreated: Map<RecordTable, number>,
     count: number,
-  ): VerifyResult | null {
+  ): Promise<VerifyResult | null> {
     let first: { eventId: number; reason: BreakReason; table: RecordTable; id: number } | null = null;
     for (const table of RECORD_TABLES) {
       const named = latest.get(table)!;
       if (named.size === 0) continue;
       const ids = [...named.keys()].sort((a, b) => a - b);
-      const current = currentRecordHashes(tx, table, ids);
+      const current = await currentRecordHashes(tx, table, ids);
       for (const id of ids) {
         const { eventId, sha256 } = named.get(id)!;
         if (first !== null && eventId >= first.eventId) continue;
@@ -120,7 +120,7 @@ export function createAuditService(deps: { db: Db }) {
       const named = latest.get(table)!;
       const oldest = firstCreated.get(table);
       if (oldest === undefined) continue;
-      const stray = recordIdsAfter(tx, table, oldest).find((id) => !named.has(id));
+      const stray = (await recordIdsAfter(tx, table, oldest)).find((id) => !named.has(id));
       if (stray !== undefined) return broken(count, count + 1, 'record_unaccounted', { table, id: stray });
     }
     return null;
@@ -135,8 +135,8 @@ export function createAuditService(deps: { db: Db }) {
      * chain always prints the same bytes.
      */
     async anchorPage(locale?: Locale): Promise<Buffer> {
-      const result = verify();
-      const head = lastEvent(db);
+      const result = await verify();
+      const head = await lastEvent(db);
       return renderAnchorPage({
         id: head?.id ?? 0,
         hash: head?.hash ?? GENESIS_HASH,

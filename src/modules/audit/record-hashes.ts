@@ -30,11 +30,11 @@ const SOURCES: Readonly<Record<RecordTable, RecordSource>> = {
 };
 
 /** The current hash of each record that still exists; ids it lacks are records that are gone. */
-export function currentRecordHashes(db: Executor, table: RecordTable, ids: readonly number[]): Map<number, string> {
+export function currentRecordHashes(db: Executor, table: RecordTable, ids: readonly number[]): Promise<Map<number, string>> {
   return currentHashes(db, SOURCES[table], ids);
 }
 
 /** Ids of a table's rows above `afterId`, oldest first: rows the chain should account for. */
-export function recordIdsAfter(db: Executor, table: RecordTable, afterId: number): number[] {
+export function recordIdsAfter(db: Executor, table: RecordTable, afterId: number): Promise<number[]> {
   return SOURCES[table].idsAfter(db, afterId);
 }

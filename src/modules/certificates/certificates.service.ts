@@ -12,6 +12,7 @@ import type { DonationsService } from '../donations/donations.service.js';
 import { certificateRecords, failedChecksOf, type CertificateRecord } from '../sanitization/sanitization-reads.js';
 import { wipeReportBySha } from '../wipe-reports/wipe-reports.service.js';
 import type { CertificateData, CertificateDevice, CertificateRecordView } from './certificate.pdf.js';
+import { mapInOrder } from '../../core/in-order.js';
 
 export interface CertificatePdf {
   body: Buffer;
@@ -46,7 +47,7 @@ export function createCertificatesService(deps: {
   siteName: string;
   organization: { name: string; address: string | null };
   /** The reviewed text of a language (database over shipped files): documents are drawn with it. */
-  messagesFor?: ((locale: Locale) => LocaleMessages | undefined) | undefined;
+  messagesFor?: ((locale: Locale) => Promise<LocaleMessages | undefined>) | undefined;
 }) {
   const { db, clock } = deps;
   const { resolve, loadState, driveStates } = deps.deviceUseCase;
@@ -54,7 +55,7 @@ export function createCertificatesService(deps: {
   /** The hash is of the data, whatever the language the labels are printed in. */
   async function certificate(data: CertificateData, name: string, locale?: Locale): Promise<CertificatePdf> {
     const sha256 = createHash('sha256').update(canonicalJson(data)).digest('hex');
-    return { body: await deps.documents.render({ kind: 'certificate', data, sha256, printedAt: clock.now(), locale, messages: locale ? deps.messagesFor?.(locale) : undefined }), contentType: 'application/pdf', filename: `${name}.pdf` };
+    return { body: await deps.documents.render({ kind: 'certificate', data, sha256, printedAt: clock.now(), locale, messages: locale ? await deps.messagesFor?.(locale) : undefined }), contentType: 'application/pdf', filename: `${name}.pdf` };
   }
 
   /**
@@ -62,13 +63,13 @@ export function createCertificatesService(deps: {
    * shown as erased only when the same rule that lets the device be issued
    * holds for it; otherwise the certificate says it is not erased and why.
    */
-  function certificateDevice(device: DeviceRow, custodyCycle: number): CertificateDevice {
-    const drives = loadState(device).drives;
-    const records = certificateRecords(db, device.id, custodyCycle);
+  async function certificateDevice(device: DeviceRow, custodyCycle: number): Promise<CertificateDevice> {
+    const drives = (await loadState(device)).drives;
+    const records = await certificateRecords(db, device.id, custodyCycle);
     // The same fold that lets a device be issued (drive-state.ts), for the cycle the certificate covers.
-    const states = driveStates(device.id, custodyCycle);
-    const failedChecks = failedChecksOf(db, device.id);
-    const shown = (r: CertificateRecord): CertificateRecordView => ({
+    const states = await driveStates(device.id, custodyCycle);
+    const failedChecks = await failedChecksOf(db, device.id);
+    const shown = async (r: CertificateRecord): Promise<CertificateRecordView> => ({
       standard: r.standard,
       method: r.method,
       technique: r.technique,
@@ -79,7 +80,7 @@ export function createCertificatesService(deps: {
       completedAt: r.completedAt,
       technician: r.technician,
       reportSha256: r.reportSha256,
-      report: r.reportSha256 ? (wipeReportBySha(db, r.reportSha256) ?? null) : null,
+      report: r.reportSha256 ? (await wipeReportBySha(db, r.reportSha256) ?? null) : null,
       sampled: r.verificationStatus !== null,
       verifier: r.verifier && r.verifiedAt && r.verificationStatus ? { name: r.verifier, at: r.verifiedAt, result: r.verificationStatus } : null,
     });
@@ -92,11 +93,11 @@ export function createCertificatesService(deps: {
       custodyCycle,
       destination: translate('en', DESTINATION_KEYS[device.status]),
       noStorageConfirmed: device.noStorageConfirmed,
-      drives: drives.map((d) => {
+      drives: await mapInOrder(drives, async (d) => {
         const own = records.filter((r) => r.driveId === d.id);
         const st = states.get(d.id);
         const media = { serialNumber: d.serialNumber, kind: d.kind, model: d.model, capacityGb: d.capacityGb };
-        if (st?.state === 'passed') return { ...media, erased: true, missing: null, record: shown(own.find((r) => r.id === st.passedRecordId)!) };
+        if (st?.state === 'passed') return { ...media, erased: true, missing: null, record: await shown(own.find((r) => r.id === st.passedRecordId)!) };
         if (st?.state === 'failed_check') {
           // The check that voided it: the drive's failed check reaching furthest (possibly drawn in another cycle).
           const failed = failedChecks.filter((f) => f.driveId === d.id).sort((a, b) => (a.voidsThrough ?? a.id) - (b.voidsThrough ?? b.id)).at(-1)!;
@@ -105,7 +106,7 @@ export function createCertificatesService(deps: {
             ...media,
             erased: false,
             missing: `second-person check failed${failed.verifiedAt ? ` on ${failed.verifiedAt.slice(0, 10)}` : ''}${failed.verifier ? ` (${failed.verifier})` : ''}; the drive must be sanitized again and pass`,
-            record: shown(lastPass),
+            record: await shown(lastPass),
           };
         }
         if (st?.state === 'failed') return { ...media, erased: false, missing: 'every sanitization attempt in this custody cycle failed; no passing record', record: null };
@@ -117,19 +118,19 @@ export function createCertificatesService(deps: {
   return {
     /** Refused while any drive lacks a valid passing record: a device certificate never certifies less than all of it. */
     async device(ref: string, locale?: Locale): Promise<CertificatePdf> {
-      const device = resolve(ref);
-      const state = loadState(device);
+      const device = await resolve(ref);
+      const state = await loadState(device);
       if (!state.facts.sanitized) {
         const { detail, drives } = drivesAtFault(device.assetTag, state.facts);
         throw new AppError('certificates.not_sanitized', detail, { extra: { drives } });
       }
-      const donation = device.donationId === null ? undefined : deps.donations.find(device.donationId);
+      const donation = device.donationId === null ? undefined : await deps.donations.find(device.donationId);
       return certificate(
         {
           certificateId: `CDS-${device.assetTag}-C${device.custodyCycle}`,
           organization: { ...deps.organization, location: deps.siteName },
           donor: donation ? { name: donation.donorName, type: donation.donorType, receivedAt: donation.receivedAt } : null,
-          devices: [certificateDevice(device, device.custodyCycle)],
+          devices: [await certificateDevice(device, device.custodyCycle)],
         },
         `certificate-${device.assetTag}`,
         locale,
@@ -138,14 +139,14 @@ export function createCertificatesService(deps: {
 
     /** One document for a donation: each device's drives as wiped in the donor's custody cycle (the first). */
     async donation(id: number, locale?: Locale): Promise<CertificatePdf> {
-      const donation = deps.donations.get(id);
-      const devices = devicesOfDonation(db, id);
+      const donation = await deps.donations.get(id);
+      const devices = await devicesOfDonation(db, id);
       return certificate(
         {
           certificateId: `CDS-D${id}`,
           organization: { ...deps.organization, location: deps.siteName },
           donor: { name: donation.donorName, type: donation.donorType, receivedAt: donation.receivedAt },
-          devices: devices.map((d) => certificateDevice(d, 1)),
+          devices: await mapInOrder(devices, (d) => certificateDevice(d, 1)),
         },
         `certificate-donation-${id}`,
         locale,

@@ -16,7 +16,7 @@ export function deviceActionRoutes(api: Api, s: { actions: DeviceActionsService 
     config: { access: { permission: 'devices:register-storage' }, contract: { ...DEVICE_ACTION, errors: [...DEVICE_ACTION.errors, 'devices.duplicate_drive'] } },
     schema: { tags: ['lifecycle'], summary: 'Register a drive found after intake', params: DeviceParams, body: StorageDriveInput, response: { 201: DeviceEnvelope } },
     handler: async (request, reply) => {
-      const device = s.actions.registerStorage(actorOf(request), request.params.tag, request.body, ifMatchVersion(request));
+      const device = await s.actions.registerStorage(actorOf(request), request.params.tag, request.body, ifMatchVersion(request));
       return setDeviceEtag(reply.code(201), device.version).send({ device });
     },
   });
@@ -25,7 +25,7 @@ export function deviceActionRoutes(api: Api, s: { actions: DeviceActionsService 
     config: { access: { permission: 'devices:recycle' }, contract: DEVICE_ACTION },
     schema: { tags: ['lifecycle'], summary: 'Designate for recycling', params: DeviceParams, body: ReasonBody, response: { 200: DeviceEnvelope } },
     handler: async (request, reply) => {
-      const device = s.actions.recycle(actorOf(request), request.params.tag, request.body.reason, ifMatchVersion(request));
+      const device = await s.actions.recycle(actorOf(request), request.params.tag, request.body.reason, ifMatchVersion(request));
       return setDeviceEtag(reply, device.version).send({ device });
     },
   });
@@ -34,7 +34,7 @@ export function deviceActionRoutes(api: Api, s: { actions: DeviceActionsService 
     config: { access: { permission: 'devices:write-off' }, contract: DEVICE_ACTION },
     schema: { tags: ['lifecycle'], summary: 'Write off (lost, stolen…); reason required', params: DeviceParams, body: ReasonBody, response: { 200: DeviceEnvelope } },
     handler: async (request, reply) => {
-      const device = s.actions.writeOff(actorOf(request), request.params.tag, request.body.reason, ifMatchVersion(request));
+      const device = await s.actions.writeOff(actorOf(request), request.params.tag, request.body.reason, ifMatchVersion(request));
       return setDeviceEtag(reply, device.version).send({ device });
     },
   });

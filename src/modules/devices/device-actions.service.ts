@@ -20,13 +20,13 @@ export function createDeviceActionsService(deps: { deviceUseCase: DeviceUseCase 
 
   return {
     /** A drive found after intake: a sanitized or ready device goes back to received until it passes (docs/domain.md §2). */
-    registerStorage(actor: Actor, ref: string, body: RegisterStorageBody, expectedVersion?: number): Device {
+    async registerStorage(actor: Actor, ref: string, body: RegisterStorageBody, expectedVersion?: number): Promise<Device> {
       try {
-        return withDeviceAction(actor, ref, 'register_storage', expectedVersion, ({ tx, device, state, at, view }) => {
+        return await withDeviceAction(actor, ref, 'register_storage', expectedVersion, async ({ tx, device, state, at, view }) => {
           if (state.drives.some((d) => serialKey(d.serialNumber) === serialKey(body.serialNumber))) {
             throw new AppError('devices.duplicate_drive', `${device.assetTag} already has drive ${body.serialNumber}.`);
           }
-          insertDrives(tx, [
+          await insertDrives(tx, [
             {
               deviceId: device.id,
               serialNumber: body.serialNumber,
@@ -38,7 +38,7 @@ export function createDeviceActionsService(deps: { deviceUseCase: DeviceUseCase 
             },
           ]);
           const backToReceived = device.status === 'sanitized' || device.status === 'ready';
-          const row = applyDeviceChange(tx, {
+          const row = await applyDeviceChange(tx, {
             device,
             actor,
             event: 'device.storage_registered',
@@ -55,15 +55,15 @@ export function createDeviceActionsService(deps: { deviceUseCase: DeviceUseCase 
       }
     },
 
-    recycle(actor: Actor, ref: string, reason: string, expectedVersion?: number): Device {
-      return withDeviceAction(actor, ref, 'recycle', expectedVersion, ({ tx, device, at, view }) =>
-        view(applyDeviceChange(tx, { device, actor, event: 'device.designated_for_recycling', toStatus: 'awaiting_recycling', details: { reason }, at })),
+    recycle(actor: Actor, ref: string, reason: string, expectedVersion?: number): Promise<Device> {
+      return withDeviceAction(actor, ref, 'recycle', expectedVersion, async ({ tx, device, at, view }) =>
+        view(await applyDeviceChange(tx, { device, actor, event: 'device.designated_for_recycling', toStatus: 'awaiting_recycling', details: { reason }, at })),
       );
     },
 
-    writeOff(actor: Actor, ref: string, reason: string, expectedVersion?: number): Device {
-      return withDeviceAction(actor, ref, 'write_off', expectedVersion, ({ tx, device, at, view }) =>
-        view(applyDeviceChange(tx, { device, actor, event: 'device.written_off', toStatus: 'written_off', details: { reason }, at })),
+    writeOff(actor: Actor, ref: string, reason: string, expectedVersion?: number): Promise<Device> {
+      return withDeviceAction(actor, ref, 'write_off', expectedVersion, async ({ tx, device, at, view }) =>
+        view(await applyDeviceChange(tx, { device, actor, event: 'device.written_off', toStatus: 'written_off', details: { reason }, at })),
       );
     },
   };

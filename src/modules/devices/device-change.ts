@@ -73,10 +73,10 @@ export interface DeviceChange {
  * compare-and-set on the version (so a concurrent change makes this one fail
  * with 409) and exactly one history event (docs/domain.md §2 invariant 3).
  */
-export function applyDeviceChange(tx: Executor, change: DeviceChange): DeviceRow {
+export async function applyDeviceChange(tx: Executor, change: DeviceChange): Promise<DeviceRow> {
   const { device, toStatus, at } = change;
   const statusChanges = toStatus !== undefined && toStatus !== device.status;
-  const row = updateDeviceAtVersion(tx, device.id, device.version, {
+  const row = await updateDeviceAtVersion(tx, device.id, device.version, {
     ...change.patch,
     ...(statusChanges ? { status: toStatus, statusChangedAt: at } : {}),
     updatedAt: at,
@@ -86,7 +86,7 @@ export function applyDeviceChange(tx: Executor, change: DeviceChange): DeviceRow
       extra: { currentStatus: device.status },
     });
   }
-  appendAuditEvent(tx, {
+  await appendAuditEvent(tx, {
     entityType: 'device',
     entityId: device.assetTag,
     action: change.event,

@@ -20,11 +20,11 @@ export { serialKey } from './devices.repository.js';
 export { prepareDeviceLookups } from './devices.repository.js';
 
 /** A device by asset tag, read with the caller's executor: inside its write transaction, the row cannot move before its change is written. */
-export function deviceByTag(tx: Executor, tag: string): DeviceRow | undefined {
+export function deviceByTag(tx: Executor, tag: string): Promise<DeviceRow | undefined> {
   return findDeviceByTag(tx, tag);
 }
 
 /** Every device of one donation, oldest first. */
-export function devicesOfDonation(db: Executor, donationId: number): DeviceRow[] {
+export function devicesOfDonation(db: Executor, donationId: number): Promise<DeviceRow[]> {
   return listDevices(db, { donationId }, null, 100_000);
 }

@@ -20,9 +20,9 @@ export interface DeviceScope {
   now: Date;
   at: string;
   /** The state again, after writes of this transaction that change it (a record, a drive). */
-  reload: (row: DeviceRow) => DeviceState;
+  reload: (row: DeviceRow) => Promise<DeviceState>;
   /** The device as the actor sees it: what the use case answers. */
-  view: (row: DeviceRow) => Device;
+  view: (row: DeviceRow) => Promise<Device>;
 }
 
 /**
@@ -31,9 +31,8 @@ export interface DeviceScope {
  * action checked against the lifecycle, the change applied, the device
  * answered as the actor sees it. Built once per database (prepared statements).
  *
- * It is also where use cases meet the data layer: when the data layer serves
- * PostgreSQL too and turns asynchronous, the transaction and the reads here
- * change, and the use cases keep their shape.
+ * It is also where use cases meet the data layer: every read and the
+ * transaction are awaited, so the same use case runs on either engine.
  */
 export function createDeviceUseCase(deps: { db: Db; clock: Clock; driveStates: DriveStatesOf; driveStatesOfPage: DriveStatesOfPage }) {
   const { db, clock } = deps;
@@ -42,14 +41,14 @@ export function createDeviceUseCase(deps: { db: Db; clock: Clock; driveStates: D
   const lookups = prepareDeviceLookups(db);
 
   /** A device by asset tag (any case) or by manufacturer serial. */
-  function resolve(ref: string): DeviceRow {
+  async function resolve(ref: string): Promise<DeviceRow> {
     const parsed = parseTag(ref);
     if (parsed.kind === 'valid') {
-      const row = lookups.byTag(parsed.tag);
+      const row = await lookups.byTag(parsed.tag);
       if (row) return row;
       throw new AppError('devices.not_found', `No device carries the tag ${parsed.tag}.`);
     }
-    const bySerial = lookups.bySerial(ref);
+    const bySerial = await lookups.bySerial(ref);
     if (bySerial) return bySerial;
     if (parsed.kind === 'bad_check') {
       throw new AppError('devices.invalid_asset_tag', `${parsed.tag} has a wrong check character: the tag was probably mistyped.`);
@@ -57,15 +56,15 @@ export function createDeviceUseCase(deps: { db: Db; clock: Clock; driveStates: D
     throw new AppError('devices.not_found', `No device with tag or serial number "${ref}".`);
   }
 
-  const view = (row: DeviceRow, role: Role): Device => toDevice(loadState(row), role);
+  const view = async (row: DeviceRow, role: Role): Promise<Device> => toDevice(await loadState(row), role);
 
   /** The transaction and the reads every use case on one device starts with; checks are the caller's. */
-  function inDeviceTransaction<T>(actor: Actor, ref: string, fn: (scope: DeviceScope) => T): T {
+  function inDeviceTransaction<T>(actor: Actor, ref: string, fn: (scope: DeviceScope) => Promise<T>): Promise<T> {
     const now = clock.now();
     const at = now.toISOString();
-    return writeTransaction(db, (tx) => {
-      const device = resolve(ref);
-      const state = loadState(device);
+    return writeTransaction(db, async (tx) => {
+      const device = await resolve(ref);
+      const state = await loadState(device);
       return fn({ tx, device, state, now, at, reload: (row) => loadState(row), view: (row) => view(row, actor.role) });
     });
   }
@@ -76,7 +75,7 @@ export function createDeviceUseCase(deps: { db: Db; clock: Clock; driveStates: D
    * lifecycle does not allow it now; `explain` may name a refusal more
    * precisely for the request.
    */
-  function withDeviceAction<T>(actor: Actor, ref: string, action: DeviceAction, expectedVersion: number | undefined, fn: (scope: DeviceScope) => T, explain?: RefusalExplainer): T {
+  function withDeviceAction<T>(actor: Actor, ref: string, action: DeviceAction, expectedVersion: number | undefined, fn: (scope: DeviceScope) => Promise<T>, explain?: RefusalExplainer): Promise<T> {
     return inDeviceTransaction(actor, ref, (scope) => {
       assertAllowed(actor, action, scope.device, scope.state.facts, expectedVersion, explain);
       return fn(scope);

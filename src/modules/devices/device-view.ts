@@ -25,10 +25,10 @@ export interface DriveState {
  * sanitization module computes it (sanitization/drive-state.ts) and the
  * composition root passes it in: sanitization depends on devices, not the reverse.
  */
-export type DriveStatesOf = (deviceId: number, custodyCycle: number) => Map<number, DriveState>;
+export type DriveStatesOf = (deviceId: number, custodyCycle: number) => Promise<Map<number, DriveState>>;
 
 /** The same for a page of devices at once, by device id (a device without records is absent). */
-export type DriveStatesOfPage = (page: ReadonlyArray<{ id: number; custodyCycle: number }>) => Map<number, Map<number, DriveState>>;
+export type DriveStatesOfPage = (page: ReadonlyArray<{ id: number; custodyCycle: number }>) => Promise<Map<number, Map<number, DriveState>>>;
 
 export interface DeviceState {
   row: DeviceRow;
@@ -44,7 +44,7 @@ const PENDING: DriveState = { state: 'pending', passedRecordId: null, lastRecord
  * whether each passed sanitization in the current custody cycle
  * (docs/domain.md §2 invariant 1). No drives counts as sanitized only once confirmed.
  */
-export type DeviceStateLoader = (row: DeviceRow, drives?: DriveRow[], states?: Map<number, DriveState>) => DeviceState;
+export type DeviceStateLoader = (row: DeviceRow, drives?: DriveRow[], states?: Map<number, DriveState>) => Promise<DeviceState>;
 
 /**
  * Built once per database: prepared statements, which also run inside a write
@@ -52,9 +52,9 @@ export type DeviceStateLoader = (row: DeviceRow, drives?: DriveRow[], states?: M
  */
 export function createDeviceStateLoader(db: Db, driveStates: DriveStatesOf): DeviceStateLoader {
   const lookups = prepareDeviceLookups(db);
-  return (row, drives, preloaded) => {
-    const ds = drives ?? lookups.drives(row.id);
-    const states = preloaded ?? (ds.length === 0 ? new Map<number, DriveState>() : driveStates(row.id, row.custodyCycle));
+  return async (row, drives, preloaded) => {
+    const ds = drives ?? (await lookups.drives(row.id));
+    const states = preloaded ?? (ds.length === 0 ? new Map<number, DriveState>() : await driveStates(row.id, row.custodyCycle));
     const sanitized = ds.length === 0 ? row.noStorageConfirmed : ds.every((d) => states.get(d.id)?.state === 'passed');
     const failedCheck = ds.some((d) => states.get(d.id)?.state === 'failed_check');
     const drivesAtFault = ds.map((d) => ({ serialNumber: d.serialNumber, sanitizationState: (states.get(d.id) ?? PENDING).state })).filter((d) => d.sanitizationState !== 'passed');

@@ -12,17 +12,16 @@ const DRIVE_FIELDS = ['id', 'deviceId', 'serialNumber', 'kind', 'capacityGb', 'm
 
 export const deviceRecords: RecordSource = {
   table: 'devices',
-  read: (db: Executor, ids: number[]) => {
-    const drives = groupBy(db.select().from(storageDrives).where(inArray(storageDrives.deviceId, ids)).orderBy(asc(storageDrives.id)).all(), (d) => d.deviceId);
-    const rows = db.select().from(devices).where(inArray(devices.id, ids)).all();
+  read: async (db: Executor, ids: number[]) => {
+    const drives = groupBy(await db.select().from(storageDrives).where(inArray(storageDrives.deviceId, ids)).orderBy(asc(storageDrives.id)), (d) => d.deviceId);
+    const rows = await db.select().from(devices).where(inArray(devices.id, ids));
     return new Map(rows.map((r) => [r.id, { ...pick(r, DEVICE_FIELDS), drives: (drives.get(r.id) ?? []).map((d) => pick(d, DRIVE_FIELDS)) }]));
   },
-  idsAfter: (db: Executor, afterId: number) =>
-    db
+  idsAfter: async (db: Executor, afterId: number) =>
+    (await db
       .select({ id: devices.id })
       .from(devices)
       .where(gt(devices.id, afterId))
-      .orderBy(asc(devices.id))
-      .all()
+      .orderBy(asc(devices.id)))
       .map((r) => r.id),
 };

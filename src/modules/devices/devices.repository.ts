@@ -10,34 +10,33 @@ export type DriveRow = typeof storageDrives.$inferSelect;
 
 export const serialKey = (serial: string) => serial.replace(/\s+/g, '').toUpperCase();
 
-export function insertDevice(tx: Executor, row: typeof devices.$inferInsert): DeviceRow {
-  return tx.insert(devices).values(row).returning().get();
+export async function insertDevice(tx: Executor, row: typeof devices.$inferInsert): Promise<DeviceRow> {
+  return (await tx.insert(devices).values(row).returning())[0]!;
 }
 
-export function insertDrives(tx: Executor, rows: Array<typeof storageDrives.$inferInsert>): void {
-  if (rows.length > 0) tx.insert(storageDrives).values(rows).run();
+export async function insertDrives(tx: Executor, rows: Array<typeof storageDrives.$inferInsert>): Promise<void> {
+  if (rows.length > 0) await tx.insert(storageDrives).values(rows);
 }
 
 /**
  * Writes a change only if the device is still at the version the caller read:
  * the compare-and-set behind docs/domain.md §2 invariant 4. Returns undefined when it moved.
  */
-export function updateDeviceAtVersion(tx: Executor, id: number, version: number, patch: Partial<typeof devices.$inferInsert>): DeviceRow | undefined {
-  return tx
+export async function updateDeviceAtVersion(tx: Executor, id: number, version: number, patch: Partial<typeof devices.$inferInsert>): Promise<DeviceRow | undefined> {
+  return (await tx
     .update(devices)
     .set({ ...patch, version: version + 1 })
     .where(and(eq(devices.id, id), eq(devices.version, version)))
-    .returning()
-    .get();
+    .returning())[0];
 }
 
-export function findDeviceBySerialKey(db: Executor, key: string): DeviceRow | undefined {
-  return db.select().from(devices).where(eq(devices.serialKey, key)).get();
+export async function findDeviceBySerialKey(db: Executor, key: string): Promise<DeviceRow | undefined> {
+  return (await db.select().from(devices).where(eq(devices.serialKey, key)))[0];
 }
 
-export function drivesOf(db: Executor, deviceIds: number[]): DriveRow[] {
+export async function drivesOf(db: Executor, deviceIds: number[]): Promise<DriveRow[]> {
   if (deviceIds.length === 0) return [];
-  return db.select().from(storageDrives).where(inArray(storageDrives.deviceId, deviceIds)).orderBy(asc(storageDrives.id)).all();
+  return db.select().from(storageDrives).where(inArray(storageDrives.deviceId, deviceIds)).orderBy(asc(storageDrives.id));
 }
 
 /** Lookups on the scan path, as prepared statements. */
@@ -46,9 +45,9 @@ export function prepareDeviceLookups(db: Db) {
   const bySerial = db.select().from(devices).where(eq(devices.serialKey, sql.placeholder('key'))).prepare();
   const drives = db.select().from(storageDrives).where(eq(storageDrives.deviceId, sql.placeholder('id'))).orderBy(asc(storageDrives.id)).prepare();
   return {
-    byTag: (tag: string): DeviceRow | undefined => byTag.get({ tag }),
-    bySerial: (serial: string): DeviceRow | undefined => bySerial.get({ key: serialKey(serial) }),
-    drives: (id: number): DriveRow[] => drives.all({ id }),
+    byTag: async (tag: string): Promise<DeviceRow | undefined> => byTag.get({ tag }),
+    bySerial: async (serial: string): Promise<DeviceRow | undefined> => bySerial.get({ key: serialKey(serial) }),
+    drives: async (id: number): Promise<DriveRow[]> => drives.all({ id }),
   };
 }
 
@@ -81,7 +80,7 @@ const recallCondition = sql`exists (
  * cursor stays the device's id and its tag is looked up: tags are unique and
  * never change, so the walk neither skips nor repeats a device.
  */
-export function listDevices(db: Executor, filter: DeviceFilter, afterId: number | null, limit: number, sort: DeviceSort = 'intake'): DeviceRow[] {
+export async function listDevices(db: Executor, filter: DeviceFilter, afterId: number | null, limit: number, sort: DeviceSort = 'intake'): Promise<DeviceRow[]> {
   const where: SQL[] = [];
   if (afterId !== null) {
     const tagOf = sql`(select d.asset_tag from devices d where d.id = ${afterId})`;
@@ -101,7 +100,7 @@ export function listDevices(db: Executor, filter: DeviceFilter, afterId: number 
     where.push(or(like(devices.assetTag), like(devices.make), like(devices.model), like(devices.serialNumber), like(devices.notes), like(devices.location))!);
   }
   const order = { intake: asc(devices.id), '-intake': desc(devices.id), assetTag: asc(devices.assetTag), '-assetTag': desc(devices.assetTag) }[sort];
-  return db.select().from(devices).where(and(...where)).orderBy(order).limit(limit).all();
+  return db.select().from(devices).where(and(...where)).orderBy(order).limit(limit);
 }
 
 export interface HistoryRow {
@@ -115,7 +114,7 @@ export interface HistoryRow {
   details: string;
 }
 
-export function deviceHistory(db: Executor, assetTag: string): HistoryRow[] {
+export async function deviceHistory(db: Executor, assetTag: string): Promise<HistoryRow[]> {
   return db
     .select({
       id: auditEvents.id,
@@ -130,10 +129,9 @@ export function deviceHistory(db: Executor, assetTag: string): HistoryRow[] {
     .from(auditEvents)
     .leftJoin(users, eq(users.id, auditEvents.actorUserId))
     .where(and(eq(auditEvents.entityType, 'device'), eq(auditEvents.entityId, assetTag)))
-    .orderBy(asc(auditEvents.id))
-    .all();
+    .orderBy(asc(auditEvents.id));
 }
 
-export function findDeviceByTag(db: Executor, tag: string): DeviceRow | undefined {
-  return db.select().from(devices).where(eq(devices.assetTag, tag)).get();
+export async function findDeviceByTag(db: Executor, tag: string): Promise<DeviceRow | undefined> {
+  return (await db.select().from(devices).where(eq(devices.assetTag, tag)))[0];
 }

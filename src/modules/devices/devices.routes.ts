@@ -19,7 +19,7 @@ export function deviceRoutes(api: Api, devices: DevicesService): void {
     },
     schema: { tags: ['devices'], summary: 'Intake: register a device and its drives', body: IntakeDeviceBody, response: { 201: DeviceEnvelope } },
     handler: async (request, reply) => {
-      const device = devices.intake(actorOf(request), request.body);
+      const device = await devices.intake(actorOf(request), request.body);
       return setLocation(setDeviceEtag(reply.code(201), device.version), `/api/v1/devices/${device.assetTag}`).send({ device });
     },
   });
@@ -47,7 +47,7 @@ export function deviceRoutes(api: Api, devices: DevicesService): void {
     config: { access: { permission: 'devices:read' }, contract: { etag: true, errors: DEVICE_LOOKUP_ERRORS } },
     schema: { tags: ['devices'], summary: 'One device, by asset tag or manufacturer serial', params: DeviceParams, response: { 200: DeviceEnvelope } },
     handler: async (request, reply) => {
-      const device = devices.get(request.params.tag, actorOf(request).role);
+      const device = await devices.get(request.params.tag, actorOf(request).role);
       return setDeviceEtag(reply, device.version).send({ device });
     },
   });
@@ -65,7 +65,7 @@ export function deviceRoutes(api: Api, devices: DevicesService): void {
       response: { 200: DeviceEnvelope },
     },
     handler: async (request, reply) => {
-      const device = devices.update(actorOf(request), request.params.tag, requiredIfMatch(request), request.body);
+      const device = await devices.update(actorOf(request), request.params.tag, requiredIfMatch(request), request.body);
       return setDeviceEtag(reply, device.version).send({ device });
     },
   });

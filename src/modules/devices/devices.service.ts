@@ -27,6 +27,7 @@ import {
 } from './devices.repository.js';
 import type { Device, IntakeDeviceBody, IntakeInput, ListDevicesQuery, UpdateDeviceBody } from './devices.schemas.js';
 import { deviceRecords } from './devices.records.js';
+import { mapInOrder } from '../../core/in-order.js';
 
 const isCategory = (c: string): c is DeviceCategory => (DEVICE_CATEGORIES as readonly string[]).includes(c);
 
@@ -34,14 +35,14 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
   const { db, clock } = deps;
   const { resolve, loadState, view, inDeviceTransaction, driveStatesOfPage } = deps.deviceUseCase;
 
-  function assertDonation(tx: Executor, donationId: number | null | undefined): void {
-    if (donationId !== undefined && donationId !== null && !deps.donations.exists(tx, donationId)) {
+  async function assertDonation(tx: Executor, donationId: number | null | undefined): Promise<void> {
+    if (donationId !== undefined && donationId !== null && !await deps.donations.exists(tx, donationId)) {
       throw new AppError('donations.not_found', `No donation with id ${donationId}.`, { errors: [{ field: 'donationId', message: 'no such donation' }] });
     }
   }
 
-  function assertSerialFree(tx: Executor, serial: string, exceptId?: number): void {
-    const other = findDeviceBySerialKey(tx, serialKey(serial));
+  async function assertSerialFree(tx: Executor, serial: string, exceptId?: number): Promise<void> {
+    const other = await findDeviceBySerialKey(tx, serialKey(serial));
     if (other && other.id !== exceptId) {
       throw new AppError('devices.duplicate_serial', `Serial number ${serial} is already registered as ${other.assetTag}.`, {
         extra: { assetTag: other.assetTag },
@@ -49,8 +50,8 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
     }
   }
 
-  function completeFromAssetList(tx: Executor, input: IntakeInput): IntakeDeviceBody {
-    const listed = deps.donations.expectedBySerial(tx, serialKey(input.serialNumber));
+  async function completeFromAssetList(tx: Executor, input: IntakeInput): Promise<IntakeDeviceBody> {
+    const listed = await deps.donations.expectedBySerial(tx, serialKey(input.serialNumber));
     // A donation named at intake wins over the list's; the list then fills nothing.
     const fill = listed && (input.donationId === undefined || input.donationId === listed.donationId) ? listed : undefined;
     const category = input.category ?? (fill?.category && isCategory(fill.category) ? fill.category : undefined);
@@ -73,17 +74,17 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
      * A typed intake, or one from a hardware report (which may lack category, make or model). A serial on a donor's
      * asset list links the device to that donation and fills what the intake left empty (docs/imports.md).
      */
-    intake(actor: Actor, input: IntakeInput): Device {
+    async intake(actor: Actor, input: IntakeInput): Promise<Device> {
       const at = clock.now().toISOString();
       try {
-        return writeTransaction(db, (tx) => {
-          assertDonation(tx, input.donationId);
-          assertSerialFree(tx, input.serialNumber);
+        return await writeTransaction(db, async (tx) => {
+          await assertDonation(tx, input.donationId);
+          await assertSerialFree(tx, input.serialNumber);
           // A donation taken from the list exists: the list's rows reference it.
-          const body = completeFromAssetList(tx, input);
-          const assetTag = deps.assetTags.assignForIntake(tx, actor, body.assetTag, at);
+          const body = await completeFromAssetList(tx, input);
+          const assetTag = await deps.assetTags.assignForIntake(tx, actor, body.assetTag, at);
           const measured = body.weightGrams !== undefined;
-          const row = insertDevice(tx, {
+          const row = await insertDevice(tx, {
             assetTag,
             category: body.category,
             make: body.make,
@@ -103,7 +104,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
             createdAt: at,
             updatedAt: at,
           });
-          insertDrives(
+          await insertDrives(
             tx,
             body.storage.map((d) => ({
               deviceId: row.id,
@@ -115,7 +116,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
               registeredBy: actor.id,
             })),
           );
-          appendAuditEvent(tx, {
+          await appendAuditEvent(tx, {
             entityType: 'device',
             entityId: assetTag,
             action: 'device.intake',
@@ -144,12 +145,12 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
       }
     },
 
-    get: (ref: string, role: Role): Device => view(resolve(ref), role),
+    get: async (ref: string, role: Role): Promise<Device> => view(await resolve(ref), role),
 
-    list(query: ListDevicesQuery, role: Role): { items: Device[]; nextCursor: string | null } {
+    async list(query: ListDevicesQuery, role: Role): Promise<{ items: Device[]; nextCursor: string | null }> {
       const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
-      const { page, nextCursor } = pageOf(listDevices(db, query, after, query.limit + 1, query.sort), query.limit, (r) => r.id);
-      const drives = drivesOf(db, page.map((r) => r.id));
+      const { page, nextCursor } = pageOf(await listDevices(db, query, after, query.limit + 1, query.sort), query.limit, (r) => r.id);
+      const drives = await drivesOf(db, page.map((r) => r.id));
       const byDevice = new Map<number, DriveRow[]>();
       for (const d of drives) {
         const list = byDevice.get(d.deviceId);
@@ -157,9 +158,9 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
         else byDevice.set(d.deviceId, [d]);
       }
       // The drives' sanitization states of the whole page in one read, not one per device.
-      const states = driveStatesOfPage(page.filter((r) => byDevice.has(r.id)));
+      const states = await driveStatesOfPage(page.filter((r) => byDevice.has(r.id)));
       return {
-        items: page.map((r) => toDevice(loadState(r, byDevice.get(r.id) ?? [], states.get(r.id) ?? new Map()), role)),
+        items: await mapInOrder(page, async (r) => toDevice(await loadState(r, byDevice.get(r.id) ?? [], states.get(r.id) ?? new Map()), role)),
         nextCursor,
       };
     },
@@ -170,11 +171,11 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
      */
     csvStream(query: ListDevicesQuery): Readable {
       const header = ['assetTag', 'category', 'make', 'model', 'serialNumber', 'status', 'grade', 'gradedAt', 'weightGrams', 'weightSource', 'donationId', 'location', 'notes', 'cpu', 'ramGb', 'storageGb', 'screenInches', 'os', 'custodyCycle', 'statusChangedAt', 'createdAt', 'updatedAt'];
-      function* chunks(): Generator<string> {
+      async function* chunks(): AsyncGenerator<string> {
         yield (query.bom ? UTF8_BOM : '') + csvRow(header);
         let after: number | null = null;
         for (;;) {
-          const page = listDevices(db, query, after, 1000, query.sort);
+          const page = await listDevices(db, query, after, 1000, query.sort);
           if (page.length === 0) return;
           let out = '';
           for (const d of page) {
@@ -188,9 +189,9 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
     },
 
     /** Metadata only; the status never changes here. Needs the version the caller read, or 'any' to edit whatever is there. */
-    update(actor: Actor, ref: string, expected: number | 'any', body: UpdateDeviceBody): Device {
+    async update(actor: Actor, ref: string, expected: number | 'any', body: UpdateDeviceBody): Promise<Device> {
       try {
-        return inDeviceTransaction(actor, ref, ({ tx, device: current, at, view: answer }) => {
+        return await inDeviceTransaction(actor, ref, async ({ tx, device: current, at, view: answer }) => {
           if (expected !== 'any' && expected !== current.version) {
             throw new AppError('devices.version_mismatch', `The device is at version ${current.version}; read it again.`, { currentVersion: current.version });
           }
@@ -201,8 +202,8 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
               extra: { currentStatus: current.status, action: 'update' },
             });
           }
-          if (body.serialNumber !== undefined) assertSerialFree(tx, body.serialNumber, current.id);
-          assertDonation(tx, body.donationId);
+          if (body.serialNumber !== undefined) await assertSerialFree(tx, body.serialNumber, current.id);
+          await assertDonation(tx, body.donationId);
 
           const next: Partial<DeviceRow> = {};
           const changes: Record<string, { from: unknown; to: unknown }> = {};
@@ -230,9 +231,9 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
           }
           if (Object.keys(changes).length === 0) return answer(current);
 
-          const row = updateDeviceAtVersion(tx, current.id, current.version, { ...next, updatedAt: at });
+          const row = await updateDeviceAtVersion(tx, current.id, current.version, { ...next, updatedAt: at });
           if (!row) throw new AppError('devices.version_mismatch', 'The device changed while you were editing it; read it again.');
-          appendAuditEvent(tx, {
+          await appendAuditEvent(tx, {
             entityType: 'device',
             entityId: row.assetTag,
             action: 'device.updated',
@@ -252,8 +253,8 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
     },
 
     /** Oldest first. Who held the device (participant code, community) only for the roles that work with participants. */
-    history(ref: string, role: Role) {
-      const row = resolve(ref);
+    async history(ref: string, role: Role) {
+      const row = await resolve(ref);
       const seesParticipants = can(role, 'devices:read-holders');
       const shown = (details: Record<string, unknown>) => {
         if (seesParticipants) return details;
@@ -261,7 +262,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
       };
       return {
         assetTag: row.assetTag,
-        events: deviceHistory(db, row.assetTag).map((e) => ({
+        events: (await deviceHistory(db, row.assetTag)).map((e) => ({
           id: e.id,
           at: e.at,
           action: e.action,

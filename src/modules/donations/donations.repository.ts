@@ -23,14 +23,14 @@ const columns = {
   listedReceived: sql<number>`(select count(*) from "donation_expected_devices" e join "devices" on "devices"."serial_key" = e."serial_key" and "devices"."donation_id" = e."donation_id" where e."donation_id" = "donations"."id")`,
 };
 
-export function insertDonation(tx: Executor, row: typeof donations.$inferInsert): number {
-  return tx.insert(donations).values(row).returning({ id: donations.id }).get().id;
+export async function insertDonation(tx: Executor, row: typeof donations.$inferInsert): Promise<number> {
+  return (await tx.insert(donations).values(row).returning({ id: donations.id }))[0]!.id;
 }
 
-export function findDonation(db: Executor, id: number): DonationRow | undefined {
-  return db.select(columns).from(donations).where(eq(donations.id, id)).get();
+export async function findDonation(db: Executor, id: number): Promise<DonationRow | undefined> {
+  return (await db.select(columns).from(donations).where(eq(donations.id, id)))[0];
 }
 
-export function listDonations(db: Executor, afterId: number, limit: number): DonationRow[] {
-  return db.select(columns).from(donations).where(gt(donations.id, afterId)).orderBy(asc(donations.id)).limit(limit).all();
+export async function listDonations(db: Executor, afterId: number, limit: number): Promise<DonationRow[]> {
+  return db.select(columns).from(donations).where(gt(donations.id, afterId)).orderBy(asc(donations.id)).limit(limit);
 }

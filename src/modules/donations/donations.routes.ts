@@ -12,7 +12,7 @@ export function donationRoutes(api: Api, donations: DonationsService): void {
   api.post('/donations', {
     config: { access: { permission: 'donations:record' } },
     schema: { tags: ['donations'], summary: 'Record a donation (intake lot)', body: CreateDonationBody, response: { 201: DonationEnvelope } },
-    handler: async (request, reply) => reply.code(201).send({ donation: donations.create(actorOf(request), request.body) }),
+    handler: async (request, reply) => reply.code(201).send({ donation: await donations.create(actorOf(request), request.body) }),
   });
 
   api.get('/donations', {
@@ -24,7 +24,7 @@ export function donationRoutes(api: Api, donations: DonationsService): void {
   api.get('/donations/:id', {
     config: { access: { permission: 'donations:read' }, contract: { errors: ['donations.not_found'] } },
     schema: { tags: ['donations'], summary: 'One donation', params: DonationIdParams, response: { 200: DonationEnvelope } },
-    handler: async (request) => ({ donation: donations.get(request.params.id) }),
+    handler: async (request) => ({ donation: await donations.get(request.params.id) }),
   });
 
   api.get('/donations/:id/asset-list', {

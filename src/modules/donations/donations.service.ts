@@ -30,16 +30,16 @@ const serialKey = (serial: string) => serial.replace(/\s+/g, '').toUpperCase();
 export function createDonationsService(deps: { db: Db; clock: Clock; categories: readonly string[] }) {
   const { db, clock } = deps;
 
-  function find(id: number): Donation | undefined {
-    const row = findDonation(db, id);
+  async function find(id: number): Promise<Donation | undefined> {
+    const row = await findDonation(db, id);
     return row && toDonation(row);
   }
 
   return {
-    create(actor: Actor, body: CreateDonationBody): Donation {
+    create(actor: Actor, body: CreateDonationBody): Promise<Donation> {
       const at = clock.now().toISOString();
-      return writeTransaction(db, (tx) => {
-        const id = insertDonation(tx, {
+      return writeTransaction(db, async (tx) => {
+        const id = await insertDonation(tx, {
           donorName: body.donorName,
           donorType: body.donorType,
           receivedAt: body.receivedAt,
@@ -51,7 +51,7 @@ export function createDonationsService(deps: { db: Db; clock: Clock; categories:
           createdBy: actor.id,
           createdAt: at,
         });
-        appendAuditEvent(tx, {
+        await appendAuditEvent(tx, {
           entityType: 'donation',
           entityId: String(id),
           action: 'donation.created',
@@ -60,29 +60,29 @@ export function createDonationsService(deps: { db: Db; clock: Clock; categories:
           // The contact is a person's data: it stays out of the history (docs/security.md).
           details: { donorType: body.donorType, receivedAt: body.receivedAt, ...(body.expectedDevices ? { expectedDevices: body.expectedDevices } : {}) },
         });
-        return toDonation(findDonation(tx, id)!);
+        return toDonation((await findDonation(tx, id))!);
       });
     },
 
     find,
 
-    get(id: number): Donation {
-      const donation = find(id);
+    async get(id: number): Promise<Donation> {
+      const donation = await find(id);
       if (!donation) throw new AppError('donations.not_found', `No donation with id ${id}.`);
       return donation;
     },
 
     /** Inside another module's write transaction (a device's intake or edit): whether the donation it names exists. */
-    exists: (tx: Executor, id: number): boolean => findDonation(tx, id) !== undefined,
+    exists: async (tx: Executor, id: number): Promise<boolean> => await findDonation(tx, id) !== undefined,
 
     /**
      * A donor's asset list (CSV) added to the donation's expected devices. Rows that cannot be recorded (no serial,
      * an unknown category, a serial already listed in the file or on any donation) are reported by line; nothing is
      * recorded from a file with such rows unless `skipInvalid`, which records the others.
      */
-    uploadAssetList(actor: Actor, donationId: number, body: Buffer, skipInvalid: boolean): AssetListUpload {
+    async uploadAssetList(actor: Actor, donationId: number, body: Buffer, skipInvalid: boolean): Promise<AssetListUpload> {
       const at = clock.now().toISOString();
-      if (!findDonation(db, donationId)) throw new AppError('donations.not_found', `No donation with id ${donationId}.`);
+      if (!await findDonation(db, donationId)) throw new AppError('donations.not_found', `No donation with id ${donationId}.`);
       // Read before the write transaction opens: a large file does not hold the database's write lock while parsed.
       let parsed: ReturnType<typeof parseAssetList>;
       try {
@@ -91,8 +91,8 @@ export function createDonationsService(deps: { db: Db; clock: Clock; categories:
         if (err instanceof AssetListFileError) throw new AppError('donations.asset_list_invalid', err.message);
         throw err;
       }
-      return writeTransaction(db, (tx) => {
-        const listed = listedKeys(tx, parsed.rows.map((r) => serialKey(r.serialNumber)));
+      return writeTransaction(db, async (tx) => {
+        const listed = await listedKeys(tx, parsed.rows.map((r) => serialKey(r.serialNumber)));
         const errors = [...parsed.errors];
         const rows = parsed.rows.filter((r) => {
           const other = listed.get(serialKey(r.serialNumber));
@@ -109,11 +109,11 @@ export function createDonationsService(deps: { db: Db; clock: Clock; categories:
           });
         }
         if (rows.length === 0 && errors.length === 0) throw new AppError('donations.asset_list_invalid', 'The list has a header row but no devices.');
-        insertExpected(
+        await insertExpected(
           tx,
           rows.map((r) => ({ donationId, serialNumber: r.serialNumber, serialKey: serialKey(r.serialNumber), category: r.category, make: r.make, model: r.model, donorAssetTag: r.donorAssetTag, line: r.line, createdBy: actor.id, createdAt: at })),
         );
-        appendAuditEvent(tx, {
+        await appendAuditEvent(tx, {
           entityType: 'donation',
           entityId: String(donationId),
           action: 'donation.asset_list',
@@ -121,27 +121,27 @@ export function createDonationsService(deps: { db: Db; clock: Clock; categories:
           at,
           details: { added: rows.length, skipped: errors.length },
         });
-        return { donation: toDonation(findDonation(tx, donationId)!), added: rows.length, skipped: errors.map((e) => ({ line: e.line, message: e.message })) };
+        return { donation: toDonation((await findDonation(tx, donationId))!), added: rows.length, skipped: errors.map((e) => ({ line: e.line, message: e.message })) };
       });
     },
 
     /** The donation's expected devices, each with the asset tag it was received as (null: missing). */
-    assetList(donationId: number): { items: AssetListEntry[] } {
-      if (!findDonation(db, donationId)) throw new AppError('donations.not_found', `No donation with id ${donationId}.`);
+    async assetList(donationId: number): Promise<{ items: AssetListEntry[] }> {
+      if (!await findDonation(db, donationId)) throw new AppError('donations.not_found', `No donation with id ${donationId}.`);
       return {
-        items: expectedOf(db, donationId).map((r) => ({ serialNumber: r.serialNumber, category: r.category, make: r.make, model: r.model, donorAssetTag: r.donorAssetTag, line: r.line, receivedAs: r.receivedAs })),
+        items: (await expectedOf(db, donationId)).map((r) => ({ serialNumber: r.serialNumber, category: r.category, make: r.make, model: r.model, donorAssetTag: r.donorAssetTag, line: r.line, receivedAs: r.receivedAs })),
       };
     },
 
     /** Inside a device's intake transaction: the asset list entry of a serial (its key), if any donation lists it. */
-    expectedBySerial(tx: Executor, key: string): { donationId: number; category: string | null; make: string | null; model: string | null } | undefined {
-      const row = findExpectedByKey(tx, key);
+    async expectedBySerial(tx: Executor, key: string): Promise<{ donationId: number; category: string | null; make: string | null; model: string | null } | undefined> {
+      const row = await findExpectedByKey(tx, key);
       return row && { donationId: row.donationId, category: row.category, make: row.make, model: row.model };
     },
 
-    list(limit: number, cursor: string | undefined): { items: Donation[]; nextCursor: string | null } {
+    async list(limit: number, cursor: string | undefined): Promise<{ items: Donation[]; nextCursor: string | null }> {
       const after = cursor === undefined ? 0 : decodeCursor(cursor);
-      const { page, nextCursor } = pageOf(listDonations(db, after, limit + 1), limit, (r) => r.id);
+      const { page, nextCursor } = pageOf(await listDonations(db, after, limit + 1), limit, (r) => r.id);
       return { items: page.map(toDonation), nextCursor };
     },
   };

@@ -8,13 +8,12 @@ const GRADING_FIELDS = ['id', 'deviceId', 'grade', 'checklist', 'specs', 'grader
 
 export const gradingRecords: RecordSource = {
   table: 'gradings',
-  read: (db: Executor, ids: number[]) => byId(db.select().from(gradings).where(inArray(gradings.id, ids)).all(), GRADING_FIELDS),
-  idsAfter: (db: Executor, afterId: number) =>
-    db
+  read: async (db: Executor, ids: number[]) => byId(await db.select().from(gradings).where(inArray(gradings.id, ids)), GRADING_FIELDS),
+  idsAfter: async (db: Executor, afterId: number) =>
+    (await db
       .select({ id: gradings.id })
       .from(gradings)
       .where(gt(gradings.id, afterId))
-      .orderBy(asc(gradings.id))
-      .all()
+      .orderBy(asc(gradings.id)))
       .map((r) => r.id),
 };

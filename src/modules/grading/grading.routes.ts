@@ -11,7 +11,7 @@ export function gradingRoutes(api: Api, s: { grading: GradingService }): void {
     config: { access: { permission: 'devices:grade' }, contract: DEVICE_ACTION },
     schema: { tags: ['lifecycle'], summary: 'Grade: A/B/C ready, D awaiting recycling', params: DeviceParams, body: GradeBody, response: { 201: GradeResponse } },
     handler: async (request, reply) => {
-      const out = s.grading.grade(actorOf(request), request.params.tag, request.body, ifMatchVersion(request));
+      const out = await s.grading.grade(actorOf(request), request.params.tag, request.body, ifMatchVersion(request));
       return setDeviceEtag(reply.code(201), out.device.version).send(out);
     },
   });

@@ -15,7 +15,7 @@ export function createGradingService(deps: { deviceUseCase: DeviceUseCase }) {
      * drive sanitized; a ready device may be graded again (a regrade).
      */
     grade(actor: Actor, ref: string, body: GradeBody, expectedVersion?: number) {
-      return withDeviceAction(actor, ref, 'grade', expectedVersion, ({ tx, device, at, view }) => {
+      return withDeviceAction(actor, ref, 'grade', expectedVersion, async ({ tx, device, at, view }) => {
         const checklist = body.checklist ?? {};
         const contradictions = checklistContradictions(device.category, body.grade, checklist);
         if (contradictions.length > 0) {
@@ -24,8 +24,8 @@ export function createGradingService(deps: { deviceUseCase: DeviceUseCase }) {
           });
         }
         const specs = body.specs ?? device.specs;
-        const grading = insertGrading(tx, { deviceId: device.id, grade: body.grade, checklist, specs, graderId: actor.id, gradedAt: at });
-        const row = applyDeviceChange(tx, {
+        const grading = await insertGrading(tx, { deviceId: device.id, grade: body.grade, checklist, specs, graderId: actor.id, gradedAt: at });
+        const row = await applyDeviceChange(tx, {
           device,
           actor,
           event: 'device.graded',
@@ -37,7 +37,7 @@ export function createGradingService(deps: { deviceUseCase: DeviceUseCase }) {
         });
         return {
           grading: { ...grading, assetTag: device.assetTag },
-          device: view(row),
+          device: await view(row),
         };
       });
     },

@@ -60,7 +60,7 @@ export function hardwareReportRoutes(api: Api, reports: HardwareReportsService):
       handler: async (request, reply) => {
         const raw = Buffer.from(request.body as string, 'latin1');
         if (request.query.dryRun) return reply.code(200).send(reports.draft(raw));
-        const device = reports.intake(actorOf(request), raw, { assetTag: request.query.assetTag, donationId: request.query.donationId });
+        const device = await reports.intake(actorOf(request), raw, { assetTag: request.query.assetTag, donationId: request.query.donationId });
         return setLocation(setDeviceEtag(reply.code(201), device.version), `/api/v1/devices/${device.assetTag}`).send({ device });
       },
     });

@@ -59,7 +59,7 @@ export function createHardwareReportsService(deps: { devices: DevicesService }) 
   return {
     draft: (body: Buffer | string) => toDraft(readReport(body)),
 
-    intake(actor: Actor, body: Buffer | string, options: { assetTag?: string | undefined; donationId?: number | undefined }): Device {
+    intake(actor: Actor, body: Buffer | string, options: { assetTag?: string | undefined; donationId?: number | undefined }): Promise<Device> {
       const { draft } = toDraft(readReport(body));
       if (draft.serialNumber === null) {
         throw new AppError('devices.incomplete_intake', 'The report gives no serial number for the machine: use the intake form.', {

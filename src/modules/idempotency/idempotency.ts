@@ -73,55 +73,56 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Db; clock:
     if (inFlight.has(flightKey)) {
       return fail(new AppError('idempotency.in_progress', 'The first request with this key has not finished; retry later.'));
     }
-    const existing = find.get({ userId: actor.id, route, key: header });
-    if (existing) {
-      if (existing.requestHash !== requestHash) {
-        return fail(new AppError('idempotency.key_reused', 'This Idempotency-Key was used with a different request.'));
+    // An async function, so that the answer is a promise on every driver.
+    (async () => find.get({ userId: actor.id, route, key: header }))().then((existing) => {
+      if (existing) {
+        if (existing.requestHash !== requestHash) {
+          return fail(new AppError('idempotency.key_reused', 'This Idempotency-Key was used with a different request.'));
+        }
+        if (existing.responseStatus === null) {
+          return fail(new AppError('idempotency.outcome_unknown', 'The request was applied but its response was not kept; read the resource instead.'));
+        }
+        reply.header('idempotent-replayed', 'true');
+        if (existing.responseHeaders) reply.headers(existing.responseHeaders);
+        if (existing.responseContentType) reply.type(existing.responseContentType);
+        const body = existing.responseBody;
+        reply.code(existing.responseStatus).send(body?.startsWith(BINARY) ? Buffer.from(body.slice(BINARY.length), 'base64') : (body ?? undefined));
+        return;
       }
-      if (existing.responseStatus === null) {
-        return fail(new AppError('idempotency.outcome_unknown', 'The request was applied but its response was not kept; read the resource instead.'));
-      }
-      reply.header('idempotent-replayed', 'true');
-      if (existing.responseHeaders) reply.headers(existing.responseHeaders);
-      if (existing.responseContentType) reply.type(existing.responseContentType);
-      const body = existing.responseBody;
-      reply.code(existing.responseStatus).send(body?.startsWith(BINARY) ? Buffer.from(body.slice(BINARY.length), 'base64') : (body ?? undefined));
-      return;
-    }
 
-    inFlight.add(flightKey);
-    reply.raw.once('close', () => inFlight.delete(flightKey));
-    request.idempotencyFlightKey = flightKey;
-    const row = { userId: actor.id, route, key: header };
-    let resource: string | null = null;
-    const scope: RequestScope = {
-      idempotency: {
-        recorded: false,
-        record: (tx: Tx) => {
-          tx.insert(idempotencyKeys)
-            .values({ ...row, requestHash, createdAt: deps.clock.now().toISOString(), resource })
-            .run();
+      inFlight.add(flightKey);
+      reply.raw.once('close', () => inFlight.delete(flightKey));
+      request.idempotencyFlightKey = flightKey;
+      const row = { userId: actor.id, route, key: header };
+      let resource: string | null = null;
+      const scope: RequestScope = {
+        idempotency: {
+          recorded: false,
+          record: async (tx: Tx) => {
+            await tx.insert(idempotencyKeys)
+              .values({ ...row, requestHash, createdAt: deps.clock.now().toISOString(), resource });
+          },
+          about: async (tx: Tx, name: string) => {
+            resource = name;
+            // Named in a later transaction than the one that recorded the key: the row is there already.
+            if (scope.idempotency?.recorded) await tx.update(idempotencyKeys).set({ resource }).where(keyOf(row));
+          },
         },
-        about: (tx: Tx, name: string) => {
-          resource = name;
-          // Named in a later transaction than the one that recorded the key: the row is there already.
-          if (scope.idempotency?.recorded) tx.update(idempotencyKeys).set({ resource }).where(keyOf(row)).run();
-        },
-      },
-      idempotencyRow: row,
-    };
-    request.idempotencyScope = scope;
-    requestScope.run(scope, done);
+        idempotencyRow: row,
+      };
+      request.idempotencyScope = scope;
+      requestScope.run(scope, done);
+    }, done);
   });
 
-  app.addHook('onSend', (request, reply, payload, done) => {
+  app.addHook('onSend', async (request, reply, payload) => {
     const scope = request.idempotencyScope;
     const row = scope?.idempotencyRow;
-    if (!scope?.idempotency?.recorded || !row) return done(null, payload);
+    if (!scope?.idempotency?.recorded || !row) return payload;
     // Text is kept as it is, bytes (PDFs) as base64; a stream cannot be kept and replays as "applied".
     const stored = Buffer.isBuffer(payload) ? BINARY + payload.toString('base64') : typeof payload === 'string' ? payload : payload === null || payload === undefined ? null : undefined;
     if (stored !== undefined) {
-      db.update(idempotencyKeys)
+      await db.update(idempotencyKeys)
         .set({
           responseStatus: reply.statusCode,
           responseBody: stored,
@@ -133,9 +134,8 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Db; clock:
             }),
           ),
         })
-        .where(keyOf(row))
-        .run();
+        .where(keyOf(row));
     }
-    done(null, payload);
+    return payload;
   });
 }

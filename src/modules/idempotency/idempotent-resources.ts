@@ -22,8 +22,8 @@ export function createIdempotencyResources() {
      * Inside the write transaction of a use case: the answer kept for this
      * request (if it carries an Idempotency-Key) is about this resource.
      */
-    about(tx: Tx, kind: IdempotentResourceKind, id: number): void {
-      requestScope.getStore()?.idempotency?.about(tx, resourceName(kind, id));
+    async about(tx: Tx, kind: IdempotentResourceKind, id: number): Promise<void> {
+      await requestScope.getStore()?.idempotency?.about(tx, resourceName(kind, id));
     },
 
     /**
@@ -31,7 +31,7 @@ export function createIdempotencyResources() {
      * data). The keys stay, so a replay still never applies twice: it answers
      * 409 idempotency.outcome_unknown instead.
      */
-    forgetResource(tx: Executor, kind: IdempotentResourceKind, id: number): number {
+    forgetResource(tx: Executor, kind: IdempotentResourceKind, id: number): Promise<number> {
       return forgetAnswersAbout(tx, resourceName(kind, id));
     },
   };

@@ -15,13 +15,12 @@ const ISSUANCE_FIELDS = [
 
 export const issuanceRecords: RecordSource = {
   table: 'issuances',
-  read: (db: Executor, ids: number[]) => byId(db.select().from(issuances).where(inArray(issuances.id, ids)).all(), ISSUANCE_FIELDS),
-  idsAfter: (db: Executor, afterId: number) =>
-    db
+  read: async (db: Executor, ids: number[]) => byId(await db.select().from(issuances).where(inArray(issuances.id, ids)), ISSUANCE_FIELDS),
+  idsAfter: async (db: Executor, afterId: number) =>
+    (await db
       .select({ id: issuances.id })
       .from(issuances)
       .where(gt(issuances.id, afterId))
-      .orderBy(asc(issuances.id))
-      .all()
+      .orderBy(asc(issuances.id)))
       .map((r) => r.id),
 };

@@ -7,25 +7,25 @@ import { issuances } from './issuance.table.js';
 export type IssuanceRow = typeof issuances.$inferSelect;
 export type IssuanceView = IssuanceRow & { assetTag: string; make: string; model: string; participantCode: string; communityName: string; communitySyllabics: string | null };
 
-export function insertIssuance(tx: Executor, row: typeof issuances.$inferInsert): IssuanceRow {
-  return tx.insert(issuances).values(row).returning().get();
+export async function insertIssuance(tx: Executor, row: typeof issuances.$inferInsert): Promise<IssuanceRow> {
+  return (await tx.insert(issuances).values(row).returning())[0]!;
 }
 
-export function openIssuanceOfDevice(db: Executor, deviceId: number): IssuanceRow | undefined {
-  return db.select().from(issuances).where(and(eq(issuances.deviceId, deviceId), isNull(issuances.returnedAt))).get();
+export async function openIssuanceOfDevice(db: Executor, deviceId: number): Promise<IssuanceRow | undefined> {
+  return (await db.select().from(issuances).where(and(eq(issuances.deviceId, deviceId), isNull(issuances.returnedAt))))[0];
 }
 
-export function openIssuancesOfParticipant(db: Executor, participantId: number): IssuanceRow[] {
-  return db.select().from(issuances).where(and(eq(issuances.participantId, participantId), isNull(issuances.returnedAt))).all();
+export async function openIssuancesOfParticipant(db: Executor, participantId: number): Promise<IssuanceRow[]> {
+  return db.select().from(issuances).where(and(eq(issuances.participantId, participantId), isNull(issuances.returnedAt)));
 }
 
-export function markReturned(tx: Executor, id: number, patch: Partial<IssuanceRow>): IssuanceRow | undefined {
-  return tx.update(issuances).set(patch).where(and(eq(issuances.id, id), isNull(issuances.returnedAt))).returning().get();
+export async function markReturned(tx: Executor, id: number, patch: Partial<IssuanceRow>): Promise<IssuanceRow | undefined> {
+  return (await tx.update(issuances).set(patch).where(and(eq(issuances.id, id), isNull(issuances.returnedAt))).returning())[0];
 }
 
 /** Free text typed at a participant's returns may be about them: it goes with their personal data. */
-export function eraseReturnNotesOf(tx: Executor, participantId: number): void {
-  tx.update(issuances).set({ returnNotes: null }).where(and(eq(issuances.participantId, participantId), isNotNull(issuances.returnNotes))).run();
+export async function eraseReturnNotesOf(tx: Executor, participantId: number): Promise<void> {
+  await tx.update(issuances).set({ returnNotes: null }).where(and(eq(issuances.participantId, participantId), isNotNull(issuances.returnNotes)));
 }
 
 const viewColumns = {
@@ -38,8 +38,8 @@ const viewColumns = {
   communitySyllabics: communities.syllabics,
 };
 
-function views(db: Executor, where: SQL | undefined, afterId: number, limit: number): IssuanceView[] {
-  return db
+async function views(db: Executor, where: SQL | undefined, afterId: number, limit: number): Promise<IssuanceView[]> {
+  return (await db
     .select(viewColumns)
     .from(issuances)
     .innerJoin(devices, eq(devices.id, issuances.deviceId))
@@ -47,22 +47,21 @@ function views(db: Executor, where: SQL | undefined, afterId: number, limit: num
     .innerJoin(communities, eq(communities.id, participants.communityId))
     .where(and(gt(issuances.id, afterId), where))
     .orderBy(asc(issuances.id))
-    .limit(limit)
-    .all()
+    .limit(limit))
     .map((r) => ({ ...r.issuance, assetTag: r.assetTag, make: r.make, model: r.model, participantCode: r.participantCode, communityName: r.communityName, communitySyllabics: r.communitySyllabics }));
 }
 
-export function findIssuanceView(db: Executor, id: number): IssuanceView | undefined {
-  return views(db, eq(issuances.id, id), 0, 1)[0];
+export async function findIssuanceView(db: Executor, id: number): Promise<IssuanceView | undefined> {
+  return (await views(db, eq(issuances.id, id), 0, 1))[0];
 }
 
-export function issuancesOfParticipant(db: Executor, participantId: number): IssuanceView[] {
+export function issuancesOfParticipant(db: Executor, participantId: number): Promise<IssuanceView[]> {
   return views(db, eq(issuances.participantId, participantId), 0, 10_000);
 }
 
 export type IssuanceFilter = 'active' | 'returned' | 'loan-overdue' | undefined;
 
-export function listIssuances(db: Executor, filter: IssuanceFilter, participantCode: string | undefined, today: string, afterId: number, limit: number): IssuanceView[] {
+export function listIssuances(db: Executor, filter: IssuanceFilter, participantCode: string | undefined, today: string, afterId: number, limit: number): Promise<IssuanceView[]> {
   const byStatus =
     filter === 'active'
       ? isNull(issuances.returnedAt)

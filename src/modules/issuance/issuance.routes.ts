@@ -19,7 +19,7 @@ export function issuanceRoutes(api: Api, issuance: IssuanceService): void {
     },
     schema: { tags: ['issuance'], summary: 'Issue a ready, sanitized device to a participant', params: DeviceParams, body: IssueBody, response: { 201: IssueResponse } },
     handler: async (request, reply) => {
-      const out = issuance.issue(actorOf(request), request.params.tag, request.body, ifMatchVersion(request));
+      const out = await issuance.issue(actorOf(request), request.params.tag, request.body, ifMatchVersion(request));
       return setDeviceEtag(reply.code(201), out.device.version).send(out);
     },
   });
@@ -28,7 +28,7 @@ export function issuanceRoutes(api: Api, issuance: IssuanceService): void {
     config: { access: { permission: 'devices:return' }, contract: DEVICE_ACTION },
     schema: { tags: ['issuance'], summary: 'Take a device back; it must be sanitized again', params: DeviceParams, body: ReturnBody, response: { 200: DeviceEnvelope } },
     handler: async (request, reply) => {
-      const out = issuance.return(actorOf(request), request.params.tag, request.body ?? {}, ifMatchVersion(request));
+      const out = await issuance.return(actorOf(request), request.params.tag, request.body ?? {}, ifMatchVersion(request));
       return setDeviceEtag(reply, out.device.version).send(out);
     },
   });
@@ -42,7 +42,7 @@ export function issuanceRoutes(api: Api, issuance: IssuanceService): void {
   api.get('/issuances/:id', {
     config: { access: { permission: 'issuances:read' }, contract: { errors: ['issuance.not_found'] } },
     schema: { tags: ['issuance'], summary: 'One issuance', params: IssuanceParams, response: { 200: z.object({ issuance: Issuance }) } },
-    handler: async (request) => ({ issuance: issuance.get(request.params.id) }),
+    handler: async (request) => ({ issuance: await issuance.get(request.params.id) }),
   });
 
   api.get('/issuances/:id/handover.pdf', {

@@ -33,7 +33,7 @@ export interface HandoverDocuments {
   render(task: { kind: 'handover'; data: HandoverData }): Promise<Buffer>;
 }
 
-export function createIssuanceService(deps: { db: Db; clock: Clock; deviceUseCase: DeviceUseCase; participants: ParticipantsService; documents: HandoverDocuments; organizationName: string; messagesFor?: ((locale: string) => LocaleMessages | undefined) | undefined }) {
+export function createIssuanceService(deps: { db: Db; clock: Clock; deviceUseCase: DeviceUseCase; participants: ParticipantsService; documents: HandoverDocuments; organizationName: string; messagesFor?: ((locale: string) => Promise<LocaleMessages | undefined>) | undefined }) {
   const { db, clock } = deps;
   const { resolve, loadState, withDeviceAction, driveStates } = deps.deviceUseCase;
 
@@ -68,10 +68,10 @@ export function createIssuanceService(deps: { db: Db; clock: Clock; deviceUseCas
      * drive passed in this custody cycle). The history names the participant
      * by code only.
      */
-    issue(actor: Actor, ref: string, body: IssueBody, expectedVersion?: number) {
+    async issue(actor: Actor, ref: string, body: IssueBody, expectedVersion?: number) {
       try {
-        return withDeviceAction(actor, ref, 'issue', expectedVersion, ({ tx, device, at, view }) => {
-          const participant = deps.participants.byCode(tx, body.participantCode);
+        return await withDeviceAction(actor, ref, 'issue', expectedVersion, async ({ tx, device, at, view }) => {
+          const participant = await deps.participants.byCode(tx, body.participantCode);
           if (!participant) {
             throw new AppError('participants.not_found', `No participant ${body.participantCode}.`, { errors: [{ field: 'participantCode', message: 'no such participant' }] });
           }
@@ -82,14 +82,14 @@ export function createIssuanceService(deps: { db: Db; clock: Clock; deviceUseCas
           if (body.dueDate !== undefined && body.dueDate < at.slice(0, 10)) {
             throw new AppError('request.invalid', 'The due date is in the past.', { errors: [{ field: 'dueDate', message: 'in the past' }] });
           }
-          const held = openIssuancesOfParticipant(tx, participant.id);
+          const held = await openIssuancesOfParticipant(tx, participant.id);
           if (held.length > 0 && body.overrideReason === undefined) {
             throw new AppError('issuance.participant_has_device', `${participant.code} already holds a device; give overrideReason to issue another.`, {
               extra: { heldIssuances: held.map((h) => h.id) },
               errors: [{ field: 'overrideReason', message: 'required: the participant already holds a device' }],
             });
           }
-          const issuance = insertIssuance(tx, {
+          const issuance = await insertIssuance(tx, {
             deviceId: device.id,
             participantId: participant.id,
             custodyCycle: device.custodyCycle,
@@ -103,9 +103,9 @@ export function createIssuanceService(deps: { db: Db; clock: Clock; deviceUseCas
             issuedAt: at,
           });
           if (held.length > 0 && body.overrideNote !== undefined) {
-            deps.participants.addNote(tx, { participantId: participant.id, issuanceId: issuance.id, note: body.overrideNote, createdBy: actor.id, createdAt: at });
+            await deps.participants.addNote(tx, { participantId: participant.id, issuanceId: issuance.id, note: body.overrideNote, createdBy: actor.id, createdAt: at });
           }
-          const row = applyDeviceChange(tx, {
+          const row = await applyDeviceChange(tx, {
             device,
             actor,
             event: 'device.issued',
@@ -122,7 +122,7 @@ export function createIssuanceService(deps: { db: Db; clock: Clock; deviceUseCas
             records: [{ source: issuanceRecords, id: issuance.id }],
             at,
           });
-          return { issuance: toIssuance(findIssuanceView(tx, issuance.id)!), device: view(row) };
+          return { issuance: toIssuance((await findIssuanceView(tx, issuance.id))!), device: await view(row) };
         });
       } catch (err) {
         if (isUniqueViolation(err)) throw new AppError('devices.invalid_transition', 'The device was issued meanwhile.');
@@ -132,18 +132,18 @@ export function createIssuanceService(deps: { db: Db; clock: Clock; deviceUseCas
 
     /** Back from a participant: a new custody cycle begins, and every drive must be sanitized again. */
     return(actor: Actor, ref: string, body: ReturnBody, expectedVersion?: number) {
-      return withDeviceAction(actor, ref, 'return', expectedVersion, ({ tx, device, at, view }) => {
-        const open = openIssuanceOfDevice(tx, device.id);
+      return withDeviceAction(actor, ref, 'return', expectedVersion, async ({ tx, device, at, view }) => {
+        const open = await openIssuanceOfDevice(tx, device.id);
         if (!open) throw new AppError('issuance.not_found', `${device.assetTag} has no open issuance.`);
-        markReturned(tx, open.id, {
+        await markReturned(tx, open.id, {
           returnedAt: at,
           returnedBy: actor.id,
           returnCondition: body.condition ?? null,
           personalDataRemoved: body.personalDataRemoved ?? null,
           returnNotes: body.notes ?? null,
         });
-        const returned = findIssuanceView(tx, open.id)!;
-        const row = applyDeviceChange(tx, {
+        const returned = (await findIssuanceView(tx, open.id))!;
+        const row = await applyDeviceChange(tx, {
           device,
           actor,
           event: 'device.returned',
@@ -161,18 +161,18 @@ export function createIssuanceService(deps: { db: Db; clock: Clock; deviceUseCas
           records: [{ source: issuanceRecords, id: open.id }],
           at,
         });
-        return { device: view(row) };
+        return { device: await view(row) };
       });
     },
 
     /** The handover form; the data is read first, the PDF drawn outside any transaction. */
     async handover(id: number, locale?: Locale): Promise<Buffer> {
-      const v = findIssuanceView(db, id);
+      const v = await findIssuanceView(db, id);
       if (!v) throw new AppError('issuance.not_found', `No issuance ${id}.`);
-      const device = resolve(v.assetTag);
+      const device = await resolve(v.assetTag);
       // docs/domain.md §2 invariant 7: the form states erasure only while invariant 1 holds for the custody cycle it was issued in.
-      const drives = loadState(device).drives;
-      const states = driveStates(device.id, v.custodyCycle);
+      const drives = (await loadState(device)).drives;
+      const states = await driveStates(device.id, v.custodyCycle);
       const erased = drives.every((d) => states.get(d.id)?.state === 'passed');
       return deps.documents.render({
         kind: 'handover',
@@ -190,20 +190,20 @@ export function createIssuanceService(deps: { db: Db; clock: Clock; deviceUseCas
           agreementLanguage: v.agreementLanguage,
           locale,
           printedAt: clock.now(),
-          messages: deps.messagesFor?.(locale ?? localeOf(v.agreementLanguage)),
+          messages: await deps.messagesFor?.(locale ?? localeOf(v.agreementLanguage)),
         },
       });
     },
 
-    get(id: number): Issuance {
-      const v = findIssuanceView(db, id);
+    async get(id: number): Promise<Issuance> {
+      const v = await findIssuanceView(db, id);
       if (!v) throw new AppError('issuance.not_found', `No issuance ${id}.`);
       return toIssuance(v);
     },
 
-    list(filter: IssuanceFilter, participantCode: string | undefined, limit: number, cursor: string | undefined) {
+    async list(filter: IssuanceFilter, participantCode: string | undefined, limit: number, cursor: string | undefined) {
       const after = cursor === undefined ? 0 : decodeCursor(cursor);
-      const { page, nextCursor } = pageOf(listIssuances(db, filter, participantCode, clock.now().toISOString().slice(0, 10), after, limit + 1), limit, (r) => r.id);
+      const { page, nextCursor } = pageOf(await listIssuances(db, filter, participantCode, clock.now().toISOString().slice(0, 10), after, limit + 1), limit, (r) => r.id);
       return { items: page.map(toIssuance), nextCursor };
     },
   };

@@ -12,6 +12,7 @@ import type { Actor } from '../users/users.service.js';
 import type { LabelDocuments, RenderLabelDocument } from './label-documents.js';
 import type { LabelContent } from './label-layout.js';
 import type { LabelTemplate } from './label-templates.js';
+import { mapInOrder } from '../../core/in-order.js';
 
 export type LabelFormat = 'pdf' | 'zpl' | 'png';
 export type LabelKind = 'asset' | 'spec';
@@ -35,7 +36,7 @@ export function createLabelsService(deps: {
   documents: LabelDocuments;
   siteName: string;
   /** The reviewed text of a language (database over shipped files): documents are drawn with it. */
-  messagesFor?: ((locale: Locale) => LocaleMessages | undefined) | undefined;
+  messagesFor?: ((locale: Locale) => Promise<LocaleMessages | undefined>) | undefined;
 }) {
   const { db, clock } = deps;
   // A sheet reads up to 300 devices on the event loop: prepared, that is a few ms instead of a hundred.
@@ -64,13 +65,14 @@ export function createLabelsService(deps: {
   }
 
   /** The site with its syllabic name when the community list has one: "Iqaluit · ᐃᖃᓗᐃᑦ". */
-  function siteLine(): string {
-    const c = deps.participants.community(deps.siteName);
+  async function siteLine(): Promise<string> {
+    const c = await deps.participants.community(deps.siteName);
     return c?.syllabics ? `${c.name} · ${c.syllabics}` : deps.siteName;
   }
 
-  function content(device: DeviceRow, kind: LabelKind, site = siteLine(), locale: Locale = 'en'): LabelContent {
-    const messages = deps.messagesFor?.(locale);
+  async function content(device: DeviceRow, kind: LabelKind, siteGiven?: string, locale: Locale = 'en'): Promise<LabelContent> {
+    const site = siteGiven ?? (await siteLine());
+    const messages = await deps.messagesFor?.(locale);
     const en = (key: MessageKey, vars?: Record<string, string | number>) => translate(locale, key, vars, messages);
     if (kind === 'asset') {
       return { tag: device.assetTag, lines: [`${en(`category.${device.category}` as MessageKey)} · ${device.make} ${device.model}`, site] };
@@ -104,8 +106,8 @@ export function createLabelsService(deps: {
     async deviceLabel(ref: string, templateId: string, format: LabelFormat, kind: LabelKind, locale: Locale = 'en'): Promise<Rendered> {
       const t = template(templateId);
       assertFormat(t, format, 'query');
-      const device = deps.devices.resolve(ref);
-      return render(deps.documents.render, t, [content(device, kind, siteLine(), locale)], format, `label-${device.assetTag}`);
+      const device = await deps.devices.resolve(ref);
+      return render(deps.documents.render, t, [await content(device, kind, await siteLine(), locale)], format, `label-${device.assetTag}`);
     },
 
     async batch(
@@ -125,22 +127,22 @@ export function createLabelsService(deps: {
       // The render slot is taken before tags are reserved: a print refused as too many at once must not use up tags.
       return deps.documents.admitted(async (draw) => {
         let contents: LabelContent[];
-        const site = siteLine();
+        const site = await siteLine();
         if (req.reserve !== undefined) {
           if (req.kind === 'spec') throw new AppError('request.invalid', 'Reserved tags have no specs yet.', { errors: [{ field: 'kind', message: 'use asset for reserved tags' }] });
           // Check the text before reserving: a refused print must not use up tags.
           assertDrawable({ SITE_NAME: site }, null);
-          contents = deps.assetTags.reserve(actor, req.reserve).map((tag) => ({ tag, lines: [site] }));
+          contents = (await deps.assetTags.reserve(actor, req.reserve)).map((tag) => ({ tag, lines: [site] }));
         } else {
-          contents = (req.assetTags ?? []).map((raw, i) => {
+          contents = await mapInOrder(req.assetTags ?? [], async (raw, i) => {
             const parsed = parseTag(raw);
             if (parsed.kind !== 'valid') {
               throw new AppError('devices.invalid_asset_tag', `${raw} is not a valid asset tag.`, { errors: [{ field: `assetTags.${i}`, message: 'invalid asset tag' }] });
             }
-            const device = lookups.byTag(parsed.tag);
+            const device = await lookups.byTag(parsed.tag);
             if (device) return content(device, req.kind, site, req.lang);
             // A tag reserved but not yet on a device can be printed again (a spoiled sheet).
-            if (deps.assetTags.known(parsed.tag) && req.kind === 'asset') return { tag: parsed.tag, lines: [site] };
+            if (await deps.assetTags.known(parsed.tag) && req.kind === 'asset') return { tag: parsed.tag, lines: [site] };
             throw new AppError('devices.not_found', `No device carries the tag ${parsed.tag}.`, { errors: [{ field: `assetTags.${i}`, message: 'no such device' }] });
           });
         }

@@ -6,22 +6,21 @@ import { communities, participantNotes, participantPersonalData, participants, p
 export type CommunityRow = typeof communities.$inferSelect;
 export type ParticipantRow = typeof participants.$inferSelect & { communityName: string; communitySyllabics: string | null };
 
-export function listCommunities(db: Executor): CommunityRow[] {
-  return db.select().from(communities).where(eq(communities.active, true)).orderBy(asc(communities.name)).all();
+export async function listCommunities(db: Executor): Promise<CommunityRow[]> {
+  return db.select().from(communities).where(eq(communities.active, true)).orderBy(asc(communities.name));
 }
 
-export function insertCommunity(tx: Executor, row: typeof communities.$inferInsert): CommunityRow {
-  return tx.insert(communities).values(row).returning().get();
+export async function insertCommunity(tx: Executor, row: typeof communities.$inferInsert): Promise<CommunityRow> {
+  return (await tx.insert(communities).values(row).returning())[0]!;
 }
 
 /** A community by its name, other name or syllabics, ignoring case. */
-export function findCommunity(db: Executor, name: string): CommunityRow | undefined {
+export async function findCommunity(db: Executor, name: string): Promise<CommunityRow | undefined> {
   const n = name.trim().toLowerCase();
-  return db
+  return (await db
     .select()
     .from(communities)
-    .where(and(eq(communities.active, true), sql`(lower(${communities.name}) = ${n} or lower(${communities.altName}) = ${n} or ${communities.syllabics} = ${name.trim()})`))
-    .get();
+    .where(and(eq(communities.active, true), sql`(lower(${communities.name}) = ${n} or lower(${communities.altName}) = ${n} or ${communities.syllabics} = ${name.trim()})`)))[0];
 }
 
 const participantColumns = {
@@ -40,24 +39,23 @@ const participantColumns = {
   communitySyllabics: communities.syllabics,
 };
 
-export function insertParticipant(tx: Executor, row: Omit<typeof participants.$inferInsert, 'code'>): number {
+export async function insertParticipant(tx: Executor, row: Omit<typeof participants.$inferInsert, 'code'>): Promise<number> {
   // The code is made from the id, in the same transaction: P-000001, P-000002, …
-  const id = tx.insert(participants).values({ ...row, code: `pending-${Date.now()}-${Math.random()}` }).returning({ id: participants.id }).get().id;
-  tx.update(participants).set({ code: `P-${String(id).padStart(6, '0')}` }).where(eq(participants.id, id)).run();
+  const id = (await tx.insert(participants).values({ ...row, code: `pending-${Date.now()}-${Math.random()}` }).returning({ id: participants.id }))[0]!.id;
+  await tx.update(participants).set({ code: `P-${String(id).padStart(6, '0')}` }).where(eq(participants.id, id));
   return id;
 }
 
-export function findParticipantByCode(db: Executor, code: string): ParticipantRow | undefined {
-  return db
+export async function findParticipantByCode(db: Executor, code: string): Promise<ParticipantRow | undefined> {
+  return (await db
     .select(participantColumns)
     .from(participants)
     .innerJoin(communities, eq(communities.id, participants.communityId))
-    .where(eq(participants.code, code.trim().toUpperCase()))
-    .get();
+    .where(eq(participants.code, code.trim().toUpperCase())))[0];
 }
 
 /** `codePrefix` holds only letters, digits and hyphens (the query schema says so), so it needs no LIKE escaping. */
-export function listParticipants(db: Executor, filter: { communityId: number | undefined; codePrefix: string | undefined }, afterId: number, limit: number): ParticipantRow[] {
+export async function listParticipants(db: Executor, filter: { communityId: number | undefined; codePrefix: string | undefined }, afterId: number, limit: number): Promise<ParticipantRow[]> {
   return db
     .select(participantColumns)
     .from(participants)
@@ -70,37 +68,33 @@ export function listParticipants(db: Executor, filter: { communityId: number | u
       ),
     )
     .orderBy(asc(participants.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 
-export function upsertPersonalData(tx: Executor, participantId: number, data: { displayName: string | null; contact: string | null }, at: string): void {
-  tx.insert(participantPersonalData)
+export async function upsertPersonalData(tx: Executor, participantId: number, data: { displayName: string | null; contact: string | null }, at: string): Promise<void> {
+  await tx.insert(participantPersonalData)
     .values({ participantId, ...data, updatedAt: at })
-    .onConflictDoUpdate({ target: participantPersonalData.participantId, set: { ...data, updatedAt: at } })
-    .run();
+    .onConflictDoUpdate({ target: participantPersonalData.participantId, set: { ...data, updatedAt: at } });
 }
 
-export function readPersonalData(db: Executor, participantId: number): { displayName: string | null; contact: string | null } | undefined {
-  return db
+export async function readPersonalData(db: Executor, participantId: number): Promise<{ displayName: string | null; contact: string | null } | undefined> {
+  return (await db
     .select({ displayName: participantPersonalData.displayName, contact: participantPersonalData.contact })
     .from(participantPersonalData)
-    .where(eq(participantPersonalData.participantId, participantId))
-    .get();
+    .where(eq(participantPersonalData.participantId, participantId)))[0];
 }
 
-export function insertParticipantNote(tx: Executor, row: typeof participantNotes.$inferInsert): void {
-  tx.insert(participantNotes).values(row).run();
+export async function insertParticipantNote(tx: Executor, row: typeof participantNotes.$inferInsert): Promise<void> {
+  await tx.insert(participantNotes).values(row);
 }
 
-export function notesOf(db: Executor, participantId: number): Array<{ issuanceId: number | null; note: string; at: string; by: string }> {
+export async function notesOf(db: Executor, participantId: number): Promise<Array<{ issuanceId: number | null; note: string; at: string; by: string }>> {
   return db
     .select({ issuanceId: participantNotes.issuanceId, note: participantNotes.note, at: participantNotes.createdAt, by: users.username })
     .from(participantNotes)
     .innerJoin(users, eq(users.id, participantNotes.createdBy))
     .where(eq(participantNotes.participantId, participantId))
-    .orderBy(asc(participantNotes.id))
-    .all();
+    .orderBy(asc(participantNotes.id));
 }
 
 /**
@@ -108,26 +102,25 @@ export function notesOf(db: Executor, participantId: number): Array<{ issuanceId
  * the access log (who, when and what stay: the participant may still ask who
  * read their data).
  */
-export function erasePersonalData(tx: Executor, participantId: number, at: string): void {
-  tx.delete(participantPersonalData).where(eq(participantPersonalData.participantId, participantId)).run();
-  tx.delete(participantNotes).where(eq(participantNotes.participantId, participantId)).run();
-  tx.update(personalDataAccessLog).set({ purpose: ERASED_PURPOSE }).where(eq(personalDataAccessLog.participantId, participantId)).run();
-  tx.update(participants).set({ personalDataErasedAt: at }).where(eq(participants.id, participantId)).run();
+export async function erasePersonalData(tx: Executor, participantId: number, at: string): Promise<void> {
+  await tx.delete(participantPersonalData).where(eq(participantPersonalData.participantId, participantId));
+  await tx.delete(participantNotes).where(eq(participantNotes.participantId, participantId));
+  await tx.update(personalDataAccessLog).set({ purpose: ERASED_PURPOSE }).where(eq(personalDataAccessLog.participantId, participantId));
+  await tx.update(participants).set({ personalDataErasedAt: at }).where(eq(participants.id, participantId));
 }
 
 /** What an access log entry's purpose reads after the participant's data was erased. */
 export const ERASED_PURPOSE = '(erased with the personal data)';
 
-export function logAccess(tx: Executor, row: typeof personalDataAccessLog.$inferInsert): void {
-  tx.insert(personalDataAccessLog).values(row).run();
+export async function logAccess(tx: Executor, row: typeof personalDataAccessLog.$inferInsert): Promise<void> {
+  await tx.insert(personalDataAccessLog).values(row);
 }
 
-export function accessLogOf(db: Executor, participantId: number): Array<{ at: string; by: string; action: string; purpose: string }> {
+export async function accessLogOf(db: Executor, participantId: number): Promise<Array<{ at: string; by: string; action: string; purpose: string }>> {
   return db
     .select({ at: personalDataAccessLog.at, by: users.username, action: personalDataAccessLog.action, purpose: personalDataAccessLog.purpose })
     .from(personalDataAccessLog)
     .innerJoin(users, eq(users.id, personalDataAccessLog.userId))
     .where(eq(personalDataAccessLog.participantId, participantId))
-    .orderBy(asc(personalDataAccessLog.id))
-    .all();
+    .orderBy(asc(personalDataAccessLog.id));
 }

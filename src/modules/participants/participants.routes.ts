@@ -19,19 +19,19 @@ export function participantRoutes(api: Api, participants: ParticipantsService): 
   api.get('/communities', {
     config: { access: { permission: 'communities:read' } },
     schema: { tags: ['participants'], summary: 'The communities participants can belong to', response: { 200: CommunityList } },
-    handler: async () => ({ items: participants.communities() }),
+    handler: async () => ({ items: await participants.communities() }),
   });
 
   api.post('/communities', {
     config: { access: { permission: 'communities:create' }, contract: { errors: ['communities.name_taken'] } },
     schema: { tags: ['participants'], summary: 'Add a community to the list', body: CreateCommunityBody, response: { 201: z.object({ community: Community }) } },
-    handler: async (request, reply) => reply.code(201).send({ community: participants.addCommunity(actorOf(request), request.body) }),
+    handler: async (request, reply) => reply.code(201).send({ community: await participants.addCommunity(actorOf(request), request.body) }),
   });
 
   api.post('/participants', {
     config: { access: { permission: 'participants:register' }, contract: { errors: ['participants.unknown_community'] } },
     schema: { tags: ['participants'], summary: 'Register a participant (consent required); returns a generated code', body: CreateParticipantBody, response: { 201: ParticipantEnvelope } },
-    handler: async (request, reply) => reply.code(201).send({ participant: participants.create(actorOf(request), request.body) }),
+    handler: async (request, reply) => reply.code(201).send({ participant: await participants.create(actorOf(request), request.body) }),
   });
 
   api.get('/participants', {
@@ -49,7 +49,7 @@ export function participantRoutes(api: Api, participants: ParticipantsService): 
       querystring: PurposeQuery,
       response: { 200: ParticipantEnvelope },
     },
-    handler: async (request) => ({ participant: participants.get(actorOf(request), request.params.code, request.query.purpose) }),
+    handler: async (request) => ({ participant: await participants.get(actorOf(request), request.params.code, request.query.purpose) }),
   });
 
   api.get('/participants/:code/export', {
@@ -68,7 +68,7 @@ export function participantRoutes(api: Api, participants: ParticipantsService): 
     config: { access: { permission: 'participants:erase' }, contract: { errors: ['participants.not_found'] } },
     schema: { tags: ['participants'], summary: 'Erase name and contact; the code and custody history remain', params: ParticipantParams, response: { 204: z.null() } },
     handler: async (request, reply) => {
-      participants.erase(actorOf(request), request.params.code);
+      await participants.erase(actorOf(request), request.params.code);
       return reply.code(204).send(null);
     },
   });

@@ -41,9 +41,9 @@ function toParticipant(row: ParticipantRow, personal?: PersonalView | null): Par
 }
 
 /** Name, contact and notes together, or null when none is held. */
-function personalView(db: Executor, participantId: number): PersonalView | null {
-  const data = readPersonalData(db, participantId);
-  const notes = notesOf(db, participantId);
+async function personalView(db: Executor, participantId: number): Promise<PersonalView | null> {
+  const data = await readPersonalData(db, participantId);
+  const notes = await notesOf(db, participantId);
   if (!data && notes.length === 0) return null;
   return { displayName: data?.displayName ?? null, contact: data?.contact ?? null, notes };
 }
@@ -55,24 +55,24 @@ function personalView(db: Executor, participantId: number): PersonalView | null 
  */
 export interface ParticipantIssuances {
   /** Every issuance of the participant, for the export. */
-  ofParticipant(tx: Executor, participantId: number): readonly ParticipantExport['issuances'][number][];
+  ofParticipant(tx: Executor, participantId: number): Promise<readonly ParticipantExport['issuances'][number][]>;
   /** Erasure: drops the free text typed about the participant when a device came back. */
-  eraseReturnNotesOf(tx: Executor, participantId: number): void;
+  eraseReturnNotesOf(tx: Executor, participantId: number): Promise<void>;
 }
 
 export function createParticipantsService(deps: { db: Db; clock: Clock; issuances: ParticipantIssuances; idempotency: IdempotencyResources; afterErasure?: () => void }) {
   const { db, clock } = deps;
 
-  function mustFind(code: string): ParticipantRow {
-    const row = findParticipantByCode(db, code);
+  async function mustFind(code: string): Promise<ParticipantRow> {
+    const row = await findParticipantByCode(db, code);
     if (!row) throw new AppError('participants.not_found', `No participant ${code}.`);
     return row;
   }
 
-  function communityOrThrow(name: string): CommunityRow {
-    const c = findCommunity(db, name);
+  async function communityOrThrow(name: string): Promise<CommunityRow> {
+    const c = await findCommunity(db, name);
     if (!c) {
-      const names = listCommunities(db).map((x) => x.name);
+      const names = (await listCommunities(db)).map((x) => x.name);
       throw new AppError('participants.unknown_community', `"${name}" is not in the community list (${names.join(', ')}); an admin can add it.`, {
         errors: [{ field: 'community', message: 'not in the community list' }],
       });
@@ -81,34 +81,34 @@ export function createParticipantsService(deps: { db: Db; clock: Clock; issuance
   }
 
   return {
-    communities: (): CommunityRow[] => listCommunities(db),
+    communities: (): Promise<CommunityRow[]> => listCommunities(db),
 
     /** A community by its name, other name or syllabics, ignoring case. */
-    community: (name: string): CommunityRow | undefined => findCommunity(db, name),
+    community: (name: string): Promise<CommunityRow | undefined> => findCommunity(db, name),
 
     /**
      * Inside another module's write transaction (an issuance): the participant
      * by code, without personal data, so that consent and erasure are checked
      * in the transaction that relies on them.
      */
-    byCode: (tx: Executor, code: string): ParticipantRow | undefined => findParticipantByCode(tx, code),
+    byCode: (tx: Executor, code: string): Promise<ParticipantRow | undefined> => findParticipantByCode(tx, code),
 
     /** Inside the issuance's transaction: a note about the participant (erased with their personal data). */
-    addNote(tx: Executor, note: { participantId: number; issuanceId: number | null; note: string; createdBy: number; createdAt: string }): void {
-      insertParticipantNote(tx, note);
+    async addNote(tx: Executor, note: { participantId: number; issuanceId: number | null; note: string; createdBy: number; createdAt: string }): Promise<void> {
+      await insertParticipantNote(tx, note);
     },
 
-    addCommunity(actor: Actor, body: { name: string; syllabics?: string | undefined; altName?: string | undefined }): CommunityRow {
+    async addCommunity(actor: Actor, body: { name: string; syllabics?: string | undefined; altName?: string | undefined }): Promise<CommunityRow> {
       const at = clock.now().toISOString();
       // Lookups ignore case and match other names and syllabics, so a near-duplicate would be ambiguous.
       for (const name of [body.name, body.altName, body.syllabics]) {
-        const existing = name === undefined ? undefined : findCommunity(db, name);
+        const existing = name === undefined ? undefined : await findCommunity(db, name);
         if (existing) throw new AppError('communities.name_taken', `${name} is already in the list as ${existing.name}.`);
       }
       try {
-        return writeTransaction(db, (tx) => {
-          const row = insertCommunity(tx, { name: body.name, syllabics: body.syllabics ?? null, altName: body.altName ?? null });
-          appendAuditEvent(tx, { entityType: 'community', entityId: String(row.id), action: 'community.added', actorUserId: actor.id, at, details: { ...body } });
+        return await writeTransaction(db, async (tx) => {
+          const row = await insertCommunity(tx, { name: body.name, syllabics: body.syllabics ?? null, altName: body.altName ?? null });
+          await appendAuditEvent(tx, { entityType: 'community', entityId: String(row.id), action: 'community.added', actorUserId: actor.id, at, details: { ...body } });
           return row;
         });
       } catch (err) {
@@ -117,11 +117,11 @@ export function createParticipantsService(deps: { db: Db; clock: Clock; issuance
       }
     },
 
-    create(actor: Actor, body: CreateParticipantBody): Participant {
+    async create(actor: Actor, body: CreateParticipantBody): Promise<Participant> {
       const at = clock.now().toISOString();
-      const community = communityOrThrow(body.community);
-      return writeTransaction(db, (tx) => {
-        const id = insertParticipant(tx, {
+      const community = await communityOrThrow(body.community);
+      return writeTransaction(db, async (tx) => {
+        const id = await insertParticipant(tx, {
           communityId: community.id,
           program: body.program ?? null,
           cohort: body.cohort ?? null,
@@ -133,13 +133,13 @@ export function createParticipantsService(deps: { db: Db; clock: Clock; issuance
         });
         const hasPersonal = body.displayName !== undefined || body.contact !== undefined;
         if (hasPersonal) {
-          upsertPersonalData(tx, id, { displayName: body.displayName ?? null, contact: body.contact ?? null }, at);
-          logAccess(tx, { participantId: id, userId: actor.id, at, action: 'created', purpose: 'registration' });
+          await upsertPersonalData(tx, id, { displayName: body.displayName ?? null, contact: body.contact ?? null }, at);
+          await logAccess(tx, { participantId: id, userId: actor.id, at, action: 'created', purpose: 'registration' });
         }
-        deps.idempotency.about(tx, 'participant', id);
-        const row = findParticipantByCode(tx, `P-${String(id).padStart(6, '0')}`)!;
+        await deps.idempotency.about(tx, 'participant', id);
+        const row = (await findParticipantByCode(tx, `P-${String(id).padStart(6, '0')}`))!;
         // The history names the code and community only, never personal data.
-        appendAuditEvent(tx, {
+        await appendAuditEvent(tx, {
           entityType: 'participant',
           entityId: row.code,
           action: 'participant.registered',
@@ -147,39 +147,39 @@ export function createParticipantsService(deps: { db: Db; clock: Clock; issuance
           at,
           details: { community: row.communityName, program: row.program, consentLanguage: row.consentLanguage, personalDataHeld: hasPersonal },
         });
-        return toParticipant(row, hasPersonal ? personalView(tx, id) : null);
+        return toParticipant(row, hasPersonal ? await personalView(tx, id) : null);
       });
     },
 
     /** Coordinators and admins get the personal data, and the read is logged; staff get the code and community. */
-    get(actor: Actor, code: string, purpose: string | undefined): Participant {
-      const row = mustFind(code);
+    async get(actor: Actor, code: string, purpose: string | undefined): Promise<Participant> {
+      const row = await mustFind(code);
       if (!can(actor.role, 'participants:read-personal')) return toParticipant(row);
       const at = clock.now().toISOString();
-      return writeTransaction(db, (tx) => {
-        const personal = personalView(tx, row.id);
-        if (personal) logAccess(tx, { participantId: row.id, userId: actor.id, at, action: 'read', purpose: purpose ?? 'participant record viewed' });
+      return writeTransaction(db, async (tx) => {
+        const personal = await personalView(tx, row.id);
+        if (personal) await logAccess(tx, { participantId: row.id, userId: actor.id, at, action: 'read', purpose: purpose ?? 'participant record viewed' });
         return toParticipant(row, personal);
       });
     },
 
-    list(filter: { community?: string | undefined; codePrefix?: string | undefined }, limit: number, cursor: string | undefined) {
-      const communityId = filter.community === undefined ? undefined : (findCommunity(db, filter.community)?.id ?? -1);
+    async list(filter: { community?: string | undefined; codePrefix?: string | undefined }, limit: number, cursor: string | undefined) {
+      const communityId = filter.community === undefined ? undefined : ((await findCommunity(db, filter.community))?.id ?? -1);
       const after = cursor === undefined ? 0 : decodeCursor(cursor);
-      const { page, nextCursor } = pageOf(listParticipants(db, { communityId, codePrefix: filter.codePrefix }, after, limit + 1), limit, (r) => r.id);
+      const { page, nextCursor } = pageOf(await listParticipants(db, { communityId, codePrefix: filter.codePrefix }, after, limit + 1), limit, (r) => r.id);
       return { items: page.map((r) => toParticipant(r)), nextCursor };
     },
 
     /** Everything held about the participant, including who read it; the export itself is logged first. */
-    export(actor: Actor, code: string, purpose: string | undefined) {
-      const row = mustFind(code);
+    async export(actor: Actor, code: string, purpose: string | undefined) {
+      const row = await mustFind(code);
       const at = clock.now().toISOString();
-      return writeTransaction(db, (tx) => {
-        logAccess(tx, { participantId: row.id, userId: actor.id, at, action: 'exported', purpose: purpose ?? 'participant export' });
+      return writeTransaction(db, async (tx) => {
+        await logAccess(tx, { participantId: row.id, userId: actor.id, at, action: 'exported', purpose: purpose ?? 'participant export' });
         return {
           exportedAt: at,
-          participant: toParticipant(row, personalView(tx, row.id)),
-          issuances: deps.issuances.ofParticipant(tx, row.id).map((i) => ({
+          participant: toParticipant(row, await personalView(tx, row.id)),
+          issuances: (await deps.issuances.ofParticipant(tx, row.id)).map((i) => ({
             id: i.id,
             assetTag: i.assetTag,
             kind: i.kind,
@@ -190,22 +190,22 @@ export function createParticipantsService(deps: { db: Db; clock: Clock; issuance
             returnedAt: i.returnedAt,
             returnCondition: i.returnCondition,
           })),
-          accessLog: accessLogOf(tx, row.id),
+          accessLog: await accessLogOf(tx, row.id),
         };
       });
     },
 
     /** Erases name and contact; the code, community and custody history stay whole. */
-    erase(actor: Actor, code: string): void {
-      const row = mustFind(code);
+    async erase(actor: Actor, code: string): Promise<void> {
+      const row = await mustFind(code);
       const at = clock.now().toISOString();
-      writeTransaction(db, (tx) => {
-        erasePersonalData(tx, row.id, at);
-        deps.issuances.eraseReturnNotesOf(tx, row.id);
+      await writeTransaction(db, async (tx) => {
+        await erasePersonalData(tx, row.id, at);
+        await deps.issuances.eraseReturnNotesOf(tx, row.id);
         // The registration's kept answer (for an Idempotency-Key replay) holds the name too: forget it.
-        deps.idempotency.forgetResource(tx, 'participant', row.id);
-        logAccess(tx, { participantId: row.id, userId: actor.id, at, action: 'erased', purpose: 'erasure requested' });
-        appendAuditEvent(tx, { entityType: 'participant', entityId: row.code, action: 'participant.personal_data_erased', actorUserId: actor.id, at, details: {} });
+        await deps.idempotency.forgetResource(tx, 'participant', row.id);
+        await logAccess(tx, { participantId: row.id, userId: actor.id, at, action: 'erased', purpose: 'erasure requested' });
+        await appendAuditEvent(tx, { entityType: 'participant', entityId: row.code, action: 'participant.personal_data_erased', actorUserId: actor.id, at, details: {} });
       });
       // Deleted rows must not linger in the WAL either (secure_delete zeroes them in the database pages).
       deps.afterErasure?.();

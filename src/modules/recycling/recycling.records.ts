@@ -16,11 +16,11 @@ const AMENDMENT_FIELDS = ['id', 'shipmentId', 'field', 'fromValue', 'toValue', '
 
 export const shipmentRecords: RecordSource = {
   table: 'shipments',
-  read: (db: Executor, ids: number[]) => {
-    const lines = groupBy(db.select().from(shipmentDevices).where(inArray(shipmentDevices.shipmentId, ids)).orderBy(asc(shipmentDevices.id)).all(), (l) => l.shipmentId);
-    const bulk = groupBy(db.select().from(shipmentBulkLines).where(inArray(shipmentBulkLines.shipmentId, ids)).orderBy(asc(shipmentBulkLines.id)).all(), (l) => l.shipmentId);
-    const amendments = groupBy(db.select().from(shipmentAmendments).where(inArray(shipmentAmendments.shipmentId, ids)).orderBy(asc(shipmentAmendments.id)).all(), (a) => a.shipmentId);
-    const rows = db.select().from(shipments).where(inArray(shipments.id, ids)).all();
+  read: async (db: Executor, ids: number[]) => {
+    const lines = groupBy(await db.select().from(shipmentDevices).where(inArray(shipmentDevices.shipmentId, ids)).orderBy(asc(shipmentDevices.id)), (l) => l.shipmentId);
+    const bulk = groupBy(await db.select().from(shipmentBulkLines).where(inArray(shipmentBulkLines.shipmentId, ids)).orderBy(asc(shipmentBulkLines.id)), (l) => l.shipmentId);
+    const amendments = groupBy(await db.select().from(shipmentAmendments).where(inArray(shipmentAmendments.shipmentId, ids)).orderBy(asc(shipmentAmendments.id)), (a) => a.shipmentId);
+    const rows = await db.select().from(shipments).where(inArray(shipments.id, ids));
     return new Map(
       rows.map((r) => [
         r.id,
@@ -33,12 +33,11 @@ export const shipmentRecords: RecordSource = {
       ]),
     );
   },
-  idsAfter: (db: Executor, afterId: number) =>
-    db
+  idsAfter: async (db: Executor, afterId: number) =>
+    (await db
       .select({ id: shipments.id })
       .from(shipments)
       .where(gt(shipments.id, afterId))
-      .orderBy(asc(shipments.id))
-      .all()
+      .orderBy(asc(shipments.id)))
       .map((r) => r.id),
 };

@@ -8,67 +8,68 @@ import { recyclers, shipmentAmendments, shipmentBulkLines, shipmentDevices, ship
 export type RecyclerRow = typeof recyclers.$inferSelect;
 export type ShipmentRow = typeof shipments.$inferSelect;
 
-export const insertRecycler = (tx: Executor, row: typeof recyclers.$inferInsert): RecyclerRow => tx.insert(recyclers).values(row).returning().get();
-export const findRecycler = (db: Executor, id: number): RecyclerRow | undefined => db.select().from(recyclers).where(eq(recyclers.id, id)).get();
-export const listRecyclers = (db: Executor): RecyclerRow[] => db.select().from(recyclers).orderBy(asc(recyclers.name)).all();
+export const insertRecycler = async (tx: Executor, row: typeof recyclers.$inferInsert): Promise<RecyclerRow> => (await tx.insert(recyclers).values(row).returning())[0]!;
+export const findRecycler = async (db: Executor, id: number): Promise<RecyclerRow | undefined> => (await db.select().from(recyclers).where(eq(recyclers.id, id)))[0];
+export const listRecyclers = async (db: Executor): Promise<RecyclerRow[]> => db.select().from(recyclers).orderBy(asc(recyclers.name));
 
-export const insertShipment = (tx: Executor, row: typeof shipments.$inferInsert): ShipmentRow => tx.insert(shipments).values(row).returning().get();
-export const findShipment = (db: Executor, id: number): ShipmentRow | undefined => db.select().from(shipments).where(eq(shipments.id, id)).get();
-export function listShipments(db: Executor, status?: ShipmentRow['status']): ShipmentRow[] {
-  return db.select().from(shipments).where(status ? eq(shipments.status, status) : undefined).orderBy(asc(shipments.id)).all();
+export const insertShipment = async (tx: Executor, row: typeof shipments.$inferInsert): Promise<ShipmentRow> => (await tx.insert(shipments).values(row).returning())[0]!;
+export const findShipment = async (db: Executor, id: number): Promise<ShipmentRow | undefined> => (await db.select().from(shipments).where(eq(shipments.id, id)))[0];
+export async function listShipments(db: Executor, status?: ShipmentRow['status']): Promise<ShipmentRow[]> {
+  return db.select().from(shipments).where(status ? eq(shipments.status, status) : undefined).orderBy(asc(shipments.id));
 }
-export function updateShipment(tx: Executor, id: number, fromStatus: ShipmentRow['status'], patch: Partial<ShipmentRow>): ShipmentRow | undefined {
+export async function updateShipment(tx: Executor, id: number, fromStatus: ShipmentRow['status'], patch: Partial<ShipmentRow>): Promise<ShipmentRow | undefined> {
   // Compare-and-set on the status: two people shipping at once, one wins.
-  return tx
+  return (await tx
     .update(shipments)
     .set(patch)
     .where(and(eq(shipments.id, id), eq(shipments.status, fromStatus)))
-    .returning()
-    .get();
+    .returning())[0];
 }
 
-export function addShipmentDevice(tx: Executor, row: typeof shipmentDevices.$inferInsert): void {
-  tx.insert(shipmentDevices).values(row).run();
+export async function addShipmentDevice(tx: Executor, row: typeof shipmentDevices.$inferInsert): Promise<void> {
+  await tx.insert(shipmentDevices).values(row);
 }
 /** Whether the line was there (and is now gone). Only an open shipment's lines are removed: the service checks. */
-export function removeShipmentDevice(tx: Executor, shipmentId: number, deviceId: number): boolean {
-  return tx.delete(shipmentDevices).where(and(eq(shipmentDevices.shipmentId, shipmentId), eq(shipmentDevices.deviceId, deviceId))).run().changes > 0;
+export async function removeShipmentDevice(tx: Executor, shipmentId: number, deviceId: number): Promise<boolean> {
+  const removed = await tx
+    .delete(shipmentDevices)
+    .where(and(eq(shipmentDevices.shipmentId, shipmentId), eq(shipmentDevices.deviceId, deviceId)))
+    .returning({ deviceId: shipmentDevices.deviceId });
+  return removed.length > 0;
 }
-export function removeBulkLine(tx: Executor, shipmentId: number, lineId: number) {
-  return tx.delete(shipmentBulkLines).where(and(eq(shipmentBulkLines.shipmentId, shipmentId), eq(shipmentBulkLines.id, lineId))).returning().get();
+export async function removeBulkLine(tx: Executor, shipmentId: number, lineId: number) {
+  return (await tx.delete(shipmentBulkLines).where(and(eq(shipmentBulkLines.shipmentId, shipmentId), eq(shipmentBulkLines.id, lineId))).returning())[0];
 }
-export function shipmentOfDevice(db: Executor, deviceId: number): number | undefined {
-  return db.select({ id: shipmentDevices.shipmentId }).from(shipmentDevices).where(eq(shipmentDevices.deviceId, deviceId)).get()?.id;
+export async function shipmentOfDevice(db: Executor, deviceId: number): Promise<number | undefined> {
+  return (await db.select({ id: shipmentDevices.shipmentId }).from(shipmentDevices).where(eq(shipmentDevices.deviceId, deviceId)))[0]?.id;
 }
-export function devicesOfShipment(db: Executor, shipmentId: number) {
-  return db
+export async function devicesOfShipment(db: Executor, shipmentId: number) {
+  return (await db
     .select({ device: devices })
     .from(shipmentDevices)
     .innerJoin(devices, eq(devices.id, shipmentDevices.deviceId))
     .where(eq(shipmentDevices.shipmentId, shipmentId))
-    .orderBy(asc(shipmentDevices.id))
-    .all()
+    .orderBy(asc(shipmentDevices.id)))
     .map((r) => r.device);
 }
-export function addBulkLine(tx: Executor, row: typeof shipmentBulkLines.$inferInsert): void {
-  tx.insert(shipmentBulkLines).values(row).run();
+export async function addBulkLine(tx: Executor, row: typeof shipmentBulkLines.$inferInsert): Promise<void> {
+  await tx.insert(shipmentBulkLines).values(row);
 }
-export function bulkLinesOfShipment(db: Executor, shipmentId: number) {
-  return db.select().from(shipmentBulkLines).where(eq(shipmentBulkLines.shipmentId, shipmentId)).orderBy(asc(shipmentBulkLines.id)).all();
+export async function bulkLinesOfShipment(db: Executor, shipmentId: number) {
+  return db.select().from(shipmentBulkLines).where(eq(shipmentBulkLines.shipmentId, shipmentId)).orderBy(asc(shipmentBulkLines.id));
 }
 
-export function insertAmendment(tx: Executor, row: typeof shipmentAmendments.$inferInsert): number {
-  return tx.insert(shipmentAmendments).values(row).returning({ id: shipmentAmendments.id }).get().id;
+export async function insertAmendment(tx: Executor, row: typeof shipmentAmendments.$inferInsert): Promise<number> {
+  return (await tx.insert(shipmentAmendments).values(row).returning({ id: shipmentAmendments.id }))[0]!.id;
 }
 /** Oldest first, so that repeated corrections of one field read as a chain back to the value first recorded. */
-export function amendmentsOfShipment(db: Executor, shipmentId: number): ShipmentAmendment[] {
-  return db
+export async function amendmentsOfShipment(db: Executor, shipmentId: number): Promise<ShipmentAmendment[]> {
+  return (await db
     .select({ a: shipmentAmendments, username: users.username })
     .from(shipmentAmendments)
     .innerJoin(users, eq(users.id, shipmentAmendments.amendedBy))
     .where(eq(shipmentAmendments.shipmentId, shipmentId))
-    .orderBy(asc(shipmentAmendments.id))
-    .all()
+    .orderBy(asc(shipmentAmendments.id)))
     .map(({ a, username }) => ({
       id: a.id,
       // Written only from AmendShipmentBody's fields.

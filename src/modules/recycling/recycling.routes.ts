@@ -26,57 +26,57 @@ export function recyclingRoutes(api: Api, recycling: RecyclingService): void {
   api.post('/recyclers', {
     config: { access: { permission: 'recyclers:create' }, contract: { errors: ['recyclers.name_taken'] } },
     schema: { tags: ['recycling'], summary: 'Register a downstream recycler', body: CreateRecyclerBody, response: { 201: RecyclerEnvelope } },
-    handler: async (request, reply) => reply.code(201).send({ recycler: recycling.createRecycler(actorOf(request), request.body) }),
+    handler: async (request, reply) => reply.code(201).send({ recycler: await recycling.createRecycler(actorOf(request), request.body) }),
   });
   api.get('/recyclers', {
     config: { access: { permission: 'recyclers:read' } },
     schema: { tags: ['recycling'], summary: 'Recyclers', response: { 200: RecyclerList } },
-    handler: async () => ({ items: recycling.recyclers() }),
+    handler: async () => ({ items: await recycling.recyclers() }),
   });
   api.post('/shipments', {
     config: { access: { permission: 'shipments:prepare' }, contract: { errors: ['recyclers.not_found'] } },
     schema: { tags: ['recycling'], summary: 'Open a shipment (sealift, air or road)', body: CreateShipmentBody, response: { 201: ShipmentEnvelope } },
-    handler: async (request, reply) => reply.code(201).send({ shipment: recycling.create(actorOf(request), request.body) }),
+    handler: async (request, reply) => reply.code(201).send({ shipment: await recycling.create(actorOf(request), request.body) }),
   });
   api.get('/shipments', {
     config: { access: { permission: 'shipments:read' } },
     schema: { tags: ['recycling'], summary: 'Shipments', querystring: ListShipmentsQuery, response: { 200: ShipmentList } },
-    handler: async (request) => ({ items: recycling.list(request.query.status) }),
+    handler: async (request) => ({ items: await recycling.list(request.query.status) }),
   });
   api.get('/shipments/:id', {
     config: { access: { permission: 'shipments:read' }, contract: { errors: ['shipments.not_found'] } },
     schema: { tags: ['recycling'], summary: 'One shipment with its lines and totals', params: ShipmentParams, response: { 200: ShipmentEnvelope } },
-    handler: async (request) => ({ shipment: recycling.get(request.params.id) }),
+    handler: async (request) => ({ shipment: await recycling.get(request.params.id) }),
   });
   api.post('/shipments/:id/devices', {
     config: { access: { permission: 'shipments:prepare' }, contract: { errors: ['shipments.not_found', 'shipments.frozen', 'devices.invalid_asset_tag', 'devices.not_found', 'devices.invalid_transition', 'shipments.device_not_sanitized', 'shipments.device_already_added'] } },
     schema: { tags: ['recycling'], summary: 'Add a device by scanning its tag', params: ShipmentParams, body: AddDeviceBody, response: { 201: ShipmentEnvelope } },
-    handler: async (request, reply) => reply.code(201).send({ shipment: recycling.addDevice(actorOf(request), request.params.id, request.body.assetTag) }),
+    handler: async (request, reply) => reply.code(201).send({ shipment: await recycling.addDevice(actorOf(request), request.params.id, request.body.assetTag) }),
   });
   api.post('/shipments/:id/bulk-lines', {
     config: { access: { permission: 'shipments:prepare' }, contract: { errors: ['shipments.not_found', 'shipments.frozen'] } },
     schema: { tags: ['recycling'], summary: 'Add untagged e-waste by weight', params: ShipmentParams, body: BulkLineBody, response: { 201: ShipmentEnvelope } },
-    handler: async (request, reply) => reply.code(201).send({ shipment: recycling.addBulkLine(actorOf(request), request.params.id, request.body) }),
+    handler: async (request, reply) => reply.code(201).send({ shipment: await recycling.addBulkLine(actorOf(request), request.params.id, request.body) }),
   });
   api.delete('/shipments/:id/devices/:tag', {
     config: { access: { permission: 'shipments:prepare' }, contract: { errors: ['shipments.not_found', 'shipments.frozen', 'devices.invalid_asset_tag', 'devices.not_found', 'shipments.line_not_found'] } },
     schema: { tags: ['recycling'], summary: 'Take a device off an open shipment', params: ShipmentDeviceParams, response: { 200: ShipmentEnvelope } },
-    handler: async (request) => ({ shipment: recycling.removeDevice(actorOf(request), request.params.id, request.params.tag) }),
+    handler: async (request) => ({ shipment: await recycling.removeDevice(actorOf(request), request.params.id, request.params.tag) }),
   });
   api.delete('/shipments/:id/bulk-lines/:lineId', {
     config: { access: { permission: 'shipments:prepare' }, contract: { errors: ['shipments.not_found', 'shipments.frozen', 'shipments.line_not_found'] } },
     schema: { tags: ['recycling'], summary: 'Take a bulk line off an open shipment', params: ShipmentBulkLineParams, response: { 200: ShipmentEnvelope } },
-    handler: async (request) => ({ shipment: recycling.removeBulkLine(actorOf(request), request.params.id, request.params.lineId) }),
+    handler: async (request) => ({ shipment: await recycling.removeBulkLine(actorOf(request), request.params.id, request.params.lineId) }),
   });
   api.post('/shipments/:id/ship', {
     config: { access: { permission: 'shipments:ship' }, contract: { errors: ['shipments.not_found', 'shipments.frozen', 'shipments.empty', 'shipments.device_not_sanitized', 'devices.invalid_transition'] } },
     schema: { tags: ['recycling'], summary: 'Ship: devices become recycled and the shipment freezes', params: ShipmentParams, body: ShipBody, response: { 200: ShipmentEnvelope } },
-    handler: async (request) => ({ shipment: recycling.ship(actorOf(request), request.params.id, request.body?.shippedAt) }),
+    handler: async (request) => ({ shipment: await recycling.ship(actorOf(request), request.params.id, request.body?.shippedAt) }),
   });
   api.post('/shipments/:id/confirm', {
     config: { access: { permission: 'shipments:confirm' }, contract: { errors: ['shipments.not_found', 'shipments.not_shipped', 'shipments.frozen'] } },
     schema: { tags: ['recycling'], summary: "Record the recycler's certificate", params: ShipmentParams, body: ConfirmBody, response: { 200: ShipmentEnvelope } },
-    handler: async (request) => ({ shipment: recycling.confirm(actorOf(request), request.params.id, request.body) }),
+    handler: async (request) => ({ shipment: await recycling.confirm(actorOf(request), request.params.id, request.body) }),
   });
   api.post('/shipments/:id/amendments', {
     // A confirmed shipment is the record funders' reports rest on: only an admin corrects it.
@@ -88,7 +88,7 @@ export function recyclingRoutes(api: Api, recycling: RecyclingService): void {
       body: AmendShipmentBody,
       response: { 201: ShipmentEnvelope },
     },
-    handler: async (request, reply) => reply.code(201).send({ shipment: recycling.amend(actorOf(request), request.params.id, request.body) }),
+    handler: async (request, reply) => reply.code(201).send({ shipment: await recycling.amend(actorOf(request), request.params.id, request.body) }),
   });
   api.get('/shipments/:id/manifest.pdf', {
     config: { access: { permission: 'shipments:read' }, contract: pdfDocument(['shipments.not_found']) },

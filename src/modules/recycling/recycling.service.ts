@@ -30,20 +30,21 @@ import {
 import type { AmendShipmentBody, AmendmentValue, CreateShipmentBody, Shipment } from './recycling.schemas.js';
 import { receivedAtProblem, shippedAtProblem } from './shipment-dates.js';
 import { shipmentRecords } from './recycling.records.js';
+import { mapInOrder } from '../../core/in-order.js';
 
 /** The renderer this module draws its manifest with: the documents module's client, wired by the composition root. */
 export interface ManifestDocuments {
   render(task: { kind: 'manifest'; shipment: Shipment; org: { organizationName: string; siteName: string }; printedAt: Date; locale?: Locale | undefined; messages?: LocaleMessages | undefined }): Promise<Buffer>;
 }
 
-export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCase: DeviceUseCase; documents: ManifestDocuments; organizationName: string; siteName: string; /** The workshop's IANA time zone: receipt dates are on its calendar. */ siteTimeZone: string; /** The reviewed text of a language (database over shipped files): the manifest is drawn with it. */ messagesFor?: ((locale: Locale) => LocaleMessages | undefined) | undefined }) {
+export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCase: DeviceUseCase; documents: ManifestDocuments; organizationName: string; siteName: string; /** The workshop's IANA time zone: receipt dates are on its calendar. */ siteTimeZone: string; /** The reviewed text of a language (database over shipped files): the manifest is drawn with it. */ messagesFor?: ((locale: Locale) => Promise<LocaleMessages | undefined>) | undefined }) {
   const { db, clock } = deps;
   const { resolve, loadState } = deps.deviceUseCase;
 
-  function view(s: ShipmentRow): Shipment {
-    const recycler = findRecycler(db, s.recyclerId)!;
-    const devs = devicesOfShipment(db, s.id);
-    const bulk = bulkLinesOfShipment(db, s.id);
+  async function view(s: ShipmentRow): Promise<Shipment> {
+    const recycler = (await findRecycler(db, s.recyclerId))!;
+    const devs = await devicesOfShipment(db, s.id);
+    const bulk = await bulkLinesOfShipment(db, s.id);
     const deviceGrams = devs.reduce((n, d) => n + d.weightGrams, 0);
     const bulkGrams = bulk.reduce((n, b) => n + b.weightGrams, 0);
     return {
@@ -52,12 +53,12 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCa
       devices: devs.map((d) => ({ assetTag: d.assetTag, category: d.category, weightGrams: d.weightGrams, weightSource: d.weightSource })),
       bulkLines: bulk.map((b) => ({ id: b.id, category: b.category, weightGrams: b.weightGrams, units: b.units })),
       totals: { deviceUnits: devs.length, deviceGrams, bulkGrams, grams: deviceGrams + bulkGrams },
-      amendments: amendmentsOfShipment(db, s.id),
+      amendments: await amendmentsOfShipment(db, s.id),
     };
   }
 
-  function mustFind(id: number): ShipmentRow {
-    const s = findShipment(db, id);
+  async function mustFind(id: number): Promise<ShipmentRow> {
+    const s = await findShipment(db, id);
     if (!s) throw new AppError('shipments.not_found', `No shipment ${id}.`);
     return s;
   }
@@ -73,12 +74,12 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCa
     appendAuditEvent(tx, { entityType: 'shipment', entityId: String(id), action, actorUserId: actor.id, at, details, records: [{ source: shipmentRecords, id }] });
 
   return {
-    createRecycler(actor: Actor, body: { name: string; certification: RecyclerRow['certification']; certificateExpiry?: string | undefined; address?: string | undefined }): RecyclerRow {
+    async createRecycler(actor: Actor, body: { name: string; certification: RecyclerRow['certification']; certificateExpiry?: string | undefined; address?: string | undefined }): Promise<RecyclerRow> {
       const at = clock.now().toISOString();
       try {
-        return writeTransaction(db, (tx) => {
-          const r = insertRecycler(tx, { name: body.name, certification: body.certification, certificateExpiry: body.certificateExpiry ?? null, address: body.address ?? null, createdAt: at });
-          appendAuditEvent(tx, { entityType: 'recycler', entityId: String(r.id), action: 'recycler.created', actorUserId: actor.id, at, details: { ...body } });
+        return await writeTransaction(db, async (tx) => {
+          const r = await insertRecycler(tx, { name: body.name, certification: body.certification, certificateExpiry: body.certificateExpiry ?? null, address: body.address ?? null, createdAt: at });
+          await appendAuditEvent(tx, { entityType: 'recycler', entityId: String(r.id), action: 'recycler.created', actorUserId: actor.id, at, details: { ...body } });
           return r;
         });
       } catch (err) {
@@ -89,13 +90,13 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCa
 
     recyclers: () => listRecyclers(db),
 
-    create(actor: Actor, body: CreateShipmentBody): Shipment {
+    async create(actor: Actor, body: CreateShipmentBody): Promise<Shipment> {
       const at = clock.now().toISOString();
-      if (!findRecycler(db, body.recyclerId)) {
+      if (!await findRecycler(db, body.recyclerId)) {
         throw new AppError('recyclers.not_found', `No recycler ${body.recyclerId}.`, { errors: [{ field: 'recyclerId', message: 'no such recycler' }] });
       }
-      const s = writeTransaction(db, (tx) => {
-        const row = insertShipment(tx, {
+      const s = await writeTransaction(db, async (tx) => {
+        const row = await insertShipment(tx, {
           recyclerId: body.recyclerId,
           mode: body.mode,
           carrier: body.carrier ?? null,
@@ -106,53 +107,53 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCa
           createdBy: actor.id,
           createdAt: at,
         });
-        audit(tx, actor, row.id, 'shipment.created', { recyclerId: body.recyclerId, mode: body.mode }, at);
+        await audit(tx, actor, row.id, 'shipment.created', { recyclerId: body.recyclerId, mode: body.mode }, at);
         return row;
       });
       return view(s);
     },
 
-    get: (id: number): Shipment => view(mustFind(id)),
-    list: (status?: ShipmentRow['status']): Shipment[] => listShipments(db, status).map(view),
+    get: async (id: number): Promise<Shipment> => view(await mustFind(id)),
+    list: async (status?: ShipmentRow['status']): Promise<Shipment[]> => mapInOrder(await listShipments(db, status), view),
 
     /** Scanned in: only devices awaiting recycling that are sanitized or hold no storage (docs/domain.md §2 invariant 2). */
-    addDevice(actor: Actor, id: number, ref: string): Shipment {
+    async addDevice(actor: Actor, id: number, ref: string): Promise<Shipment> {
       const at = clock.now().toISOString();
       try {
-        writeTransaction(db, (tx) => {
-          const s = mustFind(id);
+        await writeTransaction(db, async (tx) => {
+          const s = await mustFind(id);
           assertOpen(s);
-          const device = resolve(ref);
+          const device = await resolve(ref);
           if (device.status !== 'awaiting_recycling') {
             throw new AppError('devices.invalid_transition', `${device.assetTag} is ${device.status}; designate it for recycling first.`, {
               extra: { currentStatus: device.status, action: 'ship' },
             });
           }
-          const facts = loadState(device).facts;
+          const facts = (await loadState(device)).facts;
           if (!facts.sanitized) {
             const { detail, drives } = drivesAtFault(device.assetTag, facts);
             throw new AppError('shipments.device_not_sanitized', `${detail} Wipe or destroy them first.`, { extra: { drives } });
           }
-          const other = shipmentOfDevice(tx, device.id);
+          const other = await shipmentOfDevice(tx, device.id);
           if (other !== undefined) throw new AppError('shipments.device_already_added', `${device.assetTag} is on shipment ${other}.`, { extra: { shipmentId: other } });
-          addShipmentDevice(tx, { shipmentId: id, deviceId: device.id, addedBy: actor.id, addedAt: at });
-          audit(tx, actor, id, 'shipment.device_added', { assetTag: device.assetTag, weightGrams: device.weightGrams }, at);
+          await addShipmentDevice(tx, { shipmentId: id, deviceId: device.id, addedBy: actor.id, addedAt: at });
+          await audit(tx, actor, id, 'shipment.device_added', { assetTag: device.assetTag, weightGrams: device.weightGrams }, at);
         });
       } catch (err) {
         if (isUniqueViolation(err)) throw new AppError('shipments.device_already_added', 'The device is already on a shipment.');
         throw err;
       }
-      return view(mustFind(id));
+      return view(await mustFind(id));
     },
 
-    addBulkLine(actor: Actor, id: number, body: { category: string; weightGrams: number; units?: number | undefined }): Shipment {
+    async addBulkLine(actor: Actor, id: number, body: { category: string; weightGrams: number; units?: number | undefined }): Promise<Shipment> {
       const at = clock.now().toISOString();
-      writeTransaction(db, (tx) => {
-        assertOpen(mustFind(id));
-        addBulkLine(tx, { shipmentId: id, category: body.category, weightGrams: body.weightGrams, units: body.units ?? null, addedBy: actor.id, addedAt: at });
-        audit(tx, actor, id, 'shipment.bulk_line_added', { ...body }, at);
+      await writeTransaction(db, async (tx) => {
+        assertOpen(await mustFind(id));
+        await addBulkLine(tx, { shipmentId: id, category: body.category, weightGrams: body.weightGrams, units: body.units ?? null, addedBy: actor.id, addedAt: at });
+        await audit(tx, actor, id, 'shipment.bulk_line_added', { ...body }, at);
       });
-      return view(mustFind(id));
+      return view(await mustFind(id));
     },
 
     /**
@@ -161,67 +162,67 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCa
      * awaiting_recycling; the shipment's event names the tag and is hashed
      * with the lines that remain. Once shipped, lines never change.
      */
-    removeDevice(actor: Actor, id: number, ref: string): Shipment {
+    async removeDevice(actor: Actor, id: number, ref: string): Promise<Shipment> {
       const at = clock.now().toISOString();
-      writeTransaction(db, (tx) => {
-        assertOpen(mustFind(id));
-        const device = resolve(ref);
-        if (!removeShipmentDevice(tx, id, device.id)) {
+      await writeTransaction(db, async (tx) => {
+        assertOpen(await mustFind(id));
+        const device = await resolve(ref);
+        if (!await removeShipmentDevice(tx, id, device.id)) {
           throw new AppError('shipments.line_not_found', `${device.assetTag} is not on shipment ${id}.`, { extra: { assetTag: device.assetTag } });
         }
-        audit(tx, actor, id, 'shipment.device_removed', { assetTag: device.assetTag, weightGrams: device.weightGrams }, at);
+        await audit(tx, actor, id, 'shipment.device_removed', { assetTag: device.assetTag, weightGrams: device.weightGrams }, at);
       });
-      return view(mustFind(id));
+      return view(await mustFind(id));
     },
 
     /** Takes a bulk line off an open shipment; the event keeps what the line said. */
-    removeBulkLine(actor: Actor, id: number, lineId: number): Shipment {
+    async removeBulkLine(actor: Actor, id: number, lineId: number): Promise<Shipment> {
       const at = clock.now().toISOString();
-      writeTransaction(db, (tx) => {
-        assertOpen(mustFind(id));
-        const line = removeBulkLine(tx, id, lineId);
+      await writeTransaction(db, async (tx) => {
+        assertOpen(await mustFind(id));
+        const line = await removeBulkLine(tx, id, lineId);
         if (!line) throw new AppError('shipments.line_not_found', `Shipment ${id} has no bulk line ${lineId}.`, { extra: { lineId } });
-        audit(tx, actor, id, 'shipment.bulk_line_removed', { lineId, category: line.category, weightGrams: line.weightGrams, units: line.units }, at);
+        await audit(tx, actor, id, 'shipment.bulk_line_removed', { lineId, category: line.category, weightGrams: line.weightGrams, units: line.units }, at);
       });
-      return view(mustFind(id));
+      return view(await mustFind(id));
     },
 
     /** The shipment leaves: its devices become recycled, each with one history event, and the shipment freezes. */
-    ship(actor: Actor, id: number, shippedAt: string | undefined): Shipment {
+    async ship(actor: Actor, id: number, shippedAt: string | undefined): Promise<Shipment> {
       const at = clock.now().toISOString();
-      writeTransaction(db, (tx) => {
-        const s = mustFind(id);
+      await writeTransaction(db, async (tx) => {
+        const s = await mustFind(id);
         assertOpen(s);
-        const devs = devicesOfShipment(tx, id);
-        if (devs.length === 0 && bulkLinesOfShipment(tx, id).length === 0) throw new AppError('shipments.empty', `Shipment ${id} has no lines.`);
+        const devs = await devicesOfShipment(tx, id);
+        if (devs.length === 0 && (await bulkLinesOfShipment(tx, id)).length === 0) throw new AppError('shipments.empty', `Shipment ${id} has no lines.`);
         for (const device of devs) {
-          const state = loadState(device);
+          const state = await loadState(device);
           // Invariant 2 again at the door: a drive registered since it was scanned in must have passed too.
           if (!state.facts.sanitized) {
             const { detail, drives } = drivesAtFault(device.assetTag, state.facts);
             throw new AppError('shipments.device_not_sanitized', detail, { extra: { drives } });
           }
           assertAllowed(actor, 'ship', device, state.facts);
-          applyDeviceChange(tx, { device, actor, event: 'device.shipped', toStatus: 'recycled', details: { shipmentId: id, recyclerId: s.recyclerId }, at });
+          await applyDeviceChange(tx, { device, actor, event: 'device.shipped', toStatus: 'recycled', details: { shipmentId: id, recyclerId: s.recyclerId }, at });
         }
         const when = shippedAt ? new Date(shippedAt).toISOString() : at;
         const problem = shippedAtProblem(when, s, clock.now(), deps.siteTimeZone);
         if (problem) throw invalid('shippedAt', `shippedAt is ${problem}.`, problem);
-        if (!updateShipment(tx, id, 'open', { status: 'shipped', shippedAt: when })) throw new AppError('shipments.frozen', `Shipment ${id} changed meanwhile.`);
-        audit(tx, actor, id, 'shipment.shipped', { devices: devs.length, shippedAt: when }, at);
+        if (!await updateShipment(tx, id, 'open', { status: 'shipped', shippedAt: when })) throw new AppError('shipments.frozen', `Shipment ${id} changed meanwhile.`);
+        await audit(tx, actor, id, 'shipment.shipped', { devices: devs.length, shippedAt: when }, at);
       });
-      return view(mustFind(id));
+      return view(await mustFind(id));
     },
 
-    confirm(actor: Actor, id: number, body: { certificateNumber: string; receivedAt: string; receivedWeightGrams?: number | undefined }): Shipment {
+    async confirm(actor: Actor, id: number, body: { certificateNumber: string; receivedAt: string; receivedWeightGrams?: number | undefined }): Promise<Shipment> {
       const at = clock.now().toISOString();
-      writeTransaction(db, (tx) => {
-        const s = mustFind(id);
+      await writeTransaction(db, async (tx) => {
+        const s = await mustFind(id);
         if (s.status === 'open') throw new AppError('shipments.not_shipped', `Shipment ${id} has not been shipped yet.`);
         if (s.status === 'confirmed') throw new AppError('shipments.frozen', `Shipment ${id} was already confirmed.`);
         const problem = receivedAtProblem(body.receivedAt, s, clock.now(), deps.siteTimeZone);
         if (problem) throw invalid('receivedAt', `receivedAt is ${problem}.`, problem);
-        const ok = updateShipment(tx, id, 'shipped', {
+        const ok = await updateShipment(tx, id, 'shipped', {
           status: 'confirmed',
           confirmedAt: at,
           certificateNumber: body.certificateNumber,
@@ -229,9 +230,9 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCa
           receivedWeightGrams: body.receivedWeightGrams ?? null,
         });
         if (!ok) throw new AppError('shipments.frozen', `Shipment ${id} changed meanwhile.`);
-        audit(tx, actor, id, 'shipment.confirmed', { ...body }, at);
+        await audit(tx, actor, id, 'shipment.confirmed', { ...body }, at);
       });
-      return view(mustFind(id));
+      return view(await mustFind(id));
     },
 
     /**
@@ -240,10 +241,10 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCa
      * it replaced, all in one transaction. Dates keep the rules of ship and
      * confirm, checked against the shipment's other, current, dates.
      */
-    amend(actor: Actor, id: number, body: AmendShipmentBody): Shipment {
+    async amend(actor: Actor, id: number, body: AmendShipmentBody): Promise<Shipment> {
       const at = clock.now().toISOString();
-      writeTransaction(db, (tx) => {
-        const s = findShipment(tx, id);
+      await writeTransaction(db, async (tx) => {
+        const s = await findShipment(tx, id);
         if (!s) throw new AppError('shipments.not_found', `No shipment ${id}.`);
         if (s.status !== 'confirmed') {
           throw new AppError('shipments.not_confirmed', `Shipment ${id} is ${s.status}: until the recycler's certificate is recorded, its own routes change it.`, { extra: { shipmentStatus: s.status } });
@@ -260,16 +261,16 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCa
         const from: AmendmentValue = s[body.field];
         if (JSON.stringify(from) === JSON.stringify(to)) throw invalid('value', `${body.field} already holds this value: nothing to correct.`, 'equals the current value');
 
-        if (!updateShipment(tx, id, 'confirmed', { [body.field]: to })) throw new AppError('shipments.frozen', `Shipment ${id} changed meanwhile.`);
-        const amendmentId = insertAmendment(tx, { shipmentId: id, field: body.field, fromValue: JSON.stringify(from), toValue: JSON.stringify(to), reason: body.reason, amendedBy: actor.id, amendedAt: at });
-        audit(tx, actor, id, 'shipment.amended', { amendmentId, field: body.field, from, to, reason: body.reason }, at);
+        if (!await updateShipment(tx, id, 'confirmed', { [body.field]: to })) throw new AppError('shipments.frozen', `Shipment ${id} changed meanwhile.`);
+        const amendmentId = await insertAmendment(tx, { shipmentId: id, field: body.field, fromValue: JSON.stringify(from), toValue: JSON.stringify(to), reason: body.reason, amendedBy: actor.id, amendedAt: at });
+        await audit(tx, actor, id, 'shipment.amended', { amendmentId, field: body.field, from, to, reason: body.reason }, at);
       });
-      return view(mustFind(id));
+      return view(await mustFind(id));
     },
 
     async manifest(id: number, locale?: Locale): Promise<Buffer> {
-      const s = view(mustFind(id));
-      return deps.documents.render({ kind: 'manifest', shipment: s, org: { organizationName: deps.organizationName, siteName: deps.siteName }, printedAt: clock.now(), locale, messages: locale ? deps.messagesFor?.(locale) : undefined });
+      const s = await view(await mustFind(id));
+      return deps.documents.render({ kind: 'manifest', shipment: s, org: { organizationName: deps.organizationName, siteName: deps.siteName }, printedAt: clock.now(), locale, messages: locale ? await deps.messagesFor?.(locale) : undefined });
     },
   };
 }

@@ -6,6 +6,7 @@ import type { DeviceStatus } from '../devices/device-lifecycle.js';
 import { deviceByTag, type DeviceRow } from '../devices/device-reads.js';
 import type { Actor } from '../users/users.service.js';
 import type { PartUsed } from './repairs.table.js';
+import { mapInOrder } from '../../core/in-order.js';
 
 /**
  * A part can only be harvested from a device the workshop still holds: an
@@ -26,8 +27,8 @@ export interface CheckedPart {
  * between this check and the harvest event written for it. Field paths use
  * the index in the request body, so the client can mark the line at fault.
  */
-export function checkParts(tx: Executor, device: DeviceRow, parts: readonly PartUsed[] | undefined): CheckedPart[] {
-  return (parts ?? []).map((p, i) => {
+export function checkParts(tx: Executor, device: DeviceRow, parts: readonly PartUsed[] | undefined): Promise<CheckedPart[]> {
+  return mapInOrder(parts ?? [], async (p, i) => {
     if (p.sourceAssetTag === undefined) return { part: { name: p.name, quantity: p.quantity }, source: null };
     const field = `partsUsed.${i}.sourceAssetTag`;
     const parsed = parseTag(p.sourceAssetTag);
@@ -35,7 +36,7 @@ export function checkParts(tx: Executor, device: DeviceRow, parts: readonly Part
     if (parsed.tag === device.assetTag) {
       throw new AppError('repairs.source_is_repaired_device', `${parsed.tag} is the device being repaired: a part cannot come from itself.`, { errors: [{ field, message: 'same device' }] });
     }
-    const source = deviceByTag(tx, parsed.tag);
+    const source = await deviceByTag(tx, parsed.tag);
     if (!source) throw new AppError('repairs.unknown_source_device', `No device carries the tag ${parsed.tag}.`, { errors: [{ field, message: 'no such device' }] });
     if (OUT_OF_CUSTODY.includes(source.status)) {
       throw new AppError('repairs.source_not_in_custody', `${parsed.tag} is ${source.status}: the workshop no longer holds it.`, {
@@ -54,11 +55,11 @@ export function checkParts(tx: Executor, device: DeviceRow, parts: readonly Part
  * ETag learns that its record changed. Two lines from the same source chain
  * on the row the previous change returned.
  */
-export function recordHarvests(tx: Executor, input: { checked: readonly CheckedPart[]; receiving: DeviceRow; repairId: number; actor: Actor; at: string }): void {
+export async function recordHarvests(tx: Executor, input: { checked: readonly CheckedPart[]; receiving: DeviceRow; repairId: number; actor: Actor; at: string }): Promise<void> {
   const latest = new Map<number, DeviceRow>();
   for (const { part, source } of input.checked) {
     if (!source) continue;
-    const row = applyDeviceChange(tx, {
+    const row = await applyDeviceChange(tx, {
       device: latest.get(source.id) ?? source,
       actor: input.actor,
       event: 'device.part_harvested',

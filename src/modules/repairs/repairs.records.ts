@@ -10,13 +10,12 @@ const REPAIR_FIELDS = [
 
 export const repairRecords: RecordSource = {
   table: 'repairs',
-  read: (db: Executor, ids: number[]) => byId(db.select().from(repairs).where(inArray(repairs.id, ids)).all(), REPAIR_FIELDS),
-  idsAfter: (db: Executor, afterId: number) =>
-    db
+  read: async (db: Executor, ids: number[]) => byId(await db.select().from(repairs).where(inArray(repairs.id, ids)), REPAIR_FIELDS),
+  idsAfter: async (db: Executor, afterId: number) =>
+    (await db
       .select({ id: repairs.id })
       .from(repairs)
       .where(gt(repairs.id, afterId))
-      .orderBy(asc(repairs.id))
-      .all()
+      .orderBy(asc(repairs.id)))
       .map((r) => r.id),
 };

@@ -4,18 +4,18 @@ import { repairs } from './repairs.table.js';
 
 export type RepairRow = typeof repairs.$inferSelect;
 
-export function insertRepair(tx: Executor, row: typeof repairs.$inferInsert): RepairRow {
-  return tx.insert(repairs).values(row).returning().get();
+export async function insertRepair(tx: Executor, row: typeof repairs.$inferInsert): Promise<RepairRow> {
+  return (await tx.insert(repairs).values(row).returning())[0]!;
 }
 
-export function findRepair(db: Executor, deviceId: number, id: number): RepairRow | undefined {
-  return db.select().from(repairs).where(and(eq(repairs.id, id), eq(repairs.deviceId, deviceId))).get();
+export async function findRepair(db: Executor, deviceId: number, id: number): Promise<RepairRow | undefined> {
+  return (await db.select().from(repairs).where(and(eq(repairs.id, id), eq(repairs.deviceId, deviceId))))[0];
 }
 
-export function openRepairOf(db: Executor, deviceId: number): RepairRow | undefined {
-  return db.select().from(repairs).where(and(eq(repairs.deviceId, deviceId), isNull(repairs.completedAt))).orderBy(desc(repairs.id)).get();
+export async function openRepairOf(db: Executor, deviceId: number): Promise<RepairRow | undefined> {
+  return (await db.select().from(repairs).where(and(eq(repairs.deviceId, deviceId), isNull(repairs.completedAt))).orderBy(desc(repairs.id)))[0];
 }
 
-export function completeRepair(tx: Executor, id: number, patch: Partial<RepairRow>): RepairRow | undefined {
-  return tx.update(repairs).set(patch).where(and(eq(repairs.id, id), isNull(repairs.completedAt))).returning().get();
+export async function completeRepair(tx: Executor, id: number, patch: Partial<RepairRow>): Promise<RepairRow | undefined> {
+  return (await tx.update(repairs).set(patch).where(and(eq(repairs.id, id), isNull(repairs.completedAt))).returning())[0];
 }

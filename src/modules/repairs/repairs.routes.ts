@@ -14,7 +14,7 @@ export function repairRoutes(api: Api, s: { repairs: RepairsService }): void {
     config: { access: { permission: 'devices:repair' }, contract: { ...DEVICE_ACTION, errors: [...DEVICE_ACTION.errors, ...PART_ERRORS] } },
     schema: { tags: ['lifecycle'], summary: 'Open a repair: the device goes to the bench', params: DeviceParams, body: OpenRepairBody, response: { 201: RepairResponse } },
     handler: async (request, reply) => {
-      const out = s.repairs.open(actorOf(request), request.params.tag, request.body, ifMatchVersion(request));
+      const out = await s.repairs.open(actorOf(request), request.params.tag, request.body, ifMatchVersion(request));
       return setDeviceEtag(reply.code(201), out.device.version).send(out);
     },
   });
@@ -26,7 +26,7 @@ export function repairRoutes(api: Api, s: { repairs: RepairsService }): void {
     },
     schema: { tags: ['lifecycle'], summary: 'Complete the open repair', params: RepairParams, body: CompleteRepairBody, response: { 200: RepairResponse } },
     handler: async (request, reply) => {
-      const out = s.repairs.complete(actorOf(request), request.params.tag, request.params.id, request.body, ifMatchVersion(request));
+      const out = await s.repairs.complete(actorOf(request), request.params.tag, request.params.id, request.body, ifMatchVersion(request));
       return setDeviceEtag(reply, out.device.version).send(out);
     },
   });

@@ -47,10 +47,10 @@ export function createRepairsService(deps: { deviceUseCase: DeviceUseCase }) {
   return {
     /** To the bench; parts taken from other devices are written in their histories too (docs/domain.md §3). */
     open(actor: Actor, ref: string, body: OpenRepairBody, expectedVersion?: number) {
-      return withDeviceAction(actor, ref, 'open_repair', expectedVersion, ({ tx, device, at, view }) => {
-        const checked = checkParts(tx, device, body.partsUsed);
+      return withDeviceAction(actor, ref, 'open_repair', expectedVersion, async ({ tx, device, at, view }) => {
+        const checked = await checkParts(tx, device, body.partsUsed);
         const parts = checked.map((c) => c.part);
-        const repair = insertRepair(tx, {
+        const repair = await insertRepair(tx, {
           deviceId: device.id,
           description: body.description,
           partsUsed: parts,
@@ -58,7 +58,7 @@ export function createRepairsService(deps: { deviceUseCase: DeviceUseCase }) {
           openedBy: actor.id,
           openedAt: at,
         });
-        const row = applyDeviceChange(tx, {
+        const row = await applyDeviceChange(tx, {
           device,
           actor,
           event: 'device.repair_opened',
@@ -67,8 +67,8 @@ export function createRepairsService(deps: { deviceUseCase: DeviceUseCase }) {
           records: [{ source: repairRecords, id: repair.id }],
           at,
         });
-        recordHarvests(tx, { checked, receiving: row, repairId: repair.id, actor, at });
-        return { repair: toRepair(repair, device.assetTag), device: view(row) };
+        await recordHarvests(tx, { checked, receiving: row, repairId: repair.id, actor, at });
+        return { repair: toRepair(repair, device.assetTag), device: await view(row) };
       });
     },
 
@@ -78,15 +78,15 @@ export function createRepairsService(deps: { deviceUseCase: DeviceUseCase }) {
      */
     complete(actor: Actor, ref: string, repairId: number, body: CompleteRepairBody, expectedVersion?: number) {
       // The repair the request names is answered for (404, 409) before the lifecycle is asked.
-      return inDeviceTransaction(actor, ref, ({ tx, device, state, at, view }) => {
-        const repair = findRepair(tx, device.id, repairId);
+      return inDeviceTransaction(actor, ref, async ({ tx, device, state, at, view }) => {
+        const repair = await findRepair(tx, device.id, repairId);
         if (!repair) throw new AppError('repairs.not_found', `${device.assetTag} has no repair ${repairId}.`);
         if (repair.completedAt !== null) throw new AppError('repairs.already_completed', `Repair ${repairId} was completed at ${repair.completedAt}.`);
         assertAllowed(actor, 'complete_repair', device, state.facts, expectedVersion);
-        if (openRepairOf(tx, device.id)?.id !== repair.id) throw new AppError('repairs.already_completed', `Repair ${repairId} is not the open repair.`);
-        const checked = checkParts(tx, device, body.partsUsed);
+        if ((await openRepairOf(tx, device.id))?.id !== repair.id) throw new AppError('repairs.already_completed', `Repair ${repairId} is not the open repair.`);
+        const checked = await checkParts(tx, device, body.partsUsed);
         const parts = [...repair.partsUsed, ...checked.map((c) => c.part)];
-        const done = completeRepair(tx, repair.id, {
+        const done = await completeRepair(tx, repair.id, {
           outcome: body.outcome,
           partsUsed: parts,
           completionMinutes: body.minutes ?? null,
@@ -98,7 +98,7 @@ export function createRepairsService(deps: { deviceUseCase: DeviceUseCase }) {
         let toStatus: DeviceStatus = state.facts.sanitized ? 'sanitized' : 'received';
         // Even with a drive still to pass: the device then waits in awaiting_recycling, and shipping refuses it until that drive passes (invariant 2).
         if (body.outcome === 'parts_harvested') toStatus = 'awaiting_recycling';
-        const row = applyDeviceChange(tx, {
+        const row = await applyDeviceChange(tx, {
           device,
           actor,
           event: 'device.repair_completed',
@@ -108,8 +108,8 @@ export function createRepairsService(deps: { deviceUseCase: DeviceUseCase }) {
           records: [{ source: repairRecords, id: repair.id }],
           at,
         });
-        recordHarvests(tx, { checked, receiving: row, repairId: repair.id, actor, at });
-        return { repair: toRepair(done, device.assetTag), device: view(row) };
+        await recordHarvests(tx, { checked, receiving: row, repairId: repair.id, actor, at });
+        return { repair: toRepair(done, device.assetTag), device: await view(row) };
       });
     },
   };

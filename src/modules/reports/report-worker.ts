@@ -5,9 +5,8 @@ import { computeDiversion } from './reports.service.js';
 
 const db = openReadOnlyDatabase((workerData as { dbPath: string }).dbPath);
 parentPort!.on('message', (m: { id: number; from: string; to: string; suppressBelow: number }) => {
-  try {
-    parentPort!.postMessage({ id: m.id, report: computeDiversion(db, m.from, m.to, m.suppressBelow) });
-  } catch (err) {
-    parentPort!.postMessage({ id: m.id, error: err instanceof Error ? err.message : String(err) });
-  }
+  computeDiversion(db, m.from, m.to, m.suppressBelow).then(
+    (report) => parentPort!.postMessage({ id: m.id, report }),
+    (err: unknown) => parentPort!.postMessage({ id: m.id, error: err instanceof Error ? err.message : String(err) }),
+  );
 });

@@ -4,7 +4,7 @@
  * are half-open on timestamps: [from 00:00, day after `to` 00:00).
  */
 import { sql } from 'drizzle-orm';
-import type { Executor } from '../../core/db.js';
+import { selectRow, selectRows, type Executor } from '../../core/db.js';
 
 export interface Period {
   start: string;
@@ -19,8 +19,8 @@ export interface DeviceAgg {
   measuredGrams: number;
 }
 
-export function receivedAgg(db: Executor, p: Period): DeviceAgg[] {
-  return db.all<DeviceAgg>(sql`
+export async function receivedAgg(db: Executor, p: Period): Promise<DeviceAgg[]> {
+  return selectRows<DeviceAgg>(db, sql`
     select category, substr(created_at, 1, 7) as month, count(*) as units, sum(weight_grams) as grams,
            sum(case when weight_source = 'measured' then weight_grams else 0 end) as "measuredGrams"
     from devices where created_at >= ${p.start} and created_at < ${p.end}
@@ -42,8 +42,8 @@ export interface DivertedDeviceAgg extends DeviceAgg {
  * diversion event in the period; the flags say which sets it belongs to, so
  * the reused and overlap totals come from the same rows.
  */
-export function divertedDevicesAgg(db: Executor, p: Period): DivertedDeviceAgg[] {
-  return db.all<DivertedDeviceAgg>(sql`
+export async function divertedDevicesAgg(db: Executor, p: Period): Promise<DivertedDeviceAgg[]> {
+  return selectRows<DivertedDeviceAgg>(db, sql`
     with events as (
       select device_id, issued_at as at, 1 as reused, 0 as recycled from issuances
       where issued_at >= ${p.start} and issued_at < ${p.end}
@@ -68,8 +68,8 @@ export interface CommunityAgg {
 }
 
 /** Reused devices by the community of the participant of their first issue in the period. */
-export function reusedByCommunity(db: Executor, p: Period): CommunityAgg[] {
-  return db.all<CommunityAgg>(sql`
+export async function reusedByCommunity(db: Executor, p: Period): Promise<CommunityAgg[]> {
+  return selectRows<CommunityAgg>(db, sql`
     select c.name as community, count(*) as units, sum(d.weight_grams) as grams
     from (select device_id, min(id) as first_id from issuances
           where issued_at >= ${p.start} and issued_at < ${p.end} group by device_id) f
@@ -91,8 +91,8 @@ export interface RecycledAgg {
 }
 
 /** Device and bulk lines of shipments shipped in the period; bulk lines are weighed, so all measured. */
-export function recycledAgg(db: Executor, p: Period): RecycledAgg[] {
-  return db.all<RecycledAgg>(sql`
+export async function recycledAgg(db: Executor, p: Period): Promise<RecycledAgg[]> {
+  return selectRows<RecycledAgg>(db, sql`
     select 'device' as kind, d.category as category, substr(s.shipped_at, 1, 7) as month, case when s.status = 'confirmed' then 1 else 0 end as confirmed,
            count(*) as units, sum(d.weight_grams) as grams,
            sum(case when d.weight_source = 'measured' then d.weight_grams else 0 end) as "measuredGrams"
@@ -116,28 +116,27 @@ export interface FactorSet {
   notes: string | null;
 }
 
-export function latestFactorSet(db: Executor): { set: FactorSet; factors: Array<{ material: string; pathway: string; unit: string; value: number }> } | undefined {
-  const set = db.get<FactorSet>(sql`select id, name, version, source, verified, notes from co2e_factor_sets order by id desc limit 1`);
+export async function latestFactorSet(db: Executor): Promise<{ set: FactorSet; factors: Array<{ material: string; pathway: string; unit: string; value: number }> } | undefined> {
+  const set = await selectRow<FactorSet>(db, sql`select id, name, version, source, verified, notes from co2e_factor_sets order by id desc limit 1`);
   if (!set) return undefined;
-  const factors = db.all<{ material: string; pathway: string; unit: string; value: number }>(
-    sql`select material, pathway, unit, value from co2e_factors where set_id = ${set.id}`,
+  const factors = await selectRows<{ material: string; pathway: string; unit: string; value: number }>(db, sql`select material, pathway, unit, value from co2e_factors where set_id = ${set.id}`,
   );
   return { set, factors };
 }
 
-export function inventoryCounts(db: Executor): Array<{ status: string; category: string; units: number; grams: number }> {
-  return db.all(sql`select status, category, count(*) as units, sum(weight_grams) as grams from devices group by status, category order by status, category`);
+export async function inventoryCounts(db: Executor): Promise<Array<{ status: string; category: string; units: number; grams: number }>> {
+  return selectRows(db, sql`select status, category, count(*) as units, sum(weight_grams) as grams from devices group by status, category order by status, category`);
 }
 
-export function longestInStatus(db: Executor, limit: number): Array<{ assetTag: string; category: string; status: string; statusChangedAt: string }> {
-  return db.all(sql`
+export async function longestInStatus(db: Executor, limit: number): Promise<Array<{ assetTag: string; category: string; status: string; statusChangedAt: string }>> {
+  return selectRows(db, sql`
     select asset_tag as "assetTag", category, status, status_changed_at as "statusChangedAt" from devices
     where status not in ('recycled', 'written_off', 'issued')
     order by status_changed_at asc, id asc limit ${limit}`);
 }
 
-export function activityAgg(db: Executor, p: Period): Array<{ userId: number; username: string; displayName: string; role: string; action: string; n: number }> {
-  return db.all(sql`
+export async function activityAgg(db: Executor, p: Period): Promise<Array<{ userId: number; username: string; displayName: string; role: string; action: string; n: number }>> {
+  return selectRows(db, sql`
     select u.id as "userId", u.username, u.display_name as "displayName", u.role, e.action, count(*) as n
     from audit_events e join users u on u.id = e.actor_user_id
     where e.entity_type = 'device' and e.at >= ${p.start} and e.at < ${p.end}
@@ -146,8 +145,8 @@ export function activityAgg(db: Executor, p: Period): Array<{ userId: number; us
 }
 
 /** How the second-person checks of each technician's wipes came out. */
-export function verificationOutcomes(db: Executor, p: Period): Array<{ userId: number; status: string; n: number }> {
-  return db.all(sql`
+export async function verificationOutcomes(db: Executor, p: Period): Promise<Array<{ userId: number; status: string; n: number }>> {
+  return selectRows(db, sql`
     select r.technician_id as "userId", v.status, count(*) as n
     from sanitization_verifications v join sanitization_records r on r.id = v.record_id
     where r.created_at >= ${p.start} and r.created_at < ${p.end}

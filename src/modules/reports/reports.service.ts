@@ -42,12 +42,12 @@ const rows = (m: Acc) => [...m].sort(([a], [b]) => a.localeCompare(b)).map(([key
 const sum = (xs: Bucket[]): Bucket => ({ units: xs.reduce((n, x) => n + x.units, 0), grams: xs.reduce((n, x) => n + x.grams, 0) });
 
 /** The diversion report from the database: pure reads, so it can run on a worker's own connection. */
-export function computeDiversion(db: Executor, from: string, to: string, suppressBelow: number): DiversionReport {
+export async function computeDiversion(db: Executor, from: string, to: string, suppressBelow: number): Promise<DiversionReport> {
   const p = period(from, to);
-  const received = receivedAgg(db, p);
+  const received = await receivedAgg(db, p);
   // Each diverted device once (docs/domain.md §2 invariant 6, §6), with the sets it belongs to.
-  const devices = divertedDevicesAgg(db, p);
-  const recycled = recycledAgg(db, p);
+  const devices = await divertedDevicesAgg(db, p);
+  const recycled = await recycledAgg(db, p);
   const confirmed = recycled.filter((r) => r.confirmed === 1);
   const pending = recycled.filter((r) => r.confirmed !== 1);
   const confirmedBulk = confirmed.filter((r) => r.kind === 'bulk');
@@ -70,7 +70,7 @@ export function computeDiversion(db: Executor, from: string, to: string, suppres
   const divertedGrams = totals.diverted.grams;
   const measured = diverted.reduce((n, r) => n + r.measuredGrams, 0);
 
-  const communities = reusedByCommunity(db, p).sort((a, b) => a.community.localeCompare(b.community));
+  const communities = (await reusedByCommunity(db, p)).sort((a, b) => a.community.localeCompare(b.community));
   const hidden = new Set(communities.filter((c) => c.units < suppressBelow).map((c) => c.community));
   // Secondary suppression: with one community hidden, the total minus the others would reveal it,
   // so the smallest shown one is hidden too.
@@ -80,7 +80,7 @@ export function computeDiversion(db: Executor, from: string, to: string, suppres
   }
   const byCommunity = communities.map((c) => (hidden.has(c.community) ? { key: c.community, units: null, grams: null, suppressed: true } : { key: c.community, units: c.units, grams: c.grams }));
 
-  const fs = latestFactorSet(db);
+  const fs = await latestFactorSet(db);
   let co2e: DiversionReport['co2e'] = null;
   if (fs) {
     const factor = (material: string, pathway: string) =>
@@ -114,7 +114,7 @@ export function computeDiversion(db: Executor, from: string, to: string, suppres
  * the route's query schema is built from it, and the service refuses a lower
  * threshold from any other caller too.
  */
-export function createReportsService(deps: { db: Db; clock: Clock; messagesFor?: ((locale: string) => LocaleMessages | undefined) | undefined; organizationName: string; programName?: string | null; siteName?: string; minCell: number }) {
+export function createReportsService(deps: { db: Db; clock: Clock; messagesFor?: ((locale: string) => Promise<LocaleMessages | undefined>) | undefined; organizationName: string; programName?: string | null; siteName?: string; minCell: number }) {
   const { db, clock, minCell } = deps;
 
   /**
@@ -152,7 +152,7 @@ export function createReportsService(deps: { db: Db; clock: Clock; messagesFor?:
     },
 
     /** Text the embedded fonts cannot draw (in the name of the person preparing it) is refused before anything is drawn. */
-    diversionPdf: (report: DiversionReport, options: { locale?: Locale; preparedBy?: string | undefined } = {}) => {
+    diversionPdf: async (report: DiversionReport, options: { locale?: Locale; preparedBy?: string | undefined } = {}) => {
       assertDrawable({ preparedBy: options.preparedBy }, 'query');
       return renderDiversionPdf(report, {
         organizationName: deps.organizationName,
@@ -160,13 +160,13 @@ export function createReportsService(deps: { db: Db; clock: Clock; messagesFor?:
         siteName: deps.siteName ?? '',
         printedAt: clock.now(),
         locale: options.locale ?? 'en',
-        messages: deps.messagesFor?.(options.locale ?? 'en'),
+        messages: await deps.messagesFor?.(options.locale ?? 'en'),
         preparedBy: options.preparedBy,
       });
     },
 
-    inventory() {
-      const counts = inventoryCounts(db);
+    async inventory() {
+      const counts = await inventoryCounts(db);
       const byStatus: Acc = new Map();
       const byCategory: Acc = new Map();
       for (const c of counts) {
@@ -177,7 +177,7 @@ export function createReportsService(deps: { db: Db; clock: Clock; messagesFor?:
       return {
         byStatus: rows(byStatus).map((r) => ({ status: r.key, units: r.units, grams: r.grams })),
         byCategory: rows(byCategory).map((r) => ({ category: r.key, units: r.units, grams: r.grams })),
-        longestInStatus: longestInStatus(db, 50).map((d) => ({
+        longestInStatus: (await longestInStatus(db, 50)).map((d) => ({
           assetTag: d.assetTag,
           category: d.category,
           status: d.status,
@@ -188,7 +188,7 @@ export function createReportsService(deps: { db: Db; clock: Clock; messagesFor?:
     },
 
     /** Per-user counts of bench work in a period: evidence of skills for trainees. */
-    activity(from: string, to: string) {
+    async activity(from: string, to: string) {
       const p = period(from, to);
       const users = new Map<number, { username: string; displayName: string; role: string; intakes: number; sanitizations: number; repairs: number; gradings: number; verificationsDone: number; ownWipesVerified: { passed: number; failed: number; pending: number } }>();
       const get = (id: number, u: { username: string; displayName: string; role: string }) => {
@@ -200,11 +200,11 @@ export function createReportsService(deps: { db: Db; clock: Clock; messagesFor?:
         return x;
       };
       const field = { 'device.intake': 'intakes', 'device.sanitization_recorded': 'sanitizations', 'device.repair_completed': 'repairs', 'device.graded': 'gradings', 'device.sanitization_verified': 'verificationsDone' } as const;
-      for (const a of activityAgg(db, p)) {
+      for (const a of await activityAgg(db, p)) {
         const k = field[a.action as keyof typeof field];
         if (k) get(a.userId, a)[k] += a.n;
       }
-      for (const v of verificationOutcomes(db, p)) {
+      for (const v of await verificationOutcomes(db, p)) {
         const u = users.get(v.userId);
         if (u && (v.status === 'passed' || v.status === 'failed' || v.status === 'pending')) u.ownWipesVerified[v.status] += v.n;
       }

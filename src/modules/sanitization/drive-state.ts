@@ -22,7 +22,7 @@ export interface DriveRecordFact {
  * (docs/domain.md §2, invariant 1): a drive counts as sanitized when it has a passing
  * record made in this cycle that no failed second-person check has voided.
  */
-export function prepareDriveStates(db: Db): (deviceId: number, custodyCycle: number) => Map<number, DriveState> {
+export function prepareDriveStates(db: Db): (deviceId: number, custodyCycle: number) => Promise<Map<number, DriveState>> {
   const stmt = db
     .select({
       driveId: sanitizationRecords.driveId,
@@ -44,7 +44,7 @@ export function prepareDriveStates(db: Db): (deviceId: number, custodyCycle: num
     )
     .orderBy(sql`${sanitizationRecords.id}`)
     .prepare();
-  return (deviceId, custodyCycle) => foldDriveStates(stmt.all({ deviceId, cycle: custodyCycle }).map((r) => ({ ...r, inCycle: r.inCycle === 1 })));
+  return async (deviceId, custodyCycle) => foldDriveStates((await stmt.all({ deviceId, cycle: custodyCycle })).map((r) => ({ ...r, inCycle: r.inCycle === 1 })));
 }
 
 /**
@@ -53,11 +53,11 @@ export function prepareDriveStates(db: Db): (deviceId: number, custodyCycle: num
  * custody cycle's, and failed checks of earlier ones), folded per device.
  */
 export function prepareDriveStatesOfPage(db: Db): DriveStatesOfPage {
-  return (page) => {
+  return async (page) => {
     const out = new Map<number, Map<number, DriveState>>();
     if (page.length === 0) return out;
     const cycles = new Map(page.map((d) => [d.id, d.custodyCycle]));
-    const rows = db
+    const rows = await db
       .select({
         deviceId: sanitizationRecords.deviceId,
         driveId: sanitizationRecords.driveId,
@@ -71,8 +71,7 @@ export function prepareDriveStatesOfPage(db: Db): DriveStatesOfPage {
       .from(sanitizationRecords)
       .leftJoin(sanitizationVerifications, eq(sanitizationVerifications.recordId, sanitizationRecords.id))
       .where(inArray(sanitizationRecords.deviceId, [...cycles.keys()]))
-      .orderBy(asc(sanitizationRecords.id))
-      .all();
+      .orderBy(asc(sanitizationRecords.id));
     const byDevice = new Map<number, DriveRecordFact[]>();
     for (const { deviceId, cycle, ...r } of rows) {
       const inCycle = cycle === cycles.get(deviceId);

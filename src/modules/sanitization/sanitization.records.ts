@@ -14,26 +14,24 @@ const VERIFICATION_FIELDS = ['id', 'recordId', 'status', 'drawnAt', 'verifierId'
 
 export const sanitizationRecordRecords: RecordSource = {
   table: 'sanitization_records',
-  read: (db: Executor, ids: number[]) => byId(db.select().from(sanitizationRecords).where(inArray(sanitizationRecords.id, ids)).all(), SANITIZATION_FIELDS),
-  idsAfter: (db: Executor, afterId: number) =>
-    db
+  read: async (db: Executor, ids: number[]) => byId(await db.select().from(sanitizationRecords).where(inArray(sanitizationRecords.id, ids)), SANITIZATION_FIELDS),
+  idsAfter: async (db: Executor, afterId: number) =>
+    (await db
       .select({ id: sanitizationRecords.id })
       .from(sanitizationRecords)
       .where(gt(sanitizationRecords.id, afterId))
-      .orderBy(asc(sanitizationRecords.id))
-      .all()
+      .orderBy(asc(sanitizationRecords.id)))
       .map((r) => r.id),
 };
 
 export const sanitizationVerificationRecords: RecordSource = {
   table: 'sanitization_verifications',
-  read: (db: Executor, ids: number[]) => byId(db.select().from(sanitizationVerifications).where(inArray(sanitizationVerifications.id, ids)).all(), VERIFICATION_FIELDS),
-  idsAfter: (db: Executor, afterId: number) =>
-    db
+  read: async (db: Executor, ids: number[]) => byId(await db.select().from(sanitizationVerifications).where(inArray(sanitizationVerifications.id, ids)), VERIFICATION_FIELDS),
+  idsAfter: async (db: Executor, afterId: number) =>
+    (await db
       .select({ id: sanitizationVerifications.id })
       .from(sanitizationVerifications)
       .where(gt(sanitizationVerifications.id, afterId))
-      .orderBy(asc(sanitizationVerifications.id))
-      .all()
+      .orderBy(asc(sanitizationVerifications.id)))
       .map((r) => r.id),
 };

@@ -1,25 +1,25 @@
 import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
-import type { Executor } from '../../core/db.js';
+import { selectRow, type Executor } from '../../core/db.js';
 import { devices } from '../devices/devices.table.js';
 import { users } from '../users/users.table.js';
 import { samplingTally, sanitizationRecords, sanitizationVerifications, type DRAW_REASONS } from './sanitization.table.js';
 
 export type RecordRow = typeof sanitizationRecords.$inferSelect;
 
-export function insertRecord(tx: Executor, row: typeof sanitizationRecords.$inferInsert): RecordRow {
-  return tx.insert(sanitizationRecords).values(row).returning().get();
+export async function insertRecord(tx: Executor, row: typeof sanitizationRecords.$inferInsert): Promise<RecordRow> {
+  return (await tx.insert(sanitizationRecords).values(row).returning())[0]!;
 }
 
 export type DrawReason = (typeof DRAW_REASONS)[number];
 
-export function insertVerification(tx: Executor, recordId: number, at: string, reason: DrawReason): number {
-  return tx.insert(sanitizationVerifications).values({ recordId, status: 'pending', drawnAt: at, reason }).returning({ id: sanitizationVerifications.id }).get().id;
+export async function insertVerification(tx: Executor, recordId: number, at: string, reason: DrawReason): Promise<number> {
+  return (await tx.insert(sanitizationVerifications).values({ recordId, status: 'pending', drawnAt: at, reason }).returning({ id: sanitizationVerifications.id }))[0]!.id;
 }
 
 /** The highest sanitization record id so far: what a failed check voids through. */
-export function highestRecordId(tx: Executor): number {
-  return tx.get<{ id: number | null }>(sql`select max(id) as id from sanitization_records`)?.id ?? 0;
+export async function highestRecordId(tx: Executor): Promise<number> {
+  return (await selectRow<{ id: number | null }>(tx, sql`select max(id) as id from sanitization_records`))?.id ?? 0;
 }
 
 /**
@@ -27,8 +27,8 @@ export function highestRecordId(tx: Executor): number {
  * since has been drawn: its next passing record must be (docs/domain.md §2). The
  * record being drawn for is excluded by id.
  */
-export function driveOwesDraw(tx: Executor, driveId: number, exceptRecordId: number): boolean {
-  const row = tx.get<{ owes: number }>(sql`
+export async function driveOwesDraw(tx: Executor, driveId: number, exceptRecordId: number): Promise<boolean> {
+  const row = await selectRow<{ owes: number }>(tx, sql`
     with f as (select max(v.voids_through_record_id) as through from sanitization_verifications v
                join sanitization_records r on r.id = v.record_id where r.drive_id = ${driveId} and v.status = 'failed')
     select case when (select through from f) is null then 0
@@ -46,10 +46,10 @@ export const TECHNICIAN_FOLLOW_UP = 10;
  * TECHNICIAN_FOLLOW_UP passing logical wipes of theirs came after it (the
  * record being drawn for excluded by id).
  */
-export function technicianOwesDraw(tx: Executor, technicianId: number, exceptRecordId: number): boolean {
+export async function technicianOwesDraw(tx: Executor, technicianId: number, exceptRecordId: number): Promise<boolean> {
   // Failed checks are few: start from them (CROSS JOIN keeps that order in SQLite), never from every record of
   // the technician; and stop counting at the tenth wipe after the latest one.
-  const row = tx.get<{ owes: number }>(sql`
+  const row = await selectRow<{ owes: number }>(tx, sql`
     with f as (select max(v.voids_through_record_id) as through from sanitization_verifications v cross join sanitization_records r
                where v.status = 'failed' and r.id = v.record_id and r.technician_id = ${technicianId})
     select case when (select through from f) is null then 0
@@ -61,17 +61,16 @@ export function technicianOwesDraw(tx: Executor, technicianId: number, exceptRec
 }
 
 /** Passing logical sanitizations (clear or purge) so far, and how many were drawn for verification. */
-export function samplingCounts(db: Executor): { logical: number; drawn: number } {
-  const row = db.select().from(samplingTally).where(eq(samplingTally.id, 1)).get();
+export async function samplingCounts(db: Executor): Promise<{ logical: number; drawn: number }> {
+  const row = (await db.select().from(samplingTally).where(eq(samplingTally.id, 1)))[0];
   return { logical: row?.logicalPassed ?? 0, drawn: row?.drawn ?? 0 };
 }
 
 /** Counts one more passing logical record (and whether it was drawn); call in the record's transaction. */
-export function tallySample(tx: Executor, drawn: boolean): void {
-  tx.update(samplingTally)
+export async function tallySample(tx: Executor, drawn: boolean): Promise<void> {
+  await tx.update(samplingTally)
     .set({ logicalPassed: sql`${samplingTally.logicalPassed} + 1`, drawn: sql`${samplingTally.drawn} + ${drawn ? 1 : 0}` })
-    .where(eq(samplingTally.id, 1))
-    .run();
+    .where(eq(samplingTally.id, 1));
 }
 
 export interface RecordView extends RecordRow {
@@ -80,8 +79,8 @@ export interface RecordView extends RecordRow {
   verificationId: number | null;
 }
 
-function recordViews(db: Executor, where: SQL | undefined, after = 0, limit = 1000): RecordView[] {
-  return db
+async function recordViews(db: Executor, where: SQL | undefined, after = 0, limit = 1000): Promise<RecordView[]> {
+  return (await db
     .select({
       record: sanitizationRecords,
       assetTag: devices.assetTag,
@@ -94,52 +93,48 @@ function recordViews(db: Executor, where: SQL | undefined, after = 0, limit = 10
     .leftJoin(sanitizationVerifications, eq(sanitizationVerifications.recordId, sanitizationRecords.id))
     .where(and(gt(sanitizationRecords.id, after), where))
     .orderBy(asc(sanitizationRecords.id))
-    .limit(limit)
-    .all()
+    .limit(limit))
     .map((r) => ({ ...r.record, assetTag: r.assetTag, technicianUsername: r.technicianUsername, verificationId: r.verificationId }));
 }
 
-export function findRecordView(db: Executor, id: number): RecordView | undefined {
-  return recordViews(db, eq(sanitizationRecords.id, id), 0, 1)[0];
+export async function findRecordView(db: Executor, id: number): Promise<RecordView | undefined> {
+  return (await recordViews(db, eq(sanitizationRecords.id, id), 0, 1))[0];
 }
 
 export type VerificationRow = typeof sanitizationVerifications.$inferSelect & { verifierUsername: string | null };
 
-export function findVerification(db: Executor, id: number): VerificationRow | undefined {
-  const row = db
+export async function findVerification(db: Executor, id: number): Promise<VerificationRow | undefined> {
+  const row = (await db
     .select({ v: sanitizationVerifications, verifierUsername: users.username })
     .from(sanitizationVerifications)
     .leftJoin(users, eq(users.id, sanitizationVerifications.verifierId))
-    .where(eq(sanitizationVerifications.id, id))
-    .get();
+    .where(eq(sanitizationVerifications.id, id)))[0];
   return row ? { ...row.v, verifierUsername: row.verifierUsername } : undefined;
 }
 
-export function listVerifications(db: Executor, status: VerificationRow['status'] | undefined, after: number, limit: number): VerificationRow[] {
-  return db
+export async function listVerifications(db: Executor, status: VerificationRow['status'] | undefined, after: number, limit: number): Promise<VerificationRow[]> {
+  return (await db
     .select({ v: sanitizationVerifications, verifierUsername: users.username })
     .from(sanitizationVerifications)
     .leftJoin(users, eq(users.id, sanitizationVerifications.verifierId))
     .where(and(gt(sanitizationVerifications.id, after), status ? eq(sanitizationVerifications.status, status) : undefined))
     .orderBy(asc(sanitizationVerifications.id))
-    .limit(limit)
-    .all()
+    .limit(limit))
     .map((r) => ({ ...r.v, verifierUsername: r.verifierUsername }));
 }
 
 /** Completes a pending verification; returns false when it was no longer pending (a concurrent verifier won). */
-export function completeVerification(
+export async function completeVerification(
   tx: Executor,
   id: number,
   patch: { status: 'passed' | 'failed'; verifierId: number; verifiedAt: string; notes: string | null; voidsThroughRecordId: number | null },
-): boolean {
-  return (
-    tx
-      .update(sanitizationVerifications)
-      .set(patch)
-      .where(and(eq(sanitizationVerifications.id, id), eq(sanitizationVerifications.status, 'pending')))
-      .run().changes === 1
-  );
+): Promise<boolean> {
+  const changed = await tx
+    .update(sanitizationVerifications)
+    .set(patch)
+    .where(and(eq(sanitizationVerifications.id, id), eq(sanitizationVerifications.status, 'pending')))
+    .returning({ id: sanitizationVerifications.id });
+  return changed.length === 1;
 }
 
 export interface CertificateRecord {
@@ -162,7 +157,7 @@ export interface CertificateRecord {
 }
 
 /** The failed second-person checks of a device's records, in any custody cycle: what they void (drive-state.ts). */
-export function failedChecksOf(db: Executor, deviceId: number): Array<{ driveId: number; id: number; custodyCycle: number; voidsThrough: number | null; verifiedAt: string | null; verifier: string | null }> {
+export async function failedChecksOf(db: Executor, deviceId: number): Promise<Array<{ driveId: number; id: number; custodyCycle: number; voidsThrough: number | null; verifiedAt: string | null; verifier: string | null }>> {
   return db
     .select({
       driveId: sanitizationRecords.driveId,
@@ -176,12 +171,11 @@ export function failedChecksOf(db: Executor, deviceId: number): Array<{ driveId:
     .innerJoin(sanitizationRecords, eq(sanitizationRecords.id, sanitizationVerifications.recordId))
     .leftJoin(users, eq(users.id, sanitizationVerifications.verifierId))
     .where(and(eq(sanitizationRecords.deviceId, deviceId), eq(sanitizationVerifications.status, 'failed')))
-    .orderBy(asc(sanitizationRecords.id))
-    .all();
+    .orderBy(asc(sanitizationRecords.id));
 }
 
 /** Every record of a device in one custody cycle, oldest first, with who did and who checked it. */
-export function certificateRecords(db: Executor, deviceId: number, custodyCycle: number): CertificateRecord[] {
+export async function certificateRecords(db: Executor, deviceId: number, custodyCycle: number): Promise<CertificateRecord[]> {
   const verifier = alias(users, 'verifier');
   return db
     .select({
@@ -207,6 +201,5 @@ export function certificateRecords(db: Executor, deviceId: number, custodyCycle:
     .leftJoin(sanitizationVerifications, eq(sanitizationVerifications.recordId, sanitizationRecords.id))
     .leftJoin(verifier, eq(verifier.id, sanitizationVerifications.verifierId))
     .where(and(eq(sanitizationRecords.deviceId, deviceId), eq(sanitizationRecords.custodyCycle, custodyCycle)))
-    .orderBy(asc(sanitizationRecords.id))
-    .all();
+    .orderBy(asc(sanitizationRecords.id));
 }

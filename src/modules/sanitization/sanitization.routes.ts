@@ -25,7 +25,7 @@ export function sanitizationRoutes(api: Api, sanitization: SanitizationService):
       response: { 201: SanitizeResponse },
     },
     handler: async (request, reply) => {
-      const out = sanitization.record(actorOf(request), request.params.tag, request.body, ifMatchVersion(request));
+      const out = await sanitization.record(actorOf(request), request.params.tag, request.body, ifMatchVersion(request));
       return setDeviceEtag(reply.code(201), out.device.version).send(out);
     },
   });
@@ -46,7 +46,7 @@ export function sanitizationRoutes(api: Api, sanitization: SanitizationService):
       response: { 200: VerificationEnvelope },
     },
     handler: async (request) => ({
-      verification: sanitization.verify(actorOf(request), request.params.id, request.body.result, request.body.notes),
+      verification: await sanitization.verify(actorOf(request), request.params.id, request.body.result, request.body.notes),
     }),
   });
 }

@@ -27,6 +27,7 @@ import {
 import { allowedTechniques, mediaRule, needsNotes, type MediaKind, type MethodClass, type Technique } from './media-techniques.js';
 import { DEFAULT_STANDARD, type SanitizationRecord, type SanitizationRecordBody, type SanitizeBody, type Verification } from './sanitization.schemas.js';
 import { sanitizationRecordRecords, sanitizationVerificationRecords } from './sanitization.records.js';
+import { mapInOrder } from '../../core/in-order.js';
 
 /** R2v3: at least 5 % of passing logical sanitizations are checked by a second person. */
 export const VERIFICATION_SAMPLE_RATE = 0.05;
@@ -119,8 +120,8 @@ export function createSanitizationService(deps: { db: Db; clock: Clock; deviceUs
   const { db, clock } = deps;
   const { loadState, withDeviceAction } = deps.deviceUseCase;
 
-  function toVerification(v: VerificationRow): Verification {
-    const record = findRecordView(db, v.recordId);
+  async function toVerification(v: VerificationRow): Promise<Verification> {
+    const record = await findRecordView(db, v.recordId);
     if (!record) throw new Error(`verification ${v.id} has no record`);
     return {
       id: v.id,
@@ -140,27 +141,27 @@ export function createSanitizationService(deps: { db: Db; clock: Clock; deviceUs
    * (docs/domain.md §2); then at random, topped up whenever the sample would fall under
    * 5 %. Only logical wipes count towards the sample.
    */
-  function drawForVerification(tx: Tx, rec: RecordRow, actor: Actor, at: string): { verificationId: number | null; drawReason: DrawReason | null } {
+  async function drawForVerification(tx: Tx, rec: RecordRow, actor: Actor, at: string): Promise<{ verificationId: number | null; drawReason: DrawReason | null }> {
     if (rec.result !== 'passed') return { verificationId: null, drawReason: null };
     const logical = rec.method !== 'destroy';
     let drawReason: DrawReason | null = null;
-    if (driveOwesDraw(tx, rec.driveId, rec.id)) drawReason = 'drive_failed_check';
-    else if (logical && technicianOwesDraw(tx, actor.id, rec.id)) drawReason = 'technician_failed_check';
+    if (await driveOwesDraw(tx, rec.driveId, rec.id)) drawReason = 'drive_failed_check';
+    else if (logical && await technicianOwesDraw(tx, actor.id, rec.id)) drawReason = 'technician_failed_check';
     if (logical) {
-      const { logical: passed, drawn } = samplingCounts(tx);
+      const { logical: passed, drawn } = await samplingCounts(tx);
       // docs/domain.md §3: of n passing logical wipes, at least ⌈5 % × (n + 1)⌉ are drawn; with this one, n = passed + 1.
       if (drawReason === null && deps.random() < VERIFICATION_SAMPLE_RATE) drawReason = 'random';
       if (drawReason === null && drawn < Math.ceil((passed + 2) * VERIFICATION_SAMPLE_RATE)) drawReason = 'top_up';
     }
-    const verificationId = drawReason === null ? null : insertVerification(tx, rec.id, at, drawReason);
-    if (logical) tallySample(tx, verificationId !== null);
+    const verificationId = drawReason === null ? null : await insertVerification(tx, rec.id, at, drawReason);
+    if (logical) await tallySample(tx, verificationId !== null);
     return { verificationId, drawReason };
   }
 
   /** The device holds no data-bearing storage: a received device becomes sanitized. */
   function confirmNoStorage(actor: Actor, ref: string, notes: string | undefined, expectedVersion: number | undefined) {
-    return withDeviceAction(actor, ref, 'confirm_no_storage', expectedVersion, ({ tx, device, at, view }) => {
-      const row = applyDeviceChange(tx, {
+    return withDeviceAction(actor, ref, 'confirm_no_storage', expectedVersion, async ({ tx, device, at, view }) => {
+      const row = await applyDeviceChange(tx, {
         device,
         actor,
         event: 'device.no_storage_confirmed',
@@ -169,7 +170,7 @@ export function createSanitizationService(deps: { db: Db; clock: Clock; deviceUs
         details: { notes: notes ?? null },
         at,
       });
-      return { sanitization: null, device: view(row) };
+      return { sanitization: null, device: await view(row) };
     });
   }
 
@@ -180,9 +181,9 @@ export function createSanitizationService(deps: { db: Db; clock: Clock; deviceUs
       ref,
       'sanitize',
       expectedVersion,
-      ({ tx, device, state, now, at, reload, view }) => {
+      async ({ tx, device, state, now, at, reload, view }) => {
         const { drive, startedAt, completedAt } = checkRecord(device, state.drives, body, now);
-        const rec = insertRecord(tx, {
+        const rec = await insertRecord(tx, {
           deviceId: device.id,
           driveId: drive.id,
           custodyCycle: device.custodyCycle,
@@ -201,9 +202,9 @@ export function createSanitizationService(deps: { db: Db; clock: Clock; deviceUs
           technicianId: actor.id,
           createdAt: at,
         });
-        const { verificationId, drawReason } = drawForVerification(tx, rec, actor, at);
-        const becomesSanitized = device.status === 'received' && reload(device).facts.sanitized;
-        const row = applyDeviceChange(tx, {
+        const { verificationId, drawReason } = await drawForVerification(tx, rec, actor, at);
+        const becomesSanitized = device.status === 'received' && (await reload(device)).facts.sanitized;
+        const row = await applyDeviceChange(tx, {
           device,
           actor,
           event: 'device.sanitization_recorded',
@@ -221,7 +222,7 @@ export function createSanitizationService(deps: { db: Db; clock: Clock; deviceUs
           records: [{ source: sanitizationRecordRecords, id: rec.id }, ...(verificationId === null ? [] : [{ source: sanitizationVerificationRecords, id: verificationId }])],
           at,
         });
-        return { sanitization: toRecord(findRecordView(tx, rec.id)!), device: view(row) };
+        return { sanitization: toRecord((await findRecordView(tx, rec.id))!), device: await view(row) };
       },
       // With no drive registered the lifecycle refuses any wipe record; this one names a drive, so say that it is unknown.
       (why, device, facts) => (why === 'devices.invalid_transition' && facts.driveCount === 0 && statusAllows('sanitize', device.status) ? unknownDrive(device, [], body.storageSerial) : undefined),
@@ -234,14 +235,14 @@ export function createSanitizationService(deps: { db: Db; clock: Clock; deviceUs
      * that the device holds no data-bearing storage. A received device
      * becomes sanitized when its last drive passes.
      */
-    record(actor: Actor, ref: string, body: SanitizeBody, expectedVersion?: number) {
+    async record(actor: Actor, ref: string, body: SanitizeBody, expectedVersion?: number) {
       return 'noStorage' in body ? confirmNoStorage(actor, ref, body.notes, expectedVersion) : recordWipe(actor, ref, body, expectedVersion);
     },
 
-    listVerifications(status: VerificationRow['status'] | undefined, limit: number, cursor: string | undefined) {
+    async listVerifications(status: VerificationRow['status'] | undefined, limit: number, cursor: string | undefined) {
       const after = cursor === undefined ? 0 : decodeCursor(cursor);
-      const { page, nextCursor } = pageOf(listVerifications(db, status, after, limit + 1), limit, (r) => r.id);
-      return { items: page.map(toVerification), nextCursor };
+      const { page, nextCursor } = pageOf(await listVerifications(db, status, after, limit + 1), limit, (r) => r.id);
+      return { items: await mapInOrder(page, toVerification), nextCursor };
     },
 
     /**
@@ -251,24 +252,24 @@ export function createSanitizationService(deps: { db: Db; clock: Clock; deviceUs
      * recall, any other keeps its status but cannot be graded, issued or
      * shipped until the drive passes again. One history event either way.
      */
-    verify(actor: Actor, id: number, result: 'passed' | 'failed', notes: string | undefined): Verification {
+    verify(actor: Actor, id: number, result: 'passed' | 'failed', notes: string | undefined): Promise<Verification> {
       const at = clock.now().toISOString();
-      return writeTransaction(db, (tx) => {
-        const v = findVerification(tx, id);
+      return writeTransaction(db, async (tx) => {
+        const v = await findVerification(tx, id);
         if (!v) throw new AppError('verifications.not_found', `No verification with id ${id}.`);
         if (v.status !== 'pending') throw new AppError('verifications.already_done', `Verification ${id} was already completed (${v.status}).`);
-        const record = findRecordView(tx, v.recordId)!;
+        const record = (await findRecordView(tx, v.recordId))!;
         if (record.technicianId === actor.id) {
           throw new AppError('verifications.same_person', 'The wipe must be verified by someone other than its technician.');
         }
-        const voidsThroughRecordId = result === 'failed' ? highestRecordId(tx) : null;
-        if (!completeVerification(tx, id, { status: result, verifierId: actor.id, verifiedAt: at, notes: notes ?? null, voidsThroughRecordId })) {
+        const voidsThroughRecordId = result === 'failed' ? await highestRecordId(tx) : null;
+        if (!await completeVerification(tx, id, { status: result, verifierId: actor.id, verifiedAt: at, notes: notes ?? null, voidsThroughRecordId })) {
           throw new AppError('verifications.already_done', `Verification ${id} was completed meanwhile.`);
         }
-        const device = deviceByTag(tx, record.assetTag)!;
-        const after = loadState(device);
+        const device = (await deviceByTag(tx, record.assetTag))!;
+        const after = await loadState(device);
         const backToReceived = (device.status === 'sanitized' || device.status === 'ready') && !after.facts.sanitized;
-        applyDeviceChange(tx, {
+        await applyDeviceChange(tx, {
           device,
           actor,
           event: 'device.sanitization_verified',
@@ -283,7 +284,7 @@ export function createSanitizationService(deps: { db: Db; clock: Clock; deviceUs
           records: [{ source: sanitizationVerificationRecords, id }],
           at,
         });
-        return toVerification(findVerification(tx, id)!);
+        return toVerification((await findVerification(tx, id))!);
       });
     },
   };

@@ -34,7 +34,7 @@ export function prepareScanStatements(db: Db) {
     .limit(1)
     .prepare();
   return {
-    insert: (row: {
+    insert: async (row: {
       code: string;
       deviceId: number | null;
       station: string | null;
@@ -43,9 +43,9 @@ export function prepareScanStatements(db: Db) {
       serverTime: string;
       userId: number;
       duplicate: boolean;
-    }) => insert.get({ ...row, duplicate: row.duplicate ? 1 : 0, clientTimeSuspect: row.clientTimeSuspect ? 1 : 0 }).id,
-    lastScanAt: (deviceId: number, station: string | null, userId: number): string | undefined =>
-      (station === null ? lastByUser.get({ deviceId, userId }) : lastByStation.get({ deviceId, station }))?.serverTime,
+    }): Promise<number> => (await insert.get({ ...row, duplicate: row.duplicate ? 1 : 0, clientTimeSuspect: row.clientTimeSuspect ? 1 : 0 })).id,
+    lastScanAt: async (deviceId: number, station: string | null, userId: number): Promise<string | undefined> =>
+      (station === null ? await lastByUser.get({ deviceId, userId }) : await lastByStation.get({ deviceId, station }))?.serverTime,
   };
 }
 
@@ -60,7 +60,7 @@ export interface UnknownCodeRow {
 }
 
 /** Unknown codes grouped, most recently seen first; the cursor is the group's last scan id. */
-export function listUnknownCodes(db: Db, beforeId: number, limit: number): UnknownCodeRow[] {
+export async function listUnknownCodes(db: Db, beforeId: number, limit: number): Promise<UnknownCodeRow[]> {
   return db
     .select({
       rowId: sql<number>`max(${scans.id})`,
@@ -75,7 +75,6 @@ export function listUnknownCodes(db: Db, beforeId: number, limit: number): Unkno
     .groupBy(scans.code)
     .having(lt(sql`max(${scans.id})`, beforeId))
     .orderBy(desc(sql`max(${scans.id})`))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 

@@ -42,31 +42,31 @@ export function createScansService(deps: { db: Db; clock: Clock; loadDeviceState
   const lookups = prepareDeviceLookups(db);
   const stmts = prepareScanStatements(db);
 
-  function find(code: string): DeviceRow | undefined {
+  async function find(code: string): Promise<DeviceRow | undefined> {
     const candidate = tagCandidate(code);
     const parsed = parseTag(candidate);
     if (parsed.kind === 'valid') {
-      const byTag = lookups.byTag(parsed.tag);
+      const byTag = await lookups.byTag(parsed.tag);
       if (byTag) return byTag;
     }
-    return lookups.bySerial(code.trim()) ?? (candidate !== code.trim() ? lookups.bySerial(candidate) : undefined);
+    return await lookups.bySerial(code.trim()) ?? (candidate !== code.trim() ? await lookups.bySerial(candidate) : undefined);
   }
 
   return {
     /** Records every scan, known or not; an unknown code is kept for triage and answered 404. */
-    scan(actor: Actor, body: ScanBody) {
+    async scan(actor: Actor, body: ScanBody) {
       const now = clock.now();
       const serverTime = now.toISOString();
-      const device = find(body.code);
+      const device = await find(body.code);
       const station = body.station ?? null;
       const clientTimeSuspect = isClientTimeSuspect(body.clientTime, now);
-      const outcome = writeTransaction(db, () => {
+      const outcome = await writeTransaction(db, async () => {
         let duplicate = false;
         if (device) {
-          const last = stmts.lastScanAt(device.id, station, actor.id);
+          const last = await stmts.lastScanAt(device.id, station, actor.id);
           duplicate = last !== undefined && now.getTime() - new Date(last).getTime() < DUPLICATE_WINDOW_MS;
         }
-        const scanId = stmts.insert({
+        const scanId = await stmts.insert({
           code: body.code,
           deviceId: device?.id ?? null,
           station,
@@ -81,13 +81,13 @@ export function createScansService(deps: { db: Db; clock: Clock; loadDeviceState
       if (!device) {
         throw new AppError('scans.unknown_code', `No device matches "${body.code}". It was recorded for triage.`, { extra: { scanId: outcome.scanId, clientTimeSuspect } });
       }
-      const view = toDevice(loadState(device, lookups.drives(device.id)), actor.role);
+      const view = toDevice(await loadState(device, await lookups.drives(device.id)), actor.role);
       return { device: view, allowedActions: view.allowedActions, duplicate: outcome.duplicate, scanId: outcome.scanId, clientTimeSuspect };
     },
 
-    unknown(limit: number, cursor: string | undefined) {
+    async unknown(limit: number, cursor: string | undefined) {
       const before = cursor === undefined ? Number.MAX_SAFE_INTEGER : decodeCursor(cursor);
-      const { page, nextCursor } = pageOf(listUnknownCodes(db, before, limit + 1), limit, (r) => r.rowId);
+      const { page, nextCursor } = pageOf(await listUnknownCodes(db, before, limit + 1), limit, (r) => r.rowId);
       return {
         items: page.map((r) => ({
           code: r.code,

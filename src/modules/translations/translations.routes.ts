@@ -16,14 +16,14 @@ export function translationRoutes(api: Api, translations: TranslationsService): 
   api.put('/translations/:lang/:key', {
     config: { access: { permission: 'translations:write' }, contract: { errors: ['translations.unknown_language', 'translations.unknown_key', 'documents.undrawable_text'] } },
     schema: { tags: ['translations'], summary: 'Save the text of one key in a language, reviewed or not', params: TranslationParams, body: SaveTranslationBody, response: { 200: TranslationEnvelope } },
-    handler: async (request) => ({ translation: translations.save(actorOf(request), request.params.lang, request.params.key, request.body) }),
+    handler: async (request) => ({ translation: await translations.save(actorOf(request), request.params.lang, request.params.key, request.body) }),
   });
 
   api.get('/translations/:lang/xliff', {
     config: { access: { permission: 'translations:read' }, contract: { documents: ['application/xliff+xml'], errors: ['translations.unknown_language'] } },
     schema: { tags: ['translations'], summary: 'The language as XLIFF 2.0 (database over shipped files), for npm run i18n:import', params: LangParams },
     handler: async (request, reply) => {
-      const xml = translations.xliff(request.params.lang);
+      const xml = await translations.xliff(request.params.lang);
       return sendDocument(reply, { body: xml, contentType: 'application/xliff+xml; charset=utf-8', filename: `${request.params.lang}.xlf`, disposition: 'attachment' });
     },
   });
@@ -39,7 +39,7 @@ export function translationRoutes(api: Api, translations: TranslationsService): 
     config: { access: { public: true }, contract: { etag: true, errors: ['translations.unknown_language'] } },
     schema: { tags: ['translations'], summary: 'The reviewed text of a language, for the front ends (public: the sign-in screens need it)', params: LangParams, response: { 200: LocaleMessagesResponse } },
     handler: async (request, reply) => {
-      const { messages, etag } = translations.effective(request.params.lang);
+      const { messages, etag } = await translations.effective(request.params.lang);
       void reply.header('etag', etag).header('cache-control', 'no-cache');
       return { lang: request.params.lang, messages };
     },

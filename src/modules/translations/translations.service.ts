@@ -77,8 +77,8 @@ export function withDatabaseRows(c: Catalog, rows: readonly TranslationRow[]): C
 }
 
 /** The XLIFF of a language from a database file (`npm run i18n:export -- --lang iu --database PATH`). */
-export function databaseXliff(db: Db, c: Catalog): string {
-  return exportXliff(withDatabaseRows(c, translationRows(db, c.lang)));
+export async function databaseXliff(db: Db, c: Catalog): Promise<string> {
+  return exportXliff(withDatabaseRows(c, await translationRows(db, c.lang)));
 }
 
 interface Effective {
@@ -110,21 +110,21 @@ export function createTranslationsService(deps: {
     return lang;
   }
 
-  function effective(lang: TargetLang): Effective {
+  async function effective(lang: TargetLang): Promise<Effective> {
     const held = effectiveCache.get(lang);
     if (held) return held;
     const messages: Record<string, string> = { ...shippedMessages(lang) };
-    for (const row of translationRows(db, lang)) if (row.reviewed && row.key in catalog(lang).english) messages[row.key] = row.text;
+    for (const row of await translationRows(db, lang)) if (row.reviewed && row.key in catalog(lang).english) messages[row.key] = row.text;
     const ordered = Object.fromEntries(Object.keys(catalog(lang).english).filter((k) => k in messages).map((k) => [k, messages[k]!]));
     const made = { messages: ordered, etag: `"${createHash('sha256').update(JSON.stringify(ordered)).digest('base64url').slice(0, 27)}"` };
     effectiveCache.set(lang, made);
     return made;
   }
 
-  function items(lang: TargetLang): TranslationItem[] {
+  async function items(lang: TargetLang): Promise<TranslationItem[]> {
     const c = catalog(lang);
-    const rows = new Map(translationRows(db, lang).map((r) => [r.key, r]));
-    const shown = effective(lang).messages;
+    const rows = new Map((await translationRows(db, lang)).map((r) => [r.key, r]));
+    const shown = (await effective(lang)).messages;
     return Object.entries(c.english).map(([key, english]) => {
       const row = rows.get(key);
       const text = row?.text ?? c.messages[key] ?? null;
@@ -142,8 +142,8 @@ export function createTranslationsService(deps: {
   }
 
   /** The keys a sample handover form prints that have no reviewed text in the language: while any is left, the form is English only. */
-  function handoverMissing(lang: TargetLang): string[] {
-    const shown = effective(lang).messages;
+  async function handoverMissing(lang: TargetLang): Promise<string[]> {
+    const shown = (await effective(lang)).messages;
     const sample = sampleHandover(lang, deps.organizationName, clock.now(), shown);
     const keys = new Set<MessageKey>([...handoverKeys(sample), ...handoverKeys({ ...sample, kind: 'gift', dueDate: null, accessories: [], erased: false })]);
     return [...keys].filter((k) => shown[k] === undefined);
@@ -151,17 +151,17 @@ export function createTranslationsService(deps: {
 
   return {
     /** The reviewed text of a language, for the front ends and documents, and its entity tag. */
-    effective: (lang: string): Effective => effective(language(lang)),
+    effective: (lang: string): Promise<Effective> => effective(language(lang)),
 
     /** For documents: the reviewed text of a locale (English: none). */
-    messagesFor: (locale: string): LocaleMessages | undefined => (isTargetLang(locale) ? effective(locale).messages : undefined),
+    messagesFor: async (locale: string): Promise<LocaleMessages | undefined> => (isTargetLang(locale) ? (await effective(locale)).messages : undefined),
 
-    list(lang: string, status?: TranslationStatusFilter): { lang: TargetLang; items: TranslationItem[]; handoverMissing: string[] } {
+    async list(lang: string, status?: TranslationStatusFilter): Promise<{ lang: TargetLang; items: TranslationItem[]; handoverMissing: string[] }> {
       const l = language(lang);
-      let all = items(l);
+      let all = await items(l);
       if (status === 'missing') all = all.filter((i) => i.text === null);
       if (status === 'unreviewed') all = all.filter((i) => i.text !== null && !i.reviewed);
-      return { lang: l, items: all, handoverMissing: handoverMissing(l) };
+      return { lang: l, items: all, handoverMissing: await handoverMissing(l) };
     },
 
     /**
@@ -169,7 +169,7 @@ export function createTranslationsService(deps: {
      * syntax, the English placeholders) and drawable by the documents' fonts,
      * with an entry in the history. Nothing is written when any check fails.
      */
-    save(actor: Actor, lang: string, key: string, body: { text: string; reviewed: boolean }): TranslationItem {
+    async save(actor: Actor, lang: string, key: string, body: { text: string; reviewed: boolean }): Promise<TranslationItem> {
       const l = language(lang);
       const c = catalog(l);
       const english = c.english[key];
@@ -179,11 +179,11 @@ export function createTranslationsService(deps: {
       if (problem !== null) throw new AppError('request.invalid', problem, { errors: [{ field: 'text', message: problem }] });
       assertDrawable({ text }, 'body');
       const at = clock.now().toISOString();
-      writeTransaction(db, (tx) => {
-        const before = findTranslation(tx, l, key);
+      await writeTransaction(db, async (tx) => {
+        const before = await findTranslation(tx, l, key);
         const row: TranslationRow = { lang: l, key, text, source: english, reviewed: body.reviewed, updatedAt: at, updatedBy: actor.id };
-        upsertTranslation(tx, row);
-        appendAuditEvent(tx, {
+        await upsertTranslation(tx, row);
+        await appendAuditEvent(tx, {
           entityType: 'translation',
           entityId: `${l}:${key}`,
           action: 'translation.saved',
@@ -193,19 +193,19 @@ export function createTranslationsService(deps: {
         });
       });
       effectiveCache.delete(l);
-      return items(l).find((i) => i.key === key)!;
+      return (await items(l)).find((i) => i.key === key)!;
     },
 
     /** The effective catalog (database over shipped files) as XLIFF 2.0, for `npm run i18n:import` into the repository. */
-    xliff(lang: string): string {
+    async xliff(lang: string): Promise<string> {
       const l = language(lang);
-      return exportXliff(withDatabaseRows(catalog(l), translationRows(db, l)));
+      return exportXliff(withDatabaseRows(catalog(l), await translationRows(db, l)));
     },
 
     /** A handover form of made-up data in the language, as the next real one would print. */
-    previewHandover(lang: string): Promise<Buffer> {
+    async previewHandover(lang: string): Promise<Buffer> {
       const l = language(lang);
-      return deps.renderHandover(sampleHandover(l, deps.organizationName, clock.now(), effective(l).messages));
+      return deps.renderHandover(sampleHandover(l, deps.organizationName, clock.now(), (await effective(l)).messages));
     },
   };
 }

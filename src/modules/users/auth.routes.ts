@@ -15,7 +15,7 @@ export function authRoutes(api: Api, users: UsersService): void {
     config: { access: { permission: 'account:sign-out' } },
     schema: { tags: ['auth'], summary: 'End this session', response: { 204: z.null() } },
     handler: async (request, reply) => {
-      users.logout(request.bearerToken ?? '');
+      await users.logout(request.bearerToken ?? '');
       return reply.code(204).send(null);
     },
   });
@@ -23,7 +23,7 @@ export function authRoutes(api: Api, users: UsersService): void {
   api.get('/me', {
     config: { access: { permission: 'account:read' } },
     schema: { tags: ['auth'], summary: 'Who you are', response: { 200: UserEnvelope } },
-    handler: async (request) => ({ user: users.get(actorOf(request).id) }),
+    handler: async (request) => ({ user: await users.get(actorOf(request).id) }),
   });
 
   api.patch('/me', {
@@ -34,6 +34,6 @@ export function authRoutes(api: Api, users: UsersService): void {
       body: UpdateMeBody,
       response: { 200: UserEnvelope },
     },
-    handler: async (request) => ({ user: users.updateOwn(actorOf(request), request.body) }),
+    handler: async (request) => ({ user: await users.updateOwn(actorOf(request), request.body) }),
   });
 }

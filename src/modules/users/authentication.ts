@@ -71,15 +71,15 @@ export function registerAuth(app: FastifyInstance, deps: { users: UsersService; 
 
   const windows = new Map<number, { start: number; count: number }>();
 
-  app.addHook('onRequest', (request, reply, done) => {
+  app.addHook('onRequest', async (request, reply) => {
     const access = request.routeOptions.config.access;
-    if (!access || 'public' in access) return done();
+    if (!access || 'public' in access) return;
     const token = bearerToken(request);
-    const actor = token ? deps.users.authenticate(token) : undefined;
+    const actor = token ? await deps.users.authenticate(token) : undefined;
     if (!actor) {
       reply.header('www-authenticate', 'Bearer');
       sendProblem(reply, new AppError('auth.unauthenticated', token ? 'The token is unknown, expired or revoked.' : 'Send Authorization: Bearer <token>.'));
-      return;
+      return reply;
     }
     if (deps.rateLimitPerMinute > 0) {
       const now = deps.clock.now().getTime();
@@ -89,15 +89,14 @@ export function registerAuth(app: FastifyInstance, deps: { users: UsersService; 
       else if (++w.count > deps.rateLimitPerMinute) {
         const retry = Math.max(1, Math.ceil((minute + 60_000 - now) / 1000));
         sendProblem(reply, new AppError('rate_limited', `At most ${deps.rateLimitPerMinute} requests a minute per user.`, { retryAfterSeconds: retry }));
-        return;
+        return reply;
       }
     }
     if (!can(actor.role, access.permission)) {
       sendProblem(reply, new AppError('auth.forbidden', `This needs one of the roles: ${rolesFor(access.permission).join(', ')}.`));
-      return;
+      return reply;
     }
     request.actor = actor;
     request.bearerToken = token;
-    done();
   });
 }

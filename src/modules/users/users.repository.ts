@@ -5,52 +5,52 @@ import { sessions, users } from './users.table.js';
 
 export type UserRow = typeof users.$inferSelect;
 
-export function insertUser(tx: Executor, row: typeof users.$inferInsert): UserRow {
-  return tx.insert(users).values(row).returning().get();
+export async function insertUser(tx: Executor, row: typeof users.$inferInsert): Promise<UserRow> {
+  return (await tx.insert(users).values(row).returning())[0]!;
 }
 
-export function findUserById(db: Executor, id: number): UserRow | undefined {
-  return db.select().from(users).where(eq(users.id, id)).get();
+export async function findUserById(db: Executor, id: number): Promise<UserRow | undefined> {
+  return (await db.select().from(users).where(eq(users.id, id)))[0];
 }
 
-export function findUserByUsername(db: Executor, username: string): UserRow | undefined {
-  return db.select().from(users).where(eq(users.username, username)).get();
+export async function findUserByUsername(db: Executor, username: string): Promise<UserRow | undefined> {
+  return (await db.select().from(users).where(eq(users.username, username)))[0];
 }
 
-export function listUsers(db: Executor, afterId: number, limit: number): UserRow[] {
-  return db.select().from(users).where(gt(users.id, afterId)).orderBy(asc(users.id)).limit(limit).all();
+export async function listUsers(db: Executor, afterId: number, limit: number): Promise<UserRow[]> {
+  return db.select().from(users).where(gt(users.id, afterId)).orderBy(asc(users.id)).limit(limit);
 }
 
-export function countUsers(db: Executor): number {
-  return db.select({ n: sql<number>`count(*)` }).from(users).get()?.n ?? 0;
+export async function countUsers(db: Executor): Promise<number> {
+  return (await db.select({ n: sql<number>`count(*)` }).from(users))[0]?.n ?? 0;
 }
 
-export function updateUser(
+export async function updateUser(
   tx: Executor,
   id: number,
   patch: Partial<Pick<UserRow, 'displayName' | 'role' | 'language' | 'disabledAt' | 'passwordHash' | 'passwordChangedAt' | 'updatedAt'>>,
-): UserRow {
-  return tx.update(users).set(patch).where(eq(users.id, id)).returning().get();
+): Promise<UserRow> {
+  return (await tx.update(users).set(patch).where(eq(users.id, id)).returning())[0]!;
 }
 
-export function insertSession(tx: Executor, row: typeof sessions.$inferInsert): void {
-  tx.insert(sessions).values(row).run();
+export async function insertSession(tx: Executor, row: typeof sessions.$inferInsert): Promise<void> {
+  await tx.insert(sessions).values(row);
 }
 
-export function revokeSessionByHash(tx: Executor, tokenHash: string, at: string): number {
-  return tx
+export async function revokeSessionByHash(tx: Executor, tokenHash: string, at: string): Promise<number> {
+  return (await tx
     .update(sessions)
     .set({ revokedAt: at })
     .where(and(eq(sessions.tokenHash, tokenHash), isNull(sessions.revokedAt)))
-    .run().changes;
+    .returning({ id: sessions.id })).length;
 }
 
-export function revokeUserSessions(tx: Executor, userId: number, at: string): number {
-  return tx
+export async function revokeUserSessions(tx: Executor, userId: number, at: string): Promise<number> {
+  return (await tx
     .update(sessions)
     .set({ revokedAt: at })
     .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
-    .run().changes;
+    .returning({ id: sessions.id })).length;
 }
 
 export interface SessionUser {
@@ -78,8 +78,8 @@ export function prepareSessionLookup(db: Db) {
       ),
     )
     .prepare();
-  return (tokenHash: string, now: string): { user: SessionUser; expiresAt: string } | undefined => {
-    const row = stmt.get({ tokenHash, now });
+  return async (tokenHash: string, now: string): Promise<{ user: SessionUser; expiresAt: string } | undefined> => {
+    const row = await stmt.get({ tokenHash, now });
     if (!row) return undefined;
     const { expiresAt, ...user } = row;
     return { user, expiresAt };

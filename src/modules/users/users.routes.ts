@@ -19,7 +19,7 @@ export function userRoutes(api: Api, users: UsersService): void {
   api.get('/users/:id', {
     config: { access: { permission: 'users:manage' }, contract: { errors: ['users.not_found'] } },
     schema: { tags: ['users'], summary: 'One user', params: UserIdParams, response: { 200: UserEnvelope } },
-    handler: async (request) => ({ user: users.get(request.params.id) }),
+    handler: async (request) => ({ user: await users.get(request.params.id) }),
   });
 
   api.patch('/users/:id', {
@@ -31,7 +31,7 @@ export function userRoutes(api: Api, users: UsersService): void {
       body: UpdateUserBody,
       response: { 200: UserEnvelope },
     },
-    handler: async (request) => ({ user: users.update(actorOf(request), request.params.id, request.body) }),
+    handler: async (request) => ({ user: await users.update(actorOf(request), request.params.id, request.body) }),
   });
 
   api.post('/users/:id/password', {

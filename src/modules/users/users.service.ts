@@ -125,8 +125,8 @@ export function createUsersService(deps: {
     }
   }
 
-  function mustFind(id: number): UserRow {
-    const row = findUserById(db, id);
+  async function mustFind(id: number): Promise<UserRow> {
+    const row = await findUserById(db, id);
     if (!row) throw new AppError('users.not_found', `No user with id ${id}.`);
     return row;
   }
@@ -139,8 +139,8 @@ export function createUsersService(deps: {
       const passwordHash = await hashPassword(body.password, deps.scryptN);
       const at = now();
       try {
-        return writeTransaction(db, (tx) => {
-          const row = insertUser(tx, {
+        return await writeTransaction(db, async (tx) => {
+          const row = await insertUser(tx, {
             username: body.username,
             displayName: body.displayName,
             role: body.role,
@@ -166,24 +166,24 @@ export function createUsersService(deps: {
       }
     },
 
-    list(limit: number, cursor: string | undefined): { items: User[]; nextCursor: string | null } {
+    async list(limit: number, cursor: string | undefined): Promise<{ items: User[]; nextCursor: string | null }> {
       const after = cursor === undefined ? 0 : decodeCursor(cursor);
-      const { page, nextCursor } = pageOf(listUsers(db, after, limit + 1), limit, (r) => r.id);
+      const { page, nextCursor } = pageOf(await listUsers(db, after, limit + 1), limit, (r) => r.id);
       return { items: page.map(toUser), nextCursor };
     },
 
-    get: (id: number): User => toUser(mustFind(id)),
+    get: async (id: number): Promise<User> => toUser(await mustFind(id)),
 
-    update(actor: Actor, id: number, body: UpdateUserBody): User {
+    update(actor: Actor, id: number, body: UpdateUserBody): Promise<User> {
       const at = now();
-      return writeTransaction(db, (tx) => {
-        const current = findUserById(tx, id);
+      return writeTransaction(db, async (tx) => {
+        const current = await findUserById(tx, id);
         if (!current) throw new AppError('users.not_found', `No user with id ${id}.`);
         if (id === actor.id && (body.disabled === true || (body.role !== undefined && !can(body.role, 'users:manage')))) {
           throw new AppError('users.cannot_disable_self', 'Ask another admin to disable or demote your account.');
         }
         const disabledAt = body.disabled === undefined ? current.disabledAt : body.disabled ? (current.disabledAt ?? at) : null;
-        const row = updateUser(tx, id, {
+        const row = await updateUser(tx, id, {
           ...(body.displayName === undefined ? {} : { displayName: body.displayName }),
           ...(body.role === undefined ? {} : { role: body.role }),
           ...(body.language === undefined ? {} : { language: body.language }),
@@ -191,7 +191,7 @@ export function createUsersService(deps: {
           updatedAt: at,
         });
         // A disabled user or a changed role loses every session at once.
-        if (body.disabled === true || (body.role !== undefined && body.role !== current.role)) revokeUserSessions(tx, id, at);
+        if (body.disabled === true || (body.role !== undefined && body.role !== current.role)) await revokeUserSessions(tx, id, at);
         // Any change to a user (name, role, enabled) must be seen by the next request.
         forgetSessions();
         deps.appendAuditEvent(tx, {
@@ -207,12 +207,12 @@ export function createUsersService(deps: {
     },
 
     /** A user's own language (PATCH /me): only that, on their own record. */
-    updateOwn(actor: Actor, body: UpdateMeBody): User {
+    updateOwn(actor: Actor, body: UpdateMeBody): Promise<User> {
       const at = now();
-      return writeTransaction(db, (tx) => {
-        const current = findUserById(tx, actor.id);
+      return writeTransaction(db, async (tx) => {
+        const current = await findUserById(tx, actor.id);
         if (!current) throw new AppError('users.not_found', `No user with id ${actor.id}.`);
-        const row = updateUser(tx, actor.id, { language: body.language, updatedAt: at });
+        const row = await updateUser(tx, actor.id, { language: body.language, updatedAt: at });
         deps.appendAuditEvent(tx, {
           entityType: 'user',
           entityId: String(actor.id),
@@ -226,12 +226,12 @@ export function createUsersService(deps: {
     },
 
     async setPassword(actor: Actor, id: number, password: string): Promise<User> {
-      mustFind(id);
+      await mustFind(id);
       const passwordHash = await hashPassword(password, deps.scryptN);
       const at = now();
-      return writeTransaction(db, (tx) => {
-        const row = updateUser(tx, id, { passwordHash, passwordChangedAt: at, updatedAt: at });
-        revokeUserSessions(tx, id, at);
+      return writeTransaction(db, async (tx) => {
+        const row = await updateUser(tx, id, { passwordHash, passwordChangedAt: at, updatedAt: at });
+        await revokeUserSessions(tx, id, at);
         forgetSessions();
         deps.appendAuditEvent(tx, { entityType: 'user', entityId: String(id), action: 'user.password_changed', actorUserId: actor.id, at, details: {} });
         return toUser(row);
@@ -244,7 +244,7 @@ export function createUsersService(deps: {
       const t = clock.now().getTime();
       assertNotBlocked(t, [deps.loginLimiter, key]);
       deps.loginLimiter.recordFailure(key, t);
-      const row = mustFind(actor.id);
+      const row = await mustFind(actor.id);
       if (!(await verifyPassword(currentPassword, row.passwordHash))) throw new AppError('auth.wrong_password', 'The current password is wrong.');
       deps.loginLimiter.reset(key);
       return this.setPassword(actor, actor.id, newPassword);
@@ -259,7 +259,7 @@ export function createUsersService(deps: {
       // attempts cannot all pass the limit check; a success forgives it.
       deps.loginLimiter.recordFailure(key, t);
       deps.addressLimiter.recordFailure(address, t);
-      const row = findUserByUsername(db, username);
+      const row = await findUserByUsername(db, username);
       // Spend the same work on unknown usernames, so timing does not reveal which exist.
       const ok = row ? await verifyPassword(password, row.passwordHash) : (await verifyPassword(password, await decoyHash(deps.scryptN))) && false;
       if (!row || !ok || row.disabledAt !== null) {
@@ -275,23 +275,23 @@ export function createUsersService(deps: {
       const token = randomBytes(32).toString('base64url');
       const at = clock.now();
       const expiresAt = new Date(at.getTime() + deps.sessionTtlHours * 3600_000).toISOString();
-      writeTransaction(db, (tx) =>
+      await writeTransaction(db, (tx) =>
         insertSession(tx, { userId: row.id, tokenHash: hashToken(token), createdAt: at.toISOString(), expiresAt }),
       );
       return { token, expiresAt, user: toUser(row) };
     },
 
-    logout(token: string): void {
-      writeTransaction(db, (tx) => revokeSessionByHash(tx, hashToken(token), now()));
+    async logout(token: string): Promise<void> {
+      await writeTransaction(db, (tx) => revokeSessionByHash(tx, hashToken(token), now()));
       forgetSessions();
     },
 
     /** The user behind a bearer token, or undefined when the token is unknown, expired, revoked or the user disabled. */
-    authenticate(token: string): SessionUser | undefined {
+    async authenticate(token: string): Promise<SessionUser | undefined> {
       const t = clock.now().getTime();
       const cached = sessionCache.get(token);
       if (cached && t < cached.expiresAt && t - cached.checkedAt < SESSION_CACHE_MS) return cached.user;
-      const found = lookupSession(hashToken(token), new Date(t).toISOString());
+      const found = await lookupSession(hashToken(token), new Date(t).toISOString());
       if (!found) {
         sessionCache.delete(token);
         return undefined;
@@ -303,7 +303,7 @@ export function createUsersService(deps: {
 
     /** First start on an empty database: create `admin`. Returns the generated password when none was given. */
     async bootstrapAdmin(adminPassword: string | undefined): Promise<{ created: boolean; generatedPassword?: string }> {
-      if (countUsers(db) > 0) return { created: false };
+      if (await countUsers(db) > 0) return { created: false };
       const password = adminPassword ?? randomBytes(15).toString('base64url');
       await this.create(null, { username: 'admin', displayName: 'Administrator', role: 'admin' satisfies Role, password });
       return adminPassword === undefined ? { created: true, generatedPassword: password } : { created: true };

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Executor } from '../../core/db.js';
+import { selectRows, type Executor } from '../../core/db.js';
 import type { DeviceStatus } from '../devices/device-lifecycle.js';
 import { serialKey } from '../devices/device-reads.js';
 
@@ -11,9 +11,9 @@ export interface Candidate {
 }
 
 /** Registered drives whose serial starts like this one (without case or spaces), with their device. */
-export function candidates(db: Executor, key: string): Candidate[] {
+export async function candidates(db: Executor, key: string): Promise<Candidate[]> {
   const like = `${key.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const rows = db.all<{ driveId: number; serialNumber: string; assetTag: string; status: DeviceStatus }>(sql`
+  const rows = await selectRows<{ driveId: number; serialNumber: string; assetTag: string; status: DeviceStatus }>(db, sql`
     select sd.id as driveId, sd.serial_number as serialNumber, d.asset_tag as assetTag, d.status as status
     from storage_drives sd join devices d on d.id = sd.device_id
     where upper(replace(replace(replace(sd.serial_number, ' ', ''), char(9), ''), char(10), '')) like ${like} escape '\\'

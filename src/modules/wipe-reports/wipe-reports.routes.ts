@@ -34,7 +34,7 @@ export function wipeReportRoutes(api: Api, deps: { wipeReports: WipeReportsServi
         }
         const timeZone = request.query.timezone ?? deps.siteTimeZone;
         if (!isTimeZone(timeZone)) throw new AppError('request.invalid', `"${timeZone}" is not an IANA time zone.`, { errors: [{ field: 'querystring.timezone', message: 'not an IANA time zone' }] });
-        const { answer, created } = deps.wipeReports.import(actorOf(request), body.kind, body.bytes, {
+        const { answer, created } = await deps.wipeReports.import(actorOf(request), body.kind, body.bytes, {
           timeZone,
           filename: request.query.filename,
           dryRun: request.query.dryRun === 'true',
@@ -53,6 +53,6 @@ export function wipeReportRoutes(api: Api, deps: { wipeReports: WipeReportsServi
   api.get('/wipe-reports/:id/raw', {
     config: { access: { permission: 'wipe-reports:read' }, contract: { documents: ['text/plain', 'application/json', 'application/pdf'], errors: ['wipe_reports.not_found'] } },
     schema: { tags: ['sanitization'], summary: 'The imported wipe report as it was sent, byte for byte', params: WipeReportParams },
-    handler: async (request, reply) => sendDocument(reply, { ...deps.wipeReports.raw(request.params.id), disposition: 'attachment' }),
+    handler: async (request, reply) => sendDocument(reply, { ...await deps.wipeReports.raw(request.params.id), disposition: 'attachment' }),
   });
 }

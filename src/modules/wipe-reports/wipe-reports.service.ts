@@ -26,9 +26,9 @@ type Match = Found | { kind: 'none' };
  * that may still take a wipe record), matched without case or spaces; a
  * serial the tool may have cut matches a unique longer one by prefix.
  */
-function matchDrive(db: Executor, d: ReportedDrive, warnings: string[]): Match {
+async function matchDrive(db: Executor, d: ReportedDrive, warnings: string[]): Promise<Match> {
   const key = serialKey(d.serial);
-  const all = candidates(db, key);
+  const all = await candidates(db, key);
   const inCustody = all.filter((c) => statusAllows('sanitize', c.status));
   const exact = inCustody.filter((c) => serialKey(c.serialNumber) === key);
   const pick = (list: Candidate[]): Found => (list.length === 1 ? { kind: 'one', drive: list[0]! } : { kind: 'ambiguous', tags: [...new Set(list.map((c) => c.assetTag))] });
@@ -81,15 +81,15 @@ const alreadyRecorded = (a: ImportAnswer): ImportAnswer => ({
 export function createWipeReportsService(deps: { db: Db; clock: Clock; sanitization: SanitizationService }) {
   const { db, clock, sanitization } = deps;
 
-  function stored(sha256: string) {
-    return db.select().from(wipeReports).where(eq(wipeReports.sha256, sha256)).get();
+  async function stored(sha256: string) {
+    return (await db.select().from(wipeReports).where(eq(wipeReports.sha256, sha256)))[0];
   }
 
-  function recordDrives(actor: Actor, parsed: ParsedReport, sha256: string, dryRun: boolean, warnings: string[]): DriveAnswer[] {
+  async function recordDrives(actor: Actor, parsed: ParsedReport, sha256: string, dryRun: boolean, warnings: string[]): Promise<DriveAnswer[]> {
     const answers: DriveAnswer[] = [];
     for (const d of parsed.drives) {
       const base = { serial: d.serial, model: d.model };
-      const m = matchDrive(db, d, warnings);
+      const m = await matchDrive(db, d, warnings);
       if (m.kind === 'none') {
         answers.push({ ...base, outcome: 'unmatched' });
         continue;
@@ -99,7 +99,7 @@ export function createWipeReportsService(deps: { db: Db; clock: Clock; sanitizat
         answers.push({ ...base, outcome: 'ambiguous' });
         continue;
       }
-      const out = sanitization.record(actor, m.drive.assetTag, {
+      const out = await sanitization.record(actor, m.drive.assetTag, {
         storageSerial: m.drive.serialNumber,
         method: d.method,
         technique: d.technique,
@@ -129,9 +129,9 @@ export function createWipeReportsService(deps: { db: Db; clock: Clock; sanitizat
     return answers;
   }
 
-  function pdfDrives(parsed: ReturnType<typeof parseNwipePdf>, warnings: string[]): DriveAnswer[] {
+  async function pdfDrives(parsed: ReturnType<typeof parseNwipePdf>, warnings: string[]): Promise<DriveAnswer[]> {
     const drive: ReportedDrive = { ...parsed.pdf, serialMayBeCut: parsed.pdf.serial.length >= 20, result: 'passed', toolMethod: '', method: 'clear', technique: 'overwrite', verification: 'none', startedAt: null, completedAt: null };
-    const m = matchDrive(db, drive, warnings);
+    const m = await matchDrive(db, drive, warnings);
     const base = { serial: parsed.pdf.serial, model: parsed.pdf.model };
     if (m.kind === 'one') return [{ ...base, outcome: 'kept', assetTag: m.drive.assetTag }];
     return [{ ...base, outcome: m.kind === 'none' ? 'unmatched' : 'ambiguous' }];
@@ -143,19 +143,19 @@ export function createWipeReportsService(deps: { db: Db; clock: Clock; sanitizat
      * kept: the import runs in a transaction that is rolled back) and for
      * bytes imported before (their stored answer, recorded → already_recorded).
      */
-    import(actor: Actor, kind: ReportKind, bytes: Buffer, opts: { timeZone: string; filename?: string | undefined; dryRun: boolean }): { answer: ImportAnswer; created: boolean } {
+    async import(actor: Actor, kind: ReportKind, bytes: Buffer, opts: { timeZone: string; filename?: string | undefined; dryRun: boolean }): Promise<{ answer: ImportAnswer; created: boolean }> {
       const sha256 = sha256Of(bytes);
-      const before = stored(sha256);
+      const before = await stored(sha256);
       if (before) return { answer: alreadyRecorded(toAnswer(before)), created: false };
       const parsed = parse(kind, bytes, opts);
-      const run = (): ImportAnswer =>
-        writeTransaction(db, (tx) => {
+      const run = (): Promise<ImportAnswer> =>
+        writeTransaction(db, async (tx) => {
           const warnings = [...parsed.warnings];
-          const drives = parsed.format === 'nwipe_pdf' ? pdfDrives(parsed as ReturnType<typeof parseNwipePdf>, warnings) : recordDrives(actor, parsed, sha256, opts.dryRun, warnings);
+          const drives = parsed.format === 'nwipe_pdf' ? await pdfDrives(parsed as ReturnType<typeof parseNwipePdf>, warnings) : await recordDrives(actor, parsed, sha256, opts.dryRun, warnings);
           const report = { sha256, format: parsed.format, tool: parsed.tool, toolVersion: parsed.toolVersion };
           if (opts.dryRun) throw new DryRunDone({ report: { id: null, ...report }, drives, warnings });
           const answer = { drives, warnings };
-          const row = tx
+          const row = (await tx
             .insert(wipeReports)
             .values({
               ...report,
@@ -166,26 +166,25 @@ export function createWipeReportsService(deps: { db: Db; clock: Clock; sanitizat
               importedBy: actor.id,
               importedAt: clock.now().toISOString(),
             })
-            .returning({ id: wipeReports.id })
-            .get();
+            .returning({ id: wipeReports.id }))[0]!;
           return { report: { id: row.id, ...report }, ...answer };
         });
       try {
-        return { answer: run(), created: !opts.dryRun };
+        return { answer: await run(), created: !opts.dryRun };
       } catch (err) {
         if (err instanceof DryRunDone) return { answer: err.answer, created: false };
         throw err;
       }
     },
 
-    get(id: number): ImportAnswer {
-      const row = db.select().from(wipeReports).where(eq(wipeReports.id, id)).get();
+    async get(id: number): Promise<ImportAnswer> {
+      const row = (await db.select().from(wipeReports).where(eq(wipeReports.id, id)))[0];
       if (!row) throw new AppError('wipe_reports.not_found', `No wipe report with id ${id}.`);
       return toAnswer(row);
     },
 
-    raw(id: number): { body: Buffer; contentType: string; filename: string } {
-      const row = db.select().from(wipeReports).where(eq(wipeReports.id, id)).get();
+    async raw(id: number): Promise<{ body: Buffer; contentType: string; filename: string }> {
+      const row = (await db.select().from(wipeReports).where(eq(wipeReports.id, id)))[0];
       if (!row) throw new AppError('wipe_reports.not_found', `No wipe report with id ${id}.`);
       const ext = row.format === 'nwipe_pdf' ? 'pdf' : row.format === 'nwipe_log' ? 'txt' : 'json';
       return { body: Buffer.from(row.body), contentType: row.contentType, filename: `wipe-report-${row.id}.${ext}` };
@@ -199,8 +198,8 @@ function toAnswer(row: typeof wipeReports.$inferSelect): ImportAnswer {
 }
 
 /** The wipe report behind a record's reportSha256, for documents that name it (certificates). */
-export function wipeReportBySha(db: Executor, sha256: string): { id: number; format: WipeReportFormat; filename: string | null } | undefined {
-  return db.select({ id: wipeReports.id, format: wipeReports.format, filename: wipeReports.filename }).from(wipeReports).where(eq(wipeReports.sha256, sha256)).get();
+export async function wipeReportBySha(db: Executor, sha256: string): Promise<{ id: number; format: WipeReportFormat; filename: string | null } | undefined> {
+  return (await db.select({ id: wipeReports.id, format: wipeReports.format, filename: wipeReports.filename }).from(wipeReports).where(eq(wipeReports.sha256, sha256)))[0];
 }
 
 export type WipeReportsService = ReturnType<typeof createWipeReportsService>;
