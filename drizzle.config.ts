@@ -15,6 +15,8 @@ export default dialect === 'postgresql'
       schema: './src/db-schema.pg.ts',
       out: './migrations/pg',
       casing: 'snake_case',
+      // For `drizzle-kit migrate` against a database (docs/postgresql.md); generating needs none.
+      ...(process.env.DATABASE_URL ? { dbCredentials: { url: process.env.DATABASE_URL } } : {}),
     })
   : defineConfig({
       dialect: 'sqlite',
