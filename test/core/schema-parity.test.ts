@@ -15,7 +15,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { index, integer, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { getTableConfig as pgTableConfig, type PgTable } from 'drizzle-orm/pg-core';
 import { getTableConfig as sqliteTableConfig, type SQLiteTable } from 'drizzle-orm/sqlite-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS_FOLDER } from '../../src/core/db.js';
 import * as pgSchema from '../../src/db-schema.pg.js';
 import * as sqliteSchema from '../../src/db-schema.js';
@@ -230,13 +230,23 @@ describe('the migrated databases agree (SQLite migrations/sqlite, PostgreSQL mig
   let sqliteLive: LiveSchema;
   let pgLive: Awaited<ReturnType<typeof introspectPg>>;
 
+  let failure: Error | undefined;
+
   beforeAll(async () => {
     sqlite = new Database(':memory:');
     sqlite.pragma('foreign_keys = ON');
     migrate(drizzleSqlite({ client: sqlite }), { migrationsFolder: MIGRATIONS_FOLDER });
-    pg = await createTestDatabase('rl_pgschema_parity');
     sqliteLive = introspectSqlite(sqlite);
-    pgLive = await introspectPg(pg.pool);
+    try {
+      pg = await createTestDatabase('rl_pgschema_parity');
+      pgLive = await introspectPg(pg.pool);
+    } catch (err) {
+      failure = err instanceof Error ? err : new Error(String(err));
+    }
+  });
+  // Every test fails with the reason (an unreachable server is named), none is reported as skipped.
+  beforeEach(() => {
+    if (failure) throw failure;
   });
   afterAll(async () => {
     sqlite?.close();
@@ -317,8 +327,15 @@ describe('append-only tables on PostgreSQL', () => {
   let pg: TestDatabase;
   const at = '2026-03-02T10:00:00.000Z';
 
+  let failure: Error | undefined;
+
   beforeAll(async () => {
-    pg = await createTestDatabase('rl_pgschema_triggers');
+    try {
+      pg = await createTestDatabase('rl_pgschema_triggers');
+    } catch (err) {
+      failure = err instanceof Error ? err : new Error(String(err));
+      return;
+    }
     await pg.pool.query(`
       insert into users (id, username, display_name, role, password_hash, password_changed_at, created_at, updated_at)
         values (1, 'admin', 'Admin', 'admin', 'x', '${at}', '${at}', '${at}');
@@ -329,6 +346,9 @@ describe('append-only tables on PostgreSQL', () => {
   });
   afterAll(async () => {
     await pg?.drop();
+  });
+  beforeEach(() => {
+    if (failure) throw failure;
   });
 
   const inserts: Record<string, string> = {
