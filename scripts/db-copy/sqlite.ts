@@ -191,14 +191,19 @@ export function createSqliteTarget(file: string): SqliteTarget {
       if (broken.length > 0) throw new Error(`The new SQLite file has broken references: ${JSON.stringify(broken.slice(0, 3))}`);
       db.close();
       fsyncPath(partial);
+      const appeared = () => new CopyRefused(`The target ${file} appeared during the copy: left as it is.`);
       try {
         // link(2) refuses to replace a file that appeared since the first look; rename(2) would not.
         fs.linkSync(partial, finalPath);
+        fs.unlinkSync(partial);
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new CopyRefused(`The target ${file} appeared during the copy: left as it is.`);
-        throw err;
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST') throw appeared();
+        // Filesystems without hard links (FAT on a USB drive): a second look, then rename.
+        if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw err;
+        if (fs.existsSync(finalPath)) throw appeared();
+        fs.renameSync(partial, finalPath);
       }
-      fs.unlinkSync(partial);
       fsyncPath(dir);
     },
     discard: remove,
