@@ -210,6 +210,32 @@ describe('db:copy, SQLite to PostgreSQL and back', () => {
     }
   }, 60_000);
 
+  it('carries the high-water mark of events cut from the end of the history, so the audit check on the copy still notices them', async () => {
+    const cut = path.join(tmp, 'cut.db');
+    fs.copyFileSync(site, cut);
+    const db = new Database(cut);
+    // What three events appended and then cut (triggers dropped) leave behind: a high-water mark above the last id.
+    db.exec("update sqlite_sequence set seq = seq + 3 where name = 'audit_events'");
+    const mark = (db.prepare("select seq from sqlite_sequence where name = 'audit_events'").get() as { seq: number }).seq;
+    db.close();
+    const target = await database();
+    const there = await dbCopy('--from', cut, '--to', target.url);
+    expect(there.code, there.stderr).toBe(0);
+    expect((await target.pool.query('select last_value::int as v from audit_events_id_seq')).rows).toEqual([{ v: mark }]);
+    const back = path.join(tmp, 'cut-back.db');
+    const home = await dbCopy('--from', target.url, '--to', back);
+    expect(home.code, home.stderr).toBe(0);
+    expect(rowSets(back)['sqlite_sequence']).toEqual(rowSets(cut)['sqlite_sequence']);
+    const app = await createTestApp({ dbPath: back });
+    try {
+      const res = await app.http.get(`${API}/audit/verify`).set(bearer(await app.login('admin', 'admin-password-for-tests')));
+      expect(res.status).toBe(200);
+      expect(res.body.ok, JSON.stringify(res.body)).toBe(false);
+    } finally {
+      await app.close();
+    }
+  }, 30_000);
+
   it('migrates a PostgreSQL database that has no tables yet, then copies into it', async () => {
     const adminUrl = process.env.TEST_DATABASE_URL ?? DEFAULT_TEST_DATABASE_URL;
     const admin = new pg.Client({ connectionString: adminUrl });
