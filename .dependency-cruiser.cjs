@@ -4,7 +4,7 @@
  * top-level files as one unit) is asserted by test/core/architecture.test.ts.
  * @type {import('dependency-cruiser').IConfiguration}
  */
-const COMPOSITION = '^src/(routes|container|app|main|db-schema)\\.ts$';
+const COMPOSITION = '^src/(routes|container|app|main|db-schema(\\.pg)?)\\.ts$';
 
 module.exports = {
   forbidden: [
@@ -48,6 +48,15 @@ module.exports = {
         "another in a foreign key. Services and every other file reach another module's data through that module's public files.",
       from: { path: '^src/modules/([^/]+)/', pathNot: '\\.(repository|table)\\.ts$' },
       to: { path: '^src/modules/([^/]+)/.+\\.table\\.ts$', pathNot: '^src/modules/$1/' },
+    },
+    {
+      name: 'postgres-schema-stays-out-of-the-service',
+      severity: 'error',
+      comment:
+        'src/db-schema.pg.ts, the PostgreSQL mirror of the tables, is read by drizzle-kit and the schema parity test; the service ' +
+        'queries the SQLite table objects on both engines and loads no PostgreSQL table (docs/postgresql.md).',
+      from: { path: '^src/' },
+      to: { path: '^src/db-schema\\.pg\\.ts$' },
     },
     {
       name: 'browser-client-stays-out-of-the-server',

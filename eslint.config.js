@@ -7,6 +7,13 @@ const SQLITE_ONLY = [
   { name: 'better-sqlite3', message: 'Use the Db type from src/core/db.ts.' },
   { name: 'drizzle-orm/better-sqlite3', message: 'Use src/core/db.ts.' },
 ];
+// PostgreSQL likewise (docs/postgresql.md): the database module and the PostgreSQL schema mirror only.
+const POSTGRES_ONLY = [
+  { name: 'pg', message: 'Use the Db type from src/core/db.ts.' },
+  { name: 'drizzle-orm/node-postgres', message: 'Use src/core/db.ts.' },
+  { name: 'drizzle-orm/pg-core', message: 'Tables are written for SQLite in *.table.ts; their PostgreSQL mirror is src/db-schema.pg.ts.' },
+];
+const ENGINE_ONLY = [...SQLITE_ONLY, ...POSTGRES_ONLY];
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'migrations/', 'data/', 'coverage/', 'test/fixtures/typed-client/'] },
@@ -32,13 +39,23 @@ export default tseslint.config(
     },
   },
   {
-    // Only the database module may know the database is SQLite (docs/domain.md §7: keep SQL portable).
+    // Only the database module may know which engine it runs on (docs/domain.md §7: keep SQL portable).
     files: ['src/**/*.ts'],
-    ignores: ['src/core/db.ts'],
+    ignores: ['src/core/db*.ts', 'src/db-schema.pg.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: SQLITE_ONLY },
+        { paths: ENGINE_ONLY },
+      ],
+    },
+  },
+  {
+    // The PostgreSQL mirror of the tables declares them with pg-core, and connects to nothing.
+    files: ['src/db-schema.pg.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [...SQLITE_ONLY, ...POSTGRES_ONLY.filter((p) => p.name !== 'drizzle-orm/pg-core')] },
       ],
     },
   },
@@ -54,7 +71,7 @@ export default tseslint.config(
             { group: ['**/*.repository.js'], message: 'Routes never import repositories: call a service.' },
             { group: ['drizzle-orm', 'drizzle-orm/*', 'better-sqlite3'], message: 'Routes never query the database.' },
           ],
-          paths: SQLITE_ONLY,
+          paths: ENGINE_ONLY,
         },
       ],
     },
@@ -67,7 +84,7 @@ export default tseslint.config(
         'error',
         {
           patterns: [{ group: ['fastify', 'fastify/*', '@fastify/*', 'fastify-type-provider-zod'], message: 'Services are transport-neutral: throw AppError, never touch HTTP.' }],
-          paths: SQLITE_ONLY,
+          paths: ENGINE_ONLY,
         },
       ],
     },
