@@ -19,6 +19,13 @@ export const EnvSchema = z.object({
   HOST: z.string().min(1).max(255).default('127.0.0.1'),
   PORT: intFromEnv(0, 65535).default(3000),
   DATABASE_PATH: z.string().min(1).max(4096).default('./data/refurb.db'),
+  /** PostgreSQL instead of the SQLite file (docs/postgresql.md): postgres://user:password@host:port/database. */
+  DATABASE_URL: z
+    .string()
+    .max(4096)
+    .regex(/^postgres(ql)?:\/\/./, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATABASE_POOL_SIZE: intFromEnv(1, 200).default(10),
   ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').max(256).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   ASSET_TAG_PREFIX: z
@@ -59,6 +66,9 @@ export type Config = Readonly<{
   host: string;
   port: number;
   databasePath: string;
+  /** When set, the service runs on PostgreSQL and databasePath is not used. */
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
   adminPassword: string | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
   assetTagPrefix: string;
@@ -114,6 +124,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     host: e.HOST,
     port: e.PORT,
     databasePath: e.DATABASE_PATH,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
     adminPassword: e.ADMIN_PASSWORD,
     logLevel: e.LOG_LEVEL,
     assetTagPrefix: e.ASSET_TAG_PREFIX,

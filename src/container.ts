@@ -1,7 +1,7 @@
 import type { Config } from './config.js';
 import type { Clock } from './core/clock.js';
 import { createRenderPool } from './core/render-pool.js';
-import { checkpointWal, type Db } from './core/db.js';
+import { checkpointWal, engineOf, type Db } from './core/db.js';
 import { createIdempotencyResources } from './modules/idempotency/idempotent-resources.js';
 import { appendAuditEvent } from './modules/audit-log/audit.repository.js';
 import { createAssetTagsService } from './modules/asset-tags/asset-tags.service.js';
@@ -40,6 +40,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
     loginLimiter: createLoginLimiter(config.loginFailureLimit, config.loginFailureWindowMs),
     addressLimiter: createLoginLimiter(config.loginFailuresPerAddress, config.loginFailureWindowMs),
     scryptN: deps.scryptN,
+    sessionCacheMs: engineOf(db) === 'postgres' ? 0 : 5000,
   });
   const assetTags = createAssetTagsService({ db, clock, prefix: config.assetTagPrefix });
   const donations = createDonationsService({ db, clock, categories: DEVICE_CATEGORIES });

@@ -5,7 +5,7 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { systemClock } from './core/clock.js';
-import { closeDatabase, openDatabase } from './core/db.js';
+import { closeDatabase, openDatabase, openPostgres, type Db } from './core/db.js';
 import { LabelTemplateError } from './modules/labels/label-templates.js';
 
 let config: Config;
@@ -19,7 +19,14 @@ try {
   throw err;
 }
 
-const db = openDatabase({ path: config.databasePath });
+// PostgreSQL when DATABASE_URL is set (docs/postgresql.md), else the SQLite file.
+let db: Db;
+try {
+  db = config.databaseUrl ? await openPostgres({ url: config.databaseUrl, poolSize: config.databasePoolSize }) : openDatabase({ path: config.databasePath });
+} catch (err) {
+  process.stderr.write(`Cannot open the database: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}
 let app: Awaited<ReturnType<typeof buildApp>>;
 try {
   app = await buildApp({ config, db, clock: systemClock });
@@ -27,7 +34,7 @@ try {
   // A bad label template (or another start-up check) names its file and field.
   if (err instanceof LabelTemplateError) {
     process.stderr.write(`${err.message}\n`);
-    closeDatabase(db);
+    await closeDatabase(db);
     process.exit(1);
   }
   throw err;
@@ -51,14 +58,13 @@ async function shutdown(signal: string): Promise<void> {
   // Bounded: a request that hangs cannot keep the process (and the database) open.
   const timer = setTimeout(() => {
     app.log.error('shutdown took too long; closing the database and exiting');
-    closeDatabase(db);
-    process.exit(1);
+    void closeDatabase(db).finally(() => process.exit(1));
   }, 10_000);
   timer.unref();
   try {
     await app.close();
   } finally {
-    closeDatabase(db);
+    await closeDatabase(db);
     clearTimeout(timer);
   }
   process.exit(0);

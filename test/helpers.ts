@@ -6,7 +6,8 @@ import supertest from 'supertest';
 import { buildApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { fixedClock } from '../src/core/clock.js';
-import { openDatabase, type Db } from '../src/core/db.js';
+import { closeDatabase, openDatabase, openPostgres, type Db } from '../src/core/db.js';
+import { createTestDatabase } from './support/pg.js';
 import type { Role } from '../src/modules/users/users.table.js';
 import { assertConforms } from './support/contract.js';
 
@@ -39,6 +40,8 @@ export interface TestAppOptions {
   random?: () => number;
   /** A file written by snapshotDatabase: its rows are copied into the fresh database before the app starts. */
   from?: string;
+  /** An existing PostgreSQL database to share with other apps (several instances of one service); left in place on close. */
+  postgresUrl?: string;
 }
 
 /**
@@ -46,7 +49,7 @@ export interface TestAppOptions {
  * Only scrypt's cost is lowered, so that tests that create users stay fast.
  */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const db = openDatabase({ path: options.dbPath ?? ':memory:' });
+  const { db, closeDb } = await testDatabase(options);
   if (options.from) restoreRows(db, options.from);
   const clock = fixedClock(options.now ?? '2026-03-02T15:00:00.000Z');
   const config = loadConfig({ RATE_LIMIT_PER_MINUTE: '0', ...options.env });
@@ -98,7 +101,40 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     login,
     close: async () => {
       await app.close();
-      db.$client.close();
+      await closeDb();
+    },
+  };
+}
+
+/**
+ * The engine under test: SQLite in memory (or the file given), or with
+ * TEST_ENGINE=postgres a fresh PostgreSQL database per app (npm run test:pg;
+ * docs/postgresql.md), dropped on close.
+ */
+export const TEST_ENGINE = process.env.TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
+
+async function testDatabase(options: TestAppOptions): Promise<{ db: Db; closeDb: () => Promise<void> }> {
+  if (options.postgresUrl !== undefined) {
+    const shared = await openPostgres({ url: options.postgresUrl, poolSize: 4 });
+    return { db: shared, closeDb: () => closeDatabase(shared) };
+  }
+  if (TEST_ENGINE === 'sqlite') {
+    const db = openDatabase({ path: options.dbPath ?? ':memory:' });
+    return {
+      db,
+      closeDb: async () => {
+        db.$client.close();
+      },
+    };
+  }
+  if (options.dbPath !== undefined || options.from !== undefined) throw new Error('dbPath and from are SQLite files: this test runs on SQLite only');
+  const server = await createTestDatabase('rl_test');
+  const db = await openPostgres({ url: server.url, poolSize: 4 });
+  return {
+    db,
+    closeDb: async () => {
+      await closeDatabase(db);
+      await server.drop();
     },
   };
 }

@@ -8,10 +8,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import type { SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { isPostgresUniqueViolation, openPostgresHandle, PG_MIGRATIONS_FOLDER, WRITE_LOCK, type OpenPostgresOptions, type PostgresHandle } from './db-postgres.js';
 import { requestScope } from './request-context.js';
 
 // Untyped over the schema: modules import their own tables, and core knows none of them.
@@ -26,6 +27,40 @@ export type Tx = Db;
 export type Executor = Db;
 
 export const MIGRATIONS_FOLDER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations/sqlite');
+
+/** The PostgreSQL connections behind a Db opened with openPostgres; a Db absent here is SQLite. */
+const postgresHandles = new WeakMap<object, PostgresHandle>();
+
+export type Engine = 'sqlite' | 'postgres';
+
+/** The SQLite file behind a Db, for a worker's own read-only connection; null in memory and on PostgreSQL. */
+export function databaseFileOf(db: Db): string | null {
+  if (postgresHandles.has(db) || db.$client.memory) return null;
+  return db.$client.name;
+}
+export const engineOf = (db: Db): Engine => (postgresHandles.has(db) ? 'postgres' : 'sqlite');
+
+/**
+ * Opens a PostgreSQL database (DATABASE_URL), migrated. The handle answers
+ * the same query interface as SQLite's; inside a transaction of the same flow
+ * of work (writeTransaction, readTransaction) it runs on that transaction's
+ * connection, so a use case reads its own writes as it does on SQLite.
+ */
+export async function openPostgres(options: OpenPostgresOptions): Promise<Db> {
+  const handle = await openPostgresHandle(options);
+  const base = handle.orm as unknown as Record<PropertyKey, unknown>;
+  const db: Db = new Proxy(base, {
+    get(target, prop) {
+      if (prop === '$client') return handle.pool;
+      const open = openTransaction.getStore();
+      const source = (open?.db === db && open.tx ? open.tx : target) as Record<PropertyKey, unknown>;
+      const value = source[prop];
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(source) : value;
+    },
+  }) as unknown as Db;
+  postgresHandles.set(db, handle);
+  return db;
+}
 
 export interface OpenDatabaseOptions {
   /** A file path, or ':memory:' for tests. */
@@ -56,8 +91,21 @@ export function openReadOnlyDatabase(filePath: string): Db {
   return drizzle({ client: sqlite }) as unknown as Db;
 }
 
-/** The transaction open in this flow of work, so that a use case called inside another's transaction joins it. */
-const openTransaction = new AsyncLocalStorage<{ db: Db; savepoints: number }>();
+/**
+ * The PostgreSQL transaction open in this flow of work: the handle runs the
+ * flow's queries on it, and a use case called inside another's transaction
+ * joins it. SQLite needs no such context: a transaction there never lets
+ * another flow run before it ends, so the one open on the connection is this
+ * flow's (and Node 20 slows every promise once an AsyncLocalStorage is used).
+ */
+const openTransaction = new AsyncLocalStorage<{ db: Db; tx: unknown }>();
+/** SQLite connections with a transaction open, and the savepoints taken in it so far. */
+const sqliteOpen = new WeakMap<Database.Database, { savepoints: number }>();
+
+/** Whether this flow already has a transaction open on db. */
+function inOpenTransaction(db: Db): boolean {
+  return postgresHandles.has(db) ? openTransaction.getStore()?.db === db : sqliteOpen.has(db.$client);
+}
 
 /**
  * Runs fn in an IMMEDIATE transaction: the write lock is taken at BEGIN, so
@@ -71,10 +119,11 @@ const openTransaction = new AsyncLocalStorage<{ db: Db; savepoints: number }>();
  * outermost transaction's effect, or not at all.
  */
 export async function writeTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  if (openTransaction.getStore()?.db === db) return inSavepoint(db, fn);
+  if (inOpenTransaction(db)) return inSavepoint(db, fn);
   const idem = requestScope.getStore()?.idempotency;
   const recordsKey = idem !== undefined && !idem.recorded;
-  const value = await runTransaction(db, 'begin immediate', async (tx) => {
+  const run = postgresHandles.has(db) ? runPostgresWrite : (d: Db, body: (tx: Tx) => Promise<T>) => runTransaction(d, 'begin immediate', body);
+  const value = await run(db, async (tx) => {
     const v = await fn(tx);
     if (recordsKey) await idem.record(tx);
     return v;
@@ -85,7 +134,15 @@ export async function writeTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): P
 
 /** Runs fn on one consistent snapshot of the database (a DEFERRED transaction, rolled back at the end: it writes nothing). */
 export async function readTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  if (openTransaction.getStore()?.db === db) return fn(db);
+  if (inOpenTransaction(db)) return fn(db);
+  const handle = postgresHandles.get(db);
+  if (handle) {
+    // One snapshot for every read, and nothing written.
+    return handle.orm.transaction((tx) => openTransaction.run({ db, tx }, () => fn(db)), {
+      isolationLevel: 'repeatable read',
+      accessMode: 'read only',
+    });
+  }
   return runTransaction(db, 'begin deferred', fn, 'rollback');
 }
 
@@ -98,8 +155,9 @@ async function runTransaction<T>(db: Db, begin: string, fn: (tx: Tx) => Promise<
     waitedOutside = true;
   });
   sqlite.exec(begin);
+  sqliteOpen.set(sqlite, { savepoints: 0 });
   try {
-    const value = await openTransaction.run({ db, savepoints: 0 }, () => fn(db));
+    const value = await fn(db);
     if (waitedOutside) throw new Error('A transaction waited for something other than the database: it is rolled back');
     sqlite.exec(end);
     return value;
@@ -107,12 +165,34 @@ async function runTransaction<T>(db: Db, begin: string, fn: (tx: Tx) => Promise<
     if (sqlite.inTransaction) sqlite.exec('rollback');
     throw err;
   } finally {
+    sqliteOpen.delete(sqlite);
     clearImmediate(turn);
   }
 }
 
+/**
+ * PostgreSQL: READ COMMITTED, and every write transaction first takes one
+ * transaction-scoped advisory lock, so writers run one at a time across all
+ * instances as they do on SQLite's one connection. Every read-then-write check
+ * of docs/domain.md §2 (versions, the audit chain's head, a serial's
+ * uniqueness) then sees the last committed writer's rows.
+ */
+async function runPostgresWrite<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const handle = postgresHandles.get(db)!;
+  return handle.orm.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${WRITE_LOCK})`);
+    // The handle itself is the transaction: inside this flow it runs every query on tx.
+    return openTransaction.run({ db, tx }, () => fn(db));
+  });
+}
+
 async function inSavepoint<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  const scope = openTransaction.getStore()!;
+  if (postgresHandles.has(db)) {
+    const scope = openTransaction.getStore()!;
+    const outer = scope.tx as { transaction<R>(f: (tx: unknown) => Promise<R>): Promise<R> };
+    return outer.transaction((nested) => openTransaction.run({ db, tx: nested }, () => fn(db)));
+  }
+  const scope = sqliteOpen.get(db.$client)!;
   const name = `nested_${++scope.savepoints}`;
   db.$client.exec(`savepoint ${name}`);
   try {
@@ -126,10 +206,14 @@ async function inSavepoint<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
   }
 }
 
-export function readyCheck(db: Db): { ok: boolean; migrations: number } {
-  const row = db.$client.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number };
-  const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_FOLDER, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] };
-  return { ok: row.n === journal.entries.length, migrations: row.n };
+export async function readyCheck(db: Db): Promise<{ ok: boolean; migrations: number }> {
+  const postgres = postgresHandles.get(db);
+  const folder = postgres ? PG_MIGRATIONS_FOLDER : MIGRATIONS_FOLDER;
+  const n = postgres
+    ? Number((await postgres.pool.query<{ n: string }>('select count(*) as n from drizzle.__drizzle_migrations')).rows[0]!.n)
+    : (db.$client.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number }).n;
+  const journal = JSON.parse(fs.readFileSync(path.join(folder, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] };
+  return { ok: n === journal.entries.length, migrations: n };
 }
 
 /**
@@ -236,7 +320,11 @@ function publishNoClobber(from: string, to: string, shownAs: string): void {
  * The highest id a table with AUTOINCREMENT ever handed out, even if rows were
  * removed since: lets the audit check notice events cut from the end.
  */
-export function autoincrementHighWater(db: Db, table: string): number {
+export async function autoincrementHighWater(db: Db, table: string): Promise<number> {
+  // PostgreSQL keeps no such mark inside the transaction (a sequence moves even
+  // when the transaction rolls back): the highest id stands in for it, and the
+  // append-only triggers (DELETE and TRUNCATE refused) guard the end of the chain.
+  if (postgresHandles.has(db)) return (await selectRow<{ id: number | null }>(db, sql`select max(id) as id from ${sql.identifier(table)}`))?.id ?? 0;
   const row = db.$client.prepare('select seq from sqlite_sequence where name = ?').get(table) as { seq: number } | undefined;
   return row?.seq ?? 0;
 }
@@ -253,10 +341,18 @@ export function integrityCheck(db: Db): string {
  * until the next checkpoint.
  */
 export function checkpointWal(db: Db): void {
+  // PostgreSQL's own VACUUM reclaims deleted rows; there is no WAL file of ours to rewrite.
+  if (postgresHandles.has(db)) return;
   if (!db.$client.memory) db.$client.pragma('wal_checkpoint(TRUNCATE)');
 }
 
-export function closeDatabase(db: Db): void {
+export async function closeDatabase(db: Db): Promise<void> {
+  const postgres = postgresHandles.get(db);
+  if (postgres) {
+    postgresHandles.delete(db);
+    await postgres.pool.end();
+    return;
+  }
   if (!db.$client.open) return;
   if (!db.$client.memory) db.$client.pragma('wal_checkpoint(TRUNCATE)');
   db.$client.close();
@@ -301,6 +397,8 @@ export function noteStorageFailure(db: Db, at: string): void {
  * the probe leaves no row, table or value behind.
  */
 export function storageWritable(db: Db): { ok: true; recoveredFrom?: string } | { ok: false; since: string } {
+  // PostgreSQL reports its own storage: a failed write is an error from the server, and /readyz asks it (readyCheck).
+  if (postgresHandles.has(db)) return { ok: true };
   const since = storageFailures.get(db.$client);
   if (since === undefined) return { ok: true };
   const sqlite = db.$client;
@@ -326,17 +424,30 @@ export function storageWritable(db: Db): { ok: true; recoveredFrom?: string } | 
   return { ok: true, recoveredFrom: since };
 }
 
-/** True for SQLite's unique-constraint violation, whatever the driver wraps it in. */
+/** True for a unique-constraint violation on either engine, whatever the driver wraps it in. */
 export function isUniqueViolation(err: unknown): boolean {
+  if (isPostgresUniqueViolation(err)) return true;
   return err instanceof Error && 'code' in err && (err as { code: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 /** The rows of a query the query builder cannot say (reports' aggregates): the one way raw SQL is run. */
 export async function selectRows<T>(db: Executor, query: SQL): Promise<T[]> {
+  if (postgresHandles.has(db)) return (await (db as unknown as { execute(q: SQL): Promise<{ rows: T[] }> }).execute(query)).rows;
   return db.all<T>(query);
 }
 
 /** The first row of such a query, if any. */
 export async function selectRow<T>(db: Executor, query: SQL): Promise<T | undefined> {
   return (await selectRows<T>(db, query))[0];
+}
+
+/**
+ * A query built once and run many times with placeholders (the scan path):
+ * prepared once on SQLite; on PostgreSQL built on each call, so that inside a
+ * transaction it runs on the transaction's connection.
+ */
+export function reusable<R>(db: Db, build: (db: Db) => { prepare(): { all(values?: Record<string, unknown>): Promise<R[]> } }): (values: Record<string, unknown>) => Promise<R[]> {
+  if (postgresHandles.has(db)) return async (values) => (build(db) as unknown as { execute(v: Record<string, unknown>): Promise<R[]> }).execute(values);
+  const statement = build(db).prepare();
+  return async (values) => statement.all(values);
 }

@@ -109,7 +109,7 @@ describe('erasure that erases', () => {
 
     // After a clean stop.
     await t.app.close();
-    closeDatabase(t.db);
+    await closeDatabase(t.db);
     t = undefined;
     expect(fileLeaks(file)).toEqual([]);
     expect(fileLeaks(`${file}-wal`)).toEqual([]);

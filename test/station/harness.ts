@@ -64,7 +64,7 @@ export async function startServer(dbPath: string, options: number | ServerOption
     url: `http://127.0.0.1:${actual}`,
     stop: async () => {
       await app.close();
-      closeDatabase(db);
+      await closeDatabase(db);
     },
   };
 }

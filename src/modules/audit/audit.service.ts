@@ -80,7 +80,7 @@ export function createAuditService(deps: { db: Db }) {
       count += 1;
     }
     // Events cut from the end leave no gap; the id counter still remembers them (unless it was fixed too: anchors).
-    if (autoincrementHighWater(db, 'audit_events') > count) return broken(count, count + 1, 'truncated');
+    if ((await autoincrementHighWater(db, 'audit_events')) > count) return broken(count, count + 1, 'truncated');
     const missing = [...anchors.keys()].filter((id) => id > count).sort((a, b) => a - b)[0];
     if (missing !== undefined) return broken(count, missing, 'anchor_missing');
     if (anchorBreak) return anchorBreak;

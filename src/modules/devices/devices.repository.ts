@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, inArray, lt, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
-import type { Db, Executor } from '../../core/db.js';
+import { reusable, type Db, type Executor } from '../../core/db.js';
 import { auditEvents } from '../audit-log/audit.table.js';
 import { users } from '../users/users.table.js';
 import type { DeviceSort } from './devices.schemas.js';
@@ -41,13 +41,13 @@ export async function drivesOf(db: Executor, deviceIds: number[]): Promise<Drive
 
 /** Lookups on the scan path, as prepared statements. */
 export function prepareDeviceLookups(db: Db) {
-  const byTag = db.select().from(devices).where(eq(devices.assetTag, sql.placeholder('tag'))).prepare();
-  const bySerial = db.select().from(devices).where(eq(devices.serialKey, sql.placeholder('key'))).prepare();
-  const drives = db.select().from(storageDrives).where(eq(storageDrives.deviceId, sql.placeholder('id'))).orderBy(asc(storageDrives.id)).prepare();
+  const byTag = reusable(db, (q) => q.select().from(devices).where(eq(devices.assetTag, sql.placeholder('tag'))));
+  const bySerial = reusable(db, (q) => q.select().from(devices).where(eq(devices.serialKey, sql.placeholder('key'))));
+  const drives = reusable(db, (q) => q.select().from(storageDrives).where(eq(storageDrives.deviceId, sql.placeholder('id'))).orderBy(asc(storageDrives.id)));
   return {
-    byTag: async (tag: string): Promise<DeviceRow | undefined> => byTag.get({ tag }),
-    bySerial: async (serial: string): Promise<DeviceRow | undefined> => bySerial.get({ key: serialKey(serial) }),
-    drives: async (id: number): Promise<DriveRow[]> => drives.all({ id }),
+    byTag: async (tag: string): Promise<DeviceRow | undefined> => (await byTag({ tag }))[0],
+    bySerial: async (serial: string): Promise<DeviceRow | undefined> => (await bySerial({ key: serialKey(serial) }))[0],
+    drives: (id: number): Promise<DriveRow[]> => drives({ id }),
   };
 }
 

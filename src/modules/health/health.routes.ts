@@ -19,7 +19,7 @@ export function healthRoutes(app: Api, db: Db): void {
     },
     handler: async (request, reply) => {
       try {
-        const check = readyCheck(db);
+        const check = await readyCheck(db);
         // After a write the disk refused, not ready until a probe write commits again.
         const storage = storageWritable(db);
         if (storage.ok && storage.recoveredFrom !== undefined) request.log.warn({ failingSince: storage.recoveredFrom }, 'writes commit again');

@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { canonicalJson } from '../../core/canonical-json.js';
 import type { Clock } from '../../core/clock.js';
-import type { Db, Tx } from '../../core/db.js';
+import { reusable, type Db, type Tx } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import { sendProblem } from '../../core/http-errors.js';
 import { idempotencyKeys } from './idempotency.table.js';
@@ -37,11 +37,12 @@ const keyOf = (row: { userId: number; route: string; key: string }) =>
 export function registerIdempotency(app: FastifyInstance, deps: { db: Db; clock: Clock }): void {
   const { db } = deps;
   const inFlight = new Set<string>();
-  const find = db
-    .select()
-    .from(idempotencyKeys)
-    .where(and(eq(idempotencyKeys.userId, sql.placeholder('userId')), eq(idempotencyKeys.route, sql.placeholder('route')), eq(idempotencyKeys.key, sql.placeholder('key'))))
-    .prepare();
+  const find = reusable(db, (q) =>
+    q
+      .select()
+      .from(idempotencyKeys)
+      .where(and(eq(idempotencyKeys.userId, sql.placeholder('userId')), eq(idempotencyKeys.route, sql.placeholder('route')), eq(idempotencyKeys.key, sql.placeholder('key')))),
+  );
 
   app.decorateRequest('idempotencyScope', null);
   app.decorateRequest('idempotencyFlightKey', null);
@@ -73,8 +74,7 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Db; clock:
     if (inFlight.has(flightKey)) {
       return fail(new AppError('idempotency.in_progress', 'The first request with this key has not finished; retry later.'));
     }
-    // An async function, so that the answer is a promise on every driver.
-    (async () => find.get({ userId: actor.id, route, key: header }))().then((existing) => {
+    find({ userId: actor.id, route, key: header }).then(([existing]) => {
       if (existing) {
         if (existing.requestHash !== requestHash) {
           return fail(new AppError('idempotency.key_reused', 'This Idempotency-Key was used with a different request.'));

@@ -1,5 +1,5 @@
 import type { Clock } from '../../core/clock.js';
-import type { Db, Executor } from '../../core/db.js';
+import { databaseFileOf, type Db, type Executor } from '../../core/db.js';
 import { createReportWorker } from './report-worker-client.js';
 import { csvRow, UTF8_BOM } from '../../core/csv.js';
 import { renderDiversionPdf } from './diversion.pdf.js';
@@ -123,7 +123,8 @@ export function createReportsService(deps: { db: Db; clock: Clock; messagesFor?:
    * aggregate over 100,000 devices takes a few hundred milliseconds, which
    * would otherwise hold up every scan station for that long.
    */
-  const worker = db.$client.memory ? null : createReportWorker(db.$client.name);
+  const file = databaseFileOf(db);
+  const worker = file === null ? null : createReportWorker(file);
 
   return {
     minCell,

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
-import type { Db } from '../../core/db.js';
+import { reusable, type Db } from '../../core/db.js';
 import type { DriveSanitizationState, DriveState, DriveStatesOfPage } from '../devices/device-view.js';
 import { sanitizationRecords, sanitizationVerifications } from './sanitization.table.js';
 
@@ -23,7 +23,8 @@ export interface DriveRecordFact {
  * record made in this cycle that no failed second-person check has voided.
  */
 export function prepareDriveStates(db: Db): (deviceId: number, custodyCycle: number) => Promise<Map<number, DriveState>> {
-  const stmt = db
+  const stmt = reusable(db, (q) =>
+    q
     .select({
       driveId: sanitizationRecords.driveId,
       id: sanitizationRecords.id,
@@ -42,9 +43,10 @@ export function prepareDriveStates(db: Db): (deviceId: number, custodyCycle: num
         or(eq(sanitizationRecords.custodyCycle, sql.placeholder('cycle')), eq(sanitizationVerifications.status, 'failed')),
       ),
     )
-    .orderBy(sql`${sanitizationRecords.id}`)
-    .prepare();
-  return async (deviceId, custodyCycle) => foldDriveStates((await stmt.all({ deviceId, cycle: custodyCycle })).map((r) => ({ ...r, inCycle: r.inCycle === 1 })));
+    .orderBy(sql`${sanitizationRecords.id}`),
+  );
+  // SQLite answers the comparison as 0 or 1, PostgreSQL as a boolean.
+  return async (deviceId, custodyCycle) => foldDriveStates((await stmt({ deviceId, cycle: custodyCycle })).map((r) => ({ ...r, inCycle: Boolean(r.inCycle) })));
 }
 
 /**

@@ -1,5 +1,4 @@
 import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/sqlite-core';
 import { selectRow, type Executor } from '../../core/db.js';
 import { devices } from '../devices/devices.table.js';
 import { users } from '../users/users.table.js';
@@ -176,7 +175,6 @@ export async function failedChecksOf(db: Executor, deviceId: number): Promise<Ar
 
 /** Every record of a device in one custody cycle, oldest first, with who did and who checked it. */
 export async function certificateRecords(db: Executor, deviceId: number, custodyCycle: number): Promise<CertificateRecord[]> {
-  const verifier = alias(users, 'verifier');
   return db
     .select({
       driveId: sanitizationRecords.driveId,
@@ -192,14 +190,14 @@ export async function certificateRecords(db: Executor, deviceId: number, custody
       reportSha256: sanitizationRecords.reportSha256,
       technician: users.displayName,
       verificationStatus: sanitizationVerifications.status,
-      verifier: verifier.displayName,
+      // The verifier's name by a subquery, not a second join of users under an alias: the same SQL on both engines.
+      verifier: sql<string | null>`(select v.display_name from users v where v.id = ${sanitizationVerifications.verifierId})`,
       verifiedAt: sanitizationVerifications.verifiedAt,
       voidsThroughRecordId: sanitizationVerifications.voidsThroughRecordId,
     })
     .from(sanitizationRecords)
     .innerJoin(users, eq(users.id, sanitizationRecords.technicianId))
     .leftJoin(sanitizationVerifications, eq(sanitizationVerifications.recordId, sanitizationRecords.id))
-    .leftJoin(verifier, eq(verifier.id, sanitizationVerifications.verifierId))
     .where(and(eq(sanitizationRecords.deviceId, deviceId), eq(sanitizationRecords.custodyCycle, custodyCycle)))
     .orderBy(asc(sanitizationRecords.id));
 }

@@ -1,10 +1,11 @@
 import { and, desc, eq, isNull, lt, sql } from 'drizzle-orm';
-import type { Db } from '../../core/db.js';
+import { reusable, type Db } from '../../core/db.js';
 import { scans } from './scans.table.js';
 
 /** The scan path runs on prepared statements (STYLE: hot paths). */
 export function prepareScanStatements(db: Db) {
-  const insert = db
+  const insert = reusable(db, (q) =>
+    q
     .insert(scans)
     .values({
       code: sql.placeholder('code'),
@@ -16,23 +17,25 @@ export function prepareScanStatements(db: Db) {
       userId: sql.placeholder('userId'),
       duplicate: sql.placeholder('duplicate'),
     })
-    .returning({ id: scans.id })
-    .prepare();
+    .returning({ id: scans.id }),
+  );
   // The last scan of this device from this station (or this user when no station is named).
-  const lastByStation = db
-    .select({ serverTime: scans.serverTime })
-    .from(scans)
-    .where(and(eq(scans.deviceId, sql.placeholder('deviceId')), eq(scans.station, sql.placeholder('station'))))
-    .orderBy(desc(scans.id))
-    .limit(1)
-    .prepare();
-  const lastByUser = db
-    .select({ serverTime: scans.serverTime })
-    .from(scans)
-    .where(and(eq(scans.deviceId, sql.placeholder('deviceId')), isNull(scans.station), eq(scans.userId, sql.placeholder('userId'))))
-    .orderBy(desc(scans.id))
-    .limit(1)
-    .prepare();
+  const lastByStation = reusable(db, (q) =>
+    q
+      .select({ serverTime: scans.serverTime })
+      .from(scans)
+      .where(and(eq(scans.deviceId, sql.placeholder('deviceId')), eq(scans.station, sql.placeholder('station'))))
+      .orderBy(desc(scans.id))
+      .limit(1),
+  );
+  const lastByUser = reusable(db, (q) =>
+    q
+      .select({ serverTime: scans.serverTime })
+      .from(scans)
+      .where(and(eq(scans.deviceId, sql.placeholder('deviceId')), isNull(scans.station), eq(scans.userId, sql.placeholder('userId'))))
+      .orderBy(desc(scans.id))
+      .limit(1),
+  );
   return {
     insert: async (row: {
       code: string;
@@ -43,9 +46,9 @@ export function prepareScanStatements(db: Db) {
       serverTime: string;
       userId: number;
       duplicate: boolean;
-    }): Promise<number> => (await insert.get({ ...row, duplicate: row.duplicate ? 1 : 0, clientTimeSuspect: row.clientTimeSuspect ? 1 : 0 })).id,
+    }): Promise<number> => (await insert({ ...row, duplicate: row.duplicate ? 1 : 0, clientTimeSuspect: row.clientTimeSuspect ? 1 : 0 }))[0]!.id,
     lastScanAt: async (deviceId: number, station: string | null, userId: number): Promise<string | undefined> =>
-      (station === null ? await lastByUser.get({ deviceId, userId }) : await lastByStation.get({ deviceId, station }))?.serverTime,
+      (station === null ? await lastByUser({ deviceId, userId }) : await lastByStation({ deviceId, station }))[0]?.serverTime,
   };
 }
 

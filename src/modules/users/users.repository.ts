@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
-import type { Db, Executor } from '../../core/db.js';
+import { reusable, type Db, type Executor } from '../../core/db.js';
 import type { Role } from '../auth/permissions.js';
 import { sessions, users } from './users.table.js';
 
@@ -65,7 +65,8 @@ export interface SessionUser {
  * a live session of an enabled user.
  */
 export function prepareSessionLookup(db: Db) {
-  const stmt = db
+  const lookup = reusable(db, (q) =>
+    q
     .select({ id: users.id, username: users.username, displayName: users.displayName, role: users.role, expiresAt: sessions.expiresAt })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -76,10 +77,10 @@ export function prepareSessionLookup(db: Db) {
         gt(sessions.expiresAt, sql.placeholder('now')),
         isNull(users.disabledAt),
       ),
-    )
-    .prepare();
+    ),
+  );
   return async (tokenHash: string, now: string): Promise<{ user: SessionUser; expiresAt: string } | undefined> => {
-    const row = await stmt.get({ tokenHash, now });
+    const row = (await lookup({ tokenHash, now }))[0];
     if (!row) return undefined;
     const { expiresAt, ...user } = row;
     return { user, expiresAt };

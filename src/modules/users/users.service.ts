@@ -101,6 +101,8 @@ export function createUsersService(deps: {
   /** Failures per client address across all usernames, so one address cannot spray a password over every account. */
   addressLimiter: LoginLimiter;
   scryptN?: number | undefined;
+  /** How long a checked session is trusted without asking the database (0: never, as when several instances share it). */
+  sessionCacheMs?: number | undefined;
 }) {
   const { db, clock } = deps;
   const lookupSession = prepareSessionLookup(db);
@@ -110,9 +112,10 @@ export function createUsersService(deps: {
    * Live sessions seen in the last few seconds, so a scan does not pay for a
    * session query. Every revocation in this process clears it, so disabling a
    * user or logging out still takes effect at once; the short lifetime bounds
-   * changes made by another process (the CLI scripts).
+   * changes made by another process (the CLI scripts). Off on PostgreSQL,
+   * where another instance may revoke a session at any moment.
    */
-  const SESSION_CACHE_MS = 5000;
+  const SESSION_CACHE_MS = deps.sessionCacheMs ?? 5000;
   const sessionCache = new Map<string, { user: SessionUser; expiresAt: number; checkedAt: number }>();
   const forgetSessions = () => sessionCache.clear();
 
