@@ -56,7 +56,7 @@ try {
       : `Backup failed, nothing was written to ${target}: ${err instanceof Error ? err.message : String(err)}`;
   if (summary) summary.backup = null;
 } finally {
-  closeDatabase(db);
+  await closeDatabase(db);
 }
 
 if (summary) process.stdout.write(`${JSON.stringify(summary)}\n`);

@@ -46,7 +46,7 @@ const tags: string[] = [];
   for (let i = 0; i < LABELS; i++) {
     tags.push((await services.devices.intake(admin, { category: 'laptop', make: 'Lenovo', model: 'ThinkPad T480', serialNumber: `BENCH-${i}`, storage: [] })).assetTag);
   }
-  closeDatabase(db);
+  await closeDatabase(db);
 }
 
 /** Bare: one pdfkit document, bwip-js patterns drawn as rectangles, the tag in Helvetica. */

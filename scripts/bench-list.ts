@@ -44,11 +44,11 @@ if (!fs.existsSync(dbPath)) {
   db.$client.pragma('synchronous = OFF');
   await fillDemo(db, loadConfig({}), { devices: N, seed: 1, year: new Date().getFullYear(), adminPassword: PASSWORD });
   db.$client.pragma('synchronous = FULL');
-  closeDatabase(db);
+  await closeDatabase(db);
   process.stdout.write(`filled ${N} devices in ${Math.round((Date.now() - t0) / 1000)} s\n`);
 }
 // Migrations (an index added since the fill) are applied by opening the file once.
-closeDatabase(openDatabase({ path: dbPath }));
+await closeDatabase(openDatabase({ path: dbPath }));
 
 const raw = new Database(dbPath, { readonly: true });
 // The service's own read of the page in this process: the query, the drives and their states, the answer's objects.
@@ -119,6 +119,6 @@ try {
   raw.close();
   await services.reports.close();
   await services.renderPool.close();
-  closeDatabase(inProcessDb);
+  await closeDatabase(inProcessDb);
   if (!values.db) fs.rmSync(path.dirname(dbPath), { recursive: true, force: true });
 }

@@ -39,7 +39,7 @@ if (!fs.existsSync(dbPath)) {
   db.$client.pragma('synchronous = OFF');
   await fillDemo(db, loadConfig({}), { devices: Number(values.devices), seed: 1, year: 2026, adminPassword: PASSWORD });
   db.$client.pragma('synchronous = FULL');
-  closeDatabase(db);
+  await closeDatabase(db);
 }
 
 // The baseline's own database: the same devices, and a bare scans table.

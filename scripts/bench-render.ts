@@ -54,7 +54,7 @@ const tags: string[] = [];
     tags.push(d.assetTag);
   }
   for (let i = 0; i < users; i++) await services.users.create(admin, { username: `printer-${i}`, displayName: `Printer ${i}`, role: 'trainee', password: PASSWORD });
-  closeDatabase(db);
+  await closeDatabase(db);
 }
 
 const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'bench', 'app-server.ts'), dbPath], { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -38,7 +38,7 @@ if (!fs.existsSync(dbPath)) {
   db.$client.pragma('synchronous = OFF');
   await fillDemo(db, loadConfig({}), { devices: N, seed: 1, year: YEAR, adminPassword: PASSWORD });
   db.$client.pragma('synchronous = FULL');
-  closeDatabase(db);
+  await closeDatabase(db);
   process.stdout.write(`filled ${N} devices in ${Math.round((Date.now() - t0) / 1000)} s\n`);
 }
 
@@ -90,7 +90,7 @@ const agree =
   totalsRow.reused === `${report.totals.reused.units}:${report.totals.reused.grams}`;
 raw.close();
 const deviceCount = (db.$client.prepare('select count(*) as n from devices').get() as { n: number }).n;
-closeDatabase(db);
+await closeDatabase(db);
 
 // The CSV export through the real server, with its peak resident memory (VmHWM) read from /proc.
 const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'bench', 'app-server.ts'), dbPath], { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -60,7 +60,7 @@ async function seedApp(): Promise<string[]> {
     });
     tags.push(device.assetTag);
   }
-  closeDatabase(db);
+  await closeDatabase(db);
   return tags;
 }
 

@@ -55,5 +55,5 @@ try {
   if (err instanceof AppError) fail(err.message);
   throw err;
 } finally {
-  closeDatabase(db);
+  await closeDatabase(db);
 }

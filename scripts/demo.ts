@@ -38,5 +38,5 @@ db.$client.pragma('synchronous = OFF');
 const started = Date.now();
 const result = await fillDemo(db, config, { devices, seed: Number(values.seed), year: Number(values.year), adminPassword: config.adminPassword ?? 'demo-admin-password' });
 db.$client.pragma('synchronous = FULL');
-closeDatabase(db);
+await closeDatabase(db);
 process.stdout.write(`${JSON.stringify({ database: values.db, ...result, seconds: Math.round((Date.now() - started) / 100) / 10 })}\n`);

@@ -184,7 +184,7 @@ const scansSent = sent.filter((s) => s.path === '/scans').length;
 if (scanCounts.length !== scansSent) failures.push(`${scansSent} scans sent, ${scanCounts.length} recorded after replay`);
 for (const c of scanCounts) if (c.n !== 1) failures.push(`scan ${c.station} recorded ${c.n} times`);
 for (const s of ackedScans) if (!scanCounts.some((c) => c.station === s)) failures.push(`acknowledged scan ${s} is missing`);
-closeDatabase(db);
+await closeDatabase(db);
 fs.rmSync(dir, { recursive: true, force: true });
 
 process.stdout.write(

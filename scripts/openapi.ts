@@ -18,5 +18,5 @@ const db = openDatabase({ path: ':memory:' });
 const app = await buildApp({ config: loadConfig({}), db, clock: systemClock, logLevel: 'silent' });
 fs.writeFileSync(OPENAPI_FILE, `${JSON.stringify(app.swagger(), null, 2)}\n`);
 await app.close();
-closeDatabase(db);
+await closeDatabase(db);
 process.stdout.write(`wrote ${path.relative(process.cwd(), OPENAPI_FILE)}\n`);

@@ -13,4 +13,4 @@ const db = openDatabase({ path: ':memory:' });
 const app = await buildApp({ config: loadConfig({}), db, clock: systemClock, logLevel: 'silent' });
 process.stdout.write(routeMatrixMarkdown(app.routeTable));
 await app.close();
-closeDatabase(db);
+await closeDatabase(db);
