@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { serializerCompiler } from './core/http/compiled-serializer.js';
 import type { Config } from './config.js';
@@ -13,7 +13,7 @@ import { registerStrictJson, registerUnicodeCheck } from './core/json-body.js';
 import { registerRequestDeadline } from './core/request-deadline.js';
 import { registerRenderScope } from './core/render-pool.js';
 import { registerSecurityHeaders } from './core/security-headers.js';
-import { loggerOptions, serverLogStream } from './core/logger.js';
+import { loggerOptions, requestLineLogger, requestLoggerFactory, RequestLineController, serverLogStream } from './core/logger.js';
 import { API_PREFIX, type RouteInfo } from './core/http/api.js';
 import { completeDocument, operationFacts, type OperationFacts } from './core/http/contract.js';
 import { registerIdempotency } from './modules/idempotency/idempotency.js';
@@ -52,10 +52,13 @@ declare module 'fastify' {
 export async function buildApp(deps: AppDeps): Promise<App> {
   const { config, db, clock } = deps;
   const logLevel = deps.logLevel ?? config.logLevel;
+  const logStream = deps.logStream ?? serverLogStream(logLevel);
   const app = Fastify({
-    logger: loggerOptions(logLevel, deps.logStream ?? serverLogStream(logLevel)),
+    logger: loggerOptions(logLevel, logStream),
     genReqId: () => randomUUID(),
-    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    // One line per request, at completion, without a child logger or redaction on the way (see logger.ts).
+    logController: new RequestLineController(requestLineLogger(logLevel, logStream)),
+    childLoggerFactory: requestLoggerFactory,
     bodyLimit: config.bodyLimitBytes,
     requestTimeout: config.requestTimeoutMs,
     connectionTimeout: config.requestTimeoutMs,
