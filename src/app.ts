@@ -10,9 +10,9 @@ import type { Db } from './core/db.js';
 import { AppError } from './core/errors.js';
 import { registerErrorHandling, sendProblem, toProblem } from './core/http-errors.js';
 import { registerStrictJson, registerUnicodeCheck } from './core/json-body.js';
-import { registerRequestDeadline } from './core/request-deadline.js';
+import { armBodyDeadline, registerRequestDeadline } from './core/request-deadline.js';
 import { registerRenderScope } from './core/render-pool.js';
-import { registerSecurityHeaders } from './core/security-headers.js';
+import { setSecurityHeaders } from './core/security-headers.js';
 import { loggerOptions, requestLineLogger, requestLoggerFactory, RequestLineController, serverLogStream } from './core/logger.js';
 import { API_PREFIX, type RouteInfo } from './core/http/api.js';
 import { completeDocument, operationFacts, type OperationFacts } from './core/http/contract.js';
@@ -118,8 +118,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerUnicodeCheck(app);
   registerIdempotency(app, { db, clock });
 
-  registerSecurityHeaders(app);
-  registerRequestDeadline(app, config.requestTimeoutMs);
+  registerRequestDeadline(app);
+  // One callback hook for what every request needs first: no promise and no closure per request.
+  const requestTimeoutMs = config.requestTimeoutMs;
+  app.addHook('onRequest', (request, reply, done) => {
+    setSecurityHeaders(request, reply);
+    armBodyDeadline(request, requestTimeoutMs);
+    done();
+  });
   registerRenderScope(app, config.requestTimeoutMs);
   // After the security headers and the request deadline (onRequest): a refusal carries the headers every answer does.
   registerAuth(app, { users: services.users, clock, rateLimitPerMinute: config.rateLimitPerMinute });
