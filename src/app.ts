@@ -13,7 +13,7 @@ import { registerErrorHandling, sendProblem, toProblem } from './core/http-error
 import { registerStrictJson, registerUnicodeCheck } from './core/json-body.js';
 import { armBodyDeadline, registerRequestDeadline } from './core/request-deadline.js';
 import { registerRenderScope } from './core/render-pool.js';
-import { setSecurityHeaders } from './core/security-headers.js';
+import { securityHeadersOf, setSecurityHeaders } from './core/security-headers.js';
 import { loggerOptions, requestLineLogger, requestLoggerFactory, RequestLineController, serverLogStream } from './core/logger.js';
 import { API_PREFIX, type RouteInfo } from './core/http/api.js';
 import { completeDocument, operationFacts, type OperationFacts } from './core/http/contract.js';
@@ -106,6 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       const kind = access === undefined ? undefined : 'public' in access ? 'public' : 'authenticated';
       operations.push(operationFacts(method, route.url, kind, route.schema, route.config?.contract));
     }
+    route.config = { ...route.config, securityHeaders: securityHeadersOf(route) };
     if (access && 'roles' in access && route.schema) {
       route.schema = {
         ...route.schema,
