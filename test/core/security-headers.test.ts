@@ -33,15 +33,17 @@ describe('security headers', () => {
   });
 
   it('sends the whole set on pages, documents, routes outside the API and unknown URLs', async () => {
-    for (const res of [
-      await t.http.get('/healthz'),
-      await t.http.get('/missing'),
-      await t.http.get('/api/v1/no-such-route'),
-      await t.http.get('/docs/'),
-      await t.http.get('/api/v1/devices?format=csv').set(bearer(token)),
-      await t.http.get('/api/v1/devices').set(bearer(token)),
-    ]) {
-      for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(res.headers[name], `${res.req.path} ${name}`).toBe(value);
+    for (const [url, auth] of [
+      ['/healthz', false],
+      ['/missing', false],
+      ['/api/v1/no-such-route', false],
+      ['/docs/', false],
+      ['/api/v1/devices?format=csv', true],
+      ['/api/v1/devices', true],
+    ] as const) {
+      const res = auth ? await t.http.get(url).set(bearer(token)) : await t.http.get(url);
+      expect(res.status, url).toBeLessThan(500);
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(res.headers[name], `${url} ${name}`).toBe(value);
     }
   });
 });
