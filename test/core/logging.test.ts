@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { requestLoggerFactory } from '../../src/core/logger.js';
+import { loggedUrl, requestLoggerFactory } from '../../src/core/logger.js';
 import { ADMIN_PASSWORD, bearer, createTestApp, type TestApp } from '../helpers.js';
 
 const API = '/api/v1';
@@ -106,6 +106,13 @@ describe('request logging', () => {
     expect(linesOf(id).find((l) => l['msg'] === 'request completed')).toMatchObject({ url: `${API}/devices?status=ready&q=[redacted]&token=[redacted]`, statusCode: 400 });
     expect(log.text()).not.toContain('Jane');
     expect(log.text()).not.toContain('a-token-in-a-query-string-123');
+  });
+
+  it('redacts a bare query key, and a harmless parameter whose value does not look like one', () => {
+    expect(loggedUrl('/api/v1/devices')).toBe('/api/v1/devices');
+    expect(loggedUrl('/api/v1/devices?status=ready&limit=50&sort=-intake')).toBe('/api/v1/devices?status=ready&limit=50&sort=-intake');
+    expect(loggedUrl('/api/v1/devices?a-bare-secret-key-0123456789&status=ready')).toBe('/api/v1/devices?[redacted]&status=ready');
+    expect(loggedUrl('/api/v1/devices?sort=abcdefghijklmnopqrstuvwxyz0123456789&status=Jane%20Doe')).toBe('/api/v1/devices?sort=[redacted]&status=[redacted]');
   });
 
   it('never writes a password or a bearer token into the log', async () => {
