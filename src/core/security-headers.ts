@@ -39,8 +39,8 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze(
  * Referrer-Policy (a JSON answer makes no requests), X-Download-Options
  * (IE8's "open" of a download), X-Permitted-Cross-Domain-Policies (Flash and
  * Acrobat policy files) and X-XSS-Protection: 0 (the legacy XSS auditor
- * reads HTML only). Each header cost a lookup about a microsecond of CPU,
- * mostly Node's validation of it in writeHead.
+ * reads HTML only). The six cost each JSON answer about a microsecond of
+ * CPU (Node validates and formats every header in writeHead) and 330 bytes.
  */
 export const JSON_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze(
   Object.fromEntries(
