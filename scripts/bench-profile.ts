@@ -41,7 +41,7 @@ await services.users.bootstrapAdmin(PASSWORD);
 const admin = { id: 1, username: 'admin', displayName: 'Administrator', role: 'admin' as const };
 const tags: string[] = [];
 for (let i = 0; i < Number(values.devices); i++) {
-  const device = services.devices.intake(admin, {
+  const device = await services.devices.intake(admin, {
     category: 'laptop',
     make: 'Lenovo',
     model: 'ThinkPad T480',
