@@ -6,7 +6,7 @@
  *   npx tsx scripts/bench-profile.ts                              (warn, 10 s)
  *   npx tsx scripts/bench-profile.ts --level info --seconds 20 --top 40
  *
- * The .cpuprofile is kept (its path is printed) for Chrome DevTools.
+ * `--out <dir>` keeps the .cpuprofile there, for Chrome DevTools.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -119,7 +119,7 @@ const top = Number(values.top);
 process.stdout.write(
   [
     `${requests} lookups at ${values.level}, ${result.requests.average.toFixed(0)} req/s; main thread busy ${(total / requests).toFixed(1)} µs, idle ${(idle / requests).toFixed(1)} µs per lookup (samples, start-up included)`,
-    `profile: ${file}`,
+    values.out ? `profile: ${file}` : 'profile: not kept (--out <dir> keeps it)',
     '',
     'self time by place:',
     ...[...places].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, v]) => line(k, v)),
