@@ -7,7 +7,9 @@
  *   npm run bench:load                                   (100,000 devices; the fill takes minutes)
  *   npm run bench:load -- --db /tmp/bench.db --seconds 20
  *
- * Targets: no errors; lookups >= 0.4 and durable scans >= 0.5 of the baseline.
+ * Targets: no errors; lookups >= 0.6 of the baseline at LOG_LEVEL=warn (the
+ * level the service runs at here; the >= 0.5 at info is measured by
+ * bench:scan) and durable scans >= 0.5.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -129,6 +131,10 @@ try {
   const scanBase = await run(base.port, 8, json, () => ({ method: 'POST', path: '/scans', body: JSON.stringify({ code: pick(), station: 'b' }) }), 5);
   const scanApp = await run(app.port, 8, auth, () => ({ method: 'POST', path: '/api/v1/scans', body: JSON.stringify({ code: pick(), station: `s-${scanNo++ % 8}` }) }), 5);
 
+  const ratio = (name: string, app: Figures, bare: Figures, target: number) => {
+    const r = app.rps / bare.rps;
+    return `${name} ${r.toFixed(2)} by req/s (target >= ${target.toFixed(2)}: ${r >= target ? 'met' : 'MISSED'})`;
+  };
   const row = (name: string, f: Figures) =>
     `${name.padEnd(34)} ${String(f.requests).padStart(7)} req  ${f.rps.toFixed(0).padStart(6)}/s  p50 ${String(f.p50).padStart(4)} ms  p99 ${String(f.p99).padStart(5)} ms  errors ${f.errors}`;
   process.stdout.write(
@@ -144,7 +150,8 @@ try {
       row('  service  GET /devices/:tag', lookupApp),
       row('  baseline POST /scans', scanBase),
       row('  service  POST /scans', scanApp),
-      `lookup ratio ${(lookupApp.rps / lookupBase.rps).toFixed(2)} (target >= 0.40), scan ratio ${(scanApp.rps / scanBase.rps).toFixed(2)} (target >= 0.50)`,
+      ratio('lookup ratio (warn)', lookupApp, lookupBase, 0.6),
+      ratio('scan ratio (warn)', scanApp, scanBase, 0.5),
       `p99 scan latency under the mixed load: ${scans.p99} ms`,
       '',
     ].join('\n'),

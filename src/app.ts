@@ -1,19 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { serializerCompiler } from './core/http/compiled-serializer.js';
+import { validatorCompiler } from './core/http/compiled-validator.js';
 import type { Config } from './config.js';
 import type { Clock } from './core/clock.js';
 import type { Db } from './core/db.js';
 import { AppError } from './core/errors.js';
 import { registerErrorHandling, sendProblem, toProblem } from './core/http-errors.js';
 import { registerStrictJson, registerUnicodeCheck } from './core/json-body.js';
-import { registerRequestDeadline } from './core/request-deadline.js';
+import { armBodyDeadline, registerRequestDeadline } from './core/request-deadline.js';
 import { registerRenderScope } from './core/render-pool.js';
-import { registerSecurityHeaders } from './core/security-headers.js';
-import { loggerOptions, serverLogStream } from './core/logger.js';
+import { securityHeadersOf, setSecurityHeaders } from './core/security-headers.js';
+import { loggerOptions, requestLineLogger, requestLoggerFactory, RequestLineController, serverLogStream } from './core/logger.js';
 import { API_PREFIX, type RouteInfo } from './core/http/api.js';
 import { completeDocument, operationFacts, type OperationFacts } from './core/http/contract.js';
 import { registerIdempotency } from './modules/idempotency/idempotency.js';
@@ -52,10 +53,13 @@ declare module 'fastify' {
 export async function buildApp(deps: AppDeps): Promise<App> {
   const { config, db, clock } = deps;
   const logLevel = deps.logLevel ?? config.logLevel;
+  const logStream = deps.logStream ?? serverLogStream(logLevel);
   const app = Fastify({
-    logger: loggerOptions(logLevel, deps.logStream ?? serverLogStream(logLevel)),
+    logger: loggerOptions(logLevel, logStream),
     genReqId: () => randomUUID(),
-    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    // One line per request, at completion, without a child logger or redaction on the way (see logger.ts).
+    logController: new RequestLineController(requestLineLogger(logLevel, logStream)),
+    childLoggerFactory: requestLoggerFactory,
     bodyLimit: config.bodyLimitBytes,
     requestTimeout: config.requestTimeoutMs,
     connectionTimeout: config.requestTimeoutMs,
@@ -102,6 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       const kind = access === undefined ? undefined : 'public' in access ? 'public' : 'authenticated';
       operations.push(operationFacts(method, route.url, kind, route.schema, route.config?.contract));
     }
+    route.config = { ...route.config, securityHeaders: securityHeadersOf(route) };
     if (access && 'roles' in access && route.schema) {
       route.schema = {
         ...route.schema,
@@ -115,8 +120,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerUnicodeCheck(app);
   registerIdempotency(app, { db, clock });
 
-  registerSecurityHeaders(app);
-  registerRequestDeadline(app, config.requestTimeoutMs);
+  registerRequestDeadline(app);
+  // One callback hook for what every request needs first: no promise and no closure per request.
+  const requestTimeoutMs = config.requestTimeoutMs;
+  app.addHook('onRequest', (request, reply, done) => {
+    setSecurityHeaders(request, reply);
+    armBodyDeadline(request, requestTimeoutMs);
+    done();
+  });
   registerRenderScope(app, config.requestTimeoutMs);
   // After the security headers and the request deadline (onRequest): a refusal carries the headers every answer does.
   registerAuth(app, { users: services.users, clock, rateLimitPerMinute: config.rateLimitPerMinute });

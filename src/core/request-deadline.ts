@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -12,18 +12,34 @@ declare module 'fastify' {
  * once Fastify has taken the request, and the idle timeout restarts with every
  * byte, so such a client could hold a connection for ever: the socket is
  * destroyed if the body is not in by the deadline.
+ *
+ * The deadline is armed by armBodyDeadline in the app's onRequest hook, and
+ * only for a request that has a body to wait for (a Content-Length other
+ * than 0, or Transfer-Encoding): a lookup has none, and a timer set and
+ * cleared on every GET was pure cost.
  */
-export function registerRequestDeadline(app: FastifyInstance, timeoutMs: number): void {
+export function armBodyDeadline(request: FastifyRequest, timeoutMs: number): void {
+  const headers = request.headers;
+  const length = headers['content-length'];
+  if (headers['transfer-encoding'] === undefined && (length === undefined || length === '0')) return;
+  const deadline = setTimeout(destroySocket, timeoutMs, request);
+  deadline.unref();
+  request.bodyDeadline = deadline;
+}
+
+function destroySocket(request: FastifyRequest): void {
+  request.raw.socket?.destroy();
+}
+
+function clear(request: FastifyRequest): void {
+  if (request.bodyDeadline === null) return;
+  clearTimeout(request.bodyDeadline);
+  request.bodyDeadline = null;
+}
+
+/** The request's decoration and the hooks that clear its deadline. */
+export function registerRequestDeadline(app: FastifyInstance): void {
   app.decorateRequest('bodyDeadline', null);
-  const clear = (request: { bodyDeadline: NodeJS.Timeout | null }) => {
-    if (request.bodyDeadline) clearTimeout(request.bodyDeadline);
-    request.bodyDeadline = null;
-  };
-  app.addHook('onRequest', (request, _reply, done) => {
-    request.bodyDeadline = setTimeout(() => request.raw.socket?.destroy(), timeoutMs);
-    request.bodyDeadline.unref();
-    done();
-  });
   // The body has been read and parsed by preValidation.
   app.addHook('preValidation', (request, _reply, done) => {
     clear(request);

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loggedUrl, requestLoggerFactory } from '../../src/core/logger.js';
 import { ADMIN_PASSWORD, bearer, createTestApp, type TestApp } from '../helpers.js';
 
 const API = '/api/v1';
@@ -23,7 +24,7 @@ function captureLog() {
   return { stream, text, lines };
 }
 
-/** pino writes "request completed" when the response finishes, which may be a tick after the client sees it. */
+/** The request line is written when the response finishes, which may be a tick after the client sees it. */
 async function waitFor(check: () => boolean): Promise<void> {
   for (let i = 0; i < 100 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
 }
@@ -40,7 +41,7 @@ describe('request logging', () => {
   const linesOf = (requestId: string) => log.lines().filter((l) => l['requestId'] === requestId);
   const completed = (requestId: string) => () => linesOf(requestId).some((l) => l['msg'] === 'request completed');
 
-  it('logs JSON lines with a requestId that the response echoes in x-request-id', async () => {
+  it('logs one line per request, at completion, with its id, method, URL, status, time and user', async () => {
     const login = await t.http.post(`${API}/auth/login`).send({ username: 'admin', password: ADMIN_PASSWORD });
     expect(login.status).toBe(200);
     const token = login.body.token as string;
@@ -52,21 +53,19 @@ describe('request logging', () => {
     expect(ids[0]).not.toBe(ids[1]);
     for (const id of ids) await waitFor(completed(id));
 
-    const requestLines = log.lines().filter((l) => 'req' in l || 'res' in l);
-    expect(requestLines.length).toBeGreaterThanOrEqual(4);
+    // Every line about a request names it.
+    const requestLines = log.lines().filter((l) => l['msg'] === 'request completed');
+    expect(requestLines.length).toBeGreaterThanOrEqual(2);
     for (const line of requestLines) expect(line['requestId'], JSON.stringify(line)).toEqual(expect.any(String));
 
-    for (const [id, url] of [
-      [ids[0]!, `${API}/auth/login`],
-      [ids[1]!, `${API}/me`],
+    for (const [id, method, url, userId] of [
+      [ids[0]!, 'POST', `${API}/auth/login`, null],
+      [ids[1]!, 'GET', `${API}/me`, me.body.user.id],
     ] as const) {
       const mine = linesOf(id);
-      const incoming = mine.find((l) => l['msg'] === 'incoming request');
-      expect(incoming, `incoming request line for ${url}`).toBeDefined();
-      expect(incoming!['req']).toMatchObject({ url });
-      const done = mine.find((l) => l['msg'] === 'request completed');
-      expect(done, `request completed line for ${url}`).toBeDefined();
-      expect(done!['res']).toMatchObject({ statusCode: 200 });
+      expect(mine, `lines of ${url}`).toHaveLength(1);
+      expect(mine[0]).toMatchObject({ level: 30, msg: 'request completed', method, url, statusCode: 200, userId });
+      expect(mine[0]!['responseTime']).toEqual(expect.any(Number));
     }
   });
 
@@ -77,7 +76,43 @@ describe('request logging', () => {
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     expect(res.body.instance).toContain(id);
     await waitFor(completed(id));
-    expect(linesOf(id).find((l) => l['msg'] === 'request completed')?.['res']).toMatchObject({ statusCode: 401 });
+    expect(linesOf(id).find((l) => l['msg'] === 'request completed')).toMatchObject({ statusCode: 401, userId: null });
+  });
+
+  it('logs a server error with its stack and the request id, and its request line', async () => {
+    const token = await t.token('admin');
+    t.db.$client.close();
+    const res = await t.http.post(`${API}/auth/login`).send({ username: 'admin', password: 'a-password-in-a-failing-request' });
+    expect(res.status).toBe(500);
+    const id = res.headers['x-request-id'] as string;
+    await waitFor(completed(id));
+    const mine = linesOf(id);
+    const error = mine.find((l) => l['msg'] === 'unhandled error');
+    expect(error, JSON.stringify(mine)).toBeDefined();
+    expect(error!['level']).toBe(50);
+    const err = error!['err'] as { stack?: string; message?: string };
+    expect(err.stack).toMatch(/\n\s+at /);
+    expect(mine.find((l) => l['msg'] === 'request completed')).toMatchObject({ statusCode: 500 });
+    expect(log.text()).not.toContain('a-password-in-a-failing-request');
+    expect(log.text()).not.toContain(token);
+  });
+
+  it('logs query values only for parameters known to be harmless', async () => {
+    const token = await t.token('admin');
+    const res = await t.http.get(`${API}/devices?status=ready&q=Jane%20Doe%20laptop&token=a-token-in-a-query-string-123`).set(bearer(token));
+    expect(res.status).toBe(400);
+    const id = res.headers['x-request-id'] as string;
+    await waitFor(completed(id));
+    expect(linesOf(id).find((l) => l['msg'] === 'request completed')).toMatchObject({ url: `${API}/devices?status=ready&q=[redacted]&token=[redacted]`, statusCode: 400 });
+    expect(log.text()).not.toContain('Jane');
+    expect(log.text()).not.toContain('a-token-in-a-query-string-123');
+  });
+
+  it('redacts a bare query key, and a harmless parameter whose value does not look like one', () => {
+    expect(loggedUrl('/api/v1/devices')).toBe('/api/v1/devices');
+    expect(loggedUrl('/api/v1/devices?status=ready&limit=50&sort=-intake')).toBe('/api/v1/devices?status=ready&limit=50&sort=-intake');
+    expect(loggedUrl('/api/v1/devices?a-bare-secret-key-0123456789&status=ready')).toBe('/api/v1/devices?[redacted]&status=ready');
+    expect(loggedUrl('/api/v1/devices?sort=abcdefghijklmnopqrstuvwxyz0123456789&status=Jane%20Doe')).toBe('/api/v1/devices?sort=[redacted]&status=[redacted]');
   });
 
   it('never writes a password or a bearer token into the log', async () => {
@@ -103,10 +138,35 @@ describe('request logging', () => {
     await waitFor(completed(revoked.headers['x-request-id'] as string));
 
     const text = log.text();
-    expect(log.lines().length).toBeGreaterThanOrEqual(14);
+    // One line per request at least (the seven above), so the check below reads what was logged about each.
+    expect(log.lines().length).toBeGreaterThanOrEqual(7);
     for (const secret of [ADMIN_PASSWORD, 'wrong-password-in-the-log', 'short-secret', NEW_PASSWORD, token]) {
       expect(text, `log contains ${secret}`).not.toContain(secret);
     }
     expect(text).not.toMatch(/Bearer [A-Za-z0-9_-]{20,}/);
+  });
+
+  it('redacts passwords, tokens and personal data on every other line, a request logger\'s included', async () => {
+    const secrets = {
+      req: { headers: { authorization: 'Bearer header-token-0123456789abcdef', cookie: 'session=cookie-secret' } },
+      headers: { authorization: 'Bearer other-header-token-0123456789' },
+      body: { password: 'body-password-1', token: 'body-token-2', displayName: 'Jane Doe', contact: 'jane@example.org' },
+      change: { currentPassword: 'current-password-3', newPassword: 'new-password-4' },
+    };
+    t.app.log.warn(secrets, 'server line');
+    // What a handler or the error handler writes through request.log: a child built only when it is used.
+    const requestLog = requestLoggerFactory(t.app.log, { requestId: 'req-1' }, {});
+    requestLog.error(secrets, 'request line');
+    requestLog.child({ part: 'nested' }).warn(secrets, 'nested line');
+    await waitFor(() => log.lines().some((l) => l['msg'] === 'nested line'));
+
+    const lines = log.lines().filter((l) => ['server line', 'request line', 'nested line'].includes(String(l['msg'])));
+    expect(lines).toHaveLength(3);
+    expect(lines.filter((l) => l['requestId'] === 'req-1')).toHaveLength(2);
+    const text = log.text();
+    for (const secret of ['header-token-0123456789abcdef', 'other-header-token-0123456789', 'cookie-secret', 'body-password-1', 'body-token-2', 'Jane Doe', 'jane@example.org', 'current-password-3', 'new-password-4']) {
+      expect(text, `log contains ${secret}`).not.toContain(secret);
+    }
+    expect(lines[1]).toMatchObject({ body: { password: '[redacted]', token: '[redacted]' }, headers: { authorization: '[redacted]' } });
   });
 });
