@@ -14,9 +14,9 @@ export interface Candidate {
 export async function candidates(db: Executor, key: string): Promise<Candidate[]> {
   const like = `${key.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const rows = await selectRows<{ driveId: number; serialNumber: string; assetTag: string; status: DeviceStatus }>(db, sql`
-    select sd.id as driveId, sd.serial_number as serialNumber, d.asset_tag as assetTag, d.status as status
+    select sd.id as "driveId", sd.serial_number as "serialNumber", d.asset_tag as "assetTag", d.status as status
     from storage_drives sd join devices d on d.id = sd.device_id
-    where upper(replace(replace(replace(sd.serial_number, ' ', ''), char(9), ''), char(10), '')) like ${like} escape '\\'
+    where upper(replace(replace(replace(sd.serial_number, ' ', ''), ${'\t'}, ''), ${'\n'}, '')) like ${like} escape '\\'
     order by sd.id`);
   return rows.filter((r) => serialKey(r.serialNumber).startsWith(key));
 }
