@@ -50,7 +50,7 @@ for (let i = 0; i < Number(values.devices); i++) {
   });
   tags.push(device.assetTag);
 }
-closeDatabase(db);
+await closeDatabase(db);
 
 const devNull = fs.openSync('/dev/null', 'w');
 const child = spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir', profDir, '--import', 'tsx', path.join(import.meta.dirname, 'bench', 'app-server.ts'), dbPath], {

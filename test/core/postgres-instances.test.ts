@@ -75,6 +75,17 @@ describe('two instances on one PostgreSQL database', () => {
     }
   });
 
+  it('a translation reviewed on one instance is what the other serves at once, with a new entity tag', async () => {
+    const before = await b.http.get(`${API}/locales/iu`);
+    expect(before.status).toBe(200);
+    const translator = await a.token('translator');
+    const saved = await a.http.put(`${API}/translations/iu/station.card.drives`).set(bearer(translator)).send({ text: 'ᓄᓇᕗᑦ (two instances)', reviewed: true });
+    expect(saved.status).toBe(200);
+    const after = await b.http.get(`${API}/locales/iu`);
+    expect(after.body.messages['station.card.drives']).toBe('ᓄᓇᕗᑦ (two instances)');
+    expect(after.headers.etag).not.toBe(before.headers.etag);
+  });
+
   it('a request replayed with its Idempotency-Key on the other instance gets the stored answer and changes nothing', async () => {
     const token = await a.token('coordinator');
     const body = laptop();

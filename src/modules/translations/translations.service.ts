@@ -22,7 +22,7 @@ import { checkTranslation, exportXliff } from '../../locales/xliff.js';
 import { appendAuditEvent } from '../audit-log/audit.repository.js';
 import { handoverKeys, type HandoverData } from '../issuance/handover.pdf.js';
 import type { Actor } from '../users/users.service.js';
-import { findTranslation, translationRows, upsertTranslation, type TranslationRow } from './translations.repository.js';
+import { findTranslation, translationRows, translationsVersion, upsertTranslation, type TranslationRow } from './translations.repository.js';
 
 export interface TranslationItem {
   key: string;
@@ -102,8 +102,9 @@ export function createTranslationsService(deps: {
     if (!c) catalogs.set(lang, (c = loadCatalog(dir, lang)));
     return c;
   };
-  // The effective messages per language, dropped on every save.
-  const effectiveCache = new Map<TargetLang, Effective>();
+  // The effective messages per language, with the version of the saves they were made from: a save on
+  // another instance (PostgreSQL) moves the version, so no instance serves text older than the last save.
+  const effectiveCache = new Map<TargetLang, Effective & { version: number }>();
 
   function language(lang: string): TargetLang {
     if (!isTargetLang(lang)) throw new AppError('translations.unknown_language', `No language "${lang}" to translate into: one of ${TARGET_LANGS.join(', ')}.`, { errors: [{ field: 'params.lang', message: `must be one of ${TARGET_LANGS.join(', ')}` }], location: null });
@@ -111,13 +112,14 @@ export function createTranslationsService(deps: {
   }
 
   async function effective(lang: TargetLang): Promise<Effective> {
+    const version = await translationsVersion(db);
     const held = effectiveCache.get(lang);
-    if (held) return held;
+    if (held?.version === version) return { messages: held.messages, etag: held.etag };
     const messages: Record<string, string> = { ...shippedMessages(lang) };
     for (const row of await translationRows(db, lang)) if (row.reviewed && row.key in catalog(lang).english) messages[row.key] = row.text;
     const ordered = Object.fromEntries(Object.keys(catalog(lang).english).filter((k) => k in messages).map((k) => [k, messages[k]!]));
     const made = { messages: ordered, etag: `"${createHash('sha256').update(JSON.stringify(ordered)).digest('base64url').slice(0, 27)}"` };
-    effectiveCache.set(lang, made);
+    effectiveCache.set(lang, { ...made, version });
     return made;
   }
 

@@ -89,7 +89,7 @@ export function createLoginLimiter(limit: number, windowMs: number): LoginLimite
 export type AppendUserEvent = (
   tx: Tx,
   event: { entityType: 'user'; entityId: string; action: string; actorUserId: number | null; at: string; details: Record<string, unknown> },
-) => unknown;
+) => Promise<unknown>;
 
 export function createUsersService(deps: {
   db: Db;
@@ -153,7 +153,7 @@ export function createUsersService(deps: {
             createdAt: at,
             updatedAt: at,
           });
-          deps.appendAuditEvent(tx, {
+          await deps.appendAuditEvent(tx, {
             entityType: 'user',
             entityId: String(row.id),
             action: 'user.created',
@@ -197,7 +197,7 @@ export function createUsersService(deps: {
         if (body.disabled === true || (body.role !== undefined && body.role !== current.role)) await revokeUserSessions(tx, id, at);
         // Any change to a user (name, role, enabled) must be seen by the next request.
         forgetSessions();
-        deps.appendAuditEvent(tx, {
+        await deps.appendAuditEvent(tx, {
           entityType: 'user',
           entityId: String(id),
           action: 'user.updated',
@@ -216,7 +216,7 @@ export function createUsersService(deps: {
         const current = await findUserById(tx, actor.id);
         if (!current) throw new AppError('users.not_found', `No user with id ${actor.id}.`);
         const row = await updateUser(tx, actor.id, { language: body.language, updatedAt: at });
-        deps.appendAuditEvent(tx, {
+        await deps.appendAuditEvent(tx, {
           entityType: 'user',
           entityId: String(actor.id),
           action: 'user.updated',
@@ -236,7 +236,7 @@ export function createUsersService(deps: {
         const row = await updateUser(tx, id, { passwordHash, passwordChangedAt: at, updatedAt: at });
         await revokeUserSessions(tx, id, at);
         forgetSessions();
-        deps.appendAuditEvent(tx, { entityType: 'user', entityId: String(id), action: 'user.password_changed', actorUserId: actor.id, at, details: {} });
+        await deps.appendAuditEvent(tx, { entityType: 'user', entityId: String(id), action: 'user.password_changed', actorUserId: actor.id, at, details: {} });
         return toUser(row);
       });
     },
