@@ -443,11 +443,19 @@ export async function selectRow<T>(db: Executor, query: SQL): Promise<T | undefi
 
 /**
  * A query built once and run many times with placeholders (the scan path):
- * prepared once on SQLite; on PostgreSQL built on each call, so that inside a
- * transaction it runs on the transaction's connection.
+ * prepared once on SQLite. On PostgreSQL it is prepared once as a named
+ * statement (the server parses and plans it once per connection) for use
+ * outside transactions; inside a transaction of this flow it is built on the
+ * transaction's connection, so that it reads the transaction's own writes.
  */
 export function reusable<R>(db: Db, build: (db: Db) => { prepare(): { all(values?: Record<string, unknown>): Promise<R[]> } }): (values: Record<string, unknown>) => Promise<R[]> {
-  if (postgresHandles.has(db)) return async (values) => (build(db) as unknown as { execute(v: Record<string, unknown>): Promise<R[]> }).execute(values);
+  if (postgresHandles.has(db)) {
+    type Executable = { execute(v: Record<string, unknown>): Promise<R[]> };
+    const named = (build(db) as unknown as { prepare(name: string): Executable }).prepare(`refurb_${++preparedNames}`);
+    return async (values) => (openTransaction.getStore()?.db === db ? (build(db) as unknown as Executable) : named).execute(values);
+  }
   const statement = build(db).prepare();
   return async (values) => statement.all(values);
 }
+
+let preparedNames = 0;

@@ -19,8 +19,8 @@ describe('two instances on one PostgreSQL database', () => {
 
   beforeAll(async () => {
     server = await createTestDatabase('rl_instances');
-    a = await createTestApp({ postgresUrl: server.url });
-    b = await createTestApp({ postgresUrl: server.url });
+    // Started together on the empty database, as two processes may be: one creates the first admin.
+    [a, b] = await Promise.all([createTestApp({ postgresUrl: server.url }), createTestApp({ postgresUrl: server.url })]);
   });
   afterAll(async () => {
     await a?.close();

@@ -308,7 +308,13 @@ export function createUsersService(deps: {
     async bootstrapAdmin(adminPassword: string | undefined): Promise<{ created: boolean; generatedPassword?: string }> {
       if (await countUsers(db) > 0) return { created: false };
       const password = adminPassword ?? randomBytes(15).toString('base64url');
-      await this.create(null, { username: 'admin', displayName: 'Administrator', role: 'admin' satisfies Role, password });
+      try {
+        await this.create(null, { username: 'admin', displayName: 'Administrator', role: 'admin' satisfies Role, password });
+      } catch (err) {
+        // Another instance starting on the same empty database made it first.
+        if (err instanceof AppError && err.code === 'users.username_taken') return { created: false };
+        throw err;
+      }
       return adminPassword === undefined ? { created: true, generatedPassword: password } : { created: true };
     },
   };
