@@ -203,7 +203,8 @@ const instances = [A, B];
 const pool = new pg.Pool({ connectionString: dbUrl, max: 2 });
 let passed = false;
 try {
-  // A first: it migrates and creates the admin; B then starts on the migrated database.
+  // A first: it migrates and creates the admin; B then starts on the migrated database (two started
+  // at once on an empty database both create the admin, and one exits with users.username_taken).
   await startServer(A);
   await startServer(B);
   const login = await fetch(`http://127.0.0.1:${A.port}/api/v1/auth/login`, {
