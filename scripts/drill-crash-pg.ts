@@ -239,11 +239,11 @@ try {
     afterKill.killed = true;
     victim.child!.kill('SIGKILL');
     // The survivor keeps serving its clients (and must not stall on the dead one's locks).
-    await new Promise((r) => setTimeout(r, 400));
+    await new Promise((r) => setTimeout(r, 800));
     stop.now = true;
     await Promise.allSettled(workers);
     await exited(victim.child!);
-    if (afterKill.acks === 0) failures.push(`round ${round}: instance ${survivor.name} acknowledged nothing in the 400 ms after ${victim.name} was killed`);
+    if (afterKill.acks === 0) failures.push(`round ${round}: instance ${survivor.name} acknowledged nothing in the 800 ms after ${victim.name} was killed`);
     survivorAcks += afterKill.acks;
     process.stdout.write(`round ${round}: killed ${victim.name}; ${survivor.name} acknowledged ${afterKill.acks} writes after the kill; ${ackedIntakes.size} intakes, ${ackedScans.size} scans acknowledged so far\n`);
     await startServer(victim);
