@@ -62,6 +62,14 @@ export async function createTestDatabase(prefix: string): Promise<TestDatabase> 
     await pool.end();
     const again = await connectAdmin(adminUrl);
     try {
+      // A pool's end() resolves before its last sockets close: wait for the
+      // database's backends to go, so that the forced drop does not kill a
+      // connection the test process is still closing (an uncaught 57P01 there).
+      for (let waited = 0; waited < 5000; waited += 50) {
+        const { rows } = await again.query<{ n: string }>('select count(*) as n from pg_stat_activity where datname = $1', [name]);
+        if (Number(rows[0]!.n) === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       await again.query(`drop database if exists "${name}" with (force)`);
     } finally {
       await again.end();
