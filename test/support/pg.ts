@@ -5,13 +5,11 @@
  * and how to start one; a test that needs PostgreSQL never skips.
  */
 import crypto from 'node:crypto';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import { PG_MIGRATIONS_FOLDER } from '../../src/core/db-postgres.js';
 
-export const PG_MIGRATIONS_FOLDER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations/pg');
 export const DEFAULT_TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface TestDatabase {
