@@ -124,6 +124,7 @@ export async function writeTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): P
   const recordsKey = idem !== undefined && !idem.recorded;
   const run = postgresHandles.has(db) ? runPostgresWrite : (d: Db, body: (tx: Tx) => Promise<T>) => runTransaction(d, 'begin immediate', body);
   const value = await run(db, async (tx) => {
+    if (recordsKey) await idem.claim(tx);
     const v = await fn(tx);
     if (recordsKey) await idem.record(tx);
     return v;

@@ -11,6 +11,12 @@ export interface IdempotencyScope {
    * transaction (db.ts's Tx; not named here, since db.ts imports this file).
    */
   record(tx: unknown): Promise<void>;
+  /**
+   * Called first in that transaction, once it holds the write lock: throws if
+   * another instance committed the key meanwhile (PostgreSQL, several
+   * instances), so the request does not run its effect a second time.
+   */
+  claim(tx: unknown): Promise<void>;
   recorded: boolean;
   /** Names the resource the request's stored answer is about (`participant:42`), in the transaction that makes it. */
   about(tx: unknown, resource: string): Promise<void>;

@@ -98,4 +98,38 @@ describe('two instances on one PostgreSQL database', () => {
     const list = await b.http.get(`${API}/devices`).query({ q: body.serialNumber as string }).set(bearer(token));
     expect(list.body.items).toHaveLength(1);
   });
+
+  it('the same keyed request sent to both instances at once applies once: the other is replayed or 409 in progress, never a duplicate-serial refusal', async () => {
+    const token = await a.token('coordinator');
+    const outcomes = new Set<string>();
+    for (let i = 0; i < 10; i++) {
+      const body = laptop();
+      const key = `race-${i}`;
+      const [ra, rb] = await Promise.all([
+        a.http.post(`${API}/devices`).set(bearer(token)).set('idempotency-key', key).send(body),
+        b.http.post(`${API}/devices`).set(bearer(token)).set('idempotency-key', key).send(body),
+      ]);
+      const [winner, other] = ra.status === 201 && ra.headers['idempotent-replayed'] !== 'true' ? [ra, rb] : [rb, ra];
+      expect(winner.status).toBe(201);
+      expect(winner.headers['idempotent-replayed']).toBeUndefined();
+      if (other.status === 201) {
+        expect(other.headers['idempotent-replayed']).toBe('true');
+        expect(other.body).toEqual(winner.body);
+        outcomes.add('replayed');
+      } else {
+        expect(other.status).toBe(409);
+        expect(other.body.code).toBe('idempotency.in_progress');
+        outcomes.add('in_progress');
+        // Retried once the first has answered, it gets the stored answer.
+        const retry = await [a, b][ra === other ? 0 : 1]!.http.post(`${API}/devices`).set(bearer(token)).set('idempotency-key', key).send(body);
+        expect(retry.status).toBe(201);
+        expect(retry.headers['idempotent-replayed']).toBe('true');
+        expect(retry.body).toEqual(winner.body);
+      }
+      const list = await a.http.get(`${API}/devices`).query({ q: body.serialNumber as string }).set(bearer(token));
+      expect(list.body.items).toHaveLength(1);
+    }
+    // Sent together, the two usually overlap: the in-transaction check is what answers.
+    expect(outcomes.has('in_progress')).toBe(true);
+  });
 });

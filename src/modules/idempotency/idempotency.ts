@@ -23,6 +23,8 @@ const BINARY = '\u0000base64:';
  * - The response is stored when it is sent; a replay returns it with
  *   `Idempotent-Replayed: true`.
  * - Requests still running are tracked in memory: a concurrent duplicate is 409.
+ *   On PostgreSQL a duplicate sent to another instance is caught in its write
+ *   transaction, which finds the first one's key committed: 409 as well.
  */
 declare module 'fastify' {
   interface FastifyRequest {
@@ -101,6 +103,13 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Db; clock:
           record: async (tx: Tx) => {
             await tx.insert(idempotencyKeys)
               .values({ ...row, requestHash, createdAt: deps.clock.now().toISOString(), resource });
+          },
+          claim: async (tx: Tx) => {
+            // The in-memory set above covers one process; this covers a
+            // duplicate that passed the lookup on another instance while the
+            // first was still uncommitted there (docs/domain.md §4).
+            const [taken] = await tx.select({ key: idempotencyKeys.key }).from(idempotencyKeys).where(keyOf(row));
+            if (taken) throw new AppError('idempotency.in_progress', 'A request with this key was applied while this one waited; retry to read its answer.');
           },
           about: async (tx: Tx, name: string) => {
             resource = name;
