@@ -6,7 +6,8 @@ import supertest from 'supertest';
 import { buildApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { fixedClock } from '../src/core/clock.js';
-import { closeDatabase, openDatabase, openPostgres, type Db } from '../src/core/db.js';
+import { sql, type SQL } from 'drizzle-orm';
+import { closeDatabase, engineOf, openDatabase, openPostgres, selectRows, type Db } from '../src/core/db.js';
 import { createTestDatabase } from './support/pg.js';
 import type { Role } from '../src/modules/users/users.table.js';
 import { assertConforms } from './support/contract.js';
@@ -27,6 +28,20 @@ export interface TestApp {
   /** Creates a user through the API and logs in; returns the token and user id. */
   createUser(username: string, role: Role, password?: string): Promise<{ token: string; id: number }>;
   login(username: string, password: string): Promise<string>;
+  /** Rows of raw SQL on the app's database, on either engine; `?` placeholders. Booleans come back as 0/1 on SQLite, true/false on PostgreSQL. */
+  rows<T = Record<string, unknown>>(statement: string, ...params: unknown[]): Promise<T[]>;
+  /** The first such row, if any. */
+  row<T = Record<string, unknown>>(statement: string, ...params: unknown[]): Promise<T | undefined>;
+  /** `select count(*)` of a table, as a number. */
+  count(table: string): Promise<number>;
+  /** Runs a statement that returns no rows (an update, a delete), bypassing the service. */
+  exec(statement: string, ...params: unknown[]): Promise<void>;
+  /**
+   * Lifts the append-only guards of one table (SQLite: drops its triggers;
+   * PostgreSQL: disables its user triggers), so a test can play an attacker
+   * with write access to the database file or server.
+   */
+  dropGuards(table: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -91,6 +106,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     return t;
   }
 
+  const raw = rawSql(db);
   return {
     app,
     db,
@@ -99,9 +115,47 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     token,
     createUser,
     login,
+    ...raw,
     close: async () => {
       await app.close();
       await closeDb();
+    },
+  };
+}
+
+/** Raw SQL with `?` placeholders on either engine (TestApp.rows and the rest). */
+export function rawSql(db: Db): Pick<TestApp, 'rows' | 'row' | 'count' | 'exec' | 'dropGuards'> {
+  const build = (statement: string, params: unknown[]): SQL => {
+    const parts = statement.split('?');
+    if (parts.length !== params.length + 1) throw new Error(`${parts.length - 1} placeholders for ${params.length} values: ${statement}`);
+    return sql.join(parts.flatMap((part, i) => (i < params.length ? [sql.raw(part), sql`${params[i]}`] : [sql.raw(part)])));
+  };
+  // The engine's own error (a trigger's message, a constraint's name), not drizzle's "Failed query" wrapper.
+  const unwrapped = async <T,>(run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (err) {
+      throw err instanceof Error && err.message.startsWith('Failed query') && err.cause instanceof Error ? err.cause : err;
+    }
+  };
+  const rows = async <T,>(statement: string, ...params: unknown[]) => unwrapped(() => selectRows<T>(db, build(statement, params)));
+  const exec = async (statement: string, ...params: unknown[]) => {
+    if (engineOf(db) === 'postgres') await rows(statement, ...params);
+    else db.$client.prepare(statement).run(...params);
+  };
+  return {
+    rows,
+    row: async <T,>(statement: string, ...params: unknown[]) => (await rows<T>(statement, ...params))[0],
+    count: async (table: string) => Number((await rows<{ n: number | string }>(`select count(*) as n from "${table.replace(/"/g, '""')}"`))[0]!.n),
+    exec,
+    dropGuards: async (table: string) => {
+      const quoted = `"${table.replace(/"/g, '""')}"`;
+      if (engineOf(db) === 'postgres') {
+        await exec(`alter table ${quoted} disable trigger user`);
+        return;
+      }
+      const triggers = await rows<{ name: string }>("select name from sqlite_master where type = 'trigger' and tbl_name = ?", table);
+      for (const { name } of triggers) db.$client.exec(`drop trigger "${name.replace(/"/g, '""')}"`);
     },
   };
 }
