@@ -42,7 +42,8 @@ export function databaseFileOf(db: Db): string | null {
 export const engineOf = (db: Db): Engine => (postgresHandles.has(db) ? 'postgres' : 'sqlite');
 
 /**
- * Opens a PostgreSQL database (DATABASE_URL), migrated. The handle answers
+ * Opens a PostgreSQL database (DATABASE_URL), migrated (with `readOnly`, as it
+ * is, every session read-only: the operator's checks). The handle answers
  * the same query interface as SQLite's; inside a transaction of the same flow
  * of work (writeTransaction, readTransaction) it runs on that transaction's
  * connection, so a use case reads its own writes as it does on SQLite.
