@@ -1,7 +1,9 @@
 /**
  * Verifies the history hash chain of the configured database from the command
  * line, as GET /api/v1/audit/verify does, against anchors kept outside it
- * (docs/security.md). Opens the database read-only.
+ * (docs/security.md). Opens the database read-only: the SQLite file
+ * (DATABASE_PATH), or with DATABASE_URL a PostgreSQL session that is
+ * read-only and applies no migrations; the chain is read in one snapshot.
  *
  *   npm run audit:verify
  *   npm run audit:verify -- --anchor 1234:9f86d0…
@@ -14,10 +16,10 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { systemClock } from '../src/core/clock.js';
-import { openReadOnlyDatabase } from '../src/core/db.js';
+import { closeDatabase, openPostgres, openReadOnlyDatabase, type Db } from '../src/core/db.js';
 import { appendAnchor, parseAnchor, readAnchors } from '../src/modules/audit/anchors.js';
-import { createAuditService, type Anchor } from '../src/modules/audit/audit.service.js';
-import { configOrExit, fail } from './cli.js';
+import { createAuditService, type Anchor, type VerifyResult } from '../src/modules/audit/audit.service.js';
+import { configOrExit, fail, reasonOf, shownDatabase } from './cli.js';
 
 let values: { anchor?: string[]; 'anchors-file'?: string[]; 'append-anchor'?: boolean };
 try {
@@ -25,7 +27,7 @@ try {
     options: { anchor: { type: 'string', multiple: true }, 'anchors-file': { type: 'string', multiple: true }, 'append-anchor': { type: 'boolean' } },
   }));
 } catch (err) {
-  fail(`${err instanceof Error ? err.message : String(err)}\nusage: npm run audit:verify -- [--anchor <id>:<hash>]... [--anchors-file <path>]... [--append-anchor]`);
+  fail(`${reasonOf(err)}\nusage: npm run audit:verify -- [--anchor <id>:<hash>]... [--anchors-file <path>]... [--append-anchor]`);
 }
 const config = configOrExit();
 
@@ -39,20 +41,36 @@ for (const file of values['anchors-file'] ?? []) {
   try {
     anchors.push(...readAnchors(file));
   } catch (err) {
-    fail(`--anchors-file: ${err instanceof Error ? err.message : String(err)}`);
+    fail(`--anchors-file: ${reasonOf(err)}`);
   }
 }
 
-if (!fs.existsSync(config.databasePath)) fail(`No database at ${config.databasePath} (DATABASE_PATH).`);
-const db = openReadOnlyDatabase(config.databasePath);
+let db: Db;
+if (config.databaseUrl) {
+  try {
+    db = await openPostgres({ url: config.databaseUrl, poolSize: 2, readOnly: true });
+  } catch (err) {
+    fail(`Cannot open ${shownDatabase(config)}: ${reasonOf(err)}`);
+  }
+} else {
+  if (!fs.existsSync(config.databasePath)) fail(`No database at ${config.databasePath} (DATABASE_PATH).`);
+  db = openReadOnlyDatabase(config.databasePath);
+}
 try {
-  const result = await createAuditService({ db }).verify({ anchors });
+  let result: VerifyResult;
+  try {
+    result = await createAuditService({ db }).verify({ anchors });
+  } catch (err) {
+    // Not a broken chain but no chain to read (a database never migrated, a lost connection).
+    fail(`Cannot verify the audit chain of ${shownDatabase(config)}: ${reasonOf(err)}`);
+  }
   // Only a head that verified is worth keeping.
   const appended = values['append-anchor'] === true && result.ok ? config.auditAnchorsPath : null;
   if (appended !== null && result.ok) appendAnchor(appended, result.head, systemClock.now());
-  process.stdout.write(`${JSON.stringify({ database: config.databasePath, anchors: anchors.length, ...result, ...(appended ? { anchorAppendedTo: appended } : {}) })}\n`);
+  process.stdout.write(`${JSON.stringify({ database: shownDatabase(config), anchors: anchors.length, ...result, ...(appended ? { anchorAppendedTo: appended } : {}) })}\n`);
   process.exitCode = result.ok ? 0 : 1;
 } finally {
-  // Not closeDatabase: a read-only connection must not checkpoint the WAL.
-  db.$client.close();
+  // On SQLite not closeDatabase: a read-only connection must not checkpoint the WAL.
+  if (config.databaseUrl) await closeDatabase(db);
+  else db.$client.close();
 }

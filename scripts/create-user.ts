@@ -1,5 +1,7 @@
 /**
- * Creates a user on the configured database (the service may be running).
+ * Creates a user on the configured database (the service may be running):
+ * the SQLite file, or the PostgreSQL database of DATABASE_URL, opened (and
+ * migrated) as the service opens it.
  *
  *   npm run user:create -- --username anna --role coordinator --display-name "Anna K."
  *
@@ -9,11 +11,11 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { systemClock } from '../src/core/clock.js';
-import { closeDatabase, openDatabase } from '../src/core/db.js';
+import { closeDatabase, openDatabase, openPostgres, type Db } from '../src/core/db.js';
 import { AppError } from '../src/core/errors.js';
 import { createServices } from '../src/container.js';
 import { CreateUserBody } from '../src/modules/users/users.schemas.js';
-import { configOrExit, fail } from './cli.js';
+import { configOrExit, fail, reasonOf, shownDatabase } from './cli.js';
 
 const { values } = parseArgs({
   options: {
@@ -45,11 +47,16 @@ if (!parsed.success) {
   );
 }
 
-const db = openDatabase({ path: config.databasePath });
+let db: Db;
+try {
+  db = config.databaseUrl ? await openPostgres({ url: config.databaseUrl, poolSize: 2 }) : openDatabase({ path: config.databasePath });
+} catch (err) {
+  fail(`Cannot open ${shownDatabase(config)}: ${reasonOf(err)}`);
+}
 try {
   const services = createServices({ db, clock: systemClock, config });
   const user = await services.users.create(null, parsed.data);
-  process.stdout.write(`Created ${user.role} "${user.username}" (id ${user.id}) in ${config.databasePath}\n`);
+  process.stdout.write(`Created ${user.role} "${user.username}" (id ${user.id}) in ${shownDatabase(config)}\n`);
   if (generated) process.stdout.write(`Password (shown once): ${generated}\n`);
 } catch (err) {
   if (err instanceof AppError) fail(err.message);

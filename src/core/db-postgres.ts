@@ -17,6 +17,12 @@ export interface OpenPostgresOptions {
   url: string;
   /** Connections per process; several instances share the server's max_connections. */
   poolSize?: number | undefined;
+  /**
+   * Every session read-only (default_transaction_read_only), and no
+   * migrations applied: for the operator's checks (audit:verify, backup),
+   * which must not change the database they look at.
+   */
+  readOnly?: boolean | undefined;
 }
 
 export interface PostgresHandle {
@@ -24,14 +30,24 @@ export interface PostgresHandle {
   pool: pg.Pool;
 }
 
-/** Connects, applies migrations/pg (under an advisory lock, so that instances starting together migrate once), and answers the handle. */
+/** Connects, applies migrations/pg unless read-only (under an advisory lock, so that instances starting together migrate once), and answers the handle. */
 export async function openPostgresHandle(options: OpenPostgresOptions): Promise<PostgresHandle> {
   readNumbersAsNumbers();
-  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: 10_000,
+    ...(options.readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
+  });
   // An idle connection the server dropped (a restart) is reported here instead of crashing the process.
   pool.on('error', () => undefined);
   try {
     const orm = drizzle({ client: pool });
+    if (options.readOnly) {
+      // Connect now, so that a wrong URL or password is reported at open, as with migrations.
+      (await pool.connect()).release();
+      return { orm, pool };
+    }
     const client = await pool.connect();
     try {
       await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);

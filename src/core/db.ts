@@ -13,6 +13,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { isPostgresUniqueViolation, openPostgresHandle, PG_MIGRATIONS_FOLDER, WRITE_LOCK, type OpenPostgresOptions, type PostgresHandle } from './db-postgres.js';
+import { publishVerifiedFile } from './published-file.js';
 import { requestScope } from './request-context.js';
 
 // Untyped over the schema: modules import their own tables, and core knows none of them.
@@ -41,7 +42,8 @@ export function databaseFileOf(db: Db): string | null {
 export const engineOf = (db: Db): Engine => (postgresHandles.has(db) ? 'postgres' : 'sqlite');
 
 /**
- * Opens a PostgreSQL database (DATABASE_URL), migrated. The handle answers
+ * Opens a PostgreSQL database (DATABASE_URL), migrated (with `readOnly`, as it
+ * is, every session read-only: the operator's checks). The handle answers
  * the same query interface as SQLite's; inside a transaction of the same flow
  * of work (writeTransaction, readTransaction) it runs on that transaction's
  * connection, so a use case reads its own writes as it does on SQLite.
@@ -219,102 +221,21 @@ export async function readyCheck(db: Db): Promise<{ ok: boolean; migrations: num
 
 /**
  * A consistent online snapshot of a live database (VACUUM INTO runs inside one
- * read transaction), published atomically: the copy is written to a hidden
- * temporary file beside the target, `check` runs on it (opened read-only, so
- * the copy stays exactly as written), it is fsynced, then linked into place and
- * the directory fsynced. A failure, a throwing `check` or a kill at any moment
- * leaves nothing at `target`: a reader never finds a half-written file there,
- * which would open as an empty database that passes integrity_check.
+ * read transaction), published whole or not at all (published-file.ts): the
+ * copy is written to a hidden temporary file beside the target and `check`
+ * runs on it (opened read-only, so the copy stays exactly as written) before
+ * it is synced and linked into place.
  */
 export async function snapshotDatabase<T>(db: Db, target: string, check: (copy: Db) => Promise<T>): Promise<T> {
-  const finalPath = path.resolve(target);
-  const dir = path.dirname(finalPath);
-  fs.mkdirSync(dir, { recursive: true });
-  // Before the refusal below, so that a run killed between publishing and
-  // removing its temporary does not leave that temporary for good.
-  removeStalePartials(dir, path.basename(finalPath));
-  if (fs.existsSync(finalPath)) throw new Error(`Backup target already exists: ${target}`);
-  // A dot name that does not end in .db, so no one takes it for a backup.
-  const partial = path.join(dir, `${partialPrefix(path.basename(finalPath))}${process.pid}`);
-  let published = false;
-  try {
+  return publishVerifiedFile(target, async (partial) => {
     db.$client.prepare('VACUUM INTO ?').run(partial);
     const copy = openReadOnlyDatabase(partial);
-    let result: T;
     try {
-      result = await check(copy);
+      return await check(copy);
     } finally {
       copy.$client.close();
     }
-    fsyncPath(partial);
-    publishNoClobber(partial, finalPath, target);
-    published = true;
-    // The new directory entry survives a power cut only once the directory is synced.
-    fsyncPath(dir);
-    return result;
-  } catch (err) {
-    if (published) fs.rmSync(finalPath, { force: true });
-    removeWithCompanions(partial);
-    throw err;
-  }
-}
-
-const partialPrefix = (base: string) => `.${base}.partial-`;
-const COMPANIONS = ['', '-journal', '-wal', '-shm'];
-
-function removeWithCompanions(file: string): void {
-  for (const suffix of COMPANIONS) fs.rmSync(`${file}${suffix}`, { force: true });
-}
-
-/** Temporaries (and their journals) left by killed runs for the same target; a running backup's are kept. */
-function removeStalePartials(dir: string, base: string): void {
-  const prefix = partialPrefix(base);
-  for (const name of fs.readdirSync(dir)) {
-    if (!name.startsWith(prefix)) continue;
-    const m = /^(\d+)(-journal|-wal|-shm)?$/.exec(name.slice(prefix.length));
-    if (!m) continue;
-    const pid = Number(m[1]);
-    if (pid === process.pid || !processAlive(pid)) fs.rmSync(path.join(dir, name), { force: true });
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to another user.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function fsyncPath(p: string): void {
-  const fd = fs.openSync(p, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-/**
- * Moves `from` to `to` unless `to` exists. link(2) fails with EEXIST instead of
- * replacing a file that appeared since the first look (rename(2) would replace
- * it silently). Filesystems without hard links (FAT on a USB drive) fall back
- * to a second look and rename.
- */
-function publishNoClobber(from: string, to: string, shownAs: string): void {
-  try {
-    fs.linkSync(from, to);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new Error(`Backup target already exists: ${shownAs}`, { cause: err });
-    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw err;
-    if (fs.existsSync(to)) throw new Error(`Backup target already exists: ${shownAs}`, { cause: err });
-    fs.renameSync(from, to);
-    return;
-  }
-  fs.unlinkSync(from);
+  });
 }
 
 /**
