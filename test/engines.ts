@@ -4,7 +4,9 @@
  * which test a mechanism of SQLite's own (its file, its disk errors, its
  * scripts), each with why and where PostgreSQL's counterpart is tested.
  * Files that touch no database (the browser client, the locales, parsers)
- * run once, in `npm test`.
+ * run once, in `npm test`, and so do the browser suites (`*.browser.test.ts`,
+ * Chromium against a served app on a SQLite file): they test the screens,
+ * and the API the screens call runs on PostgreSQL in the module tests.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,6 +23,7 @@ export const SQLITE_ONLY: Readonly<Record<string, string>> = {
 
 /** A file that starts the app or opens a database. */
 const USES_DATABASE = /\b(createTestApp|createTestDatabase|openDatabase|openPostgres)\b/;
+const BROWSER_SUITE = /\.browser\.test\.ts$/;
 
 /** The test files to run on PostgreSQL, relative to root, sorted. */
 export function postgresTestFiles(root: string): string[] {
@@ -29,7 +32,7 @@ export function postgresTestFiles(root: string): string[] {
     for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
       const rel = path.posix.join(dir, entry.name);
       if (entry.isDirectory()) walk(rel);
-      else if (rel.endsWith('.test.ts') && !(rel in SQLITE_ONLY) && USES_DATABASE.test(fs.readFileSync(path.join(root, rel), 'utf8'))) out.push(rel);
+      else if (rel.endsWith('.test.ts') && !(rel in SQLITE_ONLY) && !BROWSER_SUITE.test(rel) && USES_DATABASE.test(fs.readFileSync(path.join(root, rel), 'utf8'))) out.push(rel);
     }
   };
   walk('test');
