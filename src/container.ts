@@ -28,25 +28,27 @@ import { DEVICE_CATEGORIES } from './modules/devices/category-weights.js';
 import { createHardwareReportsService } from './modules/hardware-reports/hardware-reports.service.js';
 import { createUsersService } from './modules/users/users.service.js';
 import { createMemoryLoginLimiter, createMemoryRequestLimiter } from './modules/users/limits.js';
+import { createPostgresLoginLimiter, createPostgresRequestLimiter } from './modules/users/limits.repository.js';
 import { createTranslationsService } from './modules/translations/translations.service.js';
 
 /** The composition root: every service, built once per app from explicit dependencies. */
 export function createServices(deps: { db: Db; clock: Clock; config: Config; scryptN?: number | undefined; random?: (() => number) | undefined }) {
   const { db, clock, config } = deps;
+  // One process on SQLite counts in memory; instances sharing PostgreSQL count in it, or each would allow the limit again.
   const shared = engineOf(db) === 'postgres';
   const users = createUsersService({
     db,
     clock,
     appendAuditEvent,
     sessionTtlHours: config.sessionTtlHours,
-    loginLimiter: createMemoryLoginLimiter(config.loginFailureWindowMs),
+    loginLimiter: shared ? createPostgresLoginLimiter(db, config.loginFailureWindowMs) : createMemoryLoginLimiter(config.loginFailureWindowMs),
     loginFailureLimit: config.loginFailureLimit,
     loginFailuresPerAddress: config.loginFailuresPerAddress,
     scryptN: deps.scryptN,
     sessionCacheMs: shared ? 0 : 5000,
   });
   const perMinute = config.rateLimitPerMinute;
-  const requestLimiter = perMinute === 0 ? null : createMemoryRequestLimiter(perMinute);
+  const requestLimiter = perMinute === 0 ? null : shared ? createPostgresRequestLimiter(db, perMinute) : createMemoryRequestLimiter(perMinute);
   const assetTags = createAssetTagsService({ db, clock, prefix: config.assetTagPrefix });
   const donations = createDonationsService({ db, clock, categories: DEVICE_CATEGORIES });
   // Every use case on a device runs through this one: the device's state loader and its transaction, built once.
