@@ -130,7 +130,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   registerRenderScope(app, config.requestTimeoutMs);
   // After the security headers and the request deadline (onRequest): a refusal carries the headers every answer does.
-  registerAuth(app, { users: services.users, clock, rateLimitPerMinute: config.rateLimitPerMinute });
+  registerAuth(app, { users: services.users, clock, requestLimiter: services.requestLimiter });
 
   await app.register(swagger, {
     openapi: {

@@ -714,3 +714,14 @@ export const wipeReports = pgTable(
   },
   (t) => [uniqueIndex('wipe_reports_sha256_uq').on(t.sha256)],
 );
+
+/**
+ * Tables migrations/pg creates that have no SQLite counterpart, and so are
+ * not declared here: the counters of the failed-login and per-user request
+ * limits, which the instances sharing one database must count together
+ * (migrations/pg/0002_shared_limits.sql; docs/postgresql.md). SQLite serves
+ * one process, which counts in memory. They are UNLOGGED, which drizzle-kit
+ * cannot declare, and ephemeral: the parity test expects them on PostgreSQL
+ * only, and a copy between engines leaves them behind.
+ */
+export const POSTGRES_ONLY_TABLES: readonly string[] = ['login_failures', 'request_counts'];

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import { POSTGRES_ONLY_TABLES } from '../../src/db-schema.pg.js';
 import type { TablePlan } from './plan.js';
 import { keyText, journalLength } from './sqlite.js';
 import { CopyRefused, quote, type HighWater, type Reader, type Row } from './types.js';
@@ -54,12 +55,13 @@ async function migrationsApplied(client: pg.Client): Promise<number> {
   return n.rows[0]?.n ?? 0;
 }
 
+/** The tables of the schema's public schema, leaving out the limits' counters (POSTGRES_ONLY_TABLES): ephemeral, never copied. */
 async function publicTables(client: pg.Client): Promise<Map<string, string[]>> {
   const res = await client.query<{ table_name: string; column_name: string }>(
     "select table_name, column_name from information_schema.columns where table_schema = 'public' order by table_name, ordinal_position",
   );
   const tables = await client.query<{ tablename: string }>("select tablename from pg_tables where schemaname = 'public'");
-  const shape = new Map<string, string[]>(tables.rows.map((r) => [r.tablename, []]));
+  const shape = new Map<string, string[]>(tables.rows.filter((r) => !POSTGRES_ONLY_TABLES.includes(r.tablename)).map((r) => [r.tablename, []]));
   for (const r of res.rows) shape.get(r.table_name)?.push(r.column_name);
   return shape;
 }

@@ -163,7 +163,7 @@ describe('the permission map', () => {
   it('refuses to start with a route whose permission the map does not hold, or with none', () => {
     const build = (access: RouteAccess | undefined) => {
       const app = Fastify();
-      registerAuth(app, { users: {} as UsersService, clock: systemClock, rateLimitPerMinute: 0 });
+      registerAuth(app, { users: {} as UsersService, clock: systemClock, requestLimiter: null });
       app.get(`${API}/x`, { config: access ? { access } : {} }, async () => ({}));
       return app;
     };

@@ -4,6 +4,7 @@ import { AppError } from '../../core/errors.js';
 import { sendProblem } from '../../core/http-errors.js';
 import { API_PREFIX } from '../../core/http/api.js';
 import { can, isPermission, rolesFor, type Permission, type Role } from '../auth/permissions.js';
+import type { RequestLimiter } from './limits.js';
 import type { Actor, UsersService } from './users.service.js';
 
 /** What a route says about who may call it: a permission of the map, or public. Every route under /api/v1 must say it. */
@@ -56,7 +57,7 @@ export function actorOf(request: FastifyRequest): Actor {
  * that take large files (wipe and hardware reports, 16 MiB) never buffer one
  * for a caller who may not send it.
  */
-export function registerAuth(app: FastifyInstance, deps: { users: UsersService; clock: Clock; rateLimitPerMinute: number }): void {
+export function registerAuth(app: FastifyInstance, deps: { users: UsersService; clock: Clock; requestLimiter: RequestLimiter | null }): void {
   app.decorateRequest('actor', null);
   app.decorateRequest('bearerToken', null);
 
@@ -69,8 +70,6 @@ export function registerAuth(app: FastifyInstance, deps: { users: UsersService; 
     }
   });
 
-  const windows = new Map<number, { start: number; count: number }>();
-
   app.addHook('onRequest', async (request, reply) => {
     const access = request.routeOptions.config.access;
     if (!access || 'public' in access) return;
@@ -81,14 +80,12 @@ export function registerAuth(app: FastifyInstance, deps: { users: UsersService; 
       sendProblem(reply, new AppError('auth.unauthenticated', token ? 'The token is unknown, expired or revoked.' : 'Send Authorization: Bearer <token>.'));
       return reply;
     }
-    if (deps.rateLimitPerMinute > 0) {
-      const now = deps.clock.now().getTime();
-      const minute = Math.floor(now / 60_000) * 60_000;
-      const w = windows.get(actor.id);
-      if (!w || w.start !== minute) windows.set(actor.id, { start: minute, count: 1 });
-      else if (++w.count > deps.rateLimitPerMinute) {
-        const retry = Math.max(1, Math.ceil((minute + 60_000 - now) / 1000));
-        sendProblem(reply, new AppError('rate_limited', `At most ${deps.rateLimitPerMinute} requests a minute per user.`, { retryAfterSeconds: retry }));
+    const limiter = deps.requestLimiter;
+    if (limiter) {
+      const wait = await limiter.count(actor.id, deps.clock.now().getTime());
+      if (wait > 0) {
+        const retry = Math.max(1, Math.ceil(wait / 1000));
+        sendProblem(reply, new AppError('rate_limited', `At most ${limiter.perMinute} requests a minute per user.`, { retryAfterSeconds: retry }));
         return reply;
       }
     }

@@ -41,7 +41,7 @@ export function userRoutes(api: Api, users: UsersService): void {
   });
 
   api.post('/me/password', {
-    config: { access: { permission: 'account:change-password' }, contract: { errors: ['auth.wrong_password'] } },
+    config: { access: { permission: 'account:change-password' }, contract: { errors: ['auth.wrong_password', 'auth.too_many_attempts'] } },
     schema: { tags: ['auth'], summary: 'Change your own password; ends your sessions', body: ChangeOwnPasswordBody, response: { 200: UserEnvelope } },
     handler: async (request) => {
       const { currentPassword, newPassword } = request.body;

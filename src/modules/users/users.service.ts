@@ -4,6 +4,7 @@ import { isUniqueViolation, writeTransaction, type Db, type Tx } from '../../cor
 import { AppError } from '../../core/errors.js';
 import { decodeCursor, pageOf } from '../../core/pagination.js';
 import { can, type Role } from '../auth/permissions.js';
+import type { LimitedKey, LoginLimiter } from './limits.js';
 import { decoyHash, hashPassword, verifyPassword } from './password.js';
 import {
   countUsers,
@@ -37,51 +38,6 @@ export function toUser(row: UserRow): User {
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-export interface LoginLimiter {
-  /** Milliseconds until another attempt is allowed, or 0. */
-  blockedFor(key: string, now: number): number;
-  recordFailure(key: string, now: number): void;
-  /** Takes back one failure recorded at `at`: an attempt counted in advance that then succeeded. */
-  forgive(key: string, at: number): void;
-  reset(key: string): void;
-}
-
-/**
- * Failed logins per username and address in a sliding window (docs/domain.md §7). Kept
- * in the login use case itself, so every refused attempt is counted, whatever
- * hooks run before it.
- */
-export function createLoginLimiter(limit: number, windowMs: number): LoginLimiter {
-  const failures = new Map<string, number[]>();
-  const recent = (key: string, now: number) => (failures.get(key) ?? []).filter((t) => now - t < windowMs);
-  return {
-    blockedFor(key, now) {
-      const times = recent(key, now);
-      if (times.length === 0) failures.delete(key);
-      else failures.set(key, times);
-      if (times.length < limit) return 0;
-      return windowMs - (now - times[times.length - limit]!);
-    },
-    recordFailure(key, now) {
-      const times = recent(key, now);
-      times.push(now);
-      failures.set(key, times);
-      // Bound memory against a flood of random usernames.
-      if (failures.size > 100_000) {
-        for (const [k, v] of failures) if (v.every((t) => now - t >= windowMs)) failures.delete(k);
-      }
-    },
-    forgive(key, at) {
-      const times = failures.get(key);
-      const i = times ? times.lastIndexOf(at) : -1;
-      if (times && i >= 0) times.splice(i, 1);
-    },
-    reset(key) {
-      failures.delete(key);
-    },
-  };
-}
-
 /**
  * The audit log's append (audit-log/audit.repository.ts), wired by the
  * composition root: the log's rows reference users, so users does not import it.
@@ -96,10 +52,12 @@ export function createUsersService(deps: {
   clock: Clock;
   appendAuditEvent: AppendUserEvent;
   sessionTtlHours: number;
-  /** Failures per username and address (and per user for password changes). */
+  /** Failed logins and password changes, counted in one sliding window (docs/domain.md §7). */
   loginLimiter: LoginLimiter;
-  /** Failures per client address across all usernames, so one address cannot spray a password over every account. */
-  addressLimiter: LoginLimiter;
+  /** Failures allowed per username and address (and per user for password changes). */
+  loginFailureLimit: number;
+  /** Failures allowed per client address across all usernames, so one address cannot spray a password over every account. */
+  loginFailuresPerAddress: number;
   scryptN?: number | undefined;
   /** How long a checked session is trusted without asking the database (0: never, as when several instances share it). */
   sessionCacheMs?: number | undefined;
@@ -119,9 +77,13 @@ export function createUsersService(deps: {
   const sessionCache = new Map<string, { user: SessionUser; expiresAt: number; checkedAt: number }>();
   const forgetSessions = () => sessionCache.clear();
 
-  /** Refuses while any of the counters is full; the wait it names is until all of them allow an attempt. */
-  function assertNotBlocked(t: number, ...counters: Array<[LoginLimiter, string]>): void {
-    const wait = Math.max(...counters.map(([limiter, key]) => limiter.blockedFor(key, t)));
+  /**
+   * Counts an attempt on every key before the (slow) password check, so that
+   * parallel attempts cannot all pass the limit; refuses, counting nothing,
+   * while any of them is full, naming the wait until all of them allow one.
+   */
+  async function countAttempt(t: number, keys: LimitedKey[]): Promise<void> {
+    const wait = await deps.loginLimiter.attempt(keys, t);
     if (wait > 0) {
       const seconds = Math.ceil(wait / 1000);
       throw new AppError('auth.too_many_attempts', `Too many failed attempts. Try again in ${seconds} s.`, { retryAfterSeconds: seconds });
@@ -244,37 +206,36 @@ export function createUsersService(deps: {
     async changeOwnPassword(actor: Actor, currentPassword: string, newPassword: string): Promise<User> {
       // Guessing the current password through a stolen session is limited like logins.
       const key = `password-change\u0000${actor.id}`;
-      const t = clock.now().getTime();
-      assertNotBlocked(t, [deps.loginLimiter, key]);
-      deps.loginLimiter.recordFailure(key, t);
+      await countAttempt(clock.now().getTime(), [{ key, limit: deps.loginFailureLimit }]);
       const row = await mustFind(actor.id);
       if (!(await verifyPassword(currentPassword, row.passwordHash))) throw new AppError('auth.wrong_password', 'The current password is wrong.');
-      deps.loginLimiter.reset(key);
+      await deps.loginLimiter.reset(key);
       return this.setPassword(actor, actor.id, newPassword);
     },
 
     async login(usernameInput: string, password: string, address: string): Promise<{ token: string; expiresAt: string; user: User }> {
       const username = usernameInput.trim().toLowerCase();
-      const key = `${username}\u0000${address}`;
+      const key = `login\u0000${username}\u0000${address}`;
+      const addressKey = `address\u0000${address}`;
       const t = clock.now().getTime();
-      assertNotBlocked(t, [deps.loginLimiter, key], [deps.addressLimiter, address]);
-      // Count the attempt before the (slow) password check, so that parallel
-      // attempts cannot all pass the limit check; a success forgives it.
-      deps.loginLimiter.recordFailure(key, t);
-      deps.addressLimiter.recordFailure(address, t);
+      // Counted before the password check; a success takes it back below.
+      await countAttempt(t, [
+        { key, limit: deps.loginFailureLimit },
+        { key: addressKey, limit: deps.loginFailuresPerAddress },
+      ]);
       const row = await findUserByUsername(db, username);
       // Spend the same work on unknown usernames, so timing does not reveal which exist.
       const ok = row ? await verifyPassword(password, row.passwordHash) : (await verifyPassword(password, await decoyHash(deps.scryptN))) && false;
       if (!row || !ok || row.disabledAt !== null) {
         throw new AppError('auth.invalid_credentials', 'The username or password is wrong, or the account is disabled.');
       }
-      deps.loginLimiter.reset(key);
+      await deps.loginLimiter.reset(key);
       // Only this attempt is forgiven on the address counter, not the address's
       // other failures: a success proves one password, not that the address is
       // friendly, and an attacker holding one valid account could otherwise wipe
       // the counter between rounds of spraying by logging in to it. A user's own
       // typos from that address stay counted too; the per-address limit leaves room.
-      deps.addressLimiter.forgive(address, t);
+      await deps.loginLimiter.forgive(addressKey, t);
       const token = randomBytes(32).toString('base64url');
       const at = clock.now();
       const expiresAt = new Date(at.getTime() + deps.sessionTtlHours * 3600_000).toISOString();
