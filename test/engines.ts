@@ -18,6 +18,7 @@ export const SQLITE_ONLY: Readonly<Record<string, string>> = {
   'test/scripts/db-copy.test.ts': 'copies between the two engines itself, with its own PostgreSQL databases',
   'test/core/postgres-instances.test.ts': 'creates its own PostgreSQL database for two instances, whatever the engine under test',
   'test/scripts/scripts-postgres.test.ts': 'creates its own PostgreSQL databases, whatever the engine under test',
+  'test/modules/shared-limits.pg.test.ts': 'makes its own PostgreSQL databases for two instances (and compares with the memory limiters), whatever the engine under test',
   'test/core/schema-parity.test.ts': 'compares a migrated SQLite database with its own PostgreSQL database, whatever the engine under test',
 };
 
