@@ -39,15 +39,13 @@ export async function drivesOf(db: Executor, deviceIds: number[]): Promise<Drive
   return db.select().from(storageDrives).where(inArray(storageDrives.deviceId, deviceIds)).orderBy(asc(storageDrives.id));
 }
 
-/** Lookups on the scan path, as prepared statements. */
+/** A device row alone by tag or serial, as prepared statements (a label sheet, a use case that needs no state). */
 export function prepareDeviceLookups(db: Db) {
   const byTag = reusable(db, (q) => q.select().from(devices).where(eq(devices.assetTag, sql.placeholder('tag'))));
   const bySerial = reusable(db, (q) => q.select().from(devices).where(eq(devices.serialKey, sql.placeholder('key'))));
-  const drives = reusable(db, (q) => q.select().from(storageDrives).where(eq(storageDrives.deviceId, sql.placeholder('id'))).orderBy(asc(storageDrives.id)));
   return {
     byTag: async (tag: string): Promise<DeviceRow | undefined> => (await byTag({ tag }))[0],
     bySerial: async (serial: string): Promise<DeviceRow | undefined> => (await bySerial({ key: serialKey(serial) }))[0],
-    drives: (id: number): Promise<DriveRow[]> => drives({ id }),
   };
 }
 
