@@ -19,7 +19,7 @@ import { createIssuanceService, participantIssuances } from './modules/issuance/
 import { createParticipantsService } from './modules/participants/participants.service.js';
 import { createGradingService } from './modules/grading/grading.service.js';
 import { createRepairsService } from './modules/repairs/repairs.service.js';
-import { prepareDriveStates, prepareDriveStatesOfPage } from './modules/sanitization/drive-state.js';
+import { driveStatesColumn, prepareDriveStates, prepareDriveStatesOfPage } from './modules/sanitization/drive-state.js';
 import { createSanitizationService } from './modules/sanitization/sanitization.service.js';
 import { createScansService } from './modules/scans/scans.service.js';
 import { createWipeReportsService } from './modules/wipe-reports/wipe-reports.service.js';
@@ -52,7 +52,13 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
   const assetTags = createAssetTagsService({ db, clock, prefix: config.assetTagPrefix });
   const donations = createDonationsService({ db, clock, categories: DEVICE_CATEGORIES });
   // Every use case on a device runs through this one: the device's state loader and its transaction, built once.
-  const deviceUseCase = createDeviceUseCase({ db, clock, driveStates: prepareDriveStates(db), driveStatesOfPage: prepareDriveStatesOfPage(db) });
+  const deviceUseCase = createDeviceUseCase({
+    db,
+    clock,
+    driveStates: prepareDriveStates(db),
+    driveStatesOfPage: prepareDriveStatesOfPage(db),
+    driveStatesColumn: driveStatesColumn(db),
+  });
   const devices = createDevicesService({ db, clock, assetTags, donations, deviceUseCase });
   const hardwareReports = createHardwareReportsService({ devices });
   const audit = createAuditService({ db });
@@ -61,7 +67,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
   const wipeReports = createWipeReportsService({ db, clock, sanitization });
   const repairs = createRepairsService({ deviceUseCase });
   const grading = createGradingService({ deviceUseCase });
-  const scans = createScansService({ db, clock, loadDeviceState: deviceUseCase.loadState });
+  const scans = createScansService({ db, clock, deviceStates: deviceUseCase.findState });
   const participants = createParticipantsService({ db, clock, issuances: participantIssuances, idempotency: createIdempotencyResources(), afterErasure: () => checkpointWal(db) });
   // Started on the first render; the app closes it (onClose).
   const renderPool = createRenderPool({ worker: DOCUMENT_WORKER, workers: config.renderWorkers, perUser: config.renderPerUser, queue: config.renderQueue });

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { sql, type SQL } from 'drizzle-orm';
+import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
@@ -381,3 +381,30 @@ export function reusable<R>(db: Db, build: (db: Db) => { prepare(): { all(values
 }
 
 let preparedNames = 0;
+
+/**
+ * A scalar subquery answering one JSON array with an object per row, in
+ * `orderBy` order (`[]` for no row): lets one statement read a row and the
+ * rows that belong to it (a device, its drives, their records). SQLite builds
+ * it with json_group_array(json_object(...)), PostgreSQL with
+ * json_agg(json_build_object(...)). It comes back parsed, as the objects JSON
+ * makes of the values: a number for an integer, a string for text, null; a
+ * comparison is 0 or 1 on SQLite and a boolean on PostgreSQL. The caller
+ * maps them to its row types.
+ */
+export function jsonArrayOf(db: Db, q: { fields: Record<string, SQLWrapper>; from: SQL; orderBy: SQLWrapper }): SQL<Array<Record<string, unknown>>> {
+  const pairs = sql.join(
+    Object.entries(q.fields).map(([key, value]) => {
+      // Keys are written into the statement: identifiers from code only.
+      if (!/^[A-Za-z]\w*$/.test(key)) throw new Error(`Not a JSON key this helper writes: ${key}`);
+      return sql`${sql.raw(`'${key}'`)}, ${value}`;
+    }),
+    sql`, `,
+  );
+  const array =
+    engineOf(db) === 'postgres'
+      ? sql`coalesce(json_agg(json_build_object(${pairs}) order by ${q.orderBy}), '[]'::json)`
+      : sql`json_group_array(json_object(${pairs}) order by ${q.orderBy})`;
+  // node-postgres parses json itself; better-sqlite3 answers the text.
+  return sql`(select ${array} from ${q.from})`.mapWith((v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as Array<Record<string, unknown>>);
+}

@@ -13,9 +13,10 @@ export type { DeviceRow, DriveRow } from './devices.repository.js';
 export { serialKey } from './devices.repository.js';
 
 /**
- * Prepared statements for the hot paths (a scan, a sheet of 300 labels),
- * built once by the caller: by tag, by serial, a device's drives. Prepared on
- * the one connection, so inside a write transaction they read its writes.
+ * Prepared statements for the hot paths (a sheet of 300 labels), built once
+ * by the caller: a device row by tag, by serial. Prepared on the one
+ * connection, so inside a write transaction they read its writes. A device
+ * with its drives and their states is the device use case's (findState).
  */
 export { prepareDeviceLookups } from './devices.repository.js';
 

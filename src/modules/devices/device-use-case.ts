@@ -6,7 +6,7 @@ import type { Actor } from '../users/users.service.js';
 import type { Role } from '../auth/permissions.js';
 import { assertAllowed, type RefusalExplainer } from './device-change.js';
 import type { DeviceAction } from './device-lifecycle.js';
-import { createDeviceStateLoader, toDevice, type DeviceState, type DeviceStateLoader, type DriveStatesOf, type DriveStatesOfPage } from './device-view.js';
+import { createDeviceStateReads, toDevice, type DeviceState, type DeviceStateLoader, type DriveStatesColumn, type DriveStatesOf, type DriveStatesOfPage } from './device-view.js';
 import { prepareDeviceLookups, type DeviceRow } from './devices.repository.js';
 import type { Device } from './devices.schemas.js';
 
@@ -34,27 +34,33 @@ export interface DeviceScope {
  * It is also where use cases meet the data layer: every read and the
  * transaction are awaited, so the same use case runs on either engine.
  */
-export function createDeviceUseCase(deps: { db: Db; clock: Clock; driveStates: DriveStatesOf; driveStatesOfPage: DriveStatesOfPage }) {
+export function createDeviceUseCase(deps: { db: Db; clock: Clock; driveStates: DriveStatesOf; driveStatesOfPage: DriveStatesOfPage; driveStatesColumn: DriveStatesColumn }) {
   const { db, clock } = deps;
   // Prepared on the one connection, so that inside a write transaction they read its writes.
-  const loadState: DeviceStateLoader = createDeviceStateLoader(db, deps.driveStates);
+  const reads = createDeviceStateReads(db, deps.driveStatesColumn);
+  const loadState: DeviceStateLoader = reads.loadState;
   const lookups = prepareDeviceLookups(db);
 
-  /** A device by asset tag (any case) or by manufacturer serial. */
-  async function resolve(ref: string): Promise<DeviceRow> {
+  /** A device (or what `by` reads with it) by asset tag (any case) or by manufacturer serial. */
+  async function resolveWith<T>(ref: string, by: { byTag: (tag: string) => Promise<T | undefined>; bySerial: (serial: string) => Promise<T | undefined> }): Promise<T> {
     const parsed = parseTag(ref);
     if (parsed.kind === 'valid') {
-      const row = await lookups.byTag(parsed.tag);
-      if (row) return row;
+      const found = await by.byTag(parsed.tag);
+      if (found) return found;
       throw new AppError('devices.not_found', `No device carries the tag ${parsed.tag}.`);
     }
-    const bySerial = await lookups.bySerial(ref);
+    const bySerial = await by.bySerial(ref);
     if (bySerial) return bySerial;
     if (parsed.kind === 'bad_check') {
       throw new AppError('devices.invalid_asset_tag', `${parsed.tag} has a wrong check character: the tag was probably mistyped.`);
     }
     throw new AppError('devices.not_found', `No device with tag or serial number "${ref}".`);
   }
+
+  /** A device by asset tag (any case) or by manufacturer serial. */
+  const resolve = (ref: string): Promise<DeviceRow> => resolveWith(ref, lookups);
+  /** The same device with its drives and their states, in one statement. */
+  const resolveState = (ref: string): Promise<DeviceState> => resolveWith(ref, reads);
 
   const view = async (row: DeviceRow, role: Role): Promise<Device> => toDevice(await loadState(row), role);
 
@@ -63,8 +69,8 @@ export function createDeviceUseCase(deps: { db: Db; clock: Clock; driveStates: D
     const now = clock.now();
     const at = now.toISOString();
     return writeTransaction(db, async (tx) => {
-      const device = await resolve(ref);
-      const state = await loadState(device);
+      const state = await resolveState(ref);
+      const device = state.row;
       return fn({ tx, device, state, now, at, reload: (row) => loadState(row), view: (row) => view(row, actor.role) });
     });
   }
@@ -87,7 +93,10 @@ export function createDeviceUseCase(deps: { db: Db; clock: Clock; driveStates: D
   /** The fold for a page of devices in one read (lists). */
   const driveStatesOfPage: DriveStatesOfPage = deps.driveStatesOfPage;
 
-  return { resolve, loadState, driveStates, driveStatesOfPage, view, inDeviceTransaction, withDeviceAction };
+  /** A device with its state by tag or by serial, one statement each, for a caller that decides itself what a code is (a scan). */
+  const findState = { byTag: reads.byTag, bySerial: reads.bySerial };
+
+  return { resolve, resolveState, findState, loadState, driveStates, driveStatesOfPage, view, inDeviceTransaction, withDeviceAction };
 }
 
 export type DeviceUseCase = ReturnType<typeof createDeviceUseCase>;

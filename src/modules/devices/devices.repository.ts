@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, gt, inArray, lt, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
-import { reusable, type Db, type Executor } from '../../core/db.js';
+import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, or, sql, type AnyColumn, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { jsonArrayOf, reusable, type Db, type Executor } from '../../core/db.js';
 import { auditEvents } from '../audit-log/audit.table.js';
 import { users } from '../users/users.table.js';
 import type { DeviceSort } from './devices.schemas.js';
@@ -39,15 +39,72 @@ export async function drivesOf(db: Executor, deviceIds: number[]): Promise<Drive
   return db.select().from(storageDrives).where(inArray(storageDrives.deviceId, deviceIds)).orderBy(asc(storageDrives.id));
 }
 
-/** Lookups on the scan path, as prepared statements. */
+/** A device row alone by tag or serial, as prepared statements (a label sheet, a use case that needs no state). */
 export function prepareDeviceLookups(db: Db) {
   const byTag = reusable(db, (q) => q.select().from(devices).where(eq(devices.assetTag, sql.placeholder('tag'))));
   const bySerial = reusable(db, (q) => q.select().from(devices).where(eq(devices.serialKey, sql.placeholder('key'))));
-  const drives = reusable(db, (q) => q.select().from(storageDrives).where(eq(storageDrives.deviceId, sql.placeholder('id'))).orderBy(asc(storageDrives.id)));
   return {
     byTag: async (tag: string): Promise<DeviceRow | undefined> => (await byTag({ tag }))[0],
     bySerial: async (serial: string): Promise<DeviceRow | undefined> => (await bySerial({ key: serialKey(serial) }))[0],
-    drives: (id: number): Promise<DriveRow[]> => drives({ id }),
+  };
+}
+
+/** A device's drives, as jsonArrayOf answers them, mapped to the row drizzle reads from storage_drives. */
+function driveOf(o: Record<string, unknown>): DriveRow {
+  return {
+    id: Number(o.id),
+    deviceId: Number(o.deviceId),
+    serialNumber: o.serialNumber as string,
+    kind: o.kind as DriveRow['kind'],
+    capacityGb: o.capacityGb === null || o.capacityGb === undefined ? null : Number(o.capacityGb),
+    model: (o.model ?? null) as string | null,
+    registeredAt: o.registeredAt as string,
+    registeredBy: Number(o.registeredBy),
+  };
+}
+
+/**
+ * A device with its drives and a column the caller adds about it (the
+ * sanitization records that decide its drives' states), each in ONE
+ * statement, prepared once: the scan path and the device page read a device
+ * this way. `extra` gets the device's id and custody cycle as SQL to
+ * correlate on. `byId` reads the drives and the column for a device row the
+ * caller holds (after a write, its cycle may be newer than the row).
+ */
+export function prepareDeviceStateLookups<E>(db: Db, extra: (deviceId: SQLWrapper, custodyCycle: SQLWrapper) => SQL<E>) {
+  const drives = (deviceId: SQLWrapper) =>
+    jsonArrayOf(db, {
+      fields: {
+        id: storageDrives.id,
+        deviceId: storageDrives.deviceId,
+        serialNumber: storageDrives.serialNumber,
+        kind: storageDrives.kind,
+        capacityGb: storageDrives.capacityGb,
+        model: storageDrives.model,
+        registeredAt: storageDrives.registeredAt,
+        registeredBy: storageDrives.registeredBy,
+      },
+      from: sql`${storageDrives} where ${storageDrives.deviceId} = ${deviceId}`,
+      orderBy: storageDrives.id,
+    });
+  const withState = { device: getTableColumns(devices), drives: drives(devices.id), extra: extra(devices.id, devices.custodyCycle) };
+  const byTag = reusable(db, (q) => q.select(withState).from(devices).where(eq(devices.assetTag, sql.placeholder('tag'))));
+  const bySerial = reusable(db, (q) => q.select(withState).from(devices).where(eq(devices.serialKey, sql.placeholder('key'))));
+  const cycle = sql.placeholder('cycle');
+  const byId = reusable(db, (q) =>
+    q.select({ drives: drives(devices.id), extra: extra(devices.id, sql`${cycle}`) }).from(devices).where(eq(devices.id, sql.placeholder('id'))),
+  );
+  type Found = { row: DeviceRow; drives: DriveRow[]; extra: E };
+  const found = (r: { device: DeviceRow; drives: Array<Record<string, unknown>>; extra: E } | undefined): Found | undefined =>
+    r && { row: r.device, drives: r.drives.map(driveOf), extra: r.extra };
+  return {
+    byTag: async (tag: string): Promise<Found | undefined> => found((await byTag({ tag }))[0]),
+    bySerial: async (serial: string): Promise<Found | undefined> => found((await bySerial({ key: serialKey(serial) }))[0]),
+    /** The drives and the column of a device, its custody cycle taken from the row the caller holds. */
+    byId: async (id: number, custodyCycle: number): Promise<{ drives: DriveRow[]; extra: E } | undefined> => {
+      const r = (await byId({ id, cycle: custodyCycle }))[0];
+      return r && { drives: r.drives.map(driveOf), extra: r.extra };
+    },
   };
 }
 

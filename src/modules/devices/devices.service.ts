@@ -33,7 +33,7 @@ const isCategory = (c: string): c is DeviceCategory => (DEVICE_CATEGORIES as rea
 
 export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: AssetTagsService; donations: DonationsService; deviceUseCase: DeviceUseCase }) {
   const { db, clock } = deps;
-  const { resolve, loadState, view, inDeviceTransaction, driveStatesOfPage } = deps.deviceUseCase;
+  const { resolve, resolveState, loadState, view, inDeviceTransaction, driveStatesOfPage } = deps.deviceUseCase;
 
   async function assertDonation(tx: Executor, donationId: number | null | undefined): Promise<void> {
     if (donationId !== undefined && donationId !== null && !await deps.donations.exists(tx, donationId)) {
@@ -145,7 +145,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
       }
     },
 
-    get: async (ref: string, role: Role): Promise<Device> => view(await resolve(ref), role),
+    get: async (ref: string, role: Role): Promise<Device> => toDevice(await resolveState(ref), role),
 
     async list(query: ListDevicesQuery, role: Role): Promise<{ items: Device[]; nextCursor: string | null }> {
       const after = query.cursor === undefined ? null : decodeCursor(query.cursor);

@@ -1,6 +1,6 @@
-import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
-import { reusable, type Db } from '../../core/db.js';
-import type { DriveSanitizationState, DriveState, DriveStatesOfPage } from '../devices/device-view.js';
+import { and, asc, eq, inArray, or, sql, type SQLWrapper } from 'drizzle-orm';
+import { jsonArrayOf, reusable, type Db } from '../../core/db.js';
+import type { DriveSanitizationState, DriveState, DriveStatesColumn, DriveStatesOfPage } from '../devices/device-view.js';
 import { sanitizationRecords, sanitizationVerifications } from './sanitization.table.js';
 
 export type { DriveSanitizationState, DriveState };
@@ -47,6 +47,48 @@ export function prepareDriveStates(db: Db): (deviceId: number, custodyCycle: num
   );
   // SQLite answers the comparison as 0 or 1, PostgreSQL as a boolean.
   return async (deviceId, custodyCycle) => foldDriveStates((await stmt({ deviceId, cycle: custodyCycle })).map((r) => ({ ...r, inCycle: Boolean(r.inCycle) })));
+}
+
+/**
+ * The same records as prepareDriveStates reads, as one column of the device's
+ * own lookup (devices/device-view.ts): a JSON array correlated on the
+ * device's id and custody cycle, so that the device, its drives and their
+ * states are one statement. Kept beside the per-device query: the two select
+ * the same records, which test/modules/device-lookup.test.ts checks.
+ */
+export function driveStatesColumn(db: Db): DriveStatesColumn {
+  const r = sanitizationRecords;
+  const v = sanitizationVerifications;
+  return {
+    select: (deviceId: SQLWrapper, custodyCycle: SQLWrapper) =>
+      jsonArrayOf(db, {
+        fields: {
+          driveId: r.driveId,
+          id: r.id,
+          result: r.result,
+          completedAt: r.completedAt,
+          verification: v.status,
+          voidsThrough: v.voidsThroughRecordId,
+          inCycle: sql`${r.custodyCycle} = ${custodyCycle}`,
+        },
+        from: sql`${r} left join ${v} on ${v.recordId} = ${r.id}
+          where ${r.deviceId} = ${deviceId} and (${r.custodyCycle} = ${custodyCycle} or ${v.status} = 'failed')`,
+        orderBy: r.id,
+      }),
+    fold: (facts) =>
+      foldDriveStates(
+        facts.map((f) => ({
+          driveId: Number(f.driveId),
+          id: Number(f.id),
+          result: f.result as DriveRecordFact['result'],
+          completedAt: String(f.completedAt),
+          verification: (f.verification ?? null) as DriveRecordFact['verification'],
+          voidsThrough: f.voidsThrough === null || f.voidsThrough === undefined ? null : Number(f.voidsThrough),
+          // SQLite answers the comparison as 0 or 1, PostgreSQL as a boolean.
+          inCycle: Boolean(f.inCycle),
+        })),
+      ),
+  };
 }
 
 /**

@@ -3,8 +3,7 @@ import { writeTransaction, type Db } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import { decodeCursor, pageOf } from '../../core/pagination.js';
 import { parseTag } from '../asset-tags/asset-tag.js';
-import { toDevice, type DeviceStateLoader } from '../devices/device-view.js';
-import { prepareDeviceLookups, type DeviceRow } from '../devices/device-reads.js';
+import { toDevice, type DeviceState, type DeviceStateReads } from '../devices/device-view.js';
 import type { Actor } from '../users/users.service.js';
 import { listUnknownCodes, prepareScanStatements } from './scans.repository.js';
 import type { ScanBody } from './scans.schemas.js';
@@ -36,13 +35,14 @@ export function tagCandidate(code: string): string {
   }
 }
 
-export function createScansService(deps: { db: Db; clock: Clock; loadDeviceState: DeviceStateLoader }) {
+export function createScansService(deps: { db: Db; clock: Clock; deviceStates: Pick<DeviceStateReads, 'byTag' | 'bySerial'> }) {
   const { db, clock } = deps;
-  const loadState = deps.loadDeviceState;
-  const lookups = prepareDeviceLookups(db);
+  // The device, its drives and their states in one statement each.
+  const lookups = deps.deviceStates;
   const stmts = prepareScanStatements(db);
 
-  async function find(code: string): Promise<DeviceRow | undefined> {
+  /** The device a code names, with its state as read before the scan is recorded (recording it changes neither). */
+  async function find(code: string): Promise<DeviceState | undefined> {
     const candidate = tagCandidate(code);
     const parsed = parseTag(candidate);
     if (parsed.kind === 'valid') {
@@ -57,7 +57,8 @@ export function createScansService(deps: { db: Db; clock: Clock; loadDeviceState
     async scan(actor: Actor, body: ScanBody) {
       const now = clock.now();
       const serverTime = now.toISOString();
-      const device = await find(body.code);
+      const found = await find(body.code);
+      const device = found?.row;
       const station = body.station ?? null;
       const clientTimeSuspect = isClientTimeSuspect(body.clientTime, now);
       const outcome = await writeTransaction(db, async () => {
@@ -78,10 +79,10 @@ export function createScansService(deps: { db: Db; clock: Clock; loadDeviceState
         });
         return { scanId, duplicate };
       });
-      if (!device) {
+      if (!found) {
         throw new AppError('scans.unknown_code', `No device matches "${body.code}". It was recorded for triage.`, { extra: { scanId: outcome.scanId, clientTimeSuspect } });
       }
-      const view = toDevice(await loadState(device, await lookups.drives(device.id)), actor.role);
+      const view = toDevice(found, actor.role);
       return { device: view, allowedActions: view.allowedActions, duplicate: outcome.duplicate, scanId: outcome.scanId, clientTimeSuspect };
     },
 
