@@ -19,6 +19,7 @@ export const SQLITE_ONLY: Readonly<Record<string, string>> = {
   'test/core/postgres-instances.test.ts': 'creates its own PostgreSQL database for two instances, whatever the engine under test',
   'test/scripts/scripts-postgres.test.ts': 'creates its own PostgreSQL databases, whatever the engine under test',
   'test/modules/shared-limits.pg.test.ts': 'makes its own PostgreSQL databases for two instances (and compares with the memory limiters), whatever the engine under test',
+  'test/modules/device-lookup.test.ts': 'runs its cases on SQLite and on its own PostgreSQL database itself, whatever the engine under test',
   'test/core/schema-parity.test.ts': 'compares a migrated SQLite database with its own PostgreSQL database, whatever the engine under test',
 };
 
