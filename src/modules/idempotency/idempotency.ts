@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { canonicalJson } from '../../core/canonical-json.js';
 import type { Clock } from '../../core/clock.js';
-import { reusable, type Db, type Tx } from '../../core/db.js';
+import { engineOf, reusable, type Db, type Tx } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import { sendProblem } from '../../core/http-errors.js';
 import { idempotencyKeys } from './idempotency.table.js';
@@ -14,6 +14,9 @@ const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const REPLAYED_HEADERS = ['etag', 'location', 'retry-after', 'content-disposition', 'x-asset-tags'];
 /** Marks a stored body that was bytes, kept as base64. */
 const BINARY = '\u0000base64:';
+/** How long a duplicate on another instance waits for the first request's answer to be stored (PostgreSQL). */
+const ANSWER_WAIT_MS = 2000;
+const ANSWER_POLL_MS = 25;
 
 /**
  * Idempotency-Key on mutating requests (docs/domain.md §4), scoped per user and route.
@@ -24,7 +27,9 @@ const BINARY = '\u0000base64:';
  *   `Idempotent-Replayed: true`.
  * - Requests still running are tracked in memory: a concurrent duplicate is 409.
  *   On PostgreSQL a duplicate sent to another instance is caught in its write
- *   transaction, which finds the first one's key committed: 409 as well.
+ *   transaction, which finds the first one's key committed: 409 as well; one
+ *   that arrives between the first's commit and the storing of its answer
+ *   waits for that answer and is replayed it.
  */
 declare module 'fastify' {
   interface FastifyRequest {
@@ -45,6 +50,22 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Db; clock:
       .from(idempotencyKeys)
       .where(and(eq(idempotencyKeys.userId, sql.placeholder('userId')), eq(idempotencyKeys.route, sql.placeholder('route')), eq(idempotencyKeys.key, sql.placeholder('key')))),
   );
+
+  /**
+   * The key's row. On PostgreSQL a row without an answer may belong to a
+   * request still finishing on another instance (committed, its answer about
+   * to be stored): wait a little for the answer before calling it lost. On
+   * SQLite the one process knows its requests in flight, so no wait.
+   */
+  const lookUp = async (row: { userId: number; route: string; key: string }) => {
+    let [existing] = await find(row);
+    if (engineOf(db) !== 'postgres') return existing;
+    for (let waited = 0; existing && existing.responseStatus === null && waited < ANSWER_WAIT_MS; waited += ANSWER_POLL_MS) {
+      await new Promise((resolve) => setTimeout(resolve, ANSWER_POLL_MS));
+      [existing] = await find(row);
+    }
+    return existing;
+  };
 
   app.decorateRequest('idempotencyScope', null);
   app.decorateRequest('idempotencyFlightKey', null);
@@ -76,7 +97,7 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Db; clock:
     if (inFlight.has(flightKey)) {
       return fail(new AppError('idempotency.in_progress', 'The first request with this key has not finished; retry later.'));
     }
-    find({ userId: actor.id, route, key: header }).then(([existing]) => {
+    lookUp({ userId: actor.id, route, key: header }).then((existing) => {
       if (existing) {
         if (existing.requestHash !== requestHash) {
           return fail(new AppError('idempotency.key_reused', 'This Idempotency-Key was used with a different request.'));
