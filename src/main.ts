@@ -61,9 +61,15 @@ async function shutdown(signal: string): Promise<void> {
     void closeDatabase(db).finally(() => process.exit(1));
   }, 10_000);
   timer.unref();
+  // Closing the server closes the keep-alive connections idle at that moment;
+  // one busy then goes idle once its answer is sent and would stay open (and
+  // keep the process waiting) until the client hangs up: close those as they go idle.
+  const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+  sweep.unref();
   try {
     await app.close();
   } finally {
+    clearInterval(sweep);
     await closeDatabase(db);
     clearTimeout(timer);
   }
