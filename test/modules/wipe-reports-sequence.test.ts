@@ -68,10 +68,10 @@ describe('imports, re-imports and typed records in any order', () => {
             t.clock.advance(60_000);
           }
 
-          const rows = t.db.$client.prepare('select storage_serial as serial, report_sha256 as sha from sanitization_records').all() as Array<{ serial: string; sha: string | null }>;
+          const rows = await t.rows<{ serial: string; sha: string | null }>('select storage_serial as serial, report_sha256 as sha from sanitization_records');
           expect(rows.length).toBe(3 * imported.size + typed);
           for (const k of imported) expect(rows.filter((r) => r.sha === sha(variant(k))).map((r) => r.serial).sort()).toEqual([...DRIVES].sort());
-          expect((t.db.$client.prepare('select count(*) as n from wipe_reports').get() as { n: number }).n).toBe(imported.size);
+          expect(await t.count('wipe_reports')).toBe(imported.size);
           for (const [tag, drives] of [[a, [0, 1]], [b, [2]]] as const) {
             const device = (await t.http.get(`${API}/devices/${tag}`).set(bearer(token))).body.device as { status: string; sanitized: boolean };
             const expected = drives.every((i) => passed.has(i));
