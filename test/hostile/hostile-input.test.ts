@@ -737,6 +737,26 @@ describe('hostile input', () => {
   });
 
   // -------------------------------------------------------------------------
+  describe('ids past 2^31 - 1', () => {
+    // Every key is an integer below 2^31 on both engines; PostgreSQL cannot compare a larger one with an integer column.
+    const past = 2 ** 31;
+    it.each([
+      ['a path parameter', 'GET', `${API}/donations/${past}`, undefined, 'params.id'],
+      ['a query parameter', 'GET', `${API}/devices?donationId=${past}`, undefined, 'querystring.donationId'],
+      ['a JSON body', 'POST', `${API}/devices`, { donationId: past }, 'body.donationId'],
+      ['a cursor', 'GET', `${API}/devices?cursor=${Buffer.from(`v1:${past}`).toString('base64url')}`, undefined, 'querystring.cursor'],
+    ] as const)('in %s is 400 request.invalid naming the field, and writes nothing', async (_label, method, url, fields, field) => {
+      const payload = fields === undefined ? undefined : JSON.stringify(device(fields));
+      const res = await refused(t, { method, url, headers: payload === undefined ? bearer(staff) : json(trainee), ...(payload === undefined ? {} : { payload }) });
+      const problem = expectProblem(res, 400, 'request.invalid');
+      expect(problem['errors']).toEqual([expect.objectContaining({ field })]);
+    });
+    it('the largest id is still a well-formed one: not found', async () => {
+      expectProblem(await send(t, { method: 'GET', url: `${API}/donations/${past - 1}`, headers: bearer(staff) }), 404);
+    });
+  });
+
+  // -------------------------------------------------------------------------
   describe('URLs the router refuses', () => {
     it.each([
       ['a path parameter over 200 characters', `${API}/devices/${'A'.repeat(201)}`],
