@@ -239,12 +239,12 @@ describe('npm run i18n:export -- --database', () => {
       const res = await t.http.put(`${API}/translations/iu/station.card.drives`).set(bearer(await t.token('translator'))).send({ text: 'ᓄᓇᕗᑦ (test)', reviewed: true });
       expect(res.status).toBe(200);
       const root = path.join(LOCALES_DIR, '../..');
-      const { stdout } = await promisify(execFile)('npx', ['tsx', 'scripts/i18n.ts', 'export', '--lang', 'iu', '--database', file], { cwd: root });
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/i18n.ts', 'export', '--lang', 'iu', '--database', file], { cwd: root });
       const result = importXliff(stdout, (lang) => loadCatalog(LOCALES_DIR, lang));
       expect(result.ok && result.messages['station.card.drives']).toBe('ᓄᓇᕗᑦ (test)');
       expect(result.ok && result.changed).toEqual(['station.card.drives']);
       const none = server ? `${server.url}_none` : path.join(dir, 'none.db');
-      const missing = promisify(execFile)('npx', ['tsx', 'scripts/i18n.ts', 'export', '--lang', 'iu', '--database', none], { cwd: root });
+      const missing = promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/i18n.ts', 'export', '--lang', 'iu', '--database', none], { cwd: root });
       await expect(missing).rejects.toThrow(server ? /no database at postgres:.*_none: database ".*_none" does not exist/ : /no database at .*none\.db/);
     } finally {
       await t.close();
