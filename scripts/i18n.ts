@@ -2,7 +2,8 @@
  * The translation kit (docs/translation.md):
  *   npm run -s i18n:status                         keys translated, reviewed, missing, English changed, per language
  *   npm run -s i18n:export -- --lang iu [--out F]  an XLIFF 2.0 file for translators (standard output without --out)
- *     [--database PATH]                            with the text saved in the app (that database's translations) over the files
+ *     [--database PATH|URL]                        with the text saved in the app (that database's translations) over the files:
+ *                                                  a SQLite file, or a postgres:// URL read in a read-only session
  *   npm run -s i18n:import -- FILE                 a translated XLIFF file back into src/locales/<lang>.json and .meta.json
  *   npm run -s i18n:notes                          a first note in notes.json for each English key without one
  * The import writes nothing when any unit is refused; it lists every refusal with its line.
@@ -14,9 +15,10 @@ import { messagesOf, statusReport, TARGET_LANGS, translationStatus, type TargetL
 import { LOCALES_DIR, loadCatalog, writeCatalog } from '../src/locales/locale-files.js';
 import { completeNotes } from '../src/locales/notes.js';
 import { exportXliff, importXliff } from '../src/locales/xliff.js';
-import { openReadOnlyDatabase } from '../src/core/db.js';
+import { closeDatabase, engineOf, openPostgres, openReadOnlyDatabase, type Db } from '../src/core/db.js';
 import { databaseXliff } from '../src/modules/translations/translations.service.js';
-import { fail } from './cli.js';
+import { fail, reasonOf } from './cli.js';
+import { shownUrl } from './db-copy/postgres.js';
 
 const [command, ...rest] = process.argv.slice(2);
 const { values, positionals } = parseArgs({
@@ -34,10 +36,23 @@ if (command === 'status') {
   let xml: string;
   if (values.database === undefined) xml = exportXliff(loadCatalog(dir, lang));
   else {
-    if (!existsSync(values.database)) fail(`no database at ${values.database}`);
-    const db = openReadOnlyDatabase(values.database);
-    xml = await databaseXliff(db, loadCatalog(dir, lang));
-    db.$client.close();
+    let db: Db;
+    if (/^postgres(ql)?:\/\//.test(values.database)) {
+      try {
+        db = await openPostgres({ url: values.database, poolSize: 1, readOnly: true });
+      } catch (err) {
+        fail(`no database at ${shownUrl(values.database)}: ${reasonOf(err)}`);
+      }
+    } else {
+      if (!existsSync(values.database)) fail(`no database at ${values.database}`);
+      db = openReadOnlyDatabase(values.database);
+    }
+    try {
+      xml = await databaseXliff(db, loadCatalog(dir, lang));
+    } finally {
+      if (engineOf(db) === 'postgres') await closeDatabase(db);
+      else db.$client.close();
+    }
   }
   if (values.out === undefined) process.stdout.write(xml);
   else writeFileSync(values.out, xml);

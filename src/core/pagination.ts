@@ -5,9 +5,16 @@ export function encodeCursor(lastId: number): string {
   return Buffer.from(`v1:${lastId}`).toString('base64url');
 }
 
+/**
+ * The largest row id: keys are integers below 2^31 on both engines
+ * (docs/postgresql.md, Types), and PostgreSQL refuses a larger one where an
+ * integer is compared, so ids in requests and cursors are bounded by it.
+ */
+export const MAX_ID = 2 ** 31 - 1;
+
 export function decodeCursor(cursor: string): number {
-  const m = /^v1:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!m) throw new AppError('request.invalid', 'The cursor is not one this service made.', { errors: [{ field: 'cursor', message: 'invalid cursor' }], location: 'query' });
+  const m = /^v1:(\d{1,10})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!m || Number(m[1]) > MAX_ID) throw new AppError('request.invalid', 'The cursor is not one this service made.', { errors: [{ field: 'cursor', message: 'invalid cursor' }], location: 'query' });
   return Number(m[1]);
 }
 

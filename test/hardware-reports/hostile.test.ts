@@ -20,17 +20,17 @@ describe('hostile hardware reports', () => {
   });
   afterAll(async () => t.close());
 
-  const count = () => (t.db.$client.prepare('select (select count(*) from devices) + (select count(*) from storage_drives) + (select count(*) from audit_events) as n').get() as { n: number }).n;
+  const count = async () => Number((await t.row<{ n: number | string }>('select (select count(*) from devices) + (select count(*) from storage_drives) + (select count(*) from audit_events) as n'))!.n);
 
   const refused = async (body: string | Buffer, type: string, code: string, reason: RegExp, status = 400) => {
-    const before = count();
+    const before = await count();
     for (const query of ['?dryRun=true', '']) {
       const res = await t.http.post(`/api/v1/hardware-reports${query}`).set(bearer(token)).set('content-type', type).send(body);
       expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(status);
       expect(res.body.code).toBe(code);
       expect(res.body.detail).toMatch(reason);
     }
-    expect(count()).toBe(before);
+    expect(await count()).toBe(before);
   };
 
   it('truncated JSON (a real lshw report cut in half)', async () => {

@@ -21,17 +21,16 @@ describe('POST /api/v1/hardware-reports', () => {
   const post = async (body: Buffer | string, query = '', role: Role = 'trainee', type = 'application/json') =>
     t.http.post(`/api/v1/hardware-reports${query}`).set(bearer(await t.token(role))).set('content-type', type).send(typeof body === 'string' ? body : body.toString('utf8'));
 
-  const count = (table: string) => (t.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
-  const rows = () => ({ devices: count('devices'), drives: count('storage_drives'), audit: count('audit_events'), tags: count('asset_tags') });
+  const rows = async () => ({ devices: await t.count('devices'), drives: await t.count('storage_drives'), audit: await t.count('audit_events'), tags: await t.count('asset_tags') });
 
   it('dryRun=true answers the draft and its warnings, and writes nothing', async () => {
-    const before = rows();
+    const before = await rows();
     const res = await post(fixture(WORKBENCH), '?dryRun=true');
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.format).toBe('workbench');
     expect(res.body.draft).toMatchObject({ category: 'laptop', make: 'Acer', model: 'AOHAPPY', serialNumber: 'LUSEA0D010038879A01601' });
     expect(res.body.warnings.length).toBeGreaterThan(0);
-    expect(rows()).toEqual(before);
+    expect(await rows()).toEqual(before);
   });
 
   it('dmidecode arrives as text/plain', async () => {
@@ -52,16 +51,16 @@ describe('POST /api/v1/hardware-reports', () => {
     expect(history.status).toBe(200);
     const actions = (history.body.items ?? history.body.events ?? []).map((e: { action: string }) => e.action);
     expect(actions).toEqual(['device.intake']);
-    expect(rows()).toMatchObject({ devices: 1, drives: 1 });
+    expect(await rows()).toMatchObject({ devices: 1, drives: 1 });
   });
 
   it('a serial already registered is 409 devices.duplicate_serial, and nothing more is written', async () => {
     expect((await post(fixture(LSHW))).status).toBe(201);
-    const before = rows();
+    const before = await rows();
     const again = await post(fixture(LSHW));
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('devices.duplicate_serial');
-    expect(rows()).toEqual(before);
+    expect(await rows()).toEqual(before);
   });
 
   it('assetTag and donationId as query parameters', async () => {
@@ -78,12 +77,12 @@ describe('POST /api/v1/hardware-reports', () => {
   });
 
   it('a report without the machine (smartctl only) cannot be taken in: 400 devices.incomplete_intake naming serialNumber', async () => {
-    const before = rows();
+    const before = await rows();
     const res = await post(fixture('smartctl-nvme-samsung-mzvlw1t0.json'));
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('devices.incomplete_intake');
     expect(res.body.errors).toEqual([expect.objectContaining({ field: 'body.serialNumber' })]);
-    expect(rows()).toEqual(before);
+    expect(await rows()).toEqual(before);
   });
 
   it('an unknown chassis with no asset list to fill it: 400 devices.incomplete_intake naming category', async () => {

@@ -32,12 +32,14 @@
  * percent escapes in the path (both are answered by Fastify's router before
  * the app's handlers), and bytes that cannot travel in an HTTP header.
  */
-import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engineOf } from '../../src/core/db.js';
 import { ERROR_CODES } from '../../src/core/errors.js';
 import { DOCUMENT_ROUTE } from '../../src/core/render-pool.js';
-import { ADMIN_PASSWORD, USER_PASSWORD, bearer, createTestApp, snapshotDatabase, type TestApp } from '../helpers.js';
+import { ADMIN_PASSWORD, USER_PASSWORD, TEST_ENGINE, bearer, createTestApp, snapshotDatabase, type TestApp } from '../helpers.js';
+import { type DbState, dbState as readDbState } from '../support/db-state.js';
+import { createTestDatabase } from '../support/pg.js';
 
 /** Parsed JSON, read loosely as tests do (the type JSON.parse itself returns). */
 type Json = ReturnType<typeof JSON.parse>;
@@ -134,34 +136,24 @@ const EXCLUDED = new Map<string, string>();
  */
 const UNCOMPARED = new Set(['sessions', '__drizzle_migrations', 'personal_data_access_log']);
 
-type DbState = Map<string, string>;
-
 /**
  * The last state read of each app, with the connection's total_changes() at
  * that moment. SQLite counts every row inserted, updated or deleted on the
  * connection (trigger programs included, and rolled-back statements too), and
  * the app has no other connection: while the count stands still no table can
  * have changed, so the state is read again only after a write. Reading every
- * table twice per request was a sixth of this file's time.
+ * table twice per request was a sixth of this file's time. PostgreSQL has no
+ * such count for a database (its statistics arrive late): there every state
+ * is read, in one query (test/support/db-state.ts).
  */
 const lastState = new WeakMap<TestApp, { changes: number; state: DbState }>();
 
-function dbState(t: TestApp): DbState {
-  const client = t.db.$client;
-  const changes = (client.prepare('select total_changes() as n').get() as { n: number }).n;
+async function dbState(t: TestApp): Promise<DbState> {
+  const changes = engineOf(t.db) === 'sqlite' ? (await t.row<{ n: number }>('select total_changes() as n'))!.n : undefined;
   const last = lastState.get(t);
-  if (last?.changes === changes) return last.state;
-  const names = (client.prepare("select name from sqlite_master where type='table' order by name").all() as Array<{ name: string }>).map((r) => r.name);
-  const state: DbState = new Map();
-  for (const name of names) {
-    if (UNCOMPARED.has(name)) continue;
-    // sqlite_sequence: only the counters of compared tables.
-    const sql = name === 'sqlite_sequence' ? `select * from sqlite_sequence where name not in (${[...UNCOMPARED].map((n) => `'${n}'`).join(', ')}) order by name` : `select * from "${name.replace(/"/g, '""')}"`;
-    const rows = client.prepare(sql).all();
-    const digest = createHash('sha256').update(JSON.stringify(rows)).digest('hex').slice(0, 16);
-    state.set(name, `${rows.length}:${digest}`);
-  }
-  lastState.set(t, { changes, state });
+  if (changes !== undefined && last?.changes === changes) return last.state;
+  const state = await readDbState(t, UNCOMPARED);
+  if (changes !== undefined) lastState.set(t, { changes, state });
   return state;
 }
 
@@ -351,8 +343,9 @@ const wrongType: fc.Arbitrary<unknown> = fc.oneof(
 /** Names a client might try to set on a record it should not control. */
 const MASS_KEYS = ['id', 'status', 'version', 'role', 'createdBy', 'createdAt', 'updatedAt', 'custodyCycle', 'noStorageConfirmed', 'sanitized', 'userId', 'isAdmin', 'disabled', 'passwordHash', 'code', 'allowedActions', 'assetTag'];
 
-const VALID_CURSORS = ['v1:0', 'v1:1', 'v1:2', 'v1:5', 'v1:999999999999999'].map((s) => Buffer.from(s).toString('base64url'));
-const BAD_CURSORS = ['v1:-1', 'v1:1.5', 'v2:1', 'v1:', 'v1:1\n', 'v1:9999999999999999', 'v1:1e3', 'v1:NaN'].map((s) => Buffer.from(s).toString('base64url'));
+// Keys are integers below 2^31 on both engines: a larger cursor is not one the service made.
+const VALID_CURSORS = ['v1:0', 'v1:1', 'v1:2', 'v1:5', 'v1:2147483647'].map((s) => Buffer.from(s).toString('base64url'));
+const BAD_CURSORS = ['v1:-1', 'v1:1.5', 'v2:1', 'v1:', 'v1:1\n', 'v1:2147483648', 'v1:999999999999999', 'v1:9999999999999999', 'v1:1e3', 'v1:NaN'].map((s) => Buffer.from(s).toString('base64url'));
 
 interface Ctx {
   fx: Fixtures;
@@ -756,9 +749,9 @@ function createSender(t: TestApp, fx: Fixtures) {
       const sessionToken = target.name === 'POST /api/v1/auth/logout' ? await t.login(usernames[role], passwords[role]) : await tokenOf(role);
       const headers: Record<string, string> = { ...bearer(sessionToken), ...req.headers };
       if (req.body !== undefined) headers['content-type'] = 'application/json';
-      const before = dbState(t);
+      const before = await dbState(t);
       const res = await t.app.inject({ method: target.method, url: req.url, headers, ...(req.body === undefined ? {} : { payload: req.body }) });
-      const after = dbState(t);
+      const after = await dbState(t);
       const where = `${target.method} ${req.url} as ${role} → ${res.statusCode} ${res.body.slice(0, 400)}`;
 
       expect(res.statusCode, `no 5xx: ${where}`).toBeLessThan(500);
@@ -842,23 +835,74 @@ function runsPerRole(target: Target): Record<Role, number> {
   return DOCUMENT_ROUTE.test(target.path) ? { trainee: 8, admin: 15 } : { trainee: 15, admin: 30 };
 }
 
+/** Apps that each start on their own copy of the fixtures' database. */
+interface Snapshot {
+  start(): Promise<TestApp>;
+  remove(): Promise<void>;
+}
+
+/**
+ * Builds the fixtures once and keeps their database: on SQLite a snapshot
+ * file copied into each new in-memory app; on PostgreSQL a database that each
+ * new app's database is created from (CREATE DATABASE ... TEMPLATE), dropped
+ * with the app.
+ */
+async function fixturesSnapshot(build: (t: TestApp) => Promise<void>): Promise<Snapshot> {
+  if (TEST_ENGINE === 'sqlite') {
+    const t = await createTestApp();
+    let file: ReturnType<typeof snapshotDatabase>;
+    try {
+      await build(t);
+      file = snapshotDatabase(t);
+    } finally {
+      await t.close();
+    }
+    return { start: () => createTestApp({ from: file.file }), remove: async () => file.remove() };
+  }
+  const source = await createTestDatabase('rl_fuzz');
+  try {
+    const t = await createTestApp({ postgresUrl: source.url });
+    try {
+      await build(t);
+    } finally {
+      await t.close();
+    }
+  } catch (err) {
+    await source.drop();
+    throw err;
+  }
+  return {
+    start: async () => {
+      const copy = await createTestDatabase('rl_fuzz', { from: source.url });
+      const t = await createTestApp({ postgresUrl: copy.url }).catch(async (err: unknown) => {
+        await copy.drop();
+        throw err;
+      });
+      return {
+        ...t,
+        close: async () => {
+          await t.close();
+          await copy.drop();
+        },
+      };
+    },
+    remove: () => source.drop(),
+  };
+}
+
 // ---------------------------------------------------------------------------
 
 describe('schema-driven fuzzing of every /api/v1 operation', () => {
   // The fixtures are built once through the API; every app below starts on a copy of that database,
   // so each operation (and each sequence) begins from the same records without building them again.
   let fixtures: Fixtures;
-  let snapshot: ReturnType<typeof snapshotDatabase>;
+  let snapshot: Snapshot;
   beforeAll(async () => {
-    const t = await createTestApp();
-    try {
+    snapshot = await fixturesSnapshot(async (t) => {
       fixtures = await buildFixtures(t);
-      snapshot = snapshotDatabase(t);
-    } finally {
-      await t.close();
-    }
+    });
   });
-  afterAll(() => snapshot?.remove());
+  afterAll(async () => snapshot?.remove());
 
   it('covers every route of the route table, each documented in the OpenAPI document', () => {
     const routeNames = catalog.routes.map((r) => `${r.method} ${toOpenApiPath(r.url)}`).sort();
@@ -871,7 +915,7 @@ describe('schema-driven fuzzing of every /api/v1 operation', () => {
   });
 
   it.each(targets.filter((x) => !EXCLUDED.has(x.name)).map((x) => [x.name, x] as const))('%s', async (_name, target) => {
-    const t = await createTestApp({ from: snapshot.file });
+    const t = await snapshot.start();
     try {
       // The trainee first: the admin's runs may disable or re-role other users.
       const runs = runsPerRole(target);
@@ -890,7 +934,7 @@ describe('schema-driven fuzzing of every /api/v1 operation', () => {
     const step = fc.oneof(...targets.filter((x) => !EXCLUDED.has(x.name)).map((target) => requestArb({ fx: fixtures, target }).map((req) => ({ target, req }))));
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 40, maxLength: 80 }), async (steps) => {
-        const t = await createTestApp({ from: snapshot.file });
+        const t = await snapshot.start();
         try {
           const sender = createSender(t, fixtures);
           for (const { target, req } of steps) await sender.exec(target, 'admin', req);

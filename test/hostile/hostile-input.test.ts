@@ -7,13 +7,14 @@
  * Every refusal must be a 4xx application/problem+json with a dotted code,
  * never a 5xx, and must leave every table as it was.
  */
-import { createHash } from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
 import type { HTTPMethods } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engineOf } from '../../src/core/db.js';
 import { ERROR_CODES } from '../../src/core/errors.js';
 import { bearer, createTestApp, type TestApp } from '../helpers.js';
+import { dbState as readDbState, type DbState, tableNames } from '../support/db-state.js';
 import { parseCsv } from '../support/documents.js';
 
 /** Parsed JSON, read loosely as tests do (the type JSON.parse itself returns). */
@@ -25,23 +26,9 @@ const DOTTED = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/;
 /** Tables outside the comparison: sessions, the migration journal, and the personal-data access log (reads are logged by design). */
 const UNCOMPARED = new Set(['sessions', '__drizzle_migrations', 'personal_data_access_log']);
 
-function dbState(t: TestApp): Map<string, string> {
-  const client = t.db.$client;
-  const names = (client.prepare("select name from sqlite_master where type='table' order by name").all() as Array<{ name: string }>).map((r) => r.name);
-  const state = new Map<string, string>();
-  for (const name of names) {
-    if (UNCOMPARED.has(name)) continue;
-    const sql =
-      name === 'sqlite_sequence'
-        ? `select * from sqlite_sequence where name not in (${[...UNCOMPARED].map((n) => `'${n}'`).join(', ')}) order by name`
-        : `select * from "${name.replace(/"/g, '""')}"`;
-    const rows = client.prepare(sql).all();
-    state.set(name, `${rows.length}:${createHash('sha256').update(JSON.stringify(rows)).digest('hex').slice(0, 16)}`);
-  }
-  return state;
-}
+const dbState = (t: TestApp) => readDbState(t, UNCOMPARED);
 
-function expectSameState(before: Map<string, string>, after: Map<string, string>, what: string): void {
+function expectSameState(before: DbState, after: DbState, what: string): void {
   const names = new Set([...before.keys(), ...after.keys()]);
   expect([...names].filter((n) => before.get(n) !== after.get(n)).sort(), `${what} writes nothing`).toEqual([]);
 }
@@ -79,9 +66,9 @@ async function send(t: TestApp, o: InjectOptions): Promise<Answer> {
 
 /** Sends, and checks the database is untouched by it. */
 async function refused(t: TestApp, o: InjectOptions): Promise<Answer> {
-  const before = dbState(t);
+  const before = await dbState(t);
   const res = await send(t, o);
-  expectSameState(before, dbState(t), `${o.method} ${o.url} → ${res.status}`);
+  expectSameState(before, await dbState(t), `${o.method} ${o.url} → ${res.status}`);
   expect(res.status, res.text.slice(0, 300)).toBeGreaterThanOrEqual(400);
   expect(res.status, res.text.slice(0, 300)).toBeLessThan(500);
   return res;
@@ -160,7 +147,7 @@ describe('hostile input', () => {
         const token = await s.token('trainee');
         await s.app.listen({ port: 0, host: '127.0.0.1' });
         const { port } = s.app.server.address() as net.AddressInfo;
-        const before = dbState(s);
+        const before = await dbState(s);
         const answer = await new Promise<{ status: number; contentType: string; text: string } | 'closed'>((resolve) => {
           const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: `${API}/donations`, headers: { ...json(token), 'transfer-encoding': 'chunked' } }, (res) => {
             let text = '';
@@ -173,7 +160,7 @@ describe('hostile input', () => {
           for (let i = 0; i < 20; i++) req.write('a'.repeat(4096));
           req.end('"}');
         });
-        expectSameState(before, dbState(s), 'the oversized chunked body');
+        expectSameState(before, await dbState(s), 'the oversized chunked body');
         expect(answer).not.toBe('closed');
         if (answer !== 'closed') expectProblem(answer, 413, 'request.body_too_large');
       } finally {
@@ -325,10 +312,10 @@ describe('hostile input', () => {
     }
 
     it('headers and part of a body, then silence: cut within a few seconds, nothing written', async () => {
-      const before = dbState(s);
+      const before = await dbState(s);
       const r = await slowClient(`POST ${API}/donations HTTP/1.1\r\n${headers()}Content-Length: 200\r\n\r\n{"donorName":"slow","donorType":"school",`, 6_000);
       expectCut(r, 4_000);
-      expectSameState(before, dbState(s), 'the unfinished request');
+      expectSameState(before, await dbState(s), 'the unfinished request');
     });
 
     it('half the headers, then silence: cut within a few seconds', async () => {
@@ -337,10 +324,10 @@ describe('hostile input', () => {
     });
 
     it('a body trickled one byte every 250 ms is cut within 5 s (requestTimeout, not only the idle timeout)', async () => {
-      const before = dbState(s);
+      const before = await dbState(s);
       const r = await slowClient(`POST ${API}/donations HTTP/1.1\r\n${headers()}Content-Length: 10000\r\n\r\n{"donorName":"`, 5_500, { chunk: 'a', everyMs: 250 });
       expectCut(r, 5_000);
-      expectSameState(before, dbState(s), 'the trickled request');
+      expectSameState(before, await dbState(s), 'the trickled request');
     });
   });
 
@@ -351,10 +338,9 @@ describe('hostile input', () => {
     const FORMULAS = ['=HYPERLINK("http://evil.example","click")', '+1+1', '-2+3', '@SUM(A1:A9)'];
 
     it('are stored through intake and donations and come back verbatim from GET, search and the CSV export; the tables survive', async () => {
-      const client = t.db.$client;
-      const tablesBefore = (client.prepare("select name from sqlite_master where type='table' order by name").all() as Array<{ name: string }>).map((r) => r.name);
-      const usersBefore = (client.prepare('select count(*) as n from users').get() as { n: number }).n;
-      const devicesBefore = (client.prepare('select count(*) as n from devices').get() as { n: number }).n;
+      const tablesBefore = await tableNames(t);
+      const usersBefore = await t.count('users');
+      const devicesBefore = await t.count('devices');
 
       const strings = [...SQLISH, ...SCRIPTISH, ...FORMULAS];
       const created: Array<{ s: string; tag: string; serial: string; donationId: number }> = [];
@@ -429,11 +415,12 @@ describe('hostile input', () => {
         });
       }
 
-      const tablesAfter = (client.prepare("select name from sqlite_master where type='table' order by name").all() as Array<{ name: string }>).map((r) => r.name);
-      expect(tablesAfter).toEqual(tablesBefore);
-      expect((client.prepare('select count(*) as n from users').get() as { n: number }).n).toBe(usersBefore);
-      expect((client.prepare('select count(*) as n from devices').get() as { n: number }).n).toBe(devicesBefore + created.length);
-      expect(client.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(await tableNames(t)).toEqual(tablesBefore);
+      expect(tablesBefore).toContain('devices');
+      expect(await t.count('users')).toBe(usersBefore);
+      expect(await t.count('devices')).toBe(devicesBefore + created.length);
+      // SQLite's own check of its file; PostgreSQL has no counterpart short of the amcheck extension.
+      if (engineOf(t.db) === 'sqlite') expect(t.db.$client.pragma('integrity_check', { simple: true })).toBe('ok');
       const verify = await t.http.get(`${API}/audit/verify`).set(bearer(admin));
       expect(verify.body.ok).toBe(true);
     });
@@ -634,11 +621,11 @@ describe('hostile input', () => {
       const key = '!~'.repeat(100);
       const first = await send(t, { method: 'POST', url: `${API}/donations`, headers: json(trainee, { 'idempotency-key': key }), payload: body });
       expect(first.status, first.text).toBe(201);
-      const before = dbState(t);
+      const before = await dbState(t);
       const replay = await t.app.inject({ method: 'POST', url: `${API}/donations`, headers: json(trainee, { 'idempotency-key': key }), payload: body });
       expect(replay.statusCode).toBe(201);
       expect(replay.headers['idempotent-replayed']).toBe('true');
-      expectSameState(before, dbState(t), 'the replay');
+      expectSameState(before, await dbState(t), 'the replay');
     });
 
     it.each([
@@ -704,17 +691,17 @@ describe('hostile input', () => {
         ['NUL', 'Idempotency-Key: abc\u0000def\r\n'],
         ['DEL', 'Idempotency-Key: abc\u007fdef\r\n'],
       ])('Idempotency-Key with %s in the raw header is refused with 400 and writes nothing', async (_label, header) => {
-        const before = dbState(s);
+        const before = await dbState(s);
         const res = await raw(post(header));
         expect(res.status, res.text).toBe(400);
-        expectSameState(before, dbState(s), 'the refused request');
+        expectSameState(before, await dbState(s), 'the refused request');
       });
 
       it('a 300-character Idempotency-Key over the wire is 400 idempotency.invalid_key', async () => {
-        const before = dbState(s);
+        const before = await dbState(s);
         const res = await raw(post(`Idempotency-Key: ${'k'.repeat(300)}\r\n`));
         expectProblem(res, 400, 'idempotency.invalid_key');
-        expectSameState(before, dbState(s), 'the refused request');
+        expectSameState(before, await dbState(s), 'the refused request');
       });
 
       it('an Authorization header of 8 KB garbage is 401; one of 20 KB is refused with 431, never 5xx', async () => {
@@ -730,6 +717,42 @@ describe('hostile input', () => {
         const huge = await raw(`GET ${API}/me HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Junk: ${'x'.repeat(20_000)}\r\nConnection: close\r\n\r\n`);
         expectProblem(huge, 431);
       });
+    });
+  });
+
+  // -------------------------------------------------------------------------
+  describe('the NUL character (U+0000)', () => {
+    // PostgreSQL's text cannot hold it: refused at the door on both engines, so that no engine stores what the other cannot.
+    it.each([
+      ['a JSON string', 'POST', `${API}/donations`, { donorName: 'a\u0000b' }, 'body.donorName'],
+      ['a nested JSON string', 'POST', `${API}/devices`, { storage: [{ serialNumber: 'DR\u0000-1', kind: 'ssd', capacityGb: 256 }] }, 'body.storage.0.serialNumber'],
+      ['a query parameter', 'GET', `${API}/devices?q=a%00b`, undefined, 'querystring.q'],
+      ['a path parameter', 'GET', `${API}/devices/IQ%00-1`, undefined, 'params.tag'],
+    ] as const)('in %s is 400 request.invalid naming the field, and writes nothing', async (_label, method, url, fields, field) => {
+      const payload = fields === undefined ? undefined : JSON.stringify(url.endsWith('/donations') ? donationBody(fields) : device(fields));
+      const res = await refused(t, { method, url, headers: payload === undefined ? bearer(trainee) : json(trainee), ...(payload === undefined ? {} : { payload }) });
+      const problem = expectProblem(res, 400, 'request.invalid');
+      expect(problem['errors']).toEqual([{ field, message: 'must not contain the NUL character (U+0000)' }]);
+    });
+  });
+
+  // -------------------------------------------------------------------------
+  describe('ids past 2^31 - 1', () => {
+    // Every key is an integer below 2^31 on both engines; PostgreSQL cannot compare a larger one with an integer column.
+    const past = 2 ** 31;
+    it.each([
+      ['a path parameter', 'GET', `${API}/donations/${past}`, undefined, 'params.id'],
+      ['a query parameter', 'GET', `${API}/devices?donationId=${past}`, undefined, 'querystring.donationId'],
+      ['a JSON body', 'POST', `${API}/devices`, { donationId: past }, 'body.donationId'],
+      ['a cursor', 'GET', `${API}/devices?cursor=${Buffer.from(`v1:${past}`).toString('base64url')}`, undefined, 'querystring.cursor'],
+    ] as const)('in %s is 400 request.invalid naming the field, and writes nothing', async (_label, method, url, fields, field) => {
+      const payload = fields === undefined ? undefined : JSON.stringify(device(fields));
+      const res = await refused(t, { method, url, headers: payload === undefined ? bearer(staff) : json(trainee), ...(payload === undefined ? {} : { payload }) });
+      const problem = expectProblem(res, 400, 'request.invalid');
+      expect(problem['errors']).toEqual([expect.objectContaining({ field })]);
+    });
+    it('the largest id is still a well-formed one: not found', async () => {
+      expectProblem(await send(t, { method: 'GET', url: `${API}/donations/${past - 1}`, headers: bearer(staff) }), 404);
     });
   });
 
@@ -866,8 +889,8 @@ describe('hostile input', () => {
       expect(failed).toEqual([]);
     });
 
-    it('text the fonts cannot draw (emoji, Arabic, RTL override, NUL) is refused at print time with 400 documents.undrawable_text, never 5xx', async () => {
-      const text = 'Dell 😀👍🏽 \u202Eexe.gnp مرحبا a\u0000b';
+    it('text the fonts cannot draw (emoji, Arabic, RTL override) is refused at print time with 400 documents.undrawable_text, never 5xx', async () => {
+      const text = 'Dell 😀👍🏽 \u202Eexe.gnp مرحبا';
       const answers = await recordsHolding(text, 'UNDRAWABLE');
       for (const { what, res } of answers) {
         expect(res.status, `${what}: ${res.text.slice(0, 300)}`).toBeLessThan(500);

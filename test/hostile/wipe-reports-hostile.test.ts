@@ -65,8 +65,8 @@ describe('hostile wipe reports are refused with a reason, never a 500, and recor
       .send(bytes);
     expect(res.status).toBe(400);
     expect(res.body.detail).toMatch(reason);
-    expect(count('wipe_reports')).toBe(0);
-    expect(count('sanitization_records')).toBe(0);
+    expect(await t.count('wipe_reports')).toBe(0);
+    expect(await t.count('sanitization_records')).toBe(0);
   });
 
   it('over 16 MiB: 413', async () => {
@@ -77,7 +77,7 @@ describe('hostile wipe reports are refused with a reason, never a 500, and recor
       .serialize((b: unknown) => b as string)
       .send(Buffer.alloc(16 * 1024 * 1024 + 1, 0x41));
     expect(res.status).toBe(413);
-    expect(count('wipe_reports')).toBe(0);
+    expect(await t.count('wipe_reports')).toBe(0);
   });
 
   it('a caller without a token is refused before the body is read: 401, not 413, 415 or 400', async () => {
@@ -89,7 +89,7 @@ describe('hostile wipe reports are refused with a reason, never a 500, and recor
     expect(broken.status).toBe(401);
     // With a token the same broken JSON is named for what it is.
     expect((await t.http.post(`${API}/devices`).set(bearer(token)).set('content-type', 'application/json').send('{"category": ')).status).toBe(400);
-    expect(count('wipe_reports')).toBe(0);
+    expect(await t.count('wipe_reports')).toBe(0);
   });
 
   it('another media type: 415; other routes still refuse text/plain', async () => {
@@ -97,10 +97,7 @@ describe('hostile wipe reports are refused with a reason, never a 500, and recor
     expect(png.status).toBe(415);
     const elsewhere = await t.http.post(`${API}/devices`).set(bearer(token)).set('content-type', 'text/plain').send('hello');
     expect(elsewhere.status).toBe(415);
-    expect(count('wipe_reports')).toBe(0);
+    expect(await t.count('wipe_reports')).toBe(0);
   });
 
-  function count(table: string): number {
-    return (t.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
-  }
 });

@@ -2,6 +2,7 @@ import type { Response as Res } from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/modules/users/users.table.js';
 import { bearer, createTestApp, laptop, type TestApp, wipeBody } from '../helpers.js';
+import { tableNames } from '../support/db-state.js';
 
 const API = '/api/v1';
 const START = '2026-03-02T15:00:00.000Z';
@@ -46,8 +47,7 @@ describe('participants', () => {
   afterEach(async () => t.close());
 
   const as = async (role: Role) => bearer(await t.token(role));
-  const count = (table: string) => (t.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
-  const logCount = () => count('personal_data_access_log');
+  const logCount = () => t.count('personal_data_access_log');
 
   async function register(body: Body = participantBody(), role: Role = 'coordinator'): Promise<string> {
     const res = await t.http.post(`${API}/participants`).set(await as(role)).send(body);
@@ -100,7 +100,7 @@ describe('participants', () => {
       expect(second.body.participant.program).toBeNull();
 
       expect(await register()).toBe('P-000003');
-      expect(count('participants')).toBe(3);
+      expect(await t.count('participants')).toBe(3);
     });
 
     it.each([
@@ -120,15 +120,15 @@ describe('participants', () => {
 
     it('refuses an unknown community with 400 participants.unknown_community and writes nothing', async () => {
       const coordinator = await as('coordinator');
-      const auditBefore = count('audit_events');
+      const auditBefore = await t.count('audit_events');
       const res = await t.http.post(`${API}/participants`).set(coordinator).send(participantBody({ community: 'Atlantis' }));
       expect(res.status).toBe(400);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(res.body.code).toBe('participants.unknown_community');
       expect(res.body.errors).toEqual([{ field: 'body.community', message: expect.any(String) }]);
-      expect(count('participants')).toBe(0);
-      expect(count('participant_personal_data')).toBe(0);
-      expect(count('audit_events')).toBe(auditBefore);
+      expect(await t.count('participants')).toBe(0);
+      expect(await t.count('participant_personal_data')).toBe(0);
+      expect(await t.count('audit_events')).toBe(auditBefore);
     });
 
     it('refuses registration without consent, naming body.consent.given, and burns no code', async () => {
@@ -144,9 +144,9 @@ describe('participants', () => {
         expect(res.body.code).toBe('request.invalid');
         expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['body.consent.given']);
       }
-      expect(count('participants')).toBe(0);
-      expect(count('participant_personal_data')).toBe(0);
-      expect(logCount()).toBe(0);
+      expect(await t.count('participants')).toBe(0);
+      expect(await t.count('participant_personal_data')).toBe(0);
+      expect(await logCount()).toBe(0);
       expect(await register()).toBe('P-000001');
     });
 
@@ -155,7 +155,7 @@ describe('participants', () => {
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('request.invalid');
       expect(res.body.errors).toEqual([{ field: 'body.name', message: 'unknown property' }]);
-      expect(count('participants')).toBe(0);
+      expect(await t.count('participants')).toBe(0);
     });
 
     it('stores and returns a display name and contact written in syllabics intact', async () => {
@@ -165,7 +165,7 @@ describe('participants', () => {
       const read = await t.http.get(`${API}/participants/${code}`).set(await as('coordinator'));
       expect(read.status).toBe(200);
       expect(read.body.participant.personalData).toEqual({ displayName: name, contact, notes: [] });
-      const row = t.db.$client.prepare('select display_name as displayName, contact from participant_personal_data').get();
+      const row = await t.row('select display_name as "displayName", contact from participant_personal_data');
       expect(row).toEqual({ displayName: name, contact });
     });
   });
@@ -189,19 +189,19 @@ describe('participants', () => {
         expect(res.status, role).toBe(403);
         expect(res.body.code).toBe('auth.forbidden');
       }
-      expect(count('communities')).toBe(25);
+      expect(await t.count('communities')).toBe(25);
 
       const added = await t.http.post(`${API}/communities`).set(await as('admin')).send(body);
       expect(added.status).toBe(201);
       expect(added.body.community).toEqual({ id: expect.any(Number), syllabics: null, ...body });
-      expect(count('communities')).toBe(26);
+      expect(await t.count('communities')).toBe(26);
 
       for (const name of ['Ottawa', 'Pangnirtung']) {
         const dup = await t.http.post(`${API}/communities`).set(await as('admin')).send({ name });
         expect(dup.status, name).toBe(409);
         expect(dup.body.code).toBe('communities.name_taken');
       }
-      expect(count('communities')).toBe(26);
+      expect(await t.count('communities')).toBe(26);
 
       // The new community can be used by its other name right away; a seeded one by its syllabics.
       const res = await t.http.post(`${API}/participants`).set(await as('coordinator')).send(participantBody({ community: 'bytown' }));
@@ -216,7 +216,7 @@ describe('participants', () => {
       const dup = await t.http.post(`${API}/communities`).set(await as('admin')).send({ name: 'IQALUIT' });
       expect(dup.status).toBe(409);
       expect(dup.body.code).toBe('communities.name_taken');
-      expect(count('communities')).toBe(25);
+      expect(await t.count('communities')).toBe(25);
     });
   });
 
@@ -238,15 +238,15 @@ describe('participants', () => {
         ['GET export', () => t.http.get(`${API}/participants/${code}/export`).set(trainee)],
         ['DELETE personal-data', () => t.http.delete(`${API}/participants/${code}/personal-data`).set(trainee)],
       ];
-      const before = { log: logCount(), audit: count('audit_events'), people: count('participants') };
+      const before = { log: await logCount(), audit: await t.count('audit_events'), people: await t.count('participants') };
       for (const [name, attempt] of attempts) {
         const res = await attempt();
         expect(res.status, name).toBe(403);
         expect(res.body.code, name).toBe('auth.forbidden');
         expect(JSON.stringify(res.body), name).not.toContain('Test Participant');
       }
-      expect({ log: logCount(), audit: count('audit_events'), people: count('participants') }).toEqual(before);
-      expect(count('participant_personal_data')).toBe(1);
+      expect({ log: await logCount(), audit: await t.count('audit_events'), people: await t.count('participants') }).toEqual(before);
+      expect(await t.count('participant_personal_data')).toBe(1);
     });
 
     it('answers 401 without a token', async () => {
@@ -259,7 +259,7 @@ describe('participants', () => {
     it('shows staff the code and community but never personal data, and logs no staff read', async () => {
       const code = await register();
       const staff = await as('staff');
-      const before = logCount();
+      const before = await logCount();
 
       const one = await t.http.get(`${API}/participants/${code}`).set(staff);
       expect(one.status).toBe(200);
@@ -279,7 +279,7 @@ describe('participants', () => {
       expect(list.body.items[0]).not.toHaveProperty('personalData');
       expect(list.text).not.toContain('Test Participant');
 
-      expect(logCount()).toBe(before);
+      expect(await logCount()).toBe(before);
 
       for (const [name, attempt] of [
         ['export', () => t.http.get(`${API}/participants/${code}/export`).set(staff)],
@@ -292,15 +292,15 @@ describe('participants', () => {
         expect(res.body.code, name).toBe('auth.forbidden');
         expect(res.text, name).not.toContain('Test Participant');
       }
-      expect(logCount()).toBe(before);
-      expect(count('participants')).toBe(1);
-      expect(count('participant_personal_data')).toBe(1);
+      expect(await logCount()).toBe(before);
+      expect(await t.count('participants')).toBe(1);
+      expect(await t.count('participant_personal_data')).toBe(1);
     });
 
     it('never lists personal data, even to coordinators and admins, and a listing is not logged', async () => {
       await register();
       await register(participantBody({ community: 'Arviat', displayName: 'Second Person', contact: 'second@example.org' }));
-      const before = logCount();
+      const before = await logCount();
       for (const role of ['coordinator', 'admin'] as const) {
         const list = await t.http.get(`${API}/participants`).set(await as(role));
         expect(list.status).toBe(200);
@@ -312,7 +312,7 @@ describe('participants', () => {
       const arviat = await t.http.get(`${API}/participants?community=${encodeURIComponent('ᐊᕐᕕᐊᑦ')}`).set(await as('staff'));
       expect(arviat.status).toBe(200);
       expect(arviat.body.items.map((p: { code: string }) => p.code)).toEqual(['P-000002']);
-      expect(logCount()).toBe(before);
+      expect(await logCount()).toBe(before);
     });
 
     it('finds participants by code (exact or prefix, any case) alone or with a community, and refuses a code filter that is not code-shaped', async () => {
@@ -358,25 +358,25 @@ describe('participants', () => {
     it('grows by one entry per coordinator or admin read, none per staff read, and the export lists it with the export itself', async () => {
       const coordinatorUser = await t.createUser('coord-amy', 'coordinator');
       const code = await register(participantBody(), 'admin');
-      const log = () => (t.db.$client.prepare('select count(*) as n from personal_data_access_log').get() as { n: number }).n;
-      expect(log()).toBe(1);
+      const log = () => t.count('personal_data_access_log');
+      expect(await log()).toBe(1);
 
       t.clock.advance(MINUTE);
       expect((await t.http.get(`${API}/participants/${code}`).set(bearer(coordinatorUser.token))).status).toBe(200);
-      expect(log()).toBe(2);
+      expect(await log()).toBe(2);
 
       t.clock.advance(MINUTE);
       expect((await t.http.get(`${API}/participants/${code}?purpose=${encodeURIComponent('check contact before loan')}`).set(await as('admin'))).status).toBe(200);
-      expect(log()).toBe(3);
+      expect(await log()).toBe(3);
 
       t.clock.advance(MINUTE);
       expect((await t.http.get(`${API}/participants/${code}`).set(await as('staff'))).status).toBe(200);
       expect((await t.http.get(`${API}/participants`).set(await as('coordinator'))).status).toBe(200);
-      expect(log()).toBe(3);
+      expect(await log()).toBe(3);
 
       t.clock.advance(MINUTE);
       const exported = await exportOf(code, 'coordinator', `?purpose=${encodeURIComponent('participant asked for a copy')}`);
-      expect(log()).toBe(4);
+      expect(await log()).toBe(4);
       const at = (minutes: number) => new Date(Date.parse(START) + minutes * MINUTE).toISOString();
       expect(exported.body.accessLog as AccessEntry[]).toEqual([
         { at: at(0), by: 'admin', action: 'created', purpose: 'registration' },
@@ -396,7 +396,7 @@ describe('participants', () => {
         ['test-coordinator', 'exported'],
         ['admin', 'exported'],
       ]);
-      expect(log()).toBe(5);
+      expect(await log()).toBe(5);
     });
   });
 
@@ -476,10 +476,10 @@ describe('participants', () => {
       expect(erased.status).toBe(204);
       expect(erased.text).toBe('');
 
-      const row = t.db.$client.prepare('select * from participant_personal_data where participant_id = (select id from participants where code = ?)').get(code);
+      const row = await t.row('select * from participant_personal_data where participant_id = (select id from participants where code = ?)', code);
       expect(row).toBeUndefined();
-      expect(count('participant_personal_data')).toBe(0);
-      expect(count('participants')).toBe(1);
+      expect(await t.count('participant_personal_data')).toBe(0);
+      expect(await t.count('participants')).toBe(1);
 
       const read = await t.http.get(`${API}/participants/${code}`).set(coordinator);
       expect(read.status).toBe(200);
@@ -508,16 +508,16 @@ describe('participants', () => {
       expect(verify.body.ok).toBe(true);
 
       const another = await readyDevice();
-      const issuancesBefore = count('issuances');
-      const auditBefore = count('audit_events');
+      const issuancesBefore = await t.count('issuances');
+      const auditBefore = await t.count('audit_events');
       const refused = await t.http
         .post(`${API}/devices/${another}/issue`)
         .set(coordinator)
         .send({ participantCode: code, kind: 'gift', agreementAccepted: true });
       expect(refused.status).toBe(409);
       expect(refused.body.code).toBe('participants.personal_data_erased');
-      expect(count('issuances')).toBe(issuancesBefore);
-      expect(count('audit_events')).toBe(auditBefore);
+      expect(await t.count('issuances')).toBe(issuancesBefore);
+      expect(await t.count('audit_events')).toBe(auditBefore);
       const still = await t.http.get(`${API}/devices/${another}`).set(coordinator);
       expect(still.body.device.status).toBe('ready');
     });
@@ -536,10 +536,11 @@ describe('participants', () => {
 
       expect((await t.http.delete(`${API}/participants/${code}/personal-data`).set(coordinator)).status).toBe(204);
 
-      const tables = (t.db.$client.prepare(`select name from sqlite_master where type = 'table'`).all() as Array<{ name: string }>).map((r) => r.name);
+      const tables = await tableNames(t);
+      expect(tables).toContain('participant_personal_data');
       const holders: string[] = [];
       for (const table of tables) {
-        const rows = t.db.$client.prepare(`select * from "${table}"`).all();
+        const rows = await t.rows(`select * from "${table}"`);
         const text = JSON.stringify(rows);
         if (text.includes(name) || text.includes(contact)) holders.push(table);
       }

@@ -94,7 +94,6 @@ describe('recycling', () => {
     expect(res.status).toBe(200);
     return res.body.events as Awaited<ReturnType<typeof history>>;
   }
-  const count = (table: string) => (t.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
 
   describe('POST /recyclers', () => {
     it('coordinators, staff and admins register recyclers; trainees get 403', async () => {
@@ -148,7 +147,7 @@ describe('recycling', () => {
         expect(res.body.code).toBe('request.invalid');
         expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
       }
-      expect(count('recyclers')).toBe(1);
+      expect(await t.count('recyclers')).toBe(1);
     });
   });
 
@@ -183,7 +182,7 @@ describe('recycling', () => {
       expect(badMode.body.code).toBe('request.invalid');
       const trainee = await post('/shipments', { recyclerId, mode: 'road' }, 'trainee');
       expect(trainee.status).toBe(403);
-      expect(count('shipments')).toBe(1);
+      expect(await t.count('shipments')).toBe(1);
 
       const missing = await t.http.get(`${API}/shipments/9999`).set(await as('staff'));
       expect(missing.status).toBe(404);
@@ -218,7 +217,7 @@ describe('recycling', () => {
       expect(trainee.status).toBe(403);
 
       expect((await t.http.get(`${API}/shipments/${id}`).set(await as('staff'))).body.shipment.devices).toEqual([]);
-      expect(count('shipment_devices')).toBe(0);
+      expect(await t.count('shipment_devices')).toBe(0);
     });
 
     it('invariant 2: a designated device whose drive has no passing record is 409 shipments.device_not_sanitized, accepted once a destroy record passes', async () => {
@@ -246,7 +245,7 @@ describe('recycling', () => {
       expect(first.status).toBe(201);
       expect(first.body.device.status).toBe('awaiting_recycling');
       await refuse('one of two drives destroyed');
-      expect(count('shipment_devices')).toBe(0);
+      expect(await t.count('shipment_devices')).toBe(0);
 
       expect((await post(`/devices/${d.tag}/sanitizations`, destroy('SSD-RCY-2'), 'trainee')).status).toBe(201);
       const ok = await post(`/shipments/${id}/devices`, { assetTag: d.tag.toLowerCase() }, 'staff');
@@ -315,7 +314,7 @@ describe('recycling', () => {
       const other = await post(`/shipments/${second}/devices`, { assetTag: d.tag }, 'staff');
       expect(other.status).toBe(409);
       expect(other.body.code).toBe('shipments.device_already_added');
-      expect(count('shipment_devices')).toBe(1);
+      expect(await t.count('shipment_devices')).toBe(1);
       const s2 = await t.http.get(`${API}/shipments/${second}`).set(await as('staff'));
       expect(s2.body.shipment.devices).toEqual([]);
     });
@@ -354,7 +353,7 @@ describe('recycling', () => {
         expect(res.body.code).toBe('request.invalid');
         expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
       }
-      expect(count('shipment_bulk_lines')).toBe(3);
+      expect(await t.count('shipment_bulk_lines')).toBe(3);
       expect((await post(`/shipments/${id}/bulk-lines`, { category: 'cables', weightGrams: 100 }, 'trainee')).status).toBe(403);
     });
   });
@@ -388,7 +387,7 @@ describe('recycling', () => {
 
       // Frozen: nothing can be added, and it cannot ship twice.
       const late = await salvage();
-      const before = { devices: count('shipment_devices'), bulk: count('shipment_bulk_lines'), audit: count('audit_events') };
+      const before = { devices: await t.count('shipment_devices'), bulk: await t.count('shipment_bulk_lines'), audit: await t.count('audit_events') };
       const addDevice = await post(`/shipments/${id}/devices`, { assetTag: late.tag });
       expect(addDevice.status).toBe(409);
       expect(addDevice.body.code).toBe('shipments.frozen');
@@ -398,7 +397,7 @@ describe('recycling', () => {
       const again = await post(`/shipments/${id}/ship`, {});
       expect(again.status).toBe(409);
       expect(again.body.code).toBe('shipments.frozen');
-      expect({ devices: count('shipment_devices'), bulk: count('shipment_bulk_lines'), audit: count('audit_events') }).toEqual(before);
+      expect({ devices: await t.count('shipment_devices'), bulk: await t.count('shipment_bulk_lines'), audit: await t.count('audit_events') }).toEqual(before);
       expect((await device(late.tag))['status']).toBe('awaiting_recycling');
       // A shipped device cannot join another shipment either.
       const other = await shipment();
@@ -441,11 +440,11 @@ describe('recycling', () => {
       expect((await post(`/shipments/${id}/devices`, { assetTag: d.tag })).status).toBe(201);
       const found = await post(`/devices/${d.tag}/storage`, { serialNumber: 'LATE-DRIVE-9', kind: 'hdd' }, 'trainee');
       expect(found.status).toBe(201);
-      const audit = count('audit_events');
+      const audit = await t.count('audit_events');
       const res = await post(`/shipments/${id}/ship`, undefined);
       expect(res.status).toBe(409);
       expect(res.body.code).toBe('shipments.device_not_sanitized');
-      expect(count('audit_events')).toBe(audit);
+      expect(await t.count('audit_events')).toBe(audit);
       expect((await device(d.tag))['status']).toBe('awaiting_recycling');
       expect((await t.http.get(`${API}/shipments/${id}`).set(await as('staff'))).body.shipment.status).toBe('open');
 
@@ -514,12 +513,12 @@ describe('recycling', () => {
     const confirm = (id: number, receivedAt: string) => post(`/shipments/${id}/confirm`, { certificateNumber: 'R2-2026-0050', receivedAt }, 'staff');
     async function refused(id: number, receivedAt: string, why: string) {
       await as('staff'); // a first token creates the user, which is an audit event of its own
-      const audit = count('audit_events');
+      const audit = await t.count('audit_events');
       const res = await confirm(id, receivedAt);
       expect(res.status, why).toBe(400);
       expect(res.body.code, why).toBe('request.invalid');
       expect(res.body.errors, why).toEqual([expect.objectContaining({ field: 'body.receivedAt' })]);
-      expect(count('audit_events'), why).toBe(audit);
+      expect(await t.count('audit_events'), why).toBe(audit);
       expect((await t.http.get(`${API}/shipments/${id}`).set(await as('staff'))).body.shipment).toMatchObject({ status: 'shipped', receivedAt: null, certificateNumber: null });
     }
 

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/core/db.js';
 import type { Device } from '../../src/modules/devices/devices.schemas.js';
 import type { Role } from '../../src/modules/users/users.table.js';
-import { bearer, createTestApp, laptop, type TestApp } from '../helpers.js';
+import { bearer, createTestApp, laptop, rawSql, type TestApp } from '../helpers.js';
 
 const API = '/api/v1';
 const START = '2026-03-02T15:00:00.000Z';
@@ -42,13 +42,12 @@ async function getDevice(h: TestApp, tag: string, role: Role = 'trainee') {
   return res.body.device as Device;
 }
 
-function recordCount(db: Db, tag?: string): number {
-  const row = (
+async function recordCount(db: Db, tag?: string): Promise<number> {
+  const row =
     tag === undefined
-      ? db.$client.prepare('select count(*) as n from sanitization_records').get()
-      : db.$client.prepare('select count(*) as n from sanitization_records r join devices d on d.id = r.device_id where d.asset_tag = ?').get(tag)
-  ) as { n: number };
-  return row.n;
+      ? await rawSql(db).row<{ n: number | string }>('select count(*) as n from sanitization_records')
+      : await rawSql(db).row<{ n: number | string }>('select count(*) as n from sanitization_records r join devices d on d.id = r.device_id where d.asset_tag = ?', tag);
+  return Number(row!.n);
 }
 
 describe('POST /devices/{tag}/sanitizations', () => {
@@ -120,7 +119,7 @@ describe('POST /devices/{tag}/sanitizations', () => {
       expect(res.body.registeredDrives).toEqual(drives);
     }
     expect(await historyOf(t, tag)).toEqual(before);
-    expect(recordCount(t.db)).toBe(0);
+    expect(await recordCount(t.db)).toBe(0);
     const device = await getDevice(t, tag);
     expect(device.status).toBe('received');
     expect(device.version).toBe(1);
@@ -140,7 +139,7 @@ describe('POST /devices/{tag}/sanitizations', () => {
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.body.code).toBe('request.invalid');
     }
-    expect(recordCount(t.db)).toBe(0);
+    expect(await recordCount(t.db)).toBe(0);
   });
 
   it('{ "noStorage": true } sanitizes a device with no drives, and is refused with 409 on a device with drives', async () => {
@@ -191,7 +190,7 @@ describe('POST /devices/{tag}/sanitizations', () => {
     expect(notADate.status).toBe(400);
     expect(notADate.body.code).toBe('request.invalid');
 
-    expect(recordCount(t.db)).toBe(0);
+    expect(await recordCount(t.db)).toBe(0);
     expect(await historyOf(t, tag)).toHaveLength(1);
 
     // Started before intake but completed after it is fine (the wipe was already running).
@@ -258,7 +257,7 @@ describe('POST /devices/{tag}/sanitizations', () => {
       ['device.sanitization_recorded', 'received', 'sanitized'],
     ]);
     expect(events.map((e) => e.details['result'])).toEqual([undefined, 'failed', 'passed', 'passed', 'failed', 'passed']);
-    expect(recordCount(t.db, tag)).toBe(5);
+    expect(await recordCount(t.db, tag)).toBe(5);
   });
 
   it('a failed re-wipe after a pass keeps the drive passed: any passing record in the cycle counts (docs/domain.md §2)', async () => {
@@ -270,7 +269,7 @@ describe('POST /devices/{tag}/sanitizations', () => {
     expect(again.body.device.status).toBe('sanitized');
     expect(again.body.device.sanitized).toBe(true);
     expect(again.body.device.storage[0]).toMatchObject({ sanitizationState: 'passed', lastSanitizationAt: t.clock.now().toISOString() });
-    expect(recordCount(t.db, tag)).toBe(2);
+    expect(await recordCount(t.db, tag)).toBe(2);
   });
 
   it('records are append-only: raw UPDATE and DELETE on sanitization_records throw', async () => {
@@ -278,12 +277,11 @@ describe('POST /devices/{tag}/sanitizations', () => {
     const res = await sanitize(tag, wipe(drives[0]!, { result: 'failed' }));
     expect(res.status).toBe(201);
     const id = res.body.sanitization.id as number;
-    const client = t.db.$client;
-    expect(() => client.prepare("update sanitization_records set result = 'passed' where id = ?").run(id)).toThrow(/append-only/);
-    expect(() => client.prepare('delete from sanitization_records where id = ?').run(id)).toThrow(/append-only/);
-    const row = client.prepare('select result from sanitization_records where id = ?').get(id) as { result: string };
-    expect(row.result).toBe('failed');
-    expect(recordCount(t.db)).toBe(1);
+    await expect(t.exec("update sanitization_records set result = 'passed' where id = ?", id)).rejects.toThrow(/sanitization_records is append-only/);
+    await expect(t.exec('delete from sanitization_records where id = ?', id)).rejects.toThrow(/sanitization_records is append-only/);
+    const row = await t.row<{ result: string }>('select result from sanitization_records where id = ?', id);
+    expect(row?.result).toBe('failed');
+    expect(await recordCount(t.db)).toBe(1);
     expect((await getDevice(t, tag)).storage[0]!.sanitizationState).toBe('failed');
   });
 
@@ -300,7 +298,7 @@ describe('POST /devices/{tag}/sanitizations', () => {
       const res = await sanitize(tag, wipe(drives[0]!), role);
       expect(res.status, role).toBe(201);
     }
-    expect(recordCount(t.db)).toBe(2);
+    expect(await recordCount(t.db)).toBe(2);
   });
 });
 

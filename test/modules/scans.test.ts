@@ -36,7 +36,7 @@ describe('POST /scans and GET /scans/unknown', () => {
     expect(res.status).toBe(200);
     return res.body as { items: UnknownItem[]; nextCursor: string | null };
   };
-  const scanRows = () => (t.db.$client.prepare('select count(*) as n from scans').get() as { n: number }).n;
+  const scanRows = () => t.count('scans');
 
   it('finds the device by bare tag, lower-case tag, a URL ending with the tag (with or without a query) and by manufacturer serial', async () => {
     const forms = [tag, tag.toLowerCase(), `https://example.org/d/${tag}`, `https://example.org/d/${tag}?x=1`, `https://example.org/d/${tag}/`, serial, serial.toLowerCase(), `  ${tag}  `];
@@ -52,7 +52,7 @@ describe('POST /scans and GET /scans/unknown', () => {
       expect(res.body.allowedActions).toEqual(['update', 'register_storage', 'sanitize']);
       expect(typeof res.body.scanId).toBe('number');
     }
-    expect(scanRows()).toBe(forms.length);
+    expect(await scanRows()).toBe(forms.length);
     expect((await unknownCodes()).items).toEqual([]);
   });
 
@@ -85,11 +85,11 @@ describe('POST /scans and GET /scans/unknown', () => {
       expect(res.status, JSON.stringify(body).slice(0, 60)).toBe(400);
       expect(res.body.code).toBe('request.invalid');
     }
-    expect(scanRows()).toBe(0);
+    expect(await scanRows()).toBe(0);
     // 500 characters is still a scan (unknown, but recorded).
     const long = await scan({ code: 'y'.repeat(500) });
     expect(long.status).toBe(404);
-    expect(scanRows()).toBe(1);
+    expect(await scanRows()).toBe(1);
   });
 
   it('flags a second scan of the same device from the same station within 10 s as a duplicate', async () => {
@@ -111,9 +111,10 @@ describe('POST /scans and GET /scans/unknown', () => {
     const within = await scan({ code: tag, station: 'intake-desk' });
     expect(within.body.duplicate).toBe(true);
     // Duplicates are still recorded as scans.
-    expect(scanRows()).toBe(6);
-    const dupFlags = t.db.$client.prepare('select duplicate from scans order by id').all() as Array<{ duplicate: number }>;
-    expect(dupFlags.map((r) => r.duplicate)).toEqual([0, 1, 0, 1, 0, 1]);
+    expect(await scanRows()).toBe(6);
+    // 0/1 on SQLite, false/true on PostgreSQL.
+    const dupFlags = await t.rows<{ duplicate: number | boolean }>('select duplicate from scans order by id');
+    expect(dupFlags.map((r) => Number(r.duplicate))).toEqual([0, 1, 0, 1, 0, 1]);
   });
 
   it('answers 404 scans.unknown_code for codes that match no device, yet records them for triage', async () => {
@@ -127,7 +128,7 @@ describe('POST /scans and GET /scans/unknown', () => {
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(typeof res.body.scanId).toBe('number');
     }
-    expect(scanRows()).toBe(codes.length);
+    expect(await scanRows()).toBe(codes.length);
     const { items } = await unknownCodes();
     expect(items.map((i) => i.code).sort()).toEqual([...codes].sort());
     for (const item of items) expect(item).toMatchObject({ count: 1, stations: ['bench-2'], firstSeenAt: START, lastSeenAt: START });
@@ -185,14 +186,14 @@ describe('POST /scans and GET /scans/unknown', () => {
       expect(res.status, clientTime).toBe(200);
       expect(res.body.clientTimeSuspect, clientTime).toBe(suspect);
     }
-    const rows = t.db.$client.prepare('select client_time as clientTime, client_time_suspect as suspect from scans order by id').all();
+    const rows = (await t.rows<{ clientTime: string | null; suspect: number | boolean }>('select client_time as "clientTime", client_time_suspect as suspect from scans order by id')).map((r) => ({ ...r, suspect: Number(r.suspect) }));
     expect(rows).toEqual(cases.map(([clientTime, suspect]) => ({ clientTime: clientTime ?? null, suspect: suspect ? 1 : 0 })));
 
     // An unknown code with a suspect time is kept for triage and flagged the same way.
     const unknown = await scan({ code: 'MYSTERY-4', clientTime: '1999-12-31T23:59:59Z' });
     expect(unknown.status).toBe(404);
     expect(unknown.body).toMatchObject({ code: 'scans.unknown_code', clientTimeSuspect: true });
-    const stored = t.db.$client.prepare("select client_time as clientTime, client_time_suspect as suspect from scans where code = 'MYSTERY-4'").get();
-    expect(stored).toEqual({ clientTime: '1999-12-31T23:59:59Z', suspect: 1 });
+    const stored = await t.row<{ clientTime: string | null; suspect: number | boolean }>("select client_time as \"clientTime\", client_time_suspect as suspect from scans where code = 'MYSTERY-4'");
+    expect({ ...stored, suspect: Number(stored?.suspect) }).toEqual({ clientTime: '1999-12-31T23:59:59Z', suspect: 1 });
   });
 });

@@ -51,15 +51,14 @@ describe('POST /shipments/{id}/amendments', () => {
     expect(res.status).toBe(200);
     return res.body.shipment as Body;
   };
-  const count = (table: string) => (t.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
   /** Everything an amendment writes, to show that a refused one wrote nothing. */
-  const snapshot = (id: number) => ({
-    shipment: t.db.$client.prepare('select * from shipments where id = ?').get(id),
-    amendments: count('shipment_amendments'),
-    audit: count('audit_events'),
+  const snapshot = async (id: number) => ({
+    shipment: await t.row('select * from shipments where id = ?', id),
+    amendments: await t.count('shipment_amendments'),
+    audit: await t.count('audit_events'),
   });
-  const shipmentEvents = (id: number) =>
-    (t.db.$client.prepare("select action, actor_user_id as actor, details from audit_events where entity_type = 'shipment' and entity_id = ? order by id").all(String(id)) as Array<{ action: string; actor: number; details: string }>).map((e) => ({
+  const shipmentEvents = async (id: number) =>
+    (await t.rows<{ action: string; actor: number; details: string }>("select action, actor_user_id as actor, details from audit_events where entity_type = 'shipment' and entity_id = ? order by id", String(id))).map((e) => ({
       ...e,
       details: JSON.parse(e.details) as Body,
     }));
@@ -97,7 +96,7 @@ describe('POST /shipments/{id}/amendments', () => {
 
   it('is for admins only: trainee, coordinator and staff get 403 before any body check; no token is 401', async () => {
     const id = await confirmedShipment();
-    const before = snapshot(id);
+    const before = await snapshot(id);
     for (const role of ['trainee', 'coordinator', 'staff'] as const) {
       const res = await amend(id, { field: 'carrier', value: 'NEAS Group', reason }, role);
       expect(res.status, role).toBe(403);
@@ -106,7 +105,7 @@ describe('POST /shipments/{id}/amendments', () => {
       expect((await amend(id, { field: 'colour', value: [] }, role)).status, role).toBe(403);
     }
     expect((await t.http.post(`${API}/shipments/${id}/amendments`).send({ field: 'carrier', value: 'NEAS Group', reason })).status).toBe(401);
-    expect(snapshot(id)).toEqual(before);
+    expect(await snapshot(id)).toEqual(before);
   });
 
   it('corrects only a confirmed shipment: open or shipped is 409 shipments.not_confirmed, an unknown one 404', async () => {
@@ -118,12 +117,12 @@ describe('POST /shipments/{id}/amendments', () => {
       [openId, 'open'],
       [shippedId, 'shipped'],
     ] as const) {
-      const before = snapshot(id);
+      const before = await snapshot(id);
       const res = await amend(id, { field: 'carrier', value: 'Air Inuit', reason });
       expect(res.status, status).toBe(409);
       expect(res.body.code).toBe('shipments.not_confirmed');
       expect(res.body.shipmentStatus).toBe(status);
-      expect(snapshot(id)).toEqual(before);
+      expect(await snapshot(id)).toEqual(before);
     }
     const missing = await amend(shippedId + 100, { field: 'carrier', value: 'Air Inuit', reason });
     expect(missing.status).toBe(404);
@@ -155,12 +154,12 @@ describe('POST /shipments/{id}/amendments', () => {
     let amendments = 0;
     for (const [field, valid, stored, invalid] of cases) {
       for (const value of invalid) {
-        const before = snapshot(id);
+        const before = await snapshot(id);
         const res = await amend(id, { field, value, reason });
         expect(res.status, `${field} ${JSON.stringify(value)}`).toBe(400);
         expect(res.body.code).toBe('request.invalid');
         expect(res.body.errors, `${field} ${JSON.stringify(value)}`).toEqual([expect.objectContaining({ field: 'body.value' })]);
-        expect(snapshot(id), `${field} ${JSON.stringify(value)}`).toEqual(before);
+        expect(await snapshot(id), `${field} ${JSON.stringify(value)}`).toEqual(before);
       }
       const from = (await getShipment(id))[field];
       const res = await amend(id, { field, value: valid, reason });
@@ -171,7 +170,7 @@ describe('POST /shipments/{id}/amendments', () => {
       expect(res.body.shipment.amendments.at(-1)).toMatchObject({ field, from, to: stored });
       expect((await getShipment(id))[field]).toEqual(stored);
     }
-    expect(count('shipment_amendments')).toBe(amendments);
+    expect(await t.count('shipment_amendments')).toBe(amendments);
   });
 
   it('keeps the date rules across fields: a ship date after the received date, or a received date before the ship date, is refused', async () => {
@@ -197,7 +196,7 @@ describe('POST /shipments/{id}/amendments', () => {
 
   it('refuses an amendment that changes nothing, a bad field, and a missing, blank, long or unprintable reason', async () => {
     const id = await confirmedShipment();
-    const before = snapshot(id);
+    const before = await snapshot(id);
     for (const [body, field, code] of [
       [{ field: 'carrier', value: 'NEAS', reason }, 'body.value', 'request.invalid'],
       [{ field: 'receivedAt', value: '2026-03-06', reason }, 'body.value', 'request.invalid'],
@@ -222,7 +221,7 @@ describe('POST /shipments/{id}/amendments', () => {
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(res.body.errors, JSON.stringify(body)).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
     }
-    expect(snapshot(id)).toEqual(before);
+    expect(await snapshot(id)).toEqual(before);
     // Syllabics are printable: a reason in Inuktitut is fine, trimmed.
     const ok = await amend(id, { field: 'carrier', value: 'NEAS Group', reason: '  ᐊᑦᑎᖅ ᐊᑦᑕᕐᓇᖅ  ' });
     expect(ok.status).toBe(201);
@@ -252,7 +251,7 @@ describe('POST /shipments/{id}/amendments', () => {
     expect((amendments[0]!['id'] as number) < (amendments[1]!['id'] as number)).toBe(true);
     expect((await getShipment(id))['receivedWeightGrams']).toBe(2360);
 
-    const events = shipmentEvents(id);
+    const events = await shipmentEvents(id);
     expect(events.map((e) => e.action)).toEqual(['shipment.created', 'shipment.device_added', 'shipment.shipped', 'shipment.confirmed', 'shipment.amended', 'shipment.amended']);
     expect(events.slice(-2).map((e) => ({ actor: e.actor, ...e.details }))).toEqual([
       { actor: adminId, amendmentId: amendments[0]!['id'], field: 'receivedWeightGrams', from: 2400, to: 2350, reason: 'scale ticket misread' },
@@ -271,7 +270,7 @@ describe('POST /shipments/{id}/amendments', () => {
       ['SEAL-88', null],
       [null, 'SEAL-90'],
     ]);
-    expect(t.db.$client.prepare("select from_value, to_value from shipment_amendments where field = 'sealNumber' order by id").all()).toEqual([
+    expect(await t.rows("select from_value, to_value from shipment_amendments where field = 'sealNumber' order by id")).toEqual([
       { from_value: '"SEAL-88"', to_value: 'null' },
       { from_value: 'null', to_value: '"SEAL-90"' },
     ]);
@@ -287,10 +286,10 @@ describe('POST /shipments/{id}/amendments', () => {
     expect(replay.status).toBe(201);
     expect(replay.headers['idempotent-replayed']).toBe('true');
     expect(replay.body).toEqual(first.body);
-    expect(count('shipment_amendments')).toBe(1);
+    expect(await t.count('shipment_amendments')).toBe(1);
     const reused = await send({ ...body, value: 'BOL-2026-019' });
     expect(reused.status).toBe(422);
-    expect(count('shipment_amendments')).toBe(1);
+    expect(await t.count('shipment_amendments')).toBe(1);
   });
 
   it('the manifest lists the amendments after the lines: field, original, correction, reason, who and when; same bytes twice', async () => {

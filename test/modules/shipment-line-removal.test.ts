@@ -25,9 +25,7 @@ describe('removing shipment lines', () => {
     return body === undefined ? req : req.send(body);
   };
   const del = async (url: string, role: Role = 'staff') => t.http.delete(`${API}${url}`).set(await as(role));
-  const count = (table: string) => (t.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
-  const events = (action: string) =>
-    (t.db.$client.prepare('select details from audit_events where action = ? order by id').all(action) as Array<{ details: string }>).map((e) => JSON.parse(e.details) as Body);
+  const events = async (action: string) => (await t.rows<{ details: string }>('select details from audit_events where action = ? order by id', action)).map((e) => JSON.parse(e.details) as Body);
 
   /** Intake, wipe, grade D: a device awaiting recycling that may be scanned in. */
   async function salvage(): Promise<string> {
@@ -63,13 +61,13 @@ describe('removing shipment lines', () => {
     expect(off.body.shipment.totals.deviceUnits).toBe(1);
     const device = await t.http.get(`${API}/devices/${a}`).set(await as('staff'));
     expect(device.body.device.status).toBe('awaiting_recycling');
-    expect(events('shipment.device_removed')).toEqual([expect.objectContaining({ assetTag: a })]);
+    expect(await events('shipment.device_removed')).toEqual([expect.objectContaining({ assetTag: a })]);
 
     const bulkOff = await del(`/shipments/${id}/bulk-lines/${lineId}`, 'coordinator');
     expect(bulkOff.status).toBe(200);
     expect(bulkOff.body.shipment.bulkLines).toEqual([]);
     expect(bulkOff.body.shipment.totals.bulkGrams).toBe(0);
-    expect(events('shipment.bulk_line_removed')).toEqual([{ lineId, category: 'CRT monitors', weightGrams: 45_000, units: 3 }]);
+    expect(await events('shipment.bulk_line_removed')).toEqual([{ lineId, category: 'CRT monitors', weightGrams: 45_000, units: 3 }]);
     expect(await verify()).toMatchObject({ ok: true });
 
     // Scanned in again, then shipped: it leaves once, as recycled.
@@ -77,7 +75,7 @@ describe('removing shipment lines', () => {
     expect(again.status).toBe(201);
     expect(again.body.shipment.devices.map((d: Body) => d['assetTag'])).toEqual([b, a]);
     expect((await post(`/shipments/${id}/ship`, undefined, 'staff')).status).toBe(200);
-    expect(count('shipment_devices')).toBe(2);
+    expect(await t.count('shipment_devices')).toBe(2);
     expect(await verify()).toMatchObject({ ok: true });
   });
 
@@ -101,9 +99,9 @@ describe('removing shipment lines', () => {
     expect(noShipment.status).toBe(404);
     expect(noShipment.body.code).toBe('shipments.not_found');
     expect((await del(`/shipments/${id}/bulk-lines/abc`)).status).toBe(400);
-    expect(count('shipment_devices')).toBe(1);
-    expect(count('shipment_bulk_lines')).toBe(1);
-    expect(events('shipment.device_removed')).toEqual([]);
+    expect(await t.count('shipment_devices')).toBe(1);
+    expect(await t.count('shipment_bulk_lines')).toBe(1);
+    expect(await events('shipment.device_removed')).toEqual([]);
   });
 
   it('a trainee may not (403, before anything is looked up), and nobody without a token (401)', async () => {
@@ -113,7 +111,7 @@ describe('removing shipment lines', () => {
     expect((await del(`/shipments/${id}/devices/${tag}`, 'trainee')).status).toBe(403);
     expect((await del(`/shipments/${id}/bulk-lines/1`, 'trainee')).status).toBe(403);
     expect((await t.http.delete(`${API}/shipments/${id}/devices/${tag}`)).status).toBe(401);
-    expect(count('shipment_devices')).toBe(1);
+    expect(await t.count('shipment_devices')).toBe(1);
   });
 
   it('once shipped, and once confirmed, lines never come off: 409 shipments.frozen, the device stays recycled', async () => {
@@ -141,7 +139,7 @@ describe('removing shipment lines', () => {
     expect(shipment.body.shipment.bulkLines).toHaveLength(1);
     const device = await t.http.get(`${API}/devices/${tag}`).set(await as('staff'));
     expect(device.body.device.status).toBe('recycled');
-    expect(events('shipment.device_removed')).toEqual([]);
-    expect(events('shipment.bulk_line_removed')).toEqual([]);
+    expect(await events('shipment.device_removed')).toEqual([]);
+    expect(await events('shipment.bulk_line_removed')).toEqual([]);
   });
 });

@@ -14,7 +14,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import en from '../../src/locales/en.json' with { type: 'json' };
 import iuShipped from '../../src/locales/iu.json' with { type: 'json' };
 import type { Role } from '../../src/modules/users/users.table.js';
-import { bearer, createTestApp, type TestApp } from '../helpers.js';
+import { bearer, createTestApp, TEST_ENGINE, type TestApp } from '../helpers.js';
+import { createTestDatabase } from '../support/pg.js';
 import { importXliff } from '../../src/locales/xliff.js';
 import { loadCatalog, LOCALES_DIR } from '../../src/locales/locale-files.js';
 
@@ -31,8 +32,8 @@ describe('translations API', () => {
   const as = async (role: Role) => bearer(await t.token(role));
   const put = async (lang: string, key: string, body: unknown, role: Role = 'translator') => t.http.put(`${API}/translations/${lang}/${key}`).set(await as(role)).send(body as object);
   const list = async (lang: string, query = '', role: Role = 'translator') => t.http.get(`${API}/translations?lang=${lang}${query}`).set(await as(role));
-  const rows = () => t.db.$client.prepare('select * from translations order by lang, key').all();
-  const history = () => t.db.$client.prepare("select entity_id, action, actor_user_id, details from audit_events where entity_type = 'translation' order by id").all() as Array<{ entity_id: string; action: string; actor_user_id: number; details: string }>;
+  const rows = () => t.rows('select * from translations order by lang, key');
+  const history = () => t.rows<{ entity_id: string; action: string; actor_user_id: number; details: string }>("select entity_id, action, actor_user_id, details from audit_events where entity_type = 'translation' order by id");
   const publicMessages = async (lang: string) => t.http.get(`${API}/locales/${lang}`);
 
   it('lists every English key with its source, note, text and reviewed flag; shipped reviewed text counts', async () => {
@@ -71,7 +72,7 @@ describe('translations API', () => {
     expect(pub.headers['etag']).toMatch(/^"[^"]+"$/);
     expect(pub.headers['etag']).not.toBe(before);
 
-    const events = history();
+    const events = await history();
     expect(events.map((e) => [e.entity_id, e.action])).toEqual([
       ['iu:station.card.drives', 'translation.saved'],
       ['iu:station.card.drives', 'translation.saved'],
@@ -88,7 +89,7 @@ describe('translations API', () => {
     const res = await put('fr', 'station.card.drives', { text: decomposed, reviewed: true });
     expect(res.status).toBe(200);
     expect(res.body.translation.text).toBe(decomposed.normalize('NFC'));
-    expect((rows()[0] as { text: string }).text).toBe('Appareil étiqueté (test)');
+    expect(((await rows())[0] as { text: string }).text).toBe('Appareil étiqueté (test)');
     expect((await publicMessages('fr')).body.messages['station.card.drives']).toBe('Appareil étiqueté (test)');
   });
 
@@ -111,8 +112,8 @@ describe('translations API', () => {
       expect([label, res.status, res.body.code]).toEqual([label, c.status, c.code]);
       if (c.field) expect((res.body.errors as Array<{ field: string }>).map((e) => e.field), label).toContain(c.field);
     }
-    expect(rows()).toEqual([]);
-    expect(history()).toEqual([]);
+    expect(await rows()).toEqual([]);
+    expect(await history()).toEqual([]);
     const ok = await put('iu', 'office.loans.days', { text: '{days, plural, one {# ᐅᓪᓗᖅ test} two {# test} other {# test}}', reviewed: true });
     expect(ok.status, JSON.stringify(ok.body)).toBe(200);
     expect((await list('xx')).body.code).toBe('translations.unknown_language');
@@ -125,7 +126,7 @@ describe('translations API', () => {
       expect([role, (await put('iu', 'station.card.drives', { text: 'ᓄᓇᕗᑦ (test)', reviewed: true }, role)).status]).toEqual([role, 403]);
       expect([role, (await t.http.get(`${API}/translations/iu/xliff`).set(await as(role))).status]).toEqual([role, 403]);
     }
-    expect(rows()).toEqual([]);
+    expect(await rows()).toEqual([]);
     for (const role of ['admin', 'translator'] as const) expect([role, (await list('fr', '', role)).status]).toEqual([role, 200]);
     // The public messages need no sign-in: the sign-in screens use them.
     expect((await publicMessages('iu')).status).toBe(200);
@@ -168,7 +169,7 @@ describe('translations API', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(save, { minLength: 1, maxLength: 8 }), async (saves) => {
         run += 1;
-        t.db.$client.prepare("delete from translations").run();
+        await t.exec('delete from translations');
         // The service caches the effective text per language: a save drops it, so start each run with one.
         await put('iu', 'station.card.drives', { text: `ᓄᓇᕗᑦ reset ${run}`, reviewed: false });
         const db = new Map<string, { text: string; reviewed: boolean }>([['station.card.drives', { text: `ᓄᓇᕗᑦ reset ${run}`, reviewed: false }]]);
@@ -228,22 +229,26 @@ describe('translations API', () => {
 });
 
 describe('npm run i18n:export -- --database', () => {
-  it('writes the effective catalog of a database file as XLIFF that the import takes back', async () => {
+  // The database is a SQLite file, or with TEST_ENGINE=postgres a PostgreSQL database named by its URL.
+  it('writes the effective catalog of a database as XLIFF that the import takes back', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'translations-db-'));
-    const file = path.join(dir, 'app.db');
-    const t = await createTestApp({ dbPath: file });
+    const server = TEST_ENGINE === 'postgres' ? await createTestDatabase('rl_i18n') : undefined;
+    const file = server?.url ?? path.join(dir, 'app.db');
+    const t = await createTestApp(server ? { postgresUrl: server.url } : { dbPath: file });
     try {
       const res = await t.http.put(`${API}/translations/iu/station.card.drives`).set(bearer(await t.token('translator'))).send({ text: 'ᓄᓇᕗᑦ (test)', reviewed: true });
       expect(res.status).toBe(200);
       const root = path.join(LOCALES_DIR, '../..');
-      const { stdout } = await promisify(execFile)('npx', ['tsx', 'scripts/i18n.ts', 'export', '--lang', 'iu', '--database', file], { cwd: root });
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/i18n.ts', 'export', '--lang', 'iu', '--database', file], { cwd: root });
       const result = importXliff(stdout, (lang) => loadCatalog(LOCALES_DIR, lang));
       expect(result.ok && result.messages['station.card.drives']).toBe('ᓄᓇᕗᑦ (test)');
       expect(result.ok && result.changed).toEqual(['station.card.drives']);
-      const missing = promisify(execFile)('npx', ['tsx', 'scripts/i18n.ts', 'export', '--lang', 'iu', '--database', path.join(dir, 'none.db')], { cwd: root });
-      await expect(missing).rejects.toThrow(/no database/);
+      const none = server ? `${server.url}_none` : path.join(dir, 'none.db');
+      const missing = promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/i18n.ts', 'export', '--lang', 'iu', '--database', none], { cwd: root });
+      await expect(missing).rejects.toThrow(server ? /no database at postgres:.*_none: database ".*_none" does not exist/ : /no database at .*none\.db/);
     } finally {
       await t.close();
+      await server?.drop();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -26,12 +26,13 @@ describe("a user's stored language", () => {
 
   const me = (token: string) => t.http.get(`${API}/me`).set(bearer(token));
   const patchMe = (token: string, body: unknown) => t.http.patch(`${API}/me`).set(bearer(token)).send(body as object);
-  const userEvents = (id: number) =>
-    (t.db.$client.prepare("select action, actor_user_id as actor, details from audit_events where entity_type = 'user' and entity_id = ? order by id").all(String(id)) as Array<{
-      action: string;
-      actor: number | null;
-      details: string;
-    }>).map((e) => ({ ...e, details: JSON.parse(e.details) as Record<string, unknown> }));
+  const userEvents = async (id: number) =>
+    (
+      await t.rows<{ action: string; actor: number | null; details: string }>(
+        "select action, actor_user_id as actor, details from audit_events where entity_type = 'user' and entity_id = ? order by id",
+        String(id),
+      )
+    ).map((e) => ({ ...e, details: JSON.parse(e.details) as Record<string, unknown> }));
 
   it('the languages a user may keep are the ones the front ends offer', () => {
     expect([...LANGUAGES]).toEqual([...LOCALES]);
@@ -66,7 +67,7 @@ describe("a user's stored language", () => {
     // Only the language changed: the session stays.
     expect((await me(token)).status).toBe(200);
 
-    const events = userEvents(id);
+    const events = await userEvents(id);
     expect(events[0]).toMatchObject({ action: 'user.created', details: { username: 'nuka', role: 'trainee', language: 'iu' } });
     expect(events.slice(1).map((e) => e.details)).toEqual([{ changes: { language: 'fr' } }, { changes: { language: null } }]);
   });
@@ -80,7 +81,7 @@ describe("a user's stored language", () => {
       expect(res.body.user).toEqual({ ...self, language });
       expect((await me(token)).body.user.language).toBe(language);
     }
-    const own = userEvents(self.id).filter((e) => e.action === 'user.updated');
+    const own = (await userEvents(self.id)).filter((e) => e.action === 'user.updated');
     expect(own.map((e) => [e.actor, e.details])).toEqual([
       [self.id, { changes: { language: 'iu' } }],
       [self.id, { changes: { language: 'en' } }],
@@ -99,10 +100,10 @@ describe("a user's stored language", () => {
     const token = await t.token('trainee');
     expect((await patchMe(token, { language: 'iu' })).status).toBe(200);
     const before = (await me(token)).body.user;
-    const eventsBefore = userEvents(before.id as number).length;
+    const eventsBefore = (await userEvents(before.id as number)).length;
     expectInvalid(await patchMe(token, body), field);
     expect((await me(token)).body.user).toEqual(before);
-    expect(userEvents(before.id as number)).toHaveLength(eventsBefore);
+    expect(await userEvents(before.id as number)).toHaveLength(eventsBefore);
   });
 
   it('POST /users and PATCH /users/:id refuse an unknown language naming the field; nothing is written', async () => {
@@ -114,11 +115,12 @@ describe("a user's stored language", () => {
     // Valid name, invalid language: neither is written.
     expectInvalid(await t.http.patch(`${API}/users/${id}`).set(bearer(admin)).send({ displayName: 'Renamed', language: 'xx' }), 'body.language');
     expect((await t.http.get(`${API}/users/${id}`).set(bearer(admin))).body.user).toEqual(created.body.user);
-    expect(userEvents(id)).toHaveLength(1);
+    expect(await userEvents(id)).toHaveLength(1);
   });
 
-  it('the database refuses a language outside the list, whatever writes it', () => {
-    expect(() => t.db.$client.prepare("update users set language = 'de' where username = 'admin'").run()).toThrow(/CHECK constraint/);
+  it('the database refuses a language outside the list, whatever writes it', async () => {
+    await expect(t.exec("update users set language = 'de' where username = 'admin'")).rejects.toThrow(/CHECK constraint failed: language|violates check constraint "users_language_ck"/);
+    expect(await t.row("select language from users where username = 'admin'")).toEqual({ language: null });
   });
 
   it("PATCH /me needs a session; only an admin sets another user's language", async () => {

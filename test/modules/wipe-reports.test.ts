@@ -18,10 +18,6 @@ const AFTER_NWIPE = '2026-03-02T15:00:00.000Z';
 type Body = Record<string, unknown>;
 const CONTENT = { text: 'text/plain', json: 'application/json', pdf: 'application/pdf' } as const;
 
-function count(t: TestApp, table: string): number {
-  return (t.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
-}
-
 async function intake(t: TestApp, drives: Array<{ serialNumber: string; kind: string }>, role: Role = 'trainee'): Promise<string> {
   const res = await t.http
     .post(`${API}/devices`)
@@ -78,7 +74,7 @@ describe('POST /wipe-reports', () => {
   it('a dry run answers what would be recorded and records nothing', async () => {
     t = await ready(await createTestApp());
     const { a, b } = await nwipeSetup(t);
-    const before = { records: count(t, 'sanitization_records'), audit: count(t, 'audit_events') };
+    const before = { records: await t.count('sanitization_records'), audit: await t.count('audit_events') };
     const res = await post(t, fixture(NWIPE_LOG), 'text', { dryRun: 'true' });
     expect(res.status).toBe(200);
     expect(res.body.report).toMatchObject({ id: null, format: 'nwipe_log', tool: 'nwipe', toolVersion: '0.42' });
@@ -88,9 +84,9 @@ describe('POST /wipe-reports', () => {
       ['S4EWNX0R123456789012', 'recorded', b, 'passed'],
     ]);
     expect(res.body.drives[0].sanitizationId).toBeUndefined();
-    expect(count(t, 'sanitization_records')).toBe(before.records);
-    expect(count(t, 'audit_events')).toBe(before.audit);
-    expect(count(t, 'wipe_reports')).toBe(0);
+    expect(await t.count('sanitization_records')).toBe(before.records);
+    expect(await t.count('audit_events')).toBe(before.audit);
+    expect(await t.count('wipe_reports')).toBe(0);
   });
 
   it('records each drive through the sanitization service, keeps the report, and importing the same bytes again changes nothing', async () => {
@@ -118,7 +114,7 @@ describe('POST /wipe-reports', () => {
     expect(nvme).toMatchObject({ outcome: 'recorded', assetTag: b });
     expect(res.body.warnings.join('\n')).toMatch(/S4EWNX0R123456789012: the tool cut this serial .* S4EWNX0R123456789012AB on /);
 
-    const rows = t.db.$client.prepare('select storage_serial, tool, tool_version, report_sha256, result from sanitization_records order by id').all();
+    const rows = await t.rows('select storage_serial, tool, tool_version, report_sha256, result from sanitization_records order by id');
     expect(rows).toEqual([
       { storage_serial: 'ZN15TA6Y', tool: 'nwipe', tool_version: '0.42', report_sha256: sha, result: 'passed' },
       { storage_serial: 'WD-WX11A80W7430', tool: 'nwipe', tool_version: '0.42', report_sha256: sha, result: 'failed' },
@@ -134,8 +130,8 @@ describe('POST /wipe-reports', () => {
     expect(again.status).toBe(200);
     expect(again.body.report.id).toBe(res.body.report.id);
     expect(again.body.drives.map((d: Body) => d.outcome)).toEqual(['already_recorded', 'already_recorded', 'already_recorded']);
-    expect(count(t, 'sanitization_records')).toBe(3);
-    expect(count(t, 'wipe_reports')).toBe(1);
+    expect(await t.count('sanitization_records')).toBe(3);
+    expect(await t.count('wipe_reports')).toBe(1);
 
     const got = await t.http.get(`${API}/wipe-reports/${res.body.report.id}`).set(bearer(await fresh(t, 'staff')));
     expect(got.status).toBe(200);
@@ -172,7 +168,7 @@ describe('POST /wipe-reports', () => {
       ['S4EWNX0R123456789012', 'ambiguous'],
     ]);
     expect(res.body.warnings.join('\n')).toMatch(/2 registered drives start so/);
-    expect(count(t, 'sanitization_records')).toBe(0);
+    expect(await t.count('sanitization_records')).toBe(0);
   });
 
   it('a drive registered on a device that has left custody is unmatched, with a warning naming the device', async () => {
@@ -185,7 +181,7 @@ describe('POST /wipe-reports', () => {
     expect(res.status).toBe(201);
     expect(res.body.drives).toMatchObject([{ serial: 'WD-WX11A80W7430', outcome: 'unmatched' }]);
     expect(res.body.warnings.join('\n')).toMatch(new RegExp(`registered on ${tag} \\(written_off\\)`));
-    expect(count(t, 'sanitization_records')).toBe(0);
+    expect(await t.count('sanitization_records')).toBe(0);
   });
 
   it('Workbench snapshots: an EraseBasic is a clear by overwrite; an erasure of severity Error a failed attempt', async () => {
@@ -213,8 +209,8 @@ describe('POST /wipe-reports', () => {
     const res = await post(t, fixture(NWIPE_LOG), 'text');
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('sanitizations.before_custody_cycle');
-    expect(count(t, 'sanitization_records')).toBe(0);
-    expect(count(t, 'wipe_reports')).toBe(0);
+    expect(await t.count('sanitization_records')).toBe(0);
+    expect(await t.count('wipe_reports')).toBe(0);
   });
 
   it('an nwipe PDF certificate is matched by its file name and kept as evidence; it records no wipe', async () => {
@@ -226,7 +222,7 @@ describe('POST /wipe-reports', () => {
     const res = await post(t, pdf, 'pdf', { filename });
     expect(res.status).toBe(201);
     expect(res.body.drives).toEqual([{ serial: 'ZN15TA6Y', model: 'ST1000DM003-1SB102', outcome: 'kept', assetTag: tag }]);
-    expect(count(t, 'sanitization_records')).toBe(0);
+    expect(await t.count('sanitization_records')).toBe(0);
     const raw = await t.http.get(`${API}/wipe-reports/${res.body.report.id}/raw`).set(bearer(await fresh(t, 'trainee')));
     expect(raw.headers['content-type']).toBe('application/pdf');
     expect(Buffer.compare(raw.body as Buffer, pdf)).toBe(0);
@@ -243,7 +239,7 @@ describe('POST /wipe-reports', () => {
     expect((await post(t, bytes, 'json', {}, 'staff')).status).toBe(403);
     const anonymous = await t.http.post(`${API}/wipe-reports`).set('content-type', 'application/json').send(bytes.toString('utf8'));
     expect(anonymous.status).toBe(401);
-    expect(count(t, 'wipe_reports')).toBe(0);
+    expect(await t.count('wipe_reports')).toBe(0);
   });
 
   it('the certificate of data sanitization names the report and its hash for each drive that came from one', async () => {

@@ -109,18 +109,28 @@ async function buildTemplate(adminUrl: string): Promise<string> {
   }
 }
 
-/** Creates `<prefix>_<random>` on the server as a copy of the migrated template, and returns a pool on it. */
-export async function createTestDatabase(prefix: string): Promise<TestDatabase> {
+/**
+ * Creates `<prefix>_<random>` on the server as a copy of the migrated
+ * template, or of `from` (a database of the same server, named by its URL,
+ * that no one is connected to: a set of fixtures built once), and returns a
+ * pool on it.
+ */
+export async function createTestDatabase(prefix: string, options: { from?: string } = {}): Promise<TestDatabase> {
   if (!/^[a-z][a-z0-9_]{0,40}$/.test(prefix)) throw new Error(`Database prefix must be lower-case letters, digits and _: ${prefix}`);
   const adminUrl = process.env.TEST_DATABASE_URL ?? DEFAULT_TEST_DATABASE_URL;
   templateName ??= buildTemplate(adminUrl);
-  const template = await templateName.catch((err: unknown) => {
-    templateName = undefined;
-    throw err;
-  });
+  const template =
+    options.from === undefined
+      ? await templateName.catch((err: unknown) => {
+          templateName = undefined;
+          throw err;
+        })
+      : decodeURIComponent(new URL(options.from).pathname.slice(1));
   const name = `${prefix}_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
   const admin = await connectAdmin(adminUrl);
   try {
+    // A pool's last sockets may still be closing on the source.
+    if (options.from !== undefined) await waitForNoBackends(admin, template);
     await admin.query(`create database "${name}" template "${template}"`);
   } finally {
     await admin.end();

@@ -153,7 +153,9 @@ export async function listDevices(db: Executor, filter: DeviceFilter, afterId: n
   if (filter.donationId) where.push(eq(devices.donationId, filter.donationId));
   if (filter.q) {
     const pattern = `%${escapeLike(filter.q)}%`;
-    const like = (col: AnyColumn) => sql`${col} like ${pattern} escape '\\'`;
+    // Case-insensitive on both engines: PostgreSQL's LIKE is case-sensitive, SQLite's is not for ASCII. A pattern that
+    // starts with % is served by no index on either engine, with or without lower().
+    const like = (col: AnyColumn) => sql`lower(${col}) like lower(${pattern}) escape '\\'`;
     where.push(or(like(devices.assetTag), like(devices.make), like(devices.model), like(devices.serialNumber), like(devices.notes), like(devices.location))!);
   }
   const order = { intake: asc(devices.id), '-intake': desc(devices.id), assetTag: asc(devices.assetTag), '-assetTag': desc(devices.assetTag) }[sort];

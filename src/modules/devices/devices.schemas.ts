@@ -5,6 +5,7 @@ import { DEVICE_ACTIONS, DEVICE_FLAGS, DEVICE_STATUSES } from './device-lifecycl
 import { GRADES, STORAGE_KINDS, WEIGHT_SOURCES } from './devices.table.js';
 import { csvBomQuery } from '../../core/csv.js';
 import { compiledResponse } from '../../core/http/compiled-serializer.js';
+import { MAX_ID } from '../../core/pagination.js';
 
 const Text = (max: number) => z.string().trim().min(1).max(max);
 export const SerialNumber = Text(100);
@@ -31,7 +32,7 @@ export const IntakeDeviceBody = z
     model: Text(100),
     serialNumber: SerialNumber,
     assetTag: z.string().trim().min(1).max(20).optional(),
-    donationId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+    donationId: z.number().int().positive().max(MAX_ID).optional(),
     weightGrams: z.number().int().min(1).max(1_000_000).optional(),
     storage: z.array(StorageDriveInput).max(32),
     specs: Specs.optional(),
@@ -57,7 +58,7 @@ export const UpdateDeviceBody = z
     make: Text(100).optional(),
     model: Text(100).optional(),
     serialNumber: SerialNumber.optional(),
-    donationId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).nullable().optional(),
+    donationId: z.number().int().positive().max(MAX_ID).nullable().optional(),
     weightGrams: z.number().int().min(1).max(1_000_000).optional(),
     specs: Specs.optional(),
     location: Text(200).nullable().optional(),
@@ -90,7 +91,7 @@ export const ListDevicesQuery = z.strictObject({
   category: z.enum(DEVICE_CATEGORIES).optional(),
   grade: z.enum(GRADES).optional(),
   flag: z.enum(DEVICE_FLAGS).optional(),
-  donationId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+  donationId: z.coerce.number().int().positive().max(MAX_ID).optional(),
   q: z.string().trim().min(1).max(100).optional(),
   /** intake (default): oldest first; -intake: newest first; assetTag / -assetTag: by tag. The CSV follows it too. */
   sort: z.enum(DEVICE_SORTS).default('intake'),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DONOR_TYPES } from './donations.table.js';
+import { MAX_ID } from '../../core/pagination.js';
 
 export const IsoDate = z.iso.date({ message: 'must be a date YYYY-MM-DD' });
 
@@ -52,7 +53,7 @@ export const Donation = z.object({
 });
 export type Donation = z.infer<typeof Donation>;
 
-export const DonationIdParams = z.strictObject({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+export const DonationIdParams = z.strictObject({ id: z.coerce.number().int().positive().max(MAX_ID) });
 export const DonationEnvelope = z.object({ donation: Donation });
 export const ListDonationsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(50),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEVICE_CATEGORIES } from '../devices/category-weights.js';
 import { STORAGE_KINDS } from '../devices/devices.schemas.js';
 import { REPORT_FORMATS } from './draft.js';
+import { MAX_ID } from '../../core/pagination.js';
 
 export const HardwareReportQuery = z.strictObject({
   /** true: read the report and answer the draft; nothing is written. */
@@ -10,7 +11,7 @@ export const HardwareReportQuery = z.strictObject({
     .default('false')
     .transform((v) => v === 'true'),
   assetTag: z.string().trim().min(1).max(20).optional(),
-  donationId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+  donationId: z.coerce.number().int().positive().max(MAX_ID).optional(),
 });
 
 /** The upload: JSON (lshw, smartctl, a Workbench snapshot) or dmidecode text, read as text by the route's own parser. */

@@ -12,8 +12,16 @@ import { requestScope, type RequestScope } from '../../core/request-context.js';
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const REPLAYED_HEADERS = ['etag', 'location', 'retry-after', 'content-disposition', 'x-asset-tags'];
-/** Marks a stored body that was bytes, kept as base64. */
-const BINARY = '\u0000base64:';
+/**
+ * Marks a stored body that was bytes, kept as base64. An escape character,
+ * which no text answer (JSON, CSV) starts with, and which PostgreSQL's text
+ * can hold (it refuses U+0000, which marked them before: rows written so are
+ * still read).
+ */
+const BINARY = '\u001bbase64:';
+const BINARY_BEFORE = '\u0000base64:';
+const storedBytes = (body: string): Buffer | undefined =>
+  body.startsWith(BINARY) ? Buffer.from(body.slice(BINARY.length), 'base64') : body.startsWith(BINARY_BEFORE) ? Buffer.from(body.slice(BINARY_BEFORE.length), 'base64') : undefined;
 /** How long a duplicate on another instance waits for the first request's answer to be stored (PostgreSQL). */
 const ANSWER_WAIT_MS = 2000;
 const ANSWER_POLL_MS = 25;
@@ -109,7 +117,7 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Db; clock:
         if (existing.responseHeaders) reply.headers(existing.responseHeaders);
         if (existing.responseContentType) reply.type(existing.responseContentType);
         const body = existing.responseBody;
-        reply.code(existing.responseStatus).send(body?.startsWith(BINARY) ? Buffer.from(body.slice(BINARY.length), 'base64') : (body ?? undefined));
+        reply.code(existing.responseStatus).send(body === null ? undefined : (storedBytes(body) ?? body));
         return;
       }
 

@@ -4,6 +4,7 @@ import { IsoDate } from '../donations/donations.schemas.js';
 import { Language } from '../participants/participants.schemas.js';
 import { DOCUMENT_LOCALES } from '../../core/i18n.js';
 import { ISSUANCE_KINDS, OVERRIDE_REASONS, RETURN_CONDITIONS } from './issuance.table.js';
+import { MAX_ID } from '../../core/pagination.js';
 
 export const IssueBody = z
   .strictObject({
@@ -60,7 +61,7 @@ export const IssueResponse = z.object({ issuance: Issuance, device: Device });
 /** The handover form's language: the agreement language unless another is asked for (`en-XA` checks the form, docs/translation.md). */
 export const HandoverQuery = z.strictObject({ lang: z.enum(DOCUMENT_LOCALES).optional() });
 
-export const IssuanceParams = z.strictObject({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+export const IssuanceParams = z.strictObject({ id: z.coerce.number().int().positive().max(MAX_ID) });
 export const ListIssuancesQuery = z.strictObject({
   status: z.enum(['active', 'returned', 'loan-overdue']).optional(),
   /** One participant's issuances, by code (exact, any case). */

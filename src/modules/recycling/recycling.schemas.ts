@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { IsoDate } from '../donations/donations.schemas.js';
 import { CERTIFICATIONS, SHIPMENT_MODES, SHIPMENT_STATUSES } from './recycling.table.js';
 import { DOCUMENT_LOCALES } from '../../core/i18n.js';
+import { MAX_ID } from '../../core/pagination.js';
 
 const Text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -23,7 +24,7 @@ export const RecyclerEnvelope = z.object({ recycler: Recycler });
 export const RecyclerList = z.object({ items: z.array(Recycler) });
 
 export const CreateShipmentBody = z.strictObject({
-  recyclerId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  recyclerId: z.number().int().positive().max(MAX_ID),
   mode: z.enum(SHIPMENT_MODES),
   carrier: Text(200).optional(),
   containerNumber: Text(50).optional(),
@@ -84,9 +85,9 @@ export const ShipmentAmendment = z.object({
   amendedAt: z.string(),
 });
 export type ShipmentAmendment = z.infer<typeof ShipmentAmendment>;
-export const ShipmentParams = z.strictObject({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+export const ShipmentParams = z.strictObject({ id: z.coerce.number().int().positive().max(MAX_ID) });
 export const ShipmentDeviceParams = z.strictObject({ id: ShipmentParams.shape.id, tag: z.string().trim().min(1).max(100) });
-export const ShipmentBulkLineParams = z.strictObject({ id: ShipmentParams.shape.id, lineId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+export const ShipmentBulkLineParams = z.strictObject({ id: ShipmentParams.shape.id, lineId: z.coerce.number().int().positive().max(MAX_ID) });
 
 export const Shipment = z.object({
   id: z.number().int(),

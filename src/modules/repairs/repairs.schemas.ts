@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Device } from '../devices/devices.schemas.js';
 import { REPAIR_OUTCOMES } from './repairs.table.js';
+import { MAX_ID } from '../../core/pagination.js';
 
 export const PartUsedInput = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -49,5 +50,5 @@ export const Repair = z.object({
 });
 export type Repair = z.infer<typeof Repair>;
 
-export const RepairParams = z.strictObject({ tag: z.string().min(1).max(100), id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+export const RepairParams = z.strictObject({ tag: z.string().min(1).max(100), id: z.coerce.number().int().positive().max(MAX_ID) });
 export const RepairResponse = z.object({ repair: Repair, device: Device });

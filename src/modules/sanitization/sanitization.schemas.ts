@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DRAW_REASONS, RESULTS, SANITIZATION_METHODS, SANITIZATION_TECHNIQUES, VERIFICATION_KINDS, VERIFICATION_STATUSES } from './sanitization.table.js';
 import { Device, SerialNumber } from '../devices/devices.schemas.js';
+import { MAX_ID } from '../../core/pagination.js';
 
 export const DEFAULT_STANDARD = 'NIST SP 800-88 Rev. 2';
 
@@ -78,5 +79,5 @@ export const ListVerificationsQuery = z.strictObject({
 });
 export const VerificationList = z.object({ items: z.array(Verification), nextCursor: z.string().nullable() });
 export const VerifyBody = z.strictObject({ result: z.enum(RESULTS), notes: z.string().max(2000).optional() });
-export const VerificationParams = z.strictObject({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+export const VerificationParams = z.strictObject({ id: z.coerce.number().int().positive().max(MAX_ID) });
 export const VerificationEnvelope = z.object({ verification: Verification });

@@ -1,5 +1,6 @@
 import { and, desc, eq, isNull, lt, sql } from 'drizzle-orm';
 import { reusable, type Db } from '../../core/db.js';
+import { countRows, distinctJsonArray } from '../../core/db-dialect.js';
 import { scans } from './scans.table.js';
 
 /** The scan path runs on prepared statements (STYLE: hot paths). */
@@ -58,25 +59,29 @@ export interface UnknownCodeRow {
   count: number;
   firstSeenAt: string;
   lastSeenAt: string;
-  /** A JSON array of the station names (null for scans without one). */
-  stations: string;
+  /** The station names, ascending (null for scans without one). */
+  stations: Array<string | null>;
 }
 
-/** Unknown codes grouped, most recently seen first; the cursor is the group's last scan id. */
-export async function listUnknownCodes(db: Db, beforeId: number, limit: number): Promise<UnknownCodeRow[]> {
+/**
+ * Unknown codes grouped, most recently seen first; the cursor is the group's
+ * last scan id (none for the first page: PostgreSQL compares it as an integer,
+ * so no stand-in beyond 2^31 may be sent).
+ */
+export async function listUnknownCodes(db: Db, beforeId: number | undefined, limit: number): Promise<UnknownCodeRow[]> {
   return db
     .select({
       rowId: sql<number>`max(${scans.id})`,
       code: scans.code,
-      count: sql<number>`count(*)`,
+      count: countRows(),
       firstSeenAt: sql<string>`min(${scans.serverTime})`,
       lastSeenAt: sql<string>`max(${scans.serverTime})`,
-      stations: sql<string>`json_group_array(distinct ${scans.station})`,
+      stations: distinctJsonArray<string | null>(db, scans.station),
     })
     .from(scans)
     .where(isNull(scans.deviceId))
     .groupBy(scans.code)
-    .having(lt(sql`max(${scans.id})`, beforeId))
+    .having(beforeId === undefined ? undefined : lt(sql`max(${scans.id})`, beforeId))
     .orderBy(desc(sql`max(${scans.id})`))
     .limit(limit);
 }

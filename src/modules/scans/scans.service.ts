@@ -87,7 +87,7 @@ export function createScansService(deps: { db: Db; clock: Clock; deviceStates: P
     },
 
     async unknown(limit: number, cursor: string | undefined) {
-      const before = cursor === undefined ? Number.MAX_SAFE_INTEGER : decodeCursor(cursor);
+      const before = cursor === undefined ? undefined : decodeCursor(cursor);
       const { page, nextCursor } = pageOf(await listUnknownCodes(db, before, limit + 1), limit, (r) => r.rowId);
       return {
         items: page.map((r) => ({
@@ -95,7 +95,7 @@ export function createScansService(deps: { db: Db; clock: Clock; deviceStates: P
           count: r.count,
           firstSeenAt: r.firstSeenAt,
           lastSeenAt: r.lastSeenAt,
-          stations: (JSON.parse(r.stations) as Array<string | null>).filter((s): s is string => s !== null),
+          stations: r.stations.filter((s): s is string => s !== null),
         })),
         nextCursor,
       };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ROLES } from '../auth/permissions.js';
 import { LANGUAGES } from './users.table.js';
+import { MAX_ID } from '../../core/pagination.js';
 
 export const Username = z
   .string()
@@ -53,7 +54,7 @@ export type UpdateMeBody = z.infer<typeof UpdateMeBody>;
 export const SetPasswordBody = z.strictObject({ password: Password });
 export const ChangeOwnPasswordBody = z.strictObject({ currentPassword: z.string().min(1).max(256), newPassword: Password });
 
-export const UserIdParams = z.strictObject({ id: z.coerce.number().int().positive() });
+export const UserIdParams = z.strictObject({ id: z.coerce.number().int().positive().max(MAX_ID) });
 
 export const UserEnvelope = z.object({ user: User });
 export const UserList = z.object({ items: z.array(User), nextCursor: z.string().nullable() });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SanitizationRecord } from '../sanitization/sanitization.schemas.js';
 import { WIPE_REPORT_FORMATS } from './wipe-reports.table.js';
+import { MAX_ID } from '../../core/pagination.js';
 
 export const OUTCOMES = ['recorded', 'already_recorded', 'unmatched', 'ambiguous', 'kept'] as const;
 
@@ -42,4 +43,4 @@ export const WipeReportAnswer = z.object({
   warnings: z.array(z.string()),
 });
 
-export const WipeReportParams = z.strictObject({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+export const WipeReportParams = z.strictObject({ id: z.coerce.number().int().positive().max(MAX_ID) });
