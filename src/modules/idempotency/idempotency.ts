@@ -12,8 +12,18 @@ import { requestScope, type RequestScope } from '../../core/request-context.js';
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const REPLAYED_HEADERS = ['etag', 'location', 'retry-after', 'content-disposition', 'x-asset-tags'];
-/** Marks a stored body that was bytes, kept as base64. */
-const BINARY = '\u0000base64:';
+/**
+ * Marks a stored body that was bytes, kept as base64. U+FFFF is a
+ * noncharacter no text answer of the service begins with, and PostgreSQL text
+ * can hold it (not U+0000, the mark SQLite databases may still hold, read too).
+ */
+const BINARY = '\uffffbase64:';
+const BINARY_BEFORE = '\u0000base64:';
+const storedBody = (body: string | null): string | Buffer | undefined => {
+  if (body === null) return undefined;
+  const mark = body.startsWith(BINARY) ? BINARY : body.startsWith(BINARY_BEFORE) ? BINARY_BEFORE : null;
+  return mark ? Buffer.from(body.slice(mark.length), 'base64') : body;
+};
 
 /**
  * Idempotency-Key on mutating requests (docs/domain.md §4), scoped per user and route.
@@ -87,8 +97,7 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Db; clock:
         reply.header('idempotent-replayed', 'true');
         if (existing.responseHeaders) reply.headers(existing.responseHeaders);
         if (existing.responseContentType) reply.type(existing.responseContentType);
-        const body = existing.responseBody;
-        reply.code(existing.responseStatus).send(body?.startsWith(BINARY) ? Buffer.from(body.slice(BINARY.length), 'base64') : (body ?? undefined));
+        reply.code(existing.responseStatus).send(storedBody(existing.responseBody));
         return;
       }
 
