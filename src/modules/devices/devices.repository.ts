@@ -96,7 +96,9 @@ export async function listDevices(db: Executor, filter: DeviceFilter, afterId: n
   if (filter.donationId) where.push(eq(devices.donationId, filter.donationId));
   if (filter.q) {
     const pattern = `%${escapeLike(filter.q)}%`;
-    const like = (col: AnyColumn) => sql`${col} like ${pattern} escape '\\'`;
+    // SQLite's LIKE ignores ASCII case and PostgreSQL's does not: lower() on both sides answers alike.
+    // A leading % serves no index on either engine, lower() or not.
+    const like = (col: AnyColumn) => sql`lower(${col}) like lower(${pattern}) escape '\\'`;
     where.push(or(like(devices.assetTag), like(devices.make), like(devices.model), like(devices.serialNumber), like(devices.notes), like(devices.location))!);
   }
   const order = { intake: asc(devices.id), '-intake': desc(devices.id), assetTag: asc(devices.assetTag), '-assetTag': desc(devices.assetTag) }[sort];
