@@ -3,9 +3,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { fixedClock } from '../../src/core/clock.js';
-import { openDatabase } from '../../src/core/db.js';
+import { closeDatabase, openDatabase, openPostgres } from '../../src/core/db.js';
 import { ADMIN_PASSWORD, bearer, checkedHttp, createTestApp, laptop, TEST_ENGINE, USER_PASSWORD, type TestApp } from '../helpers.js';
 import { binary } from '../support/documents.js';
+import { createTestDatabase } from '../support/pg.js';
 
 const REPLAYED = 'idempotent-replayed';
 
@@ -249,7 +250,8 @@ describe('Idempotency-Key (docs/domain.md §4)', () => {
 describe('Idempotency-Key: a concurrent duplicate', () => {
   it('two POST /users with the same key at once: one 201, one 409 idempotency.in_progress, one user; the retry replays', async () => {
     // Production password-hashing cost, so the first request is still running when the second arrives.
-    const db = openDatabase({ path: ':memory:' });
+    const server = TEST_ENGINE === 'postgres' ? await createTestDatabase('rl_test') : null;
+    const db = server ? await openPostgres({ url: server.url, poolSize: 4 }) : openDatabase({ path: ':memory:' });
     const app = await buildApp({ config: loadConfig({ RATE_LIMIT_PER_MINUTE: '0' }), db, clock: fixedClock('2026-03-02T15:00:00.000Z'), logLevel: 'silent' });
     try {
       await app.services.users.bootstrapAdmin(ADMIN_PASSWORD);
@@ -276,7 +278,8 @@ describe('Idempotency-Key: a concurrent duplicate', () => {
       expect(retry.body).toEqual(byStatus[0]!.body);
     } finally {
       await app.close();
-      db.$client.close();
+      await closeDatabase(db);
+      await server?.drop();
     }
   });
 });
