@@ -42,6 +42,8 @@ export interface TestApp {
    * with write access to the database file or server.
    */
   dropGuards(table: string): Promise<void>;
+  /** Closes the database under the running app (SQLite: its connection; PostgreSQL: the pool), so that every query fails from then on. */
+  loseDatabase(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -116,6 +118,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     createUser,
     login,
     ...raw,
+    loseDatabase: async () => {
+      if (engineOf(db) === 'postgres') await (db.$client as unknown as { end(): Promise<void> }).end();
+      else db.$client.close();
+    },
     close: async () => {
       await app.close();
       await closeDb();

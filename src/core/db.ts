@@ -272,7 +272,7 @@ export async function closeDatabase(db: Db): Promise<void> {
   const postgres = postgresHandles.get(db);
   if (postgres) {
     postgresHandles.delete(db);
-    await postgres.pool.end();
+    if (!postgres.pool.ended) await postgres.pool.end();
     return;
   }
   if (!db.$client.open) return;

@@ -110,7 +110,7 @@ describe('errors as problem+json', () => {
     const before = await t.http.get('/readyz');
     expect(before.status).toBe(200);
 
-    t.db.$client.close();
+    await t.loseDatabase();
     const res = await t.http.get('/api/v1/devices').set(bearer(token));
     expectProblem(res, 500, 'internal');
     const text = JSON.stringify(res.body);
@@ -128,7 +128,7 @@ describe('errors as problem+json', () => {
   });
 
   it('gives the 500 problem every problem member, with a generic detail', async () => {
-    t.db.$client.close();
+    await t.loseDatabase();
     const res = await t.http.get('/api/v1/me').set(bearer(token));
     expectProblem(res, 500, 'internal');
     expect(typeof res.body['detail']).toBe('string');

@@ -3,8 +3,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { fixedClock } from '../../src/core/clock.js';
-import { openDatabase } from '../../src/core/db.js';
-import { ADMIN_PASSWORD, bearer, checkedHttp, createTestApp, laptop, USER_PASSWORD, type TestApp } from '../helpers.js';
+import { closeDatabase, openDatabase, openPostgres } from '../../src/core/db.js';
+import { ADMIN_PASSWORD, bearer, checkedHttp, createTestApp, laptop, TEST_ENGINE, USER_PASSWORD, type TestApp } from '../helpers.js';
+import { binary } from '../support/documents.js';
+import { createTestDatabase } from '../support/pg.js';
 
 const REPLAYED = 'idempotent-replayed';
 
@@ -218,12 +220,38 @@ describe('Idempotency-Key (docs/domain.md §4)', () => {
     expect(after.headers[REPLAYED]).toBeUndefined();
     expect(await deviceCount()).toBe(2);
   });
+
+  it('keeps a bytes answer (a label sheet) as text both engines can hold, and replays it byte for byte, also one kept with the earlier mark', async () => {
+    const token = await t.token('trainee');
+    const send = () => t.http.post('/api/v1/labels').set(bearer(token)).set('idempotency-key', 'sheet-1').send({ template: 'avery-5160', reserve: 2 }).buffer(true).parse(binary);
+    const first = await send();
+    expect(first.status).toBe(201);
+    const pdf = first.body as Buffer;
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    const kept = await t.row<{ body: string }>("select response_body as body from idempotency_keys where key = 'sheet-1'");
+    // PostgreSQL text cannot hold U+0000: the mark is U+FFFF, then the bytes as base64.
+    expect(kept!.body.includes('\u0000')).toBe(false);
+    expect(kept!.body).toBe(`\uffffbase64:${pdf.toString('base64')}`);
+    const replays = [await send()];
+    // SQLite databases may hold answers kept with the earlier mark, U+0000 (which only SQLite can store).
+    if (TEST_ENGINE === 'sqlite') {
+      await t.exec("update idempotency_keys set response_body = ? where key = 'sheet-1'", `\u0000base64:${pdf.toString('base64')}`);
+      replays.push(await send());
+    }
+    for (const replay of replays) {
+      expect(replay.status).toBe(201);
+      expect(replay.headers[REPLAYED]).toBe('true');
+      expect(replay.headers['content-type']).toBe('application/pdf');
+      expect(Buffer.compare(replay.body as Buffer, pdf)).toBe(0);
+    }
+  });
 });
 
 describe('Idempotency-Key: a concurrent duplicate', () => {
   it('two POST /users with the same key at once: one 201, one 409 idempotency.in_progress, one user; the retry replays', async () => {
     // Production password-hashing cost, so the first request is still running when the second arrives.
-    const db = openDatabase({ path: ':memory:' });
+    const server = TEST_ENGINE === 'postgres' ? await createTestDatabase('rl_test') : null;
+    const db = server ? await openPostgres({ url: server.url, poolSize: 4 }) : openDatabase({ path: ':memory:' });
     const app = await buildApp({ config: loadConfig({ RATE_LIMIT_PER_MINUTE: '0' }), db, clock: fixedClock('2026-03-02T15:00:00.000Z'), logLevel: 'silent' });
     try {
       await app.services.users.bootstrapAdmin(ADMIN_PASSWORD);
@@ -250,7 +278,8 @@ describe('Idempotency-Key: a concurrent duplicate', () => {
       expect(retry.body).toEqual(byStatus[0]!.body);
     } finally {
       await app.close();
-      db.$client.close();
+      await closeDatabase(db);
+      await server?.drop();
     }
   });
 });

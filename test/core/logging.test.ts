@@ -81,7 +81,7 @@ describe('request logging', () => {
 
   it('logs a server error with its stack and the request id, and its request line', async () => {
     const token = await t.token('admin');
-    t.db.$client.close();
+    await t.loseDatabase();
     const res = await t.http.post(`${API}/auth/login`).send({ username: 'admin', password: 'a-password-in-a-failing-request' });
     expect(res.status).toBe(500);
     const id = res.headers['x-request-id'] as string;

@@ -1,10 +1,10 @@
 /**
  * The audit chain covers the records, and anchors kept outside the database
  * cover the chain (docs/domain.md §2 invariant 3, §4 GET /audit/verify). Every attack
- * here is made the way an attacker with the database file would: straight
- * through SQLite, dropping the append-only triggers first.
+ * here is made the way an attacker with the database file (or the database
+ * server) would: straight through SQL, lifting the append-only triggers first.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,8 +14,9 @@ import { appendAnchor, readAnchors } from '../../src/modules/audit/anchors.js';
 import { chainHash } from '../../src/modules/audit-log/audit.repository.js';
 import { currentRecordHashes, type RecordTable } from '../../src/modules/audit/record-hashes.js';
 import type { Role } from '../../src/modules/users/users.table.js';
-import { bearer, createTestApp, laptop, wipeBody, type TestApp } from '../helpers.js';
+import { bearer, createTestApp, laptop, TEST_ENGINE, wipeBody, type TestApp, type TestAppOptions } from '../helpers.js';
 import { binary } from '../support/documents.js';
+import { createTestDatabase } from '../support/pg.js';
 
 const API = '/api/v1';
 type Body = Record<string, unknown>;
@@ -60,12 +61,19 @@ interface Story {
   shipmentId: number;
 }
 
-function harness(options: { dbPath?: () => string } = {}) {
+/** A fresh app per test; `database` gives it a database of the test's own (and drops it after). */
+function harness(database?: () => Promise<{ options: TestAppOptions; drop?: () => Promise<void> }>) {
   const h = { t: undefined as unknown as TestApp };
+  let drop: (() => Promise<void>) | undefined;
   beforeEach(async () => {
-    h.t = await createTestApp(options.dbPath ? { dbPath: options.dbPath() } : {});
+    const own = database ? await database() : { options: {} };
+    drop = own.drop;
+    h.t = await createTestApp(own.options);
   });
-  afterEach(async () => h.t.close());
+  afterEach(async () => {
+    await h.t.close();
+    await drop?.();
+  });
   return h;
 }
 
@@ -131,7 +139,7 @@ async function story(t: TestApp): Promise<Story> {
 
   return {
     tag,
-    deviceId: (t.db.$client.prepare('select id from devices where asset_tag = ?').get(tag) as { id: number }).id,
+    deviceId: (await t.row<{ id: number }>('select id from devices where asset_tag = ?', tag))!.id,
     code,
     failedRecordId: failed['sanitization']!['id'] as number,
     passedRecordId: passed['sanitization']!['id'] as number,
@@ -143,21 +151,18 @@ async function story(t: TestApp): Promise<Story> {
   };
 }
 
-const events = (t: TestApp) => t.db.$client.prepare('select * from audit_events order by id').all() as EventRow[];
+const events = (t: TestApp) => t.rows<EventRow>('select * from audit_events order by id');
 const refs = (e: EventRow): Ref[] => (e.records === null ? [] : (JSON.parse(e.records) as Ref[]));
-const namedBy = (t: TestApp, table: RecordTable, id: number) => events(t).filter((e) => refs(e).some((r) => r.table === table && r.id === id));
-const sql = (t: TestApp, statement: string, ...params: unknown[]) => t.db.$client.prepare(statement).run(...params);
+const namedBy = async (t: TestApp, table: RecordTable, id: number) => (await events(t)).filter((e) => refs(e).some((r) => r.table === table && r.id === id));
+const sql = (t: TestApp, statement: string, ...params: unknown[]) => t.exec(statement, ...params);
 
 /** As an attacker would: every trigger on the table goes first. */
-function dropTriggers(t: TestApp, table: string): void {
-  const triggers = t.db.$client.prepare("select name from sqlite_master where type = 'trigger' and tbl_name = ?").all(table) as Array<{ name: string }>;
-  for (const { name } of triggers) t.db.$client.exec(`DROP TRIGGER "${name}"`);
-}
+const dropTriggers = (t: TestApp, table: string) => t.dropGuards(table);
 
 /** The attacker's full rewrite: every event from `fromId` on re-hashed with the service's own chain function. */
-function rechain(t: TestApp, fromId: number): void {
-  dropTriggers(t, 'audit_events');
-  const all = events(t);
+async function rechain(t: TestApp, fromId: number): Promise<void> {
+  await dropTriggers(t, 'audit_events');
+  const all = await events(t);
   let prev = all.find((e) => e.id === fromId - 1)?.hash ?? '0'.repeat(64);
   for (const e of all.filter((x) => x.id >= fromId)) {
     const hash = chainHash(prev, {
@@ -172,7 +177,7 @@ function rechain(t: TestApp, fromId: number): void {
       details: e.details,
       records: e.records,
     });
-    sql(t, 'update audit_events set prev_hash = ?, hash = ? where id = ?', prev, hash, e.id);
+    await sql(t, 'update audit_events set prev_hash = ?, hash = ? where id = ?', prev, hash, e.id);
     prev = hash;
   }
 }
@@ -182,19 +187,19 @@ describe('the audit chain covers the records', () => {
 
   it('names, in each event that creates or changes a record, the record and its SHA-256; an untouched history verifies with its head', async () => {
     const s = await story(h.t);
-    const all = events(h.t);
+    const all = await events(h.t);
     const res = await verify(h.t);
     expect(res).toEqual({ ok: true, events: all.length, head: { id: all.at(-1)!.id, hash: all.at(-1)!.hash } });
 
-    const actionsNaming = (table: RecordTable, id: number) => namedBy(h.t, table, id).map((e) => e.action);
-    expect(actionsNaming('sanitization_records', s.failedRecordId)).toEqual(['device.sanitization_recorded']);
-    expect(actionsNaming('sanitization_verifications', s.verificationId)).toEqual(['device.sanitization_recorded', 'device.sanitization_verified']);
-    expect(actionsNaming('gradings', s.gradingId)).toEqual(['device.graded']);
-    expect(actionsNaming('issuances', s.issuanceId)).toEqual(['device.issued', 'device.returned']);
-    expect(actionsNaming('repairs', s.repairId)).toEqual(['device.repair_opened', 'device.repair_completed']);
-    expect(actionsNaming('shipments', s.shipmentId)).toEqual(['shipment.created', 'shipment.device_added', 'shipment.bulk_line_added']);
+    const actionsNaming = async (table: RecordTable, id: number) => (await namedBy(h.t, table, id)).map((e) => e.action);
+    expect(await actionsNaming('sanitization_records', s.failedRecordId)).toEqual(['device.sanitization_recorded']);
+    expect(await actionsNaming('sanitization_verifications', s.verificationId)).toEqual(['device.sanitization_recorded', 'device.sanitization_verified']);
+    expect(await actionsNaming('gradings', s.gradingId)).toEqual(['device.graded']);
+    expect(await actionsNaming('issuances', s.issuanceId)).toEqual(['device.issued', 'device.returned']);
+    expect(await actionsNaming('repairs', s.repairId)).toEqual(['device.repair_opened', 'device.repair_completed']);
+    expect(await actionsNaming('shipments', s.shipmentId)).toEqual(['shipment.created', 'shipment.device_added', 'shipment.bulk_line_added']);
     // The device itself on every change of it.
-    const deviceId = (h.t.db.$client.prepare('select id from devices where asset_tag = ?').get(s.tag) as { id: number }).id;
+    const deviceId = (await h.t.row<{ id: number }>('select id from devices where asset_tag = ?', s.tag))!.id;
     const deviceEvents = all.filter((e) => e.entity_type === 'device' && e.entity_id === s.tag);
     expect(deviceEvents.length).toBeGreaterThanOrEqual(7);
     for (const e of deviceEvents) expect(refs(e).find((r) => r.table === 'devices')?.id, e.action).toBe(deviceId);
@@ -203,9 +208,9 @@ describe('the audit chain covers the records', () => {
 
   it('names the sanitization record whose result was changed from failed to passed', async () => {
     const s = await story(h.t);
-    const [recorded] = namedBy(h.t, 'sanitization_records', s.failedRecordId);
-    dropTriggers(h.t, 'sanitization_records');
-    sql(h.t, "update sanitization_records set result = 'passed' where id = ?", s.failedRecordId);
+    const [recorded] = await namedBy(h.t, 'sanitization_records', s.failedRecordId);
+    await dropTriggers(h.t, 'sanitization_records');
+    await sql(h.t, "update sanitization_records set result = 'passed' where id = ?", s.failedRecordId);
 
     const res = await verify(h.t);
     expect(res).toMatchObject({
@@ -217,7 +222,7 @@ describe('the audit chain covers the records', () => {
     expect(res.head).toBeUndefined();
   });
 
-  it.each<[string, RecordTable, (s: Story) => number, (t: TestApp, s: Story) => void]>([
+  it.each<[string, RecordTable, (s: Story) => number, (t: TestApp, s: Story) => Promise<void>]>([
     ['a completed second-person check turned to failed', 'sanitization_verifications', (s) => s.verificationId, (t, s) => sql(t, "update sanitization_verifications set status = 'failed' where id = ?", s.verificationId)],
     ['a grade raised', 'gradings', (s) => s.gradingId, (t, s) => sql(t, "update gradings set grade = 'A' where id = ?", s.gradingId)],
     ['a return condition changed', 'issuances', (s) => s.issuanceId, (t, s) => sql(t, "update issuances set return_condition = 'damaged' where id = ?", s.issuanceId)],
@@ -234,66 +239,65 @@ describe('the audit chain covers the records', () => {
   ])('names the latest event of a record changed behind its back: %s', async (_label, table, idOf, tamper) => {
     const s = await story(h.t);
     const id = idOf(s);
-    const latest = namedBy(h.t, table, id).at(-1)!;
-    for (const t of ['sanitization_records', 'sanitization_verifications', 'gradings', 'issuances', 'repairs', 'shipments', 'shipment_bulk_lines', 'devices', 'storage_drives']) dropTriggers(h.t, t);
-    tamper(h.t, s);
+    const latest = (await namedBy(h.t, table, id)).at(-1)!;
+    for (const t of ['sanitization_records', 'sanitization_verifications', 'gradings', 'issuances', 'repairs', 'shipments', 'shipment_bulk_lines', 'devices', 'storage_drives']) await dropTriggers(h.t, t);
+    await tamper(h.t, s);
     const res = await verify(h.t);
     expect(res).toMatchObject({ ok: false, brokenAt: { id: latest.id, reason: 'record_mismatch' }, reason: 'record_mismatch', record: { table, id } });
   });
 
   it('reports a named record that was deleted as record_missing, and a record no event accounts for as record_unaccounted', async () => {
     const s = await story(h.t);
-    dropTriggers(h.t, 'sanitization_records');
+    await dropTriggers(h.t, 'sanitization_records');
     // A forged passing record, a copy of the failed one: no event ever named it.
-    sql(
+    await sql(
       h.t,
       "insert into sanitization_records (device_id, drive_id, custody_cycle, storage_serial, standard, method, technique, tool, tool_version, verification, result, started_at, completed_at, report_sha256, notes, technician_id, created_at) select device_id, drive_id, custody_cycle, storage_serial, standard, method, technique, tool, tool_version, verification, 'passed', started_at, completed_at, report_sha256, notes, technician_id, created_at from sanitization_records where id = ?",
       s.failedRecordId,
     );
-    const forged = (h.t.db.$client.prepare('select max(id) as id from sanitization_records').get() as { id: number }).id;
+    const forged = (await h.t.row<{ id: number }>('select max(id) as id from sanitization_records'))!.id;
     const unaccounted = await verify(h.t);
     expect(unaccounted).toMatchObject({ ok: false, reason: 'record_unaccounted', record: { table: 'sanitization_records', id: forged } });
 
-    sql(h.t, 'delete from sanitization_records where id = ?', forged);
+    await sql(h.t, 'delete from sanitization_records where id = ?', forged);
     expect((await verify(h.t)).ok).toBe(true);
-    sql(h.t, 'delete from sanitization_records where id = ?', s.failedRecordId);
-    const [recorded] = namedBy(h.t, 'sanitization_records', s.failedRecordId);
+    await sql(h.t, 'delete from sanitization_records where id = ?', s.failedRecordId);
+    const [recorded] = await namedBy(h.t, 'sanitization_records', s.failedRecordId);
     expect(await verify(h.t)).toMatchObject({ ok: false, brokenAt: { id: recorded!.id, reason: 'record_missing' }, record: { table: 'sanitization_records', id: s.failedRecordId } });
   });
 
   it('accepts rows from before records were hashed (an upgraded database), but not a row added since without an event', async () => {
-    const legacy = (serial: string) =>
-      sql(
-        h.t,
-        "insert into devices (asset_tag, category, make, model, serial_number, serial_key, specs, weight_grams, weight_source, status, cycle_started_at, status_changed_at, created_by, created_at, updated_at) values (?, 'laptop', 'Dell', 'E7450', ?, ?, '{}', 1600, 'measured', 'received', '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z', 1, '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z')",
+    const legacy = async (serial: string) =>
+      (await h.t.row<{ id: number }>(
+        "insert into devices (asset_tag, category, make, model, serial_number, serial_key, specs, weight_grams, weight_source, status, cycle_started_at, status_changed_at, created_by, created_at, updated_at) values (?, 'laptop', 'Dell', 'E7450', ?, ?, '{}', 1600, 'measured', 'received', '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z', 1, '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z') returning id",
         `IQ-LEGACY-${serial}`,
         serial,
         serial,
-      ).lastInsertRowid;
-    const [old1, old2] = [legacy('OLD-1'), legacy('OLD-2')];
+      ))!.id;
+    const [old1, old2] = [await legacy('OLD-1'), await legacy('OLD-2')];
     expect(Number(old2)).toBe(Number(old1) + 1);
     await post(h.t, '/devices', laptop());
     // An old device changed through the service is named from then on; the other stays unnamed, and that is fine.
     const etag = (await h.t.http.get(`${API}/devices/OLD-1`).set(await as(h.t, 'trainee'))).headers['etag'] as string;
     const patched = await h.t.http.patch(`${API}/devices/OLD-1`).set(await as(h.t, 'trainee')).set('if-match', etag).send({ location: 'Shelf C' });
     expect(patched.status, JSON.stringify(patched.body)).toBe(200);
-    expect(namedBy(h.t, 'devices', Number(old1)).map((e) => e.action)).toEqual(['device.updated']);
-    expect(namedBy(h.t, 'devices', Number(old2))).toEqual([]);
+    expect((await namedBy(h.t, 'devices', Number(old1))).map((e) => e.action)).toEqual(['device.updated']);
+    expect(await namedBy(h.t, 'devices', Number(old2))).toEqual([]);
     expect((await verify(h.t)).ok).toBe(true);
 
-    const forged = Number(legacy('FORGED-1'));
+    const forged = Number(await legacy('FORGED-1'));
     expect(await verify(h.t)).toMatchObject({ ok: false, reason: 'record_unaccounted', record: { table: 'devices', id: forged } });
   });
 
   it('leaves free text about a participant out: return notes changed and personal data erased, the chain still verifies', async () => {
     const s = await story(h.t);
-    sql(h.t, "update issuances set return_notes = '(erased)' where id = ?", s.issuanceId);
+    await sql(h.t, "update issuances set return_notes = '(erased)' where id = ?", s.issuanceId);
     expect((await verify(h.t)).ok).toBe(true);
 
     const erased = await h.t.http.delete(`${API}/participants/${s.code}/personal-data`).set(await as(h.t, 'coordinator'));
     expect(erased.status).toBe(204);
     const after = await verify(h.t);
-    expect(after).toMatchObject({ ok: true, head: { id: events(h.t).at(-1)!.id } });
+    expect(after).toMatchObject({ ok: true, head: { id: (await events(h.t)).at(-1)!.id } });
   });
 });
 
@@ -304,7 +308,7 @@ describe('anchors kept outside the database', () => {
     await story(h.t);
     const head = (await verify(h.t)).head!;
     expect(await verify(h.t, `${head.id}:${head.hash}`)).toEqual({ ok: true, events: head.id, head });
-    const early = events(h.t)[2]!;
+    const early = (await events(h.t))[2]!;
     expect((await verify(h.t, `${early.id}:${early.hash}`)).ok).toBe(true);
     for (const bad of ['12', `0:${head.hash}`, `${head.id}:${head.hash.toUpperCase()}`, `${head.id}:${head.hash.slice(1)}`, `x:${head.hash}`]) {
       const res = await h.t.http.get(`${API}/audit/verify`).query({ anchor: bad }).set(await as(h.t, 'admin'));
@@ -312,14 +316,16 @@ describe('anchors kept outside the database', () => {
     }
   });
 
-  it('detects the last event deleted with sqlite_sequence fixed, which the chain alone cannot see', async () => {
+  it('detects the last event deleted with the id high-water mark fixed, which the chain alone cannot see', async () => {
     const s = await story(h.t);
     const anchor = (await verify(h.t)).head!;
-    dropTriggers(h.t, 'audit_events');
-    sql(h.t, 'delete from audit_events where id = ?', anchor.id);
-    sql(h.t, "update sqlite_sequence set seq = ? where name = 'audit_events'", anchor.id - 1);
+    await dropTriggers(h.t, 'audit_events');
+    await sql(h.t, 'delete from audit_events where id = ?', anchor.id);
+    // SQLite's AUTOINCREMENT mark, or PostgreSQL's sequence (which the check does not read: the highest id stands in for it).
+    if (TEST_ENGINE === 'postgres') await h.t.row("select setval(pg_get_serial_sequence('audit_events', 'id'), ?)", anchor.id - 1);
+    else await sql(h.t, "update sqlite_sequence set seq = ? where name = 'audit_events'", anchor.id - 1);
     // The record the deleted event named (the bulk line) goes too, so nothing points at the cut.
-    sql(h.t, 'delete from shipment_bulk_lines where shipment_id = ?', s.shipmentId);
+    await sql(h.t, 'delete from shipment_bulk_lines where shipment_id = ?', s.shipmentId);
 
     expect((await verify(h.t)).ok).toBe(true);
     expect(await verify(h.t, `${anchor.id}:${anchor.hash}`)).toMatchObject({ ok: false, brokenAt: { id: anchor.id, reason: 'anchor_missing' }, reason: 'anchor_missing' });
@@ -328,20 +334,20 @@ describe('anchors kept outside the database', () => {
   it('detects a history re-chained with the service’s own functions after a record and its event were edited', async () => {
     const s = await story(h.t);
     const anchor = (await verify(h.t)).head!;
-    const [recorded] = namedBy(h.t, 'sanitization_records', s.failedRecordId);
-    dropTriggers(h.t, 'sanitization_records');
-    dropTriggers(h.t, 'audit_events');
-    sql(h.t, "update sanitization_records set result = 'passed' where id = ?", s.failedRecordId);
+    const [recorded] = await namedBy(h.t, 'sanitization_records', s.failedRecordId);
+    await dropTriggers(h.t, 'sanitization_records');
+    await dropTriggers(h.t, 'audit_events');
+    await sql(h.t, "update sanitization_records set result = 'passed' where id = ?", s.failedRecordId);
     const details = { ...(JSON.parse(recorded!.details) as Body), result: 'passed' };
     const rehashed = await Promise.all(refs(recorded!).map(async (r) => ({ ...r, sha256: (await currentRecordHashes(h.t.db, r.table, [r.id])).get(r.id)! })));
-    sql(h.t, 'update audit_events set details = ?, records = ? where id = ?', JSON.stringify(details), JSON.stringify(rehashed), recorded!.id);
+    await sql(h.t, 'update audit_events set details = ?, records = ? where id = ?', JSON.stringify(details), JSON.stringify(rehashed), recorded!.id);
     expect((await verify(h.t)).ok).toBe(false);
-    rechain(h.t, recorded!.id);
+    await rechain(h.t, recorded!.id);
 
     expect((await verify(h.t)).ok, 'the database alone cannot tell').toBe(true);
     expect(await verify(h.t, `${anchor.id}:${anchor.hash}`)).toMatchObject({ ok: false, brokenAt: { id: anchor.id, reason: 'anchor_mismatch' }, reason: 'anchor_mismatch' });
     // An anchor from before the edit still fits: it proves the prefix it names, no more.
-    const before = events(h.t).find((e) => e.id === recorded!.id - 1)!;
+    const before = (await events(h.t)).find((e) => e.id === recorded!.id - 1)!;
     expect((await verify(h.t, `${before.id}:${before.hash}`)).ok).toBe(true);
   });
 });
@@ -373,7 +379,7 @@ describe('GET /audit/anchor.pdf', () => {
     const text = spawnSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).stdout;
     expect(text).toContain(`Event: ${head.id}`);
     expect(text.replace(/\s+/g, '')).toContain(head.hash);
-    expect(text).toContain(events(h.t).at(-1)!.at);
+    expect(text).toContain((await events(h.t)).at(-1)!.at);
     expect(text).toContain('The chain verified');
     spawnSync('pdftoppm', ['-r', '200', '-png', '-singlefile', file, path.join(tmp, 'anchor')]);
     const decoded = spawnSync('zbarimg', ['-q', path.join(tmp, 'anchor.png')], { encoding: 'utf8' });
@@ -382,66 +388,83 @@ describe('GET /audit/anchor.pdf', () => {
 });
 
 describe('npm run audit:verify', () => {
-  let dbPath = '';
+  let database: Record<string, string> = {};
   let n = 0;
-  // A file the script can open beside the app, one per test (in the folder removed after all).
-  const h = harness({ dbPath: () => (dbPath = path.join(tmp, `verify-${++n}.db`)) });
+  // A database the script can open beside the app, one per test: a file (in the folder removed after all), or a PostgreSQL database.
+  const h = harness(async () => {
+    n += 1;
+    if (TEST_ENGINE === 'postgres') {
+      const server = await createTestDatabase('rl_audit');
+      database = { DATABASE_URL: server.url };
+      return { options: { postgresUrl: server.url }, drop: () => server.drop() };
+    }
+    const dbPath = path.join(tmp, `verify-${n}.db`);
+    database = { DATABASE_PATH: dbPath };
+    return { options: { dbPath } };
+  });
 
   const anchorsPath = () => path.join(tmp, 'configured-anchors.log');
-  const run = (...args: string[]) => {
-    const out = spawnSync(path.resolve('node_modules/.bin/tsx'), ['scripts/audit-verify.ts', ...args], {
-      encoding: 'utf8',
-      env: { ...process.env, DATABASE_PATH: dbPath, AUDIT_ANCHORS_PATH: anchorsPath(), LOG_LEVEL: 'silent' },
+  // Asynchronous, so that the runs that do not depend on each other start together (each starts tsx).
+  const run = (...args: string[]) =>
+    new Promise<{ status: number | null; result: Body | null; stderr: string }>((resolve, reject) => {
+      const child = spawn(path.resolve('node_modules/.bin/tsx'), ['scripts/audit-verify.ts', ...args], {
+        env: { ...process.env, ...database, AUDIT_ANCHORS_PATH: anchorsPath(), LOG_LEVEL: 'silent' },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      child.on('error', reject);
+      child.on('close', (status) => resolve({ status, result: stdout.trim() === '' ? null : (JSON.parse(stdout) as Body), stderr }));
     });
-    return { status: out.status, result: out.stdout.trim() === '' ? null : (JSON.parse(out.stdout) as Body), stderr: out.stderr };
-  };
 
-  it('exits 0 for an anchor the chain holds, 1 for one it does not (also from an anchors file), 2 for a malformed one', async () => {
+  it('exits 0 for an anchor the chain holds, 1 for one it does not, 2 for a malformed one', async () => {
     const intake = await post(h.t, '/devices', laptop());
     expect(intake['device']).toBeDefined();
     const head = (await verify(h.t)).head!;
     const good = `${head.id}:${head.hash}`;
     const bad = `${head.id}:${'0'.repeat(64)}`;
 
-    const ok = run('--anchor', good);
+    const [ok, mismatch, malformed] = await Promise.all([run('--anchor', good), run('--anchor', bad), run('--anchor', 'not-an-anchor')]);
     expect(ok.status, ok.stderr).toBe(0);
     expect(ok.result).toMatchObject({ ok: true, anchors: 1, head });
-
-    const mismatch = run('--anchor', bad);
     expect(mismatch.status, mismatch.stderr).toBe(1);
     expect(mismatch.result).toMatchObject({ ok: false, reason: 'anchor_mismatch', brokenAt: { id: head.id } });
+    expect(malformed.status).toBe(2);
+  });
 
-    const file = path.join(tmp, 'anchors.log');
-    appendAnchor(file, { id: 1, hash: events(h.t)[0]!.hash }, new Date('2026-03-01T00:00:00Z'));
+  it('exits 0 when every anchor of an anchors file holds, 1 when one is missing', async () => {
+    await post(h.t, '/devices', laptop());
+    const head = (await verify(h.t)).head!;
+    const file = path.join(tmp, `anchors-${n}.log`);
+    appendAnchor(file, { id: 1, hash: (await events(h.t))[0]!.hash }, new Date('2026-03-01T00:00:00Z'));
     appendAnchor(file, head, new Date('2026-03-02T00:00:00Z'));
-    expect(run('--anchors-file', file)).toMatchObject({ status: 0, result: { ok: true, anchors: 2 } });
+    expect(await run('--anchors-file', file)).toMatchObject({ status: 0, result: { ok: true, anchors: 2 } });
     appendAnchor(file, { id: head.id + 5, hash: head.hash }, new Date('2026-03-03T00:00:00Z'));
-    expect(run('--anchors-file', file)).toMatchObject({ status: 1, result: { ok: false, reason: 'anchor_missing', brokenAt: { id: head.id + 5 } } });
-
-    expect(run('--anchor', 'not-an-anchor').status).toBe(2);
+    expect(await run('--anchors-file', file)).toMatchObject({ status: 1, result: { ok: false, reason: 'anchor_missing', brokenAt: { id: head.id + 5 } } });
   });
 
   it('npm run backup appends the verified head of its copy to AUDIT_ANCHORS_PATH', async () => {
     await post(h.t, '/devices', laptop());
     const head = (await verify(h.t)).head!;
-    const out = spawnSync(path.resolve('node_modules/.bin/tsx'), ['scripts/backup.ts', path.join(tmp, `backup-${n}.db`)], {
+    const out = spawnSync(path.resolve('node_modules/.bin/tsx'), ['scripts/backup.ts', path.join(tmp, `backup-${n}.${TEST_ENGINE === 'postgres' ? 'dump' : 'db'}`)], {
       encoding: 'utf8',
-      env: { ...process.env, DATABASE_PATH: dbPath, AUDIT_ANCHORS_PATH: anchorsPath(), LOG_LEVEL: 'silent' },
+      env: { ...process.env, ...database, AUDIT_ANCHORS_PATH: anchorsPath(), LOG_LEVEL: 'silent' },
     });
     expect(out.status, out.stderr).toBe(0);
     expect(readAnchors(anchorsPath())).toEqual([head]);
-    expect(run('--anchors-file', anchorsPath())).toMatchObject({ status: 0, result: { ok: true, anchors: 1 } });
+    expect(await run('--anchors-file', anchorsPath())).toMatchObject({ status: 0, result: { ok: true, anchors: 1 } });
     fs.rmSync(anchorsPath());
   });
 
   it('appends the head to AUDIT_ANCHORS_PATH with --append-anchor, only when the chain verifies', async () => {
     await post(h.t, '/devices', laptop());
     const head = (await verify(h.t)).head!;
-    expect(run('--append-anchor')).toMatchObject({ status: 0, result: { ok: true, anchorAppendedTo: anchorsPath() } });
+    expect(await run('--append-anchor')).toMatchObject({ status: 0, result: { ok: true, anchorAppendedTo: anchorsPath() } });
     expect(readAnchors(anchorsPath())).toEqual([head]);
     expect(fs.readFileSync(anchorsPath(), 'utf8')).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z ${head.id}:${head.hash}\\n$`));
 
-    expect(run('--append-anchor', '--anchor', `${head.id}:${'f'.repeat(64)}`)).toMatchObject({ status: 1, result: { ok: false } });
+    expect(await run('--append-anchor', '--anchor', `${head.id}:${'f'.repeat(64)}`)).toMatchObject({ status: 1, result: { ok: false } });
     expect(readAnchors(anchorsPath())).toEqual([head]);
   });
 });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, laptop, type TestApp } from '../helpers.js';
+import { triggersOf } from '../support/triggers.js';
 
 interface AuditRow {
   id: number;
@@ -24,9 +25,9 @@ describe('audit history (docs/domain.md §2 invariant 3)', () => {
   });
   afterEach(async () => t.close());
 
-  const rows = () => t.db.$client.prepare('select * from audit_events order by id').all() as AuditRow[];
+  const rows = () => t.rows<AuditRow>('select * from audit_events order by id');
   const verify = () => t.http.get('/api/v1/audit/verify').set(bearer(admin));
-  const sql = (statement: string, ...params: unknown[]) => t.db.$client.prepare(statement).run(...params);
+  const sql = (statement: string, ...params: unknown[]) => t.exec(statement, ...params);
 
   async function intake(): Promise<{ assetTag: string; etag: string }> {
     const res = await t.http.post('/api/v1/devices').set(bearer(trainee)).send(laptop());
@@ -43,17 +44,17 @@ describe('audit history (docs/domain.md §2 invariant 3)', () => {
       .set('if-match', devices[0]!.etag)
       .send({ location: 'Shelf B, Iqaluit workshop' });
     expect(patch.status, JSON.stringify(patch.body)).toBe(200);
-    const ids = rows()
+    const ids = (await rows())
       .filter((r) => r.entity_type === 'device')
       .map((r) => r.id);
     expect(ids).toHaveLength(4);
     return ids;
   }
 
-  function dropTriggers(): void {
-    const triggers = t.db.$client.prepare("select name from sqlite_master where type = 'trigger' and tbl_name = 'audit_events'").all() as Array<{ name: string }>;
-    expect(triggers.length).toBeGreaterThanOrEqual(2);
-    for (const { name } of triggers) t.db.$client.exec(`DROP TRIGGER "${name}"`);
+  async function dropTriggers(): Promise<void> {
+    expect(await triggersOf(t, 'audit_events')).toEqual(expect.arrayContaining(['audit_events_no_delete', 'audit_events_no_update']));
+    await t.dropGuards('audit_events');
+    expect(await triggersOf(t, 'audit_events')).toEqual([]);
   }
 
   it('verifies an intact chain: ok, the number of events written and the head hash', async () => {
@@ -61,13 +62,13 @@ describe('audit history (docs/domain.md §2 invariant 3)', () => {
     expect(start.status).toBe(200);
     expect(start.body.ok).toBe(true);
     const before = start.body.events as number;
-    expect(before).toBe(rows().length);
+    expect(before).toBe((await rows()).length);
 
     const deviceEvents = await someHistory();
 
     const res = await verify();
     expect(res.status).toBe(200);
-    const all = rows();
+    const all = await rows();
     expect(res.body).toEqual({ ok: true, events: before + 4, head: { id: all.at(-1)!.id, hash: all.at(-1)!.hash } });
     expect(all).toHaveLength(before + 4);
     expect(all.filter((r) => r.action === 'device.intake')).toHaveLength(3);
@@ -77,7 +78,7 @@ describe('audit history (docs/domain.md §2 invariant 3)', () => {
 
   it('links every event to the one before it with a sha256 chain', async () => {
     await someHistory();
-    const all = rows();
+    const all = await rows();
     expect(all.length).toBeGreaterThanOrEqual(4);
     expect(all[0]!.prev_hash).toMatch(/^[0-9a-f]{64}$/);
     for (let i = 0; i < all.length; i++) {
@@ -90,7 +91,7 @@ describe('audit history (docs/domain.md §2 invariant 3)', () => {
 
   it('writes exactly one event per status change, and none for a refused request', async () => {
     const { assetTag } = await intake();
-    const count = rows().length;
+    const count = (await rows()).length;
     const history = await t.http.get(`/api/v1/devices/${assetTag}/history`).set(bearer(trainee));
     expect(history.status).toBe(200);
     expect(history.body.events).toHaveLength(1);
@@ -99,28 +100,28 @@ describe('audit history (docs/domain.md §2 invariant 3)', () => {
     const device = await t.http.get(`/api/v1/devices/${assetTag}`).set(bearer(trainee));
     const dup = await t.http.post('/api/v1/devices').set(bearer(trainee)).send(laptop({ serialNumber: device.body.device.serialNumber }));
     expect(dup.status).toBe(409);
-    expect(rows()).toHaveLength(count);
+    expect(await rows()).toHaveLength(count);
   });
 
   it('refuses UPDATE and DELETE on audit_events at the database', async () => {
     const [first] = await someHistory();
-    const snapshot = rows();
-    expect(() => sql('UPDATE audit_events SET details = ? WHERE id = ?', '{"make":"Forged"}', first)).toThrow(/append-only/);
-    expect(() => sql('UPDATE audit_events SET hash = prev_hash')).toThrow(/append-only/);
-    expect(() => sql('DELETE FROM audit_events WHERE id = ?', first)).toThrow(/append-only/);
-    expect(() => sql('DELETE FROM audit_events')).toThrow(/append-only/);
-    expect(rows()).toEqual(snapshot);
+    const snapshot = await rows();
+    await expect(sql('UPDATE audit_events SET details = ? WHERE id = ?', '{"make":"Forged"}', first)).rejects.toThrow(/audit_events is append-only/);
+    await expect(sql('UPDATE audit_events SET hash = prev_hash')).rejects.toThrow(/audit_events is append-only/);
+    await expect(sql('DELETE FROM audit_events WHERE id = ?', first)).rejects.toThrow(/audit_events is append-only/);
+    await expect(sql('DELETE FROM audit_events')).rejects.toThrow(/audit_events is append-only/);
+    expect(await rows()).toEqual(snapshot);
     expect((await verify()).body.ok).toBe(true);
   });
 
   it('points at an event whose details were altered', async () => {
     const ids = await someHistory();
     const target = ids[1]!;
-    dropTriggers();
-    const original = rows().find((r) => r.id === target)!;
+    await dropTriggers();
+    const original = (await rows()).find((r) => r.id === target)!;
     const forged = JSON.stringify({ ...JSON.parse(original.details), make: 'Forged' });
     expect(forged).not.toBe(original.details);
-    sql('UPDATE audit_events SET details = ? WHERE id = ?', forged, target);
+    await sql('UPDATE audit_events SET details = ? WHERE id = ?', forged, target);
 
     const res = await verify();
     expect(res.status).toBe(200);
@@ -137,8 +138,8 @@ describe('audit history (docs/domain.md §2 invariant 3)', () => {
   ])('points at an event whose %s was altered', async (column, value) => {
     const ids = await someHistory();
     const target = ids[2]!;
-    dropTriggers();
-    sql(`UPDATE audit_events SET ${column} = ? WHERE id = ?`, value, target);
+    await dropTriggers();
+    await sql(`UPDATE audit_events SET ${column} = ? WHERE id = ?`, value, target);
     const res = await verify();
     expect(res.body).toMatchObject({ ok: false, brokenAt: { id: target } });
   });
@@ -147,9 +148,9 @@ describe('audit history (docs/domain.md §2 invariant 3)', () => {
     const ids = await someHistory();
     const target = ids[1]!;
     expect(ids.at(-1)!).toBeGreaterThan(target);
-    dropTriggers();
-    sql('DELETE FROM audit_events WHERE id = ?', target);
-    expect(rows().some((r) => r.id === target)).toBe(false);
+    await dropTriggers();
+    await sql('DELETE FROM audit_events WHERE id = ?', target);
+    expect((await rows()).some((r) => r.id === target)).toBe(false);
 
     const res = await verify();
     expect(res.status).toBe(200);

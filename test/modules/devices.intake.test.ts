@@ -51,11 +51,10 @@ describe('device intake', () => {
   const snapshot = async () => {
     const list = await t.http.get('/api/v1/devices?limit=500').set(bearer(await t.token('admin')));
     expect(list.status).toBe(200);
-    const count = (table: string) => (t.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
     return {
       devices: (list.body.items as Array<{ assetTag: string; version: number }>).map((d) => `${d.assetTag} v${d.version}`),
-      rows: { devices: count('devices'), drives: count('storage_drives'), tags: count('asset_tags'), audit: count('audit_events') },
-      assignedTags: (t.db.$client.prepare(`select tag from asset_tags where status = 'assigned' order by tag`).all() as Array<{ tag: string }>).map((r) => r.tag),
+      rows: { devices: await t.count('devices'), drives: await t.count('storage_drives'), tags: await t.count('asset_tags'), audit: await t.count('audit_events') },
+      assignedTags: (await t.rows<{ tag: string }>(`select tag from asset_tags where status = 'assigned' order by tag`)).map((r) => r.tag),
     };
   };
 
@@ -354,7 +353,7 @@ describe('device intake', () => {
     expect(other.body.events[0]).toMatchObject({ action: 'device.intake', toStatus: 'received', actor: { username: 'test-coordinator' } });
 
     // Exactly one device event per intake in the whole history table.
-    const deviceEvents = t.db.$client.prepare(`select entity_id as tag, action from audit_events where entity_type = 'device' order by id`).all();
+    const deviceEvents = await t.rows(`select entity_id as tag, action from audit_events where entity_type = 'device' order by id`);
     expect(deviceEvents).toEqual([
       { tag: a.body.device.assetTag, action: 'device.intake' },
       { tag: b.body.device.assetTag, action: 'device.intake' },

@@ -422,8 +422,8 @@ describe('GET /reports/diversion', () => {
   });
 
   it('co2e names its factor set (name, version, source) and says it is unverified', async () => {
-    const set = t.db.$client.prepare('select id, name, version, source from co2e_factor_sets order by id desc limit 1').get() as { id: number; name: string; version: string; source: string };
-    const factors = t.db.$client.prepare('select material, pathway, value from co2e_factors where set_id = ?').all(set.id) as Array<{ material: string; pathway: string; value: number }>;
+    const set = (await t.row<{ id: number; name: string; version: string; source: string }>('select id, name, version, source from co2e_factor_sets order by id desc limit 1'))!;
+    const factors = await t.rows<{ material: string; pathway: string; value: number }>('select material, pathway, value from co2e_factors where set_id = ?', set.id);
     const factor = (material: string, pathway: string) =>
       factors.find((f) => f.material === material && f.pathway === pathway)?.value ?? factors.find((f) => f.material === 'default' && f.pathway === pathway)!.value;
     const e = expected();

@@ -39,7 +39,7 @@ let fileNo = 0;
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pseudo-docs-'));
   t = await createTestApp();
-  const set = t.db.$client.prepare('select name, source from co2e_factor_sets').get() as { name: string; source: string };
+  const set = (await t.row<{ name: string; source: string }>('select name, source from co2e_factor_sets'))!;
   DATA_TEXTS.push(set.name, set.source);
 });
 afterAll(async () => {

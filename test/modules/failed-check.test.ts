@@ -106,7 +106,7 @@ describe('a failed second-person check', () => {
     expect((await s.post(`/devices/${d.tag}/grade`, { grade: 'A' }, 'trainee')).status).toBe(201);
     await s.verify(d.verificationId, 'failed');
     expect((await s.device(d.tag)).status).toBe('received');
-    const records = t.db.$client.prepare('select result from sanitization_records r join devices d on d.id = r.device_id where d.asset_tag = ?').all(d.tag);
+    const records = await t.rows('select result from sanitization_records r join devices d on d.id = r.device_id where d.asset_tag = ?', d.tag);
     expect(records).toEqual([{ result: 'passed' }]);
     // Wiped again but while the device is back at received: issue is refused by status first.
     const code = await s.participant();

@@ -26,8 +26,8 @@ function harness(env: Record<string, string> = {}) {
   const h = {} as {
     t: TestApp;
     as(role: Role): Promise<Record<string, string>>;
-    count(table: string): number;
-    snapshot(tag: string): unknown;
+    count(table: string): Promise<number>;
+    snapshot(tag: string): Promise<unknown>;
     readyDevice(overrides?: Body): Promise<{ tag: string; serial: string; drives: string[] }>;
     register(body?: Body): Promise<string>;
     issue(tag: string, body: Body, role?: Role): Promise<Res>;
@@ -40,12 +40,12 @@ function harness(env: Record<string, string> = {}) {
   afterEach(async () => h.t.close());
 
   h.as = async (role) => bearer(await h.t.token(role));
-  h.count = (table) => (h.t.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+  h.count = (table) => h.t.count(table);
   /** Everything a refused request must leave untouched. */
-  h.snapshot = (tag) => ({
-    audit: h.count('audit_events'),
-    issuances: h.count('issuances'),
-    device: h.t.db.$client.prepare('select status, version, custody_cycle as custodyCycle from devices where asset_tag = ?').get(tag),
+  h.snapshot = async (tag) => ({
+    audit: await h.count('audit_events'),
+    issuances: await h.count('issuances'),
+    device: await h.t.row('select status, version, custody_cycle as "custodyCycle" from devices where asset_tag = ?', tag),
   });
   h.readyDevice = async (overrides = {}) => {
     const trainee = await h.as('trainee');
@@ -206,15 +206,15 @@ describe('POST /devices/{tag}/issue', () => {
     ];
 
     for (const c of cases) {
-      const before = { ready: h.snapshot(tag), received: h.snapshot(receivedTag) };
+      const before = { ready: await h.snapshot(tag), received: await h.snapshot(receivedTag) };
       const res = await h.issue(c.tag, c.body);
       expect(res.status, c.name).toBe(c.status);
       expect(res.body.code, c.name).toBe(c.code);
       if (c.field) expect(res.body.errors.map((e: { field: string }) => e.field), c.name).toContain(c.field);
       if (c.extra) expect(res.body, c.name).toMatchObject(c.extra);
-      expect({ ready: h.snapshot(tag), received: h.snapshot(receivedTag) }, c.name).toEqual(before);
+      expect({ ready: await h.snapshot(tag), received: await h.snapshot(receivedTag) }, c.name).toEqual(before);
     }
-    expect(h.count('issuances')).toBe(0);
+    expect(await h.count('issuances')).toBe(0);
     expect((await h.device(tag)).status).toBe('ready');
     expect((await h.history(tag)).map((e) => e.action)).toEqual(['device.intake', 'device.sanitization_recorded', 'device.graded']);
   });
@@ -226,13 +226,13 @@ describe('POST /devices/{tag}/issue', () => {
     const held = await h.issue(first.tag, { participantCode: code, kind: 'gift', agreementAccepted: true });
     expect(held.status).toBe(201);
 
-    const before = h.snapshot(second.tag);
+    const before = await h.snapshot(second.tag);
     const refused = await h.issue(second.tag, { participantCode: code, kind: 'loan', dueDate: '2026-05-01', agreementAccepted: true });
     expect(refused.status).toBe(409);
     expect(refused.body.code).toBe('issuance.participant_has_device');
     expect(refused.body.heldIssuances).toEqual([held.body.issuance.id]);
     expect(refused.body.errors.map((e: { field: string }) => e.field)).toEqual(['body.overrideReason']);
-    expect(h.snapshot(second.tag)).toEqual(before);
+    expect(await h.snapshot(second.tag)).toEqual(before);
 
     const note = 'First laptop is for the family; this one is for the course';
     const accepted = await h.issue(second.tag, { participantCode: code, kind: 'loan', dueDate: '2026-05-01', agreementAccepted: true, overrideReason: 'second_device_household', overrideNote: note });
@@ -286,7 +286,7 @@ describe('POST /devices/{tag}/issue', () => {
     const loser = results.find((r) => r.status === 409)!;
     expect(loser.body.code).toBe('devices.invalid_transition');
     const winner = results.find((r) => r.status === 201)!;
-    expect(h.count('issuances')).toBe(1);
+    expect(await h.count('issuances')).toBe(1);
     const issued = (await h.history(tag)).filter((e) => e.action === 'device.issued');
     expect(issued).toHaveLength(1);
     expect(issued[0]!.details['participantCode']).toBe(winner.body.issuance.participantCode);
@@ -302,7 +302,7 @@ describe('POST /devices/{tag}/issue', () => {
     const good = { participantCode: code, kind: 'gift', agreementAccepted: true, overrideReason: 'other' };
 
     await h.as('staff');
-    const before = { a: h.snapshot(tag), b: h.snapshot(other.tag) };
+    const before = { a: await h.snapshot(tag), b: await h.snapshot(other.tag) };
     const attempts: Array<[Role, string, (auth: Record<string, string>) => Promise<Res>]> = [];
     for (const role of ['trainee', 'staff'] as const) {
       attempts.push(
@@ -323,7 +323,7 @@ describe('POST /devices/{tag}/issue', () => {
       expect(res.status, `${role} ${name}`).toBe(403);
       expect(res.body.code, `${role} ${name}`).toBe('auth.forbidden');
     }
-    expect({ a: h.snapshot(tag), b: h.snapshot(other.tag) }).toEqual(before);
+    expect({ a: await h.snapshot(tag), b: await h.snapshot(other.tag) }).toEqual(before);
 
     const staffList = await h.t.http.get(`${API}/issuances`).set(await h.as('staff'));
     expect(staffList.status).toBe(200);
@@ -358,7 +358,7 @@ describe('POST /devices/{tag}/issue', () => {
     texts.push(['return response', returned.text]);
     const after = await h.t.http.get(`${API}/devices/${tag}/history`).set(await h.as('coordinator'));
     texts.push(['history after return', after.text]);
-    texts.push(['audit_events table', JSON.stringify(h.t.db.$client.prepare('select * from audit_events').all())]);
+    texts.push(['audit_events table', JSON.stringify(await h.t.rows('select * from audit_events'))]);
 
     for (const [where, text] of texts) {
       expect(text, where).not.toContain(NAME);
@@ -382,12 +382,12 @@ describe('docs/domain.md §2 invariant 1: no issue without a passing wipe of eve
     expect(late.body.device.sanitized).toBe(false);
     expect((await h.device(tag)).allowedActions).not.toContain('issue');
 
-    const before = h.snapshot(tag);
+    const before = await h.snapshot(tag);
     const refused = await h.issue(tag, { participantCode: code, kind: 'gift', agreementAccepted: true });
     expect(refused.status).toBe(409);
     expect(refused.body).toMatchObject({ code: 'devices.invalid_transition', currentStatus: 'received', action: 'issue' });
-    expect(h.snapshot(tag)).toEqual(before);
-    expect(h.count('issuances')).toBe(0);
+    expect(await h.snapshot(tag)).toEqual(before);
+    expect(await h.count('issuances')).toBe(0);
 
     const wiped = await h.t.http.post(`${API}/devices/${tag}/sanitizations`).set(await h.as('trainee')).send(wipeBody('LATE-HDD-01', { method: 'clear', technique: 'overwrite' }));
     expect(wiped.status).toBe(201);
@@ -416,13 +416,13 @@ describe('docs/domain.md §2 invariant 1: no issue without a passing wipe of eve
 
     h.t.clock.advance(HOUR);
     // Not issuable, not gradable.
-    const before = h.snapshot(tag);
+    const before = await h.snapshot(tag);
     const reissue = await h.issue(tag, { participantCode: second, kind: 'gift', agreementAccepted: true });
     expect(reissue.status).toBe(409);
     expect(reissue.body.code).toBe('devices.invalid_transition');
     const grade = await h.t.http.post(`${API}/devices/${tag}/grade`).set(trainee).send({ grade: 'A' });
     expect(grade.status).toBe(409);
-    expect(h.snapshot(tag)).toEqual(before);
+    expect(await h.snapshot(tag)).toEqual(before);
 
     // A wipe completed before the return belongs to the earlier custody cycle.
     const stale = await h.t.http
@@ -431,7 +431,7 @@ describe('docs/domain.md §2 invariant 1: no issue without a passing wipe of eve
       .send(wipeBody(drives[0]!, { completedAt: new Date(Date.parse(returnedAt) - MINUTE).toISOString() }));
     expect(stale.status).toBe(409);
     expect(stale.body.code).toBe('sanitizations.before_custody_cycle');
-    expect(h.snapshot(tag)).toEqual(before);
+    expect(await h.snapshot(tag)).toEqual(before);
 
     const fresh = await h.t.http.post(`${API}/devices/${tag}/sanitizations`).set(trainee).send(wipeBody(drives[0]!));
     expect(fresh.status).toBe(201);
@@ -444,7 +444,7 @@ describe('docs/domain.md §2 invariant 1: no issue without a passing wipe of eve
     const again = await h.issue(tag, { participantCode: second, kind: 'gift', agreementAccepted: true });
     expect(again.status).toBe(201);
     expect(again.body.device).toMatchObject({ status: 'issued', custodyCycle: 2 });
-    expect(h.count('issuances')).toBe(2);
+    expect(await h.count('issuances')).toBe(2);
 
     expect((await h.history(tag)).map((e) => [e.action, e.toStatus, e.details['participantCode'] ?? null])).toEqual([
       ['device.intake', 'received', null],
@@ -497,21 +497,21 @@ describe('POST /devices/{tag}/return', () => {
   it('refuses to return a device that is not issued with 409 devices.invalid_transition, writing nothing', async () => {
     const { tag } = await h.readyDevice();
     const coordinator = await h.as('coordinator');
-    let before = h.snapshot(tag);
+    let before = await h.snapshot(tag);
     const notIssued = await h.t.http.post(`${API}/devices/${tag}/return`).set(coordinator).send({ condition: 'good' });
     expect(notIssued.status).toBe(409);
     expect(notIssued.body).toMatchObject({ code: 'devices.invalid_transition', currentStatus: 'ready', action: 'return' });
-    expect(h.snapshot(tag)).toEqual(before);
+    expect(await h.snapshot(tag)).toEqual(before);
 
     // Returned once: a second return is refused too.
     const code = await h.register();
     expect((await h.issue(tag, { participantCode: code, kind: 'gift', agreementAccepted: true })).status).toBe(201);
     expect((await h.t.http.post(`${API}/devices/${tag}/return`).set(coordinator).send({})).status).toBe(200);
-    before = h.snapshot(tag);
+    before = await h.snapshot(tag);
     const twice = await h.t.http.post(`${API}/devices/${tag}/return`).set(coordinator).send({ condition: 'good' });
     expect(twice.status).toBe(409);
     expect(twice.body).toMatchObject({ code: 'devices.invalid_transition', currentStatus: 'received' });
-    expect(h.snapshot(tag)).toEqual(before);
+    expect(await h.snapshot(tag)).toEqual(before);
 
     const badCondition = await h.t.http.post(`${API}/devices/${tag}/return`).set(coordinator).send({ condition: 'melted' });
     expect(badCondition.status).toBe(400);

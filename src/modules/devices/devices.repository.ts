@@ -153,8 +153,8 @@ export async function listDevices(db: Executor, filter: DeviceFilter, afterId: n
   if (filter.donationId) where.push(eq(devices.donationId, filter.donationId));
   if (filter.q) {
     const pattern = `%${escapeLike(filter.q)}%`;
-    // Case-insensitive on both engines: PostgreSQL's LIKE is case-sensitive, SQLite's is not for ASCII. A pattern that
-    // starts with % is served by no index on either engine, with or without lower().
+    // SQLite's LIKE ignores ASCII case and PostgreSQL's does not: lower() on both sides answers alike.
+    // A leading % serves no index on either engine, lower() or not.
     const like = (col: AnyColumn) => sql`lower(${col}) like lower(${pattern}) escape '\\'`;
     where.push(or(like(devices.assetTag), like(devices.make), like(devices.model), like(devices.serialNumber), like(devices.notes), like(devices.location))!);
   }

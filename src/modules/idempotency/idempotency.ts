@@ -13,15 +13,17 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const REPLAYED_HEADERS = ['etag', 'location', 'retry-after', 'content-disposition', 'x-asset-tags'];
 /**
- * Marks a stored body that was bytes, kept as base64. An escape character,
- * which no text answer (JSON, CSV) starts with, and which PostgreSQL's text
- * can hold (it refuses U+0000, which marked them before: rows written so are
- * still read).
+ * Marks a stored body that was bytes, kept as base64. U+FFFF is a
+ * noncharacter no text answer of the service begins with, and PostgreSQL text
+ * can hold it (not U+0000, the mark SQLite databases may still hold, read too).
  */
-const BINARY = '\u001bbase64:';
+const BINARY = '\uffffbase64:';
 const BINARY_BEFORE = '\u0000base64:';
-const storedBytes = (body: string): Buffer | undefined =>
-  body.startsWith(BINARY) ? Buffer.from(body.slice(BINARY.length), 'base64') : body.startsWith(BINARY_BEFORE) ? Buffer.from(body.slice(BINARY_BEFORE.length), 'base64') : undefined;
+const storedBody = (body: string | null): string | Buffer | undefined => {
+  if (body === null) return undefined;
+  const mark = body.startsWith(BINARY) ? BINARY : body.startsWith(BINARY_BEFORE) ? BINARY_BEFORE : null;
+  return mark ? Buffer.from(body.slice(mark.length), 'base64') : body;
+};
 /** How long a duplicate on another instance waits for the first request's answer to be stored (PostgreSQL). */
 const ANSWER_WAIT_MS = 2000;
 const ANSWER_POLL_MS = 25;
@@ -116,8 +118,7 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Db; clock:
         reply.header('idempotent-replayed', 'true');
         if (existing.responseHeaders) reply.headers(existing.responseHeaders);
         if (existing.responseContentType) reply.type(existing.responseContentType);
-        const body = existing.responseBody;
-        reply.code(existing.responseStatus).send(body === null ? undefined : (storedBytes(body) ?? body));
+        reply.code(existing.responseStatus).send(storedBody(existing.responseBody));
         return;
       }
 
