@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { fsyncPath } from '../../src/core/published-file.js';
 import type { TablePlan } from './plan.js';
 import { CopyRefused, quote, type HighWater, type Reader, type Row, type Value } from './types.js';
 
@@ -208,13 +209,4 @@ export function createSqliteTarget(file: string): SqliteTarget {
     },
     discard: remove,
   };
-}
-
-function fsyncPath(p: string): void {
-  const fd = fs.openSync(p, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
 }

@@ -71,7 +71,8 @@ function processAlive(pid: number): boolean {
   }
 }
 
-function fsyncPath(p: string): void {
+/** Flushes a file or a directory (its entries) to the disk. */
+export function fsyncPath(p: string): void {
   const fd = fs.openSync(p, 'r');
   try {
     fs.fsyncSync(fd);
