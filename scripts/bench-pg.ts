@@ -20,7 +20,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,6 +29,8 @@ import { loadConfig } from '../src/config.js';
 import { systemClock } from '../src/core/clock.js';
 import { closeDatabase, openPostgres } from '../src/core/db.js';
 import { createServices } from '../src/container.js';
+import { seedLaptops } from './bench/seed.js';
+import { freePort } from './free-port.js';
 
 const { values } = parseArgs({
   options: {
@@ -77,32 +78,11 @@ async function seed(): Promise<string[]> {
   const db = await openPostgres({ url: dbUrl, poolSize: 4 });
   try {
     const services = createServices({ db, clock: systemClock, config: loadConfig({}) });
-    await services.users.bootstrapAdmin(PASSWORD);
-    const actor = { id: 1, username: 'admin', displayName: 'Administrator', role: 'admin' as const };
-    const tags: string[] = [];
-    for (let i = 0; i < N; i++) {
-      const device = await services.devices.intake(actor, {
-        category: 'laptop',
-        make: 'Lenovo',
-        model: 'ThinkPad T480',
-        serialNumber: `BENCH-${i}`,
-        storage: [{ serialNumber: `DRIVE-${i}`, kind: 'ssd', capacityGb: 256 }],
-      });
-      tags.push(device.assetTag);
-    }
+    const tags = await seedLaptops(services, PASSWORD, N);
     return tags;
   } finally {
     await closeDatabase(db);
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 interface Server {

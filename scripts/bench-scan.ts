@@ -21,6 +21,7 @@ import { loadConfig } from '../src/config.js';
 import { systemClock } from '../src/core/clock.js';
 import { closeDatabase, openDatabase } from '../src/core/db.js';
 import { createServices } from '../src/container.js';
+import { seedLaptops } from './bench/seed.js';
 
 const { values } = parseArgs({
   options: {
@@ -47,19 +48,7 @@ async function seedApp(): Promise<string[]> {
   // Seeding only: durability is restored before the servers start.
   db.$client.pragma('synchronous = OFF');
   const services = createServices({ db, clock: systemClock, config: loadConfig({}) });
-  await services.users.bootstrapAdmin(PASSWORD);
-  const admin = { id: 1, username: 'admin', displayName: 'Administrator', role: 'admin' as const };
-  const tags: string[] = [];
-  for (let i = 0; i < N; i++) {
-    const device = await services.devices.intake(admin, {
-      category: 'laptop',
-      make: 'Lenovo',
-      model: 'ThinkPad T480',
-      serialNumber: `BENCH-${i}`,
-      storage: [{ serialNumber: `DRIVE-${i}`, kind: 'ssd', capacityGb: 256 }],
-    });
-    tags.push(device.assetTag);
-  }
+  const tags = await seedLaptops(services, PASSWORD, N);
   await closeDatabase(db);
   return tags;
 }

@@ -11,12 +11,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { closeDatabase, integrityCheck, openDatabase } from '../src/core/db.js';
 import { createAuditService } from '../src/modules/audit/audit.service.js';
+import { freePort } from './free-port.js';
 
 const { values } = parseArgs({
   options: {
@@ -36,15 +36,6 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'refurb-crash-'));
 const dbPath = path.join(dir, 'crash.db');
 const PASSWORD = 'crash-drill-password';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function startServer(port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts')], {
