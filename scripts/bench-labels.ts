@@ -42,7 +42,7 @@ const tags: string[] = [];
   db.$client.pragma('synchronous = OFF');
   const services = createServices({ db, clock: systemClock, config: loadConfig({}) });
   await services.users.bootstrapAdmin(PASSWORD);
-  const admin = { id: 1, username: 'admin', displayName: 'Administrator', role: 'admin' as const };
+  const admin = { id: 1, username: 'admin', displayName: 'Administrator', role: 'admin' as const, siteId: 1 };
   for (let i = 0; i < LABELS; i++) {
     tags.push((await services.devices.intake(admin, { category: 'laptop', make: 'Lenovo', model: 'ThinkPad T480', serialNumber: `BENCH-${i}`, storage: [] })).assetTag);
   }

@@ -68,10 +68,10 @@ export async function fillDemo(db: Db, config: Config, o: DemoOptions): Promise<
   const clock = fixedClock(`${o.year}-01-05T14:00:00.000Z`);
   const s = createServices({ db, clock, config, random });
   await s.users.bootstrapAdmin(o.adminPassword);
-  const admin: Actor = { id: 1, username: 'admin', displayName: 'Administrator', role: 'admin' };
+  const admin: Actor = { id: 1, username: 'admin', displayName: 'Administrator', role: 'admin', siteId: 1 };
   const mk = async (username: string, displayName: string, role: Actor['role']): Promise<Actor> => {
     const u = await s.users.create(admin, { username, displayName, role, password: `${username}-demo-password` });
-    return { id: u.id, username, displayName, role };
+    return { id: u.id, username, displayName, role, siteId: 1 };
   };
   const trainees = [await mk('annie', 'Annie Q.', 'trainee'), await mk('joseph', 'Joseph K.', 'trainee'), await mk('ooleepeeka', 'Ooleepeeka A.', 'trainee')];
   const coordinator = await mk('maina', 'Maina T.', 'coordinator');

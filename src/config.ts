@@ -39,6 +39,11 @@ export const EnvSchema = z.object({
   ORGANIZATION_NAME: z.string().min(1).max(200).default('Refurbishment workshop'),
   ORGANIZATION_ADDRESS: z.string().min(1).max(300).optional(),
   SITE_NAME: z.string().min(1).max(100).default('Iqaluit'),
+  /** The first site's code (docs/domain.md §8); by default its name in lower case with hyphens. */
+  SITE_CODE: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{1,31}$/, 'must be 2 to 32 lower-case letters, digits and hyphens, starting with a letter')
+    .optional(),
   SITE_TIMEZONE: z
     .string()
     .min(1)
@@ -79,6 +84,8 @@ export type Config = Readonly<{
   organizationName: string;
   organizationAddress: string | null;
   siteName: string;
+  /** The first site's code: SITE_CODE, or the name in lower case with hyphens (the prefix's when the name has no Latin letters). */
+  siteCode: string;
   /** The site's IANA time zone: what wipe tools that log local time without a zone (nwipe) are read in. */
   siteTimeZone: string;
   /** The funded program, printed in the header of every page of the diversion report. */
@@ -106,6 +113,19 @@ export class ConfigError extends Error {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }
+}
+
+/** `Gjoa Haven` → `gjoa-haven`; a name with no Latin letter (ᐃᖃᓗᐃᑦ) takes the prefix's code. */
+function codeFromName(name: string, prefix: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^[^a-z]+|-+$/g, '')
+    .slice(0, 32)
+    .replace(/-+$/, '');
+  return slug.length >= 2 ? slug : prefix.toLowerCase();
 }
 
 /** Parses an environment (process.env or a test's object); throws ConfigError naming each bad variable. */
@@ -136,6 +156,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     organizationName: e.ORGANIZATION_NAME,
     organizationAddress: e.ORGANIZATION_ADDRESS ?? null,
     siteName: e.SITE_NAME,
+    siteCode: e.SITE_CODE ?? codeFromName(e.SITE_NAME, e.ASSET_TAG_PREFIX),
     siteTimeZone: e.SITE_TIMEZONE,
     programName: e.PROGRAM_NAME ?? null,
     labelTemplatesDir: e.LABEL_TEMPLATES_DIR,

@@ -26,6 +26,7 @@ import { createWipeReportsService } from './modules/wipe-reports/wipe-reports.se
 import { createDonationsService } from './modules/donations/donations.service.js';
 import { DEVICE_CATEGORIES } from './modules/devices/category-weights.js';
 import { createHardwareReportsService } from './modules/hardware-reports/hardware-reports.service.js';
+import { createSitesService } from './modules/sites/sites.service.js';
 import { createUsersService } from './modules/users/users.service.js';
 import { createMemoryLoginLimiter, createMemoryRequestLimiter } from './modules/users/limits.js';
 import { createPostgresLoginLimiter, createPostgresRequestLimiter } from './modules/users/limits.repository.js';
@@ -36,10 +37,12 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
   const { db, clock, config } = deps;
   // One process on SQLite counts in memory; instances sharing PostgreSQL count in it, or each would allow the limit again.
   const shared = engineOf(db) === 'postgres';
+  const sites = createSitesService({ db, clock, appendAuditEvent });
   const users = createUsersService({
     db,
     clock,
     appendAuditEvent,
+    sites,
     sessionTtlHours: config.sessionTtlHours,
     loginLimiter: shared ? createPostgresLoginLimiter(db, config.loginFailureWindowMs) : createMemoryLoginLimiter(config.loginFailureWindowMs),
     loginFailureLimit: config.loginFailureLimit,
@@ -49,7 +52,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
   });
   const perMinute = config.rateLimitPerMinute;
   const requestLimiter = perMinute === 0 ? null : shared ? createPostgresRequestLimiter(db, perMinute) : createMemoryRequestLimiter(perMinute);
-  const assetTags = createAssetTagsService({ db, clock, prefix: config.assetTagPrefix });
+  const assetTags = createAssetTagsService({ db, clock, prefixOf: async (executor, siteId) => (await sites.byId(siteId, executor)).assetTagPrefix });
   const donations = createDonationsService({ db, clock, categories: DEVICE_CATEGORIES });
   // Every use case on a device runs through this one: the device's state loader and its transaction, built once.
   const deviceUseCase = createDeviceUseCase({
@@ -100,7 +103,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
   const reports = createReportsService({ db, clock, messagesFor: translations.messagesFor, organizationName: config.organizationName, programName: config.programName, siteName: config.siteName, minCell: config.reportMinCell });
   // What the scan station page is told about this site (no secrets: the page is public).
   const stationPage = { siteName: config.siteName, organizationName: config.organizationName, assetTagPrefix: config.assetTagPrefix };
-  return { db, renderPool, users, requestLimiter, assetTags, donations, devices, hardwareReports, audit, deviceActions, sanitization, wipeReports, repairs, grading, scans, participants, issuance, labels, certificates, recycling, reports, translations, stationPage, siteTimeZone: config.siteTimeZone };
+  return { db, renderPool, sites, users, requestLimiter, assetTags, donations, devices, hardwareReports, audit, deviceActions, sanitization, wipeReports, repairs, grading, scans, participants, issuance, labels, certificates, recycling, reports, translations, stationPage, siteTimeZone: config.siteTimeZone };
 }
 
 export type Services = ReturnType<typeof createServices>;

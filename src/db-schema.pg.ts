@@ -63,6 +63,22 @@ const id = () => integer('id').primaryKey().generatedByDefaultAsIdentity();
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
 
+// --- sites -------------------------------------------------------------------
+
+export const sites = pgTable(
+  'sites',
+  {
+    id: id(),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    nameSyllabics: text('name_syllabics'),
+    assetTagPrefix: text('asset_tag_prefix').notNull(),
+    timezone: text('timezone').notNull(),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('sites_code_uq').on(t.code), uniqueIndex('sites_asset_tag_prefix_uq').on(t.assetTagPrefix)],
+);
+
 // --- users -------------------------------------------------------------------
 
 export const users = pgTable(
@@ -78,9 +94,13 @@ export const users = pgTable(
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
     language: text('language', { enum: LANGUAGES }),
+    siteId: integer('site_id')
+      .notNull()
+      .references(() => sites.id),
   },
   (t) => [
     uniqueIndex('users_username_uq').on(t.username),
+    index('users_site_idx').on(t.siteId),
     check('users_role_ck', sql`${t.role} in (${inList(ROLES)})`),
     check('users_language_ck', sql`${t.language} in (${inList(LANGUAGES)})`),
   ],
@@ -162,8 +182,11 @@ export const donations = pgTable(
       .notNull()
       .references(() => users.id),
     createdAt: text('created_at').notNull(),
+    siteId: integer('site_id')
+      .notNull()
+      .references(() => sites.id),
   },
-  (t) => [check('donations_donor_type_ck', sql`${t.donorType} in (${inList(DONOR_TYPES)})`)],
+  (t) => [check('donations_donor_type_ck', sql`${t.donorType} in (${inList(DONOR_TYPES)})`), index('donations_site_idx').on(t.siteId)],
 );
 
 export const donationExpectedDevices = pgTable(
@@ -220,9 +243,13 @@ export const devices = pgTable(
       .references(() => users.id),
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
+    siteId: integer('site_id')
+      .notNull()
+      .references(() => sites.id),
   },
   (t) => [
     uniqueIndex('devices_asset_tag_uq').on(t.assetTag),
+    index('devices_site_status_idx').on(t.siteId, t.status, t.id),
     uniqueIndex('devices_serial_key_uq').on(t.serialKey),
     index('devices_status_idx').on(t.status, t.id),
     index('devices_category_idx').on(t.category, t.id),
@@ -578,9 +605,13 @@ export const shipments = pgTable(
     certificateNumber: text('certificate_number'),
     receivedAt: text('received_at'),
     receivedWeightGrams: integer('received_weight_grams'),
+    siteId: integer('site_id')
+      .notNull()
+      .references(() => sites.id),
   },
   (t) => [
     index('shipments_shipped_idx').on(t.shippedAt),
+    index('shipments_site_idx').on(t.siteId),
     check('shipments_status_ck', sql`${t.status} in (${inList(SHIPMENT_STATUSES)})`),
     check('shipments_mode_ck', sql`${t.mode} in (${inList(SHIPMENT_MODES)})`),
   ],

@@ -1,4 +1,5 @@
 /** Every table, for drizzle-kit (beside the composition root: core knows no module). Modules own their tables. */
+export * from './modules/sites/sites.table.js';
 export * from './modules/users/users.table.js';
 export * from './modules/audit-log/audit.table.js';
 export * from './modules/asset-tags/asset-tags.table.js';

@@ -22,6 +22,7 @@ import { officeRoutes } from './modules/office-page/office.routes.js';
 import { stationRoutes } from './modules/station-page/station.routes.js';
 import { authRoutes } from './modules/users/auth.routes.js';
 import { userRoutes } from './modules/users/users.routes.js';
+import { siteRoutes } from './modules/sites/sites.routes.js';
 import { translationRoutes } from './modules/translations/translations.routes.js';
 
 /** What each tag of the OpenAPI document groups; a tag used by a route and missing here fails the document's lint. */
@@ -57,6 +58,7 @@ export function registerRoutes(app: Api, services: Services): void {
     async (api: Api) => {
       authRoutes(api, services.users);
       userRoutes(api, services.users);
+      siteRoutes(api, services.sites);
       assetTagRoutes(api, services.assetTags);
       donationRoutes(api, services.donations);
       deviceRoutes(api, services.devices);

@@ -6,7 +6,7 @@ import type { Services } from '../../src/container.js';
 
 export async function seedLaptops(services: Services, password: string, count: number): Promise<string[]> {
   await services.users.bootstrapAdmin(password);
-  const admin = { id: 1, username: 'admin', displayName: 'Administrator', role: 'admin' as const };
+  const admin = { id: 1, username: 'admin', displayName: 'Administrator', role: 'admin' as const, siteId: 1 };
   const tags: string[] = [];
   for (let i = 0; i < count; i++) {
     const device = await services.devices.intake(admin, {

@@ -36,6 +36,9 @@ export const ERROR_CODES = {
   'users.username_taken': { status: 409, title: 'The username is taken' },
   'users.cannot_disable_self': { status: 409, title: 'You cannot disable or demote your own account' },
 
+  'sites.code_taken': { status: 409, title: 'Another site has this code' },
+  'sites.prefix_taken': { status: 409, title: 'Another site makes tags with this prefix' },
+
   'asset_tags.not_reserved': { status: 409, title: 'The asset tag was never reserved' },
   'donations.not_found': { status: 404, title: 'No such donation' },
 

@@ -126,7 +126,7 @@ describe('Today', () => {
 describe('session and language, kept in the browser', () => {
   it('one session per tab under the key the station reads; unreadable storage means signed out', () => {
     const s = memoryStorage();
-    const session = { token: 'tok', user: { id: 1, username: 'a', displayName: 'A', role: 'admin' as const, disabled: false, language: null, createdAt: '2026-01-01T00:00:00Z' } };
+    const session = { token: 'tok', user: { id: 1, username: 'a', displayName: 'A', role: 'admin' as const, disabled: false, language: null, site: 'iqaluit', createdAt: '2026-01-01T00:00:00Z' } };
     writeSession(s, session);
     expect(JSON.parse(s.map.get(SESSION_KEY)!)).toEqual(session);
     expect(readSession(s)).toEqual(session);

@@ -99,8 +99,15 @@ describe('migrations 0011 and after (0017: users rebuilt) on a database with rec
     // Migration 0017 rebuilt users for the role `translator`: the account and every reference to it hold, the
     // username stays unique, a translator can be stored and an unknown role cannot; new ids continue.
     expect(c.prepare('select id, username, role from users').all()).toEqual([{ id: 1, username: 'admin', role: 'admin' }]);
+    // Migration 0022 (sites) rebuilt users, devices, donations and shipments: everything recorded before belongs to
+    // the first site, still unnamed (the service names it from its configuration on start), with the tags' prefix.
+    expect(c.prepare('select id, code, name, asset_tag_prefix as prefix from sites').all()).toEqual([{ id: 1, code: 'main', name: '', prefix: 'IQ' }]);
+    for (const table of ['users', 'devices', 'donations', 'shipments']) {
+      expect(c.prepare(`select count(*) as n from ${table} where site_id is not 1`).get(), table).toEqual({ n: 0 });
+    }
+    expect(c.prepare('pragma foreign_key_check').all()).toEqual([]);
     const addUser = (username: string, role: string) =>
-      c.prepare(`insert into users (username, display_name, role, password_hash, created_at, updated_at, password_changed_at) values (?, 'X', ?, 'x', '${at}', '${at}', '${at}') returning id`).get(username, role) as { id: number };
+      c.prepare(`insert into users (username, display_name, role, password_hash, created_at, updated_at, password_changed_at, site_id) values (?, 'X', ?, 'x', '${at}', '${at}', '${at}', 1) returning id`).get(username, role) as { id: number };
     expect(addUser('tia', 'translator').id).toBe(2);
     expect(() => addUser('tia', 'trainee')).toThrow(/UNIQUE/);
     expect(() => addUser('zed', 'owner')).toThrow(/CHECK/);

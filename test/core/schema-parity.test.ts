@@ -344,7 +344,7 @@ describe('the migrated databases agree (SQLite migrations/sqlite, PostgreSQL mig
       expect(pRows, `rows of ${sqliteTableConfig(table).name}`).toEqual(sRows);
       if (sRows.length > 0) counts[sqliteTableConfig(table).name] = sRows.length;
     }
-    expect(counts).toEqual({ communities: 25, co2e_factor_sets: 1, co2e_factors: 5, sanitization_sampling_tally: 1 });
+    expect(counts).toEqual({ sites: 1, communities: 25, co2e_factor_sets: 1, co2e_factors: 5, sanitization_sampling_tally: 1 });
     const kinngait = await pg.pool.query<{ syllabics: string; alt_name: string }>("select syllabics, alt_name from communities where name = 'Kinngait'");
     expect(kinngait.rows).toEqual([{ syllabics: 'ᑭᙵᐃᑦ', alt_name: 'Cape Dorset' }]);
   });
@@ -375,11 +375,11 @@ describe('append-only tables on PostgreSQL', () => {
       return;
     }
     await pg.pool.query(`
-      insert into users (id, username, display_name, role, password_hash, password_changed_at, created_at, updated_at)
-        values (1, 'admin', 'Admin', 'admin', 'x', '${at}', '${at}', '${at}');
+      insert into users (id, username, display_name, role, password_hash, password_changed_at, created_at, updated_at, site_id)
+        values (1, 'admin', 'Admin', 'admin', 'x', '${at}', '${at}', '${at}', 1);
       insert into devices (id, asset_tag, category, make, model, serial_number, serial_key, specs, weight_grams, weight_source, status,
-                           cycle_started_at, status_changed_at, created_by, created_at, updated_at)
-        values (1, 'IQ-000001-Z', 'laptop', 'Dell', 'E7450', 'SN1', 'SN1', '{}', 2300, 'category_default', 'received', '${at}', '${at}', 1, '${at}', '${at}');
+                           cycle_started_at, status_changed_at, created_by, created_at, updated_at, site_id)
+        values (1, 'IQ-000001-Z', 'laptop', 'Dell', 'E7450', 'SN1', 'SN1', '{}', 2300, 'category_default', 'received', '${at}', '${at}', 1, '${at}', '${at}', 1);
       insert into storage_drives (id, device_id, serial_number, kind, registered_at, registered_by) values (1, 1, 'D1', 'hdd', '${at}', 1);`);
   });
   afterAll(async () => {

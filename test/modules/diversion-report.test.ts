@@ -68,7 +68,7 @@ describe('GET /reports/diversion', () => {
   let t: TestApp;
   let tmp: string;
   const sessions = new Map<string, { token: string; at: number }>();
-  const users: Record<Exclude<Role, 'admin' | 'translator'>, string> = { trainee: 'div-trainee', coordinator: 'div-coordinator', staff: 'div-staff' };
+  const users: Record<Exclude<Role, 'admin' | 'translator' | 'program'>, string> = { trainee: 'div-trainee', coordinator: 'div-coordinator', staff: 'div-staff' };
 
   /** A token valid at the clock's current time (sessions expire as the scenario moves through months). */
   async function as(role: Role): Promise<Record<string, string>> {

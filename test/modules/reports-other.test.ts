@@ -118,7 +118,7 @@ describe('GET /devices?format=csv', () => {
   });
 
   it('exports all 1,200 devices (paged internally by 1,000), streamed', async () => {
-    const admin: Actor = { id: 1, username: 'admin', displayName: 'Administrator', role: 'admin' };
+    const admin: Actor = { id: 1, username: 'admin', displayName: 'Administrator', role: 'admin', siteId: 1 };
     const tags: string[] = [];
     for (let i = 0; i < 1200; i++) {
       const d = await t.app.services.devices.intake(admin, {

@@ -57,6 +57,7 @@ describe('users (admin)', () => {
           role: 'coordinator',
           disabled: false,
           language: null,
+          site: 'iqaluit',
           createdAt: t.clock.now().toISOString(),
         },
       });

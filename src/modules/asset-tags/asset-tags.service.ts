@@ -6,10 +6,15 @@ import type { Actor } from '../users/users.service.js';
 import { MAX_SEQ, formatTag, parseTag } from './asset-tag.js';
 import { findAssetTag, insertAssetTags, markAssigned, takeSequence } from './asset-tags.repository.js';
 
-export function createAssetTagsService(deps: { db: Db; clock: Clock; prefix: string }) {
-  const { db, clock, prefix } = deps;
+/**
+ * Each site makes its own tags, with its own prefix (docs/domain.md §8):
+ * `prefixOf` reads the prefix of the actor's site in the transaction.
+ */
+export function createAssetTagsService(deps: { db: Db; clock: Clock; prefixOf: (executor: Executor, siteId: number) => Promise<string> }) {
+  const { db, clock } = deps;
 
   async function allocate(tx: Executor, count: number, status: 'reserved' | 'assigned', actor: Actor, at: string): Promise<string[]> {
+    const prefix = await deps.prefixOf(tx, actor.siteId);
     const first = await takeSequence(tx, prefix, count);
     if (first + count - 1 > MAX_SEQ) throw new Error(`Asset tag sequence for ${prefix} is exhausted`);
     const tags = Array.from({ length: count }, (_, i) => formatTag(prefix, first + i));
@@ -56,6 +61,7 @@ export function createAssetTagsService(deps: { db: Db; clock: Clock; prefix: str
     async assignForIntake(tx: Executor, actor: Actor, requested: string | undefined, at: string): Promise<string> {
       if (requested === undefined) return (await allocate(tx, 1, 'assigned', actor, at))[0]!;
       const parsed = parseTag(requested);
+      const prefix = await deps.prefixOf(tx, actor.siteId);
       if (parsed.kind !== 'valid') {
         throw new AppError(
           'devices.invalid_asset_tag',
@@ -67,6 +73,8 @@ export function createAssetTagsService(deps: { db: Db; clock: Clock; prefix: str
       }
       const row = await findAssetTag(tx, parsed.tag);
       if (!row) throw new AppError('asset_tags.not_reserved', `${parsed.tag} was never reserved here; reserve tags before printing them.`);
+      // Another site's tag: each site takes devices in under its own prefix, so a tag names the site that made it.
+      if (row.prefix !== prefix) throw new AppError('asset_tags.not_reserved', `${parsed.tag} was reserved by another site; this site's tags start with ${prefix}.`);
       if (row.status === 'assigned') throw new AppError('devices.duplicate_asset_tag', `${parsed.tag} is already on another device.`);
       await markAssigned(tx, parsed.tag, at);
       return parsed.tag;

@@ -8,7 +8,7 @@ import { hashRecords, type RecordKey } from './records.js';
 export const GENESIS_HASH = '0'.repeat(64);
 
 export interface NewAuditEvent {
-  entityType: 'device' | 'user' | 'donation' | 'asset_tag' | 'participant' | 'community' | 'recycler' | 'shipment' | 'translation';
+  entityType: 'device' | 'user' | 'donation' | 'asset_tag' | 'participant' | 'community' | 'recycler' | 'shipment' | 'translation' | 'site';
   entityId: string;
   action: string;
   fromStatus?: string | null;

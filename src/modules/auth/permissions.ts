@@ -8,7 +8,7 @@
  * Pure data with no imports, so the browser station can load it as it is.
  */
 
-export const ROLES = ['trainee', 'coordinator', 'staff', 'admin', 'translator'] as const;
+export const ROLES = ['trainee', 'coordinator', 'staff', 'admin', 'translator', 'program'] as const;
 export type Role = (typeof ROLES)[number];
 
 // The recurring role sets, named once. A permission says which one it uses.
@@ -23,6 +23,12 @@ const OFFICE = ['coordinator', 'staff', 'admin'] as const;
 /** Those who work with participants. */
 const COORDINATION = ['coordinator', 'admin'] as const;
 const ADMIN = ['admin'] as const;
+/** Who reads the workshop's records: the workshop, and the program's officers, who read every site and change nothing. */
+const READERS = [...WORKSHOP, 'program'] as const;
+/** Who reads the office's records: the office and the program's officers. */
+const OFFICE_READERS = [...OFFICE, 'program'] as const;
+/** Who sees and reports on every site of the program (docs/domain.md §8); every other role sees its own site only. */
+const EVERY_SITE = ['admin', 'program'] as const;
 /** Who reads, writes and reviews translations in the app. */
 const TRANSLATION = ['admin', 'translator'] as const;
 
@@ -39,15 +45,19 @@ export const PERMISSIONS = {
   'account:update': EVERYONE,
   'users:manage': ADMIN,
 
+  /** The program's sites (docs/domain.md §8). */
+  'sites:read': READERS,
+  'sites:manage': ADMIN,
+
   'asset-tags:reserve': BENCH,
   'donations:record': WORKSHOP,
-  'donations:read': WORKSHOP,
+  'donations:read': READERS,
 
-  'devices:read': WORKSHOP,
+  'devices:read': READERS,
   /** Who held a device (participant code, community) in its history. */
   'devices:read-holders': COORDINATION,
   /** The CSV export of GET /devices, with every free-text field. */
-  'devices:export': OFFICE,
+  'devices:export': OFFICE_READERS,
   'devices:intake': BENCH,
   'devices:update': BENCH,
   'devices:register-storage': BENCH,
@@ -62,23 +72,23 @@ export const PERMISSIONS = {
   'devices:write-off': ADMIN,
 
   // Staff came to the verification queue after the bench: they read it last.
-  'verifications:read': [...BENCH, 'staff'],
+  'verifications:read': [...BENCH, 'staff', 'program'],
   'verifications:record': BENCH,
 
   'scans:record': WORKSHOP,
-  'scans:read': WORKSHOP,
+  'scans:read': READERS,
 
   /** Import a wipe tool's own report (nwipe log or PDF, Workbench snapshot) as sanitization records. */
   'wipe-reports:import': BENCH,
-  'wipe-reports:read': WORKSHOP,
+  'wipe-reports:read': READERS,
 
-  'label-templates:read': WORKSHOP,
+  'label-templates:read': READERS,
   'labels:print': BENCH,
-  'certificates:read': WORKSHOP,
+  'certificates:read': READERS,
 
-  'communities:read': OFFICE,
+  'communities:read': OFFICE_READERS,
   'communities:create': ADMIN,
-  'participants:read': OFFICE,
+  'participants:read': OFFICE_READERS,
   /** Names, contacts and notes; every read is logged. */
   'participants:read-personal': COORDINATION,
   'participants:register': COORDINATION,
@@ -86,12 +96,12 @@ export const PERMISSIONS = {
   'participants:export': COORDINATION,
   'participants:erase': COORDINATION,
 
-  'issuances:read': OFFICE,
+  'issuances:read': OFFICE_READERS,
   'issuances:handover': COORDINATION,
 
-  'recyclers:read': OFFICE,
+  'recyclers:read': OFFICE_READERS,
   'recyclers:create': OFFICE,
-  'shipments:read': OFFICE,
+  'shipments:read': OFFICE_READERS,
   /** Open a shipment and add devices or bulk lines to it. */
   'shipments:prepare': OFFICE,
   'shipments:ship': OFFICE,
@@ -99,7 +109,7 @@ export const PERMISSIONS = {
   /** A confirmed shipment is the record funders' reports rest on: only an admin corrects it. */
   'shipments:amend': ADMIN,
 
-  'reports:read': OFFICE,
+  'reports:read': OFFICE_READERS,
   'audit:verify': ADMIN,
 
   /** The texts of the front ends and documents in French and Inuktitut (docs/translation.md). */
@@ -120,4 +130,9 @@ export function rolesFor(permission: Permission): readonly Role[] {
 
 export function can(role: Role, permission: Permission): boolean {
   return rolesFor(permission).includes(role);
+}
+
+/** Whether a role sees every site's records (admin, program) or its own site's only (docs/domain.md §8). */
+export function seesEverySite(role: Role): boolean {
+  return (EVERY_SITE as readonly Role[]).includes(role);
 }

@@ -33,6 +33,8 @@ export const DESTINATION_KEYS: Record<DeviceRow['status'], DestinationKey> = {
   ready: 'certificate.destination.reuse',
   issued: 'certificate.destination.issued',
   awaiting_recycling: 'certificate.destination.recycling',
+  // Between two sites of the program: its destination is decided where it arrives.
+  in_transit: 'certificate.destination.pending',
   recycled: 'certificate.destination.recycling',
   written_off: 'certificate.destination.writtenOff',
 };

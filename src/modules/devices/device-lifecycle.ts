@@ -13,6 +13,8 @@ export const DEVICE_STATUSES = [
   'ready',
   'issued',
   'awaiting_recycling',
+  /** Moving between two sites of the program (docs/domain.md §8). */
+  'in_transit',
   'recycled',
   'written_off',
 ] as const;
@@ -71,7 +73,7 @@ export const TRANSITIONS: Readonly<Record<DeviceAction, Rule>> = {
   return: rule(['issued'], 'received', 'devices:return'),
   recycle: rule(['received', 'sanitized', 'in_repair', 'ready'], 'awaiting_recycling', 'devices:recycle'),
   ship: rule(['awaiting_recycling'], 'recycled', 'shipments:ship'),
-  write_off: rule(NOT_GONE, 'written_off', 'devices:write-off'),
+  write_off: rule([...NOT_GONE, 'in_transit'], 'written_off', 'devices:write-off'),
 };
 
 export interface LifecycleFacts {

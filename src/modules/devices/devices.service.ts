@@ -85,6 +85,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
           const assetTag = await deps.assetTags.assignForIntake(tx, actor, body.assetTag, at);
           const measured = body.weightGrams !== undefined;
           const row = await insertDevice(tx, {
+            siteId: actor.siteId,
             assetTag,
             category: body.category,
             make: body.make,

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { donations } from '../donations/donations.table.js';
+import { sites } from '../sites/sites.table.js';
 import { users } from '../users/users.table.js';
 import { DEVICE_CATEGORIES } from './category-weights.js';
 import { DEVICE_STATUSES } from './device-lifecycle.js';
@@ -51,9 +52,15 @@ export const devices = sqliteTable(
       .references(() => users.id),
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
+    /** The site that holds the device now (a transfer moves it); its tag's prefix names the site that took it in. */
+    siteId: integer('site_id')
+      .notNull()
+      .references(() => sites.id),
   },
   (t) => [
     uniqueIndex('devices_asset_tag_uq').on(t.assetTag),
+    // A site's lists: its devices by status, in intake order.
+    index('devices_site_status_idx').on(t.siteId, t.status, t.id),
     uniqueIndex('devices_serial_key_uq').on(t.serialKey),
     index('devices_status_idx').on(t.status, t.id),
     index('devices_category_idx').on(t.category, t.id),

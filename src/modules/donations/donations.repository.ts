@@ -16,6 +16,7 @@ const columns = {
   contactPhone: donations.contactPhone,
   createdBy: donations.createdBy,
   createdAt: donations.createdAt,
+  siteId: donations.siteId,
   // Qualified by hand: drizzle prints bare column names here, and a bare "id" would mean devices.id.
   deviceCount: sql<number>`(select count(*) from "devices" where "devices"."donation_id" = "donations"."id")`,
   // The donor's asset list (asset-list.repository.ts): entries, and those a device linked to this donation carries the serial of.

@@ -40,6 +40,7 @@ export function createDonationsService(deps: { db: Db; clock: Clock; categories:
       const at = clock.now().toISOString();
       return writeTransaction(db, async (tx) => {
         const id = await insertDonation(tx, {
+          siteId: actor.siteId,
           donorName: body.donorName,
           donorType: body.donorType,
           receivedAt: body.receivedAt,

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { check, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { check, index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { sites } from '../sites/sites.table.js';
 import { users } from '../users/users.table.js';
 
 export const DONOR_TYPES = ['business', 'government', 'school', 'individual', 'other'] as const;
@@ -22,7 +23,11 @@ export const donations = sqliteTable(
       .notNull()
       .references(() => users.id),
     createdAt: text('created_at').notNull(),
+    /** The site that took the donation in. */
+    siteId: integer('site_id')
+      .notNull()
+      .references(() => sites.id),
   },
-  // No CHECK on expected_devices: SQLite adds a CHECK only by rebuilding the table, which devices reference; the schema refuses 0 and below.
-  (t) => [check('donations_donor_type_ck', sql`${t.donorType} in ('business', 'government', 'school', 'individual', 'other')`)],
+  // No CHECK on expected_devices: the schema refuses 0 and below.
+  (t) => [check('donations_donor_type_ck', sql`${t.donorType} in ('business', 'government', 'school', 'individual', 'other')`), index('donations_site_idx').on(t.siteId)],
 );

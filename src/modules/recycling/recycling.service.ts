@@ -97,6 +97,7 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCa
       }
       const s = await writeTransaction(db, async (tx) => {
         const row = await insertShipment(tx, {
+          siteId: actor.siteId,
           recyclerId: body.recyclerId,
           mode: body.mode,
           carrier: body.carrier ?? null,

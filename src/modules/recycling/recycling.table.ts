@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { devices } from '../devices/devices.table.js';
+import { sites } from '../sites/sites.table.js';
 import { users } from '../users/users.table.js';
 
 export const CERTIFICATIONS = ['R2', 'e-Stewards', 'other', 'none'] as const;
@@ -44,9 +45,14 @@ export const shipments = sqliteTable(
     receivedAt: text('received_at'),
     /** The recycler's own scale: shown beside the line weights, never substituted for them. */
     receivedWeightGrams: integer('received_weight_grams'),
+    /** The site the shipment leaves from: its devices are that site's. */
+    siteId: integer('site_id')
+      .notNull()
+      .references(() => sites.id),
   },
   (t) => [
     index('shipments_shipped_idx').on(t.shippedAt),
+    index('shipments_site_idx').on(t.siteId),
     check('shipments_status_ck', sql`${t.status} in ('open', 'shipped', 'confirmed')`),
     check('shipments_mode_ck', sql`${t.mode} in ('sealift', 'air', 'road')`),
   ],

@@ -28,7 +28,7 @@ export async function countUsers(db: Executor): Promise<number> {
 export async function updateUser(
   tx: Executor,
   id: number,
-  patch: Partial<Pick<UserRow, 'displayName' | 'role' | 'language' | 'disabledAt' | 'passwordHash' | 'passwordChangedAt' | 'updatedAt'>>,
+  patch: Partial<Pick<UserRow, 'siteId' | 'displayName' | 'role' | 'language' | 'disabledAt' | 'passwordHash' | 'passwordChangedAt' | 'updatedAt'>>,
 ): Promise<UserRow> {
   return (await tx.update(users).set(patch).where(eq(users.id, id)).returning())[0]!;
 }
@@ -58,6 +58,8 @@ export interface SessionUser {
   username: string;
   displayName: string;
   role: Role;
+  /** The user's site: all a trainee, coordinator or staff member sees; an admin's or program officer's home site. */
+  siteId: number;
 }
 
 /**
@@ -67,7 +69,7 @@ export interface SessionUser {
 export function prepareSessionLookup(db: Db) {
   const lookup = reusable(db, (q) =>
     q
-    .select({ id: users.id, username: users.username, displayName: users.displayName, role: users.role, expiresAt: sessions.expiresAt })
+    .select({ id: users.id, username: users.username, displayName: users.displayName, role: users.role, siteId: users.siteId, expiresAt: sessions.expiresAt })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ROLES } from '../auth/permissions.js';
 import { LANGUAGES } from './users.table.js';
 import { MAX_ID } from '../../core/pagination.js';
+import { SiteCode } from '../sites/sites.schemas.js';
 
 export const Username = z
   .string()
@@ -24,6 +25,8 @@ export const User = z.object({
   role: RoleSchema,
   disabled: z.boolean(),
   language: LanguageSchema,
+  /** The code of the user's site (GET /sites). */
+  site: z.string(),
   createdAt: z.string(),
 });
 export type User = z.infer<typeof User>;
@@ -34,6 +37,8 @@ export const CreateUserBody = z.strictObject({
   role: RoleSchema,
   password: Password,
   language: LanguageSchema.optional(),
+  /** A site code; omitted: the first site. Trainees, coordinators and staff see and act on this site only. */
+  site: SiteCode.optional(),
 });
 export type CreateUserBody = z.infer<typeof CreateUserBody>;
 
@@ -43,6 +48,8 @@ export const UpdateUserBody = z
     role: RoleSchema.optional(),
     disabled: z.boolean().optional(),
     language: LanguageSchema.optional(),
+    /** Moves the user to another site; their sessions end. */
+    site: SiteCode.optional(),
   })
   .refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' });
 export type UpdateUserBody = z.infer<typeof UpdateUserBody>;

@@ -24,7 +24,8 @@ import type { CreateUserBody, UpdateMeBody, UpdateUserBody, User } from './users
 
 export type Actor = SessionUser;
 
-export function toUser(row: UserRow): User {
+/** `site`: the code of the user's site (docs/domain.md §8). */
+export function toUser(row: UserRow, site: string): User {
   return {
     id: row.id,
     username: row.username,
@@ -32,8 +33,16 @@ export function toUser(row: UserRow): User {
     role: row.role,
     disabled: row.disabledAt !== null,
     language: row.language,
+    site,
     createdAt: row.createdAt,
   };
+}
+
+/** What users need of sites: a site named in a request, the first site, each site's code. */
+export interface UserSites {
+  byCode(code: string, field: string, location?: 'body' | 'query', executor?: Db | Tx): Promise<{ id: number; code: string }>;
+  first(executor?: Db | Tx): Promise<{ id: number; code: string }>;
+  rows(executor?: Db | Tx): Promise<Array<{ id: number; code: string }>>;
 }
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -51,6 +60,7 @@ export function createUsersService(deps: {
   db: Db;
   clock: Clock;
   appendAuditEvent: AppendUserEvent;
+  sites: UserSites;
   sessionTtlHours: number;
   /** Failed logins and password changes, counted in one sliding window (docs/domain.md §7). */
   loginLimiter: LoginLimiter;
@@ -90,6 +100,12 @@ export function createUsersService(deps: {
     }
   }
 
+  /** A user as answered, with their site's code read in the same executor. */
+  async function asUser(row: UserRow, executor: Db | Tx = db): Promise<User> {
+    const site = (await deps.sites.rows(executor)).find((x) => x.id === row.siteId);
+    return toUser(row, site?.code ?? '');
+  }
+
   async function mustFind(id: number): Promise<UserRow> {
     const row = await findUserById(db, id);
     if (!row) throw new AppError('users.not_found', `No user with id ${id}.`);
@@ -105,7 +121,10 @@ export function createUsersService(deps: {
       const at = now();
       try {
         return await writeTransaction(db, async (tx) => {
+          // Omitted: the first site (docs/domain.md §8).
+          const site = body.site === undefined ? await deps.sites.first(tx) : await deps.sites.byCode(body.site, 'site', 'body', tx);
           const row = await insertUser(tx, {
+            siteId: site.id,
             username: body.username,
             displayName: body.displayName,
             role: body.role,
@@ -121,9 +140,9 @@ export function createUsersService(deps: {
             action: 'user.created',
             actorUserId: actor?.id ?? null,
             at,
-            details: { username: row.username, role: row.role, ...(row.language === null ? {} : { language: row.language }) },
+            details: { username: row.username, role: row.role, site: site.code, ...(row.language === null ? {} : { language: row.language }) },
           });
-          return toUser(row);
+          return toUser(row, site.code);
         });
       } catch (err) {
         if (isUniqueViolation(err)) throw new AppError('users.username_taken', `The username "${body.username}" is taken.`);
@@ -134,10 +153,11 @@ export function createUsersService(deps: {
     async list(limit: number, cursor: string | undefined): Promise<{ items: User[]; nextCursor: string | null }> {
       const after = cursor === undefined ? 0 : decodeCursor(cursor);
       const { page, nextCursor } = pageOf(await listUsers(db, after, limit + 1), limit, (r) => r.id);
-      return { items: page.map(toUser), nextCursor };
+      const codes = new Map((await deps.sites.rows()).map((x) => [x.id, x.code]));
+      return { items: page.map((r) => toUser(r, codes.get(r.siteId) ?? '')), nextCursor };
     },
 
-    get: async (id: number): Promise<User> => toUser(await mustFind(id)),
+    get: async (id: number): Promise<User> => asUser(await mustFind(id)),
 
     update(actor: Actor, id: number, body: UpdateUserBody): Promise<User> {
       const at = now();
@@ -148,15 +168,18 @@ export function createUsersService(deps: {
           throw new AppError('users.cannot_disable_self', 'Ask another admin to disable or demote your account.');
         }
         const disabledAt = body.disabled === undefined ? current.disabledAt : body.disabled ? (current.disabledAt ?? at) : null;
+        const site = body.site === undefined ? undefined : await deps.sites.byCode(body.site, 'site', 'body', tx);
         const row = await updateUser(tx, id, {
+          ...(site === undefined ? {} : { siteId: site.id }),
           ...(body.displayName === undefined ? {} : { displayName: body.displayName }),
           ...(body.role === undefined ? {} : { role: body.role }),
           ...(body.language === undefined ? {} : { language: body.language }),
           disabledAt,
           updatedAt: at,
         });
-        // A disabled user or a changed role loses every session at once.
-        if (body.disabled === true || (body.role !== undefined && body.role !== current.role)) await revokeUserSessions(tx, id, at);
+        // A disabled user, a changed role or a move to another site loses every session at once.
+        const moved = site !== undefined && site.id !== current.siteId;
+        if (body.disabled === true || (body.role !== undefined && body.role !== current.role) || moved) await revokeUserSessions(tx, id, at);
         // Any change to a user (name, role, enabled) must be seen by the next request.
         forgetSessions();
         await deps.appendAuditEvent(tx, {
@@ -167,7 +190,7 @@ export function createUsersService(deps: {
           at,
           details: { changes: body },
         });
-        return toUser(row);
+        return asUser(row, tx);
       });
     },
 
@@ -186,7 +209,7 @@ export function createUsersService(deps: {
           at,
           details: { changes: body },
         });
-        return toUser(row);
+        return asUser(row, tx);
       });
     },
 
@@ -199,7 +222,7 @@ export function createUsersService(deps: {
         await revokeUserSessions(tx, id, at);
         forgetSessions();
         await deps.appendAuditEvent(tx, { entityType: 'user', entityId: String(id), action: 'user.password_changed', actorUserId: actor.id, at, details: {} });
-        return toUser(row);
+        return asUser(row, tx);
       });
     },
 
@@ -242,7 +265,7 @@ export function createUsersService(deps: {
       await writeTransaction(db, (tx) =>
         insertSession(tx, { userId: row.id, tokenHash: hashToken(token), createdAt: at.toISOString(), expiresAt }),
       );
-      return { token, expiresAt, user: toUser(row) };
+      return { token, expiresAt, user: await asUser(row) };
     },
 
     async logout(token: string): Promise<void> {

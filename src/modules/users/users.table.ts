@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { ROLES } from '../auth/permissions.js';
+import { sites } from '../sites/sites.table.js';
 
 // The roles are the permission map's; re-exported beside the column that stores them.
 export { ROLES, type Role } from '../auth/permissions.js';
@@ -22,9 +23,14 @@ export const users = sqliteTable(
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
     language: text('language', { enum: LANGUAGES }),
+    /** The user's site: where a trainee, coordinator or staff member works and all they see; an admin's or program officer's home site (they see every site). */
+    siteId: integer('site_id')
+      .notNull()
+      .references(() => sites.id),
   },
   (t) => [
     uniqueIndex('users_username_uq').on(t.username),
+    index('users_site_idx').on(t.siteId),
     // Rendered from the roles (drizzle-kit writes it out as literal SQL): a new role is a new migration.
     check('users_role_ck', sql`${t.role} in (${sql.raw(ROLES.map((r) => `'${r}'`).join(', '))})`),
     check('users_language_ck', sql`${t.language} in (${sql.raw(LANGUAGES.map((l) => `'${l}'`).join(', '))})`),
