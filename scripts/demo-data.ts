@@ -161,11 +161,11 @@ export async function fillDemo(db: Db, config: Config, o: DemoOptions): Promise<
   let returned = 0;
   for (const tag of holders.values()) {
     if (returned >= Math.max(1, Math.round(issued * 0.05))) break;
-    const d = await s.devices.get(tag, 'admin');
+    const d = await s.devices.get(tag, admin);
     if (d.status !== 'issued') continue;
     clock.set(new Date(Date.parse(d.statusChangedAt) + 30 * 86400_000));
     await s.issuance.return(coordinator, tag, { condition: 'good', personalDataRemoved: true });
-    for (const drive of (await s.devices.get(tag, 'admin')).storage) {
+    for (const drive of (await s.devices.get(tag, admin)).storage) {
       await s.sanitization.record(pick(trainees), tag, wipeOf(drive.serialNumber, drive.kind));
     }
     await s.grading.grade(pick(trainees), tag, { grade: 'B' });
@@ -182,18 +182,18 @@ export async function fillDemo(db: Db, config: Config, o: DemoOptions): Promise<
     const verifier = trainees.find((x) => x.id !== v.record.technician.id)!;
     const passed = random() < 0.97;
     // Checked a day after the device's latest change: the demo clock moves back and forth between devices.
-    clock.set(new Date(Date.parse((await s.devices.get(v.record.assetTag, 'admin')).updatedAt) + 86400_000));
+    clock.set(new Date(Date.parse((await s.devices.get(v.record.assetTag, admin)).updatedAt) + 86400_000));
     await s.sanitization.verify(verifier, v.id, passed ? 'passed' : 'failed', undefined);
     if (passed) continue;
     // A failed check undoes the wipe (docs/domain.md §2): the drive is wiped again by someone else, and a device
     // that was ready is graded again. One that is out with a participant stays flagged for recall.
-    const d = await s.devices.get(v.record.assetTag, 'admin');
+    const d = await s.devices.get(v.record.assetTag, admin);
     if (!['received', 'in_repair', 'awaiting_recycling'].includes(d.status)) continue;
     clock.set(new Date(Date.parse(d.updatedAt) + 3600_000));
     for (const drive of d.storage.filter((x) => x.sanitizationState !== 'passed')) {
       await s.sanitization.record(verifier, d.assetTag, d.status === 'awaiting_recycling' ? { storageSerial: drive.serialNumber, method: 'destroy', technique: 'shred', tool: 'shredder', verification: 'full', result: 'passed' } : wipeOf(drive.serialNumber, drive.kind));
     }
-    if ((await s.devices.get(d.assetTag, 'admin')).status === 'sanitized') await s.grading.grade(verifier, d.assetTag, { grade: 'B' });
+    if ((await s.devices.get(d.assetTag, admin)).status === 'sanitized') await s.grading.grade(verifier, d.assetTag, { grade: 'B' });
   }
 
   // Two sealift sailings: August (confirmed by the recycler) and October (still pending),
@@ -211,7 +211,7 @@ export async function fillDemo(db: Db, config: Config, o: DemoOptions): Promise<
     clock.set(when);
     const sh = await s.recycling.create(coordinator, { recyclerId: recycler.id, mode: 'sealift', carrier: 'NEAS', containerNumber: `MSKU${1000000 + shipments}`, billOfLading: `BOL-${o.year}-${shipments + 1}` });
     for (const tag of tags) {
-      const d = await s.devices.get(tag, 'admin');
+      const d = await s.devices.get(tag, admin);
       if (d.status === 'awaiting_recycling') await s.recycling.addDevice(coordinator, sh.id, tag);
     }
     await s.recycling.addBulkLine(coordinator, sh.id, { category: 'cables and chargers', weightGrams: Math.round(20000 + random() * 30000), units: Math.round(50 + random() * 100) });

@@ -39,6 +39,7 @@ export const ERROR_CODES = {
   'sites.code_taken': { status: 409, title: 'Another site has this code' },
   'sites.prefix_taken': { status: 409, title: 'Another site makes tags with this prefix' },
 
+  'scans.other_site': { status: 404, title: 'The device is held by another site' },
   'asset_tags.not_reserved': { status: 409, title: 'The asset tag was never reserved' },
   'donations.not_found': { status: 404, title: 'No such donation' },
 

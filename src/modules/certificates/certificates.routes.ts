@@ -1,3 +1,4 @@
+import { actorOf } from '../users/authentication.js';
 import type { Api } from '../../core/http/api.js';
 import { sendDocument } from '../../core/send-document.js';
 import { DEVICE_LOOKUP_ERRORS, DeviceParams } from '../devices/devices.schemas.js';
@@ -14,7 +15,7 @@ export function certificateRoutes(api: Api, certificates: CertificatesService): 
   api.get('/devices/:tag/certificate.pdf', {
     config: { access: { permission: 'certificates:read' }, contract: pdfDocument([...DEVICE_LOOKUP_ERRORS, 'certificates.not_sanitized']) },
     schema: { tags: ['certificates'], summary: 'Certificate of data sanitization for a device (current custody cycle)', params: DeviceParams, querystring: CertificateQuery },
-    handler: async (request, reply) => sendDocument(reply, await certificates.device(request.params.tag, request.query.lang)),
+    handler: async (request, reply) => sendDocument(reply, await certificates.device(actorOf(request), request.params.tag, request.query.lang)),
   });
 
   api.get('/donations/:id/certificate.pdf', {

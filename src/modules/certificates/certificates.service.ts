@@ -1,3 +1,4 @@
+import type { SiteViewer } from '../sites/site-scope.js';
 import { translate, type Locale, type LocaleMessages } from '../../core/i18n.js';
 import type { DestinationKey } from './certificate.pdf.js';
 import { createHash } from 'node:crypto';
@@ -119,8 +120,8 @@ export function createCertificatesService(deps: {
 
   return {
     /** Refused while any drive lacks a valid passing record: a device certificate never certifies less than all of it. */
-    async device(ref: string, locale?: Locale): Promise<CertificatePdf> {
-      const device = await resolve(ref);
+    async device(viewer: SiteViewer, ref: string, locale?: Locale): Promise<CertificatePdf> {
+      const device = await resolve(ref, viewer);
       const state = await loadState(device);
       if (!state.facts.sanitized) {
         const { detail, drives } = drivesAtFault(device.assetTag, state.facts);

@@ -96,10 +96,12 @@ export function createDeviceStateReads(db: Db, records: DriveStatesColumn): Devi
   };
 }
 
-export function toDevice(state: DeviceState, role: Role): Device {
+/** `site`: the code of the site that holds the device (docs/domain.md §8). */
+export function toDevice(state: DeviceState, role: Role, site: string): Device {
   const { row, drives, states, facts } = state;
   return {
     assetTag: row.assetTag,
+    site,
     category: row.category,
     make: row.make,
     model: row.model,

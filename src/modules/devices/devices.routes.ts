@@ -47,7 +47,7 @@ export function deviceRoutes(api: Api, devices: DevicesService): void {
     config: { access: { permission: 'devices:read' }, contract: { etag: true, errors: DEVICE_LOOKUP_ERRORS } },
     schema: { tags: ['devices'], summary: 'One device, by asset tag or manufacturer serial', params: DeviceParams, response: { 200: DeviceEnvelope } },
     handler: async (request, reply) => {
-      const device = await devices.get(request.params.tag, actorOf(request).role);
+      const device = await devices.get(request.params.tag, actorOf(request));
       return setDeviceEtag(reply, device.version).send({ device });
     },
   });
@@ -73,6 +73,6 @@ export function deviceRoutes(api: Api, devices: DevicesService): void {
   api.get('/devices/:tag/history', {
     config: { access: { permission: 'devices:read' }, contract: { errors: DEVICE_LOOKUP_ERRORS } },
     schema: { tags: ['devices'], summary: 'Everything that happened to a device, oldest first', params: DeviceParams, response: { 200: HistoryResponse } },
-    handler: async (request) => devices.history(request.params.tag, request.actor!.role),
+    handler: async (request) => devices.history(request.params.tag, actorOf(request)),
   });
 }

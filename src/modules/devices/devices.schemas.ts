@@ -123,6 +123,8 @@ export const StorageDrive = z.object({
 
 export const Device = z.object({
   assetTag: z.string(),
+  /** The code of the site that holds the device (GET /sites). */
+  site: z.string(),
   category: z.enum(DEVICE_CATEGORIES),
   make: z.string(),
   model: z.string(),

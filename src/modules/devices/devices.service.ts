@@ -146,7 +146,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
       }
     },
 
-    get: async (ref: string, role: Role): Promise<Device> => toDevice(await resolveState(ref), role),
+    get: async (ref: string, viewer: Actor): Promise<Device> => deps.deviceUseCase.viewState(await resolveState(ref, viewer), viewer.role),
 
     async list(query: ListDevicesQuery, role: Role): Promise<{ items: Device[]; nextCursor: string | null }> {
       const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
@@ -161,7 +161,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
       // The drives' sanitization states of the whole page in one read, not one per device.
       const states = await driveStatesOfPage(page.filter((r) => byDevice.has(r.id)));
       return {
-        items: await mapInOrder(page, async (r) => toDevice(await loadState(r, byDevice.get(r.id) ?? [], states.get(r.id) ?? new Map()), role)),
+        items: await mapInOrder(page, async (r) => deps.deviceUseCase.viewState(await loadState(r, byDevice.get(r.id) ?? [], states.get(r.id) ?? new Map()), role)),
         nextCursor,
       };
     },
@@ -254,8 +254,9 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
     },
 
     /** Oldest first. Who held the device (participant code, community) only for the roles that work with participants. */
-    async history(ref: string, role: Role) {
-      const row = await resolve(ref);
+    async history(ref: string, viewer: Actor) {
+      const role = viewer.role;
+      const row = await resolve(ref, viewer);
       const seesParticipants = can(role, 'devices:read-holders');
       const shown = (details: Record<string, unknown>) => {
         if (seesParticipants) return details;

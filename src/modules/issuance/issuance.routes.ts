@@ -49,7 +49,7 @@ export function issuanceRoutes(api: Api, issuance: IssuanceService): void {
     config: { access: { permission: 'issuances:handover' }, contract: pdfDocument(['issuance.not_found']) },
     schema: { tags: ['issuance'], summary: 'The handover form (PDF), in the agreement language (or `lang`) where reviewed text exists', params: IssuanceParams, querystring: HandoverQuery },
     handler: async (request, reply) => {
-      return sendDocument(reply, { body: await issuance.handover(request.params.id, request.query.lang), contentType: 'application/pdf', filename: `handover-${request.params.id}.pdf` });
+      return sendDocument(reply, { body: await issuance.handover(actorOf(request), request.params.id, request.query.lang), contentType: 'application/pdf', filename: `handover-${request.params.id}.pdf` });
     },
   });
 }

@@ -1,3 +1,4 @@
+import type { SiteViewer } from '../sites/site-scope.js';
 import type { Clock } from '../../core/clock.js';
 import { isUniqueViolation, type Db } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
@@ -166,10 +167,13 @@ export function createIssuanceService(deps: { db: Db; clock: Clock; deviceUseCas
     },
 
     /** The handover form; the data is read first, the PDF drawn outside any transaction. */
-    async handover(id: number, locale?: Locale): Promise<Buffer> {
+    async handover(viewer: SiteViewer, id: number, locale?: Locale): Promise<Buffer> {
       const v = await findIssuanceView(db, id);
       if (!v) throw new AppError('issuance.not_found', `No issuance ${id}.`);
-      const device = await resolve(v.assetTag);
+      // Another site's issuance is no issuance to this viewer (docs/domain.md §8).
+      const device = await resolve(v.assetTag, viewer).catch((err: unknown) => {
+        throw err instanceof AppError && err.code === 'devices.not_found' ? new AppError('issuance.not_found', `No issuance ${id}.`) : err;
+      });
       // docs/domain.md §2 invariant 7: the form states erasure only while invariant 1 holds for the custody cycle it was issued in.
       const drives = (await loadState(device)).drives;
       const states = await driveStates(device.id, v.custodyCycle);

@@ -43,7 +43,7 @@ export function labelRoutes(api: Api, labels: LabelsService): void {
     schema: { tags: ['labels'], summary: 'One label: asset (tag, category, make/model, site) or spec (ready laptops)', params: DeviceParams, querystring: LabelQuery },
     handler: async (request, reply) => {
       const { template, format, kind, lang } = request.query;
-      return sendDocument(reply, await labels.deviceLabel(request.params.tag, template, format, kind, lang));
+      return sendDocument(reply, await labels.deviceLabel(actorOf(request), request.params.tag, template, format, kind, lang));
     },
   });
 

@@ -1,3 +1,4 @@
+import type { SiteViewer } from '../sites/site-scope.js';
 import type { Clock } from '../../core/clock.js';
 import type { Db } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
@@ -103,10 +104,10 @@ export function createLabelsService(deps: {
     templates: () => [...deps.templates.values()],
 
     /** Barcodes and PDFs are drawn after the reads, outside any transaction. */
-    async deviceLabel(ref: string, templateId: string, format: LabelFormat, kind: LabelKind, locale: Locale = 'en'): Promise<Rendered> {
+    async deviceLabel(viewer: SiteViewer, ref: string, templateId: string, format: LabelFormat, kind: LabelKind, locale: Locale = 'en'): Promise<Rendered> {
       const t = template(templateId);
       assertFormat(t, format, 'query');
-      const device = await deps.devices.resolve(ref);
+      const device = await deps.devices.resolve(ref, viewer);
       return render(deps.documents.render, t, [await content(device, kind, await siteLine(), locale)], format, `label-${device.assetTag}`);
     },
 

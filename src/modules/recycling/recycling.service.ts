@@ -124,7 +124,7 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCa
         await writeTransaction(db, async (tx) => {
           const s = await mustFind(id);
           assertOpen(s);
-          const device = await resolve(ref);
+          const device = await resolve(ref, actor);
           if (device.status !== 'awaiting_recycling') {
             throw new AppError('devices.invalid_transition', `${device.assetTag} is ${device.status}; designate it for recycling first.`, {
               extra: { currentStatus: device.status, action: 'ship' },
@@ -167,7 +167,7 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCa
       const at = clock.now().toISOString();
       await writeTransaction(db, async (tx) => {
         assertOpen(await mustFind(id));
-        const device = await resolve(ref);
+        const device = await resolve(ref, actor);
         if (!await removeShipmentDevice(tx, id, device.id)) {
           throw new AppError('shipments.line_not_found', `${device.assetTag} is not on shipment ${id}.`, { extra: { assetTag: device.assetTag } });
         }

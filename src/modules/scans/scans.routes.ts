@@ -5,7 +5,7 @@ import { ScanBody, ScanResponse, UnknownScanList, UnknownScansQuery } from './sc
 
 export function scanRoutes(api: Api, scans: ScansService): void {
   api.post('/scans', {
-    config: { access: { permission: 'scans:record' }, contract: { errors: ['scans.unknown_code'] } },
+    config: { access: { permission: 'scans:record' }, contract: { errors: ['scans.unknown_code', 'scans.other_site'] } },
     schema: {
       tags: ['scans'],
       summary: 'Record a scan: a bare tag, a URL ending with the tag, or a manufacturer serial',

@@ -3,7 +3,10 @@ import { writeTransaction, type Db } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import { decodeCursor, pageOf } from '../../core/pagination.js';
 import { parseTag } from '../asset-tags/asset-tag.js';
-import { toDevice, type DeviceState, type DeviceStateReads } from '../devices/device-view.js';
+import type { DeviceState, DeviceStateReads } from '../devices/device-view.js';
+import type { Device } from '../devices/devices.schemas.js';
+import type { Role } from '../auth/permissions.js';
+import { sees } from '../sites/site-scope.js';
 import type { Actor } from '../users/users.service.js';
 import { listUnknownCodes, prepareScanStatements } from './scans.repository.js';
 import type { ScanBody } from './scans.schemas.js';
@@ -35,7 +38,15 @@ export function tagCandidate(code: string): string {
   }
 }
 
-export function createScansService(deps: { db: Db; clock: Clock; deviceStates: Pick<DeviceStateReads, 'byTag' | 'bySerial'> }) {
+export function createScansService(deps: {
+  db: Db;
+  clock: Clock;
+  deviceStates: Pick<DeviceStateReads, 'byTag' | 'bySerial'>;
+  /** The device as a role sees it, its site named (the device use case's viewState). */
+  view: (state: DeviceState, role: Role) => Promise<Device>;
+  /** The site that holds a device the scanner's site does not see: its name is all the answer says. */
+  siteName: (siteId: number) => Promise<string>;
+}) {
   const { db, clock } = deps;
   // The device, its drives and their states in one statement each.
   const lookups = deps.deviceStates;
@@ -82,7 +93,13 @@ export function createScansService(deps: { db: Db; clock: Clock; deviceStates: P
       if (!found) {
         throw new AppError('scans.unknown_code', `No device matches "${body.code}". It was recorded for triage.`, { extra: { scanId: outcome.scanId, clientTimeSuspect } });
       }
-      const view = toDevice(found, actor.role);
+      // Another site's device: the scan is kept (someone here holds a device that site answers for), and the answer
+      // names that site and nothing else about the device (docs/domain.md §8).
+      if (!sees(actor, found.row.siteId)) {
+        const heldBy = await deps.siteName(found.row.siteId);
+        throw new AppError('scans.other_site', `Held by ${heldBy}: this site does not see that site's devices.`, { extra: { scanId: outcome.scanId, heldBy } });
+      }
+      const view = await deps.view(found, actor.role);
       return { device: view, allowedActions: view.allowedActions, duplicate: outcome.duplicate, scanId: outcome.scanId, clientTimeSuspect };
     },
 

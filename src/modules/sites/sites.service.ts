@@ -31,11 +31,29 @@ export function createSitesService(deps: { db: Db; clock: Clock; appendAuditEven
   const { db, clock } = deps;
 
   async function rows(executor: Db | Tx = db): Promise<SiteRow[]> {
-    return listSites(executor);
+    const all = await listSites(executor);
+    for (const s of all) if (s.name !== '') codes.set(s.id, s.code);
+    return all;
+  }
+
+  /**
+   * Site codes by id, for answers that name a record's site on the hot path
+   * (a device lookup). A code never changes once its site is named (at the
+   * first start, before anything is served), so a code read once stays true;
+   * a site another instance created since is read on first sight.
+   */
+  const codes = new Map<number, string>();
+  async function codeOf(id: number): Promise<string> {
+    const known = codes.get(id);
+    if (known !== undefined) return known;
+    await rows();
+    return codes.get(id) ?? '';
   }
 
   return {
     list: async (): Promise<Site[]> => (await rows()).map(toSite),
+
+    codeOf,
 
     /** Every site row, in creation order (the first is the default site). */
     rows,

@@ -1,0 +1,23 @@
+/**
+ * Who sees which site's records (docs/domain.md §8): trainees, coordinators
+ * and staff their own site's; admins and program officers every site's. A
+ * record of a site the caller does not see is answered as if it did not
+ * exist (404, never 403), so nothing leaks that it does.
+ */
+import { seesEverySite, type Role } from '../auth/permissions.js';
+
+/** The part of an actor that decides what it sees. */
+export interface SiteViewer {
+  role: Role;
+  siteId: number;
+}
+
+/** The one site a viewer's lists are limited to, or null for every site. */
+export function siteLimit(viewer: SiteViewer): number | null {
+  return seesEverySite(viewer.role) ? null : viewer.siteId;
+}
+
+/** Whether a viewer sees a record of the site. */
+export function sees(viewer: SiteViewer, siteId: number): boolean {
+  return seesEverySite(viewer.role) || viewer.siteId === siteId;
+}
