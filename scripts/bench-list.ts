@@ -83,7 +83,7 @@ try {
     for (let i = 0; i < REQUESTS; i++) page.all();
   };
   const inProcess = async () => {
-    for (let i = 0; i < REQUESTS; i++) await services.devices.list(listQuery, 'admin');
+    for (let i = 0; i < REQUESTS; i++) await services.devices.list(listQuery, { id: 1, username: 'admin', displayName: 'Administrator', role: 'admin', siteId: 1 });
   };
   const perCall = async (f: () => unknown) => {
     const t0 = performance.now();

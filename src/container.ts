@@ -53,7 +53,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
   const perMinute = config.rateLimitPerMinute;
   const requestLimiter = perMinute === 0 ? null : shared ? createPostgresRequestLimiter(db, perMinute) : createMemoryRequestLimiter(perMinute);
   const assetTags = createAssetTagsService({ db, clock, prefixOf: async (executor, siteId) => (await sites.byId(siteId, executor)).assetTagPrefix });
-  const donations = createDonationsService({ db, clock, categories: DEVICE_CATEGORIES });
+  const donations = createDonationsService({ db, clock, categories: DEVICE_CATEGORIES, siteCode: sites.codeOf, siteByCode: (code, field, location) => sites.byCode(code, field, location) });
   // Every use case on a device runs through this one: the device's state loader and its transaction, built once.
   const deviceUseCase = createDeviceUseCase({
     db,
@@ -63,7 +63,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
     driveStatesColumn: driveStatesColumn(db),
     siteCode: sites.codeOf,
   });
-  const devices = createDevicesService({ db, clock, assetTags, donations, deviceUseCase });
+  const devices = createDevicesService({ db, clock, assetTags, donations, deviceUseCase, siteByCode: (code, field, location) => sites.byCode(code, field, location) });
   const hardwareReports = createHardwareReportsService({ devices });
   const audit = createAuditService({ db });
   const deviceActions = createDeviceActionsService({ deviceUseCase });

@@ -269,7 +269,7 @@ describe('the audit chain covers the records', () => {
   it('accepts rows from before records were hashed (an upgraded database), but not a row added since without an event', async () => {
     const legacy = async (serial: string) =>
       (await h.t.row<{ id: number }>(
-        "insert into devices (asset_tag, category, make, model, serial_number, serial_key, specs, weight_grams, weight_source, status, cycle_started_at, status_changed_at, created_by, created_at, updated_at) values (?, 'laptop', 'Dell', 'E7450', ?, ?, '{}', 1600, 'measured', 'received', '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z', 1, '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z') returning id",
+        "insert into devices (site_id, asset_tag, category, make, model, serial_number, serial_key, specs, weight_grams, weight_source, status, cycle_started_at, status_changed_at, created_by, created_at, updated_at) values (1, ?, 'laptop', 'Dell', 'E7450', ?, ?, '{}', 1600, 'measured', 'received', '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z', 1, '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z') returning id",
         `IQ-LEGACY-${serial}`,
         serial,
         serial,

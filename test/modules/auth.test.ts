@@ -49,6 +49,7 @@ describe('POST /auth/login', () => {
       role: 'admin',
       disabled: false,
       language: null,
+      site: 'iqaluit',
       createdAt: expect.any(String),
     });
     expect(res.text).not.toContain('scrypt');
@@ -278,7 +279,7 @@ describe('bearer tokens', () => {
     const res = await t.http.get(`${API}/me`).set(bearer(token));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
-      user: { id, username: 'sila', displayName: 'Test coordinator', role: 'coordinator', disabled: false, language: null, createdAt: t.clock.now().toISOString() },
+      user: { id, username: 'sila', displayName: 'Test coordinator', role: 'coordinator', disabled: false, language: null, site: 'iqaluit', createdAt: t.clock.now().toISOString() },
     });
   });
 

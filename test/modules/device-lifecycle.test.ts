@@ -16,7 +16,7 @@ const ROLES: readonly Role[] = ['trainee', 'coordinator', 'staff', 'admin'];
 const LIFECYCLE: readonly Role[] = ['trainee', 'coordinator', 'admin'];
 const COORDINATION: readonly Role[] = ['coordinator', 'admin'];
 const GONE: readonly DeviceStatus[] = ['recycled', 'written_off'];
-const IN_CUSTODY: readonly DeviceStatus[] = ['received', 'sanitized', 'in_repair', 'ready', 'issued', 'awaiting_recycling'];
+const IN_CUSTODY: readonly DeviceStatus[] = ['received', 'sanitized', 'in_repair', 'ready', 'issued', 'awaiting_recycling', 'in_transit'];
 
 /**
  * docs/domain.md §2, transcribed by hand. `from` is exact where the transition table
@@ -57,7 +57,7 @@ const ALL_FACTS: LifecycleFacts[] = DEVICE_STATUSES.flatMap((s) => [facts(s, tru
 
 describe('device lifecycle: the transition table', () => {
   it('has exactly the docs/domain.md §2 statuses', () => {
-    expect(sorted(DEVICE_STATUSES)).toEqual(sorted(['received', 'sanitized', 'in_repair', 'ready', 'issued', 'awaiting_recycling', 'recycled', 'written_off']));
+    expect(sorted(DEVICE_STATUSES)).toEqual(sorted(['received', 'sanitized', 'in_repair', 'ready', 'issued', 'awaiting_recycling', 'in_transit', 'recycled', 'written_off']));
   });
 
   it('has a rule for every action, and this test has an expectation for every action', () => {

@@ -41,6 +41,7 @@ describe('donations', () => {
           contact: null,
           createdAt: NOW,
           assetList: null,
+          site: 'iqaluit',
         },
       });
       ids.push(res.body.donation.id as number);

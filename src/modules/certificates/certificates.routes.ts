@@ -21,6 +21,6 @@ export function certificateRoutes(api: Api, certificates: CertificatesService): 
   api.get('/donations/:id/certificate.pdf', {
     config: { access: { permission: 'certificates:read' }, contract: pdfDocument(['donations.not_found']) },
     schema: { tags: ['certificates'], summary: "One certificate for a donation's devices; those not yet sanitized listed as pending", params: DonationIdParams, querystring: CertificateQuery },
-    handler: async (request, reply) => sendDocument(reply, await certificates.donation(request.params.id, request.query.lang)),
+    handler: async (request, reply) => sendDocument(reply, await certificates.donation(actorOf(request), request.params.id, request.query.lang)),
   });
 }

@@ -127,7 +127,7 @@ export function createCertificatesService(deps: {
         const { detail, drives } = drivesAtFault(device.assetTag, state.facts);
         throw new AppError('certificates.not_sanitized', detail, { extra: { drives } });
       }
-      const donation = device.donationId === null ? undefined : await deps.donations.find(device.donationId);
+      const donation = device.donationId === null ? undefined : await deps.donations.ofDevice(device.donationId);
       return certificate(
         {
           certificateId: `CDS-${device.assetTag}-C${device.custodyCycle}`,
@@ -141,8 +141,8 @@ export function createCertificatesService(deps: {
     },
 
     /** One document for a donation: each device's drives as wiped in the donor's custody cycle (the first). */
-    async donation(id: number, locale?: Locale): Promise<CertificatePdf> {
-      const donation = await deps.donations.get(id);
+    async donation(viewer: SiteViewer, id: number, locale?: Locale): Promise<CertificatePdf> {
+      const donation = await deps.donations.get(id, viewer);
       const devices = await devicesOfDonation(db, id);
       return certificate(
         {

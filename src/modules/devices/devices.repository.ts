@@ -117,6 +117,8 @@ export interface DeviceFilter {
   flag?: 'recall' | undefined;
   donationId?: number | undefined;
   q?: string | undefined;
+  /** The one site listed; undefined lists every site. */
+  siteId?: number | undefined;
 }
 
 /**
@@ -146,6 +148,7 @@ export async function listDevices(db: Executor, filter: DeviceFilter, afterId: n
     else if (sort === 'assetTag') where.push(sql`${devices.assetTag} > ${tagOf}`);
     else where.push(sql`${devices.assetTag} < ${tagOf}`);
   }
+  if (filter.siteId !== undefined) where.push(eq(devices.siteId, filter.siteId));
   if (filter.status) where.push(eq(devices.status, filter.status));
   if (filter.category) where.push(eq(devices.category, filter.category));
   if (filter.grade) where.push(eq(devices.grade, filter.grade));

@@ -36,10 +36,10 @@ export function deviceRoutes(api: Api, devices: DevicesService): void {
       const actor = actorOf(request);
       if (request.query.format === 'csv') {
         if (!can(actor.role, 'devices:export')) throw new AppError('auth.forbidden', 'The CSV export is for staff, coordinators and admins.');
-        sendDocument(reply, { body: devices.csvStream(request.query), contentType: 'text/csv; charset=utf-8', filename: 'devices.csv', disposition: 'attachment' });
+        sendDocument(reply, { body: await devices.csvStream(request.query, actor), contentType: 'text/csv; charset=utf-8', filename: 'devices.csv', disposition: 'attachment' });
         return reply;
       }
-      return devices.list(request.query, actor.role);
+      return devices.list(request.query, actor);
     },
   });
 

@@ -7,12 +7,12 @@ import { decodeCursor, pageOf } from '../../core/pagination.js';
 import type { AssetTagsService } from '../asset-tags/asset-tags.service.js';
 import type { DonationsService } from '../donations/donations.service.js';
 import { appendAuditEvent } from '../audit-log/audit.repository.js';
-import { can, type Role } from '../auth/permissions.js';
+import { can } from '../auth/permissions.js';
 import type { Actor } from '../users/users.service.js';
 import { DEFAULT_WEIGHT_GRAMS, DEVICE_CATEGORIES, type DeviceCategory } from './category-weights.js';
 import { roleMayDo, statusAllows } from './device-lifecycle.js';
 import type { DeviceUseCase } from './device-use-case.js';
-import { toDevice } from './device-view.js';
+import { siteLimit } from '../sites/site-scope.js';
 import {
   deviceHistory,
   drivesOf,
@@ -24,6 +24,7 @@ import {
   updateDeviceAtVersion,
   type DeviceRow,
   type DriveRow,
+  type DeviceFilter,
 } from './devices.repository.js';
 import type { Device, IntakeDeviceBody, IntakeInput, ListDevicesQuery, UpdateDeviceBody } from './devices.schemas.js';
 import { deviceRecords } from './devices.records.js';
@@ -31,12 +32,21 @@ import { mapInOrder } from '../../core/in-order.js';
 
 const isCategory = (c: string): c is DeviceCategory => (DEVICE_CATEGORIES as readonly string[]).includes(c);
 
-export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: AssetTagsService; donations: DonationsService; deviceUseCase: DeviceUseCase }) {
+export function createDevicesService(deps: {
+  db: Db;
+  clock: Clock;
+  assetTags: AssetTagsService;
+  donations: DonationsService;
+  deviceUseCase: DeviceUseCase;
+  /** A site named by a request (sites.service.ts byCode): 400 naming the field when there is none. */
+  siteByCode: (code: string, field: string, location: 'body' | 'query') => Promise<{ id: number }>;
+}) {
   const { db, clock } = deps;
   const { resolve, resolveState, loadState, view, inDeviceTransaction, driveStatesOfPage } = deps.deviceUseCase;
 
-  async function assertDonation(tx: Executor, donationId: number | null | undefined): Promise<void> {
-    if (donationId !== undefined && donationId !== null && !await deps.donations.exists(tx, donationId)) {
+  /** A donation the actor's site took in (another site's is none to them, docs/domain.md §8). */
+  async function assertDonation(tx: Executor, donationId: number | null | undefined, actor: Actor): Promise<void> {
+    if (donationId !== undefined && donationId !== null && !await deps.donations.exists(tx, donationId, actor)) {
       throw new AppError('donations.not_found', `No donation with id ${donationId}.`, { errors: [{ field: 'donationId', message: 'no such donation' }] });
     }
   }
@@ -66,6 +76,18 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
     return { ...input, category, make, model, ...(fill && input.donationId === undefined ? { donationId: fill.donationId } : {}) };
   }
 
+  /**
+   * The list's filter with the site the viewer may list (docs/domain.md §8): `site` as asked for admins and program
+   * officers (every site by default), the viewer's own site for everyone else; 'none' when they named another site.
+   */
+  async function siteFilter(query: ListDevicesQuery, viewer: Actor): Promise<DeviceFilter | 'none'> {
+    const limit = siteLimit(viewer);
+    const asked = query.site === undefined || query.site === 'all' ? null : (await deps.siteByCode(query.site, 'site', 'query')).id;
+    if (limit === null) return { ...query, siteId: asked ?? undefined };
+    if (asked !== null && asked !== limit) return 'none';
+    return { ...query, siteId: limit };
+  }
+
   return {
     resolve,
     view,
@@ -78,7 +100,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
       const at = clock.now().toISOString();
       try {
         return await writeTransaction(db, async (tx) => {
-          await assertDonation(tx, input.donationId);
+          await assertDonation(tx, input.donationId, actor);
           await assertSerialFree(tx, input.serialNumber);
           // A donation taken from the list exists: the list's rows reference it.
           const body = await completeFromAssetList(tx, input);
@@ -148,9 +170,12 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
 
     get: async (ref: string, viewer: Actor): Promise<Device> => deps.deviceUseCase.viewState(await resolveState(ref, viewer), viewer.role),
 
-    async list(query: ListDevicesQuery, role: Role): Promise<{ items: Device[]; nextCursor: string | null }> {
+    async list(query: ListDevicesQuery, viewer: Actor): Promise<{ items: Device[]; nextCursor: string | null }> {
+      const role = viewer.role;
       const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
-      const { page, nextCursor } = pageOf(await listDevices(db, query, after, query.limit + 1, query.sort), query.limit, (r) => r.id);
+      const filter = await siteFilter(query, viewer);
+      if (filter === 'none') return { items: [], nextCursor: null };
+      const { page, nextCursor } = pageOf(await listDevices(db, filter, after, query.limit + 1, query.sort), query.limit, (r) => r.id);
       const drives = await drivesOf(db, page.map((r) => r.id));
       const byDevice = new Map<number, DriveRow[]>();
       for (const d of drives) {
@@ -170,13 +195,15 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
      * Every matching device as CSV, read in pages while the response streams,
      * so a large inventory never sits whole in memory.
      */
-    csvStream(query: ListDevicesQuery): Readable {
+    async csvStream(query: ListDevicesQuery, viewer: Actor): Promise<Readable> {
+      const filter = await siteFilter(query, viewer);
       const header = ['assetTag', 'category', 'make', 'model', 'serialNumber', 'status', 'grade', 'gradedAt', 'weightGrams', 'weightSource', 'donationId', 'location', 'notes', 'cpu', 'ramGb', 'storageGb', 'screenInches', 'os', 'custodyCycle', 'statusChangedAt', 'createdAt', 'updatedAt'];
       async function* chunks(): AsyncGenerator<string> {
         yield (query.bom ? UTF8_BOM : '') + csvRow(header);
         let after: number | null = null;
+        if (filter === 'none') return;
         for (;;) {
-          const page = await listDevices(db, query, after, 1000, query.sort);
+          const page = await listDevices(db, filter, after, 1000, query.sort);
           if (page.length === 0) return;
           let out = '';
           for (const d of page) {
@@ -204,7 +231,7 @@ export function createDevicesService(deps: { db: Db; clock: Clock; assetTags: As
             });
           }
           if (body.serialNumber !== undefined) await assertSerialFree(tx, body.serialNumber, current.id);
-          await assertDonation(tx, body.donationId);
+          await assertDonation(tx, body.donationId, actor);
 
           const next: Partial<DeviceRow> = {};
           const changes: Record<string, { from: unknown; to: unknown }> = {};

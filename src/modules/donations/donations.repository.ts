@@ -1,4 +1,4 @@
-import { asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { Executor } from '../../core/db.js';
 import { donations } from './donations.table.js';
 
@@ -32,6 +32,8 @@ export async function findDonation(db: Executor, id: number): Promise<DonationRo
   return (await db.select(columns).from(donations).where(eq(donations.id, id)))[0];
 }
 
-export async function listDonations(db: Executor, afterId: number, limit: number): Promise<DonationRow[]> {
-  return db.select(columns).from(donations).where(gt(donations.id, afterId)).orderBy(asc(donations.id)).limit(limit);
+/** `siteId`: one site's donations; null: every site's. */
+export async function listDonations(db: Executor, afterId: number, limit: number, siteId: number | null = null): Promise<DonationRow[]> {
+  const where = siteId === null ? gt(donations.id, afterId) : and(gt(donations.id, afterId), eq(donations.siteId, siteId));
+  return db.select(columns).from(donations).where(where).orderBy(asc(donations.id)).limit(limit);
 }

@@ -18,19 +18,19 @@ export function donationRoutes(api: Api, donations: DonationsService): void {
   api.get('/donations', {
     config: { access: { permission: 'donations:read' } },
     schema: { tags: ['donations'], summary: 'List donations, oldest first', querystring: ListDonationsQuery, response: { 200: DonationList } },
-    handler: async (request) => donations.list(request.query.limit, request.query.cursor),
+    handler: async (request) => donations.list(request.query.limit, request.query.cursor, actorOf(request), request.query.site),
   });
 
   api.get('/donations/:id', {
     config: { access: { permission: 'donations:read' }, contract: { errors: ['donations.not_found'] } },
     schema: { tags: ['donations'], summary: 'One donation', params: DonationIdParams, response: { 200: DonationEnvelope } },
-    handler: async (request) => ({ donation: await donations.get(request.params.id) }),
+    handler: async (request) => ({ donation: await donations.get(request.params.id, actorOf(request)) }),
   });
 
   api.get('/donations/:id/asset-list', {
     config: { access: { permission: 'donations:read' }, contract: { errors: ['donations.not_found'] } },
     schema: { tags: ['donations'], summary: "The donor's asset list: each expected device and the asset tag it was received as", params: DonationIdParams, response: { 200: AssetListResponse } },
-    handler: async (request) => donations.assetList(request.params.id),
+    handler: async (request) => donations.assetList(request.params.id, actorOf(request)),
   });
 
   // Its own scope: the CSV arrives as raw bytes, up to ASSET_LIST_BODY_LIMIT, for the asset list reader.

@@ -3,15 +3,18 @@ import { writeTransaction, type Db, type Executor } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import { decodeCursor, pageOf } from '../../core/pagination.js';
 import { appendAuditEvent } from '../audit-log/audit.repository.js';
+import { mapInOrder } from '../../core/in-order.js';
+import { sees, siteLimit, type SiteViewer } from '../sites/site-scope.js';
 import type { Actor } from '../users/users.service.js';
 import { findDonation, insertDonation, listDonations, type DonationRow } from './donations.repository.js';
 import type { AssetListEntry, AssetListUpload, CreateDonationBody, Donation } from './donations.schemas.js';
 import { AssetListFileError, parseAssetList } from './asset-list.csv.js';
 import { expectedOf, findExpectedByKey, insertExpected, listedKeys } from './asset-list.repository.js';
 
-function toDonation(row: DonationRow): Donation {
+function toDonation(row: DonationRow, site: string): Donation {
   return {
     id: row.id,
+    site,
     donorName: row.donorName,
     donorType: row.donorType,
     receivedAt: row.receivedAt,
@@ -27,12 +30,28 @@ function toDonation(row: DonationRow): Donation {
 const serialKey = (serial: string) => serial.replace(/\s+/g, '').toUpperCase();
 
 /** `categories`: the device categories an asset list's category column is matched to (wired by the composition root). */
-export function createDonationsService(deps: { db: Db; clock: Clock; categories: readonly string[] }) {
+export function createDonationsService(deps: {
+  db: Db;
+  clock: Clock;
+  categories: readonly string[];
+  /** The code of a site by id (sites.service.ts codeOf). */
+  siteCode: (siteId: number) => Promise<string>;
+  /** A site named by a request (sites.service.ts byCode). */
+  siteByCode: (code: string, field: string, location: 'body' | 'query') => Promise<{ id: number }>;
+}) {
   const { db, clock } = deps;
 
-  async function find(id: number): Promise<Donation | undefined> {
-    const row = await findDonation(db, id);
-    return row && toDonation(row);
+  const answer = async (row: DonationRow): Promise<Donation> => toDonation(row, await deps.siteCode(row.siteId));
+
+  /** A donation the viewer sees: another site's is none (docs/domain.md §8). */
+  async function findVisible(executor: Executor, id: number, viewer: SiteViewer): Promise<DonationRow | undefined> {
+    const row = await findDonation(executor, id);
+    return row && sees(viewer, row.siteId) ? row : undefined;
+  }
+
+  async function find(id: number, viewer: SiteViewer): Promise<Donation | undefined> {
+    const row = await findVisible(db, id, viewer);
+    return row && answer(row);
   }
 
   return {
@@ -61,20 +80,26 @@ export function createDonationsService(deps: { db: Db; clock: Clock; categories:
           // The contact is a person's data: it stays out of the history (docs/security.md).
           details: { donorType: body.donorType, receivedAt: body.receivedAt, ...(body.expectedDevices ? { expectedDevices: body.expectedDevices } : {}) },
         });
-        return toDonation((await findDonation(tx, id))!);
+        return answer((await findDonation(tx, id))!);
       });
     },
 
     find,
 
-    async get(id: number): Promise<Donation> {
-      const donation = await find(id);
+    /** The donation a device came from, seen through the device (which the caller sees; it may since have moved site). */
+    async ofDevice(id: number): Promise<Donation | undefined> {
+      const row = await findDonation(db, id);
+      return row && answer(row);
+    },
+
+    async get(id: number, viewer: SiteViewer): Promise<Donation> {
+      const donation = await find(id, viewer);
       if (!donation) throw new AppError('donations.not_found', `No donation with id ${id}.`);
       return donation;
     },
 
     /** Inside another module's write transaction (a device's intake or edit): whether the donation it names exists. */
-    exists: async (tx: Executor, id: number): Promise<boolean> => await findDonation(tx, id) !== undefined,
+    exists: async (tx: Executor, id: number, viewer: SiteViewer): Promise<boolean> => await findVisible(tx, id, viewer) !== undefined,
 
     /**
      * A donor's asset list (CSV) added to the donation's expected devices. Rows that cannot be recorded (no serial,
@@ -83,7 +108,7 @@ export function createDonationsService(deps: { db: Db; clock: Clock; categories:
      */
     async uploadAssetList(actor: Actor, donationId: number, body: Buffer, skipInvalid: boolean): Promise<AssetListUpload> {
       const at = clock.now().toISOString();
-      if (!await findDonation(db, donationId)) throw new AppError('donations.not_found', `No donation with id ${donationId}.`);
+      if (!await findVisible(db, donationId, actor)) throw new AppError('donations.not_found', `No donation with id ${donationId}.`);
       // Read before the write transaction opens: a large file does not hold the database's write lock while parsed.
       let parsed: ReturnType<typeof parseAssetList>;
       try {
@@ -122,13 +147,13 @@ export function createDonationsService(deps: { db: Db; clock: Clock; categories:
           at,
           details: { added: rows.length, skipped: errors.length },
         });
-        return { donation: toDonation((await findDonation(tx, donationId))!), added: rows.length, skipped: errors.map((e) => ({ line: e.line, message: e.message })) };
+        return { donation: await answer((await findDonation(tx, donationId))!), added: rows.length, skipped: errors.map((e) => ({ line: e.line, message: e.message })) };
       });
     },
 
     /** The donation's expected devices, each with the asset tag it was received as (null: missing). */
-    async assetList(donationId: number): Promise<{ items: AssetListEntry[] }> {
-      if (!await findDonation(db, donationId)) throw new AppError('donations.not_found', `No donation with id ${donationId}.`);
+    async assetList(donationId: number, viewer: SiteViewer): Promise<{ items: AssetListEntry[] }> {
+      if (!await findVisible(db, donationId, viewer)) throw new AppError('donations.not_found', `No donation with id ${donationId}.`);
       return {
         items: (await expectedOf(db, donationId)).map((r) => ({ serialNumber: r.serialNumber, category: r.category, make: r.make, model: r.model, donorAssetTag: r.donorAssetTag, line: r.line, receivedAs: r.receivedAs })),
       };
@@ -140,10 +165,14 @@ export function createDonationsService(deps: { db: Db; clock: Clock; categories:
       return row && { donationId: row.donationId, category: row.category, make: row.make, model: row.model };
     },
 
-    async list(limit: number, cursor: string | undefined): Promise<{ items: Donation[]; nextCursor: string | null }> {
+    /** The viewer's site's donations; every site's, or the one named, for admins and program officers. */
+    async list(limit: number, cursor: string | undefined, viewer: SiteViewer, site?: string): Promise<{ items: Donation[]; nextCursor: string | null }> {
       const after = cursor === undefined ? 0 : decodeCursor(cursor);
-      const { page, nextCursor } = pageOf(await listDonations(db, after, limit + 1), limit, (r) => r.id);
-      return { items: page.map(toDonation), nextCursor };
+      const own = siteLimit(viewer);
+      const asked = site === undefined || site === 'all' ? null : (await deps.siteByCode(site, 'site', 'query')).id;
+      if (own !== null && asked !== null && asked !== own) return { items: [], nextCursor: null };
+      const { page, nextCursor } = pageOf(await listDonations(db, after, limit + 1, own ?? asked), limit, (r) => r.id);
+      return { items: await mapInOrder(page, answer), nextCursor };
     },
   };
 }

@@ -40,9 +40,9 @@ export function toUser(row: UserRow, site: string): User {
 
 /** What users need of sites: a site named in a request, the first site, each site's code. */
 export interface UserSites {
-  byCode(code: string, field: string, location?: 'body' | 'query', executor?: Db | Tx): Promise<{ id: number; code: string }>;
-  first(executor?: Db | Tx): Promise<{ id: number; code: string }>;
-  rows(executor?: Db | Tx): Promise<Array<{ id: number; code: string }>>;
+  byCode(code: string, field: string, location?: 'body' | 'query', executor?: Db  ): Promise<{ id: number; code: string }>;
+  first(executor?: Db  ): Promise<{ id: number; code: string }>;
+  rows(executor?: Db  ): Promise<Array<{ id: number; code: string }>>;
 }
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -101,7 +101,7 @@ export function createUsersService(deps: {
   }
 
   /** A user as answered, with their site's code read in the same executor. */
-  async function asUser(row: UserRow, executor: Db | Tx = db): Promise<User> {
+  async function asUser(row: UserRow, executor: Db   = db): Promise<User> {
     const site = (await deps.sites.rows(executor)).find((x) => x.id === row.siteId);
     return toUser(row, site?.code ?? '');
   }
