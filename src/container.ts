@@ -100,7 +100,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
     organization: { name: config.organizationName, address: config.organizationAddress },
     messagesFor: translations.messagesFor,
   });
-  const recycling = createRecyclingService({ db, clock, deviceUseCase, documents, organizationName: config.organizationName, siteName: config.siteName, siteTimeZone: config.siteTimeZone, messagesFor: translations.messagesFor });
+  const recycling = createRecyclingService({ db, clock, deviceUseCase, documents, organizationName: config.organizationName, site: (id) => sites.byId(id), siteByCode: (code, field, location) => sites.byCode(code, field, location), messagesFor: translations.messagesFor });
   const reports = createReportsService({ db, clock, messagesFor: translations.messagesFor, organizationName: config.organizationName, programName: config.programName, siteName: config.siteName, minCell: config.reportMinCell });
   // What the scan station page is told about this site (no secrets: the page is public).
   const stationPage = { siteName: config.siteName, organizationName: config.organizationName, assetTagPrefix: config.assetTagPrefix };

@@ -23,6 +23,7 @@ import { stationRoutes } from './modules/station-page/station.routes.js';
 import { authRoutes } from './modules/users/auth.routes.js';
 import { userRoutes } from './modules/users/users.routes.js';
 import { siteRoutes } from './modules/sites/sites.routes.js';
+import { actorOf } from './modules/users/authentication.js';
 import { translationRoutes } from './modules/translations/translations.routes.js';
 
 /** What each tag of the OpenAPI document groups; a tag used by a route and missing here fails the document's lint. */
@@ -41,6 +42,8 @@ export const ROUTE_TAGS: Readonly<Record<string, string>> = {
   recycling: 'Recyclers and shipments',
   reports: 'Diversion, inventory and activity reports',
   sanitization: 'Data sanitization records and their verification',
+  sites: "The program's sites (workshop and community hubs)",
+  transfers: 'Devices moving between sites',
   scans: 'Scans of asset tags at a station',
   translations: 'French and Inuktitut text written and reviewed in the app',
   users: 'User accounts (admin)',
@@ -58,7 +61,7 @@ export function registerRoutes(app: Api, services: Services): void {
     async (api: Api) => {
       authRoutes(api, services.users);
       userRoutes(api, services.users);
-      siteRoutes(api, services.sites);
+      siteRoutes(api, services.sites, actorOf);
       assetTagRoutes(api, services.assetTags);
       donationRoutes(api, services.donations);
       deviceRoutes(api, services.devices);

@@ -14,7 +14,7 @@ import { assertConforms } from './support/contract.js';
 
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
 export const USER_PASSWORD = 'a-long-enough-password';
-export const ROLES: readonly Role[] = ['trainee', 'coordinator', 'staff', 'admin', 'translator'];
+export const ROLES: readonly Role[] = ['trainee', 'coordinator', 'staff', 'admin', 'translator', 'program'];
 /** Every role but `translator`: those who work in the workshop (devices, donations, scans). */
 export const WORKSHOP_ROLES: readonly Role[] = ['trainee', 'coordinator', 'staff', 'admin'];
 

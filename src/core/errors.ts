@@ -92,6 +92,7 @@ export const ERROR_CODES = {
   'shipments.frozen': { status: 409, title: 'The shipment has left: it cannot change' },
   'shipments.device_not_sanitized': { status: 409, title: 'The device is not sanitized and holds storage' },
   'shipments.device_already_added': { status: 409, title: 'The device is already on a shipment' },
+  'shipments.other_site': { status: 409, title: 'The device is held by another site than the shipment' },
   'shipments.line_not_found': { status: 404, title: 'No such line on the shipment' },
   'shipments.empty': { status: 409, title: 'The shipment has no lines' },
   'shipments.not_shipped': { status: 409, title: 'The shipment has not been shipped' },

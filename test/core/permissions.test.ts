@@ -97,22 +97,22 @@ describe('the permission map', () => {
 
   it('answers as the service always has for the permissions people ask about', () => {
     const expected: ReadonlyArray<[Permission, readonly string[]]> = [
-      ['devices:read', ['trainee', 'coordinator', 'staff', 'admin']],
+      ['devices:read', ['trainee', 'coordinator', 'staff', 'admin', 'program']],
       ['devices:intake', ['trainee', 'coordinator', 'admin']],
       ['devices:sanitize', ['trainee', 'coordinator', 'admin']],
-      ['devices:export', ['coordinator', 'staff', 'admin']],
+      ['devices:export', ['coordinator', 'staff', 'admin', 'program']],
       ['devices:read-holders', ['coordinator', 'admin']],
       ['devices:issue', ['coordinator', 'admin']],
       ['devices:write-off', ['admin']],
       ['shipments:ship', ['coordinator', 'staff', 'admin']],
       ['shipments:amend', ['admin']],
-      ['participants:read', ['coordinator', 'staff', 'admin']],
+      ['participants:read', ['coordinator', 'staff', 'admin', 'program']],
       ['participants:read-personal', ['coordinator', 'admin']],
-      ['reports:read', ['coordinator', 'staff', 'admin']],
+      ['reports:read', ['coordinator', 'staff', 'admin', 'program']],
       ['users:manage', ['admin']],
       ['audit:verify', ['admin']],
       // The order is the one the OpenAPI document prints.
-      ['verifications:read', ['trainee', 'coordinator', 'admin', 'staff']],
+      ['verifications:read', ['trainee', 'coordinator', 'admin', 'staff', 'program']],
     ];
     for (const [permission, roles] of expected) {
       expect([permission, rolesFor(permission)]).toEqual([permission, roles]);

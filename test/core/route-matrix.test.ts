@@ -5,7 +5,7 @@ import { ADMIN_PASSWORD, ROLES, USER_PASSWORD, bearer, createTestApp, type TestA
 
 const API = '/api/v1';
 /** Every role: one's own account. */
-const ALL: readonly Role[] = ['trainee', 'coordinator', 'staff', 'admin', 'translator'];
+const ALL: readonly Role[] = ['trainee', 'coordinator', 'staff', 'admin', 'translator', 'program'];
 /** Everyone in the workshop: every role but the translator. */
 const WORKSHOP: readonly Role[] = ['trainee', 'coordinator', 'staff', 'admin'];
 const TRANSLATION: readonly Role[] = ['admin', 'translator'];
@@ -13,6 +13,9 @@ const LIFECYCLE: readonly Role[] = ['trainee', 'coordinator', 'admin'];
 const COORDINATION: readonly Role[] = ['coordinator', 'admin'];
 const OFFICE: readonly Role[] = ['coordinator', 'staff', 'admin'];
 const ADMIN: readonly Role[] = ['admin'];
+/** What the workshop reads, and the program officer with it (read-only, every site: docs/domain.md §8). */
+const WORKSHOP_READ: readonly Role[] = [...WORKSHOP, 'program'];
+const REPORTS: readonly Role[] = [...OFFICE, 'program'];
 
 /**
  * The roles of docs/domain.md §4 for the routes where they are unambiguous. Routes marked `required` exist today and must stay registered;
@@ -30,10 +33,10 @@ const EXPECTED: ReadonlyArray<{ route: string; roles: readonly Role[] | 'public'
   { route: 'POST /asset-tags/reserve', roles: LIFECYCLE, required: true },
   { route: 'POST /donations', roles: WORKSHOP, required: true },
   { route: 'POST /devices', roles: LIFECYCLE, required: true },
-  { route: 'GET /devices', roles: WORKSHOP, required: true },
-  { route: 'GET /devices/:tag', roles: WORKSHOP, required: true },
+  { route: 'GET /devices', roles: WORKSHOP_READ, required: true },
+  { route: 'GET /devices/:tag', roles: WORKSHOP_READ, required: true },
   { route: 'PATCH /devices/:tag', roles: LIFECYCLE, required: true },
-  { route: 'GET /devices/:tag/history', roles: WORKSHOP, required: true },
+  { route: 'GET /devices/:tag/history', roles: WORKSHOP_READ, required: true },
   { route: 'GET /audit/verify', roles: ADMIN, required: true },
   { route: 'POST /devices/:tag/storage', roles: LIFECYCLE, required: true },
   { route: 'POST /devices/:tag/sanitizations', roles: LIFECYCLE, required: true },
@@ -50,14 +53,16 @@ const EXPECTED: ReadonlyArray<{ route: string; roles: readonly Role[] | 'public'
   { route: 'POST /shipments/:id/bulk-lines', roles: OFFICE },
   { route: 'POST /shipments/:id/ship', roles: OFFICE },
   { route: 'POST /shipments/:id/confirm', roles: OFFICE },
-  { route: 'GET /reports/diversion', roles: OFFICE },
-  { route: 'GET /reports/inventory', roles: OFFICE },
-  { route: 'GET /reports/activity', roles: OFFICE },
+  { route: 'GET /reports/diversion', roles: REPORTS },
+  { route: 'GET /reports/inventory', roles: REPORTS },
+  { route: 'GET /reports/activity', roles: REPORTS },
   { route: 'GET /translations', roles: TRANSLATION, required: true },
   { route: 'PUT /translations/:lang/:key', roles: TRANSLATION, required: true },
   { route: 'GET /translations/:lang/xliff', roles: TRANSLATION, required: true },
   { route: 'GET /translations/:lang/preview/handover.pdf', roles: TRANSLATION, required: true },
   { route: 'GET /locales/:lang', roles: 'public', required: true },
+  { route: 'GET /sites', roles: WORKSHOP_READ, required: true },
+  { route: 'POST /sites', roles: ADMIN, required: true },
 ];
 
 const PARAM_VALUES: Record<string, string> = { tag: 'IQ-000001-Z', id: '1', code: 'P-000001' };

@@ -168,7 +168,7 @@ describe('db:copy, SQLite to PostgreSQL and back', () => {
     expect(there.code, there.stderr).toBe(0);
     const summary = JSON.parse(there.stdout) as { verified: boolean; rows: number; seedsReplaced: string[]; tables: Array<{ table: string; rows: number }>; highWater: Record<string, number> };
     expect(summary.verified).toBe(true);
-    expect(summary.seedsReplaced.sort()).toEqual(['co2e_factor_sets', 'co2e_factors', 'communities', 'sanitization_sampling_tally']);
+    expect(summary.seedsReplaced.sort()).toEqual(['co2e_factor_sets', 'co2e_factors', 'communities', 'sanitization_sampling_tally', 'sites']);
     const source = new Database(site, { readonly: true });
     const sourceCount = (table: string) => (source.prepare(`select count(*) as n from "${table}"`).get() as { n: number }).n;
     try {
@@ -197,7 +197,7 @@ describe('db:copy, SQLite to PostgreSQL and back', () => {
     const back = path.join(tmp, 'back.db');
     const home = await dbCopy('--from', target.url, '--to', back);
     expect(home.code, home.stderr).toBe(0);
-    expect(home.stdout).toMatch(/^verified: 31 tables, \d+ rows/m);
+    expect(home.stdout).toMatch(/^verified: 32 tables, \d+ rows/m);
     expect(fs.readdirSync(tmp).filter((f) => f.includes('.partial-'))).toEqual([]);
     expect(rowSets(back)).toEqual(rowSets(site));
 
@@ -260,7 +260,7 @@ describe('db:copy, SQLite to PostgreSQL and back', () => {
 
   it('refuses a PostgreSQL database that already holds rows, and writes nothing to it', async () => {
     const target = await database();
-    await target.pool.query("insert into users (username, display_name, role, password_hash, password_changed_at, created_at, updated_at) values ('x', 'X', 'admin', 'h', 't', 't', 't')");
+    await target.pool.query("insert into users (site_id, username, display_name, role, password_hash, password_changed_at, created_at, updated_at) values (1, 'x', 'X', 'admin', 'h', 't', 't', 't')");
     const run = await dbCopy('--from', site, '--to', target.url);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/refused: .* is not empty: users holds 1 row/);

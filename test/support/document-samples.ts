@@ -133,6 +133,7 @@ const CERTIFICATE: CertificateData = {
 
 const SHIPMENT: Shipment = {
   id: 7,
+  site: 'iqaluit',
   recycler: { id: 2, name: 'Northern E-Cycle Ltd.', certification: 'R2', certificateExpiry: '2027-06-30', address: '12 Industrial Road, Montréal, QC', createdAt: '2025-09-01T12:00:00.000Z' },
   mode: 'sealift',
   carrier: 'NEAS',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SiteCode } from '../sites/sites.schemas.js';
+import { ListSite } from '../sites/sites.schemas.js';
 import type { RouteContract } from '../../core/http/contract.js';
 import { DEVICE_CATEGORIES } from './category-weights.js';
 import { DEVICE_ACTIONS, DEVICE_FLAGS, DEVICE_STATUSES } from './device-lifecycle.js';
@@ -94,11 +94,7 @@ export const ListDevicesQuery = z.strictObject({
   flag: z.enum(DEVICE_FLAGS).optional(),
   donationId: z.coerce.number().int().positive().max(MAX_ID).optional(),
   q: z.string().trim().min(1).max(100).optional(),
-  /**
-   * A site's code, or `all`. Admins and program officers see every site (the default) and may name one; everyone
-   * else sees their own site's devices only, and naming another site lists nothing (docs/domain.md §8).
-   */
-  site: z.union([z.literal('all'), SiteCode]).optional(),
+  site: ListSite,
   /** intake (default): oldest first; -intake: newest first; assetTag / -assetTag: by tag. The CSV follows it too. */
   sort: z.enum(DEVICE_SORTS).default('intake'),
   limit: z.coerce.number().int().min(1).max(500).default(50),

@@ -12,7 +12,7 @@ import type { Actor } from '../users/users.service.js';
 import { DEFAULT_WEIGHT_GRAMS, DEVICE_CATEGORIES, type DeviceCategory } from './category-weights.js';
 import { roleMayDo, statusAllows } from './device-lifecycle.js';
 import type { DeviceUseCase } from './device-use-case.js';
-import { siteLimit } from '../sites/site-scope.js';
+import { listScope } from '../sites/site-scope.js';
 import {
   deviceHistory,
   drivesOf,
@@ -81,11 +81,8 @@ export function createDevicesService(deps: {
    * officers (every site by default), the viewer's own site for everyone else; 'none' when they named another site.
    */
   async function siteFilter(query: ListDevicesQuery, viewer: Actor): Promise<DeviceFilter | 'none'> {
-    const limit = siteLimit(viewer);
-    const asked = query.site === undefined || query.site === 'all' ? null : (await deps.siteByCode(query.site, 'site', 'query')).id;
-    if (limit === null) return { ...query, siteId: asked ?? undefined };
-    if (asked !== null && asked !== limit) return 'none';
-    return { ...query, siteId: limit };
+    const scope = listScope(viewer, query.site === undefined || query.site === 'all' ? null : (await deps.siteByCode(query.site, 'site', 'query')).id);
+    return scope === 'none' ? scope : { ...query, siteId: scope ?? undefined };
   }
 
   return {

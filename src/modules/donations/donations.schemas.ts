@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SiteCode } from '../sites/sites.schemas.js';
+import { ListSite } from '../sites/sites.schemas.js';
 import { DONOR_TYPES } from './donations.table.js';
 import { MAX_ID } from '../../core/pagination.js';
 
@@ -59,8 +59,7 @@ export type Donation = z.infer<typeof Donation>;
 export const DonationIdParams = z.strictObject({ id: z.coerce.number().int().positive().max(MAX_ID) });
 export const DonationEnvelope = z.object({ donation: Donation });
 export const ListDonationsQuery = z.strictObject({
-  /** A site's code or `all`: admins and program officers list every site by default; everyone else their own site only. */
-  site: z.union([z.literal('all'), SiteCode]).optional(),
+  site: ListSite,
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(200).optional(),
 });

@@ -14,8 +14,9 @@ export const listRecyclers = async (db: Executor): Promise<RecyclerRow[]> => db.
 
 export const insertShipment = async (tx: Executor, row: typeof shipments.$inferInsert): Promise<ShipmentRow> => (await tx.insert(shipments).values(row).returning())[0]!;
 export const findShipment = async (db: Executor, id: number): Promise<ShipmentRow | undefined> => (await db.select().from(shipments).where(eq(shipments.id, id)))[0];
-export async function listShipments(db: Executor, status?: ShipmentRow['status']): Promise<ShipmentRow[]> {
-  return db.select().from(shipments).where(status ? eq(shipments.status, status) : undefined).orderBy(asc(shipments.id));
+/** A site's shipments (every site's for null), oldest first. */
+export async function listShipments(db: Executor, status: ShipmentRow['status'] | undefined, siteId: number | null): Promise<ShipmentRow[]> {
+  return db.select().from(shipments).where(and(status ? eq(shipments.status, status) : undefined, siteId === null ? undefined : eq(shipments.siteId, siteId))).orderBy(asc(shipments.id));
 }
 export async function updateShipment(tx: Executor, id: number, fromStatus: ShipmentRow['status'], patch: Partial<ShipmentRow>): Promise<ShipmentRow | undefined> {
   // Compare-and-set on the status: two people shipping at once, one wins.

@@ -41,15 +41,15 @@ export function recyclingRoutes(api: Api, recycling: RecyclingService): void {
   api.get('/shipments', {
     config: { access: { permission: 'shipments:read' } },
     schema: { tags: ['recycling'], summary: 'Shipments', querystring: ListShipmentsQuery, response: { 200: ShipmentList } },
-    handler: async (request) => ({ items: await recycling.list(request.query.status) }),
+    handler: async (request) => ({ items: await recycling.list(actorOf(request), request.query.status, request.query.site) }),
   });
   api.get('/shipments/:id', {
     config: { access: { permission: 'shipments:read' }, contract: { errors: ['shipments.not_found'] } },
     schema: { tags: ['recycling'], summary: 'One shipment with its lines and totals', params: ShipmentParams, response: { 200: ShipmentEnvelope } },
-    handler: async (request) => ({ shipment: await recycling.get(request.params.id) }),
+    handler: async (request) => ({ shipment: await recycling.get(actorOf(request), request.params.id) }),
   });
   api.post('/shipments/:id/devices', {
-    config: { access: { permission: 'shipments:prepare' }, contract: { errors: ['shipments.not_found', 'shipments.frozen', 'devices.invalid_asset_tag', 'devices.not_found', 'devices.invalid_transition', 'shipments.device_not_sanitized', 'shipments.device_already_added'] } },
+    config: { access: { permission: 'shipments:prepare' }, contract: { errors: ['shipments.not_found', 'shipments.frozen', 'devices.invalid_asset_tag', 'devices.not_found', 'shipments.other_site', 'devices.invalid_transition', 'shipments.device_not_sanitized', 'shipments.device_already_added'] } },
     schema: { tags: ['recycling'], summary: 'Add a device by scanning its tag', params: ShipmentParams, body: AddDeviceBody, response: { 201: ShipmentEnvelope } },
     handler: async (request, reply) => reply.code(201).send({ shipment: await recycling.addDevice(actorOf(request), request.params.id, request.body.assetTag) }),
   });
@@ -94,7 +94,7 @@ export function recyclingRoutes(api: Api, recycling: RecyclingService): void {
     config: { access: { permission: 'shipments:read' }, contract: pdfDocument(['shipments.not_found']) },
     schema: { tags: ['recycling'], summary: 'Manifest / bill of lading (PDF)', params: ShipmentParams, querystring: ManifestQuery },
     handler: async (request, reply) => {
-      return sendDocument(reply, { body: await recycling.manifest(request.params.id, request.query.lang), contentType: 'application/pdf', filename: `manifest-${request.params.id}.pdf` });
+      return sendDocument(reply, { body: await recycling.manifest(actorOf(request), request.params.id, request.query.lang), contentType: 'application/pdf', filename: `manifest-${request.params.id}.pdf` });
     },
   });
 }

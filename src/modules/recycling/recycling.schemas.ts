@@ -1,3 +1,4 @@
+import { ListSite } from '../sites/sites.schemas.js';
 import { z } from 'zod';
 import { IsoDate } from '../donations/donations.schemas.js';
 import { CERTIFICATIONS, SHIPMENT_MODES, SHIPMENT_STATUSES } from './recycling.table.js';
@@ -91,6 +92,8 @@ export const ShipmentBulkLineParams = z.strictObject({ id: ShipmentParams.shape.
 
 export const Shipment = z.object({
   id: z.number().int(),
+  /** The code of the site it leaves from. */
+  site: z.string(),
   recycler: Recycler,
   mode: z.enum(SHIPMENT_MODES),
   carrier: z.string().nullable(),
@@ -115,5 +118,5 @@ export const ShipmentEnvelope = z.object({ shipment: Shipment });
 /** The manifest's language: English unless asked (`en-XA` checks the document, docs/translation.md). */
 export const ManifestQuery = z.strictObject({ lang: z.enum(DOCUMENT_LOCALES).default('en') });
 
-export const ListShipmentsQuery = z.strictObject({ status: z.enum(SHIPMENT_STATUSES).optional() });
+export const ListShipmentsQuery = z.strictObject({ status: z.enum(SHIPMENT_STATUSES).optional(), site: ListSite });
 export const ShipmentList = z.object({ items: z.array(Shipment) });

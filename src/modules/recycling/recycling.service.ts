@@ -31,13 +31,14 @@ import type { AmendShipmentBody, AmendmentValue, CreateShipmentBody, Shipment } 
 import { receivedAtProblem, shippedAtProblem } from './shipment-dates.js';
 import { shipmentRecords } from './recycling.records.js';
 import { mapInOrder } from '../../core/in-order.js';
+import { listScope, sees, type SiteViewer } from '../sites/site-scope.js';
 
 /** The renderer this module draws its manifest with: the documents module's client, wired by the composition root. */
 export interface ManifestDocuments {
   render(task: { kind: 'manifest'; shipment: Shipment; org: { organizationName: string; siteName: string }; printedAt: Date; locale?: Locale | undefined; messages?: LocaleMessages | undefined }): Promise<Buffer>;
 }
 
-export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCase: DeviceUseCase; documents: ManifestDocuments; organizationName: string; siteName: string; /** The workshop's IANA time zone: receipt dates are on its calendar. */ siteTimeZone: string; /** The reviewed text of a language (database over shipped files): the manifest is drawn with it. */ messagesFor?: ((locale: Locale) => Promise<LocaleMessages | undefined>) | undefined }) {
+export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCase: DeviceUseCase; documents: ManifestDocuments; organizationName: string; /** A site by id: a shipment answers its code, its manifest prints its name, its dates are on its time zone's calendar. */ site: (siteId: number) => Promise<{ code: string; name: string; timezone: string }>; siteByCode: (code: string, field: string, location: 'body' | 'query') => Promise<{ id: number }>; /** The reviewed text of a language (database over shipped files): the manifest is drawn with it. */ messagesFor?: ((locale: Locale) => Promise<LocaleMessages | undefined>) | undefined }) {
   const { db, clock } = deps;
   const { resolve, loadState } = deps.deviceUseCase;
 
@@ -49,6 +50,7 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCa
     const bulkGrams = bulk.reduce((n, b) => n + b.weightGrams, 0);
     return {
       ...s,
+      site: (await deps.site(s.siteId)).code,
       recycler,
       devices: devs.map((d) => ({ assetTag: d.assetTag, category: d.category, weightGrams: d.weightGrams, weightSource: d.weightSource })),
       bulkLines: bulk.map((b) => ({ id: b.id, category: b.category, weightGrams: b.weightGrams, units: b.units })),
@@ -57,9 +59,10 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCa
     };
   }
 
-  async function mustFind(id: number): Promise<ShipmentRow> {
+  /** Another site's shipment is none, as another site's device is (docs/domain.md §8). */
+  async function mustFind(id: number, viewer: SiteViewer): Promise<ShipmentRow> {
     const s = await findShipment(db, id);
-    if (!s) throw new AppError('shipments.not_found', `No shipment ${id}.`);
+    if (!s || !sees(viewer, s.siteId)) throw new AppError('shipments.not_found', `No shipment ${id}.`);
     return s;
   }
 
@@ -114,17 +117,26 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCa
       return view(s);
     },
 
-    get: async (id: number): Promise<Shipment> => view(await mustFind(id)),
-    list: async (status?: ShipmentRow['status']): Promise<Shipment[]> => mapInOrder(await listShipments(db, status), view),
+    get: async (viewer: SiteViewer, id: number): Promise<Shipment> => view(await mustFind(id, viewer)),
+    /** The viewer's site's shipments; every site's, or the one named, for admins and program officers. */
+    async list(viewer: SiteViewer, status?: ShipmentRow['status'], site?: string): Promise<Shipment[]> {
+      const scope = listScope(viewer, site === undefined || site === 'all' ? null : (await deps.siteByCode(site, 'site', 'query')).id);
+      if (scope === 'none') return [];
+      return mapInOrder(await listShipments(db, status, scope), view);
+    },
 
     /** Scanned in: only devices awaiting recycling that are sanitized or hold no storage (docs/domain.md §2 invariant 2). */
     async addDevice(actor: Actor, id: number, ref: string): Promise<Shipment> {
       const at = clock.now().toISOString();
       try {
         await writeTransaction(db, async (tx) => {
-          const s = await mustFind(id);
+          const s = await mustFind(id, actor);
           assertOpen(s);
           const device = await resolve(ref, actor);
+          // A shipment leaves from one site: an admin who sees every site still ships each site's devices from it.
+          if (device.siteId !== s.siteId) {
+            throw new AppError('shipments.other_site', `${device.assetTag} is held by another site than shipment ${id}'s; transfer it there first.`, { extra: { assetTag: device.assetTag } });
+          }
           if (device.status !== 'awaiting_recycling') {
             throw new AppError('devices.invalid_transition', `${device.assetTag} is ${device.status}; designate it for recycling first.`, {
               extra: { currentStatus: device.status, action: 'ship' },
@@ -144,17 +156,17 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCa
         if (isUniqueViolation(err)) throw new AppError('shipments.device_already_added', 'The device is already on a shipment.');
         throw err;
       }
-      return view(await mustFind(id));
+      return view(await mustFind(id, actor));
     },
 
     async addBulkLine(actor: Actor, id: number, body: { category: string; weightGrams: number; units?: number | undefined }): Promise<Shipment> {
       const at = clock.now().toISOString();
       await writeTransaction(db, async (tx) => {
-        assertOpen(await mustFind(id));
+        assertOpen(await mustFind(id, actor));
         await addBulkLine(tx, { shipmentId: id, category: body.category, weightGrams: body.weightGrams, units: body.units ?? null, addedBy: actor.id, addedAt: at });
         await audit(tx, actor, id, 'shipment.bulk_line_added', { ...body }, at);
       });
-      return view(await mustFind(id));
+      return view(await mustFind(id, actor));
     },
 
     /**
@@ -166,33 +178,33 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCa
     async removeDevice(actor: Actor, id: number, ref: string): Promise<Shipment> {
       const at = clock.now().toISOString();
       await writeTransaction(db, async (tx) => {
-        assertOpen(await mustFind(id));
+        assertOpen(await mustFind(id, actor));
         const device = await resolve(ref, actor);
         if (!await removeShipmentDevice(tx, id, device.id)) {
           throw new AppError('shipments.line_not_found', `${device.assetTag} is not on shipment ${id}.`, { extra: { assetTag: device.assetTag } });
         }
         await audit(tx, actor, id, 'shipment.device_removed', { assetTag: device.assetTag, weightGrams: device.weightGrams }, at);
       });
-      return view(await mustFind(id));
+      return view(await mustFind(id, actor));
     },
 
     /** Takes a bulk line off an open shipment; the event keeps what the line said. */
     async removeBulkLine(actor: Actor, id: number, lineId: number): Promise<Shipment> {
       const at = clock.now().toISOString();
       await writeTransaction(db, async (tx) => {
-        assertOpen(await mustFind(id));
+        assertOpen(await mustFind(id, actor));
         const line = await removeBulkLine(tx, id, lineId);
         if (!line) throw new AppError('shipments.line_not_found', `Shipment ${id} has no bulk line ${lineId}.`, { extra: { lineId } });
         await audit(tx, actor, id, 'shipment.bulk_line_removed', { lineId, category: line.category, weightGrams: line.weightGrams, units: line.units }, at);
       });
-      return view(await mustFind(id));
+      return view(await mustFind(id, actor));
     },
 
     /** The shipment leaves: its devices become recycled, each with one history event, and the shipment freezes. */
     async ship(actor: Actor, id: number, shippedAt: string | undefined): Promise<Shipment> {
       const at = clock.now().toISOString();
       await writeTransaction(db, async (tx) => {
-        const s = await mustFind(id);
+        const s = await mustFind(id, actor);
         assertOpen(s);
         const devs = await devicesOfShipment(tx, id);
         if (devs.length === 0 && (await bulkLinesOfShipment(tx, id)).length === 0) throw new AppError('shipments.empty', `Shipment ${id} has no lines.`);
@@ -207,21 +219,21 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCa
           await applyDeviceChange(tx, { device, actor, event: 'device.shipped', toStatus: 'recycled', details: { shipmentId: id, recyclerId: s.recyclerId }, at });
         }
         const when = shippedAt ? new Date(shippedAt).toISOString() : at;
-        const problem = shippedAtProblem(when, s, clock.now(), deps.siteTimeZone);
+        const problem = shippedAtProblem(when, s, clock.now(), (await deps.site(s.siteId)).timezone);
         if (problem) throw invalid('shippedAt', `shippedAt is ${problem}.`, problem);
         if (!await updateShipment(tx, id, 'open', { status: 'shipped', shippedAt: when })) throw new AppError('shipments.frozen', `Shipment ${id} changed meanwhile.`);
         await audit(tx, actor, id, 'shipment.shipped', { devices: devs.length, shippedAt: when }, at);
       });
-      return view(await mustFind(id));
+      return view(await mustFind(id, actor));
     },
 
     async confirm(actor: Actor, id: number, body: { certificateNumber: string; receivedAt: string; receivedWeightGrams?: number | undefined }): Promise<Shipment> {
       const at = clock.now().toISOString();
       await writeTransaction(db, async (tx) => {
-        const s = await mustFind(id);
+        const s = await mustFind(id, actor);
         if (s.status === 'open') throw new AppError('shipments.not_shipped', `Shipment ${id} has not been shipped yet.`);
         if (s.status === 'confirmed') throw new AppError('shipments.frozen', `Shipment ${id} was already confirmed.`);
-        const problem = receivedAtProblem(body.receivedAt, s, clock.now(), deps.siteTimeZone);
+        const problem = receivedAtProblem(body.receivedAt, s, clock.now(), (await deps.site(s.siteId)).timezone);
         if (problem) throw invalid('receivedAt', `receivedAt is ${problem}.`, problem);
         const ok = await updateShipment(tx, id, 'shipped', {
           status: 'confirmed',
@@ -233,7 +245,7 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCa
         if (!ok) throw new AppError('shipments.frozen', `Shipment ${id} changed meanwhile.`);
         await audit(tx, actor, id, 'shipment.confirmed', { ...body }, at);
       });
-      return view(await mustFind(id));
+      return view(await mustFind(id, actor));
     },
 
     /**
@@ -256,8 +268,8 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCa
         let problem: string | null = null;
         if (body.field === 'shippedAt') {
           to = new Date(body.value).toISOString();
-          problem = shippedAtProblem(to, s, clock.now(), deps.siteTimeZone);
-        } else if (body.field === 'receivedAt') problem = receivedAtProblem(body.value, s, clock.now(), deps.siteTimeZone);
+          problem = shippedAtProblem(to, s, clock.now(), (await deps.site(s.siteId)).timezone);
+        } else if (body.field === 'receivedAt') problem = receivedAtProblem(body.value, s, clock.now(), (await deps.site(s.siteId)).timezone);
         if (problem) throw invalid('value', `${body.field} would be ${problem}.`, problem);
         const from: AmendmentValue = s[body.field];
         if (JSON.stringify(from) === JSON.stringify(to)) throw invalid('value', `${body.field} already holds this value: nothing to correct.`, 'equals the current value');
@@ -266,12 +278,13 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCa
         const amendmentId = await insertAmendment(tx, { shipmentId: id, field: body.field, fromValue: JSON.stringify(from), toValue: JSON.stringify(to), reason: body.reason, amendedBy: actor.id, amendedAt: at });
         await audit(tx, actor, id, 'shipment.amended', { amendmentId, field: body.field, from, to, reason: body.reason }, at);
       });
-      return view(await mustFind(id));
+      return view(await mustFind(id, actor));
     },
 
-    async manifest(id: number, locale?: Locale): Promise<Buffer> {
-      const s = await view(await mustFind(id));
-      return deps.documents.render({ kind: 'manifest', shipment: s, org: { organizationName: deps.organizationName, siteName: deps.siteName }, printedAt: clock.now(), locale, messages: locale ? await deps.messagesFor?.(locale) : undefined });
+    async manifest(viewer: SiteViewer, id: number, locale?: Locale): Promise<Buffer> {
+      const row = await mustFind(id, viewer);
+      const s = await view(row);
+      return deps.documents.render({ kind: 'manifest', shipment: s, org: { organizationName: deps.organizationName, siteName: (await deps.site(row.siteId)).name }, printedAt: clock.now(), locale, messages: locale ? await deps.messagesFor?.(locale) : undefined });
     },
   };
 }

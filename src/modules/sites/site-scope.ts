@@ -21,3 +21,14 @@ export function siteLimit(viewer: SiteViewer): number | null {
 export function sees(viewer: SiteViewer, siteId: number): boolean {
   return seesEverySite(viewer.role) || viewer.siteId === siteId;
 }
+
+/**
+ * The site a list answers: the one asked for (`site=` a code, resolved to its id; null for every site) within what
+ * the viewer sees. A viewer limited to one site who names another gets an empty list (`'none'`), not an error: the
+ * other site's records stay as unseen as a device of it.
+ */
+export function listScope(viewer: SiteViewer, asked: number | null): number | null | 'none' {
+  const limit = siteLimit(viewer);
+  if (limit === null) return asked;
+  return asked !== null && asked !== limit ? 'none' : limit;
+}

@@ -1,9 +1,10 @@
 import type { Api } from '../../core/http/api.js';
-import { actorOf } from '../users/authentication.js';
+import type { FastifyRequest } from 'fastify';
 import { CreateSiteBody, SiteEnvelope, SiteList } from './sites.schemas.js';
 import type { SitesService } from './sites.service.js';
 
-export function siteRoutes(api: Api, sites: SitesService): void {
+/** `actorOf` is the users module's, passed in by the route table: users belong to sites, so this module cannot import theirs. */
+export function siteRoutes(api: Api, sites: SitesService, actorOf: (request: FastifyRequest) => { id: number }): void {
   api.get('/sites', {
     config: { access: { permission: 'sites:read' } },
     schema: { tags: ['sites'], summary: "The program's sites, the first (default) one first", response: { 200: SiteList } },

@@ -43,3 +43,9 @@ export type CreateSiteBody = z.infer<typeof CreateSiteBody>;
 
 export const SiteEnvelope = z.object({ site: Site });
 export const SiteList = z.object({ items: z.array(Site) });
+
+/**
+ * A list's `site=`: a site's code, or `all`. Admins and program officers see every site (the default) and may name
+ * one; everyone else sees their own site's records only, and naming another site lists nothing (docs/domain.md §8).
+ */
+export const ListSite = z.union([z.literal('all'), SiteCode]).optional();

@@ -30,7 +30,7 @@ export interface FirstSite {
 export function createSitesService(deps: { db: Db; clock: Clock; appendAuditEvent: AppendSiteEvent }) {
   const { db, clock } = deps;
 
-  async function rows(executor: Db   = db): Promise<SiteRow[]> {
+  async function rows(executor: Db = db): Promise<SiteRow[]> {
     const all = await listSites(executor);
     for (const s of all) if (s.name !== '') codes.set(s.id, s.code);
     return all;
@@ -58,21 +58,21 @@ export function createSitesService(deps: { db: Db; clock: Clock; appendAuditEven
     /** Every site row, in creation order (the first is the default site). */
     rows,
 
-    async byId(id: number, executor: Db   = db): Promise<SiteRow> {
+    async byId(id: number, executor: Db = db): Promise<SiteRow> {
       const row = (await rows(executor)).find((s) => s.id === id);
       if (!row) throw new Error(`No site with id ${id}`);
       return row;
     },
 
     /** The site a request names by code; 400 naming the field (of the body or the query) when there is none. */
-    async byCode(code: string, field: string, location: FieldLocation = 'body', executor: Db   = db): Promise<SiteRow> {
+    async byCode(code: string, field: string, location: FieldLocation = 'body', executor: Db = db): Promise<SiteRow> {
       const row = (await rows(executor)).find((s) => s.code === code);
       if (!row) throw new AppError('request.invalid', `No site has the code "${code}".`, { errors: [{ field, message: 'no site has this code' }], location });
       return row;
     },
 
     /** The site a user belongs to when none is named: the first one. */
-    async first(executor: Db   = db): Promise<SiteRow> {
+    async first(executor: Db = db): Promise<SiteRow> {
       const first = (await rows(executor))[0];
       if (!first) throw new Error('The database has no site: its migrations did not run');
       return first;

@@ -101,7 +101,7 @@ export function createUsersService(deps: {
   }
 
   /** A user as answered, with their site's code read in the same executor. */
-  async function asUser(row: UserRow, executor: Db   = db): Promise<User> {
+  async function asUser(row: UserRow, executor: Db = db): Promise<User> {
     const site = (await deps.sites.rows(executor)).find((x) => x.id === row.siteId);
     return toUser(row, site?.code ?? '');
   }
