@@ -14,6 +14,7 @@ import { createDocuments, DOCUMENT_WORKER } from './modules/documents/documents.
 import { loadLabelTemplates } from './modules/labels/label-templates.js';
 import { createLabelsService } from './modules/labels/labels.service.js';
 import { createRecyclingService } from './modules/recycling/recycling.service.js';
+import { createTransfersService } from './modules/transfers/transfers.service.js';
 import { createReportsService } from './modules/reports/reports.service.js';
 import { createIssuanceService, participantIssuances } from './modules/issuance/issuance.service.js';
 import { createParticipantsService } from './modules/participants/participants.service.js';
@@ -101,10 +102,11 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
     messagesFor: translations.messagesFor,
   });
   const recycling = createRecyclingService({ db, clock, deviceUseCase, documents, organizationName: config.organizationName, site: (id) => sites.byId(id), siteByCode: (code, field, location) => sites.byCode(code, field, location), messagesFor: translations.messagesFor });
+  const transfers = createTransfersService({ db, clock, deviceUseCase, documents, organizationName: config.organizationName, site: (id) => sites.byId(id), siteByCode: (code, field, location) => sites.byCode(code, field, location), messagesFor: translations.messagesFor });
   const reports = createReportsService({ db, clock, messagesFor: translations.messagesFor, organizationName: config.organizationName, programName: config.programName, siteName: config.siteName, minCell: config.reportMinCell });
   // What the scan station page is told about this site (no secrets: the page is public).
   const stationPage = { siteName: config.siteName, organizationName: config.organizationName, assetTagPrefix: config.assetTagPrefix };
-  return { db, renderPool, sites, users, requestLimiter, assetTags, donations, devices, hardwareReports, audit, deviceActions, sanitization, wipeReports, repairs, grading, scans, participants, issuance, labels, certificates, recycling, reports, translations, stationPage, siteTimeZone: config.siteTimeZone };
+  return { db, renderPool, sites, users, requestLimiter, assetTags, donations, devices, hardwareReports, audit, deviceActions, sanitization, wipeReports, repairs, grading, scans, participants, issuance, labels, certificates, recycling, transfers, reports, translations, stationPage, siteTimeZone: config.siteTimeZone };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -53,6 +53,7 @@ import {
   VERIFICATION_KINDS,
   VERIFICATION_STATUSES,
 } from './modules/sanitization/sanitization.table.js';
+import { TRANSFER_LINE_STATES, TRANSFER_STATUSES, TRANSFERABLE_STATUSES } from './modules/transfers/transfers.table.js';
 import { LANGUAGES } from './modules/users/users.table.js';
 import { WIPE_REPORT_FORMATS } from './modules/wipe-reports/wipe-reports.table.js';
 
@@ -756,3 +757,55 @@ export const wipeReports = pgTable(
  * only, and a copy between engines leaves them behind.
  */
 export const POSTGRES_ONLY_TABLES: readonly string[] = ['login_failures', 'request_counts'];
+
+// --- transfers ---------------------------------------------------------------
+
+export const transfers = pgTable(
+  'transfers',
+  {
+    id: id(),
+    fromSiteId: integer('from_site_id')
+      .notNull()
+      .references(() => sites.id),
+    toSiteId: integer('to_site_id')
+      .notNull()
+      .references(() => sites.id),
+    carrier: text('carrier'),
+    reference: text('reference'),
+    status: text('status', { enum: TRANSFER_STATUSES }).notNull(),
+    sentBy: integer('sent_by')
+      .notNull()
+      .references(() => users.id),
+    sentAt: text('sent_at').notNull(),
+    closedAt: text('closed_at'),
+  },
+  (t) => [
+    index('transfers_from_idx').on(t.fromSiteId, t.status),
+    index('transfers_to_idx').on(t.toSiteId, t.status),
+    check('transfers_status_ck', sql`${t.status} in (${inList(TRANSFER_STATUSES)})`),
+    check('transfers_sites_ck', sql`${t.fromSiteId} <> ${t.toSiteId}`),
+  ],
+);
+
+export const transferDevices = pgTable(
+  'transfer_devices',
+  {
+    id: id(),
+    transferId: integer('transfer_id')
+      .notNull()
+      .references(() => transfers.id),
+    deviceId: integer('device_id')
+      .notNull()
+      .references(() => devices.id),
+    fromStatus: text('from_status', { enum: TRANSFERABLE_STATUSES }).notNull(),
+    state: text('state', { enum: TRANSFER_LINE_STATES }).notNull(),
+    settledBy: integer('settled_by').references(() => users.id),
+    settledAt: text('settled_at'),
+  },
+  (t) => [
+    index('transfer_devices_transfer_idx').on(t.transferId),
+    uniqueIndex('transfer_devices_in_transit_uq').on(t.deviceId).where(sql`${t.state} = 'in_transit'`),
+    check('transfer_devices_state_ck', sql`${t.state} in (${inList(TRANSFER_LINE_STATES)})`),
+    check('transfer_devices_from_status_ck', sql`${t.fromStatus} in (${inList(TRANSFERABLE_STATUSES)})`),
+  ],
+);

@@ -16,3 +16,4 @@ export * from './modules/issuance/issuance.table.js';
 export * from './modules/recycling/recycling.table.js';
 export * from './modules/translations/translations.table.js';
 export * from './modules/wipe-reports/wipe-reports.table.js';
+export * from './modules/transfers/transfers.table.js';

@@ -6,6 +6,7 @@ import { deviceActionRoutes } from './modules/devices/device-actions.routes.js';
 import { deviceRoutes } from './modules/devices/devices.routes.js';
 import { hardwareReportRoutes } from './modules/hardware-reports/hardware-reports.routes.js';
 import { recyclingRoutes } from './modules/recycling/recycling.routes.js';
+import { transferRoutes } from './modules/transfers/transfers.routes.js';
 import { reportRoutes } from './modules/reports/reports.routes.js';
 import { labelRoutes } from './modules/labels/labels.routes.js';
 import { certificateRoutes } from './modules/certificates/certificates.routes.js';
@@ -77,6 +78,7 @@ export function registerRoutes(app: Api, services: Services): void {
       labelRoutes(api, services.labels);
       certificateRoutes(api, services.certificates);
       recyclingRoutes(api, services.recycling);
+      transferRoutes(api, services.transfers);
       reportRoutes(api, services.reports);
       auditRoutes(api, services.audit);
       translationRoutes(api, services.translations);

@@ -86,6 +86,8 @@ describe('the permission map', () => {
       recycle: 'POST /devices/:tag/recycle',
       ship: 'POST /shipments/:id/ship',
       write_off: 'POST /devices/:tag/write-off',
+      transfer: 'POST /devices/:tag/transfer',
+      cancel_transfer: 'POST /devices/:tag/transfer/cancel',
     };
     const byKey = new Map(apiRoutes.map((r) => [`${r.method} ${r.url.slice(API.length)}`, r]));
     for (const action of DEVICE_ACTIONS) {

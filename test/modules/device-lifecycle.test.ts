@@ -47,6 +47,9 @@ const SPEC: Record<DeviceAction, Expectation> = {
   recycle: { from: ['received', 'sanitized', 'in_repair', 'ready'], to: ['awaiting_recycling'], roles: COORDINATION },
   ship: { from: ['awaiting_recycling'], to: ['recycled'], roles: ['coordinator', 'staff', 'admin'] },
   write_off: { from: IN_CUSTODY, to: ['written_off'], roles: ['admin'] },
+  // docs/domain.md §8: sanitized, ready or awaiting recycling leave for another site; the sender may call one back.
+  transfer: { from: ['sanitized', 'ready', 'awaiting_recycling'], to: ['in_transit'], roles: COORDINATION },
+  cancel_transfer: { from: ['in_transit'], to: [null], roles: COORDINATION },
 };
 
 const sorted = <T extends string>(xs: readonly T[]) => [...xs].sort();

@@ -197,7 +197,7 @@ describe('db:copy, SQLite to PostgreSQL and back', () => {
     const back = path.join(tmp, 'back.db');
     const home = await dbCopy('--from', target.url, '--to', back);
     expect(home.code, home.stderr).toBe(0);
-    expect(home.stdout).toMatch(/^verified: 32 tables, \d+ rows/m);
+    expect(home.stdout).toMatch(/^verified: 34 tables, \d+ rows/m);
     expect(fs.readdirSync(tmp).filter((f) => f.includes('.partial-'))).toEqual([]);
     expect(rowSets(back)).toEqual(rowSets(site));
 

@@ -8,7 +8,7 @@ import { hashRecords, type RecordKey } from './records.js';
 export const GENESIS_HASH = '0'.repeat(64);
 
 export interface NewAuditEvent {
-  entityType: 'device' | 'user' | 'donation' | 'asset_tag' | 'participant' | 'community' | 'recycler' | 'shipment' | 'translation' | 'site';
+  entityType: 'device' | 'user' | 'donation' | 'asset_tag' | 'participant' | 'community' | 'recycler' | 'shipment' | 'translation' | 'site' | 'transfer';
   entityId: string;
   action: string;
   fromStatus?: string | null;

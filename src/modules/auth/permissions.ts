@@ -70,6 +70,9 @@ export const PERMISSIONS = {
   'devices:return': COORDINATION,
   'devices:recycle': COORDINATION,
   'devices:write-off': ADMIN,
+  /** Send devices to another site, receive them there, call them back (docs/domain.md §8). */
+  'devices:transfer': COORDINATION,
+  'transfers:read': READERS,
 
   // Staff came to the verification queue after the bench: they read it last.
   'verifications:read': [...BENCH, 'staff', 'program'],

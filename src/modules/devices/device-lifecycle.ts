@@ -33,6 +33,8 @@ export const DEVICE_ACTIONS = [
   'recycle',
   'ship',
   'write_off',
+  'transfer',
+  'cancel_transfer',
 ] as const;
 export type DeviceAction = (typeof DEVICE_ACTIONS)[number];
 
@@ -74,6 +76,10 @@ export const TRANSITIONS: Readonly<Record<DeviceAction, Rule>> = {
   recycle: rule(['received', 'sanitized', 'in_repair', 'ready'], 'awaiting_recycling', 'devices:recycle'),
   ship: rule(['awaiting_recycling'], 'recycled', 'shipments:ship'),
   write_off: rule([...NOT_GONE, 'in_transit'], 'written_off', 'devices:write-off'),
+  // To another site (docs/domain.md §8), sanitized only. Receipt is the destination's, not an action of the holder's.
+  transfer: rule(['sanitized', 'ready', 'awaiting_recycling'], 'in_transit', 'devices:transfer'),
+  // The sender calls it back before receipt: the status it left with.
+  cancel_transfer: rule(['in_transit'], null, 'devices:transfer'),
 };
 
 export interface LifecycleFacts {
@@ -118,6 +124,8 @@ export function refusal(action: DeviceAction, facts: LifecycleFacts): Refusal | 
   if (action === 'grade' && !facts.sanitized) return 'devices.not_sanitized';
   // docs/domain.md §2 invariant 2: nothing leaves for recycling unless sanitized or holding no storage.
   if (action === 'ship' && !facts.sanitized) return 'devices.not_sanitized';
+  // Nothing travels between sites with data on it: a box can go astray.
+  if (action === 'transfer' && !facts.sanitized) return 'devices.not_sanitized';
   if (action === 'confirm_no_storage' && facts.driveCount > 0) return 'devices.invalid_transition';
   // With no drive registered there is nothing to record a wipe for.
   if (action === 'sanitize' && facts.driveCount === 0) return 'devices.invalid_transition';

@@ -12,6 +12,8 @@ import type { LabelTemplate } from '../labels/label-templates.js';
 import { renderLabelPng, renderLabelsPdf, renderLabelsZpl, type PdfOptions } from '../labels/label.render.js';
 import { renderManifest } from '../recycling/manifest.pdf.js';
 import type { Shipment } from '../recycling/recycling.schemas.js';
+import { renderPackingList } from '../transfers/packing-list.pdf.js';
+import type { Transfer } from '../transfers/transfers.schemas.js';
 
 export type DocumentTask =
   | { kind: 'labels-pdf'; template: LabelTemplate; contents: LabelContent[]; options: PdfOptions }
@@ -19,7 +21,8 @@ export type DocumentTask =
   | { kind: 'label-png'; template: LabelTemplate; content: LabelContent }
   | { kind: 'certificate'; data: CertificateData; sha256: string; printedAt: Date; locale?: Locale | undefined; messages?: LocaleMessages | undefined }
   | { kind: 'manifest'; shipment: Shipment; org: { organizationName: string; siteName: string }; printedAt: Date; locale?: Locale | undefined; messages?: LocaleMessages | undefined }
-  | { kind: 'handover'; data: HandoverData };
+  | { kind: 'handover'; data: HandoverData }
+  | { kind: 'packing-list'; transfer: Transfer; sites: { from: string; to: string }; organizationName: string; printedAt: Date; locale?: Locale | undefined; messages?: LocaleMessages | undefined };
 
 /** ZPL is text; everything else is bytes. */
 export type DocumentBytes<T extends DocumentTask> = T extends { kind: 'labels-zpl' } ? string : Buffer;
@@ -39,6 +42,8 @@ export async function renderDocument(task: DocumentTask): Promise<Buffer | strin
       return renderManifest(task.shipment, task.org, task.printedAt, task.locale, task.messages);
     case 'handover':
       return renderHandover(task.data);
+    case 'packing-list':
+      return renderPackingList(task.transfer, task.sites, task.organizationName, task.printedAt, task.locale, task.messages);
   }
 }
 
