@@ -178,7 +178,7 @@ export async function fillDemo(db: Db, config: Config, o: DemoOptions): Promise<
   }
 
   // Second-person checks of the drawn sample, by someone other than the technician.
-  for (const v of (await s.sanitization.listVerifications('pending', 500, undefined)).items) {
+  for (const v of (await s.sanitization.listVerifications(admin, 'pending', 500, undefined)).items) {
     const verifier = trainees.find((x) => x.id !== v.record.technician.id)!;
     const passed = random() < 0.97;
     // Checked a day after the device's latest change: the demo clock moves back and forth between devices.

@@ -5,6 +5,7 @@ import { appendAuditEvent } from '../audit-log/audit.repository.js';
 import type { Actor } from '../users/users.service.js';
 import { MAX_SEQ, formatTag, parseTag } from './asset-tag.js';
 import { findAssetTag, insertAssetTags, markAssigned, takeSequence } from './asset-tags.repository.js';
+import { siteLimit, type SiteViewer } from '../sites/site-scope.js';
 
 /**
  * Each site makes its own tags, with its own prefix (docs/domain.md §8):
@@ -34,8 +35,14 @@ export function createAssetTagsService(deps: { db: Db; clock: Clock; prefixOf: (
   }
 
   return {
-    /** Whether this site made the tag (reserved, or assigned to a device). */
-    known: async (tag: string): Promise<boolean> => await findAssetTag(db, tag) !== undefined,
+    /**
+     * Whether the viewer's site made the tag (reserved, or assigned to a device): a tag belongs to the site whose
+     * prefix it carries (docs/domain.md §8); admins and program officers see every site's.
+     */
+    async known(tag: string, viewer: SiteViewer): Promise<boolean> {
+      if (await findAssetTag(db, tag) === undefined) return false;
+      return siteLimit(viewer) === null || tag.startsWith(`${await deps.prefixOf(db, viewer.siteId)}-`);
+    },
 
     /** Reserves tags for printing ahead of intake (label sheets). */
     reserve(actor: Actor, count: number): Promise<string[]> {

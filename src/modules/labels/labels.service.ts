@@ -1,4 +1,4 @@
-import type { SiteViewer } from '../sites/site-scope.js';
+import { sees, type SiteViewer } from '../sites/site-scope.js';
 import type { Clock } from '../../core/clock.js';
 import type { Db } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
@@ -140,10 +140,11 @@ export function createLabelsService(deps: {
             if (parsed.kind !== 'valid') {
               throw new AppError('devices.invalid_asset_tag', `${raw} is not a valid asset tag.`, { errors: [{ field: `assetTags.${i}`, message: 'invalid asset tag' }] });
             }
+            // Another site's device is none (docs/domain.md §8).
             const device = await lookups.byTag(parsed.tag);
-            if (device) return content(device, req.kind, site, req.lang);
+            if (device && sees(actor, device.siteId)) return content(device, req.kind, site, req.lang);
             // A tag reserved but not yet on a device can be printed again (a spoiled sheet).
-            if (await deps.assetTags.known(parsed.tag) && req.kind === 'asset') return { tag: parsed.tag, lines: [site] };
+            if (!device && (await deps.assetTags.known(parsed.tag, actor)) && req.kind === 'asset') return { tag: parsed.tag, lines: [site] };
             throw new AppError('devices.not_found', `No device carries the tag ${parsed.tag}.`, { errors: [{ field: `assetTags.${i}`, message: 'no such device' }] });
           });
         }

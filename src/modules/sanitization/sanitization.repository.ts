@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import { selectRow, type Executor } from '../../core/db.js';
 import { devices } from '../devices/devices.table.js';
 import { users } from '../users/users.table.js';
@@ -111,12 +111,17 @@ export async function findVerification(db: Executor, id: number): Promise<Verifi
   return row ? { ...row.v, verifierUsername: row.verifierUsername } : undefined;
 }
 
-export async function listVerifications(db: Executor, status: VerificationRow['status'] | undefined, after: number, limit: number): Promise<VerificationRow[]> {
+/** The checks of one site's devices (every site's for null), oldest first. */
+export async function listVerifications(db: Executor, status: VerificationRow['status'] | undefined, after: number, limit: number, siteId: number | null): Promise<VerificationRow[]> {
+  const ofSite =
+    siteId === null
+      ? undefined
+      : inArray(sanitizationVerifications.recordId, db.select({ id: sanitizationRecords.id }).from(sanitizationRecords).innerJoin(devices, eq(devices.id, sanitizationRecords.deviceId)).where(eq(devices.siteId, siteId)));
   return (await db
     .select({ v: sanitizationVerifications, verifierUsername: users.username })
     .from(sanitizationVerifications)
     .leftJoin(users, eq(users.id, sanitizationVerifications.verifierId))
-    .where(and(gt(sanitizationVerifications.id, after), status ? eq(sanitizationVerifications.status, status) : undefined))
+    .where(and(gt(sanitizationVerifications.id, after), status ? eq(sanitizationVerifications.status, status) : undefined, ofSite))
     .orderBy(asc(sanitizationVerifications.id))
     .limit(limit))
     .map((r) => ({ ...r.v, verifierUsername: r.verifierUsername }));

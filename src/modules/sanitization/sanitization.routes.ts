@@ -33,7 +33,7 @@ export function sanitizationRoutes(api: Api, sanitization: SanitizationService):
   api.get('/sanitization-verifications', {
     config: { access: { permission: 'verifications:read' } },
     schema: { tags: ['sanitization'], summary: 'The second-person verification queue', querystring: ListVerificationsQuery, response: { 200: VerificationList } },
-    handler: async (request) => sanitization.listVerifications(request.query.status, request.query.limit, request.query.cursor),
+    handler: async (request) => sanitization.listVerifications(actorOf(request), request.query.status, request.query.limit, request.query.cursor),
   });
 
   api.post('/sanitization-verifications/:id', {

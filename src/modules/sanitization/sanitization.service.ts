@@ -28,6 +28,7 @@ import { allowedTechniques, mediaRule, needsNotes, type MediaKind, type MethodCl
 import { DEFAULT_STANDARD, type SanitizationRecord, type SanitizationRecordBody, type SanitizeBody, type Verification } from './sanitization.schemas.js';
 import { sanitizationRecordRecords, sanitizationVerificationRecords } from './sanitization.records.js';
 import { mapInOrder } from '../../core/in-order.js';
+import { sees, siteLimit, type SiteViewer } from '../sites/site-scope.js';
 
 /** R2v3: at least 5 % of passing logical sanitizations are checked by a second person. */
 export const VERIFICATION_SAMPLE_RATE = 0.05;
@@ -239,9 +240,10 @@ export function createSanitizationService(deps: { db: Db; clock: Clock; deviceUs
       return 'noStorage' in body ? confirmNoStorage(actor, ref, body.notes, expectedVersion) : recordWipe(actor, ref, body, expectedVersion);
     },
 
-    async listVerifications(status: VerificationRow['status'] | undefined, limit: number, cursor: string | undefined) {
+    /** The viewer's site's checks; every site's for admins and program officers (docs/domain.md §8). */
+    async listVerifications(viewer: SiteViewer, status: VerificationRow['status'] | undefined, limit: number, cursor: string | undefined) {
       const after = cursor === undefined ? 0 : decodeCursor(cursor);
-      const { page, nextCursor } = pageOf(await listVerifications(db, status, after, limit + 1), limit, (r) => r.id);
+      const { page, nextCursor } = pageOf(await listVerifications(db, status, after, limit + 1, siteLimit(viewer)), limit, (r) => r.id);
       return { items: await mapInOrder(page, toVerification), nextCursor };
     },
 
@@ -259,6 +261,9 @@ export function createSanitizationService(deps: { db: Db; clock: Clock; deviceUs
         if (!v) throw new AppError('verifications.not_found', `No verification with id ${id}.`);
         if (v.status !== 'pending') throw new AppError('verifications.already_done', `Verification ${id} was already completed (${v.status}).`);
         const record = (await findRecordView(tx, v.recordId))!;
+        const device = (await deviceByTag(tx, record.assetTag))!;
+        // Another site's check is none (docs/domain.md §8).
+        if (!sees(actor, device.siteId)) throw new AppError('verifications.not_found', `No verification with id ${id}.`);
         if (record.technicianId === actor.id) {
           throw new AppError('verifications.same_person', 'The wipe must be verified by someone other than its technician.');
         }
@@ -266,7 +271,6 @@ export function createSanitizationService(deps: { db: Db; clock: Clock; deviceUs
         if (!await completeVerification(tx, id, { status: result, verifierId: actor.id, verifiedAt: at, notes: notes ?? null, voidsThroughRecordId })) {
           throw new AppError('verifications.already_done', `Verification ${id} was completed meanwhile.`);
         }
-        const device = (await deviceByTag(tx, record.assetTag))!;
         const after = await loadState(device);
         const backToReceived = (device.status === 'sanitized' || device.status === 'ready') && !after.facts.sanitized;
         await applyDeviceChange(tx, {
