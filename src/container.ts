@@ -87,8 +87,8 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
     assetTags,
     devices,
     participants,
+    sites,
     documents,
-    siteName: config.siteName,
     messagesFor: translations.messagesFor,
   });
   const certificates = createCertificatesService({
@@ -97,13 +97,13 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
     deviceUseCase,
     donations,
     documents,
-    siteName: config.siteName,
+    sites,
     organization: { name: config.organizationName, address: config.organizationAddress },
     messagesFor: translations.messagesFor,
   });
   const recycling = createRecyclingService({ db, clock, deviceUseCase, documents, organizationName: config.organizationName, site: (id) => sites.byId(id), siteByCode: (code, field, location) => sites.byCode(code, field, location), messagesFor: translations.messagesFor });
   const transfers = createTransfersService({ db, clock, deviceUseCase, documents, organizationName: config.organizationName, site: (id) => sites.byId(id), siteByCode: (code, field, location) => sites.byCode(code, field, location), messagesFor: translations.messagesFor });
-  const reports = createReportsService({ db, clock, messagesFor: translations.messagesFor, organizationName: config.organizationName, programName: config.programName, siteName: config.siteName, minCell: config.reportMinCell });
+  const reports = createReportsService({ db, clock, messagesFor: translations.messagesFor, organizationName: config.organizationName, programName: config.programName, siteName: config.siteName, minCell: config.reportMinCell, site: (id) => sites.byId(id), siteByCode: (code, field, location) => sites.byCode(code, field, location) });
   // What the scan station page is told about this site (no secrets: the page is public).
   const stationPage = { siteName: config.siteName, organizationName: config.organizationName, assetTagPrefix: config.assetTagPrefix };
   return { db, renderPool, sites, users, requestLimiter, assetTags, donations, devices, hardwareReports, audit, deviceActions, sanitization, wipeReports, repairs, grading, scans, participants, issuance, labels, certificates, recycling, transfers, reports, translations, stationPage, siteTimeZone: config.siteTimeZone };

@@ -189,6 +189,8 @@ interface Fixtures {
   issuanceId: number;
   recyclerId: number;
   shipmentId: number;
+  /** A device on its way to a second site. */
+  transferId: number;
   wipeReportId: number;
   templates: string[];
   /** Reserved, not yet used: intake may name them. */
@@ -245,6 +247,13 @@ async function buildFixtures(t: TestApp): Promise<Fixtures> {
   const shipment = await ok(coordinator, 'POST', '/shipments', { recyclerId: recycler.recycler.id, mode: 'sealift' });
   await ok(coordinator, 'POST', `/shipments/${shipment.shipment.id}/devices`, { assetTag: recycling });
 
+  // A second site and a device on its way there.
+  await ok(admin, 'POST', '/sites', { code: 'kimmirut', name: 'Kimmirut', assetTagPrefix: 'KM', timezone: 'America/Iqaluit' });
+  const moving = (await ok(trainee, 'POST', '/devices', device('FX-SN-E', []))).device.assetTag as string;
+  await ok(trainee, 'POST', `/devices/${moving}/sanitizations`, { noStorage: true });
+  await ok(trainee, 'POST', `/devices/${moving}/grade`, { grade: 'A' });
+  const transfer = await ok(coordinator, 'POST', '/transfers', { toSite: 'kimmirut', assetTags: [moving], carrier: 'Canadian North' });
+
   // A kept wipe report (a Workbench snapshot that records no drive): its bytes as they are.
   const snapshot = await t.app.inject({
     method: 'POST',
@@ -272,6 +281,7 @@ async function buildFixtures(t: TestApp): Promise<Fixtures> {
     issuanceId: issuance.issuance.id,
     recyclerId: recycler.recycler.id,
     shipmentId: shipment.shipment.id,
+    transferId: transfer.transfer.id,
     wipeReportId: snapshot.json<{ report: { id: number } }>().report.id,
     templates: (templates.templates as Array<{ id: string }>).map((x) => x.id),
     reservedTags: reserved.tags as string[],
@@ -616,6 +626,7 @@ function idPool(path: string, fx: Fixtures): number[] {
   if (path.startsWith('/api/v1/sanitization-verifications/')) return [fx.verificationId];
   if (path.startsWith('/api/v1/issuances/')) return [fx.issuanceId];
   if (path.startsWith('/api/v1/shipments/')) return [fx.shipmentId];
+  if (path.startsWith('/api/v1/transfers/')) return [fx.transferId];
   if (path.startsWith('/api/v1/wipe-reports/')) return [fx.wipeReportId];
   throw new Error(`no fixture ids for ${path}: add them to idPool`);
 }

@@ -254,8 +254,9 @@ describe('diversion counted once (default floor of 5)', () => {
   });
 
   it('the service refuses a threshold under the floor from any caller, not only through the query schema', async () => {
-    await expect(t.app.services.reports.diversion(Q1.from, Q1.to, 4)).rejects.toMatchObject({ code: 'request.invalid', errors: [{ field: 'suppressBelow' }] });
-    expect((await t.app.services.reports.diversion(Q1.from, Q1.to)).methodology).toMatch(/Threshold: 5\.$/);
+    const admin = { id: 1, role: 'admin' as const, siteId: 1 };
+    await expect(t.app.services.reports.diversion(admin, Q1.from, Q1.to, 4)).rejects.toMatchObject({ code: 'request.invalid', errors: [{ field: 'suppressBelow' }] });
+    expect((await t.app.services.reports.diversion(admin, Q1.from, Q1.to)).methodology).toMatch(/Threshold: 5\.$/);
   });
 });
 

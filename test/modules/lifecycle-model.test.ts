@@ -34,8 +34,9 @@ const trace = env['LIFECYCLE_TRACE'] !== undefined;
 // What docs/domain.md says, as data
 // ---------------------------------------------------------------------------
 
-type Status = 'received' | 'sanitized' | 'in_repair' | 'ready' | 'issued' | 'awaiting_recycling' | 'recycled' | 'written_off';
-const ACTIONS = ['update', 'register_storage', 'sanitize', 'confirm_no_storage', 'open_repair', 'complete_repair', 'grade', 'issue', 'return', 'recycle', 'ship', 'write_off'] as const;
+type Status = 'received' | 'sanitized' | 'in_repair' | 'ready' | 'issued' | 'awaiting_recycling' | 'recycled' | 'written_off' | 'in_transit';
+/** Transfers between sites are modelled in transfers.test.ts; here they only show in what a device allows. */
+const ACTIONS = ['update', 'register_storage', 'sanitize', 'confirm_no_storage', 'open_repair', 'complete_repair', 'grade', 'issue', 'return', 'recycle', 'ship', 'write_off', 'transfer', 'cancel_transfer'] as const;
 type Action = (typeof ACTIONS)[number];
 type Kind = 'hdd' | 'ssd' | 'nvme' | 'emmc';
 type Method = 'clear' | 'purge' | 'destroy';
@@ -81,6 +82,8 @@ const RULES: Readonly<Record<Action, { from: readonly Status[]; roles: readonly 
   recycle: { from: ['received', 'sanitized', 'in_repair', 'ready'], roles: COORDINATION },
   ship: { from: ['awaiting_recycling'], roles: SHIPPERS },
   write_off: { from: NOT_GONE, roles: ['admin'] },
+  transfer: { from: ['sanitized', 'ready', 'awaiting_recycling'], roles: COORDINATION },
+  cancel_transfer: { from: ['in_transit'], roles: COORDINATION },
 };
 
 const WITH_SCREEN: ReadonlySet<Category> = new Set(['laptop', 'tablet']);
@@ -209,7 +212,7 @@ const faults = (m: Model, d: MDevice) =>
 /** Why the lifecycle refuses an action on this device now (role checks apart), or null. */
 function refusal(m: Model, d: MDevice, action: Action): string | null {
   if (!RULES[action].from.includes(d.status)) return 'devices.invalid_transition';
-  if ((action === 'issue' || action === 'grade' || action === 'ship') && !sanitized(m, d)) return 'devices.not_sanitized';
+  if ((action === 'issue' || action === 'grade' || action === 'ship' || action === 'transfer') && !sanitized(m, d)) return 'devices.not_sanitized';
   if (action === 'confirm_no_storage' && d.drives.length > 0) return 'devices.invalid_transition';
   if (action === 'sanitize' && d.drives.length === 0) return 'devices.invalid_transition';
   return null;

@@ -21,6 +21,7 @@ export const PRINTED_AT = new Date('2026-04-02T15:30:00.000Z');
 
 export const SAMPLE_DIVERSION: DiversionReport = {
   period: { from: '2025-04-01', to: '2026-03-31' },
+  site: 'all',
   totals: {
     received: { units: 412, grams: 1_912_400 },
     reused: { units: 231, grams: 541_300 },

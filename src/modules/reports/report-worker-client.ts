@@ -36,11 +36,11 @@ export function createReportWorker(dbPath: string) {
   }
 
   return {
-    diversion(from: string, to: string, suppressBelow: number): Promise<DiversionReport> {
+    diversion(from: string, to: string, suppressBelow: number, site: { id: number | null; code: string; name: string }): Promise<DiversionReport> {
       const id = next++;
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        ensure().postMessage({ id, from, to, suppressBelow });
+        ensure().postMessage({ id, from, to, suppressBelow, site });
       });
     },
     async close(): Promise<void> {

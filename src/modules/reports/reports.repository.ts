@@ -3,13 +3,28 @@
  * (substr on ISO-8601 text for months; no SQLite-only functions). Periods
  * are half-open on timestamps: [from 00:00, day after `to` 00:00).
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { selectRow, selectRows, type Executor } from '../../core/db.js';
 
 export interface Period {
   start: string;
   end: string;
 }
+
+/**
+ * Which site a figure belongs to (docs/domain.md §6, §8). A device was taken
+ * in where it was before its first transfer received elsewhere (or where it
+ * still is); it was held at an instant by the destination of its last
+ * transfer received by then (or its intake site); a shipment's devices and
+ * lines belong to the shipment's site. Each is one site per device and
+ * event, so the sites' figures add up to the program's, nothing twice.
+ */
+const intakeSite = (d: string) =>
+  sql.raw(`coalesce((select t.from_site_id from transfer_devices td join transfers t on t.id = td.transfer_id where td.device_id = ${d}.id and td.state = 'received' order by td.id limit 1), ${d}.site_id)`);
+const siteAt = (d: string, at: string) =>
+  sql`coalesce((select t.to_site_id from transfer_devices td join transfers t on t.id = td.transfer_id where td.device_id = ${sql.raw(d)}.id and td.state = 'received' and td.settled_at <= ${sql.raw(at)} order by td.settled_at desc, td.id desc limit 1), ${intakeSite(d)})`;
+/** `and <site> = id`, or nothing for the whole program (null). */
+const ofSite = (site: SQL, siteId: number | null) => (siteId === null ? sql`` : sql` and ${site} = ${siteId}`);
 
 export interface DeviceAgg {
   category: string;
@@ -19,12 +34,12 @@ export interface DeviceAgg {
   measuredGrams: number;
 }
 
-export async function receivedAgg(db: Executor, p: Period): Promise<DeviceAgg[]> {
+export async function receivedAgg(db: Executor, p: Period, siteId: number | null): Promise<DeviceAgg[]> {
   return selectRows<DeviceAgg>(db, sql`
-    select category, substr(created_at, 1, 7) as month, count(*) as units, sum(weight_grams) as grams,
-           sum(case when weight_source = 'measured' then weight_grams else 0 end) as "measuredGrams"
-    from devices where created_at >= ${p.start} and created_at < ${p.end}
-    group by category, substr(created_at, 1, 7)`);
+    select d.category as category, substr(d.created_at, 1, 7) as month, count(*) as units, sum(d.weight_grams) as grams,
+           sum(case when d.weight_source = 'measured' then d.weight_grams else 0 end) as "measuredGrams"
+    from devices d where d.created_at >= ${p.start} and d.created_at < ${p.end}${ofSite(intakeSite('d'), siteId)}
+    group by d.category, substr(d.created_at, 1, 7)`);
 }
 
 export interface DivertedDeviceAgg extends DeviceAgg {
@@ -42,22 +57,29 @@ export interface DivertedDeviceAgg extends DeviceAgg {
  * diversion event in the period; the flags say which sets it belongs to, so
  * the reused and overlap totals come from the same rows.
  */
-export async function divertedDevicesAgg(db: Executor, p: Period): Promise<DivertedDeviceAgg[]> {
+export async function divertedDevicesAgg(db: Executor, p: Period, siteId: number | null): Promise<DivertedDeviceAgg[]> {
+  // A device counts for the site of its first diversion event in the period (an issue before a shipment on the same instant).
   return selectRows<DivertedDeviceAgg>(db, sql`
     with events as (
-      select device_id, issued_at as at, 1 as reused, 0 as recycled from issuances
-      where issued_at >= ${p.start} and issued_at < ${p.end}
+      select i.device_id as device_id, i.issued_at as at, 1 as reused, 0 as recycled, ${siteAt('d', 'i.issued_at')} as site_id
+      from issuances i join devices d on d.id = i.device_id
+      where i.issued_at >= ${p.start} and i.issued_at < ${p.end}
       union all
-      select sd.device_id, s.shipped_at as at, 0 as reused, 1 as recycled
+      select sd.device_id as device_id, s.shipped_at as at, 0 as reused, 1 as recycled, s.site_id as site_id
       from shipment_devices sd join shipments s on s.id = sd.shipment_id
       where s.status = 'confirmed' and s.shipped_at >= ${p.start} and s.shipped_at < ${p.end}
+    ), ranked as (
+      select device_id, site_id, row_number() over (partition by device_id order by at, recycled) as n from events
     ), per_device as (
-      select device_id, min(at) as first_at, max(reused) as reused, max(recycled) as recycled from events group by device_id
+      select e.device_id as device_id, min(e.at) as first_at, max(e.reused) as reused, max(e.recycled) as recycled,
+             (select r.site_id from ranked r where r.device_id = e.device_id and r.n = 1) as site_id
+      from events e group by e.device_id
     )
     select d.category as category, substr(x.first_at, 1, 7) as month, x.reused as reused, x.recycled as recycled,
            count(*) as units, sum(d.weight_grams) as grams,
            sum(case when d.weight_source = 'measured' then d.weight_grams else 0 end) as "measuredGrams"
     from per_device x join devices d on d.id = x.device_id
+    where 1 = 1${ofSite(sql`x.site_id`, siteId)}
     group by d.category, substr(x.first_at, 1, 7), x.reused, x.recycled`);
 }
 
@@ -68,7 +90,7 @@ export interface CommunityAgg {
 }
 
 /** Reused devices by the community of the participant of their first issue in the period. */
-export async function reusedByCommunity(db: Executor, p: Period): Promise<CommunityAgg[]> {
+export async function reusedByCommunity(db: Executor, p: Period, siteId: number | null): Promise<CommunityAgg[]> {
   return selectRows<CommunityAgg>(db, sql`
     select c.name as community, count(*) as units, sum(d.weight_grams) as grams
     from (select device_id, min(id) as first_id from issuances
@@ -77,6 +99,7 @@ export async function reusedByCommunity(db: Executor, p: Period): Promise<Commun
     join participants pt on pt.id = i.participant_id
     join communities c on c.id = pt.community_id
     join devices d on d.id = f.device_id
+    where 1 = 1${ofSite(siteAt('d', 'i.issued_at'), siteId)}
     group by c.name`);
 }
 
@@ -91,19 +114,19 @@ export interface RecycledAgg {
 }
 
 /** Device and bulk lines of shipments shipped in the period; bulk lines are weighed, so all measured. */
-export async function recycledAgg(db: Executor, p: Period): Promise<RecycledAgg[]> {
+export async function recycledAgg(db: Executor, p: Period, siteId: number | null): Promise<RecycledAgg[]> {
   return selectRows<RecycledAgg>(db, sql`
     select 'device' as kind, d.category as category, substr(s.shipped_at, 1, 7) as month, case when s.status = 'confirmed' then 1 else 0 end as confirmed,
            count(*) as units, sum(d.weight_grams) as grams,
            sum(case when d.weight_source = 'measured' then d.weight_grams else 0 end) as "measuredGrams"
     from shipment_devices sd join shipments s on s.id = sd.shipment_id join devices d on d.id = sd.device_id
-    where s.shipped_at >= ${p.start} and s.shipped_at < ${p.end}
+    where s.shipped_at >= ${p.start} and s.shipped_at < ${p.end}${ofSite(sql`s.site_id`, siteId)}
     group by d.category, substr(s.shipped_at, 1, 7), case when s.status = 'confirmed' then 1 else 0 end
     union all
     select 'bulk' as kind, b.category as category, substr(s.shipped_at, 1, 7) as month, case when s.status = 'confirmed' then 1 else 0 end as confirmed,
            coalesce(sum(b.units), 0) as units, sum(b.weight_grams) as grams, sum(b.weight_grams) as "measuredGrams"
     from shipment_bulk_lines b join shipments s on s.id = b.shipment_id
-    where s.shipped_at >= ${p.start} and s.shipped_at < ${p.end}
+    where s.shipped_at >= ${p.start} and s.shipped_at < ${p.end}${ofSite(sql`s.site_id`, siteId)}
     group by b.category, substr(s.shipped_at, 1, 7), case when s.status = 'confirmed' then 1 else 0 end`);
 }
 
@@ -124,23 +147,25 @@ export async function latestFactorSet(db: Executor): Promise<{ set: FactorSet; f
   return { set, factors };
 }
 
-export async function inventoryCounts(db: Executor): Promise<Array<{ status: string; category: string; units: number; grams: number }>> {
-  return selectRows(db, sql`select status, category, count(*) as units, sum(weight_grams) as grams from devices group by status, category order by status, category`);
+/** Devices as they are now, at the site that holds them. */
+export async function inventoryCounts(db: Executor, siteId: number | null): Promise<Array<{ status: string; category: string; units: number; grams: number }>> {
+  return selectRows(db, sql`select status, category, count(*) as units, sum(weight_grams) as grams from devices d where 1 = 1${ofSite(sql`d.site_id`, siteId)} group by status, category order by status, category`);
 }
 
-export async function longestInStatus(db: Executor, limit: number): Promise<Array<{ assetTag: string; category: string; status: string; statusChangedAt: string }>> {
+export async function longestInStatus(db: Executor, limit: number, siteId: number | null): Promise<Array<{ assetTag: string; category: string; status: string; statusChangedAt: string }>> {
   return selectRows(db, sql`
-    select asset_tag as "assetTag", category, status, status_changed_at as "statusChangedAt" from devices
-    where status not in ('recycled', 'written_off', 'issued')
+    select asset_tag as "assetTag", category, status, status_changed_at as "statusChangedAt" from devices d
+    where status not in ('recycled', 'written_off', 'issued')${ofSite(sql`d.site_id`, siteId)}
     order by status_changed_at asc, id asc limit ${limit}`);
 }
 
-export async function activityAgg(db: Executor, p: Period): Promise<Array<{ userId: number; username: string; displayName: string; role: string; action: string; n: number }>> {
+/** By the users of a site (their site now). */
+export async function activityAgg(db: Executor, p: Period, siteId: number | null): Promise<Array<{ userId: number; username: string; displayName: string; role: string; action: string; n: number }>> {
   return selectRows(db, sql`
     select u.id as "userId", u.username, u.display_name as "displayName", u.role, e.action, count(*) as n
     from audit_events e join users u on u.id = e.actor_user_id
     where e.entity_type = 'device' and e.at >= ${p.start} and e.at < ${p.end}
-      and e.action in ('device.intake', 'device.sanitization_recorded', 'device.repair_completed', 'device.graded', 'device.sanitization_verified')
+      and e.action in ('device.intake', 'device.sanitization_recorded', 'device.repair_completed', 'device.graded', 'device.sanitization_verified')${ofSite(sql`u.site_id`, siteId)}
     group by u.id, u.username, u.display_name, u.role, e.action`);
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { csvBomQuery } from '../../core/csv.js';
 import { IsoDate } from '../donations/donations.schemas.js';
 import { DOCUMENT_LOCALES } from '../../core/i18n.js';
+import { ListSite } from '../sites/sites.schemas.js';
 
 /**
  * The years a report period may span. A date outside them is a typo (a `to`
@@ -12,7 +13,13 @@ export const PERIOD_BOUNDS = { min: '2000-01-01', max: '2100-12-31' } as const;
 const PeriodDate = IsoDate.refine((d) => d >= PERIOD_BOUNDS.min && d <= PERIOD_BOUNDS.max, {
   message: `must lie between ${PERIOD_BOUNDS.min} and ${PERIOD_BOUNDS.max}`,
 });
-const periodFields = { from: PeriodDate, to: PeriodDate };
+/**
+ * `site`: a site's code or `all` (docs/domain.md §8). Admins and program officers report on the program by default
+ * and on any one site; everyone else on their own site only.
+ */
+const periodFields = { from: PeriodDate, to: PeriodDate, site: ListSite };
+/** The site a report covers: its code, or `all` for the program. */
+const ReportSiteField = z.string();
 const fromNotAfterTo = (q: { from: string; to: string }) => q.from <= q.to;
 const FROM_AFTER_TO = { message: 'from is after to', path: ['from'] };
 
@@ -48,6 +55,7 @@ const Row = z.object({ key: z.string(), units: z.number().int().nullable(), gram
 
 export const DiversionReport = z.object({
   period: z.object({ from: z.string(), to: z.string() }),
+  site: ReportSiteField,
   totals: z.object({
     received: Bucket,
     reused: Bucket,
@@ -75,8 +83,10 @@ export const DiversionReport = z.object({
 export type DiversionReport = z.infer<typeof DiversionReport>;
 
 export const PeriodQuery = z.strictObject(periodFields).refine(fromNotAfterTo, FROM_AFTER_TO);
+export const InventoryQuery = z.strictObject({ site: ListSite });
 
 export const InventoryReport = z.object({
+  site: ReportSiteField,
   byStatus: z.array(z.object({ status: z.string(), units: z.number().int(), grams: z.number().int() })),
   byCategory: z.array(z.object({ category: z.string(), units: z.number().int(), grams: z.number().int() })),
   longestInStatus: z.array(z.object({ assetTag: z.string(), category: z.string(), status: z.string(), since: z.string(), days: z.number().int() })),
@@ -84,6 +94,7 @@ export const InventoryReport = z.object({
 
 export const ActivityReport = z.object({
   period: z.object({ from: z.string(), to: z.string() }),
+  site: ReportSiteField,
   users: z.array(
     z.object({
       username: z.string(),

@@ -19,6 +19,7 @@ import {
   type Period,
 } from './reports.repository.js';
 import type { DiversionReport } from './reports.schemas.js';
+import { siteLimit, type SiteViewer } from '../sites/site-scope.js';
 
 const DAY = 86_400_000;
 
@@ -41,13 +42,21 @@ const add = (m: Acc, key: string, units: number, grams: number) => {
 const rows = (m: Acc) => [...m].sort(([a], [b]) => a.localeCompare(b)).map(([key, v]) => ({ key, units: v.units, grams: v.grams }));
 const sum = (xs: Bucket[]): Bucket => ({ units: xs.reduce((n, x) => n + x.units, 0), grams: xs.reduce((n, x) => n + x.grams, 0) });
 
+/** What a report covers: one site (its id, code and name) or the whole program (id null, code `all`). */
+export interface ReportSite {
+  id: number | null;
+  code: string;
+  name: string;
+}
+const PROGRAM: ReportSite = { id: null, code: 'all', name: '' };
+
 /** The diversion report from the database: pure reads, so it can run on a worker's own connection. */
-export async function computeDiversion(db: Executor, from: string, to: string, suppressBelow: number): Promise<DiversionReport> {
+export async function computeDiversion(db: Executor, from: string, to: string, suppressBelow: number, site: ReportSite = PROGRAM): Promise<DiversionReport> {
   const p = period(from, to);
-  const received = await receivedAgg(db, p);
-  // Each diverted device once (docs/domain.md §2 invariant 6, §6), with the sets it belongs to.
-  const devices = await divertedDevicesAgg(db, p);
-  const recycled = await recycledAgg(db, p);
+  const received = await receivedAgg(db, p, site.id);
+  // Each diverted device once (docs/domain.md §2 invariant 6, §6), with the sets it belongs to, at one site (§8).
+  const devices = await divertedDevicesAgg(db, p, site.id);
+  const recycled = await recycledAgg(db, p, site.id);
   const confirmed = recycled.filter((r) => r.confirmed === 1);
   const pending = recycled.filter((r) => r.confirmed !== 1);
   const confirmedBulk = confirmed.filter((r) => r.kind === 'bulk');
@@ -70,7 +79,7 @@ export async function computeDiversion(db: Executor, from: string, to: string, s
   const divertedGrams = totals.diverted.grams;
   const measured = diverted.reduce((n, r) => n + r.measuredGrams, 0);
 
-  const communities = (await reusedByCommunity(db, p)).sort((a, b) => a.community.localeCompare(b.community));
+  const communities = (await reusedByCommunity(db, p, site.id)).sort((a, b) => a.community.localeCompare(b.community));
   const hidden = new Set(communities.filter((c) => c.units < suppressBelow).map((c) => c.community));
   // Secondary suppression: with one community hidden, the total minus the others would reveal it,
   // so the smallest shown one is hidden too.
@@ -99,6 +108,7 @@ export async function computeDiversion(db: Executor, from: string, to: string, s
   }
   return {
     period: { from, to },
+    site: site.code,
     totals,
     byCategory: rows(byCategory),
     byMonth: rows(byMonth),
@@ -114,8 +124,37 @@ export async function computeDiversion(db: Executor, from: string, to: string, s
  * the route's query schema is built from it, and the service refuses a lower
  * threshold from any other caller too.
  */
-export function createReportsService(deps: { db: Db; clock: Clock; messagesFor?: ((locale: string) => Promise<LocaleMessages | undefined>) | undefined; organizationName: string; programName?: string | null; siteName?: string; minCell: number }) {
+export function createReportsService(deps: {
+  db: Db;
+  clock: Clock;
+  messagesFor?: ((locale: string) => Promise<LocaleMessages | undefined>) | undefined;
+  organizationName: string;
+  programName?: string | null;
+  siteName?: string;
+  minCell: number;
+  /** Sites by id and by code (the sites service): a report covers one, or the program. */
+  site: (siteId: number) => Promise<{ id: number; code: string; name: string }>;
+  siteByCode: (code: string, field: string, location: 'body' | 'query') => Promise<{ id: number; code: string; name: string }>;
+}) {
   const { db, clock, minCell } = deps;
+
+  /**
+   * The site a report covers (docs/domain.md §8): `site=` a code or `all`. Admins and program officers report on
+   * the program by default and on any site; everyone else on their own site only (403 for another or `all`).
+   */
+  async function reportSite(viewer: SiteViewer, asked: string | undefined): Promise<ReportSite> {
+    if (siteLimit(viewer) === null) {
+      if (asked === undefined || asked === 'all') return PROGRAM;
+      const s = await deps.siteByCode(asked, 'site', 'query');
+      return { id: s.id, code: s.code, name: s.name };
+    }
+    const own = await deps.site(viewer.siteId);
+    if (asked !== undefined && asked !== own.code) {
+      if (asked !== 'all') await deps.siteByCode(asked, 'site', 'query');
+      throw new AppError('auth.forbidden', `Your role reports on ${own.name} only.`);
+    }
+    return { id: own.id, code: own.code, name: own.name };
+  }
 
   /**
    * On a file database the report runs on a worker thread with its own
@@ -130,14 +169,15 @@ export function createReportsService(deps: { db: Db; clock: Clock; messagesFor?:
     minCell,
 
     /** The threshold is resolved here, so the worker is always sent the one the report states. */
-    async diversion(from: string, to: string, suppressBelow: number = minCell): Promise<DiversionReport> {
+    async diversion(viewer: SiteViewer, from: string, to: string, suppressBelow: number = minCell, asked?: string): Promise<DiversionReport> {
       if (suppressBelow < minCell) {
         throw new AppError('request.invalid', `suppressBelow must be at least ${minCell}, the server's privacy floor.`, {
           errors: [{ field: 'suppressBelow', message: `at least ${minCell}` }],
           location: 'query',
         });
       }
-      return worker ? worker.diversion(from, to, suppressBelow) : computeDiversion(db, from, to, suppressBelow);
+      const site = await reportSite(viewer, asked);
+      return worker ? worker.diversion(from, to, suppressBelow, site) : computeDiversion(db, from, to, suppressBelow, site);
     },
 
     close: () => worker?.close(),
@@ -157,8 +197,9 @@ export function createReportsService(deps: { db: Db; clock: Clock; messagesFor?:
       assertDrawable({ preparedBy: options.preparedBy }, 'query');
       return renderDiversionPdf(report, {
         organizationName: deps.organizationName,
-        programName: deps.programName ?? null,
-        siteName: deps.siteName ?? '',
+        // A site's report is headed with the site; the program's with the program (or the first site, as before sites).
+        siteName: report.site === 'all' ? (deps.siteName ?? '') : (await deps.siteByCode(report.site, 'site', 'query')).name,
+        programName: report.site === 'all' ? (deps.programName ?? null) : null,
         printedAt: clock.now(),
         locale: options.locale ?? 'en',
         messages: await deps.messagesFor?.(options.locale ?? 'en'),
@@ -166,8 +207,9 @@ export function createReportsService(deps: { db: Db; clock: Clock; messagesFor?:
       });
     },
 
-    async inventory() {
-      const counts = await inventoryCounts(db);
+    async inventory(viewer: SiteViewer, asked?: string) {
+      const site = await reportSite(viewer, asked);
+      const counts = await inventoryCounts(db, site.id);
       const byStatus: Acc = new Map();
       const byCategory: Acc = new Map();
       for (const c of counts) {
@@ -176,9 +218,10 @@ export function createReportsService(deps: { db: Db; clock: Clock; messagesFor?:
       }
       const now = clock.now().getTime();
       return {
+        site: site.code,
         byStatus: rows(byStatus).map((r) => ({ status: r.key, units: r.units, grams: r.grams })),
         byCategory: rows(byCategory).map((r) => ({ category: r.key, units: r.units, grams: r.grams })),
-        longestInStatus: (await longestInStatus(db, 50)).map((d) => ({
+        longestInStatus: (await longestInStatus(db, 50, site.id)).map((d) => ({
           assetTag: d.assetTag,
           category: d.category,
           status: d.status,
@@ -189,7 +232,8 @@ export function createReportsService(deps: { db: Db; clock: Clock; messagesFor?:
     },
 
     /** Per-user counts of bench work in a period: evidence of skills for trainees. */
-    async activity(from: string, to: string) {
+    async activity(viewer: SiteViewer, from: string, to: string, asked?: string) {
+      const site = await reportSite(viewer, asked);
       const p = period(from, to);
       const users = new Map<number, { username: string; displayName: string; role: string; intakes: number; sanitizations: number; repairs: number; gradings: number; verificationsDone: number; ownWipesVerified: { passed: number; failed: number; pending: number } }>();
       const get = (id: number, u: { username: string; displayName: string; role: string }) => {
@@ -201,7 +245,7 @@ export function createReportsService(deps: { db: Db; clock: Clock; messagesFor?:
         return x;
       };
       const field = { 'device.intake': 'intakes', 'device.sanitization_recorded': 'sanitizations', 'device.repair_completed': 'repairs', 'device.graded': 'gradings', 'device.sanitization_verified': 'verificationsDone' } as const;
-      for (const a of await activityAgg(db, p)) {
+      for (const a of await activityAgg(db, p, site.id)) {
         const k = field[a.action as keyof typeof field];
         if (k) get(a.userId, a)[k] += a.n;
       }
@@ -209,7 +253,7 @@ export function createReportsService(deps: { db: Db; clock: Clock; messagesFor?:
         const u = users.get(v.userId);
         if (u && (v.status === 'passed' || v.status === 'failed' || v.status === 'pending')) u.ownWipesVerified[v.status] += v.n;
       }
-      return { period: { from, to }, users: [...users.values()].sort((a, b) => a.username.localeCompare(b.username)) };
+      return { period: { from, to }, site: site.code, users: [...users.values()].sort((a, b) => a.username.localeCompare(b.username)) };
     },
   };
 }
