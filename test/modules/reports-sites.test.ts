@@ -124,6 +124,18 @@ describe('reports per site', () => {
     expect(csv.text).toContain('totals,received,1,');
   });
 
+  it("lists the issuances of the devices a site holds; another site's issuance is 404", async () => {
+    const list = async (who: Site | 'admin' | 'program') => ((await t.http.get(`${API}/issuances?limit=100`).set(await as(who))).body.items as Array<{ id: number; assetTag: string }>);
+    const tags = (xs: Array<{ assetTag: string }>) => [...new Set(xs.map((x) => x.assetTag))].sort();
+    expect(tags(await list('iqaluit'))).toEqual([devices.A]);
+    expect(tags(await list('kimmirut'))).toEqual([devices.B, devices.D].sort());
+    expect(tags(await list('program'))).toEqual([devices.A, devices.B, devices.D].sort());
+    const ofA = (await list('iqaluit'))[0]!;
+    expect((await t.http.get(`${API}/issuances/${ofA.id}`).set(await as('iqaluit'))).status).toBe(200);
+    const hidden = await t.http.get(`${API}/issuances/${ofA.id}`).set(await as('kimmirut'));
+    expect([hidden.status, hidden.body.code]).toEqual([404, 'issuance.not_found']);
+  });
+
   it('inventory and activity per site: devices where they are now, work by the site\'s users', async () => {
     const inv = async (q: string) => (await t.http.get(`${API}/reports/inventory${q}`).set(await as('admin'))).body as { site: string; byStatus: Array<{ status: string; units: number }> };
     const count = (r: Awaited<ReturnType<typeof inv>>) => r.byStatus.reduce((n, s) => n + s.units, 0);

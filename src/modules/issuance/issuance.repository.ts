@@ -5,7 +5,8 @@ import { communities, participants } from '../participants/participants.table.js
 import { issuances } from './issuance.table.js';
 
 export type IssuanceRow = typeof issuances.$inferSelect;
-export type IssuanceView = IssuanceRow & { assetTag: string; make: string; model: string; participantCode: string; communityName: string; communitySyllabics: string | null };
+/** `deviceSiteId`: the site that holds the device now (an issued device does not move: while out, the issuing site). */
+export type IssuanceView = IssuanceRow & { assetTag: string; make: string; model: string; deviceSiteId: number; participantCode: string; communityName: string; communitySyllabics: string | null };
 
 export async function insertIssuance(tx: Executor, row: typeof issuances.$inferInsert): Promise<IssuanceRow> {
   return (await tx.insert(issuances).values(row).returning())[0]!;
@@ -33,6 +34,7 @@ const viewColumns = {
   assetTag: devices.assetTag,
   make: devices.make,
   model: devices.model,
+  deviceSiteId: devices.siteId,
   participantCode: participants.code,
   communityName: communities.name,
   communitySyllabics: communities.syllabics,
@@ -48,7 +50,7 @@ async function views(db: Executor, where: SQL | undefined, afterId: number, limi
     .where(and(gt(issuances.id, afterId), where))
     .orderBy(asc(issuances.id))
     .limit(limit))
-    .map((r) => ({ ...r.issuance, assetTag: r.assetTag, make: r.make, model: r.model, participantCode: r.participantCode, communityName: r.communityName, communitySyllabics: r.communitySyllabics }));
+    .map((r) => ({ ...r.issuance, assetTag: r.assetTag, make: r.make, model: r.model, deviceSiteId: r.deviceSiteId, participantCode: r.participantCode, communityName: r.communityName, communitySyllabics: r.communitySyllabics }));
 }
 
 export async function findIssuanceView(db: Executor, id: number): Promise<IssuanceView | undefined> {
@@ -61,7 +63,8 @@ export function issuancesOfParticipant(db: Executor, participantId: number): Pro
 
 export type IssuanceFilter = 'active' | 'returned' | 'loan-overdue' | undefined;
 
-export function listIssuances(db: Executor, filter: IssuanceFilter, participantCode: string | undefined, today: string, afterId: number, limit: number): Promise<IssuanceView[]> {
+/** One site's issuances (of the devices it holds; every site's for null). */
+export function listIssuances(db: Executor, filter: IssuanceFilter, participantCode: string | undefined, today: string, afterId: number, limit: number, siteId: number | null): Promise<IssuanceView[]> {
   const byStatus =
     filter === 'active'
       ? isNull(issuances.returnedAt)
@@ -70,6 +73,6 @@ export function listIssuances(db: Executor, filter: IssuanceFilter, participantC
         : filter === 'loan-overdue'
           ? and(isNull(issuances.returnedAt), eq(issuances.kind, 'loan'), lt(issuances.dueDate, today))
           : undefined;
-  return views(db, and(byStatus, participantCode === undefined ? undefined : eq(participants.code, participantCode)), afterId, limit);
+  return views(db, and(byStatus, participantCode === undefined ? undefined : eq(participants.code, participantCode), siteId === null ? undefined : eq(devices.siteId, siteId)), afterId, limit);
 }
 

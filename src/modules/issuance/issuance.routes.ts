@@ -36,13 +36,13 @@ export function issuanceRoutes(api: Api, issuance: IssuanceService): void {
   api.get('/issuances', {
     config: { access: { permission: 'issuances:read' } },
     schema: { tags: ['issuance'], summary: 'Issuances: active, returned, or loans past their due date; one participant\'s by code', querystring: ListIssuancesQuery, response: { 200: IssuanceList } },
-    handler: async (request) => issuance.list(request.query.status, request.query.participant, request.query.limit, request.query.cursor),
+    handler: async (request) => issuance.list(actorOf(request), request.query.status, request.query.participant, request.query.limit, request.query.cursor),
   });
 
   api.get('/issuances/:id', {
     config: { access: { permission: 'issuances:read' }, contract: { errors: ['issuance.not_found'] } },
     schema: { tags: ['issuance'], summary: 'One issuance', params: IssuanceParams, response: { 200: z.object({ issuance: Issuance }) } },
-    handler: async (request) => ({ issuance: await issuance.get(request.params.id) }),
+    handler: async (request) => ({ issuance: await issuance.get(actorOf(request), request.params.id) }),
   });
 
   api.get('/issuances/:id/handover.pdf', {

@@ -1,4 +1,4 @@
-import type { SiteViewer } from '../sites/site-scope.js';
+import { sees, siteLimit, type SiteViewer } from '../sites/site-scope.js';
 import type { Clock } from '../../core/clock.js';
 import { isUniqueViolation, type Db } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
@@ -199,15 +199,17 @@ export function createIssuanceService(deps: { db: Db; clock: Clock; deviceUseCas
       });
     },
 
-    async get(id: number): Promise<Issuance> {
+    /** Another site's issuance is none (docs/domain.md §8). */
+    async get(viewer: SiteViewer, id: number): Promise<Issuance> {
       const v = await findIssuanceView(db, id);
-      if (!v) throw new AppError('issuance.not_found', `No issuance ${id}.`);
+      if (!v || !sees(viewer, v.deviceSiteId)) throw new AppError('issuance.not_found', `No issuance ${id}.`);
       return toIssuance(v);
     },
 
-    async list(filter: IssuanceFilter, participantCode: string | undefined, limit: number, cursor: string | undefined) {
+    /** The issuances of the devices the viewer's site holds; every site's for admins and program officers. */
+    async list(viewer: SiteViewer, filter: IssuanceFilter, participantCode: string | undefined, limit: number, cursor: string | undefined) {
       const after = cursor === undefined ? 0 : decodeCursor(cursor);
-      const { page, nextCursor } = pageOf(await listIssuances(db, filter, participantCode, clock.now().toISOString().slice(0, 10), after, limit + 1), limit, (r) => r.id);
+      const { page, nextCursor } = pageOf(await listIssuances(db, filter, participantCode, clock.now().toISOString().slice(0, 10), after, limit + 1, siteLimit(viewer)), limit, (r) => r.id);
       return { items: page.map(toIssuance), nextCursor };
     },
   };
