@@ -67,7 +67,8 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
   const devices = createDevicesService({ db, clock, assetTags, donations, deviceUseCase, siteByCode: (code, field, location) => sites.byCode(code, field, location) });
   const hardwareReports = createHardwareReportsService({ devices });
   const audit = createAuditService({ db });
-  const deviceActions = createDeviceActionsService({ deviceUseCase });
+  // A write-off in transit settles the device's transfer line (the transfers service is made further down).
+  const deviceActions = createDeviceActionsService({ deviceUseCase, onWriteOff: (tx, device, actor, at) => transfers.settleWrittenOff(tx, device, actor, at) });
   const sanitization = createSanitizationService({ db, clock, deviceUseCase, random: deps.random ?? Math.random });
   const wipeReports = createWipeReportsService({ db, clock, sanitization });
   const repairs = createRepairsService({ deviceUseCase });

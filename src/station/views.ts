@@ -163,7 +163,7 @@ function renderStation(session: Session): void {
       // The page's one h1 (screen readers jump by headings): the site and the bench, as the top bar always showed them.
       h('h1', { class: 'site' }, h('strong', { text: config.siteName }), h('span', { class: 'station-name', text: ` · ${settings.station}` })),
       regions.queueBadge,
-      h('div', { class: 'user' }, h('span', { text: user.displayName }), h('span', { class: 'role', text: tOr(`station.role.${user.role}`, user.role) })),
+      h('div', { class: 'user' }, h('span', { text: user.displayName }), h('span', { class: 'role', text: tOr(`station.role.${user.role}`, user.role) }), userSite(session)),
       h('button', { class: 'secondary', attrs: { type: 'button', 'data-testid': 'settings' }, text: t('station.settings.title'), on: { click: () => void openSettings() } }),
       h('button', { class: 'secondary', attrs: { type: 'button', 'data-testid': 'logout' }, text: t('station.logout'), on: { click: () => void logout() } }),
     ),
@@ -174,6 +174,32 @@ function renderStation(session: Session): void {
   showMain();
   void refreshQueue();
   focusScan();
+}
+
+/** Site names by code, read once per page from GET /sites (sites change rarely, and only by an admin). */
+const siteNames = new Map<string, string>();
+
+/**
+ * The signed-in user's site (docs/domain.md §8): the devices they see and act on are that site's. Shown by its code
+ * until its name is read, and by its code when the server does not answer (the station works offline).
+ */
+function userSite(session: Session): HTMLElement | null {
+  const code = session.user.site as string | undefined;
+  // A session kept in this tab from before users had sites.
+  if (!code) return null;
+  const el = h('span', { class: 'user-site', attrs: { 'data-testid': 'user-site', 'data-site': code }, text: t('station.user.site', { site: siteNames.get(code) ?? code }) });
+  if (!siteNames.has(code)) {
+    void call<{ items: Array<{ code: string; name: string }> }>('GET', '/api/v1/sites', { as: session })
+      .then((res) => {
+        for (const s of res.items) siteNames.set(s.code, s.name);
+        const name = siteNames.get(code);
+        if (name !== undefined && el.isConnected) el.textContent = t('station.user.site', { site: name });
+      })
+      .catch(() => {
+        // Offline or refused: the code stays shown.
+      });
+  }
+  return el;
 }
 
 /** The card area from state.shown: the device card, or the hint to scan. */

@@ -14,6 +14,7 @@ import { certificateRecords, failedChecksOf, type CertificateRecord } from '../s
 import { wipeReportBySha } from '../wipe-reports/wipe-reports.service.js';
 import type { CertificateData, CertificateDevice, CertificateRecordView } from './certificate.pdf.js';
 import { mapInOrder } from '../../core/in-order.js';
+import type { SiteRow } from '../sites/sites.repository.js';
 
 export interface CertificatePdf {
   body: Buffer;
@@ -47,13 +48,21 @@ export function createCertificatesService(deps: {
   donations: DonationsService;
   /** PDFs are drawn on the render pool, off the event loop. */
   documents: CertificateDocuments;
-  siteName: string;
+  /** The program's sites (sites.service.ts rows): a certificate names the site of its device, or of its donation. */
+  sites: { rows(): Promise<SiteRow[]> };
   organization: { name: string; address: string | null };
   /** The reviewed text of a language (database over shipped files): documents are drawn with it. */
   messagesFor?: ((locale: Locale) => Promise<LocaleMessages | undefined>) | undefined;
 }) {
   const { db, clock } = deps;
   const { resolve, loadState, driveStates } = deps.deviceUseCase;
+
+  /** The name of a site, by id (a device's) or by code (a donation's answer). */
+  async function siteName(which: { id: number } | { code: string }): Promise<string> {
+    const site = (await deps.sites.rows()).find((s) => ('id' in which ? s.id === which.id : s.code === which.code));
+    if (!site) throw new Error(`No site ${JSON.stringify(which)}`);
+    return site.name;
+  }
 
   /** The hash is of the data, whatever the language the labels are printed in. */
   async function certificate(data: CertificateData, name: string, locale?: Locale): Promise<CertificatePdf> {
@@ -131,7 +140,8 @@ export function createCertificatesService(deps: {
       return certificate(
         {
           certificateId: `CDS-${device.assetTag}-C${device.custodyCycle}`,
-          organization: { ...deps.organization, location: deps.siteName },
+          // Where the device is now (it may have moved since its donation): the site that certifies it.
+          organization: { ...deps.organization, location: await siteName({ id: device.siteId }) },
           donor: donation ? { name: donation.donorName, type: donation.donorType, receivedAt: donation.receivedAt } : null,
           devices: [await certificateDevice(device, device.custodyCycle)],
         },
@@ -147,7 +157,8 @@ export function createCertificatesService(deps: {
       return certificate(
         {
           certificateId: `CDS-D${id}`,
-          organization: { ...deps.organization, location: deps.siteName },
+          // The site that took the donation in (its devices may since have moved).
+          organization: { ...deps.organization, location: await siteName({ code: donation.site }) },
           donor: { name: donation.donorName, type: donation.donorType, receivedAt: donation.receivedAt },
           devices: await mapInOrder(devices, (d) => certificateDevice(d, 1)),
         },

@@ -9,6 +9,7 @@ import type { AssetTagsService } from '../asset-tags/asset-tags.service.js';
 import { prepareDeviceLookups, type DeviceRow } from '../devices/device-reads.js';
 import type { DevicesService } from '../devices/devices.service.js';
 import type { ParticipantsService } from '../participants/participants.service.js';
+import type { SiteRow } from '../sites/sites.repository.js';
 import type { Actor } from '../users/users.service.js';
 import type { LabelDocuments, RenderLabelDocument } from './label-documents.js';
 import type { LabelContent } from './label-layout.js';
@@ -31,11 +32,12 @@ export function createLabelsService(deps: {
   templates: Map<string, LabelTemplate>;
   assetTags: AssetTagsService;
   devices: DevicesService;
-  /** The site's syllabic name, from the community list. */
+  /** A site's syllabic name from the community list, when the site has none of its own. */
   participants: ParticipantsService;
+  /** The program's sites (sites.service.ts rows): a label prints the site of its device, or of its reserved tag. */
+  sites: { rows(): Promise<SiteRow[]> };
   /** Barcodes and PDFs are drawn on the render pool, off the event loop. */
   documents: LabelDocuments;
-  siteName: string;
   /** The reviewed text of a language (database over shipped files): documents are drawn with it. */
   messagesFor?: ((locale: Locale) => Promise<LocaleMessages | undefined>) | undefined;
 }) {
@@ -65,14 +67,36 @@ export function createLabelsService(deps: {
     });
   }
 
-  /** The site with its syllabic name when the community list has one: "Iqaluit · ᐃᖃᓗᐃᑦ". */
-  async function siteLine(): Promise<string> {
-    const c = await deps.participants.community(deps.siteName);
-    return c?.syllabics ? `${c.name} · ${c.syllabics}` : deps.siteName;
+  /** A site's line: its name with its syllabic name, its own or else the community list's: "Iqaluit · ᐃᖃᓗᐃᑦ". */
+  async function siteLine(site: SiteRow): Promise<string> {
+    if (site.nameSyllabics) return `${site.name} · ${site.nameSyllabics}`;
+    const c = await deps.participants.community(site.name);
+    return c?.syllabics ? `${c.name} · ${c.syllabics}` : site.name;
   }
 
-  async function content(device: DeviceRow, kind: LabelKind, siteGiven?: string, locale: Locale = 'en'): Promise<LabelContent> {
-    const site = siteGiven ?? (await siteLine());
+  /**
+   * The lines of the sites one print names, each site read once (a sheet of 300 devices is a handful of sites):
+   * `ofId` a device's site, `ofTag` a reserved tag's (the site whose prefix it carries, else `fallback`'s).
+   */
+  async function siteLines(fallback: number) {
+    const all = await deps.sites.rows();
+    const lines = new Map<number, Promise<string>>();
+    const ofId = (id: number): Promise<string> => {
+      let line = lines.get(id);
+      if (!line) {
+        const site = all.find((s) => s.id === id);
+        if (!site) throw new Error(`No site with id ${id}`);
+        line = siteLine(site);
+        lines.set(id, line);
+      }
+      return line;
+    };
+    const ofTag = (tag: string): Promise<string> => ofId(all.find((s) => tag.startsWith(`${s.assetTagPrefix}-`))?.id ?? fallback);
+    return { ofId, ofTag };
+  }
+
+  /** `site`: the line of the device's site. */
+  async function content(device: DeviceRow, kind: LabelKind, site: string, locale: Locale = 'en'): Promise<LabelContent> {
     const messages = await deps.messagesFor?.(locale);
     const en = (key: MessageKey, vars?: Record<string, string | number>) => translate(locale, key, vars, messages);
     if (kind === 'asset') {
@@ -108,7 +132,8 @@ export function createLabelsService(deps: {
       const t = template(templateId);
       assertFormat(t, format, 'query');
       const device = await deps.devices.resolve(ref, viewer);
-      return render(deps.documents.render, t, [await content(device, kind, await siteLine(), locale)], format, `label-${device.assetTag}`);
+      const site = await (await siteLines(device.siteId)).ofId(device.siteId);
+      return render(deps.documents.render, t, [await content(device, kind, site, locale)], format, `label-${device.assetTag}`);
     },
 
     async batch(
@@ -128,9 +153,12 @@ export function createLabelsService(deps: {
       // The render slot is taken before tags are reserved: a print refused as too many at once must not use up tags.
       return deps.documents.admitted(async (draw) => {
         let contents: LabelContent[];
-        const site = await siteLine();
+        // Each device's own site (an admin's sheet may hold several); a reserved tag's is the site of its prefix.
+        const sites = await siteLines(actor.siteId);
         if (req.reserve !== undefined) {
           if (req.kind === 'spec') throw new AppError('request.invalid', 'Reserved tags have no specs yet.', { errors: [{ field: 'kind', message: 'use asset for reserved tags' }] });
+          // New tags take the acting user's site's prefix (asset-tags.service.ts), so they print that site.
+          const site = await sites.ofId(actor.siteId);
           // Check the text before reserving: a refused print must not use up tags.
           assertDrawable({ SITE_NAME: site }, null);
           contents = (await deps.assetTags.reserve(actor, req.reserve)).map((tag) => ({ tag, lines: [site] }));
@@ -142,9 +170,9 @@ export function createLabelsService(deps: {
             }
             // Another site's device is none (docs/domain.md §8).
             const device = await lookups.byTag(parsed.tag);
-            if (device && sees(actor, device.siteId)) return content(device, req.kind, site, req.lang);
+            if (device && sees(actor, device.siteId)) return content(device, req.kind, await sites.ofId(device.siteId), req.lang);
             // A tag reserved but not yet on a device can be printed again (a spoiled sheet).
-            if (!device && (await deps.assetTags.known(parsed.tag, actor)) && req.kind === 'asset') return { tag: parsed.tag, lines: [site] };
+            if (!device && (await deps.assetTags.known(parsed.tag, actor)) && req.kind === 'asset') return { tag: parsed.tag, lines: [await sites.ofTag(parsed.tag)] };
             throw new AppError('devices.not_found', `No device carries the tag ${parsed.tag}.`, { errors: [{ field: `assetTags.${i}`, message: 'no such device' }] });
           });
         }
