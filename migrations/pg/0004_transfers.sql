@@ -6,7 +6,7 @@ CREATE TABLE "transfer_devices" (
 	"state" text NOT NULL,
 	"settled_by" integer,
 	"settled_at" text,
-	CONSTRAINT "transfer_devices_state_ck" CHECK ("transfer_devices"."state" in ('in_transit', 'received', 'cancelled')),
+	CONSTRAINT "transfer_devices_state_ck" CHECK ("transfer_devices"."state" in ('in_transit', 'received', 'cancelled', 'written_off')),
 	CONSTRAINT "transfer_devices_from_status_ck" CHECK ("transfer_devices"."from_status" in ('sanitized', 'ready', 'awaiting_recycling'))
 );
 --> statement-breakpoint

@@ -9,7 +9,7 @@ CREATE TABLE `transfer_devices` (
 	FOREIGN KEY (`transfer_id`) REFERENCES `transfers`(`id`) ON UPDATE no action ON DELETE no action,
 	FOREIGN KEY (`device_id`) REFERENCES `devices`(`id`) ON UPDATE no action ON DELETE no action,
 	FOREIGN KEY (`settled_by`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE no action,
-	CONSTRAINT "transfer_devices_state_ck" CHECK("transfer_devices"."state" in ('in_transit', 'received', 'cancelled')),
+	CONSTRAINT "transfer_devices_state_ck" CHECK("transfer_devices"."state" in ('in_transit', 'received', 'cancelled', 'written_off')),
 	CONSTRAINT "transfer_devices_from_status_ck" CHECK("transfer_devices"."from_status" in ('sanitized', 'ready', 'awaiting_recycling'))
 );
 --> statement-breakpoint

@@ -194,6 +194,23 @@ describe('transfers between sites', () => {
     expect(audit.body.ok).toBe(true);
   });
 
+  it('a device written off on its way leaves its transfer: the box closes once the rest is received', async () => {
+    const tags = [await ready('iqaluit'), await ready('iqaluit')];
+    const box = await post('/transfers', { toSite: 'arviat', assetTags: tags });
+    expect(box.status).toBe(201);
+    const id = box.body.transfer.id as number;
+    const lost = await post(`/devices/${tags[1]}/write-off`, { reason: 'Lost with the cargo at Rankin Inlet' }, 'admin');
+    expect(lost.status, JSON.stringify(lost.body)).toBe(200);
+    expect(lost.body.device.status).toBe('written_off');
+    const after = await get(`/transfers/${id}`, 'arviat');
+    expect(after.body.transfer).toMatchObject({ status: 'open', missing: [tags[0]] });
+    expect(after.body.transfer.devices.map((d: Body) => d.state)).toEqual(['in_transit', 'written_off']);
+    problem(await post(`/transfers/${id}/receive`, { assetTags: [tags[1]] }, 'arviat'), 409, 'transfers.not_on_transfer');
+    const received = await post(`/transfers/${id}/receive`, { assetTags: [tags[0]] }, 'arviat');
+    expect(received.body.transfer).toMatchObject({ status: 'closed', missing: [] });
+    expect((await get('/audit/verify', 'admin')).body.ok).toBe(true);
+  });
+
   it('a box leaves whole or not at all: one device that may not travel refuses it, naming that device', async () => {
     const good = await ready('iqaluit');
     const raw = (await post('/devices', laptop(), 'iqaluit', 'trainee')).body.device.assetTag as string;
@@ -225,8 +242,9 @@ describe('transfers between sites', () => {
           const m = model[o.device]!;
           if (o.kind === 'send') {
             const res = await post(`/devices/${m.tag}/transfer`, { toSite: o.to }, m.site);
-            if (m.to !== null) expect(res.status).toBe(409);
-            else if (o.to === m.site) expect(res.status).toBe(400);
+            // Where it is goes first (400), then whether it may leave (409).
+            if (o.to === m.site) expect(res.status).toBe(400);
+            else if (m.to !== null) expect(res.status).toBe(409);
             else {
               expect(res.status, JSON.stringify(res.body)).toBe(201);
               Object.assign(m, { to: o.to, left: m.status, status: 'in_transit' });

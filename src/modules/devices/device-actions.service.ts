@@ -1,9 +1,9 @@
-import { isUniqueViolation } from '../../core/db.js';
+import { isUniqueViolation, type Tx } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import type { Actor } from '../users/users.service.js';
 import { applyDeviceChange } from './device-change.js';
 import type { DeviceUseCase } from './device-use-case.js';
-import { insertDrives, serialKey } from './devices.repository.js';
+import { insertDrives, serialKey, type DeviceRow } from './devices.repository.js';
 import type { Device } from './devices.schemas.js';
 import type { STORAGE_KINDS } from './devices.table.js';
 
@@ -15,7 +15,13 @@ export interface RegisterStorageBody {
 }
 
 /** Lifecycle actions on the device itself: a drive found late, designation for recycling, write-off. */
-export function createDeviceActionsService(deps: { deviceUseCase: DeviceUseCase }) {
+/**
+ * What else a write-off settles, in its transaction: a device written off on its way between sites leaves its
+ * transfer (the transfers module's, wired by the composition root: devices know nothing of transfers).
+ */
+export type OnWriteOff = (tx: Tx, device: DeviceRow, actor: Actor, at: string) => Promise<void>;
+
+export function createDeviceActionsService(deps: { deviceUseCase: DeviceUseCase; onWriteOff?: OnWriteOff | undefined }) {
   const { withDeviceAction } = deps.deviceUseCase;
 
   return {
@@ -62,9 +68,11 @@ export function createDeviceActionsService(deps: { deviceUseCase: DeviceUseCase 
     },
 
     writeOff(actor: Actor, ref: string, reason: string, expectedVersion?: number): Promise<Device> {
-      return withDeviceAction(actor, ref, 'write_off', expectedVersion, async ({ tx, device, at, view }) =>
-        view(await applyDeviceChange(tx, { device, actor, event: 'device.written_off', toStatus: 'written_off', details: { reason }, at })),
-      );
+      return withDeviceAction(actor, ref, 'write_off', expectedVersion, async ({ tx, device, at, view }) => {
+        const row = await applyDeviceChange(tx, { device, actor, event: 'device.written_off', toStatus: 'written_off', details: { reason }, at });
+        if (device.status === 'in_transit') await deps.onWriteOff?.(tx, device, actor, at);
+        return view(row);
+      });
     },
   };
 }

@@ -32,7 +32,7 @@ export async function openLineOfDevice(db: Executor, deviceId: number): Promise<
 }
 
 /** Settles a line still in transit; false when another request settled it first. */
-export async function settleLine(tx: Executor, lineId: number, state: 'received' | 'cancelled', by: number, at: string): Promise<boolean> {
+export async function settleLine(tx: Executor, lineId: number, state: 'received' | 'cancelled' | 'written_off', by: number, at: string): Promise<boolean> {
   const rows = await tx
     .update(transferDevices)
     .set({ state, settledBy: by, settledAt: at })

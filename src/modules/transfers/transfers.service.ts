@@ -174,7 +174,7 @@ export function createTransfersService(deps: {
       for (const tag of tags) {
         const parsed = parseTag(tag);
         const line = parsed.kind === 'valid' ? byTag.get(parsed.tag) : undefined;
-        if (!line || line.state === 'cancelled') {
+        if (!line || line.state === 'cancelled' || line.state === 'written_off') {
           throw new AppError('transfers.not_on_transfer', `${tag} is not on transfer ${transferId}: set it aside and look it up.`, { extra: { assetTag: tag } });
         }
         // Scanned twice, or received by an earlier scan: already done.
@@ -284,6 +284,15 @@ export function createTransfersService(deps: {
         await cancelLines(tx, actor, transfer, open, at);
       });
       return view((await findTransfer(db, id))!);
+    },
+
+    /** A device written off on its way (devices' write-off, in its transaction): its line is settled, the transfer closes once nothing else is on its way. */
+    async settleWrittenOff(tx: Tx, device: DeviceRow, actor: Actor, at: string): Promise<void> {
+      const line = await openLineOfDevice(tx, device.id);
+      if (!line) return;
+      await settleLine(tx, line.id, 'written_off', actor.id, at);
+      await closeIfSettled(tx, line.transferId, at);
+      await audit(tx, actor, line.transferId, 'transfer.device_written_off', { assetTag: device.assetTag }, at);
     },
 
     get: async (viewer: SiteViewer, id: number): Promise<Transfer> => view(await mustFind(db, id, viewer)),

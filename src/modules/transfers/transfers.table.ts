@@ -6,8 +6,8 @@ import { users } from '../users/users.table.js';
 
 /** open while any of its devices is still in transit; closed once each is received or cancelled. */
 export const TRANSFER_STATUSES = ['open', 'closed'] as const;
-/** Where one device of a transfer is: on its way, received at the destination, or called back by the sender. */
-export const TRANSFER_LINE_STATES = ['in_transit', 'received', 'cancelled'] as const;
+/** Where one device of a transfer is: on its way, received at the destination, called back by the sender, or written off on the way. */
+export const TRANSFER_LINE_STATES = ['in_transit', 'received', 'cancelled', 'written_off'] as const;
 /** The statuses a device may leave with, and returns to (docs/domain.md §8). */
 export const TRANSFERABLE_STATUSES = ['sanitized', 'ready', 'awaiting_recycling'] as const;
 
@@ -60,7 +60,7 @@ export const transferDevices = sqliteTable(
     index('transfer_devices_transfer_idx').on(t.transferId),
     // A device is on one open transfer at most.
     uniqueIndex('transfer_devices_in_transit_uq').on(t.deviceId).where(sql`${t.state} = 'in_transit'`),
-    check('transfer_devices_state_ck', sql`${t.state} in ('in_transit', 'received', 'cancelled')`),
+    check('transfer_devices_state_ck', sql`${t.state} in ('in_transit', 'received', 'cancelled', 'written_off')`),
     check('transfer_devices_from_status_ck', sql`${t.fromStatus} in ('sanitized', 'ready', 'awaiting_recycling')`),
   ],
 );
