@@ -86,15 +86,16 @@ describe('Reports in the browser', () => {
     await shot(page, 'reports', { fullPage: true });
     expect(await seriousViolations(page)).toEqual([]);
 
+    // Staff report on their own site: the file names it.
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-download=diversion-csv]')]);
-    expect(download.suggestedFilename()).toBe(`diversion-${fy.from}-to-${fy.to}.csv`);
+    expect(download.suggestedFilename()).toBe(`diversion-iqaluit-${fy.from}-to-${fy.to}.csv`);
     const csv = readFileSync(await download.path(), 'utf8').replace(/^\ufeff/, '').trim().split(/\r?\n/).map((l) => l.split(','));
     const csvTotals = Object.fromEntries(csv.filter((r) => r[0] === 'totals').map((r) => [r[1], { units: Number(r[2]), grams: Number(r[3]) }]));
     expect(csvTotals).toEqual(json.totals);
     await expect.poll(() => page.locator('[role=status]').last().textContent()).toContain(download.suggestedFilename());
 
     const [pdf] = await Promise.all([page.waitForEvent('download'), page.click('[data-download=diversion-pdf]')]);
-    expect(pdf.suggestedFilename()).toBe(`diversion-${fy.from}-to-${fy.to}.pdf`);
+    expect(pdf.suggestedFilename()).toBe(`diversion-iqaluit-${fy.from}-to-${fy.to}.pdf`);
     expect(readFileSync(await pdf.path()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
 
     // Custom dates, the first after the last: refused beside the first, nothing sent.
