@@ -17,13 +17,7 @@ export async function insertTransferLines(tx: Executor, rows: Array<typeof trans
 
 /** Every line of a transfer with its device's tag, in the order the devices were packed. */
 export async function linesOfTransfer(db: Executor, transferId: number): Promise<TransferLine[]> {
-  const rows = await db
-    .select({ line: transferDevices, assetTag: devices.assetTag, category: devices.category, make: devices.make, model: devices.model })
-    .from(transferDevices)
-    .innerJoin(devices, eq(devices.id, transferDevices.deviceId))
-    .where(eq(transferDevices.transferId, transferId))
-    .orderBy(asc(transferDevices.id));
-  return rows.map((r) => ({ ...r.line, assetTag: r.assetTag, category: r.category, make: r.make, model: r.model }));
+  return (await linesOfTransfers(db, [transferId])).get(transferId) ?? [];
 }
 
 /** The line that holds a device in transit, if it is on its way. */
