@@ -14,7 +14,7 @@ import { certificateRecords, failedChecksOf, type CertificateRecord } from '../s
 import { wipeReportBySha } from '../wipe-reports/wipe-reports.service.js';
 import type { CertificateData, CertificateDevice, CertificateRecordView } from './certificate.pdf.js';
 import { mapInOrder } from '../../core/in-order.js';
-import type { SiteRow } from '../sites/sites.repository.js';
+import type { SiteRow } from '../sites/sites.service.js';
 
 export interface CertificatePdf {
   body: Buffer;

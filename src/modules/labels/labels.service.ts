@@ -9,7 +9,7 @@ import type { AssetTagsService } from '../asset-tags/asset-tags.service.js';
 import { prepareDeviceLookups, type DeviceRow } from '../devices/device-reads.js';
 import type { DevicesService } from '../devices/devices.service.js';
 import type { ParticipantsService } from '../participants/participants.service.js';
-import type { SiteRow } from '../sites/sites.repository.js';
+import type { SiteRow } from '../sites/sites.service.js';
 import type { Actor } from '../users/users.service.js';
 import type { LabelDocuments, RenderLabelDocument } from './label-documents.js';
 import type { LabelContent } from './label-layout.js';

@@ -2,6 +2,8 @@ import type { Clock } from '../../core/clock.js';
 import { isUniqueViolation, writeTransaction, type Db, type Tx } from '../../core/db.js';
 import { AppError, type FieldLocation } from '../../core/errors.js';
 import { insertSite, listSites, updateSite, type SiteRow } from './sites.repository.js';
+/** A site as the service reads it; other modules take it from here, not from the repository. */
+export type { SiteRow } from './sites.repository.js';
 import type { CreateSiteBody, Site } from './sites.schemas.js';
 
 export function toSite(row: SiteRow): Site {
