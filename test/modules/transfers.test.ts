@@ -211,6 +211,27 @@ describe('transfers between sites', () => {
     expect((await get('/audit/verify', 'admin')).body.ok).toBe(true);
   });
 
+  it('a second-person check that fails on the way: the device arrives received, not ready', async () => {
+    // A ready device whose wipe was drawn for a check (the bench's first passing wipe always is), wherever it is now.
+    const pending = (await get('/sanitization-verifications?status=pending&limit=200', 'admin')).body.items as Array<{ id: number; record: { assetTag: string } }>;
+    let found: { check: number; tag: string; site: Site } | undefined;
+    for (const v of pending) {
+      const d = await asAdmin(v.record.assetTag);
+      if (d.status === 'ready') found = { check: v.id, tag: v.record.assetTag, site: d.site as Site };
+    }
+    expect(found, 'a ready device with a pending check').toBeDefined();
+    const { check, tag, site } = found!;
+    const to: Site = site === 'arviat' ? 'kimmirut' : 'arviat';
+    expect((await post(`/devices/${tag}/transfer`, { toSite: to }, site)).status).toBe(201);
+    const failed = await post(`/sanitization-verifications/${check}`, { result: 'failed', notes: 'Data found on a spot check' }, 'admin');
+    expect(failed.status, JSON.stringify(failed.body)).toBe(200);
+    expect((await asAdmin(tag)).status).toBe('in_transit');
+    const received = await post(`/devices/${tag}/receive`, undefined, to);
+    expect(received.status, JSON.stringify(received.body)).toBe(200);
+    expect(received.body.device).toMatchObject({ status: 'received', site: to });
+    problem(await post(`/devices/${tag}/grade`, { grade: 'A' }, to, 'trainee'), 409, 'devices.invalid_transition');
+  });
+
   it('a box leaves whole or not at all: one device that may not travel refuses it, naming that device', async () => {
     const good = await ready('iqaluit');
     const raw = (await post('/devices', laptop(), 'iqaluit', 'trainee')).body.device.assetTag as string;

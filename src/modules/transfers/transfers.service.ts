@@ -56,7 +56,16 @@ export function createTransfersService(deps: {
   messagesFor?: ((locale: Locale) => Promise<LocaleMessages | undefined>) | undefined;
 }) {
   const { db, clock } = deps;
-  const { resolveState, findState, seesDevice } = deps.deviceUseCase;
+  const { resolveState, findState, seesDevice, loadState } = deps.deviceUseCase;
+
+  /**
+   * The status a device comes back to from transit: the one it left with, unless a second-person check failed on
+   * the way and voided its wipe, when a sanitized or ready device goes back to received (docs/domain.md §2).
+   */
+  async function backFromTransit(device: DeviceRow, left: TransferLine['fromStatus']): Promise<DeviceRow['status']> {
+    if (left === 'awaiting_recycling') return left;
+    return (await loadState(device)).facts.sanitized ? left : 'received';
+  }
 
   async function view(row: TransferRow, lines?: TransferLine[]): Promise<Transfer> {
     const all = lines ?? (await linesOfTransfer(db, row.id));
@@ -193,7 +202,7 @@ export function createTransfersService(deps: {
           device,
           actor,
           event: 'device.transfer_received',
-          toStatus: line.fromStatus,
+          toStatus: await backFromTransit(device, line.fromStatus),
           patch: { siteId: transfer.toSiteId },
           details: { transferId, fromSite, toSite },
           at,
@@ -216,7 +225,7 @@ export function createTransfersService(deps: {
       const device = (await deviceByTag(tx, line.assetTag))!;
       if (!(await settleLine(tx, line.id, 'cancelled', actor.id, at))) throw new AppError('devices.invalid_transition', `${line.assetTag} was received or called back meanwhile.`);
       if (device.status !== 'in_transit') continue;
-      await applyDeviceChange(tx, { device, actor, event: 'device.transfer_cancelled', toStatus: line.fromStatus, details: { transferId: transfer.id, fromSite, toSite }, at });
+      await applyDeviceChange(tx, { device, actor, event: 'device.transfer_cancelled', toStatus: await backFromTransit(device, line.fromStatus), details: { transferId: transfer.id, fromSite, toSite }, at });
     }
     await closeIfSettled(tx, transfer.id, at);
     await audit(tx, actor, transfer.id, 'transfer.cancelled', { assetTags: lines.map((l) => l.assetTag) }, at);
