@@ -106,7 +106,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
   const transfers = createTransfersService({ db, clock, deviceUseCase, documents, organizationName: config.organizationName, site: (id) => sites.byId(id), siteByCode: (code, field, location) => sites.byCode(code, field, location), messagesFor: translations.messagesFor });
   const reports = createReportsService({ db, clock, messagesFor: translations.messagesFor, organizationName: config.organizationName, programName: config.programName, siteName: config.siteName, minCell: config.reportMinCell, site: (id) => sites.byId(id), siteByCode: (code, field, location) => sites.byCode(code, field, location) });
   // What the scan station page is told about this site (no secrets: the page is public).
-  const stationPage = { siteName: config.siteName, organizationName: config.organizationName, assetTagPrefix: config.assetTagPrefix };
+  const stationPage = { siteName: config.siteName, siteCode: config.siteCode, organizationName: config.organizationName, assetTagPrefix: config.assetTagPrefix };
   return { db, renderPool, sites, users, requestLimiter, assetTags, donations, devices, hardwareReports, audit, deviceActions, sanitization, wipeReports, repairs, grading, scans, participants, issuance, labels, certificates, recycling, transfers, reports, translations, stationPage, siteTimeZone: config.siteTimeZone };
 }
 

@@ -10,6 +10,7 @@ import { DEVICE_FLAGS, DEVICE_STATUSES } from '../modules/devices/device-lifecyc
 import { can, type Role } from '../modules/auth/permissions.js';
 import { formatDate, t, tOr } from './i18n.js';
 import { hashFor, queryOf } from './office-pages.js';
+import { siteFromQuery } from './sites.js';
 
 export type { Device } from '../modules/devices/devices.schemas.js';
 
@@ -30,9 +31,11 @@ export interface DeviceFilters {
   flag: string;
   q: string;
   sort: Sort;
+  /** A site's code, for the roles that see every site ('' for all of them; everyone else sees their own site's). */
+  site: string;
 }
 
-export const NO_FILTERS: DeviceFilters = { status: '', grade: '', category: '', donation: '', flag: '', q: '', sort: DEFAULT_SORT };
+export const NO_FILTERS: DeviceFilters = { status: '', grade: '', category: '', donation: '', flag: '', q: '', sort: DEFAULT_SORT, site: '' };
 
 /** Devices shown a page at a time. */
 export const PAGE_SIZE = 50;
@@ -52,12 +55,13 @@ export function filtersFromHash(hash: string): DeviceFilters {
     flag: oneOf(q.get('flag'), DEVICE_FLAGS),
     q: (q.get('q') ?? '').trim().slice(0, 100),
     sort: (SORTS as readonly string[]).includes(sort ?? '') ? (sort as Sort) : DEFAULT_SORT,
+    site: siteFromQuery(q.get('site'), null),
   };
 }
 
 /** The hash for a set of filters: empty ones and the default order left out. */
 export function filtersHash(f: DeviceFilters): string {
-  return hashFor('devices', '', { status: f.status, grade: f.grade, category: f.category, donation: f.donation, flag: f.flag, q: f.q.trim(), sort: f.sort === DEFAULT_SORT ? '' : f.sort });
+  return hashFor('devices', '', { status: f.status, grade: f.grade, category: f.category, donation: f.donation, flag: f.flag, q: f.q.trim(), sort: f.sort === DEFAULT_SORT ? '' : f.sort, site: f.site });
 }
 
 function apiQuery(f: DeviceFilters): URLSearchParams {
@@ -68,6 +72,7 @@ function apiQuery(f: DeviceFilters): URLSearchParams {
   if (f.donation) q.set('donationId', f.donation);
   if (f.flag) q.set('flag', f.flag);
   if (f.q.trim()) q.set('q', f.q.trim());
+  if (f.site) q.set('site', f.site);
   q.set('sort', f.sort);
   return q;
 }
@@ -89,7 +94,7 @@ export function csvPath(f: DeviceFilters): string {
 
 /** `devices-ready-A-2026-11-30.csv`: the filters in the name, so two exports of one day stay apart. */
 export function csvFileName(f: DeviceFilters, today: string): string {
-  const parts = [f.status, f.grade, f.category, f.donation ? `donation-${f.donation}` : '', f.flag, f.q.trim()]
+  const parts = [f.site, f.status, f.grade, f.category, f.donation ? `donation-${f.donation}` : '', f.flag, f.q.trim()]
     .filter(Boolean)
     .map((p) => p.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, ''))
     .filter(Boolean);
@@ -98,7 +103,7 @@ export function csvFileName(f: DeviceFilters, today: string): string {
 
 /** Whether any filter narrows the list (the order aside). */
 export function isFiltered(f: DeviceFilters): boolean {
-  return Boolean(f.status || f.grade || f.category || f.donation || f.flag || f.q.trim());
+  return Boolean(f.site || f.status || f.grade || f.category || f.donation || f.flag || f.q.trim());
 }
 
 export interface HistoryEvent {

@@ -10,6 +10,8 @@ export const DONOR_TYPES = ['business', 'government', 'school', 'individual', 'o
 
 export interface Donation {
   id: number;
+  /** The code of the site that took it in. */
+  site: string;
   donorName: string;
   donorType: (typeof DONOR_TYPES)[number];
   receivedAt: string;
@@ -51,7 +53,9 @@ export interface DonatedDevice {
 /** The page size of the lists the pages read. */
 export const PAGE_SIZE = 25;
 
-export const donationsPath = (cursor: string | null): string => `/donations?${new URLSearchParams({ limit: String(PAGE_SIZE), ...(cursor ? { cursor } : {}) }).toString()}`;
+/** A page of GET /donations; `site`: one site's code for the roles that see every site. */
+export const donationsPath = (cursor: string | null, site = ''): string =>
+  `/donations?${new URLSearchParams({ limit: String(PAGE_SIZE), ...(cursor ? { cursor } : {}), ...(site ? { site } : {}) }).toString()}`;
 
 /** The devices taken in against a donation: GET /devices has a `donationId` filter. */
 export const donationDevicesPath = (id: number, cursor: string | null): string =>

@@ -5,7 +5,7 @@
  */
 import { can, type Permission, type Role } from '../modules/auth/permissions.js';
 
-export type OfficePageId = 'today' | 'devices' | 'loans' | 'participants' | 'donations' | 'recycling' | 'reports' | 'users' | 'translations';
+export type OfficePageId = 'today' | 'devices' | 'loans' | 'participants' | 'donations' | 'transfers' | 'recycling' | 'reports' | 'users' | 'translations';
 
 export interface OfficePage {
   id: OfficePageId;
@@ -20,6 +20,7 @@ export const OFFICE_PAGES: readonly OfficePage[] = [
   { id: 'loans', permissions: ['issuances:read'] },
   { id: 'participants', permissions: ['participants:read'] },
   { id: 'donations', permissions: ['reports:read', 'donations:read'] },
+  { id: 'transfers', permissions: ['reports:read', 'transfers:read'] },
   { id: 'recycling', permissions: ['shipments:read', 'recyclers:read'] },
   { id: 'reports', permissions: ['reports:read'] },
   { id: 'users', permissions: ['users:manage'] },

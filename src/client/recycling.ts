@@ -22,6 +22,8 @@ export interface Recycler {
 
 export interface Shipment {
   id: number;
+  /** The code of the site it leaves from. */
+  site: string;
   recycler: Recycler;
   mode: (typeof SHIPMENT_MODES)[number];
   carrier: string | null;
@@ -45,7 +47,14 @@ export function isShipmentStatus(v: string | null): v is ShipmentStatus {
 }
 
 /** GET /shipments, filtered by the status the hash names (`#/recycling?status=shipped`, linked from Today); any other value lists all. */
-export const shipmentsPath = (status: string | null): string => (isShipmentStatus(status) ? `/shipments?status=${status}` : '/shipments');
+/** GET /shipments under a status filter; `site`: one site's code for the roles that see every site. */
+export function shipmentsPath(status: string | null, site = ''): string {
+  const q = new URLSearchParams();
+  if (isShipmentStatus(status)) q.set('status', status);
+  if (site) q.set('site', site);
+  const query = q.toString();
+  return query ? `/shipments?${query}` : '/shipments';
+}
 
 /**
  * Kilograms as typed (`45`, `45.5`, `45,5` in French, spaces between

@@ -31,11 +31,14 @@ export function defaultPeriod(today: string): Period {
 /**
  * The path (under /api/v1) of a report for a period. The inventory is a
  * snapshot of now: it takes no period. The diversion PDF is written in
- * `lang` (the page's language) when given.
+ * `lang` (the page's language) when given. `site`: one site's code (docs/domain.md
+ * §8); without it the server reports on what the caller sees by default (the
+ * program for admins and program officers, their own site for everyone else).
  */
-export function reportPath(d: Download, period: Pick<Period, 'from' | 'to'>, lang?: Lang): string {
-  if (d.report === 'inventory') return '/reports/inventory';
+export function reportPath(d: Download, period: Pick<Period, 'from' | 'to'>, lang?: Lang, site?: string): string {
+  if (d.report === 'inventory') return site ? `/reports/inventory?${new URLSearchParams({ site }).toString()}` : '/reports/inventory';
   const q = new URLSearchParams({ from: period.from, to: period.to });
+  if (site) q.set('site', site);
   if (d.report === 'diversion' && d.format !== 'json') q.set('format', d.format);
   // The documents have no pseudo-locale: an en-XA page asks for the English PDF (the server's default).
   if (d.report === 'diversion' && d.format === 'pdf' && lang && lang !== 'en' && lang !== 'en-XA') q.set('lang', lang);
@@ -72,6 +75,8 @@ export type TotalKey = 'received' | 'reused' | 'recycledConfirmed' | 'recycledPe
 /** The totals of GET /reports/diversion (reports.schemas.ts), the part the page shows. */
 export interface DiversionTotals {
   period: { from: string; to: string };
+  /** The site reported on (its code), or `all` for the program (docs/domain.md §8). */
+  site: string;
   totals: Record<TotalKey, Bucket>;
   byMonth: Array<{ key: string; units: number | null; grams: number | null }>;
   byCategory: Array<{ key: string; units: number | null; grams: number | null }>;

@@ -6,7 +6,7 @@ import { pageFromHash, pagesFor, type OfficePageId } from '../client/office-page
 import { logout } from '../client/session.js';
 import { SignIn } from './sign-in.js';
 import { LanguagePicker } from './language-picker.js';
-import { config, locale, messagesVersion, notice, route, session, signOutHere } from './state.js';
+import { loadSites, locale, messagesVersion, notice, ownSiteName, route, session, signOutHere } from './state.js';
 import { ReportsPage } from './reports-page.js';
 import { TodayPage } from './today-page.js';
 import { ParticipantsPage } from './participants-page.js';
@@ -17,6 +17,7 @@ import { LoansPage } from './loans-page.js';
 import { DonationsPage } from './donations-page.js';
 import { RecyclingPage } from './recycling-page.js';
 import { TranslationsPage } from './translations-page.js';
+import { TransfersPage } from './transfers-page.js';
 
 const PAGES: Record<OfficePageId, ComponentType> = {
   today: TodayPage,
@@ -24,6 +25,7 @@ const PAGES: Record<OfficePageId, ComponentType> = {
   loans: LoansPage,
   participants: ParticipantsPage,
   donations: DonationsPage,
+  transfers: TransfersPage,
   recycling: RecyclingPage,
   reports: ReportsPage,
   users: UsersPage,
@@ -38,8 +40,11 @@ const PAGES: Record<OfficePageId, ComponentType> = {
  */
 function usePageFocus(page: OfficePageId | null, path: string): void {
   const shown = useRef<string | null>(null);
+  const title = `${page ? t(`office.page.${page}`) : t('office.title')} · ${ownSiteName()}`;
   useEffect(() => {
-    document.title = `${page ? t(`office.page.${page}`) : t('office.title')} · ${config.siteName}`;
+    document.title = title;
+  }, [title]);
+  useEffect(() => {
     const before = shown.current;
     shown.current = path;
     if (before === null || before === path) return;
@@ -60,6 +65,10 @@ export function App() {
   const s = session.value;
   const current = s ? pageFromHash(route.value, s.user.role) : null;
   usePageFocus(current, route.value.split('?')[0] ?? '');
+  const token = s?.token;
+  useEffect(() => {
+    if (token) void loadSites();
+  }, [token]);
   if (!s) return h(SignIn, null);
   const pages = pagesFor(s.user.role);
   const signOut = () => {
@@ -72,7 +81,7 @@ export function App() {
     h(
       'header',
       { class: 'topbar' },
-      h('span', { class: 'site' }, h('strong', null, config.siteName), ' · ', t('office.title')),
+      h('span', { class: 'site', 'data-testid': 'office-site', 'data-site': s.user.site }, h('strong', null, ownSiteName()), ' · ', t('office.title')),
       h(
         'nav',
         { 'aria-label': t('office.nav.label') },

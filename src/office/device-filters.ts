@@ -6,7 +6,9 @@ import { formatDate, t, tOr, type MessageKey } from '../client/i18n.js';
 import { readAll } from '../client/today.js';
 import { DEVICE_CATEGORIES } from '../modules/devices/category-weights.js';
 import { DEVICE_FLAGS, DEVICE_STATUSES } from '../modules/devices/device-lifecycle.js';
-import { get } from './state.js';
+import { offersSitePick } from '../client/sites.js';
+import { SiteFilter } from './site-filter.js';
+import { get, session, sites } from './state.js';
 import { SelectField, TextField } from './ui.js';
 
 interface DonationOption {
@@ -31,6 +33,7 @@ export function DeviceFiltersForm(p: { filters: DeviceFilters; onRefresh: () => 
       live = false;
     };
   }, []);
+  const role = session.value?.user.role;
   const set = (k: keyof DeviceFilters) => (v: string) => setDraft({ ...draft, [k]: v });
   const submit = (e: Event) => {
     e.preventDefault();
@@ -49,6 +52,7 @@ export function DeviceFiltersForm(p: { filters: DeviceFilters; onRefresh: () => 
     'form',
     { class: 'panel device-filters', role: 'search', 'aria-labelledby': 'device-filters-title', 'data-testid': 'device-filters', onSubmit: submit },
     h('h2', { id: 'device-filters-title', class: 'visually-hidden' }, t('office.devices.filters')),
+    role && offersSitePick(role, sites.value) ? h(SiteFilter, { form: 'filter', value: draft.site, onChange: set('site') }) : null,
     h(TextField, { form: 'filter', name: 'q', label: t('office.devices.q'), hint: t('office.devices.qHint'), value: draft.q, onInput: set('q'), type: 'search', autocomplete: 'off' }),
     h(SelectField, {
       form: 'filter',

@@ -8,7 +8,8 @@ import { can } from '../modules/auth/permissions.js';
 import { DeviceFiltersForm } from './device-filters.js';
 import { DevicePage } from './device-page.js';
 import { saveApiFile } from './download.js';
-import { get, route, session } from './state.js';
+import { offersSitePick } from '../client/sites.js';
+import { get, nameOfSite, route, session, sites } from './state.js';
 import { Message, reasonOf } from './ui.js';
 
 export function DevicesPage() {
@@ -93,7 +94,7 @@ function DeviceList() {
       ),
       h(Message, { kind: 'success', text: saved }),
       h(Message, { kind: 'refused', text: error }),
-      items ? h(DeviceTable, { items, more: next !== null, order }) : error ? null : h('p', { class: 'hint' }, t('office.loading')),
+      items ? h(DeviceTable, { items, more: next !== null, order, siteColumn: role !== undefined && offersSitePick(role, sites.value) && !filters.site }) : error ? null : h('p', { class: 'hint' }, t('office.loading')),
       next ? h('button', { type: 'button', class: 'secondary', 'data-action': 'more', onClick: () => void load(filters, next) }, t('office.devices.more')) : null,
     ),
   );
@@ -111,14 +112,24 @@ const COLUMNS: ReadonlyArray<{ key: MessageKey; num?: boolean }> = [
   { key: 'office.devices.lastChange' },
 ];
 
-function DeviceTable(p: { items: Device[]; more: boolean; order: string }) {
+/** `siteColumn`: a list of every site's devices names each one's site. */
+function DeviceTable(p: { items: Device[]; more: boolean; order: string; siteColumn: boolean }) {
   if (p.items.length === 0) return h('p', { class: 'hint', 'data-testid': 'no-devices' }, t('office.devices.none'));
   const count = formatNumber(p.items.length);
   return h(
     'table',
     { class: 'table devices-table', 'data-testid': 'devices' },
     h('caption', { class: 'count' }, p.more ? t('office.devices.shownMore', { count, order: p.order }) : t('office.devices.shown', { count, order: p.order })),
-    h('thead', null, h('tr', null, COLUMNS.map((c) => h('th', { key: c.key, scope: 'col', class: c.num ? 'num' : undefined }, t(c.key))))),
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        COLUMNS.map((c) => h('th', { key: c.key, scope: 'col', class: c.num ? 'num' : undefined }, t(c.key))),
+        p.siteColumn ? h('th', { key: 'site', scope: 'col' }, t('office.site.column')) : null,
+      ),
+    ),
     h(
       'tbody',
       null,
@@ -135,6 +146,7 @@ function DeviceTable(p: { items: Device[]; more: boolean; order: string }) {
           h('td', { class: 'num' }, formatWeight(d.weightGrams), d.weightSource === 'category_default' ? h('span', { class: 'hint' }, ` (${t('office.devices.estimated')})`) : null),
           h('td', null, d.flags.length === 0 ? '—' : d.flags.map((f) => h('span', { key: f, class: `flag flag-${f}` }, tOr(`office.devices.flag.${f}`, f)))),
           h('td', { class: 'when' }, formatDate(d.statusChangedAt)),
+          p.siteColumn ? h('td', { 'data-site': d.site }, nameOfSite(d.site)) : null,
         ),
       ),
     ),

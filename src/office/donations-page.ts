@@ -7,11 +7,13 @@ import { h } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { donationsPath, type Donation, type DonationPage } from '../client/donations.js';
 import { formatDate, t, tOr, type MessageKey } from '../client/i18n.js';
-import { subPathOf } from '../client/office-pages.js';
+import { hashFor, queryOf, subPathOf } from '../client/office-pages.js';
+import { offersSitePick, siteFromQuery } from '../client/sites.js';
 import { can } from '../modules/auth/permissions.js';
 import { DonationCreate } from './donation-create.js';
 import { DonationView, receivedText } from './donation-view.js';
-import { get, route, session } from './state.js';
+import { SiteFilter } from './site-filter.js';
+import { get, nameOfSite, route, session, sites } from './state.js';
 import { Message, reasonOf } from './ui.js';
 
 const COLUMNS: readonly MessageKey[] = ['office.donations.donor', 'office.donations.donorType', 'office.donations.receivedAt', 'office.donations.devices'];
@@ -26,19 +28,32 @@ function DonationList() {
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const role = session.value?.user.role;
-  const load = async (cursor: string | null) => {
+  const site = siteFromQuery(queryOf(route.value).get('site'), sites.value);
+  const pick = role !== undefined && offersSitePick(role, sites.value);
+  const load = async (cursor: string | null, live: () => boolean = () => true) => {
     setError(null);
     try {
-      const page = await get<DonationPage>(donationsPath(cursor));
+      const page = await get<DonationPage>(donationsPath(cursor, site));
+      if (!live()) return;
       setItems((list) => (cursor ? [...(list ?? []), ...page.items] : page.items));
       setNext(page.nextCursor);
     } catch (err) {
-      setError(reasonOf(err));
+      if (live()) setError(reasonOf(err));
     }
   };
   useEffect(() => {
-    void load(null);
-  }, []);
+    let live = true;
+    setItems(null);
+    setNext(null);
+    void load(null, () => live);
+    return () => {
+      live = false;
+    };
+  }, [site]);
+  const chooseSite = (code: string) => {
+    location.hash = hashFor('donations', '', { site: code });
+    route.value = location.hash;
+  };
   const mayRecord = role !== undefined && can(role, 'donations:record');
   return h(
     'section',
@@ -51,8 +66,9 @@ function DonationList() {
         'section',
         { class: 'panel', 'aria-labelledby': 'donations-list-title', 'aria-busy': items || error ? 'false' : 'true' },
         h('h2', { id: 'donations-list-title' }, t('office.donations.list')),
+        pick ? h('div', { class: 'filter' }, h(SiteFilter, { form: 'donations', value: site, onChange: chooseSite })) : null,
         h(Message, { kind: 'refused', text: error }),
-        items ? h(DonationTable, { items }) : error ? null : h('p', { class: 'hint' }, t('office.loading')),
+        items ? h(DonationTable, { items, siteColumn: pick && !site }) : error ? null : h('p', { class: 'hint' }, t('office.loading')),
         next ? h('button', { type: 'button', class: 'secondary', onClick: () => void load(next) }, t('office.donations.more')) : null,
       ),
       mayRecord ? h(DonationCreate, null) : null,
@@ -60,13 +76,23 @@ function DonationList() {
   );
 }
 
-function DonationTable(p: { items: Donation[] }) {
+/** `siteColumn`: a list of every site's donations names the site that took each in. */
+function DonationTable(p: { items: Donation[]; siteColumn: boolean }) {
   if (p.items.length === 0) return h('p', { class: 'hint', 'data-testid': 'no-donations' }, t('office.donations.none'));
   return h(
     'table',
     { class: 'table', 'data-testid': 'donations' },
     h('caption', { class: 'visually-hidden' }, t('office.donations.list')),
-    h('thead', null, h('tr', null, COLUMNS.map((k) => h('th', { key: k, scope: 'col', class: k === 'office.donations.devices' ? 'num' : undefined }, t(k))))),
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        COLUMNS.map((k) => h('th', { key: k, scope: 'col', class: k === 'office.donations.devices' ? 'num' : undefined }, t(k))),
+        p.siteColumn ? h('th', { key: 'site', scope: 'col' }, t('office.site.column')) : null,
+      ),
+    ),
     h(
       'tbody',
       null,
@@ -78,6 +104,7 @@ function DonationTable(p: { items: Donation[] }) {
           h('td', null, tOr(`office.donations.type.${d.donorType}`, d.donorType)),
           h('td', { class: 'when' }, formatDate(d.receivedAt)),
           h('td', { class: 'num' }, receivedText(d)),
+          p.siteColumn ? h('td', { 'data-site': d.site }, nameOfSite(d.site)) : null,
         ),
       ),
     ),

@@ -38,6 +38,6 @@ export async function saveApiFile(path: string, fallbackName: string, name?: str
 }
 
 /** Fetches a report of the period in the page's language and saves it; resolves to the file name, or throws the refusal. */
-export function saveReport(d: Download, period: Period): Promise<string> {
-  return saveApiFile(reportPath(d, period, locale.value), downloadName(d, period, null));
+export function saveReport(d: Download, period: Period, site?: string): Promise<string> {
+  return saveApiFile(reportPath(d, period, locale.value, site), downloadName(d, period, null));
 }

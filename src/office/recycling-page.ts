@@ -10,10 +10,12 @@ import { workshopToday } from '../client/format.js';
 import { formatDate, formatNumber, formatWeight, t, type MessageKey } from '../client/i18n.js';
 import { hashFor, queryOf, subPathOf } from '../client/office-pages.js';
 import { isShipmentStatus, SHIPMENT_STATUSES, shipmentsPath, type Recycler, type Shipment } from '../client/recycling.js';
+import { offersSitePick, siteFromQuery } from '../client/sites.js';
 import { can } from '../modules/auth/permissions.js';
+import { SiteFilter } from './site-filter.js';
 import { RecyclerCreate, ShipmentCreate } from './recycling-forms.js';
 import { ShipmentView } from './shipment-view.js';
-import { get, route, session } from './state.js';
+import { get, nameOfSite, route, session, sites } from './state.js';
 import { Message, SelectField, reasonOf } from './ui.js';
 
 export function RecyclingPage() {
@@ -23,8 +25,10 @@ export function RecyclingPage() {
 }
 
 function RecyclingHome() {
-  const status = queryOf(route.value).get('status');
+  const query = queryOf(route.value);
+  const status = query.get('status');
   const filter = isShipmentStatus(status) ? status : '';
+  const site = siteFromQuery(query.get('site'), sites.value);
   const [shipments, setShipments] = useState<Shipment[] | null>(null);
   const [recyclers, setRecyclers] = useState<Recycler[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -37,19 +41,20 @@ function RecyclingHome() {
   useEffect(() => {
     let live = true;
     setShipments(null);
-    get<{ items: Shipment[] }>(shipmentsPath(filter || null)).then(
+    get<{ items: Shipment[] }>(shipmentsPath(filter || null, site)).then(
       (r) => live && setShipments(r.items),
       (err: unknown) => live && setError(reasonOf(err)),
     );
     return () => {
       live = false;
     };
-  }, [filter]);
+  }, [filter, site]);
+  const pick = role !== undefined && offersSitePick(role, sites.value);
   useEffect(() => {
     void loadRecyclers();
   }, []);
   const choose = (value: string) => {
-    location.hash = hashFor('recycling', '', { status: value });
+    location.hash = hashFor('recycling', '', { status: value, site });
     route.value = location.hash;
   };
   return h(
@@ -67,6 +72,20 @@ function RecyclingHome() {
         'section',
         { class: 'panel', 'aria-labelledby': 'shipments-title', 'aria-busy': shipments || error ? 'false' : 'true' },
         h('h2', { id: 'shipments-title' }, t('office.recycling.shipments')),
+        pick
+          ? h(
+              'div',
+              { class: 'filter' },
+              h(SiteFilter, {
+                form: 'shipments',
+                value: site,
+                onChange: (code: string) => {
+                  location.hash = hashFor('recycling', '', { status: filter, site: code });
+                  route.value = location.hash;
+                },
+              }),
+            )
+          : null,
         h(
           'div',
           { class: 'filter' },
@@ -79,7 +98,7 @@ function RecyclingHome() {
             options: [{ value: '', label: t('office.recycling.statusAll') }, ...SHIPMENT_STATUSES.map((s) => ({ value: s, label: t(`office.recycling.status.${s}`) }))],
           }),
         ),
-        shipments ? h(ShipmentTable, { items: shipments }) : error ? null : h('p', { class: 'hint' }, t('office.loading')),
+        shipments ? h(ShipmentTable, { items: shipments, siteColumn: pick && !site }) : error ? null : h('p', { class: 'hint' }, t('office.loading')),
       ),
         h(RecyclerList, { recyclers }),
       ),
@@ -104,13 +123,23 @@ const SHIPMENT_COLUMNS: readonly MessageKey[] = [
   'office.recycling.weight',
 ];
 
-function ShipmentTable(p: { items: Shipment[] }) {
+/** `siteColumn`: a list of every site's shipments names the site each leaves from. */
+function ShipmentTable(p: { items: Shipment[]; siteColumn: boolean }) {
   if (p.items.length === 0) return h('p', { class: 'hint', 'data-testid': 'no-shipments' }, t('office.recycling.noShipments'));
   return h(
     'table',
     { class: 'table', 'data-testid': 'shipments' },
     h('caption', { class: 'visually-hidden' }, t('office.recycling.shipments')),
-    h('thead', null, h('tr', null, SHIPMENT_COLUMNS.map((k, i) => h('th', { key: k, scope: 'col', class: i >= 6 ? 'num' : undefined }, t(k))))),
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        SHIPMENT_COLUMNS.map((k, i) => h('th', { key: k, scope: 'col', class: i >= 6 ? 'num' : undefined }, t(k))),
+        p.siteColumn ? h('th', { key: 'site', scope: 'col' }, t('office.site.column')) : null,
+      ),
+    ),
     h(
       'tbody',
       null,
@@ -127,6 +156,7 @@ function ShipmentTable(p: { items: Shipment[] }) {
           h('td', { class: 'when' }, s.shippedAt ? formatDate(workshopToday(new Date(s.shippedAt))) : '—'),
           h('td', { class: 'num' }, formatNumber(s.totals.deviceUnits + s.bulkLines.length)),
           h('td', { class: 'num' }, formatWeight(s.totals.grams)),
+          p.siteColumn ? h('td', { 'data-site': s.site }, nameOfSite(s.site)) : null,
         ),
       ),
     ),

@@ -9,9 +9,12 @@ import { setCurrentLocale, type Locale } from '../client/i18n.js';
 import { chosenLocale, localeFromQuery, pageLocale, writeLocale } from '../client/locale-choice.js';
 import { applyKeptMessages, loadMessages } from '../client/locale-messages.js';
 import { readSession, writeSession, type Session } from '../client/session.js';
+import { siteName, type SiteSummary } from '../client/sites.js';
 
 export interface OfficeConfig {
+  /** The server's own (first) site: named before anyone signs in, and while the site list is not read. */
   siteName: string;
+  siteCode: string;
   organizationName: string;
 }
 
@@ -31,6 +34,26 @@ export const route = signal<string>(location.hash);
 export const messagesVersion = signal(0);
 /** Said at the top of the page (a session that ended, a server that does not answer). */
 export const notice = signal<string | null>(null);
+/** The program's sites (GET /sites), read once a session starts; null until then, or when the server did not answer. */
+export const sites = signal<SiteSummary[] | null>(null);
+
+/** Reads the site list for the session; a refusal or no answer leaves the codes standing in for the names. */
+export async function loadSites(): Promise<void> {
+  try {
+    sites.value = (await get<{ items: SiteSummary[] }>('/sites')).items;
+  } catch {
+    // The signed-in site is still named from the page's configuration, any other by its code.
+  }
+}
+
+/** The name of a site the pages show, by its code. */
+export const nameOfSite = (code: string): string => siteName(code, sites.value, config);
+
+/** The signed-in person's site's name: the pages' headings and the tab's title name it. */
+export function ownSiteName(): string {
+  const code = session.value?.user.site;
+  return code ? nameOfSite(code) : config.siteName;
+}
 
 export function chooseLocale(next: Locale): void {
   writeLocale(localStorage, next);
@@ -56,6 +79,7 @@ export function signIn(s: Session): void {
 
 export function signOutHere(reason: string | null = null): void {
   writeSession(sessionStorage, null);
+  sites.value = null;
   notice.value = reason;
   applyLocale(localeFor(null));
   session.value = null;

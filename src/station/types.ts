@@ -17,7 +17,9 @@ export type LoginResponse = z.infer<typeof LoginResponseSchema>;
 export type User = LoginResponse['user'];
 
 export interface StationConfig {
+  /** The server's own (first) site: named on the sign-in screen, and for its users while the site list is not read. */
   siteName: string;
+  siteCode: string;
   organizationName: string;
   assetTagPrefix: string;
 }

@@ -1,5 +1,6 @@
 /** The login page, the station page and the card area, each drawn from the state object. */
 import { Refused } from '../client/api.js';
+import { siteName, type SiteSummary } from '../client/sites.js';
 import { renderCard } from './card.js';
 import { h, replaceChildren } from './dom.js';
 import { openAction } from './form-flow.js';
@@ -155,15 +156,17 @@ function renderStation(session: Session): void {
     input.value = '';
     void scan(code);
   });
+  const siteHeading = h('strong', { text: config.siteName });
   replaceChildren(
     regions.root,
     h(
       'header',
       { class: 'topbar' },
       // The page's one h1 (screen readers jump by headings): the site and the bench, as the top bar always showed them.
-      h('h1', { class: 'site' }, h('strong', { text: config.siteName }), h('span', { class: 'station-name', text: ` · ${settings.station}` })),
+      // The user's site (docs/domain.md §8), not the server's: a hub's trainee signed in to the central service sees the hub.
+      h('h1', { class: 'site' }, siteHeading, h('span', { class: 'station-name', text: ` · ${settings.station}` })),
       regions.queueBadge,
-      h('div', { class: 'user' }, h('span', { text: user.displayName }), h('span', { class: 'role', text: tOr(`station.role.${user.role}`, user.role) }), userSite(session)),
+      h('div', { class: 'user' }, h('span', { text: user.displayName }), h('span', { class: 'role', text: tOr(`station.role.${user.role}`, user.role) }), userSite(session, siteHeading)),
       h('button', { class: 'secondary', attrs: { type: 'button', 'data-testid': 'settings' }, text: t('station.settings.title'), on: { click: () => void openSettings() } }),
       h('button', { class: 'secondary', attrs: { type: 'button', 'data-testid': 'logout' }, text: t('station.logout'), on: { click: () => void logout() } }),
     ),
@@ -177,26 +180,29 @@ function renderStation(session: Session): void {
 }
 
 /** Site names by code, read once per page from GET /sites (sites change rarely, and only by an admin). */
-const siteNames = new Map<string, string>();
+let siteList: SiteSummary[] | null = null;
 
 /**
- * The signed-in user's site (docs/domain.md §8): the devices they see and act on are that site's. Shown by its code
- * until its name is read, and by its code when the server does not answer (the station works offline).
+ * The signed-in user's site (docs/domain.md §8): the devices they see and act on are that site's. Named from the
+ * site list once read; until then, and when the server does not answer (the station works offline), the server's
+ * own site by the page's configuration and any other by its code. `heading` (the top bar's site) follows it.
  */
-function userSite(session: Session): HTMLElement | null {
+function userSite(session: Session, heading: HTMLElement): HTMLElement | null {
   const code = session.user.site as string | undefined;
   // A session kept in this tab from before users had sites.
   if (!code) return null;
-  const el = h('span', { class: 'user-site', attrs: { 'data-testid': 'user-site', 'data-site': code }, text: t('station.user.site', { site: siteNames.get(code) ?? code }) });
-  if (!siteNames.has(code)) {
-    void call<{ items: Array<{ code: string; name: string }> }>('GET', '/api/v1/sites', { as: session })
+  const name = () => siteName(code, siteList, state.config);
+  heading.textContent = name();
+  const el = h('span', { class: 'user-site', attrs: { 'data-testid': 'user-site', 'data-site': code }, text: t('station.user.site', { site: name() }) });
+  if (siteList === null) {
+    void call<{ items: SiteSummary[] }>('GET', '/api/v1/sites', { as: session })
       .then((res) => {
-        for (const s of res.items) siteNames.set(s.code, s.name);
-        const name = siteNames.get(code);
-        if (name !== undefined && el.isConnected) el.textContent = t('station.user.site', { site: name });
+        siteList = res.items;
+        if (el.isConnected) el.textContent = t('station.user.site', { site: name() });
+        if (heading.isConnected) heading.textContent = name();
       })
       .catch(() => {
-        // Offline or refused: the code stays shown.
+        // Offline or refused: the configuration's name or the code stays shown.
       });
   }
   return el;

@@ -60,6 +60,14 @@ describe('device filters in the hash', () => {
     expect(filtersHash({ ...NO_FILTERS, sort: 'assetTag' })).toBe('#/devices?sort=assetTag');
     expect(filtersFromHash('#/devices?sort=assetTag').sort).toBe('assetTag');
     expect(DEFAULT_SORT).toBe('-intake');
+    // A site (for the roles that see every site) travels in the hash, to the API and into the CSV's name.
+    const site = { ...NO_FILTERS, status: 'ready', site: 'kimmirut' };
+    expect(filtersHash(site)).toBe('#/devices?status=ready&site=kimmirut');
+    expect(filtersFromHash(filtersHash(site))).toEqual(site);
+    expect(listPath(site, null)).toBe('/devices?status=ready&site=kimmirut&sort=-intake&limit=50');
+    expect(csvFileName(site, '2026-12-02')).toBe('devices-kimmirut-ready-2026-12-02.csv');
+    expect(isFiltered({ ...NO_FILTERS, site: 'kimmirut' })).toBe(true);
+    expect(filtersFromHash('#/devices?site=Not%20a%20code').site).toBe('');
   });
 
   it('has words for every order and flag it offers (keys built from data)', () => {

@@ -8,6 +8,7 @@ describe('the Donations pages logic', () => {
   it('reads the list 25 at a time with its cursor, and a donation’s devices through the donationId filter', () => {
     expect(donationsPath(null)).toBe('/donations?limit=25');
     expect(donationsPath('abc=')).toBe('/donations?limit=25&cursor=abc%3D');
+    expect(donationsPath(null, 'kimmirut')).toBe('/donations?limit=25&site=kimmirut');
     expect(donationDevicesPath(7, null)).toBe('/devices?donationId=7&limit=100');
     expect(donationDevicesPath(7, 'x')).toBe('/devices?donationId=7&limit=100&cursor=x');
   });

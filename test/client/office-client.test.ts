@@ -40,6 +40,7 @@ describe('office pages', () => {
     loans: ['issuances:read'],
     participants: ['participants:read'],
     donations: ['reports:read', 'donations:read'],
+    transfers: ['reports:read', 'transfers:read'],
     recycling: ['shipments:read', 'recyclers:read'],
     reports: ['reports:read'],
     users: ['users:manage'],
@@ -49,9 +50,9 @@ describe('office pages', () => {
     for (const role of ROLES) {
       expect(pagesFor(role).map((p) => p.id)).toEqual(Object.entries(NEEDS).filter(([, permissions]) => permissions.every((x) => can(role, x))).map(([id]) => id));
     }
-    expect(pagesFor('admin').map((p) => p.id)).toEqual(['today', 'devices', 'loans', 'participants', 'donations', 'recycling', 'reports', 'users', 'translations']);
+    expect(pagesFor('admin').map((p) => p.id)).toEqual(['today', 'devices', 'loans', 'participants', 'donations', 'transfers', 'recycling', 'reports', 'users', 'translations']);
     expect(pagesFor('translator').map((p) => p.id)).toEqual(['translations']);
-    expect(pagesFor('staff').map((p) => p.id)).toEqual(['today', 'devices', 'loans', 'participants', 'donations', 'recycling', 'reports']);
+    expect(pagesFor('staff').map((p) => p.id)).toEqual(['today', 'devices', 'loans', 'participants', 'donations', 'transfers', 'recycling', 'reports']);
     expect(pagesFor('trainee')).toEqual([]);
   });
 

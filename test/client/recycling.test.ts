@@ -7,6 +7,8 @@ describe('the Recycling pages logic', () => {
     expect(shipmentsPath('confirmed')).toBe('/shipments?status=confirmed');
     expect(shipmentsPath(null)).toBe('/shipments');
     expect(shipmentsPath('lost')).toBe('/shipments');
+    expect(shipmentsPath('shipped', 'kimmirut')).toBe('/shipments?status=shipped&site=kimmirut');
+    expect(shipmentsPath(null, 'kimmirut')).toBe('/shipments?site=kimmirut');
   });
 
   it('takes kilograms as typed at a desk and keeps integer grams', () => {

@@ -32,7 +32,7 @@ describe('GET /office', () => {
       const inline = [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)].filter((m) => m[2]!.trim() !== '');
       expect(inline).toHaveLength(1);
       expect(inline[0]![1]).toContain('type="application/json"');
-      expect(JSON.parse(inline[0]![2]!)).toEqual({ siteName: 'Iqaluit </script><script>alert(1)</script>', organizationName: expect.any(String) });
+      expect(JSON.parse(inline[0]![2]!)).toEqual({ siteName: 'Iqaluit </script><script>alert(1)</script>', siteCode: expect.stringMatching(/^[a-z][a-z0-9-]*$/), organizationName: expect.any(String) });
       expect(html).not.toContain('<script>alert(1)');
     }
   });

@@ -43,7 +43,7 @@ describe('GET /', () => {
     expect(inline).toHaveLength(1);
     expect(inline[0]![1]).toContain('type="application/json"');
     const config = JSON.parse(inline[0]![2]!) as Record<string, string>;
-    expect(config).toEqual({ siteName: 'Iqaluit </script><script>alert(1)</script>', organizationName: 'Computers & "Skills"', assetTagPrefix: 'IQ' });
+    expect(config).toEqual({ siteName: 'Iqaluit </script><script>alert(1)</script>', siteCode: expect.stringMatching(/^[a-z][a-z0-9-]*$/), organizationName: 'Computers & "Skills"', assetTagPrefix: 'IQ' });
     // A site name cannot close the data block or inject markup into the title.
     expect(html).not.toContain('<script>alert(1)');
     expect(html).toContain('<title>Iqaluit &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; · scan station</title>');

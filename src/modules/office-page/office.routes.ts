@@ -3,7 +3,9 @@ import { escapeHtml, frontEndAssets, sendAsset } from '../../core/front-end-asse
 import type { Api } from '../../core/http/api.js';
 
 export interface OfficePageConfig {
+  /** The server's own (first) site, named on the sign-in screen; once signed in the pages name the user's site. */
   siteName: string;
+  siteCode: string;
   organizationName: string;
 }
 
@@ -21,7 +23,7 @@ export const officeAssets = frontEndAssets({
  * block (never run as script, so the CSP's script-src 'self' holds).
  */
 export function officeHtml(config: OfficePageConfig): string {
-  const data = JSON.stringify({ siteName: config.siteName, organizationName: config.organizationName }).replace(/</g, '\\u003c');
+  const data = JSON.stringify({ siteName: config.siteName, siteCode: config.siteCode, organizationName: config.organizationName }).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -3,7 +3,9 @@ import type { Api } from '../../core/http/api.js';
 import { stationAssets } from './station-assets.js';
 
 export interface StationPageConfig {
+  /** The server's own (first) site, named on the sign-in screen; once signed in the station names the user's site. */
   siteName: string;
+  siteCode: string;
   organizationName: string;
   assetTagPrefix: string;
 }

@@ -3,12 +3,11 @@ import { DOCUMENT_LOCALES } from '../../core/i18n.js';
 import { MAX_ID } from '../../core/pagination.js';
 import { Device } from '../devices/devices.schemas.js';
 import { ListSite, SiteCode } from '../sites/sites.schemas.js';
-import { TRANSFER_LINE_STATES, TRANSFER_STATUSES, TRANSFERABLE_STATUSES } from './transfers.table.js';
+import { MAX_BOX, TRANSFER_LINE_STATES, TRANSFER_STATUSES, TRANSFERABLE_STATUSES } from './transfer-states.js';
 
 const Text = (max: number) => z.string().trim().min(1).max(max);
 const Tag = z.string().trim().min(1).max(100);
-/** A box holds what one person carries to a plane: a few hundred devices at most. */
-export const MAX_BOX = 500;
+export { MAX_BOX };
 
 const Shipping = { carrier: Text(200).optional(), reference: Text(100).optional() };
 

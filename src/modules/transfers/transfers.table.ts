@@ -4,12 +4,9 @@ import { devices } from '../devices/devices.table.js';
 import { sites } from '../sites/sites.table.js';
 import { users } from '../users/users.table.js';
 
-/** open while any of its devices is still in transit; closed once each is received or cancelled. */
-export const TRANSFER_STATUSES = ['open', 'closed'] as const;
-/** Where one device of a transfer is: on its way, received at the destination, called back by the sender, or written off on the way. */
-export const TRANSFER_LINE_STATES = ['in_transit', 'received', 'cancelled', 'written_off'] as const;
-/** The statuses a device may leave with, and returns to (docs/domain.md §8). */
-export const TRANSFERABLE_STATUSES = ['sanitized', 'ready', 'awaiting_recycling'] as const;
+import { TRANSFER_LINE_STATES, TRANSFER_STATUSES, TRANSFERABLE_STATUSES } from './transfer-states.js';
+
+export { TRANSFER_LINE_STATES, TRANSFER_STATUSES, TRANSFERABLE_STATUSES };
 
 /** One move of one device or a box of devices from a site to another (docs/domain.md §8). */
 export const transfers = sqliteTable(

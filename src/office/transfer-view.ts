@@ -1,0 +1,268 @@
+/**
+ * A transfer's page (`#/transfers/<id>`): where it goes, its devices and
+ * where each is; at the destination while devices are on their way, a scan
+ * field that receives each tag found in the box (a USB scanner types the tag
+ * and Enter; the field clears and keeps the focus, and what the service said
+ * is read out) and the list of those still missing; at the sending site, a
+ * button that calls back what is still on its way; the packing list PDF.
+ */
+import { h } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { Refused } from '../client/api.js';
+import { formatDate, formatNumber, t, tOr } from '../client/i18n.js';
+import { hashFor } from '../client/office-pages.js';
+import { problemReason } from '../client/problems.js';
+import { scannedCode } from '../client/recycling.js';
+import { directionFor, lineCounts, transferActions, type Transfer } from '../client/transfers.js';
+import { DocumentPanel } from './document-panel.js';
+import { call, locale, nameOfSite, session } from './state.js';
+import { useRead } from './use-read.js';
+import { Message, reasonOf } from './ui.js';
+
+type Said = { kind: 'success' | 'refused'; text: string } | null;
+
+export function TransferView(p: { id: number }) {
+  const [transfer, setTransfer, error] = useRead(`/transfers/${p.id}`, (r: { transfer: Transfer }) => r.transfer);
+  const user = session.value?.user;
+  const head = h(
+    'div',
+    { class: 'page-head' },
+    h(
+      'h1',
+      { id: 'transfer-title' },
+      transfer ? t('office.transfers.title', { id: p.id, from: nameOfSite(transfer.fromSite), to: nameOfSite(transfer.toSite) }) : t('office.transfers.transferNo', { id: p.id }),
+    ),
+    h('a', { href: hashFor('transfers') }, t('office.transfers.back')),
+  );
+  if (!transfer || !user) {
+    return h('section', { 'aria-labelledby': 'transfer-title', 'aria-busy': error ? 'false' : 'true' }, head, h(Message, { kind: 'refused', text: error }), error ? null : h('p', { class: 'hint' }, t('office.loading')));
+  }
+  const may = transferActions(transfer, user);
+  return h(
+    'section',
+    { class: 'transfer', 'aria-labelledby': 'transfer-title', 'data-transfer': transfer.id, 'data-status': transfer.status },
+    head,
+    h(
+      'div',
+      { class: 'columns' },
+      h(
+        'div',
+        { class: 'stack' },
+        may.receive ? h(ReceiveField, { transfer, onTransfer: setTransfer }) : null,
+        h(Missing, { transfer }),
+        h(Lines, { transfer }),
+      ),
+      h(
+        'div',
+        { class: 'stack' },
+        h(Facts, { transfer, site: user.site }),
+        may.cancel ? h(CallBack, { transfer, onTransfer: setTransfer }) : null,
+        h(DocumentPanel, {
+          id: 'packing-list',
+          title: t('office.transfers.packingList'),
+          hint: t('office.transfers.packingListHint'),
+          button: t('office.transfers.packingListSave'),
+          path: `/transfers/${transfer.id}/packing-list.pdf?lang=${locale.value}`,
+          fallbackName: `packing-list-${transfer.id}.pdf`,
+          saved: (name) => t('office.transfers.saved', { name }),
+        }),
+      ),
+    ),
+  );
+}
+
+/**
+ * Receiving: each tag scanned is received on its own (POST /transfers/{id}/receive with that tag), in the order
+ * scanned; the field clears at once and keeps the focus. A tag not on this transfer is refused in the service's
+ * words and stays where it is.
+ */
+function ReceiveField(p: { transfer: Transfer; onTransfer: (t: Transfer) => void }) {
+  const [code, setCode] = useState('');
+  const [said, setSaid] = useState<Said>(null);
+  const [log, setLog] = useState<Array<{ n: number; ok: boolean; text: string }>>([]);
+  const input = useRef<HTMLInputElement>(null);
+  const queue = useRef<Promise<void>>(Promise.resolve());
+  const counter = useRef(0);
+  const say = (ok: boolean, text: string) => {
+    setSaid({ kind: ok ? 'success' : 'refused', text });
+    setLog((l) => [{ n: ++counter.current, ok, text }, ...l].slice(0, 20));
+  };
+  useEffect(() => input.current?.focus(), []);
+  const submit = (e: Event) => {
+    e.preventDefault();
+    const scanned = scannedCode(code);
+    setCode('');
+    input.current?.focus();
+    if (!scanned) return;
+    queue.current = queue.current.then(async () => {
+      try {
+        const r = await call<{ transfer: Transfer }>('POST', `/transfers/${p.transfer.id}/receive`, { body: { assetTags: [scanned] } });
+        p.onTransfer(r.transfer);
+        say(true, t('office.transfers.received', { code: scanned, count: formatNumber(r.transfer.missing.length) }));
+      } catch (err) {
+        say(false, t('office.transfers.receiveRefused', { code: scanned, reason: err instanceof Refused ? problemReason(err.problem) : reasonOf(err) }));
+      }
+      input.current?.focus();
+    });
+  };
+  return h(
+    'section',
+    { class: 'panel', 'aria-labelledby': 'receive-title' },
+    h('h2', { id: 'receive-title' }, t('office.transfers.receiveTitle')),
+    h(
+      'form',
+      { class: 'scan-form', 'data-testid': 'receive', onSubmit: submit },
+      h('label', { for: 'receive-code' }, t('office.transfers.receiveLabel')),
+      h(
+        'div',
+        { class: 'scan-row' },
+        h('input', {
+          id: 'receive-code',
+          ref: input,
+          name: 'code',
+          value: code,
+          autocomplete: 'off',
+          spellcheck: false,
+          'aria-describedby': 'receive-hint',
+          onInput: (e: Event) => setCode((e.currentTarget as HTMLInputElement).value),
+        }),
+        h('button', { type: 'submit', class: 'primary' }, t('office.transfers.receiveSubmit')),
+      ),
+      h('span', { id: 'receive-hint', class: 'hint' }, t('office.transfers.receiveHint')),
+    ),
+    // Always in the page, so that screen readers announce each change of its text.
+    h('p', { id: 'receive-said', role: 'status', 'aria-live': 'polite', class: said ? `message message-${said.kind}` : 'message-empty', 'data-testid': 'receive-said' }, said?.text ?? ''),
+    log.length > 1
+      ? h(
+          'ul',
+          { class: 'scan-log', 'aria-label': t('office.transfers.receiveLog') },
+          log.slice(1).map((l) => h('li', { key: l.n, class: l.ok ? 'ok' : 'refused' }, l.text)),
+        )
+      : null,
+  );
+}
+
+/** The devices still on their way: after the box is scanned in, the ones not found in it. */
+function Missing(p: { transfer: Transfer }) {
+  const { missing, status } = p.transfer;
+  if (status !== 'open') return null;
+  return h(
+    'section',
+    { class: 'panel', 'aria-labelledby': 'missing-title', 'data-testid': 'missing' },
+    h('h2', { id: 'missing-title' }, t('office.transfers.missingTitle', { count: formatNumber(missing.length) })),
+    h('p', { class: 'hint' }, t('office.transfers.missingHint')),
+    h(
+      'ul',
+      { class: 'tag-list' },
+      missing.map((tag) => h('li', { key: tag, 'data-tag': tag }, h('a', { href: hashFor('devices', tag) }, tag))),
+    ),
+  );
+}
+
+function Lines(p: { transfer: Transfer }) {
+  const x = p.transfer;
+  return h(
+    'section',
+    { class: 'panel', 'aria-labelledby': 'transfer-lines-title' },
+    h('h2', { id: 'transfer-lines-title' }, t('office.transfers.devices')),
+    h(
+      'table',
+      { class: 'table', 'data-testid': 'transfer-devices' },
+      h('caption', null, t('office.transfers.devicesCaption', { count: formatNumber(x.devices.length) })),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          h('th', { scope: 'col' }, t('office.transfers.tag')),
+          h('th', { scope: 'col' }, t('office.transfers.device')),
+          h('th', { scope: 'col' }, t('office.transfers.leftAs')),
+          h('th', { scope: 'col' }, t('office.transfers.line')),
+          h('th', { scope: 'col' }, t('office.transfers.settledAt')),
+        ),
+      ),
+      h(
+        'tbody',
+        null,
+        x.devices.map((d) =>
+          h(
+            'tr',
+            { key: d.assetTag, 'data-tag': d.assetTag, 'data-state': d.state },
+            h('th', { scope: 'row', class: 'nowrap-cell' }, h('a', { href: hashFor('devices', d.assetTag) }, d.assetTag)),
+            h('td', null, `${tOr(`category.${d.category}`, d.category)} · ${d.make} ${d.model}`),
+            h('td', null, tOr(`station.status.${d.fromStatus}`, d.fromStatus)),
+            h('td', null, t(`office.transfers.line.${d.state}`)),
+            h('td', { class: 'when' }, d.settledAt ? formatDate(d.settledAt) : '—'),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+function Facts(p: { transfer: Transfer; site: string }) {
+  const x = p.transfer;
+  const way = directionFor(x, p.site);
+  const counts = lineCounts(x);
+  const rows: Array<[string, string | null, string?]> = [
+    [t('office.transfers.status'), t(`office.transfers.status.${x.status}`), 'status'],
+    [t('office.transfers.direction'), way ? t(`office.transfers.direction.${way}`) : null, 'direction'],
+    [t('office.transfers.from'), nameOfSite(x.fromSite)],
+    [t('office.transfers.to'), nameOfSite(x.toSite)],
+    [t('office.transfers.carrier'), x.carrier],
+    [t('office.transfers.reference'), x.reference],
+    [t('office.transfers.sentAt'), formatDate(x.sentAt)],
+    [t('office.transfers.closedAt'), x.closedAt && formatDate(x.closedAt)],
+    [t('office.transfers.line.received'), formatNumber(counts.received), 'received'],
+    [t('office.transfers.line.in_transit'), formatNumber(counts.in_transit), 'in-transit'],
+    [t('office.transfers.line.cancelled'), formatNumber(counts.cancelled), 'cancelled'],
+    [t('office.transfers.line.written_off'), formatNumber(counts.written_off), 'written-off'],
+  ];
+  return h(
+    'section',
+    { class: 'panel', 'aria-labelledby': 'transfer-facts-title' },
+    h('h2', { id: 'transfer-facts-title' }, t('office.transfers.record')),
+    h(
+      'dl',
+      { class: 'facts' },
+      rows.map(([label, value, testid]) => [h('dt', { key: `${label}-t` }, label), h('dd', { key: `${label}-d`, 'data-testid': testid }, value ?? '—')]),
+    ),
+  );
+}
+
+/** Calling back what is still on its way (POST /transfers/{id}/cancel), after a confirmation: it cannot be undone. */
+function CallBack(p: { transfer: Transfer; onTransfer: (t: Transfer) => void }) {
+  const [asked, setAsked] = useState(false);
+  const [said, setSaid] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const count = lineCounts(p.transfer).in_transit;
+  const cancel = async () => {
+    setBusy(true);
+    setSaid(null);
+    try {
+      p.onTransfer((await call<{ transfer: Transfer }>('POST', `/transfers/${p.transfer.id}/cancel`)).transfer);
+      setAsked(false);
+    } catch (err) {
+      setSaid(reasonOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return h(
+    'section',
+    { class: 'panel', 'aria-labelledby': 'call-back-title' },
+    h('h2', { id: 'call-back-title' }, t('office.transfers.callBack')),
+    h('p', { class: 'hint' }, t('office.transfers.callBackHint', { count: formatNumber(count) })),
+    h(Message, { kind: 'refused', text: said }),
+    asked
+      ? h(
+          'div',
+          { class: 'form-buttons', role: 'group', 'aria-labelledby': 'call-back-confirm' },
+          h('p', { id: 'call-back-confirm' }, t('office.transfers.callBackConfirm', { count: formatNumber(count) })),
+          h('button', { type: 'button', class: 'danger', 'data-testid': 'call-back-yes', disabled: busy, onClick: () => void cancel() }, t('office.transfers.callBackYes')),
+          h('button', { type: 'button', class: 'secondary', onClick: () => setAsked(false) }, t('office.transfers.callBackNo')),
+        )
+      : h('button', { type: 'button', class: 'secondary', 'data-testid': 'call-back', onClick: () => setAsked(true) }, t('office.transfers.callBack')),
+  );
+}
