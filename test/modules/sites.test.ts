@@ -11,8 +11,10 @@
 import fc from 'fast-check';
 import type { Response } from 'supertest';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { writeTransaction } from '../../src/core/db.js';
 import { ERROR_CODES, type ErrorCode } from '../../src/core/errors.js';
 import { formatTag } from '../../src/modules/asset-tags/asset-tag.js';
+import { insertSite } from '../../src/modules/sites/sites.repository.js';
 import type { Role } from '../../src/modules/users/users.table.js';
 import { bearer, createTestApp, laptop, TEST_ENGINE, USER_PASSWORD, wipeBody, type TestApp } from '../helpers.js';
 
@@ -179,6 +181,46 @@ describe('sites API', () => {
 
     expect(await t.count('sites')).toBe(2);
     expect((await post(ARVIAT)).status).toBe(201);
+  });
+
+  it('a site another instance added (a row this service did not write) is found at once, by code and by id', async () => {
+    const admin = await t.token('admin');
+    // Lookups answer from the sites read so far; an unknown code is read again, not remembered as none.
+    expect((await t.http.get(`${API}/devices?site=iqaluit`).set(bearer(admin))).status).toBe(200);
+    expectInvalid(await t.http.get(`${API}/devices?site=arviat`).set(bearer(admin)), 'querystring.site', 'before');
+    await t.exec('insert into sites (code, name, asset_tag_prefix, timezone, created_at) values (?, ?, ?, ?, ?)', ARVIAT.code, ARVIAT.name, ARVIAT.assetTagPrefix, ARVIAT.timezone, t.clock.now().toISOString());
+
+    for (const list of ['/devices', '/donations', '/shipments', '/transfers', '/reports/inventory']) {
+      const res = await t.http.get(`${API}${list}?site=arviat`).set(bearer(admin));
+      expect(res.status, `${list} ${JSON.stringify(res.body)}`).toBe(200);
+    }
+    const coordinator = await userAt(t, 'arviat-coordinator', 'coordinator', 'arviat');
+    const device = await intake(t, coordinator.token);
+    expect(device.tag).toMatch(TAG('ARV'));
+    expect(device.site).toBe('arviat');
+    const me = await t.http.get(`${API}/me`).set(bearer(coordinator.token));
+    expect(me.body.user.site).toBe('arviat');
+  });
+
+  it('inside a transaction that adds a site a lookup through it finds the site; rolled back, the site is not kept', async () => {
+    const { sites } = t.app.services;
+    const at = t.clock.now().toISOString();
+    await expect(
+      writeTransaction(t.db, async (tx) => {
+        const row = await insertSite(tx, { code: 'arviat', name: 'Arviat (rolled back)', nameSyllabics: null, assetTagPrefix: 'ARX', timezone: ARVIAT.timezone, createdAt: at });
+        expect(await sites.byCode('arviat', 'site', 'body', tx)).toMatchObject({ id: row.id, assetTagPrefix: 'ARX' });
+        expect(await sites.byId(row.id, tx)).toMatchObject({ code: 'arviat', assetTagPrefix: 'ARX' });
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    await expect(sites.byCode('arviat', 'site')).rejects.toMatchObject({ code: 'request.invalid' });
+
+    // The code is free again; the site made now is the one every lookup answers.
+    await addSite(t, ARVIAT);
+    const arviat = await sites.byCode('arviat', 'site');
+    expect(arviat).toMatchObject({ name: 'Arviat', assetTagPrefix: 'ARV' });
+    expect(await sites.byId(arviat.id)).toEqual(arviat);
+    expect(await sites.codeOf(arviat.id)).toBe('arviat');
   });
 
   it('bad input is 400 request.invalid naming the field, and makes no site', async () => {

@@ -48,8 +48,8 @@ export function createCertificatesService(deps: {
   donations: DonationsService;
   /** PDFs are drawn on the render pool, off the event loop. */
   documents: CertificateDocuments;
-  /** The program's sites (sites.service.ts rows): a certificate names the site of its device, or of its donation. */
-  sites: { rows(): Promise<SiteRow[]> };
+  /** The program's sites (sites.service.ts byId, byCode): a certificate names the site of its device, or of its donation. */
+  sites: { byId(id: number): Promise<SiteRow>; byCode(code: string, field: string): Promise<SiteRow> };
   organization: { name: string; address: string | null };
   /** The reviewed text of a language (database over shipped files): documents are drawn with it. */
   messagesFor?: ((locale: Locale) => Promise<LocaleMessages | undefined>) | undefined;
@@ -59,9 +59,7 @@ export function createCertificatesService(deps: {
 
   /** The name of a site, by id (a device's) or by code (a donation's answer). */
   async function siteName(which: { id: number } | { code: string }): Promise<string> {
-    const site = (await deps.sites.rows()).find((s) => ('id' in which ? s.id === which.id : s.code === which.code));
-    if (!site) throw new Error(`No site ${JSON.stringify(which)}`);
-    return site.name;
+    return ('id' in which ? await deps.sites.byId(which.id) : await deps.sites.byCode(which.code, 'site')).name;
   }
 
   /** The hash is of the data, whatever the language the labels are printed in. */

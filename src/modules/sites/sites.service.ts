@@ -26,75 +26,99 @@ export interface FirstSite {
 
 /**
  * The program's sites (docs/domain.md §8). Sites are few (a workshop and a
- * dozen hubs) and change only by an admin's POST, so every read goes to the
- * database: another instance's new site is seen at once.
+ * dozen hubs), are only ever added (by an admin's POST), and a site never
+ * changes once named, so lookups by id and by code are answered from the rows
+ * read so far. A site not among them is read again from the database, never
+ * answered "none" from memory: another instance sharing the database may have
+ * added it since. `list` and `rows` always read the database.
  */
 export function createSitesService(deps: { db: Db; clock: Clock; appendAuditEvent: AppendSiteEvent }) {
   const { db, clock } = deps;
 
-  async function rows(executor: Db = db): Promise<SiteRow[]> {
-    const all = await listSites(executor);
-    for (const s of all) if (s.name !== '') codes.set(s.id, s.code);
+  /**
+   * The named sites read so far, by id and by code, and the first site. The first site is kept only once named (at
+   * the first start, before anything is served): naming it changes its code and prefix. Rows read through a
+   * transaction the caller passed are not kept: the transaction may have added them and may still roll back.
+   */
+  const ids = new Map<number, SiteRow>();
+  const codes = new Map<string, SiteRow>();
+  let firstSite: SiteRow | undefined;
+  function remember(all: SiteRow[]): void {
+    for (const s of all) {
+      if (s.name === '') continue;
+      ids.set(s.id, s);
+      codes.set(s.code, s);
+    }
+  }
+
+  /** Every site row, in creation order (the first is the default site), read through the executor given, else the database. */
+  async function rows(executor?: Db): Promise<SiteRow[]> {
+    const all = await listSites(executor ?? db);
+    if (executor === undefined) {
+      remember(all);
+      if (all[0] !== undefined && all[0].name !== '') firstSite = all[0];
+    }
     return all;
   }
 
-  /**
-   * Site codes by id, for answers that name a record's site on the hot path
-   * (a device lookup). A code never changes once its site is named (at the
-   * first start, before anything is served), so a code read once stays true;
-   * a site another instance created since is read on first sight.
-   */
-  const codes = new Map<number, string>();
-  async function codeOf(id: number): Promise<string> {
-    const known = codes.get(id);
-    if (known !== undefined) return known;
-    await rows();
-    return codes.get(id) ?? '';
+  /** A site by id: kept, else read again (through the executor given, so a site the transaction added is found). */
+  async function siteWithId(id: number, executor?: Db): Promise<SiteRow | undefined> {
+    return ids.get(id) ?? (await rows(executor)).find((s) => s.id === id);
+  }
+
+  async function byId(id: number, executor?: Db): Promise<SiteRow> {
+    const row = await siteWithId(id, executor);
+    if (!row) throw new Error(`No site with id ${id}`);
+    return row;
+  }
+
+  /** The site a request names by code; 400 naming the field (of the body or the query) when there is none. */
+  async function byCode(code: string, field: string, location: FieldLocation = 'body', executor?: Db): Promise<SiteRow> {
+    const row = codes.get(code) ?? (await rows(executor)).find((s) => s.code === code);
+    if (!row) throw new AppError('request.invalid', `No site has the code "${code}".`, { errors: [{ field, message: 'no site has this code' }], location });
+    return row;
+  }
+
+  /** The site a user belongs to when none is named: the first one. */
+  async function first(executor?: Db): Promise<SiteRow> {
+    const row = firstSite ?? (await rows(executor))[0];
+    if (!row) throw new Error('The database has no site: its migrations did not run');
+    return row;
   }
 
   return {
     list: async (): Promise<Site[]> => (await rows()).map(toSite),
 
-    codeOf,
+    /** A site's code by id, for answers that name a record's site on the hot path (a device lookup); '' until the first site is named. */
+    codeOf: async (id: number): Promise<string> => {
+      const row = await siteWithId(id);
+      return row === undefined || row.name === '' ? '' : row.code;
+    },
 
-    /** Every site row, in creation order (the first is the default site). */
     rows,
+    byId,
+    byCode,
 
-    async byId(id: number, executor: Db = db): Promise<SiteRow> {
-      const row = (await rows(executor)).find((s) => s.id === id);
-      if (!row) throw new Error(`No site with id ${id}`);
-      return row;
-    },
-
-    /** The site a request names by code; 400 naming the field (of the body or the query) when there is none. */
-    async byCode(code: string, field: string, location: FieldLocation = 'body', executor: Db = db): Promise<SiteRow> {
-      const row = (await rows(executor)).find((s) => s.code === code);
-      if (!row) throw new AppError('request.invalid', `No site has the code "${code}".`, { errors: [{ field, message: 'no site has this code' }], location });
-      return row;
-    },
-
-    /** The site a user belongs to when none is named: the first one. */
-    async first(executor: Db = db): Promise<SiteRow> {
-      const first = (await rows(executor))[0];
-      if (!first) throw new Error('The database has no site: its migrations did not run');
-      return first;
-    },
+    first,
 
     async create(actor: { id: number }, body: CreateSiteBody): Promise<Site> {
       const at = clock.now().toISOString();
       try {
-        return await writeTransaction(db, async (tx) => {
-          const row = await insertSite(tx, { code: body.code, name: body.name, nameSyllabics: body.nameSyllabics ?? null, assetTagPrefix: body.assetTagPrefix, timezone: body.timezone, createdAt: at });
+        const row = await writeTransaction(db, async (tx) => {
+          const inserted = await insertSite(tx, { code: body.code, name: body.name, nameSyllabics: body.nameSyllabics ?? null, assetTagPrefix: body.assetTagPrefix, timezone: body.timezone, createdAt: at });
           await deps.appendAuditEvent(tx, {
             entityType: 'site',
-            entityId: row.code,
+            entityId: inserted.code,
             action: 'site.created',
             actorUserId: actor.id,
             at,
-            details: { code: row.code, name: row.name, assetTagPrefix: row.assetTagPrefix, timezone: row.timezone },
+            details: { code: inserted.code, name: inserted.name, assetTagPrefix: inserted.assetTagPrefix, timezone: inserted.timezone },
           });
-          return toSite(row);
+          return inserted;
         });
+        // Committed: kept for lookups at once.
+        remember([row]);
+        return toSite(row);
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;
         const taken = (await rows()).find((s) => s.code === body.code);
@@ -108,14 +132,16 @@ export function createSitesService(deps: { db: Db; clock: Clock; appendAuditEven
      * migration that made sites created it unnamed, holding whatever was
      * recorded before; once named, the configuration no longer changes it.
      */
-    async nameFirstSite(first: FirstSite): Promise<void> {
-      const site = await this.first();
+    async nameFirstSite(named: FirstSite): Promise<void> {
+      const site = await first();
       if (site.name !== '') return;
       await writeTransaction(db, async (tx) => {
         const row = (await rows(tx))[0]!;
         if (row.name !== '') return;
-        await updateSite(tx, row.id, { code: first.code, name: first.name, assetTagPrefix: first.assetTagPrefix, timezone: first.timezone, createdAt: clock.now().toISOString() });
+        await updateSite(tx, row.id, { code: named.code, name: named.name, assetTagPrefix: named.assetTagPrefix, timezone: named.timezone, createdAt: clock.now().toISOString() });
       });
+      // Named (here or by another instance meanwhile): the first site is kept from now on.
+      await rows();
     },
   };
 }

@@ -3,6 +3,7 @@ import type { Clock } from '../../core/clock.js';
 import { isUniqueViolation, writeTransaction, type Db, type Tx } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import { decodeCursor, pageOf } from '../../core/pagination.js';
+import { mapInOrder } from '../../core/in-order.js';
 import { can, type Role } from '../auth/permissions.js';
 import type { LimitedKey, LoginLimiter } from './limits.js';
 import { decoyHash, hashPassword, verifyPassword } from './password.js';
@@ -38,11 +39,11 @@ export function toUser(row: UserRow, site: string): User {
   };
 }
 
-/** What users need of sites: a site named in a request, the first site, each site's code. */
+/** What users need of sites: a site named in a request, the first site, a user's site by id. */
 export interface UserSites {
-  byCode(code: string, field: string, location?: 'body' | 'query', executor?: Db  ): Promise<{ id: number; code: string }>;
-  first(executor?: Db  ): Promise<{ id: number; code: string }>;
-  rows(executor?: Db  ): Promise<Array<{ id: number; code: string }>>;
+  byCode(code: string, field: string, location?: 'body' | 'query', executor?: Db): Promise<{ id: number; code: string }>;
+  first(executor?: Db): Promise<{ id: number; code: string }>;
+  byId(id: number, executor?: Db): Promise<{ id: number; code: string }>;
 }
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -100,10 +101,9 @@ export function createUsersService(deps: {
     }
   }
 
-  /** A user as answered, with their site's code read in the same executor. */
-  async function asUser(row: UserRow, executor: Db = db): Promise<User> {
-    const site = (await deps.sites.rows(executor)).find((x) => x.id === row.siteId);
-    return toUser(row, site?.code ?? '');
+  /** A user as answered, with their site's code (a site not yet known read through the executor given). */
+  async function asUser(row: UserRow, executor?: Db): Promise<User> {
+    return toUser(row, (await deps.sites.byId(row.siteId, executor)).code);
   }
 
   async function mustFind(id: number): Promise<UserRow> {
@@ -153,8 +153,7 @@ export function createUsersService(deps: {
     async list(limit: number, cursor: string | undefined): Promise<{ items: User[]; nextCursor: string | null }> {
       const after = cursor === undefined ? 0 : decodeCursor(cursor);
       const { page, nextCursor } = pageOf(await listUsers(db, after, limit + 1), limit, (r) => r.id);
-      const codes = new Map((await deps.sites.rows()).map((x) => [x.id, x.code]));
-      return { items: page.map((r) => toUser(r, codes.get(r.siteId) ?? '')), nextCursor };
+      return { items: await mapInOrder(page, (r) => asUser(r)), nextCursor };
     },
 
     get: async (id: number): Promise<User> => asUser(await mustFind(id)),
