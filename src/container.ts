@@ -54,7 +54,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
   const perMinute = config.rateLimitPerMinute;
   const requestLimiter = perMinute === 0 ? null : shared ? createPostgresRequestLimiter(db, perMinute) : createMemoryRequestLimiter(perMinute);
   const assetTags = createAssetTagsService({ db, clock, prefixOf: async (executor, siteId) => (await sites.byId(siteId, executor)).assetTagPrefix });
-  const donations = createDonationsService({ db, clock, categories: DEVICE_CATEGORIES, siteCode: sites.codeOf, siteByCode: (code, field, location) => sites.byCode(code, field, location) });
+  const donations = createDonationsService({ db, clock, categories: DEVICE_CATEGORIES, siteCode: sites.codeOf, askedSite: sites.asked });
   // Every use case on a device runs through this one: the device's state loader and its transaction, built once.
   const deviceUseCase = createDeviceUseCase({
     db,
@@ -64,7 +64,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
     driveStatesColumn: driveStatesColumn(db),
     siteCode: sites.codeOf,
   });
-  const devices = createDevicesService({ db, clock, assetTags, donations, deviceUseCase, siteByCode: (code, field, location) => sites.byCode(code, field, location) });
+  const devices = createDevicesService({ db, clock, assetTags, donations, deviceUseCase, askedSite: sites.asked });
   const hardwareReports = createHardwareReportsService({ devices });
   const audit = createAuditService({ db });
   // A write-off in transit settles the device's transfer line (the transfers service is made further down).
@@ -102,9 +102,9 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
     organization: { name: config.organizationName, address: config.organizationAddress },
     messagesFor: translations.messagesFor,
   });
-  const recycling = createRecyclingService({ db, clock, deviceUseCase, documents, organizationName: config.organizationName, site: (id) => sites.byId(id), siteByCode: (code, field, location) => sites.byCode(code, field, location), messagesFor: translations.messagesFor });
-  const transfers = createTransfersService({ db, clock, deviceUseCase, documents, organizationName: config.organizationName, site: (id) => sites.byId(id), siteByCode: (code, field, location) => sites.byCode(code, field, location), messagesFor: translations.messagesFor });
-  const reports = createReportsService({ db, clock, messagesFor: translations.messagesFor, organizationName: config.organizationName, programName: config.programName, siteName: config.siteName, minCell: config.reportMinCell, site: (id) => sites.byId(id), siteByCode: (code, field, location) => sites.byCode(code, field, location) });
+  const recycling = createRecyclingService({ db, clock, deviceUseCase, documents, organizationName: config.organizationName, site: (id) => sites.byId(id), askedSite: sites.asked, messagesFor: translations.messagesFor });
+  const transfers = createTransfersService({ db, clock, deviceUseCase, documents, organizationName: config.organizationName, site: (id) => sites.byId(id), siteByCode: (code, field, location) => sites.byCode(code, field, location), askedSite: sites.asked, messagesFor: translations.messagesFor });
+  const reports = createReportsService({ db, clock, messagesFor: translations.messagesFor, organizationName: config.organizationName, programName: config.programName, siteName: config.siteName, minCell: config.reportMinCell, site: (id) => sites.byId(id), askedSite: sites.asked });
   // What the scan station page is told about this site (no secrets: the page is public).
   const stationPage = { siteName: config.siteName, siteCode: config.siteCode, organizationName: config.organizationName, assetTagPrefix: config.assetTagPrefix };
   return { db, renderPool, sites, users, requestLimiter, assetTags, donations, devices, hardwareReports, audit, deviceActions, sanitization, wipeReports, repairs, grading, scans, participants, issuance, labels, certificates, recycling, transfers, reports, translations, stationPage, siteTimeZone: config.siteTimeZone };

@@ -12,7 +12,7 @@ import type { Actor } from '../users/users.service.js';
 import { DEFAULT_WEIGHT_GRAMS, DEVICE_CATEGORIES, type DeviceCategory } from './category-weights.js';
 import { roleMayDo, statusAllows } from './device-lifecycle.js';
 import type { DeviceUseCase } from './device-use-case.js';
-import { listScope } from '../sites/site-scope.js';
+import { listScope, type AskedSite } from '../sites/site-scope.js';
 import {
   deviceHistory,
   drivesOf,
@@ -38,8 +38,8 @@ export function createDevicesService(deps: {
   assetTags: AssetTagsService;
   donations: DonationsService;
   deviceUseCase: DeviceUseCase;
-  /** A site named by a request (sites.service.ts byCode): 400 naming the field when there is none. */
-  siteByCode: (code: string, field: string, location: 'body' | 'query') => Promise<{ id: number }>;
+  /** The site a list's `site=` names (sites.service.ts asked). */
+  askedSite: AskedSite;
 }) {
   const { db, clock } = deps;
   const { resolve, resolveState, loadState, view, inDeviceTransaction, driveStatesOfPage } = deps.deviceUseCase;
@@ -81,7 +81,7 @@ export function createDevicesService(deps: {
    * officers (every site by default), the viewer's own site for everyone else; 'none' when they named another site.
    */
   async function siteFilter(query: ListDevicesQuery, viewer: Actor): Promise<DeviceFilter | 'none'> {
-    const scope = listScope(viewer, query.site === undefined || query.site === 'all' ? null : (await deps.siteByCode(query.site, 'site', 'query')).id);
+    const scope = listScope(viewer, await deps.askedSite(query.site));
     return scope === 'none' ? scope : { ...query, siteId: scope ?? undefined };
   }
 

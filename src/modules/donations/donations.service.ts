@@ -4,7 +4,7 @@ import { AppError } from '../../core/errors.js';
 import { decodeCursor, pageOf } from '../../core/pagination.js';
 import { appendAuditEvent } from '../audit-log/audit.repository.js';
 import { mapInOrder } from '../../core/in-order.js';
-import { listScope, sees, type SiteViewer } from '../sites/site-scope.js';
+import { listScope, sees, type AskedSite, type SiteViewer } from '../sites/site-scope.js';
 import type { Actor } from '../users/users.service.js';
 import { findDonation, insertDonation, listDonations, type DonationRow } from './donations.repository.js';
 import type { AssetListEntry, AssetListUpload, CreateDonationBody, Donation } from './donations.schemas.js';
@@ -36,8 +36,8 @@ export function createDonationsService(deps: {
   categories: readonly string[];
   /** The code of a site by id (sites.service.ts codeOf). */
   siteCode: (siteId: number) => Promise<string>;
-  /** A site named by a request (sites.service.ts byCode). */
-  siteByCode: (code: string, field: string, location: 'body' | 'query') => Promise<{ id: number }>;
+  /** The site a list's `site=` names (sites.service.ts asked). */
+  askedSite: AskedSite;
 }) {
   const { db, clock } = deps;
 
@@ -168,7 +168,7 @@ export function createDonationsService(deps: {
     /** The viewer's site's donations; every site's, or the one named, for admins and program officers. */
     async list(limit: number, cursor: string | undefined, viewer: SiteViewer, site?: string): Promise<{ items: Donation[]; nextCursor: string | null }> {
       const after = cursor === undefined ? 0 : decodeCursor(cursor);
-      const scope = listScope(viewer, site === undefined || site === 'all' ? null : (await deps.siteByCode(site, 'site', 'query')).id);
+      const scope = listScope(viewer, await deps.askedSite(site));
       if (scope === 'none') return { items: [], nextCursor: null };
       const { page, nextCursor } = pageOf(await listDonations(db, after, limit + 1, scope), limit, (r) => r.id);
       return { items: await mapInOrder(page, answer), nextCursor };

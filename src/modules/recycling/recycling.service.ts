@@ -31,14 +31,14 @@ import type { AmendShipmentBody, AmendmentValue, CreateShipmentBody, Shipment } 
 import { receivedAtProblem, shippedAtProblem } from './shipment-dates.js';
 import { shipmentRecords } from './recycling.records.js';
 import { mapInOrder } from '../../core/in-order.js';
-import { listScope, sees, type SiteViewer } from '../sites/site-scope.js';
+import { listScope, sees, type AskedSite, type SiteViewer } from '../sites/site-scope.js';
 
 /** The renderer this module draws its manifest with: the documents module's client, wired by the composition root. */
 export interface ManifestDocuments {
   render(task: { kind: 'manifest'; shipment: Shipment; org: { organizationName: string; siteName: string }; printedAt: Date; locale?: Locale | undefined; messages?: LocaleMessages | undefined }): Promise<Buffer>;
 }
 
-export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCase: DeviceUseCase; documents: ManifestDocuments; organizationName: string; /** A site by id: a shipment answers its code, its manifest prints its name, its dates are on its time zone's calendar. */ site: (siteId: number) => Promise<{ code: string; name: string; timezone: string }>; siteByCode: (code: string, field: string, location: 'body' | 'query') => Promise<{ id: number }>; /** The reviewed text of a language (database over shipped files): the manifest is drawn with it. */ messagesFor?: ((locale: Locale) => Promise<LocaleMessages | undefined>) | undefined }) {
+export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCase: DeviceUseCase; documents: ManifestDocuments; organizationName: string; /** A site by id: a shipment answers its code, its manifest prints its name, its dates are on its time zone's calendar. */ site: (siteId: number) => Promise<{ code: string; name: string; timezone: string }>; /** The site a list's `site=` names (sites.service.ts asked). */ askedSite: AskedSite; /** The reviewed text of a language (database over shipped files): the manifest is drawn with it. */ messagesFor?: ((locale: Locale) => Promise<LocaleMessages | undefined>) | undefined }) {
   const { db, clock } = deps;
   const { resolve, loadState } = deps.deviceUseCase;
 
@@ -120,7 +120,7 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCa
     get: async (viewer: SiteViewer, id: number): Promise<Shipment> => view(await mustFind(id, viewer)),
     /** The viewer's site's shipments; every site's, or the one named, for admins and program officers. */
     async list(viewer: SiteViewer, status?: ShipmentRow['status'], site?: string): Promise<Shipment[]> {
-      const scope = listScope(viewer, site === undefined || site === 'all' ? null : (await deps.siteByCode(site, 'site', 'query')).id);
+      const scope = listScope(viewer, await deps.askedSite(site));
       if (scope === 'none') return [];
       return mapInOrder(await listShipments(db, status, scope), view);
     },

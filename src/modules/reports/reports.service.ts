@@ -19,7 +19,7 @@ import {
   type Period,
 } from './reports.repository.js';
 import type { DiversionReport } from './reports.schemas.js';
-import { siteLimit, type SiteViewer } from '../sites/site-scope.js';
+import { siteLimit, type AskedSite, type SiteViewer } from '../sites/site-scope.js';
 
 const DAY = 86_400_000;
 
@@ -134,7 +134,8 @@ export function createReportsService(deps: {
   minCell: number;
   /** Sites by id and by code (the sites service): a report covers one, or the program. */
   site: (siteId: number) => Promise<{ id: number; code: string; name: string }>;
-  siteByCode: (code: string, field: string, location: 'body' | 'query') => Promise<{ id: number; code: string; name: string }>;
+  /** The site a report's `site=` names (sites.service.ts asked): null for the program. */
+  askedSite: AskedSite<{ id: number; code: string; name: string }>;
 }) {
   const { db, clock, minCell } = deps;
 
@@ -144,13 +145,13 @@ export function createReportsService(deps: {
    */
   async function reportSite(viewer: SiteViewer, asked: string | undefined): Promise<ReportSite> {
     if (siteLimit(viewer) === null) {
-      if (asked === undefined || asked === 'all') return PROGRAM;
-      const s = await deps.siteByCode(asked, 'site', 'query');
-      return { id: s.id, code: s.code, name: s.name };
+      const s = await deps.askedSite(asked);
+      return s === null ? PROGRAM : { id: s.id, code: s.code, name: s.name };
     }
     const own = await deps.site(viewer.siteId);
     if (asked !== undefined && asked !== own.code) {
-      if (asked !== 'all') await deps.siteByCode(asked, 'site', 'query');
+      // An unknown code is 400 as for anyone; a known other site, or `all`, is not theirs to report on.
+      await deps.askedSite(asked);
       throw new AppError('auth.forbidden', `Your role reports on ${own.name} only.`);
     }
     return { id: own.id, code: own.code, name: own.name };
@@ -195,11 +196,12 @@ export function createReportsService(deps: {
     /** Text the embedded fonts cannot draw (in the name of the person preparing it) is refused before anything is drawn. */
     diversionPdf: async (report: DiversionReport, options: { locale?: Locale; preparedBy?: string | undefined } = {}) => {
       assertDrawable({ preparedBy: options.preparedBy }, 'query');
+      const site = await deps.askedSite(report.site);
       return renderDiversionPdf(report, {
         organizationName: deps.organizationName,
         // A site's report is headed with the site; the program's with the program (or the first site, as before sites).
-        siteName: report.site === 'all' ? (deps.siteName ?? '') : (await deps.siteByCode(report.site, 'site', 'query')).name,
-        programName: report.site === 'all' ? (deps.programName ?? null) : null,
+        siteName: site === null ? (deps.siteName ?? '') : site.name,
+        programName: site === null ? (deps.programName ?? null) : null,
         printedAt: clock.now(),
         locale: options.locale ?? 'en',
         messages: await deps.messagesFor?.(options.locale ?? 'en'),

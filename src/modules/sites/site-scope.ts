@@ -23,12 +23,19 @@ export function sees(viewer: SiteViewer, siteId: number): boolean {
 }
 
 /**
- * The site a list answers: the one asked for (`site=` a code, resolved to its id; null for every site) within what
- * the viewer sees. A viewer limited to one site who names another gets an empty list (`'none'`), not an error: the
- * other site's records stay as unseen as a device of it.
+ * The site a list's or report's `site=` names: the sites service's `asked`, wired by the composition root. Absent or
+ * `all` is every site (null), a code its site; no site with the code is 400 `request.invalid` naming `site` in the
+ * query.
  */
-export function listScope(viewer: SiteViewer, asked: number | null): number | null | 'none' {
+export type AskedSite<S extends { id: number } = { id: number }> = (site: string | undefined) => Promise<S | null>;
+
+/**
+ * The site a list answers: the one asked for (`site=` resolved by AskedSite; null for every site) within what the
+ * viewer sees. A viewer limited to one site who names another gets an empty list (`'none'`), not an error: the other
+ * site's records stay as unseen as a device of it.
+ */
+export function listScope(viewer: SiteViewer, asked: { id: number } | null): number | null | 'none' {
   const limit = siteLimit(viewer);
-  if (limit === null) return asked;
-  return asked !== null && asked !== limit ? 'none' : limit;
+  if (limit === null) return asked?.id ?? null;
+  return asked !== null && asked.id !== limit ? 'none' : limit;
 }

@@ -99,6 +99,12 @@ export function createSitesService(deps: { db: Db; clock: Clock; appendAuditEven
     byId,
     byCode,
 
+    /**
+     * The site a list's or report's `site=` names (docs/domain.md §8): absent or `all` is every site (null), a code
+     * its site; 400 `request.invalid` naming `site` in the query when no site has the code.
+     */
+    asked: async (site: string | undefined): Promise<SiteRow | null> => (site === undefined || site === 'all' ? null : byCode(site, 'site', 'query')),
+
     first,
 
     async create(actor: { id: number }, body: CreateSiteBody): Promise<Site> {

@@ -16,7 +16,7 @@ import { applyDeviceChange, assertAllowed } from '../devices/device-change.js';
 import { deviceByTag, type DeviceRow } from '../devices/device-reads.js';
 import type { DeviceUseCase } from '../devices/device-use-case.js';
 import type { Device } from '../devices/devices.schemas.js';
-import { listScope, sees, type SiteViewer } from '../sites/site-scope.js';
+import { listScope, sees, type AskedSite, type SiteViewer } from '../sites/site-scope.js';
 import type { Actor } from '../users/users.service.js';
 import {
   closeIfSettled,
@@ -51,6 +51,8 @@ export function createTransfersService(deps: {
   deviceUseCase: DeviceUseCase;
   site: (siteId: number) => Promise<SiteFacts>;
   siteByCode: (code: string, field: string, location: 'body' | 'query') => Promise<SiteFacts>;
+  /** The site a list's `site=` names (sites.service.ts asked). */
+  askedSite: AskedSite;
   documents: PackingListDocuments;
   organizationName: string;
   messagesFor?: ((locale: Locale) => Promise<LocaleMessages | undefined>) | undefined;
@@ -308,7 +310,7 @@ export function createTransfersService(deps: {
 
     /** Transfers into and out of the viewer's site (every site's, or one, for those who see every site), newest first. */
     async list(viewer: SiteViewer, query: { status?: TransferRow['status'] | undefined; direction?: 'in' | 'out' | undefined; site?: string | undefined; limit: number }): Promise<Transfer[]> {
-      const scope = listScope(viewer, query.site === undefined || query.site === 'all' ? null : (await deps.siteByCode(query.site, 'site', 'query')).id);
+      const scope = listScope(viewer, await deps.askedSite(query.site));
       if (scope === 'none') return [];
       const rows = await listTransfers(db, scope, query.status, scope === null ? undefined : query.direction, query.limit);
       const lines = await linesOfTransfers(db, rows.map((r) => r.id));
