@@ -1,5 +1,5 @@
 import type { Clock } from '../../core/clock.js';
-import { isUniqueViolation, writeTransaction, type Db, type Tx } from '../../core/db.js';
+import { isUniqueViolation, writeTransaction, type Db, type Executor, type Tx } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import type { Locale, LocaleMessages } from '../../core/i18n.js';
 import { assertDrawable } from '../../core/pdf/fonts.js';
@@ -59,9 +59,9 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCa
     };
   }
 
-  /** Another site's shipment is none, as another site's device is (docs/domain.md §8). */
-  async function mustFind(id: number, viewer: SiteViewer): Promise<ShipmentRow> {
-    const s = await findShipment(db, id);
+  /** Another site's shipment is none, as another site's device is (docs/domain.md §8). Inside a transaction, read through it. */
+  async function mustFind(id: number, viewer: SiteViewer, executor: Executor = db): Promise<ShipmentRow> {
+    const s = await findShipment(executor, id);
     if (!s || !sees(viewer, s.siteId)) throw new AppError('shipments.not_found', `No shipment ${id}.`);
     return s;
   }
@@ -130,7 +130,7 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCa
       const at = clock.now().toISOString();
       try {
         await writeTransaction(db, async (tx) => {
-          const s = await mustFind(id, actor);
+          const s = await mustFind(id, actor, tx);
           assertOpen(s);
           const device = await resolve(ref, actor);
           // A shipment leaves from one site: an admin who sees every site still ships each site's devices from it.
@@ -162,7 +162,7 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCa
     async addBulkLine(actor: Actor, id: number, body: { category: string; weightGrams: number; units?: number | undefined }): Promise<Shipment> {
       const at = clock.now().toISOString();
       await writeTransaction(db, async (tx) => {
-        assertOpen(await mustFind(id, actor));
+        assertOpen(await mustFind(id, actor, tx));
         await addBulkLine(tx, { shipmentId: id, category: body.category, weightGrams: body.weightGrams, units: body.units ?? null, addedBy: actor.id, addedAt: at });
         await audit(tx, actor, id, 'shipment.bulk_line_added', { ...body }, at);
       });
@@ -178,7 +178,7 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCa
     async removeDevice(actor: Actor, id: number, ref: string): Promise<Shipment> {
       const at = clock.now().toISOString();
       await writeTransaction(db, async (tx) => {
-        assertOpen(await mustFind(id, actor));
+        assertOpen(await mustFind(id, actor, tx));
         const device = await resolve(ref, actor);
         if (!await removeShipmentDevice(tx, id, device.id)) {
           throw new AppError('shipments.line_not_found', `${device.assetTag} is not on shipment ${id}.`, { extra: { assetTag: device.assetTag } });
@@ -192,7 +192,7 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCa
     async removeBulkLine(actor: Actor, id: number, lineId: number): Promise<Shipment> {
       const at = clock.now().toISOString();
       await writeTransaction(db, async (tx) => {
-        assertOpen(await mustFind(id, actor));
+        assertOpen(await mustFind(id, actor, tx));
         const line = await removeBulkLine(tx, id, lineId);
         if (!line) throw new AppError('shipments.line_not_found', `Shipment ${id} has no bulk line ${lineId}.`, { extra: { lineId } });
         await audit(tx, actor, id, 'shipment.bulk_line_removed', { lineId, category: line.category, weightGrams: line.weightGrams, units: line.units }, at);
@@ -204,7 +204,7 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCa
     async ship(actor: Actor, id: number, shippedAt: string | undefined): Promise<Shipment> {
       const at = clock.now().toISOString();
       await writeTransaction(db, async (tx) => {
-        const s = await mustFind(id, actor);
+        const s = await mustFind(id, actor, tx);
         assertOpen(s);
         const devs = await devicesOfShipment(tx, id);
         if (devs.length === 0 && (await bulkLinesOfShipment(tx, id)).length === 0) throw new AppError('shipments.empty', `Shipment ${id} has no lines.`);
@@ -230,7 +230,7 @@ export function createRecyclingService(deps: { db: Db; clock: Clock; deviceUseCa
     async confirm(actor: Actor, id: number, body: { certificateNumber: string; receivedAt: string; receivedWeightGrams?: number | undefined }): Promise<Shipment> {
       const at = clock.now().toISOString();
       await writeTransaction(db, async (tx) => {
-        const s = await mustFind(id, actor);
+        const s = await mustFind(id, actor, tx);
         if (s.status === 'open') throw new AppError('shipments.not_shipped', `Shipment ${id} has not been shipped yet.`);
         if (s.status === 'confirmed') throw new AppError('shipments.frozen', `Shipment ${id} was already confirmed.`);
         const problem = receivedAtProblem(body.receivedAt, s, clock.now(), (await deps.site(s.siteId)).timezone);
