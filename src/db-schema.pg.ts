@@ -804,6 +804,7 @@ export const transferDevices = pgTable(
   },
   (t) => [
     index('transfer_devices_transfer_idx').on(t.transferId),
+    index('transfer_devices_device_idx').on(t.deviceId, t.state, t.settledAt),
     uniqueIndex('transfer_devices_in_transit_uq').on(t.deviceId).where(sql`${t.state} = 'in_transit'`),
     check('transfer_devices_state_ck', sql`${t.state} in (${inList(TRANSFER_LINE_STATES)})`),
     check('transfer_devices_from_status_ck', sql`${t.fromStatus} in (${inList(TRANSFERABLE_STATUSES)})`),

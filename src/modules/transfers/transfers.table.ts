@@ -55,6 +55,8 @@ export const transferDevices = sqliteTable(
   },
   (t) => [
     index('transfer_devices_transfer_idx').on(t.transferId),
+    // A device's transfers received by a date: the reports' site of a device at an instant and its intake site, read per device (reports.repository.ts).
+    index('transfer_devices_device_idx').on(t.deviceId, t.state, t.settledAt),
     // A device is on one open transfer at most.
     uniqueIndex('transfer_devices_in_transit_uq').on(t.deviceId).where(sql`${t.state} = 'in_transit'`),
     check('transfer_devices_state_ck', sql`${t.state} in ('in_transit', 'received', 'cancelled', 'written_off')`),

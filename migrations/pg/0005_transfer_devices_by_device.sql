@@ -1,0 +1,1 @@
+CREATE INDEX "transfer_devices_device_idx" ON "transfer_devices" USING btree ("device_id","state","settled_at");
