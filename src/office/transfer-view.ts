@@ -168,7 +168,7 @@ function Lines(p: { transfer: Transfer }) {
     h(
       'table',
       { class: 'table', 'data-testid': 'transfer-devices' },
-      h('caption', null, t('office.transfers.devicesCaption', { count: formatNumber(x.devices.length) })),
+      h('caption', null, t('office.transfers.devicesCaption', { count: x.devices.length })),
       h(
         'thead',
         null,
@@ -253,13 +253,13 @@ function CallBack(p: { transfer: Transfer; onTransfer: (t: Transfer) => void }) 
     'section',
     { class: 'panel', 'aria-labelledby': 'call-back-title' },
     h('h2', { id: 'call-back-title' }, t('office.transfers.callBack')),
-    h('p', { class: 'hint' }, t('office.transfers.callBackHint', { count: formatNumber(count) })),
+    h('p', { class: 'hint' }, t('office.transfers.callBackHint', { count })),
     h(Message, { kind: 'refused', text: said }),
     asked
       ? h(
           'div',
           { class: 'form-buttons', role: 'group', 'aria-labelledby': 'call-back-confirm' },
-          h('p', { id: 'call-back-confirm' }, t('office.transfers.callBackConfirm', { count: formatNumber(count) })),
+          h('p', { id: 'call-back-confirm' }, t('office.transfers.callBackConfirm', { count })),
           h('button', { type: 'button', class: 'danger', 'data-testid': 'call-back-yes', disabled: busy, onClick: () => void cancel() }, t('office.transfers.callBackYes')),
           h('button', { type: 'button', class: 'secondary', onClick: () => setAsked(false) }, t('office.transfers.callBackNo')),
         )

@@ -8,6 +8,7 @@
 import { h } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { Refused } from '../client/api.js';
+import { workshopToday } from '../client/format.js';
 import { formatDate, formatNumber, t } from '../client/i18n.js';
 import { hashFor, subPathOf } from '../client/office-pages.js';
 import { formProblem, problemReason, type FormProblem } from '../client/problems.js';
@@ -25,7 +26,7 @@ import {
   type Transfer,
   type TransferFilters,
 } from '../client/transfers.js';
-import { can } from '../modules/auth/permissions.js';
+import { can, seesEverySite } from '../modules/auth/permissions.js';
 import { SiteFilter } from './site-filter.js';
 import { TransferView } from './transfer-view.js';
 import { call, get, nameOfSite, route, session, sites } from './state.js';
@@ -100,7 +101,7 @@ function TransfersHome() {
         h(Message, { kind: 'refused', text: error }),
         items ? h(TransferTable, { items, site: inView }) : error ? null : h('p', { class: 'hint' }, t('office.loading')),
       ),
-      can(user.role, 'devices:transfer') ? h(SendBox, { from: user.site }) : null,
+      can(user.role, 'devices:transfer') ? h(SendBox, { from: seesEverySite(user.role) ? null : user.site }) : null,
     ),
   );
 }
@@ -142,7 +143,8 @@ function TransferTable(p: { items: Transfer[]; site: string | null }) {
           h('td', null, nameOfSite(x.fromSite)),
           h('td', null, nameOfSite(x.toSite)),
           h('td', null, t(`office.transfers.status.${x.status}`)),
-          h('td', { class: 'when' }, formatDate(x.sentAt)),
+          // The day on the workshop's calendar: the time is on the transfer's page.
+          h('td', { class: 'when' }, formatDate(workshopToday(new Date(x.sentAt)))),
           h('td', { class: 'num' }, formatNumber(x.devices.length)),
           h('td', { class: 'num' }, formatNumber(counts.in_transit)),
           h('td', null, [x.carrier, x.reference].filter(Boolean).join(' · ') || '—'),
@@ -158,9 +160,10 @@ const optional = (v: string) => (v.trim() ? v.trim() : undefined);
 
 /**
  * Sending a box: the destination, the tags (scanned one a line, or typed), and how it travels. The service sends
- * all of them or none; a refusal names the device that cannot go.
+ * all of them or none; a refusal names the device that cannot go. `from`: the person's site, never a destination;
+ * null for a role acting for every site (the box leaves from the site that holds its devices).
  */
-function SendBox(p: { from: string }) {
+function SendBox(p: { from: string | null }) {
   const destinations = (sites.value ?? []).filter((s) => s.code !== p.from);
   const empty = { toSite: '', assetTags: '', carrier: '', reference: '' };
   const [draft, setDraft] = useState(empty);

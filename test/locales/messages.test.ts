@@ -15,7 +15,7 @@ const legacy = (text: string, vars: Record<string, string | number>) =>
   text.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
 
 /** Messages that were rewritten with ICU plurals, and what the old text gave for a count. */
-const PLURALS = new Set(['station.queue.sent', 'office.loans.days', 'office.participants.overdue', 'office.loans.dueDateHint', 'report.diversion.units', 'problem.field.tooLong', 'problem.field.tooShort', 'office.translations.count', 'office.translations.preview.englishOnly', 'station.wipeImport.dryRun', 'station.wipeImport.recorded', 'office.assetList.added']);
+const PLURALS = new Set(['station.queue.sent', 'office.loans.days', 'office.participants.overdue', 'office.loans.dueDateHint', 'report.diversion.units', 'problem.field.tooLong', 'problem.field.tooShort', 'office.translations.count', 'office.translations.preview.englishOnly', 'station.wipeImport.dryRun', 'station.wipeImport.recorded', 'office.assetList.added', 'office.transfers.devicesCaption', 'office.transfers.callBackHint', 'office.transfers.callBackConfirm']);
 
 const messages = (table: Record<string, unknown>) =>
   Object.entries(table).filter((e): e is [string, string] => typeof e[1] === 'string');
@@ -54,6 +54,10 @@ describe('ICU MessageFormat over the locale files', () => {
       'nwipe 0.42: what would be recorded. 3 drives would be recorded.',
     ]);
     expect(formatMessage('en', 'station.queue.sent', en['station.queue.sent'], { count: 4 })).toBe('The server answers again: 4 kept requests sent.');
+    const box = (key: string, count: number) => formatMessage('en', key, en[key as keyof typeof en], { count });
+    expect([box('office.transfers.devicesCaption', 1), box('office.transfers.devicesCaption', 1200)]).toEqual(['1 device', '1,200 devices']);
+    expect(box('office.transfers.callBackConfirm', 1)).toBe('Call back 1 device? This cannot be undone.');
+    expect(box('office.transfers.callBackHint', 2)).toBe('2 devices are still on their way. Called back, they return to this site as they left.');
     // The report writes the number for its language and picks the form from the number itself.
     const units = (count: number, units: string) => formatMessage('en', 'report.diversion.units', en['report.diversion.units'], { count, units });
     expect([units(1, '1'), units(0, '0'), units(36712, '36,712')]).toEqual(['1 unit', '0 units', '36,712 units']);

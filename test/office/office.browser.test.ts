@@ -62,7 +62,7 @@ describe('the office in the browser', () => {
     await expect.poll(() => figure(page, 'unknownCodes').locator('.number').textContent()).toBe('1');
     expect(await figure(page, 'byStatus').locator('tr[data-status=received] td').first().textContent()).toBe('2');
     expect(await figure(page, 'loansOverdue').locator('.number').textContent()).toBe('0');
-    expect(await page.locator('nav a').allTextContents()).toEqual(['today', 'devices', 'loans', 'participants', 'donations', 'recycling', 'reports', 'users', 'translations'].map((id) => en[`office.page.${id}`]));
+    expect(await page.locator('nav a').allTextContents()).toEqual(['today', 'devices', 'loans', 'participants', 'donations', 'transfers', 'recycling', 'reports', 'users', 'translations'].map((id) => en[`office.page.${id}`]));
     await shot(page, 'today');
     expect(await seriousViolations(page)).toEqual([]);
 
@@ -141,7 +141,7 @@ describe('the office in the browser', () => {
     await page.selectOption('#sign-in-locale', 'fr');
     await page.click('form[data-testid=office-sign-in] button[type=submit]');
     await page.locator('[data-figure=byStatus] tr[data-status=received]').waitFor();
-    expect(await page.locator('nav a').allTextContents()).toEqual(['today', 'devices', 'loans', 'participants', 'donations', 'recycling', 'reports'].map((id) => en[`office.page.${id}`]));
+    expect(await page.locator('nav a').allTextContents()).toEqual(['today', 'devices', 'loans', 'participants', 'donations', 'transfers', 'recycling', 'reports'].map((id) => en[`office.page.${id}`]));
     expect(await page.evaluate<string>('document.documentElement.lang')).toBe('fr');
     const kg = await page.locator('[data-figure=byStatus] tr[data-status=received] td').nth(1).textContent();
     expect(kg).toMatch(/^\d+,\d\s?kg$/);

@@ -61,7 +61,7 @@ describe('Reports in the browser', () => {
     await page.fill('#sign-in-password', USER_PASSWORD);
     await page.keyboard.press('Enter');
     await page.locator('[data-testid=period-picker]').waitFor();
-    expect(await page.locator('nav a').allTextContents()).toEqual(['today', 'devices', 'loans', 'participants', 'donations', 'recycling', 'reports'].map((id) => en[`office.page.${id}`]));
+    expect(await page.locator('nav a').allTextContents()).toEqual(['today', 'devices', 'loans', 'participants', 'donations', 'transfers', 'recycling', 'reports'].map((id) => en[`office.page.${id}`]));
 
     // It opens on the last complete fiscal year, before the seeded devices: nothing diverted then.
     await expect.poll(() => page.locator('[data-total=diverted] td').first().textContent()).toBe('0');
