@@ -54,7 +54,7 @@ describe('ICU MessageFormat over the locale files', () => {
       'nwipe 0.42: what would be recorded. 3 drives would be recorded.',
     ]);
     expect(formatMessage('en', 'station.queue.sent', en['station.queue.sent'], { count: 4 })).toBe('The server answers again: 4 kept requests sent.');
-    const box = (key: string, count: number) => formatMessage('en', key, en[key as keyof typeof en], { count });
+    const box = (key: string, count: number) => formatMessage('en', key, en[key as keyof typeof en] as string, { count });
     expect([box('office.transfers.devicesCaption', 1), box('office.transfers.devicesCaption', 1200)]).toEqual(['1 device', '1,200 devices']);
     expect(box('office.transfers.callBackConfirm', 1)).toBe('Call back 1 device? This cannot be undone.');
     expect(box('office.transfers.callBackHint', 2)).toBe('2 devices are still on their way. Called back, they return to this site as they left.');

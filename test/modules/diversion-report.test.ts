@@ -303,7 +303,7 @@ describe('GET /reports/diversion', () => {
   }
 
   const get = async (query: Body, role: Role = 'staff') => t.http.get(`${API}/reports/diversion`).query(query).set(await as(role));
-  async function json(query: Body = {}): Promise<{ totals: Record<string, Bucket>; byCategory: Row[]; byMonth: Row[]; byCommunity: Row[]; measuredWeightShare: number; co2e: Body | null; methodology: string; period: Body }> {
+  async function json(query: Body = {}): Promise<{ totals: Record<string, Bucket>; byCategory: Row[]; byMonth: Row[]; byCommunity: Row[]; measuredWeightShare: number; co2e: Body | null; methodology: string; period: Body; site: string }> {
     const res = await get({ from: FROM, to: TO, ...query });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return res.body as Awaited<ReturnType<typeof json>>;
@@ -464,6 +464,7 @@ describe('GET /reports/diversion', () => {
     expect(rows[0]).toEqual(['section', 'key', 'units', 'grams']);
     const cell = (v: number | null) => (v === null ? '' : String(v));
     const fromJson = [
+      ['site', r.site, '', ''],
       ...Object.entries(r.totals).map(([k, b]) => ['totals', k, String(b.units), String(b.grams)]),
       ...r.byCategory.map((c) => ['category', neutralise(c.key), cell(c.units), cell(c.grams)]),
       ...r.byMonth.map((c) => ['month', neutralise(c.key), cell(c.units), cell(c.grams)]),
@@ -471,7 +472,8 @@ describe('GET /reports/diversion', () => {
     ];
     const order = (xs: string[][]) => xs.map((x) => JSON.stringify(x)).sort();
     expect(order(rows.slice(1))).toEqual(order(fromJson));
-    expect(rows).toHaveLength(1 + 6 + r.byCategory.length + r.byMonth.length + r.byCommunity.length);
+    expect(rows[1]).toEqual(['site', r.site, '', '']);
+    expect(rows).toHaveLength(1 + 1 + 6 + r.byCategory.length + r.byMonth.length + r.byCommunity.length);
 
     const lines = text.split('\r\n');
     const e = expected();

@@ -122,6 +122,7 @@ describe('reports per site', () => {
     expect(csv.status).toBe(200);
     expect(csv.headers['content-disposition']).toContain('diversion-kimmirut-');
     expect(csv.text).toContain('totals,received,1,');
+    expect(csv.text).toContain('\r\nsite,kimmirut,,\r\n');
   });
 
   it("lists the issuances of the devices a site holds; another site's issuance is 404", async () => {

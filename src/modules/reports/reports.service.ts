@@ -186,6 +186,8 @@ export function createReportsService(deps: {
     /** The single `section,key,units,grams` table of docs/domain.md §6. */
     diversionCsv(report: DiversionReport, bom = true): string {
       let out = (bom ? UTF8_BOM : '') + csvRow(['section', 'key', 'units', 'grams']);
+      // Which site the figures are (its code, or all for the program): a file read on its own says so.
+      out += csvRow(['site', report.site, null, null]);
       for (const [key, b] of Object.entries(report.totals)) out += csvRow(['totals', key, b.units, b.grams]);
       for (const r of report.byCategory) out += csvRow(['category', r.key, r.units, r.grams]);
       for (const r of report.byMonth) out += csvRow(['month', r.key, r.units, r.grams]);
