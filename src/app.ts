@@ -94,7 +94,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const services = createServices({ db, clock, config, scryptN: deps.scryptN, random: deps.random });
   app.decorate('services', services);
   // The first start names the first site from the configuration (docs/domain.md §8).
-  await services.sites.nameFirstSite({ code: config.siteCode, name: config.siteName, assetTagPrefix: config.assetTagPrefix, timezone: config.siteTimeZone });
+  await services.sites.nameFirstSite({ code: config.siteCode, name: config.siteName, nameSyllabics: config.siteNameSyllabics, assetTagPrefix: config.assetTagPrefix, timezone: config.siteTimeZone });
 
   const routeTable: RouteInfo[] = [];
   app.decorate('routeTable', routeTable);

@@ -39,6 +39,8 @@ export const EnvSchema = z.object({
   ORGANIZATION_NAME: z.string().min(1).max(200).default('Refurbishment workshop'),
   ORGANIZATION_ADDRESS: z.string().min(1).max(300).optional(),
   SITE_NAME: z.string().min(1).max(100).default('Iqaluit'),
+  /** The first site's name in syllabics (ᐃᖃᓗᐃᑦ), printed on its labels beside SITE_NAME; without it, the community list's. */
+  SITE_NAME_SYLLABICS: z.string().trim().min(1).max(100).optional(),
   /** The first site's code (docs/domain.md §8); by default its name in lower case with hyphens. */
   SITE_CODE: z
     .string()
@@ -84,6 +86,8 @@ export type Config = Readonly<{
   organizationName: string;
   organizationAddress: string | null;
   siteName: string;
+  /** The first site's name in syllabics (SITE_NAME_SYLLABICS), or null. */
+  siteNameSyllabics: string | null;
   /** The first site's code: SITE_CODE, or the name in lower case with hyphens (the prefix's when the name has no Latin letters). */
   siteCode: string;
   /** The site's IANA time zone: what wipe tools that log local time without a zone (nwipe) are read in. */
@@ -156,6 +160,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     organizationName: e.ORGANIZATION_NAME,
     organizationAddress: e.ORGANIZATION_ADDRESS ?? null,
     siteName: e.SITE_NAME,
+    siteNameSyllabics: e.SITE_NAME_SYLLABICS ?? null,
     siteCode: e.SITE_CODE ?? codeFromName(e.SITE_NAME, e.ASSET_TAG_PREFIX),
     siteTimeZone: e.SITE_TIMEZONE,
     programName: e.PROGRAM_NAME ?? null,

@@ -138,6 +138,21 @@ describe('sites API', () => {
     expectProblem(await t.http.get(`${API}/sites`), 401, 'auth.unauthenticated');
   });
 
+  it('the first start names the first site in syllabics from SITE_NAME_SYLLABICS; a later start with other settings changes nothing', async () => {
+    const env = { SITE_NAME: 'Kugluktuk', SITE_NAME_SYLLABICS: 'ᖃᕐᓗᒃᑐᖅ', ASSET_TAG_PREFIX: 'KG', SITE_TIMEZONE: 'America/Cambridge_Bay' };
+    const other = await createTestApp({ env });
+    try {
+      const first = await other.http.get(`${API}/sites`).set(bearer(await other.token('admin')));
+      expect(first.body.items).toEqual([{ code: 'kugluktuk', name: 'Kugluktuk', nameSyllabics: 'ᖃᕐᓗᒃᑐᖅ', assetTagPrefix: 'KG', timezone: 'America/Cambridge_Bay', createdAt: expect.any(String) }]);
+      // Named once: starting again with other settings leaves the site as it is.
+      await other.app.services.sites.nameFirstSite({ code: 'other', name: 'Other', nameSyllabics: null, assetTagPrefix: 'OT', timezone: 'America/Iqaluit' });
+      expect((await other.http.get(`${API}/sites`).set(bearer(await other.token('admin')))).body.items).toEqual(first.body.items);
+    } finally {
+      await other.close();
+    }
+    expectProblem(await t.http.get(`${API}/sites`), 401, 'auth.unauthenticated');
+  });
+
   it('an admin adds a site: 201 { site }, listed after the first, audited', async () => {
     const res = await post(KIMMIRUT);
     expect(res.status, JSON.stringify(res.body)).toBe(201);

@@ -20,6 +20,7 @@ export type AppendSiteEvent = (
 export interface FirstSite {
   code: string;
   name: string;
+  nameSyllabics: string | null;
   assetTagPrefix: string;
   timezone: string;
 }
@@ -144,7 +145,7 @@ export function createSitesService(deps: { db: Db; clock: Clock; appendAuditEven
       await writeTransaction(db, async (tx) => {
         const row = (await rows(tx))[0]!;
         if (row.name !== '') return;
-        await updateSite(tx, row.id, { code: named.code, name: named.name, assetTagPrefix: named.assetTagPrefix, timezone: named.timezone, createdAt: clock.now().toISOString() });
+        await updateSite(tx, row.id, { code: named.code, name: named.name, nameSyllabics: named.nameSyllabics, assetTagPrefix: named.assetTagPrefix, timezone: named.timezone, createdAt: clock.now().toISOString() });
       });
       // Named (here or by another instance meanwhile): the first site is kept from now on.
       await rows();
