@@ -69,11 +69,12 @@ export async function divertedDevicesAgg(db: Executor, p: Period, siteId: number
       from shipment_devices sd join shipments s on s.id = sd.shipment_id
       where s.status = 'confirmed' and s.shipped_at >= ${p.start} and s.shipped_at < ${p.end}
     ), ranked as (
-      select device_id, site_id, row_number() over (partition by device_id order by at, recycled) as n from events
+      select device_id, at, reused, recycled, site_id, row_number() over (partition by device_id order by at, recycled) as n from events
     ), per_device as (
-      select e.device_id as device_id, min(e.at) as first_at, max(e.reused) as reused, max(e.recycled) as recycled,
-             (select r.site_id from ranked r where r.device_id = e.device_id and r.n = 1) as site_id
-      from events e group by e.device_id
+      -- One pass: the site is the first event's (n = 1, one per device), not a lookup per device into the ranked events.
+      select device_id, min(at) as first_at, max(reused) as reused, max(recycled) as recycled,
+             max(case when n = 1 then site_id end) as site_id
+      from ranked group by device_id
     )
     select d.category as category, substr(x.first_at, 1, 7) as month, x.reused as reused, x.recycled as recycled,
            count(*) as units, sum(d.weight_grams) as grams,
