@@ -73,7 +73,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
   const wipeReports = createWipeReportsService({ db, clock, sanitization });
   const repairs = createRepairsService({ deviceUseCase });
   const grading = createGradingService({ deviceUseCase });
-  const scans = createScansService({ db, clock, deviceStates: deviceUseCase.findState, view: deviceUseCase.viewState, siteName: async (id) => (await sites.byId(id)).name });
+  const scans = createScansService({ db, clock, deviceStates: deviceUseCase.findState, view: deviceUseCase.viewState, siteName: async (id) => (await sites.byId(id)).name, askedSite: sites.asked });
   const participants = createParticipantsService({ db, clock, issuances: participantIssuances, idempotency: createIdempotencyResources(), afterErasure: () => checkpointWal(db) });
   // Started on the first render; the app closes it (onClose).
   const renderPool = createRenderPool({ worker: DOCUMENT_WORKER, workers: config.renderWorkers, perUser: config.renderPerUser, queue: config.renderQueue });

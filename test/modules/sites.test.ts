@@ -698,6 +698,27 @@ describe('who sees what', () => {
     }
   });
 
+  it("GET /scans/unknown: a site's people see the unknown codes their site scanned; admins and program officers every site's, or one with site=", async () => {
+    const code = (site: SiteCode) => `UNKNOWN-STICKER-${site.toUpperCase()}`;
+    for (const site of SITES) {
+      const res = await t.http.post(`${API}/scans`).set(bearer(viewer('trainee', site).token)).send({ code: code(site), station: `bench-${site}` });
+      expectProblem(res, 404, 'scans.unknown_code');
+    }
+    const codes = async (token: string, query = '') => {
+      const res = await get(`/scans/unknown?limit=500${query}`, token);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return (res.body.items as Array<{ code: string; stations: string[] }>).filter((x) => x.code.startsWith('UNKNOWN-STICKER-')).map((x) => x.code).sort();
+    };
+    for (const site of SITES) {
+      for (const role of VIEWERS) {
+        const token = viewer(role, site).token;
+        expect(await codes(token), `${role}@${site}`).toEqual(visibleSites(role, site).map(code).sort());
+        for (const other of SITES) expect(await codes(token, `&site=${other}`), `${role}@${site} site=${other}`).toEqual(sees(role, site, other) ? [code(other)] : []);
+      }
+    }
+    expectProblem(await get('/scans/unknown?site=nowhere', viewer('admin', 'iqaluit').token), 400, 'request.invalid');
+  });
+
   it('the program role reads every site and writes nothing: 403 auth.forbidden on every write', async () => {
     const counts = async () => Promise.all(['devices', 'donations', 'shipments', 'recyclers', 'scans', 'sites', 'users', 'audit_events', 'sanitization_records'].map((table) => t.count(table)));
     const before = await counts();

@@ -1,6 +1,7 @@
-import { and, desc, eq, isNull, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { reusable, type Db } from '../../core/db.js';
 import { countRows, distinctJsonArray } from '../../core/db-dialect.js';
+import { users } from '../users/users.table.js';
 import { scans } from './scans.table.js';
 
 /** The scan path runs on prepared statements (STYLE: hot paths). */
@@ -68,7 +69,8 @@ export interface UnknownCodeRow {
  * last scan id (none for the first page: PostgreSQL compares it as an integer,
  * so no stand-in beyond 2^31 may be sent).
  */
-export async function listUnknownCodes(db: Db, beforeId: number | undefined, limit: number): Promise<UnknownCodeRow[]> {
+/** `siteId`: only the scans made by that site's people (null: every site's). */
+export async function listUnknownCodes(db: Db, beforeId: number | undefined, limit: number, siteId: number | null): Promise<UnknownCodeRow[]> {
   return db
     .select({
       rowId: sql<number>`max(${scans.id})`,
@@ -79,7 +81,7 @@ export async function listUnknownCodes(db: Db, beforeId: number | undefined, lim
       stations: distinctJsonArray<string | null>(db, scans.station),
     })
     .from(scans)
-    .where(isNull(scans.deviceId))
+    .where(and(isNull(scans.deviceId), siteId === null ? undefined : inArray(scans.userId, db.select({ id: users.id }).from(users).where(eq(users.siteId, siteId)))))
     .groupBy(scans.code)
     .having(beforeId === undefined ? undefined : lt(sql`max(${scans.id})`, beforeId))
     .orderBy(desc(sql`max(${scans.id})`))

@@ -18,6 +18,6 @@ export function scanRoutes(api: Api, scans: ScansService): void {
   api.get('/scans/unknown', {
     config: { access: { permission: 'scans:read' } },
     schema: { tags: ['scans'], summary: 'Unknown codes for triage, most recent first', querystring: UnknownScansQuery, response: { 200: UnknownScanList } },
-    handler: async (request) => scans.unknown(request.query.limit, request.query.cursor),
+    handler: async (request) => scans.unknown(actorOf(request), request.query),
   });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ListSite } from '../sites/sites.schemas.js';
 import { Device } from '../devices/devices.schemas.js';
 import { DEVICE_ACTIONS } from '../devices/device-lifecycle.js';
 
@@ -21,6 +22,8 @@ export const ScanResponse = z.object({
 export const UnknownScansQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(200).optional(),
+  /** The codes scanned by a site's people (docs/domain.md §8). */
+  site: ListSite,
 });
 export const UnknownCode = z.object({
   code: z.string(),

@@ -6,7 +6,7 @@ import { parseTag } from '../asset-tags/asset-tag.js';
 import type { DeviceState, DeviceStateReads } from '../devices/device-view.js';
 import type { Device } from '../devices/devices.schemas.js';
 import type { Role } from '../auth/permissions.js';
-import { sees } from '../sites/site-scope.js';
+import { listScope, sees, type AskedSite, type SiteViewer } from '../sites/site-scope.js';
 import type { Actor } from '../users/users.service.js';
 import { listUnknownCodes, prepareScanStatements } from './scans.repository.js';
 import type { ScanBody } from './scans.schemas.js';
@@ -46,6 +46,8 @@ export function createScansService(deps: {
   view: (state: DeviceState, role: Role) => Promise<Device>;
   /** The site that holds a device the scanner's site does not see: its name is all the answer says. */
   siteName: (siteId: number) => Promise<string>;
+  /** A list's `site=` as a site (the sites service's `asked`). */
+  askedSite: AskedSite;
 }) {
   const { db, clock } = deps;
   // The device, its drives and their states in one statement each.
@@ -103,9 +105,16 @@ export function createScansService(deps: {
       return { device: view, allowedActions: view.allowedActions, duplicate: outcome.duplicate, scanId: outcome.scanId, clientTimeSuspect };
     },
 
-    async unknown(limit: number, cursor: string | undefined) {
+    /**
+     * Unknown codes for triage: a code counts for a site when that site's people scanned it (the scanning user's site
+     * now: a scan names no site of its own). Trainees, coordinators and staff see their own site's.
+     */
+    async unknown(viewer: SiteViewer, query: { limit: number; cursor?: string | undefined; site?: string | undefined }) {
+      const scope = listScope(viewer, await deps.askedSite(query.site));
+      if (scope === 'none') return { items: [], nextCursor: null };
+      const { limit, cursor } = query;
       const before = cursor === undefined ? undefined : decodeCursor(cursor);
-      const { page, nextCursor } = pageOf(await listUnknownCodes(db, before, limit + 1), limit, (r) => r.rowId);
+      const { page, nextCursor } = pageOf(await listUnknownCodes(db, before, limit + 1, scope), limit, (r) => r.rowId);
       return {
         items: page.map((r) => ({
           code: r.code,
