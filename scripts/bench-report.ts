@@ -45,19 +45,20 @@ if (!fs.existsSync(dbPath)) {
 const from = `${YEAR}-01-01`;
 const to = `${YEAR}-12-31`;
 const db = openDatabase({ path: dbPath });
-const time = (f: () => unknown) => {
-  f(); // warm
+/** The median time of f over RUNS runs after one to warm up, each awaited to its end (the report's queries are awaited one after another). */
+const time = async (f: () => unknown) => {
+  await f(); // warm
   const xs: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const t = process.hrtime.bigint();
-    f();
+    await f();
     xs.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
   return xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 };
 // The report's own code (the server runs the same function on its report worker).
 const report = await computeDiversion(db, from, to, 5);
-const reportMs = time(() => computeDiversion(db, from, to, 5));
+const reportMs = await time(() => computeDiversion(db, from, to, 5));
 
 // The same aggregates the report needs, as hand-written SQL on the bare driver:
 // the floor that any report code could reach on this database.
@@ -78,7 +79,7 @@ const rawQueries = [
      join shipments s on s.id = b.shipment_id where s.shipped_at >= @s and s.shipped_at < @e group by 1, 2, 3`,
 ].map((q) => raw.prepare(q));
 const runRaw = () => rawQueries.map((q) => q.all({ s: start, e: end }));
-const rawMs = time(runRaw);
+const rawMs = await time(runRaw);
 const totalsRow = raw
   .prepare(
     `select (select count(*) || ':' || coalesce(sum(weight_grams), 0) from devices where created_at >= @s and created_at < @e) as received,
