@@ -150,4 +150,29 @@ describe('reports per site', () => {
     expect(kmActivity.users.length).toBeGreaterThan(0);
     expect((await activity('iqaluit')).users.some((u) => u.username.startsWith('km-'))).toBe(false);
   });
+
+  it("a trainee's past work stays at the site where it was done after they move; the sites' activity adds up to the program's", async () => {
+    const admin = bearer(await t.token('admin'));
+    const created = await t.http.post(`${API}/users`).set(admin).send({ username: 'iq-mover', displayName: 'Moving trainee', role: 'trainee', password: USER_PASSWORD });
+    expect(created.status).toBe(201);
+    const token = await t.login('iq-mover', USER_PASSWORD);
+    t.clock.advance(MINUTE);
+    expect((await t.http.post(`${API}/devices`).set(bearer(token)).send(laptop())).status).toBe(201);
+    expect((await t.http.patch(`${API}/users/${created.body.user.id}`).set(admin).send({ site: 'kimmirut' })).status).toBe(200);
+    type Row = { username: string; intakes: number; sanitizations: number; gradings: number; ownWipesVerified: Record<'passed' | 'failed' | 'pending', number> };
+    const activity = async (q: string) => ((await t.http.get(`${API}/reports/activity?${PERIOD}${q}`).set(admin)).body as { users: Row[] }).users;
+    const mover = (rows: Row[]) => rows.find((u) => u.username === 'iq-mover');
+    expect(mover(await activity('&site=iqaluit'))?.intakes).toBe(1);
+    expect(mover(await activity('&site=kimmirut'))).toBeUndefined();
+    // Every person's counts at each site add up to theirs for the program.
+    const [iq, kmr, all] = [await activity('&site=iqaluit'), await activity('&site=kimmirut'), await activity('')];
+    for (const u of all) {
+      for (const k of ['intakes', 'sanitizations', 'gradings'] as const) {
+        expect((iq.find((x) => x.username === u.username)?.[k] ?? 0) + (kmr.find((x) => x.username === u.username)?.[k] ?? 0), `${u.username} ${k}`).toBe(u[k]);
+      }
+      for (const k of ['passed', 'failed', 'pending'] as const) {
+        expect((iq.find((x) => x.username === u.username)?.ownWipesVerified[k] ?? 0) + (kmr.find((x) => x.username === u.username)?.ownWipesVerified[k] ?? 0), `${u.username} ${k}`).toBe(u.ownWipesVerified[k]);
+      }
+    }
+  });
 });

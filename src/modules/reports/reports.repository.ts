@@ -160,21 +160,26 @@ export async function longestInStatus(db: Executor, limit: number, siteId: numbe
     order by status_changed_at asc, id asc limit ${limit}`);
 }
 
-/** By the users of a site (their site now). */
+/**
+ * The bench work of each person in the period. A site's is the work done on the devices it held at the time (the
+ * device's site at the event, as above), so a trainee who moved keeps their past work at the site where it was done.
+ */
 export async function activityAgg(db: Executor, p: Period, siteId: number | null): Promise<Array<{ userId: number; username: string; displayName: string; role: string; action: string; n: number }>> {
+  const device = siteId === null ? sql`` : sql` join devices d on d.asset_tag = e.entity_id`;
   return selectRows(db, sql`
     select u.id as "userId", u.username, u.display_name as "displayName", u.role, e.action, count(*) as n
-    from audit_events e join users u on u.id = e.actor_user_id
+    from audit_events e join users u on u.id = e.actor_user_id${device}
     where e.entity_type = 'device' and e.at >= ${p.start} and e.at < ${p.end}
-      and e.action in ('device.intake', 'device.sanitization_recorded', 'device.repair_completed', 'device.graded', 'device.sanitization_verified')${ofSite(sql`u.site_id`, siteId)}
+      and e.action in ('device.intake', 'device.sanitization_recorded', 'device.repair_completed', 'device.graded', 'device.sanitization_verified')${ofSite(siteAt('d', 'e.at'), siteId)}
     group by u.id, u.username, u.display_name, u.role, e.action`);
 }
 
-/** How the second-person checks of each technician's wipes came out. */
-export async function verificationOutcomes(db: Executor, p: Period): Promise<Array<{ userId: number; status: string; n: number }>> {
+/** How the second-person checks of each technician's wipes came out: a site's, of the wipes done on the devices it held then. */
+export async function verificationOutcomes(db: Executor, p: Period, siteId: number | null): Promise<Array<{ userId: number; status: string; n: number }>> {
+  const device = siteId === null ? sql`` : sql` join devices d on d.id = r.device_id`;
   return selectRows(db, sql`
     select r.technician_id as "userId", v.status, count(*) as n
-    from sanitization_verifications v join sanitization_records r on r.id = v.record_id
-    where r.created_at >= ${p.start} and r.created_at < ${p.end}
+    from sanitization_verifications v join sanitization_records r on r.id = v.record_id${device}
+    where r.created_at >= ${p.start} and r.created_at < ${p.end}${ofSite(siteAt('d', 'r.created_at'), siteId)}
     group by r.technician_id, v.status`);
 }

@@ -253,7 +253,7 @@ export function createReportsService(deps: {
         const k = field[a.action as keyof typeof field];
         if (k) get(a.userId, a)[k] += a.n;
       }
-      for (const v of await verificationOutcomes(db, p)) {
+      for (const v of await verificationOutcomes(db, p, site.id)) {
         const u = users.get(v.userId);
         if (u && (v.status === 'passed' || v.status === 'failed' || v.status === 'pending')) u.ownWipesVerified[v.status] += v.n;
       }
