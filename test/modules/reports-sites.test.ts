@@ -125,13 +125,24 @@ describe('reports per site', () => {
     expect(csv.text).toContain('\r\nsite,kimmirut,,\r\n');
   });
 
-  it("lists the issuances of the devices a site holds; another site's issuance is 404", async () => {
-    const list = async (who: Site | 'admin' | 'program') => ((await t.http.get(`${API}/issuances?limit=100`).set(await as(who))).body.items as Array<{ id: number; assetTag: string }>);
-    const tags = (xs: Array<{ assetTag: string }>) => [...new Set(xs.map((x) => x.assetTag))].sort();
-    expect(tags(await list('iqaluit'))).toEqual([devices.A]);
-    expect(tags(await list('kimmirut'))).toEqual([devices.B, devices.D].sort());
-    expect(tags(await list('program'))).toEqual([devices.A, devices.B, devices.D].sort());
-    const ofA = (await list('iqaluit'))[0]!;
+  it("lists the issuances a site made (of the devices it held when issued); another site's issuance is 404", async () => {
+    type Item = { id: number; assetTag: string; returnedAt: string | null };
+    const list = async (who: Site | 'admin' | 'program') => ((await t.http.get(`${API}/issuances?limit=100`).set(await as(who))).body.items as Item[]);
+    const pairs = (xs: Item[]) => xs.map((x) => `${x.assetTag}${x.returnedAt === null ? '' : ' returned'}`).sort();
+    // D was issued at Iqaluit, returned, moved and issued again at Kimmirut: its first issuance stays Iqaluit's.
+    expect(pairs(await list('iqaluit'))).toEqual([devices.A, `${devices.D} returned`].sort());
+    expect(pairs(await list('kimmirut'))).toEqual([devices.B, devices.D].sort());
+    const all = await list('program');
+    expect(pairs(all)).toEqual([devices.A, devices.B, devices.D, `${devices.D} returned`].sort());
+    // Each issuance is one site's: the sites' lists add up to the program's.
+    expect([...(await list('iqaluit')), ...(await list('kimmirut'))].map((x) => x.id).sort((a, b) => a - b)).toEqual(all.map((x) => x.id));
+    const firstOfD = all.find((x) => x.assetTag === devices.D && x.returnedAt !== null)!;
+    for (const [who, status] of [['iqaluit', 200], ['kimmirut', 404]] as const) {
+      const res = await t.http.get(`${API}/issuances/${firstOfD.id}`).set(await as(who));
+      expect(res.status, who).toBe(status);
+      if (status === 404) expect(res.body.code).toBe('issuance.not_found');
+    }
+    const ofA = all.find((x) => x.assetTag === devices.A)!;
     expect((await t.http.get(`${API}/issuances/${ofA.id}`).set(await as('iqaluit'))).status).toBe(200);
     const hidden = await t.http.get(`${API}/issuances/${ofA.id}`).set(await as('kimmirut'));
     expect([hidden.status, hidden.body.code]).toEqual([404, 'issuance.not_found']);

@@ -1,12 +1,16 @@
-import { and, asc, eq, gt, isNotNull, isNull, lt, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../core/db.js';
 import { devices } from '../devices/devices.table.js';
 import { communities, participants } from '../participants/participants.table.js';
+import { siteAt } from '../transfers/site-history.js';
 import { issuances } from './issuance.table.js';
 
 export type IssuanceRow = typeof issuances.$inferSelect;
-/** `deviceSiteId`: the site that holds the device now (an issued device does not move: while out, the issuing site). */
-export type IssuanceView = IssuanceRow & { assetTag: string; make: string; model: string; deviceSiteId: number; participantCode: string; communityName: string; communitySyllabics: string | null };
+/**
+ * `siteId`: the site that held the device when it was issued (docs/domain.md §8). An issued device does not move, so
+ * while it is out that is also where it is; after it is returned and moved, its past issuances stay with that site.
+ */
+export type IssuanceView = IssuanceRow & { assetTag: string; make: string; model: string; siteId: number; participantCode: string; communityName: string; communitySyllabics: string | null };
 
 export async function insertIssuance(tx: Executor, row: typeof issuances.$inferInsert): Promise<IssuanceRow> {
   return (await tx.insert(issuances).values(row).returning())[0]!;
@@ -29,12 +33,15 @@ export async function eraseReturnNotesOf(tx: Executor, participantId: number): P
   await tx.update(issuances).set({ returnNotes: null }).where(and(eq(issuances.participantId, participantId), isNotNull(issuances.returnNotes)));
 }
 
+/** The site holding the issuance's device when it was issued. */
+const issuingSite = sql<number>`${siteAt('devices', 'issuances.issued_at')}`.mapWith(Number);
+
 const viewColumns = {
   issuance: issuances,
   assetTag: devices.assetTag,
   make: devices.make,
   model: devices.model,
-  deviceSiteId: devices.siteId,
+  siteId: issuingSite,
   participantCode: participants.code,
   communityName: communities.name,
   communitySyllabics: communities.syllabics,
@@ -50,7 +57,7 @@ async function views(db: Executor, where: SQL | undefined, afterId: number, limi
     .where(and(gt(issuances.id, afterId), where))
     .orderBy(asc(issuances.id))
     .limit(limit))
-    .map((r) => ({ ...r.issuance, assetTag: r.assetTag, make: r.make, model: r.model, deviceSiteId: r.deviceSiteId, participantCode: r.participantCode, communityName: r.communityName, communitySyllabics: r.communitySyllabics }));
+    .map((r) => ({ ...r.issuance, assetTag: r.assetTag, make: r.make, model: r.model, siteId: r.siteId, participantCode: r.participantCode, communityName: r.communityName, communitySyllabics: r.communitySyllabics }));
 }
 
 export async function findIssuanceView(db: Executor, id: number): Promise<IssuanceView | undefined> {
@@ -63,7 +70,7 @@ export function issuancesOfParticipant(db: Executor, participantId: number): Pro
 
 export type IssuanceFilter = 'active' | 'returned' | 'loan-overdue' | undefined;
 
-/** One site's issuances (of the devices it holds; every site's for null). */
+/** One site's issuances (issued while it held the device; every site's for null). */
 export function listIssuances(db: Executor, filter: IssuanceFilter, participantCode: string | undefined, today: string, afterId: number, limit: number, siteId: number | null): Promise<IssuanceView[]> {
   const byStatus =
     filter === 'active'
@@ -73,6 +80,6 @@ export function listIssuances(db: Executor, filter: IssuanceFilter, participantC
         : filter === 'loan-overdue'
           ? and(isNull(issuances.returnedAt), eq(issuances.kind, 'loan'), lt(issuances.dueDate, today))
           : undefined;
-  return views(db, and(byStatus, participantCode === undefined ? undefined : eq(participants.code, participantCode), siteId === null ? undefined : eq(devices.siteId, siteId)), afterId, limit);
+  return views(db, and(byStatus, participantCode === undefined ? undefined : eq(participants.code, participantCode), siteId === null ? undefined : eq(issuingSite, siteId)), afterId, limit);
 }
 

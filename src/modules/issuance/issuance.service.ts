@@ -202,7 +202,7 @@ export function createIssuanceService(deps: { db: Db; clock: Clock; deviceUseCas
     /** Another site's issuance is none (docs/domain.md §8). */
     async get(viewer: SiteViewer, id: number): Promise<Issuance> {
       const v = await findIssuanceView(db, id);
-      if (!v || !sees(viewer, v.deviceSiteId)) throw new AppError('issuance.not_found', `No issuance ${id}.`);
+      if (!v || !sees(viewer, v.siteId)) throw new AppError('issuance.not_found', `No issuance ${id}.`);
       return toIssuance(v);
     },
 

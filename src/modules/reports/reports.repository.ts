@@ -5,6 +5,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { selectRow, selectRows, type Executor } from '../../core/db.js';
+import { intakeSite, siteAt } from '../transfers/site-history.js';
 
 export interface Period {
   start: string;
@@ -16,14 +17,11 @@ export interface Period {
  * in where it was before its first transfer received elsewhere (or where it
  * still is); it was held at an instant by the destination of its last
  * transfer received by then (or its intake site); a shipment's devices and
- * lines belong to the shipment's site. Each is one site per device and
- * event, so the sites' figures add up to the program's, nothing twice.
+ * lines belong to the shipment's site (src/modules/transfers/site-history.ts).
+ * Each is one site per device and event, so the sites' figures add up to the
+ * program's, nothing twice. `and <site> = id`, or nothing for the whole
+ * program (null).
  */
-const intakeSite = (d: string) =>
-  sql.raw(`coalesce((select t.from_site_id from transfer_devices td join transfers t on t.id = td.transfer_id where td.device_id = ${d}.id and td.state = 'received' order by td.id limit 1), ${d}.site_id)`);
-const siteAt = (d: string, at: string) =>
-  sql`coalesce((select t.to_site_id from transfer_devices td join transfers t on t.id = td.transfer_id where td.device_id = ${sql.raw(d)}.id and td.state = 'received' and td.settled_at <= ${sql.raw(at)} order by td.settled_at desc, td.id desc limit 1), ${intakeSite(d)})`;
-/** `and <site> = id`, or nothing for the whole program (null). */
 const ofSite = (site: SQL, siteId: number | null) => (siteId === null ? sql`` : sql` and ${site} = ${siteId}`);
 
 export interface DeviceAgg {
