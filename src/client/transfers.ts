@@ -81,6 +81,14 @@ export function transferActions(t: Pick<Transfer, 'fromSite' | 'toSite' | 'statu
 }
 
 /**
+ * Whether a person sees a device of a transfer where it is now (docs/domain.md §8), so that its tag may link to its
+ * page: a received device is the destination's, any other (on its way, called back, written off) the sender's.
+ */
+export function deviceVisible(t: Pick<Transfer, 'fromSite' | 'toSite'>, line: Pick<Transfer['devices'][number], 'state'>, user: { role: Role; site: string }): boolean {
+  return seesEverySite(user.role) || user.site === (line.state === 'received' ? t.toSite : t.fromSite);
+}
+
+/**
  * The tags typed or scanned for a box: one a line (a scanner ends each with Enter), or separated by commas or
  * spaces; blanks dropped, each tag once, in the order given.
  */

@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { csvFileName, csvPath, filtersFromHash, listPath, type Device, type DeviceFilters } from '../client/devices.js';
 import { formatDate, formatNumber, formatWeight, t, tOr, type MessageKey } from '../client/i18n.js';
 import { subPathOf } from '../client/office-pages.js';
-import { can } from '../modules/auth/permissions.js';
+import { can, seesEverySite } from '../modules/auth/permissions.js';
 import { DeviceFiltersForm } from './device-filters.js';
 import { DevicePage } from './device-page.js';
 import { saveApiFile } from './download.js';
@@ -21,7 +21,10 @@ const localDate = () => new Date().toLocaleDateString('en-CA');
 
 function DeviceList() {
   const hash = route.value;
-  const filters = filtersFromHash(hash);
+  const role = session.value?.user.role;
+  // A site named in a link counts only for those who see every site: anyone else's list is their own site's.
+  const parsed = filtersFromHash(hash);
+  const filters = role !== undefined && seesEverySite(role) ? parsed : { ...parsed, site: '' };
   const key = JSON.stringify(filters);
   const [items, setItems] = useState<Device[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
@@ -29,7 +32,6 @@ function DeviceList() {
   const [saved, setSaved] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [loads, setLoads] = useState(0);
-  const role = session.value?.user.role;
   // The filters the list now shows: a page asked under other filters is dropped when it arrives.
   const shown = useRef(key);
   shown.current = key;

@@ -4,12 +4,12 @@
  * with the devices announced and a contact at the donor.
  */
 import { h } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { donationsPath, type Donation, type DonationPage } from '../client/donations.js';
 import { formatDate, t, tOr, type MessageKey } from '../client/i18n.js';
 import { hashFor, queryOf, subPathOf } from '../client/office-pages.js';
 import { offersSitePick, siteFromQuery } from '../client/sites.js';
-import { can } from '../modules/auth/permissions.js';
+import { can, seesEverySite } from '../modules/auth/permissions.js';
 import { DonationCreate } from './donation-create.js';
 import { DonationView, receivedText } from './donation-view.js';
 import { SiteFilter } from './site-filter.js';
@@ -28,9 +28,13 @@ function DonationList() {
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const role = session.value?.user.role;
-  const site = siteFromQuery(queryOf(route.value).get('site'), sites.value);
+  // A site named in a link counts only for those who see every site: anyone else's list is their own site's.
+  const site = role !== undefined && seesEverySite(role) ? siteFromQuery(queryOf(route.value).get('site'), sites.value) : '';
   const pick = role !== undefined && offersSitePick(role, sites.value);
-  const load = async (cursor: string | null, live: () => boolean = () => true) => {
+  // The site the list now shows: a page asked for another is dropped when it arrives.
+  const shown = useRef(site);
+  shown.current = site;
+  const load = async (cursor: string | null, live: () => boolean = () => shown.current === site) => {
     setError(null);
     try {
       const page = await get<DonationPage>(donationsPath(cursor, site));

@@ -11,7 +11,7 @@ import { formatDate, formatNumber, formatWeight, t, type MessageKey } from '../c
 import { hashFor, queryOf, subPathOf } from '../client/office-pages.js';
 import { isShipmentStatus, SHIPMENT_STATUSES, shipmentsPath, type Recycler, type Shipment } from '../client/recycling.js';
 import { offersSitePick, siteFromQuery } from '../client/sites.js';
-import { can } from '../modules/auth/permissions.js';
+import { can, seesEverySite } from '../modules/auth/permissions.js';
 import { SiteFilter } from './site-filter.js';
 import { RecyclerCreate, ShipmentCreate } from './recycling-forms.js';
 import { ShipmentView } from './shipment-view.js';
@@ -28,11 +28,12 @@ function RecyclingHome() {
   const query = queryOf(route.value);
   const status = query.get('status');
   const filter = isShipmentStatus(status) ? status : '';
-  const site = siteFromQuery(query.get('site'), sites.value);
+  const role = session.value?.user.role;
+  // A site named in a link counts only for those who see every site: anyone else's list is their own site's.
+  const site = role !== undefined && seesEverySite(role) ? siteFromQuery(query.get('site'), sites.value) : '';
   const [shipments, setShipments] = useState<Shipment[] | null>(null);
   const [recyclers, setRecyclers] = useState<Recycler[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const role = session.value?.user.role;
   const loadRecyclers = () =>
     get<{ items: Recycler[] }>('/recyclers').then(
       (r) => setRecyclers(r.items),

@@ -14,6 +14,7 @@ import { saveReport } from './download.js';
 import { PeriodPicker, periodLabel } from './period-picker.js';
 import { hashFor, queryOf } from '../client/office-pages.js';
 import { offersSitePick, siteFromQuery } from '../client/sites.js';
+import { seesEverySite } from '../modules/auth/permissions.js';
 import { SiteFilter } from './site-filter.js';
 import { get, nameOfSite, route, session, sites } from './state.js';
 import { Message, reasonOf } from './ui.js';
@@ -62,7 +63,7 @@ export function ReportsPage() {
   const role = session.value?.user.role;
   // Admins and program officers report on the program, or on the site they pick; everyone else on their own site.
   const pick = role !== undefined && offersSitePick(role, sites.value);
-  const site = pick ? siteFromQuery(queryOf(route.value).get('site'), sites.value) : '';
+  const site = role !== undefined && seesEverySite(role) ? siteFromQuery(queryOf(route.value).get('site'), sites.value) : '';
   useEffect(() => {
     let live = true;
     setShown(null);

@@ -36,13 +36,17 @@ export const messagesVersion = signal(0);
 export const notice = signal<string | null>(null);
 /** The program's sites (GET /sites), read once a session starts; null until then, or when the server did not answer. */
 export const sites = signal<SiteSummary[] | null>(null);
+/** What the last read of the site list said when it failed (null once it answers). */
+export const sitesRefusal = signal<string | null>(null);
 
 /** Reads the site list for the session; a refusal or no answer leaves the codes standing in for the names. */
 export async function loadSites(): Promise<void> {
   try {
     sites.value = (await get<{ items: SiteSummary[] }>('/sites')).items;
-  } catch {
+    sitesRefusal.value = null;
+  } catch (err) {
     // The signed-in site is still named from the page's configuration, any other by its code.
+    sitesRefusal.value = err instanceof Error ? err.message : String(err);
   }
 }
 

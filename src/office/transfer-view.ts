@@ -13,8 +13,9 @@ import { formatDate, formatNumber, t, tOr } from '../client/i18n.js';
 import { hashFor } from '../client/office-pages.js';
 import { problemReason } from '../client/problems.js';
 import { scannedCode } from '../client/recycling.js';
-import { directionFor, lineCounts, transferActions, type Transfer } from '../client/transfers.js';
+import { deviceVisible, directionFor, lineCounts, transferActions, type Transfer } from '../client/transfers.js';
 import { DocumentPanel } from './document-panel.js';
+import type { Role } from '../modules/auth/permissions.js';
 import { call, locale, nameOfSite, session } from './state.js';
 import { useRead } from './use-read.js';
 import { Message, reasonOf } from './ui.js';
@@ -24,12 +25,26 @@ type Said = { kind: 'success' | 'refused'; text: string } | null;
 export function TransferView(p: { id: number }) {
   const [transfer, setTransfer, error] = useRead(`/transfers/${p.id}`, (r: { transfer: Transfer }) => r.transfer);
   const user = session.value?.user;
+  /** What became of the whole transfer (the last device received, the rest called back): said where it stays in the page. */
+  const [closed, setClosed] = useState<string | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  /** A change from the service; when it closes the transfer, the fields that acted go away: it is said here and the focus goes to the heading. */
+  const changed = (next: Transfer, said: string) => {
+    setTransfer(next);
+    if (next.status !== 'closed') return;
+    setClosed(said);
+    queueMicrotask(() => {
+      if (!heading.current) return;
+      heading.current.tabIndex = -1;
+      heading.current.focus();
+    });
+  };
   const head = h(
     'div',
     { class: 'page-head' },
     h(
       'h1',
-      { id: 'transfer-title' },
+      { id: 'transfer-title', ref: heading },
       transfer ? t('office.transfers.title', { id: p.id, from: nameOfSite(transfer.fromSite), to: nameOfSite(transfer.toSite) }) : t('office.transfers.transferNo', { id: p.id }),
     ),
     h('a', { href: hashFor('transfers') }, t('office.transfers.back')),
@@ -42,21 +57,23 @@ export function TransferView(p: { id: number }) {
     'section',
     { class: 'transfer', 'aria-labelledby': 'transfer-title', 'data-transfer': transfer.id, 'data-status': transfer.status },
     head,
+    // Always in the page, so that screen readers announce it when the transfer closes.
+    h('p', { id: 'transfer-said', role: 'status', 'aria-live': 'polite', class: closed ? 'message message-success' : 'message-empty', 'data-testid': 'transfer-said' }, closed ?? ''),
     h(
       'div',
       { class: 'columns' },
       h(
         'div',
         { class: 'stack' },
-        may.receive ? h(ReceiveField, { transfer, onTransfer: setTransfer }) : null,
-        h(Missing, { transfer }),
-        h(Lines, { transfer }),
+        may.receive ? h(ReceiveField, { transfer, onTransfer: changed }) : null,
+        h(Missing, { transfer, user }),
+        h(Lines, { transfer, user }),
       ),
       h(
         'div',
         { class: 'stack' },
         h(Facts, { transfer, site: user.site }),
-        may.cancel ? h(CallBack, { transfer, onTransfer: setTransfer }) : null,
+        may.cancel ? h(CallBack, { transfer, onTransfer: changed }) : null,
         h(DocumentPanel, {
           id: 'packing-list',
           title: t('office.transfers.packingList'),
@@ -76,7 +93,7 @@ export function TransferView(p: { id: number }) {
  * scanned; the field clears at once and keeps the focus. A tag not on this transfer is refused in the service's
  * words and stays where it is.
  */
-function ReceiveField(p: { transfer: Transfer; onTransfer: (t: Transfer) => void }) {
+function ReceiveField(p: { transfer: Transfer; onTransfer: (t: Transfer, said: string) => void }) {
   const [code, setCode] = useState('');
   const [said, setSaid] = useState<Said>(null);
   const [log, setLog] = useState<Array<{ n: number; ok: boolean; text: string }>>([]);
@@ -97,8 +114,9 @@ function ReceiveField(p: { transfer: Transfer; onTransfer: (t: Transfer) => void
     queue.current = queue.current.then(async () => {
       try {
         const r = await call<{ transfer: Transfer }>('POST', `/transfers/${p.transfer.id}/receive`, { body: { assetTags: [scanned] } });
-        p.onTransfer(r.transfer);
-        say(true, t('office.transfers.received', { code: scanned, count: formatNumber(r.transfer.missing.length) }));
+        const text = t('office.transfers.received', { code: scanned, count: formatNumber(r.transfer.missing.length) });
+        say(true, text);
+        p.onTransfer(r.transfer, r.transfer.status === 'closed' ? `${text} ${t('office.transfers.allAccounted')}` : text);
       } catch (err) {
         say(false, t('office.transfers.receiveRefused', { code: scanned, reason: err instanceof Refused ? problemReason(err.problem) : reasonOf(err) }));
       }
@@ -143,7 +161,14 @@ function ReceiveField(p: { transfer: Transfer; onTransfer: (t: Transfer) => void
 }
 
 /** The devices still on their way: after the box is scanned in, the ones not found in it. */
-function Missing(p: { transfer: Transfer }) {
+type Viewer = { role: Role; site: string };
+
+/** A device's tag, linked to its page when the person sees the device where it is now (docs/domain.md §8). */
+function tagLink(x: Transfer, line: Transfer['devices'][number], user: Viewer) {
+  return deviceVisible(x, line, user) ? h('a', { href: hashFor('devices', line.assetTag) }, line.assetTag) : line.assetTag;
+}
+
+function Missing(p: { transfer: Transfer; user: Viewer }) {
   const { missing, status } = p.transfer;
   if (status !== 'open') return null;
   return h(
@@ -154,12 +179,12 @@ function Missing(p: { transfer: Transfer }) {
     h(
       'ul',
       { class: 'tag-list' },
-      missing.map((tag) => h('li', { key: tag, 'data-tag': tag }, h('a', { href: hashFor('devices', tag) }, tag))),
+      p.transfer.devices.filter((d) => missing.includes(d.assetTag)).map((d) => h('li', { key: d.assetTag, 'data-tag': d.assetTag }, tagLink(p.transfer, d, p.user))),
     ),
   );
 }
 
-function Lines(p: { transfer: Transfer }) {
+function Lines(p: { transfer: Transfer; user: Viewer }) {
   const x = p.transfer;
   return h(
     'section',
@@ -189,7 +214,7 @@ function Lines(p: { transfer: Transfer }) {
           h(
             'tr',
             { key: d.assetTag, 'data-tag': d.assetTag, 'data-state': d.state },
-            h('th', { scope: 'row', class: 'nowrap-cell' }, h('a', { href: hashFor('devices', d.assetTag) }, d.assetTag)),
+            h('th', { scope: 'row', class: 'nowrap-cell' }, tagLink(x, d, p.user)),
             h('td', null, `${tOr(`category.${d.category}`, d.category)} · ${d.make} ${d.model}`),
             h('td', null, tOr(`station.status.${d.fromStatus}`, d.fromStatus)),
             h('td', null, t(`office.transfers.line.${d.state}`)),
@@ -232,8 +257,19 @@ function Facts(p: { transfer: Transfer; site: string }) {
 }
 
 /** Calling back what is still on its way (POST /transfers/{id}/cancel), after a confirmation: it cannot be undone. */
-function CallBack(p: { transfer: Transfer; onTransfer: (t: Transfer) => void }) {
+function CallBack(p: { transfer: Transfer; onTransfer: (t: Transfer, said: string) => void }) {
   const [asked, setAsked] = useState(false);
+  const yes = useRef<HTMLButtonElement>(null);
+  const start = useRef<HTMLButtonElement>(null);
+  // The focus follows the question: to its first answer when it is asked, back to the button when it is withdrawn.
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    (asked ? yes : start).current?.focus();
+  }, [asked]);
   const [said, setSaid] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const count = lineCounts(p.transfer).in_transit;
@@ -241,8 +277,7 @@ function CallBack(p: { transfer: Transfer; onTransfer: (t: Transfer) => void }) 
     setBusy(true);
     setSaid(null);
     try {
-      p.onTransfer((await call<{ transfer: Transfer }>('POST', `/transfers/${p.transfer.id}/cancel`)).transfer);
-      setAsked(false);
+      p.onTransfer((await call<{ transfer: Transfer }>('POST', `/transfers/${p.transfer.id}/cancel`)).transfer, t('office.transfers.calledBack', { count }));
     } catch (err) {
       setSaid(reasonOf(err));
     } finally {
@@ -260,9 +295,9 @@ function CallBack(p: { transfer: Transfer; onTransfer: (t: Transfer) => void }) 
           'div',
           { class: 'form-buttons', role: 'group', 'aria-labelledby': 'call-back-confirm' },
           h('p', { id: 'call-back-confirm' }, t('office.transfers.callBackConfirm', { count })),
-          h('button', { type: 'button', class: 'danger', 'data-testid': 'call-back-yes', disabled: busy, onClick: () => void cancel() }, t('office.transfers.callBackYes')),
+          h('button', { type: 'button', class: 'danger', ref: yes, 'data-testid': 'call-back-yes', disabled: busy, onClick: () => void cancel() }, t('office.transfers.callBackYes')),
           h('button', { type: 'button', class: 'secondary', onClick: () => setAsked(false) }, t('office.transfers.callBackNo')),
         )
-      : h('button', { type: 'button', class: 'secondary', 'data-testid': 'call-back', onClick: () => setAsked(true) }, t('office.transfers.callBack')),
+      : h('button', { type: 'button', class: 'secondary', ref: start, 'data-testid': 'call-back', onClick: () => setAsked(true) }, t('office.transfers.callBack')),
   );
 }

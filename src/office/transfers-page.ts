@@ -29,7 +29,7 @@ import {
 import { can, seesEverySite } from '../modules/auth/permissions.js';
 import { SiteFilter } from './site-filter.js';
 import { TransferView } from './transfer-view.js';
-import { call, get, nameOfSite, route, session, sites } from './state.js';
+import { call, get, loadSites, nameOfSite, route, session, sites, sitesRefusal } from './state.js';
 import { Message, SelectField, TextField, reasonOf } from './ui.js';
 
 export function TransfersPage() {
@@ -39,7 +39,10 @@ export function TransfersPage() {
 
 function TransfersHome() {
   const user = session.value?.user;
-  const filters = transferFiltersFromHash(route.value, sites.value);
+  const parsed = transferFiltersFromHash(route.value, sites.value);
+  const everySite = user !== undefined && seesEverySite(user.role);
+  // A site named in a link counts only for those who see every site: anyone else's list is their own site's.
+  const filters = everySite ? parsed : { ...parsed, site: '' };
   const path = transfersPath(filters);
   const [items, setItems] = useState<Transfer[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -58,7 +61,7 @@ function TransfersHome() {
   if (!user) return null;
   const pick = offersSitePick(user.role, sites.value);
   // The site whose in and out the list shows: the one picked, or the person's own unless they see every site.
-  const inView = pick ? filters.site || null : user.site;
+  const inView = everySite ? filters.site || null : user.site;
   const go = (next: Partial<TransferFilters>) => {
     location.hash = transferFiltersHash({ ...filters, ...next });
     route.value = location.hash;
@@ -196,7 +199,15 @@ function SendBox(p: { from: string | null }) {
   };
   const heading = h('h2', { id: 'send-box-title' }, t('office.transfers.send'));
   if (destinations.length === 0) {
-    return h('section', { class: 'panel', 'aria-labelledby': 'send-box-title' }, heading, h('p', { class: 'hint' }, sites.value ? t('office.transfers.noOtherSite') : t('office.loading')));
+    // The destinations come from the site list: while it does not answer, the form cannot be offered.
+    const unread = sites.value === null && sitesRefusal.value !== null;
+    return h(
+      'section',
+      { class: 'panel', 'aria-labelledby': 'send-box-title' },
+      heading,
+      h('p', { class: 'hint' }, sites.value ? t('office.transfers.noOtherSite') : unread ? t('office.unreachable') : t('office.loading')),
+      unread ? h('button', { type: 'button', class: 'secondary', onClick: () => void loadSites() }, t('office.transfers.retrySites')) : null,
+    );
   }
   const tagsError = problem.fields['assetTags'];
   return h(

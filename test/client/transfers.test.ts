@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { offersSitePick, siteFromQuery, siteName, type SiteSummary } from '../../src/client/sites.js';
 import {
   DEFAULT_TRANSFER_FILTERS,
+  deviceVisible,
   directionFor,
   lineCounts,
   tagsFromText,
@@ -96,6 +97,17 @@ describe('the Transfers page logic', () => {
     expect(transferActions(open, { role: 'admin', site: 'iqaluit' })).toEqual({ receive: true, cancel: true });
     for (const role of ['trainee', 'staff', 'program', 'translator'] as const) expect(transferActions(open, { role, site: 'kimmirut' })).toEqual({ receive: false, cancel: false });
     expect(transferActions({ ...open, status: 'closed' }, { role: 'admin', site: 'iqaluit' })).toEqual({ receive: false, cancel: false });
+  });
+
+  it("links a device only for those who see it where it is now: received at the destination, otherwise at the sender's", () => {
+    const x = { fromSite: 'iqaluit', toSite: 'kimmirut' };
+    for (const state of ['in_transit', 'cancelled', 'written_off'] as const) {
+      expect(deviceVisible(x, { state }, { role: 'coordinator', site: 'iqaluit' }), state).toBe(true);
+      expect(deviceVisible(x, { state }, { role: 'coordinator', site: 'kimmirut' }), state).toBe(false);
+    }
+    expect(deviceVisible(x, { state: 'received' }, { role: 'staff', site: 'kimmirut' })).toBe(true);
+    expect(deviceVisible(x, { state: 'received' }, { role: 'staff', site: 'iqaluit' })).toBe(false);
+    for (const role of ['admin', 'program'] as const) expect(deviceVisible(x, { state: 'in_transit' }, { role, site: 'arviat' })).toBe(true);
   });
 
   it('reads the tags of a box one a line, or between commas and spaces, each once', () => {

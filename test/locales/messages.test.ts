@@ -15,7 +15,7 @@ const legacy = (text: string, vars: Record<string, string | number>) =>
   text.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
 
 /** Messages that were rewritten with ICU plurals, and what the old text gave for a count. */
-const PLURALS = new Set(['station.queue.sent', 'office.loans.days', 'office.participants.overdue', 'office.loans.dueDateHint', 'report.diversion.units', 'problem.field.tooLong', 'problem.field.tooShort', 'office.translations.count', 'office.translations.preview.englishOnly', 'station.wipeImport.dryRun', 'station.wipeImport.recorded', 'office.assetList.added', 'office.transfers.devicesCaption', 'office.transfers.callBackHint', 'office.transfers.callBackConfirm']);
+const PLURALS = new Set(['station.queue.sent', 'office.loans.days', 'office.participants.overdue', 'office.loans.dueDateHint', 'report.diversion.units', 'problem.field.tooLong', 'problem.field.tooShort', 'office.translations.count', 'office.translations.preview.englishOnly', 'station.wipeImport.dryRun', 'station.wipeImport.recorded', 'office.assetList.added', 'office.transfers.devicesCaption', 'office.transfers.callBackHint', 'office.transfers.callBackConfirm', 'office.transfers.calledBack']);
 
 const messages = (table: Record<string, unknown>) =>
   Object.entries(table).filter((e): e is [string, string] => typeof e[1] === 'string');
@@ -57,6 +57,7 @@ describe('ICU MessageFormat over the locale files', () => {
     const box = (key: string, count: number) => formatMessage('en', key, en[key as keyof typeof en] as string, { count });
     expect([box('office.transfers.devicesCaption', 1), box('office.transfers.devicesCaption', 1200)]).toEqual(['1 device', '1,200 devices']);
     expect(box('office.transfers.callBackConfirm', 1)).toBe('Call back 1 device? This cannot be undone.');
+    expect(box('office.transfers.calledBack', 1)).toBe('1 device called back: the transfer is closed.');
     expect(box('office.transfers.callBackHint', 2)).toBe('2 devices are still on their way. Called back, they return to this site as they left.');
     // The report writes the number for its language and picks the form from the number itself.
     const units = (count: number, units: string) => formatMessage('en', 'report.diversion.units', en['report.diversion.units'], { count, units });

@@ -138,9 +138,12 @@ describe('reports per site', () => {
     expect([...(await list('iqaluit')), ...(await list('kimmirut'))].map((x) => x.id).sort((a, b) => a - b)).toEqual(all.map((x) => x.id));
     const firstOfD = all.find((x) => x.assetTag === devices.D && x.returnedAt !== null)!;
     for (const [who, status] of [['iqaluit', 200], ['kimmirut', 404]] as const) {
-      const res = await t.http.get(`${API}/issuances/${firstOfD.id}`).set(await as(who));
-      expect(res.status, who).toBe(status);
-      if (status === 404) expect(res.body.code).toBe('issuance.not_found');
+      // The issuance and its handover form alike: the site that made it, not the site holding the device now.
+      for (const url of [`/issuances/${firstOfD.id}`, `/issuances/${firstOfD.id}/handover.pdf`]) {
+        const res = await t.http.get(`${API}${url}`).set(await as(who));
+        expect(res.status, `${who} ${url}`).toBe(status);
+        if (status === 404) expect(res.body.code).toBe('issuance.not_found');
+      }
     }
     const ofA = all.find((x) => x.assetTag === devices.A)!;
     expect((await t.http.get(`${API}/issuances/${ofA.id}`).set(await as('iqaluit'))).status).toBe(200);

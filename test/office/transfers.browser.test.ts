@@ -159,6 +159,10 @@ describe('transfers between sites in the office', () => {
     await expect.poll(() => said.textContent()).toBe(fill('office.transfers.received', { code: tags[1]!, count: '1' }));
     const missing = page.locator('[data-testid=missing] li');
     await expect.poll(() => missing.allTextContents()).toEqual([tags[2]]);
+    // Still Iqaluit's until received: Kimmirut cannot open its page, so its tag is no link; the received ones are.
+    expect(await missing.locator('a').count()).toBe(0);
+    expect(await page.locator(`[data-testid=transfer-devices] tr[data-tag="${tags[0]}"] a`).getAttribute('href')).toBe(`#/devices/${tags[0]}`);
+    expect(await page.locator(`[data-testid=transfer-devices] tr[data-tag="${tags[2]}"] a`).count()).toBe(0);
     expect(await page.locator('#missing-title').textContent()).toBe(fill('office.transfers.missingTitle', { count: '1' }));
     expect(await page.locator('[data-testid=received]').textContent()).toBe('2');
     await check(page, 'received');
@@ -173,9 +177,14 @@ describe('transfers between sites in the office', () => {
     await signIn(page, server.url, { username: 'cora', password: USER_PASSWORD, hash: `#/transfers/${transferId}`, ready: 'section.transfer' });
     await page.click('[data-testid=call-back]');
     expect(await page.locator('#call-back-confirm').textContent()).toBe('Call back 1 device? This cannot be undone.');
+    // The focus follows the question to its answers, and back when it is withdrawn.
+    await expect.poll(() => page.evaluate<string>('document.activeElement ? document.activeElement.getAttribute("data-testid") || "" : ""')).toBe('call-back-yes');
     await check(page, 'call-back');
     await page.click('[data-testid=call-back-yes]');
     await page.locator('section.transfer[data-status=closed]').waitFor();
+    // The panel that acted is gone: what happened is said where it stays, and the focus is on the heading.
+    expect(await page.locator('#transfer-said').textContent()).toBe('1 device called back: the transfer is closed.');
+    await expect.poll(() => focused(page)).toBe('transfer-title');
     expect(await page.locator(`[data-testid=transfer-devices] tr[data-tag="${tags[2]}"]`).getAttribute('data-state')).toBe('cancelled');
     expect(await page.locator('[data-testid=missing]').count()).toBe(0);
     expect(await page.locator('[data-testid=call-back]').count()).toBe(0);
@@ -186,6 +195,10 @@ describe('transfers between sites in the office', () => {
     await page.locator('[data-testid=no-transfers]').waitFor();
     await page.selectOption('#transfers-status', 'closed');
     await page.locator(`[data-testid=transfers] tr[data-transfer="${transferId}"][data-status=closed]`).waitFor();
+    // A link naming another site (as an admin would share) shows a coordinator their own site's devices, with no site filter.
+    await page.goto(`${server.url}/office#/devices?site=kimmirut`);
+    await expect.poll(async () => (await Promise.all((await page.locator('[data-testid=devices] tbody tr').all()).map((r) => r.getAttribute('data-tag')))).sort()).toEqual([tags[2], unwiped].sort());
+    expect(await page.locator('#filter-site').count()).toBe(0);
   });
 
   it('an admin picks a site on Devices, Donations, Recycling and Reports; lists of every site name each row’s site', async () => {

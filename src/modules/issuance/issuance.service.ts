@@ -169,11 +169,10 @@ export function createIssuanceService(deps: { db: Db; clock: Clock; deviceUseCas
     /** The handover form; the data is read first, the PDF drawn outside any transaction. */
     async handover(viewer: SiteViewer, id: number, locale?: Locale): Promise<Buffer> {
       const v = await findIssuanceView(db, id);
-      if (!v) throw new AppError('issuance.not_found', `No issuance ${id}.`);
-      // Another site's issuance is no issuance to this viewer (docs/domain.md §8).
-      const device = await resolve(v.assetTag, viewer).catch((err: unknown) => {
-        throw err instanceof AppError && err.code === 'devices.not_found' ? new AppError('issuance.not_found', `No issuance ${id}.`) : err;
-      });
+      // Another site's issuance is no issuance to this viewer (docs/domain.md §8): the site that made it, as for GET.
+      if (!v || !sees(viewer, v.siteId)) throw new AppError('issuance.not_found', `No issuance ${id}.`);
+      // The issuance is the viewer's site's; its device is read wherever it is now (returned and moved since, perhaps).
+      const device = await resolve(v.assetTag, { role: 'admin', siteId: viewer.siteId });
       // docs/domain.md §2 invariant 7: the form states erasure only while invariant 1 holds for the custody cycle it was issued in.
       const drives = (await loadState(device)).drives;
       const states = await driveStates(device.id, v.custodyCycle);

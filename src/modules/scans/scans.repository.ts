@@ -67,9 +67,9 @@ export interface UnknownCodeRow {
 /**
  * Unknown codes grouped, most recently seen first; the cursor is the group's
  * last scan id (none for the first page: PostgreSQL compares it as an integer,
- * so no stand-in beyond 2^31 may be sent).
+ * so no stand-in beyond 2^31 may be sent). `siteId`: only the scans made by
+ * that site's people (null: every site's).
  */
-/** `siteId`: only the scans made by that site's people (null: every site's). */
 export async function listUnknownCodes(db: Db, beforeId: number | undefined, limit: number, siteId: number | null): Promise<UnknownCodeRow[]> {
   return db
     .select({
