@@ -6,20 +6,20 @@
  * recycler's confirmation; the manifest PDF at any time.
  */
 import { h } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { Refused } from '../client/api.js';
 import { formatDate, formatNumber, formatWeight, t, tOr } from '../client/i18n.js';
 import { hashFor } from '../client/office-pages.js';
-import { manifestName, scannedCode, type Shipment } from '../client/recycling.js';
+import { manifestName, type Shipment } from '../client/recycling.js';
 import { problemSummary } from '../client/problems.js';
 import { can } from '../modules/auth/permissions.js';
 import { DocumentPanel } from './document-panel.js';
+import { ScanField, type Said } from './scan-field.js';
 import { useRead } from './use-read.js';
 import { BulkLineForm, ConfirmForm } from './shipment-forms.js';
 import { call, session } from './state.js';
 import { Message, reasonOf } from './ui.js';
 
-type Said = { kind: 'success' | 'refused'; text: string } | null;
 
 export function ShipmentView(p: { id: number }) {
   const [shipment, setShipment, error] = useRead(`/shipments/${p.id}`, (r: { shipment: Shipment }) => r.shipment);
@@ -57,7 +57,7 @@ export function ShipmentView(p: { id: number }) {
       h(
         'div',
         { class: 'stack' },
-        mayPrepare ? h(ScanField, { shipment, onShipment: setShipment, said, onSaid: setSaid }) : null,
+        mayPrepare ? h(ShipmentScan, { shipment, onShipment: setShipment, said, onSaid: setSaid }) : null,
         shipment.status === 'shipped' && role && can(role, 'shipments:confirm') ? h(ConfirmForm, { shipment, onShipment: setShipment }) : null,
         h(Lines, { shipment, mayRemove: mayPrepare, onRemove: (path: string, what: string) => void remove(path, what) }),
         mayPrepare ? h(BulkLineForm, { shipment, onShipment: setShipment }) : null,
@@ -73,76 +73,27 @@ export function ShipmentView(p: { id: number }) {
   );
 }
 
-/**
- * The scan field: a scanner types a tag and presses Enter. Codes are sent one
- * after the other in the order scanned (a fast scanner may type the next
- * before the last answer), the field clears at once and keeps focus, and each
- * result is said in the live region and kept in the list under it.
- */
-function ScanField(p: { shipment: Shipment; onShipment: (s: Shipment) => void; said: Said; onSaid: (s: Said) => void }) {
-  const [code, setCode] = useState('');
-  const [log, setLog] = useState<Array<{ n: number; ok: boolean; text: string }>>([]);
-  const input = useRef<HTMLInputElement>(null);
-  const queue = useRef<Promise<void>>(Promise.resolve());
-  const counter = useRef(0);
-  const say = (ok: boolean, text: string) => {
-    p.onSaid({ kind: ok ? 'success' : 'refused', text });
-    setLog((l) => [{ n: ++counter.current, ok, text }, ...l].slice(0, 20));
-  };
-  // The field takes the focus when it appears (a browser's autofocus is ignored once the page has moved the focus elsewhere).
-  useEffect(() => input.current?.focus(), []);
-  const submit = (e: Event) => {
-    e.preventDefault();
-    const scanned = scannedCode(code);
-    setCode('');
-    input.current?.focus();
-    if (!scanned) return;
-    queue.current = queue.current.then(async () => {
+/** Each tag scanned is added to the shipment; a refusal is said in the service's words. */
+function ShipmentScan(p: { shipment: Shipment; onShipment: (s: Shipment) => void; said: Said; onSaid: (s: Said) => void }) {
+  return h(ScanField, {
+    id: 'scan',
+    title: t('office.recycling.scanTitle'),
+    label: t('office.recycling.scanLabel'),
+    submit: t('office.recycling.scanAdd'),
+    hint: t('office.recycling.scanHint'),
+    logLabel: t('office.recycling.scanLog'),
+    said: p.said,
+    onSaid: p.onSaid,
+    send: async (code) => {
       try {
-        const r = await call<{ shipment: Shipment }>('POST', `/shipments/${p.shipment.id}/devices`, { body: { assetTag: scanned } });
+        const r = await call<{ shipment: Shipment }>('POST', `/shipments/${p.shipment.id}/devices`, { body: { assetTag: code } });
         p.onShipment(r.shipment);
-        say(true, t('office.recycling.scanAdded', { code: scanned }));
+        return { ok: true, text: t('office.recycling.scanAdded', { code }) };
       } catch (err) {
-        say(false, t('office.recycling.scanRefused', { code: scanned, reason: err instanceof Refused ? problemSummary(err.problem) : reasonOf(err) }));
+        return { ok: false, text: t('office.recycling.scanRefused', { code, reason: err instanceof Refused ? problemSummary(err.problem) : reasonOf(err) }) };
       }
-      input.current?.focus();
-    });
-  };
-  return h(
-    'section',
-    { class: 'panel', 'aria-labelledby': 'scan-title' },
-    h('h2', { id: 'scan-title' }, t('office.recycling.scanTitle')),
-    h(
-      'form',
-      { class: 'scan-form', 'data-testid': 'scan', onSubmit: submit },
-      h('label', { for: 'scan-code' }, t('office.recycling.scanLabel')),
-      h(
-        'div',
-        { class: 'scan-row' },
-        h('input', {
-          id: 'scan-code',
-          ref: input,
-          name: 'code',
-          value: code,
-          autocomplete: 'off',
-          spellcheck: false,
-          'aria-describedby': 'scan-hint',
-          onInput: (e: Event) => setCode((e.currentTarget as HTMLInputElement).value),
-        }),
-        h('button', { type: 'submit', class: 'primary' }, t('office.recycling.scanAdd')),
-      ),
-      h('span', { id: 'scan-hint', class: 'hint' }, t('office.recycling.scanHint')),
-    ),
-    // Always in the page, so that screen readers announce each change of its text.
-    h('p', { id: 'scan-said', role: 'status', 'aria-live': 'polite', class: p.said ? `message message-${p.said.kind}` : 'message-empty', 'data-testid': 'scan-said' }, p.said?.text ?? ''),
-    log.length > 1
-      ? h(
-          'ul',
-          { class: 'scan-log', 'aria-label': t('office.recycling.scanLog') },
-          log.slice(1).map((l) => h('li', { key: l.n, class: l.ok ? 'ok' : 'refused' }, l.text)),
-        )
-      : null,
-  );
+    },
+  });
 }
 
 function Lines(p: { shipment: Shipment; mayRemove: boolean; onRemove: (path: string, what: string) => void }) {

@@ -12,15 +12,14 @@ import { Refused } from '../client/api.js';
 import { formatDate, formatNumber, t, tOr } from '../client/i18n.js';
 import { hashFor } from '../client/office-pages.js';
 import { problemReason } from '../client/problems.js';
-import { scannedCode } from '../client/recycling.js';
 import { deviceVisible, directionFor, lineCounts, transferActions, type Transfer } from '../client/transfers.js';
 import { DocumentPanel } from './document-panel.js';
+import { ScanField, type Said } from './scan-field.js';
 import type { Role } from '../modules/auth/permissions.js';
 import { call, locale, nameOfSite, session } from './state.js';
 import { useRead } from './use-read.js';
 import { Message, reasonOf } from './ui.js';
 
-type Said = { kind: 'success' | 'refused'; text: string } | null;
 
 export function TransferView(p: { id: number }) {
   const [transfer, setTransfer, error] = useRead(`/transfers/${p.id}`, (r: { transfer: Transfer }) => r.transfer);
@@ -90,74 +89,30 @@ export function TransferView(p: { id: number }) {
 
 /**
  * Receiving: each tag scanned is received on its own (POST /transfers/{id}/receive with that tag), in the order
- * scanned; the field clears at once and keeps the focus. A tag not on this transfer is refused in the service's
- * words and stays where it is.
+ * scanned. A tag not on this transfer is refused in the service's words and stays where it is.
  */
 function ReceiveField(p: { transfer: Transfer; onTransfer: (t: Transfer, said: string) => void }) {
-  const [code, setCode] = useState('');
   const [said, setSaid] = useState<Said>(null);
-  const [log, setLog] = useState<Array<{ n: number; ok: boolean; text: string }>>([]);
-  const input = useRef<HTMLInputElement>(null);
-  const queue = useRef<Promise<void>>(Promise.resolve());
-  const counter = useRef(0);
-  const say = (ok: boolean, text: string) => {
-    setSaid({ kind: ok ? 'success' : 'refused', text });
-    setLog((l) => [{ n: ++counter.current, ok, text }, ...l].slice(0, 20));
-  };
-  useEffect(() => input.current?.focus(), []);
-  const submit = (e: Event) => {
-    e.preventDefault();
-    const scanned = scannedCode(code);
-    setCode('');
-    input.current?.focus();
-    if (!scanned) return;
-    queue.current = queue.current.then(async () => {
+  return h(ScanField, {
+    id: 'receive',
+    title: t('office.transfers.receiveTitle'),
+    label: t('office.transfers.receiveLabel'),
+    submit: t('office.transfers.receiveSubmit'),
+    hint: t('office.transfers.receiveHint'),
+    logLabel: t('office.transfers.receiveLog'),
+    said,
+    onSaid: setSaid,
+    send: async (code) => {
       try {
-        const r = await call<{ transfer: Transfer }>('POST', `/transfers/${p.transfer.id}/receive`, { body: { assetTags: [scanned] } });
-        const text = t('office.transfers.received', { code: scanned, count: formatNumber(r.transfer.missing.length) });
-        say(true, text);
+        const r = await call<{ transfer: Transfer }>('POST', `/transfers/${p.transfer.id}/receive`, { body: { assetTags: [code] } });
+        const text = t('office.transfers.received', { code, count: formatNumber(r.transfer.missing.length) });
         p.onTransfer(r.transfer, r.transfer.status === 'closed' ? `${text} ${t('office.transfers.allAccounted')}` : text);
+        return { ok: true, text };
       } catch (err) {
-        say(false, t('office.transfers.receiveRefused', { code: scanned, reason: err instanceof Refused ? problemReason(err.problem) : reasonOf(err) }));
+        return { ok: false, text: t('office.transfers.receiveRefused', { code, reason: err instanceof Refused ? problemReason(err.problem) : reasonOf(err) }) };
       }
-      input.current?.focus();
-    });
-  };
-  return h(
-    'section',
-    { class: 'panel', 'aria-labelledby': 'receive-title' },
-    h('h2', { id: 'receive-title' }, t('office.transfers.receiveTitle')),
-    h(
-      'form',
-      { class: 'scan-form', 'data-testid': 'receive', onSubmit: submit },
-      h('label', { for: 'receive-code' }, t('office.transfers.receiveLabel')),
-      h(
-        'div',
-        { class: 'scan-row' },
-        h('input', {
-          id: 'receive-code',
-          ref: input,
-          name: 'code',
-          value: code,
-          autocomplete: 'off',
-          spellcheck: false,
-          'aria-describedby': 'receive-hint',
-          onInput: (e: Event) => setCode((e.currentTarget as HTMLInputElement).value),
-        }),
-        h('button', { type: 'submit', class: 'primary' }, t('office.transfers.receiveSubmit')),
-      ),
-      h('span', { id: 'receive-hint', class: 'hint' }, t('office.transfers.receiveHint')),
-    ),
-    // Always in the page, so that screen readers announce each change of its text.
-    h('p', { id: 'receive-said', role: 'status', 'aria-live': 'polite', class: said ? `message message-${said.kind}` : 'message-empty', 'data-testid': 'receive-said' }, said?.text ?? ''),
-    log.length > 1
-      ? h(
-          'ul',
-          { class: 'scan-log', 'aria-label': t('office.transfers.receiveLog') },
-          log.slice(1).map((l) => h('li', { key: l.n, class: l.ok ? 'ok' : 'refused' }, l.text)),
-        )
-      : null,
-  );
+    },
+  });
 }
 
 /** The devices still on their way: after the box is scanned in, the ones not found in it. */
