@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD } from '../helpers.js';
-import { check, en, officeTab, signIn as signInAt } from './harness.js';
+import { attributes, check, en, officeTab, signIn as signInAt } from './harness.js';
 import { ApiClient, launchBrowser, startServer, tempDbPath, USER_PASSWORD, type RunningServer } from '../station/harness.js';
 
 let db: ReturnType<typeof tempDbPath>;
@@ -27,10 +27,7 @@ const tags = {} as Record<'t480' | 'x270' | 'dell' | 'hp' | 'desktop' | 'issued'
 let participant = '';
 
 /** The asset tags the list shows, in order. */
-async function shownTags(page: Page): Promise<string[]> {
-  const rows = await page.locator('table[data-testid=devices] tbody tr[data-tag]').all();
-  return Promise.all(rows.map(async (r) => (await r.getAttribute('data-tag')) ?? ''));
-}
+const shownTags = (page: Page) => attributes(page.locator('table[data-testid=devices] tbody tr[data-tag]'), 'data-tag');
 
 const signIn = (page: Page, username: string, password: string, hash: string, ready: string) => signInAt(page, server.url, { username, password, hash, ready });
 
@@ -126,7 +123,7 @@ describe('devices in the office', () => {
     expect(await page.locator('[data-item=donation] a').getAttribute('href')).toBe('#/donations/1');
     const history = (await cora.ok('GET', `/api/v1/devices/${tags.t480}/history`)) as { events: Array<{ action: string; actor: { username: string } | null }> };
     const rows = page.locator('table[data-testid=history] tbody tr');
-    await expect.poll(async () => Promise.all((await rows.all()).map((r) => r.getAttribute('data-action')))).toEqual(history.events.map((e) => e.action).reverse());
+    await expect.poll(() => attributes(rows, 'data-action')).toEqual(history.events.map((e) => e.action).reverse());
     // The check came after the grade: it is the newest event.
     expect(await rows.first().getAttribute('data-action')).toBe('device.sanitization_verified');
     expect(await rows.last().locator('td.who').textContent()).toBe('cora');

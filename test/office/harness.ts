@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 export const en = JSON.parse(readFileSync(new URL('../../src/locales/en.json', import.meta.url), 'utf8')) as Record<string, string>;
@@ -43,13 +43,24 @@ export async function officeTab(browser: Browser, serverUrl: string): Promise<Ta
 
 /** axe-core's serious and critical findings on the page as it is now. Evaluated, not injected as a script tag: the CSP forbids inline scripts. */
 export async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
+  // Injected once per document: axe-core is large, and a hash change keeps the document.
+  if (!(await page.evaluate<boolean>("typeof axe !== 'undefined'"))) await page.evaluate(AXE);
   const { passes, violations } = await page.evaluate<{ passes: number; violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }>(
     "axe.run(document, { resultTypes: ['violations'] }).then((r) => ({ passes: r.passes.length, violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => ({ target: n.target })) })) }))",
   );
   // axe ran its rules on this page (a check that never ran would find nothing too).
   expect(passes).toBeGreaterThan(5);
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/**
+ * An attribute of every element a locator finds, in order, read in one step.
+ * Reading the elements one by one (locator.all(), then each) races a list the
+ * page redraws: an element gone in between is waited for until the timeout.
+ */
+export function attributes(locator: Locator, name: string): Promise<string[]> {
+  // The elements' type is spelled out: the tests are type-checked without the DOM library.
+  return locator.evaluateAll((els: Array<{ getAttribute(n: string): string | null }>, n: string): string[] => els.map((e) => e.getAttribute(n) ?? ''), name);
 }
 
 /** Looks at the page as it is now: a full-page screenshot (with OFFICE_SHOTS), then no serious or critical accessibility finding. */

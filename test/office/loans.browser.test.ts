@@ -10,11 +10,11 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/clock.js';
 import { ADMIN_PASSWORD } from '../helpers.js';
-import { check, en, officeTab, signIn as signInAt } from './harness.js';
+import { attributes, check, en, officeTab, signIn as signInAt } from './harness.js';
 import { ApiClient, launchBrowser, startServer, tempDbPath, USER_PASSWORD, type RunningServer } from '../station/harness.js';
 
 /** Noon in Iqaluit (UTC−5): the same calendar date on the server (UTC) and in the browser, whatever the machine's zone. */
@@ -37,13 +37,8 @@ async function moveClocks(page: Page, at: string): Promise<void> {
   await page.clock.setFixedTime(new Date(at));
 }
 
-/** An attribute of every element a locator finds, in order. */
-async function attrs(locator: Locator, name: string): Promise<Array<string | null>> {
-  return Promise.all((await locator.all()).map((l) => l.getAttribute(name)));
-}
-
 /** The asset tags a group of the Loans page lists. */
-const tagsIn = (page: Page, group: string) => attrs(page.locator(`[data-group=${group}] tbody tr`), 'data-tag');
+const tagsIn = (page: Page, group: string) => attributes(page.locator(`[data-group=${group}] tbody tr`), 'data-tag');
 
 beforeAll(async () => {
   db = tempDbPath();
@@ -125,7 +120,7 @@ describe('loans at the desk', () => {
     await page.fill('#issue-participant', 'Iqaluit');
     await page.press('#issue-participant', 'Enter');
     const results = page.locator('table[data-testid=participant-results] tbody tr');
-    await expect.poll(() => attrs(results, 'data-code')).toEqual([code]);
+    await expect.poll(() => attributes(results, 'data-code')).toEqual([code]);
     await check(page, 'issue-search');
     // Chosen with the keyboard: past Find to the result's Choose; the focus then goes on to "Choose someone else".
     await page.keyboard.press('Tab');

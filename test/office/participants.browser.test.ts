@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD } from '../helpers.js';
-import { check, en, officeTab, signIn as signInAt } from './harness.js';
+import { attributes, check, en, officeTab, signIn as signInAt } from './harness.js';
 import { ApiClient, launchBrowser, startServer, tempDbPath, USER_PASSWORD, type RunningServer } from '../station/harness.js';
 
 let db: ReturnType<typeof tempDbPath>;
@@ -19,10 +19,7 @@ let browser: Browser;
 let cora: ApiClient;
 
 /** The codes the result table lists, in order. */
-async function shownCodes(page: Page): Promise<string[]> {
-  const rows = await page.locator('table[data-testid=participants] tr[data-code]').all();
-  return Promise.all(rows.map(async (r) => (await r.getAttribute('data-code')) ?? ''));
-}
+const shownCodes = (page: Page) => attributes(page.locator('table[data-testid=participants] tr[data-code]'), 'data-code');
 
 const signIn = (page: Page, username: string) => signInAt(page, server.url, { username, password: USER_PASSWORD, hash: '#/participants', ready: 'h1#participants-title' });
 

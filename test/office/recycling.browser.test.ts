@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workshopToday } from '../../src/client/format.js';
 import { currentPeriod } from '../../src/client/periods.js';
 import { ADMIN_PASSWORD } from '../helpers.js';
-import { check as checkPage, en, officeTab } from './harness.js';
+import { attributes, check as checkPage, en, officeTab, type Tab } from './harness.js';
 import { ApiClient, launchBrowser, scanWithScanner, startServer, tempDbPath, USER_PASSWORD, type RunningServer } from '../station/harness.js';
 
 const check = (page: Page, name: string) => checkPage(page, `recycling-${name}`);
@@ -28,16 +28,16 @@ let admin: ApiClient;
 /** Three laptops awaiting recycling, and one only received. */
 const tags: string[] = [];
 let notDesignated = '';
+/** One tab for the whole walk: each step below goes on from where the last one left the page. */
+let tab: Tab;
+let page: Page;
 
 const fill = (key: string, vars: Record<string, string>) => Object.entries(vars).reduce((s, [k, v]) => s.replace(`{${k}}`, v), en[key]!);
 
 const said = (page: Page) => page.locator('#scan-said').textContent();
 /** The id of the element with the focus (a string evaluated in the page: the tests are type-checked without the DOM library). */
 const focused = (page: Page) => page.evaluate<string>('document.activeElement ? document.activeElement.id : ""');
-async function shownTags(page: Page): Promise<string[]> {
-  const rows = await page.locator('[data-testid=shipment-devices] tbody tr').all();
-  return Promise.all(rows.map(async (r) => (await r.getAttribute('data-tag')) ?? ''));
-}
+const shownTags = (page: Page) => attributes(page.locator('[data-testid=shipment-devices] tbody tr'), 'data-tag');
 
 beforeAll(async () => {
   db = tempDbPath();
@@ -53,17 +53,19 @@ beforeAll(async () => {
   }
   notDesignated = (await admin.intake()).assetTag;
   await admin.ok('POST', '/api/v1/recyclers', { name: 'Southern E-Cycle Inc.', certification: 'R2', address: 'Winnipeg, MB' });
+  tab = await officeTab(browser, server.url);
+  page = tab.page;
 });
 
 afterAll(async () => {
+  await tab?.context.close();
   await browser?.close();
   await server?.stop();
   db?.cleanup();
 });
 
 describe('Recycling in the office', () => {
-  it('staff open a shipment, scan devices in, add a bulk line, remove and re-add a device, ship, save the manifest, confirm, and the diversion CSV carries the API’s totals', async () => {
-    const { context, page, errors, outside } = await officeTab(browser, server.url);
+  it('staff open a shipment and scan three devices in, as a scanner types them', async () => {
     await page.goto(`${server.url}/office#/recycling`);
     await page.fill('#sign-in-username', 'stella');
     await page.fill('#sign-in-password', USER_PASSWORD);
@@ -92,7 +94,9 @@ describe('Recycling in the office', () => {
       expect(await focused(page)).toBe('scan-code');
     }
     await check(page, 'scanned');
+  });
 
+  it('a device not designated for recycling is refused in the service’s words; a bulk line is added; a device comes off and is scanned in again', async () => {
     // A fourth tag, of a device not designated for recycling: refused with the reason for its code, nothing added, the focus stays.
     await scanWithScanner(page, notDesignated);
     const refusal = await admin.request('POST', '/api/v1/shipments/1/devices', { assetTag: notDesignated });
@@ -128,6 +132,9 @@ describe('Recycling in the office', () => {
     expect(open.totals).toEqual({ deviceUnits: 3, deviceGrams: 2300 + 2400 + 2500, bulkGrams: 45_000, grams: 7200 + 45_000 });
     expect(await page.locator('[data-testid=shipment-totals] tr[data-total=grams] td').textContent()).toBe('52.2 kg');
 
+  });
+
+  it('ships (the lines freeze), saves the manifest, and is confirmed once a certificate number is given', async () => {
     // Ship: the devices are recycled, the lines freeze (no scan field, no remove buttons).
     await page.click('[data-testid=ship]');
     await expect.poll(() => page.locator('section.shipment').getAttribute('data-status')).toBe('shipped');
@@ -160,6 +167,9 @@ describe('Recycling in the office', () => {
     expect(confirmed).toMatchObject({ status: 'confirmed', certificateNumber: 'R2-2026-114', receivedWeightGrams: 52_500 });
     await check(page, 'confirmed');
 
+  });
+
+  it('lists the shipment under Confirmed, and the diversion CSV on Reports carries the API’s totals', async () => {
     // The list, filtered as Today links it: nothing shipped and unconfirmed now; the shipment under Confirmed.
     await page.goto(`${server.url}/office#/recycling?status=shipped`);
     await page.locator('[data-testid=no-shipments]').waitFor();
@@ -182,9 +192,10 @@ describe('Recycling in the office', () => {
     const csv = readFileSync(await download.path(), 'utf8').trim().split(/\r?\n/).map((l) => l.split(','));
     const csvTotals = Object.fromEntries(csv.filter((r) => r[0] === 'totals').map((r) => [r[1], { units: Number(r[2]), grams: Number(r[3]) }]));
     expect(csvTotals).toEqual(json.totals);
+  });
 
-    expect(errors).toEqual([]);
-    expect(outside).toEqual([]);
-    await context.close();
+  it('made no script error and asked nothing of another origin on the way', () => {
+    expect(tab.errors).toEqual([]);
+    expect(tab.outside).toEqual([]);
   });
 });

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD } from '../helpers.js';
-import { check as checkPage, en, officeTab, signIn, type Tab } from './harness.js';
+import { attributes, check as checkPage, en, officeTab, signIn, type Tab } from './harness.js';
 import { ApiClient, launchBrowser, scanWithScanner, startServer, tempDbPath, USER_PASSWORD, type RunningServer } from '../station/harness.js';
 
 const check = (page: Page, name: string) => checkPage(page, `transfers-${name}`);
@@ -197,7 +197,7 @@ describe('transfers between sites in the office', () => {
     await page.locator(`[data-testid=transfers] tr[data-transfer="${transferId}"][data-status=closed]`).waitFor();
     // A link naming another site (as an admin would share) shows a coordinator their own site's devices, with no site filter.
     await page.goto(`${server.url}/office#/devices?site=kimmirut`);
-    await expect.poll(async () => (await Promise.all((await page.locator('[data-testid=devices] tbody tr').all()).map((r) => r.getAttribute('data-tag')))).sort()).toEqual([tags[2], unwiped].sort());
+    await expect.poll(async () => (await attributes(page.locator('[data-testid=devices] tbody tr'), 'data-tag')).sort()).toEqual([tags[2], unwiped].sort());
     expect(await page.locator('#filter-site').count()).toBe(0);
   });
 
@@ -216,7 +216,7 @@ describe('transfers between sites in the office', () => {
     await page.selectOption('#filter-site', 'kimmirut');
     await page.click('form[data-testid=device-filters] button[type=submit]');
     await expect.poll(() => page.url()).toContain('site=kimmirut');
-    await expect.poll(async () => (await Promise.all((await rows.all()).map((r) => r.getAttribute('data-tag')))).sort()).toEqual([tags[0], tags[1]].sort());
+    await expect.poll(async () => (await attributes(rows, 'data-tag')).sort()).toEqual([tags[0], tags[1]].sort());
     // One site's list has no site column.
     expect(await page.locator('[data-testid=devices] td[data-site]').count()).toBe(0);
     await check(page, 'devices-kimmirut');

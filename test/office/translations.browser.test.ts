@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD } from '../helpers.js';
-import { check as checkPage, en, officeTab, shot } from './harness.js';
+import { attributes, check as checkPage, en, officeTab, shot } from './harness.js';
 import { ApiClient, launchBrowser, startServer, tempDbPath, USER_PASSWORD, type RunningServer } from '../station/harness.js';
 
 const check = (page: Page, name: string) => checkPage(page, `translations-${name}`);
@@ -83,7 +83,7 @@ describe('Translations in the office', () => {
     await page.fill('#translations-search', 'station.card.');
     await page.selectOption('#translations-status', 'missing');
     await page.locator('li.translation').first().waitFor();
-    const keys = await Promise.all((await page.locator('li.translation').all()).map((li) => li.getAttribute('data-key')));
+    const keys = await attributes(page.locator('li.translation'), 'data-key');
     expect(keys).not.toContain('station.card.drives');
     expect(keys).toContain('station.card.wipe');
 

@@ -236,7 +236,8 @@ const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.mi
  * injected as a script tag: the CSP forbids inline scripts.
  */
 export async function axeFindings(page: Page): Promise<{ passes: number; findings: string[] }> {
-  await page.evaluate(AXE);
+  // Injected once per document: axe-core is large, and a hash change keeps the document.
+  if (!(await page.evaluate<boolean>("typeof axe !== 'undefined'"))) await page.evaluate(AXE);
   const r = await page.evaluate<{ passes: number; violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }>(
     "axe.run(document, { resultTypes: ['violations'] }).then((r) => ({ passes: r.passes.length, violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => ({ target: n.target })) })) }))",
   );
