@@ -18,3 +18,18 @@ export function distinctJsonArray<T>(db: Db, value: SQLWrapper): SQL<T[]> {
 
 /** count(*) as a number: PostgreSQL's count is a bigint, which node-postgres answers as a string. */
 export const countRows = (): SQL<number> => sql`count(*)`.mapWith(Number);
+
+/**
+ * `column` is one of a list of integer ids bound as one value: the list of
+ * any length fits one prepared statement. Bind what `idList` makes of the
+ * ids to the placeholder `name`: SQLite reads a JSON array with json_each,
+ * PostgreSQL an int array with `= any(...)`.
+ */
+export function inIdList(db: Db, column: SQLWrapper, name: string): SQL {
+  return engineOf(db) === 'postgres' ? sql`${column} = any(${sql.placeholder(name)}::int[])` : sql`${column} in (select value from json_each(${sql.placeholder(name)}))`;
+}
+
+/** The value `inIdList`'s placeholder takes for these ids. */
+export function idList(db: Db, ids: readonly number[]): string | readonly number[] {
+  return engineOf(db) === 'postgres' ? ids : JSON.stringify(ids);
+}

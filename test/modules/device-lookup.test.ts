@@ -3,7 +3,7 @@
  * drives and their sanitization states in one statement
  * (createDeviceStateReads, with sanitization's driveStatesColumn). It must
  * answer exactly what the three reads it replaced answered: the device row,
- * its drives (drivesOf) and prepareDriveStates' fold, with the same value
+ * its drives (prepareDrivesOfPage) and prepareDriveStates' fold, with the same value
  * types, on SQLite and on PostgreSQL, and inside a write transaction it must
  * see that transaction's own writes.
  */
@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTransaction, type Db } from '../../src/core/db.js';
 import { createDeviceStateReads, type DeviceStateReads } from '../../src/modules/devices/device-view.js';
-import { drivesOf, findDeviceByTag, insertDrives } from '../../src/modules/devices/devices.repository.js';
+import { findDeviceByTag, insertDrives, prepareDrivesOfPage } from '../../src/modules/devices/devices.repository.js';
 import { driveStatesColumn, prepareDriveStates } from '../../src/modules/sanitization/drive-state.js';
 import type { Role } from '../../src/modules/users/users.table.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
@@ -24,7 +24,7 @@ type Body = Record<string, unknown>;
 async function threeReads(db: Db, tag: string) {
   const row = await findDeviceByTag(db, tag);
   if (!row) return undefined;
-  const drives = await drivesOf(db, [row.id]);
+  const drives = await prepareDrivesOfPage(db)([row.id]);
   return { row, drives, states: await prepareDriveStates(db)(row.id, row.custodyCycle) };
 }
 

@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, or, sql, type AnyColumn, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, lt, or, sql, type AnyColumn, type Placeholder, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { idList, inIdList } from '../../core/db-dialect.js';
 import { jsonArrayOf, reusable, type Db, type Executor } from '../../core/db.js';
 import { auditEvents } from '../audit-log/audit.table.js';
 import { users } from '../users/users.table.js';
@@ -34,9 +35,10 @@ export async function findDeviceBySerialKey(db: Executor, key: string): Promise<
   return (await db.select().from(devices).where(eq(devices.serialKey, key)))[0];
 }
 
-export async function drivesOf(db: Executor, deviceIds: number[]): Promise<DriveRow[]> {
-  if (deviceIds.length === 0) return [];
-  return db.select().from(storageDrives).where(inArray(storageDrives.deviceId, deviceIds)).orderBy(asc(storageDrives.id));
+/** The drives of a page of devices, in one prepared statement whatever the page's size. */
+export function prepareDrivesOfPage(db: Db): (deviceIds: readonly number[]) => Promise<DriveRow[]> {
+  const stmt = reusable(db, (q) => q.select().from(storageDrives).where(inIdList(db, storageDrives.deviceId, 'ids')).orderBy(asc(storageDrives.id)));
+  return async (deviceIds) => (deviceIds.length === 0 ? [] : stmt({ ids: idList(db, deviceIds) }));
 }
 
 /** A device row alone by tag or serial, as prepared statements (a label sheet, a use case that needs no state). */
@@ -133,13 +135,11 @@ const recallCondition = sql`exists (
     and not exists (select 1 from sanitization_records r2 where r2.drive_id = r.drive_id and r2.custody_cycle = ${devices.custodyCycle}
                     and r2.result = 'passed' and r2.id > coalesce(v.voids_through_record_id, r.id)))`;
 
-/**
- * One page of devices in `sort` order, after the device `afterId` (the last of
- * the previous page; null for the first page). For the asset-tag orders the
- * cursor stays the device's id and its tag is looked up: tags are unique and
- * never change, so the walk neither skips nor repeats a device.
- */
-export async function listDevices(db: Executor, filter: DeviceFilter, afterId: number | null, limit: number, sort: DeviceSort = 'intake'): Promise<DeviceRow[]> {
+/** A filter's values, or the placeholders a prepared list binds them to. */
+type Bound<T> = { [K in keyof T]: T[K] | Placeholder };
+
+/** The WHERE of a page of devices after the device `afterId` in `sort` order (see listDevices). */
+function listConditions(filter: Bound<Omit<DeviceFilter, 'flag'>> & Pick<DeviceFilter, 'flag'>, afterId: number | Placeholder | null, sort: DeviceSort): SQL | undefined {
   const where: SQL[] = [];
   if (afterId !== null) {
     const tagOf = sql`(select d.asset_tag from devices d where d.id = ${afterId})`;
@@ -155,14 +155,58 @@ export async function listDevices(db: Executor, filter: DeviceFilter, afterId: n
   if (filter.flag === 'recall') where.push(eq(devices.status, 'issued'), recallCondition);
   if (filter.donationId) where.push(eq(devices.donationId, filter.donationId));
   if (filter.q) {
-    const pattern = `%${escapeLike(filter.q)}%`;
+    const pattern = filter.q;
     // SQLite's LIKE ignores ASCII case and PostgreSQL's does not: lower() on both sides answers alike.
     // A leading % serves no index on either engine, lower() or not.
     const like = (col: AnyColumn) => sql`lower(${col}) like lower(${pattern}) escape '\\'`;
     where.push(or(like(devices.assetTag), like(devices.make), like(devices.model), like(devices.serialNumber), like(devices.notes), like(devices.location))!);
   }
-  const order = { intake: asc(devices.id), '-intake': desc(devices.id), assetTag: asc(devices.assetTag), '-assetTag': desc(devices.assetTag) }[sort];
-  return db.select().from(devices).where(and(...where)).orderBy(order).limit(limit);
+  return and(...where);
+}
+
+/** The LIKE pattern of a search: the text anywhere, its own % and _ taken literally. */
+const searchPattern = (q: string) => `%${escapeLike(q)}%`;
+
+const orderOf = (sort: DeviceSort) => ({ intake: asc(devices.id), '-intake': desc(devices.id), assetTag: asc(devices.assetTag), '-assetTag': desc(devices.assetTag) })[sort];
+
+/**
+ * One page of devices in `sort` order, after the device `afterId` (the last of
+ * the previous page; null for the first page). For the asset-tag orders the
+ * cursor stays the device's id and its tag is looked up: tags are unique and
+ * never change, so the walk neither skips nor repeats a device.
+ */
+export async function listDevices(db: Executor, filter: DeviceFilter, afterId: number | null, limit: number, sort: DeviceSort = 'intake'): Promise<DeviceRow[]> {
+  const bound = { ...filter, q: filter.q ? searchPattern(filter.q) : undefined };
+  return db.select().from(devices).where(listConditions(bound, afterId, sort)).orderBy(orderOf(sort)).limit(limit);
+}
+
+/**
+ * listDevices as prepared statements, one per shape of filter (which fields
+ * it has, the order, whether a cursor follows), each prepared the first time
+ * it is asked for: a list page neither builds its SQL nor has it parsed again.
+ */
+export function prepareDeviceList(db: Db): (filter: DeviceFilter, afterId: number | null, limit: number, sort?: DeviceSort) => Promise<DeviceRow[]> {
+  type Run = (values: Record<string, unknown>) => Promise<DeviceRow[]>;
+  const shapes = new Map<string, Run>();
+  const p = sql.placeholder;
+  return async (filter, afterId, limit, sort = 'intake') => {
+    const key = [sort, afterId !== null, filter.siteId !== undefined, !!filter.status, !!filter.category, !!filter.grade, filter.flag === 'recall', !!filter.donationId, !!filter.q].map(String).join();
+    let run = shapes.get(key);
+    if (!run) {
+      const bound = {
+        siteId: filter.siteId !== undefined ? p('siteId') : undefined,
+        status: filter.status ? p('status') : undefined,
+        category: filter.category ? p('category') : undefined,
+        grade: filter.grade ? p('grade') : undefined,
+        flag: filter.flag,
+        donationId: filter.donationId ? p('donationId') : undefined,
+        q: filter.q ? p('q') : undefined,
+      };
+      run = reusable(db, (q) => q.select().from(devices).where(listConditions(bound, afterId === null ? null : p('after'), sort)).orderBy(orderOf(sort)).limit(p('limit')));
+      shapes.set(key, run);
+    }
+    return run({ ...filter, q: filter.q ? searchPattern(filter.q) : undefined, after: afterId, limit });
+  };
 }
 
 export interface HistoryRow {

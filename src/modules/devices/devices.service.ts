@@ -15,11 +15,11 @@ import type { DeviceUseCase } from './device-use-case.js';
 import { listScope, type AskedSite } from '../sites/site-scope.js';
 import {
   deviceHistory,
-  drivesOf,
   findDeviceBySerialKey,
   insertDevice,
   insertDrives,
-  listDevices,
+  prepareDeviceList,
+  prepareDrivesOfPage,
   serialKey,
   updateDeviceAtVersion,
   type DeviceRow,
@@ -43,6 +43,9 @@ export function createDevicesService(deps: {
 }) {
   const { db, clock } = deps;
   const { resolve, resolveState, loadState, view, inDeviceTransaction, driveStatesOfPage } = deps.deviceUseCase;
+  // The list's reads, prepared once (docs/performance.md, "The filtered device list").
+  const listDevices = prepareDeviceList(db);
+  const drivesOf = prepareDrivesOfPage(db);
 
   /** A donation the actor's site took in (another site's is none to them, docs/domain.md §8). */
   async function assertDonation(tx: Executor, donationId: number | null | undefined, actor: Actor): Promise<void> {
@@ -172,8 +175,8 @@ export function createDevicesService(deps: {
       const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
       const filter = await siteFilter(query, viewer);
       if (filter === 'none') return { items: [], nextCursor: null };
-      const { page, nextCursor } = pageOf(await listDevices(db, filter, after, query.limit + 1, query.sort), query.limit, (r) => r.id);
-      const drives = await drivesOf(db, page.map((r) => r.id));
+      const { page, nextCursor } = pageOf(await listDevices(filter, after, query.limit + 1, query.sort), query.limit, (r) => r.id);
+      const drives = await drivesOf(page.map((r) => r.id));
       const byDevice = new Map<number, DriveRow[]>();
       for (const d of drives) {
         const list = byDevice.get(d.deviceId);
@@ -200,7 +203,7 @@ export function createDevicesService(deps: {
         let after: number | null = null;
         if (filter === 'none') return;
         for (;;) {
-          const page = await listDevices(db, filter, after, 1000, query.sort);
+          const page = await listDevices(filter, after, 1000, query.sort);
           if (page.length === 0) return;
           let out = '';
           for (const d of page) {

@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray, or, sql, type SQLWrapper } from 'drizzle-orm';
+import { and, asc, eq, or, sql, type SQLWrapper } from 'drizzle-orm';
+import { idList, inIdList } from '../../core/db-dialect.js';
 import { jsonArrayOf, reusable, type Db } from '../../core/db.js';
 import type { DriveSanitizationState, DriveState, DriveStatesColumn, DriveStatesOfPage } from '../devices/device-view.js';
 import { sanitizationRecords, sanitizationVerifications } from './sanitization.table.js';
@@ -97,11 +98,9 @@ export function driveStatesColumn(db: Db): DriveStatesColumn {
  * custody cycle's, and failed checks of earlier ones), folded per device.
  */
 export function prepareDriveStatesOfPage(db: Db): DriveStatesOfPage {
-  return async (page) => {
-    const out = new Map<number, Map<number, DriveState>>();
-    if (page.length === 0) return out;
-    const cycles = new Map(page.map((d) => [d.id, d.custodyCycle]));
-    const rows = await db
+  // One prepared statement whatever the page's size: the device ids are bound as one list.
+  const stmt = reusable(db, (q) =>
+    q
       .select({
         deviceId: sanitizationRecords.deviceId,
         driveId: sanitizationRecords.driveId,
@@ -114,8 +113,14 @@ export function prepareDriveStatesOfPage(db: Db): DriveStatesOfPage {
       })
       .from(sanitizationRecords)
       .leftJoin(sanitizationVerifications, eq(sanitizationVerifications.recordId, sanitizationRecords.id))
-      .where(inArray(sanitizationRecords.deviceId, [...cycles.keys()]))
-      .orderBy(asc(sanitizationRecords.id));
+      .where(inIdList(db, sanitizationRecords.deviceId, 'ids'))
+      .orderBy(asc(sanitizationRecords.id)),
+  );
+  return async (page) => {
+    const out = new Map<number, Map<number, DriveState>>();
+    if (page.length === 0) return out;
+    const cycles = new Map(page.map((d) => [d.id, d.custodyCycle]));
+    const rows = await stmt({ ids: idList(db, [...cycles.keys()]) });
     const byDevice = new Map<number, DriveRecordFact[]>();
     for (const { deviceId, cycle, ...r } of rows) {
       const inCycle = cycle === cycles.get(deviceId);
