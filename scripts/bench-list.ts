@@ -58,14 +58,21 @@ const listQuery = { status: 'ready', grade: 'A', limit: 100 } as Parameters<type
 const page = raw.prepare(`select * from devices where status = 'ready' and grade = 'A' order by id limit 101`);
 const plan = raw.prepare(`explain query plan select * from devices where status = 'ready' and grade = 'A' order by id limit 101`).all() as { detail: string }[];
 
-const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'bench', 'app-server.ts'), dbPath], { stdio: ['ignore', 'pipe', 'inherit'] });
-const port = await new Promise<number>((resolve, reject) => {
-  child.stdout.on('data', (d: Buffer) => {
-    const m = /PORT (\d+)/.exec(d.toString());
-    if (m) resolve(Number(m[1]));
+/** A server script on the database, and the port it listens on. */
+async function serve(script: string) {
+  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'bench', script), dbPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    proc.stdout.on('data', (d: Buffer) => {
+      const m = /PORT (\d+)/.exec(d.toString());
+      if (m) resolve(Number(m[1]));
+    });
+    proc.on('exit', (c) => reject(new Error(`${script} exited ${c}`)));
   });
-  child.on('exit', (c) => reject(new Error(`server exited ${c}`)));
-});
+  return { proc, port };
+}
+const { proc: child, port } = await serve('app-server.ts');
+// The same page through bare Fastify and better-sqlite3 (one prepared select, the rows as JSON): what HTTP itself costs.
+const { proc: bareChild, port: barePort } = await serve('baseline-server.ts');
 
 try {
   const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) });
@@ -77,6 +84,13 @@ try {
       const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
       if (res.status !== 200) throw new Error(`GET /devices answered ${res.status}`);
       items = ((await res.json()) as { items: unknown[] }).items.length;
+    }
+  };
+  const bareUrl = `http://127.0.0.1:${barePort}/devices?status=ready&grade=A&limit=101`;
+  const bareHttp = async () => {
+    for (let i = 0; i < REQUESTS; i++) {
+      const res = await fetch(bareUrl);
+      if (((await res.json()) as { items: unknown[] }).items.length !== 101) throw new Error('the bare server answered another page');
     }
   };
   const bare = () => {
@@ -91,13 +105,15 @@ try {
     return ((performance.now() - t0) / REQUESTS) * 1000;
   };
   await service();
+  await bareHttp();
   bare();
   await inProcess();
-  const us = { bare: [] as number[], service: [] as number[], inProcess: [] as number[] };
+  const us = { bare: [] as number[], service: [] as number[], inProcess: [] as number[], bareHttp: [] as number[] };
   for (let r = 0; r < ROUNDS; r++) {
     us.bare.push(await perCall(bare));
     us.inProcess.push(await perCall(inProcess));
     us.service.push(await perCall(service));
+    us.bareHttp.push(await perCall(bareHttp));
   }
   const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const ratio = median(us.service) / median(us.bare);
@@ -110,12 +126,15 @@ try {
       `raw SQL (better-sqlite3)             ${median(us.bare).toFixed(0).padStart(6)} µs per page`,
       `service devices.list (in process)   ${median(us.inProcess).toFixed(0).padStart(6)} µs per page`,
       `service GET /devices?${QUERY}  ${median(us.service).toFixed(0).padStart(6)} µs per page (HTTP, one client, JSON parsed)`,
+      `bare Fastify + better-sqlite3, same page ${median(us.bareHttp).toFixed(0).padStart(6)} µs per page (HTTP, the rows alone as JSON)`,
+      `over HTTP / bare over HTTP ${(median(us.service) / median(us.bareHttp)).toFixed(2)}`,
       `in process / raw ${inProcessRatio.toFixed(2)}; over HTTP / raw ${ratio.toFixed(2)} (target <= 2.00: ${ratio <= 2 ? 'met' : 'MISSED'})`,
       '',
     ].join('\n'),
   );
 } finally {
   child.kill('SIGTERM');
+  bareChild.kill('SIGTERM');
   raw.close();
   await services.reports.close();
   await services.renderPool.close();

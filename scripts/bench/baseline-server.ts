@@ -1,7 +1,8 @@
 /**
  * The baseline: bare Fastify and better-sqlite3 with the same durability
  * settings and no auth, validation, idempotency or history. One prepared
- * select for a lookup, one durable insert for a scan.
+ * select for a lookup, one durable insert for a scan, one prepared select
+ * for a page of the filtered list (the rows alone, as JSON).
  */
 import Database from 'better-sqlite3';
 import Fastify from 'fastify';
@@ -14,6 +15,7 @@ db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
 db.pragma('foreign_keys = ON');
 const byTag = db.prepare('select * from devices where asset_tag = ?');
+const page = db.prepare('select * from devices where status = ? and grade = ? order by id limit ?');
 const insertScan = db.prepare('insert into scans (code, station, server_time) values (?, ?, ?) returning id');
 
 const app = Fastify({ logger: false });
@@ -22,6 +24,9 @@ app.get<{ Params: { tag: string } }>('/devices/:tag', async (request, reply) => 
   if (!row) return reply.code(404).send({ error: 'not found' });
   return { device: row };
 });
+app.get<{ Querystring: { status: string; grade: string; limit: string } }>('/devices', async (request) => ({
+  items: page.all(request.query.status, request.query.grade, Number(request.query.limit)),
+}));
 app.post<{ Body: { code: string; station?: string } }>('/scans', async (request) => {
   const row = insertScan.get(request.body.code, request.body.station ?? null, new Date().toISOString()) as { id: number };
   return { scanId: row.id, device: byTag.get(request.body.code) ?? null };
