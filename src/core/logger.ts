@@ -32,16 +32,39 @@ export function loggerOptions(level: string, stream?: NodeJS.WritableStream): Fa
  * Where the server logs when no stream is given: standard output, written
  * asynchronously (a synchronous write per line cost a lookup about a tenth of
  * its CPU time) and in batches: lines are written once 4 KiB are buffered, or
- * every 250 ms (an asynchronous write per line still cost a lookup at `info`
+ * within 250 ms (an asynchronous write per line still cost a lookup at `info`
  * several microseconds of the main thread). Lines buffered when the process
  * exits, normally or on an uncaught exception, are flushed synchronously by
  * pino's exit handler; only a SIGKILL or a power cut can lose the last few.
+ *
+ * The 250 ms flush runs only when a line came since the last one: SonicBoom's
+ * own periodic flush writes even an empty buffer, which woke an idle server
+ * four times a second for a write of nothing. `dest` is a file descriptor
+ * (standard output unless a test gives another).
  */
-export function serverLogStream(level: string): NodeJS.WritableStream | undefined {
+export function serverLogStream(level: string, dest = 1): NodeJS.WritableStream | undefined {
   if (level === 'silent') return undefined;
+  const boom = pino.destination({ dest, sync: false, minLength: 4096 });
+  let unflushed = false;
+  const write = boom.write.bind(boom);
+  boom.write = (chunk: string) => {
+    unflushed = true;
+    return write(chunk);
+  };
+  const timer = setInterval(() => {
+    if (!unflushed) return;
+    unflushed = false;
+    boom.flush();
+  }, FLUSH_EVERY_MS);
+  timer.unref();
+  // Ended (pino's exit handler, a closed app): nothing more to flush.
+  for (const event of ['finish', 'close'] as const) boom.once(event, () => clearInterval(timer));
   // SonicBoom is a stream in all but its typings.
-  return pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 250 }) as unknown as NodeJS.WritableStream;
+  return boom as unknown as NodeJS.WritableStream;
 }
+
+/** How long a line of the server log may wait in the buffer. */
+export const FLUSH_EVERY_MS = 250;
 
 /** The label of the request id on every line about a request. */
 export const REQUEST_ID_LABEL = 'requestId';

@@ -1,6 +1,9 @@
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { FLUSH_EVERY_MS, serverLogStream } from '../../src/core/logger.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -22,5 +25,32 @@ describe('the server log on standard output', () => {
     expect(completed.every((l) => l.statusCode === 401)).toBe(true);
     expect(new Set(completed.map((l) => l.requestId)).size).toBe(count);
     expect(r.stdout).not.toContain('secret-token-that-must-not-be-logged');
+  });
+
+  it('writes a lone line within the flush interval, and writes nothing while idle', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'refurb-log-'));
+    const file = path.join(dir, 'server.log');
+    const fd = fs.openSync(file, 'a');
+    // SonicBoom writes through the fs module's write: every write it makes is counted here.
+    const writes = vi.spyOn(fs, 'write');
+    const stream = serverLogStream('info', fd)!;
+    try {
+      stream.write('{"msg":"one"}\n');
+      // A line far under the 4 KiB batch still reaches the file, within the interval.
+      await vi.waitFor(() => expect(fs.readFileSync(file, 'utf8')).toBe('{"msg":"one"}\n'), { timeout: 5000, interval: 20 });
+      await new Promise((r) => setTimeout(r, FLUSH_EVERY_MS + 50));
+      writes.mockClear();
+      // Idle for four intervals: no write at all, not even of an empty buffer.
+      await new Promise((r) => setTimeout(r, 4 * FLUSH_EVERY_MS + 100));
+      expect(writes).not.toHaveBeenCalled();
+      stream.write('{"msg":"two"}\n');
+      await vi.waitFor(() => expect(fs.readFileSync(file, 'utf8')).toBe('{"msg":"one"}\n{"msg":"two"}\n'), { timeout: 5000, interval: 20 });
+    } finally {
+      writes.mockRestore();
+      const closed = new Promise((r) => stream.once('close', r));
+      stream.end();
+      await closed;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
