@@ -15,7 +15,8 @@ db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
 db.pragma('foreign_keys = ON');
 const byTag = db.prepare('select * from devices where asset_tag = ?');
-const page = db.prepare('select * from devices where status = ? and grade = ? order by id limit ?');
+// Prepared on first use: the lookup benches give this server a bare schema without the list's columns.
+let page: Database.Statement | undefined;
 const insertScan = db.prepare('insert into scans (code, station, server_time) values (?, ?, ?) returning id');
 
 const app = Fastify({ logger: false });
@@ -25,7 +26,7 @@ app.get<{ Params: { tag: string } }>('/devices/:tag', async (request, reply) => 
   return { device: row };
 });
 app.get<{ Querystring: { status: string; grade: string; limit: string } }>('/devices', async (request) => ({
-  items: page.all(request.query.status, request.query.grade, Number(request.query.limit)),
+  items: (page ??= db.prepare('select * from devices where status = ? and grade = ? order by id limit ?')).all(request.query.status, request.query.grade, Number(request.query.limit)),
 }));
 app.post<{ Body: { code: string; station?: string } }>('/scans', async (request) => {
   const row = insertScan.get(request.body.code, request.body.station ?? null, new Date().toISOString()) as { id: number };
