@@ -11,7 +11,6 @@
  * POST /api/v1/labels in requests of at most 300 labels (the per-request cap)
  * through the render pool. Target: the service >= 0.5 of bare (by time).
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,6 +24,7 @@ import { createServices } from '../src/container.js';
 import { renderLabelsPdf } from '../src/modules/labels/label.render.js';
 import { loadLabelTemplates } from '../src/modules/labels/label-templates.js';
 import { MAX_LABELS } from '../src/modules/labels/labels.service.js';
+import { serveBench } from './bench/serve.js';
 
 const { values } = parseArgs({ options: { labels: { type: 'string', default: '1000' }, rounds: { type: 'string', default: '3' } } });
 const LABELS = Number(values.labels);
@@ -91,14 +91,7 @@ function serviceInProcess(): Promise<Buffer> {
   return renderLabelsPdf(template!, tags.map((tag) => ({ tag, lines: ['Laptop', 'Lenovo ThinkPad T480', 'Iqaluit'] })), { createdAt: new Date(), title: 'bench' });
 }
 
-const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'bench', 'app-server.ts'), dbPath], { stdio: ['ignore', 'pipe', 'inherit'] });
-const port = await new Promise<number>((resolve, reject) => {
-  child.stdout.on('data', (d: Buffer) => {
-    const m = /PORT (\d+)/.exec(d.toString());
-    if (m) resolve(Number(m[1]));
-  });
-  child.on('exit', (c) => reject(new Error(`server exited ${c}`)));
-});
+const { child, port } = await serveBench('app-server.ts', dbPath);
 const base = `http://127.0.0.1:${port}/api/v1`;
 
 /** The whole service: the labels in requests of at most MAX_LABELS, one after the other. */

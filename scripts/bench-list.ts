@@ -10,7 +10,6 @@
  * service also reads the drives and their sanitization state of the page and
  * answers JSON.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +20,7 @@ import { systemClock } from '../src/core/clock.js';
 import { closeDatabase, openDatabase } from '../src/core/db.js';
 import { createServices } from '../src/container.js';
 import { fillDemo } from './demo-data.js';
+import { serveBench } from './bench/serve.js';
 
 const { values } = parseArgs({
   options: {
@@ -58,21 +58,9 @@ const listQuery = { status: 'ready', grade: 'A', limit: 100 } as Parameters<type
 const page = raw.prepare(`select * from devices where status = 'ready' and grade = 'A' order by id limit 101`);
 const plan = raw.prepare(`explain query plan select * from devices where status = 'ready' and grade = 'A' order by id limit 101`).all() as { detail: string }[];
 
-/** A server script on the database, and the port it listens on. */
-async function serve(script: string) {
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'bench', script), dbPath], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    proc.stdout.on('data', (d: Buffer) => {
-      const m = /PORT (\d+)/.exec(d.toString());
-      if (m) resolve(Number(m[1]));
-    });
-    proc.on('exit', (c) => reject(new Error(`${script} exited ${c}`)));
-  });
-  return { proc, port };
-}
-const { proc: child, port } = await serve('app-server.ts');
+const { child, port } = await serveBench('app-server.ts', dbPath);
 // The same page through bare Fastify and better-sqlite3 (one prepared select, the rows as JSON): what HTTP itself costs.
-const { proc: bareChild, port: barePort } = await serve('baseline-server.ts');
+const { child: bareChild, port: barePort } = await serveBench('baseline-server.ts', dbPath);
 
 try {
   const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) });

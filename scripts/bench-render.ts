@@ -11,7 +11,6 @@
  * Targets: lookup p99 under 100 ms during the flood; no render answered past
  * the request deadline (each is drawn, or cancelled and answered 503 in time).
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,6 +19,7 @@ import { loadConfig } from '../src/config.js';
 import { systemClock } from '../src/core/clock.js';
 import { closeDatabase, openDatabase } from '../src/core/db.js';
 import { createServices } from '../src/container.js';
+import { serveBench } from './bench/serve.js';
 
 const { values } = parseArgs({
   options: {
@@ -57,14 +57,7 @@ const tags: string[] = [];
   await closeDatabase(db);
 }
 
-const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'bench', 'app-server.ts'), dbPath], { stdio: ['ignore', 'pipe', 'inherit'] });
-const port = await new Promise<number>((resolve, reject) => {
-  child.stdout.on('data', (d: Buffer) => {
-    const m = /PORT (\d+)/.exec(d.toString());
-    if (m) resolve(Number(m[1]));
-  });
-  child.on('exit', (c) => reject(new Error(`server exited ${c}`)));
-});
+const { child, port } = await serveBench('app-server.ts', dbPath);
 const base = `http://127.0.0.1:${port}/api/v1`;
 
 async function login(username: string): Promise<string> {

@@ -8,7 +8,6 @@
  * measured in the same run (target: within 2×), and the server's peak
  * memory while it streams the full device CSV (target: under 200 MB).
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +17,7 @@ import { loadConfig } from '../src/config.js';
 import { closeDatabase, openDatabase } from '../src/core/db.js';
 import { computeDiversion } from '../src/modules/reports/reports.service.js';
 import { fillDemo } from './demo-data.js';
+import { serveBench } from './bench/serve.js';
 
 const { values } = parseArgs({
   options: {
@@ -94,14 +94,7 @@ const deviceCount = (db.$client.prepare('select count(*) as n from devices').get
 await closeDatabase(db);
 
 // The CSV export through the real server, with its peak resident memory (VmHWM) read from /proc.
-const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'bench', 'app-server.ts'), dbPath], { stdio: ['ignore', 'pipe', 'inherit'] });
-const port = await new Promise<number>((resolve, reject) => {
-  child.stdout.on('data', (d: Buffer) => {
-    const m = /PORT (\d+)/.exec(d.toString());
-    if (m) resolve(Number(m[1]));
-  });
-  child.on('exit', (c) => reject(new Error(`server exited ${c}`)));
-});
+const { child, port } = await serveBench('app-server.ts', dbPath);
 const rss = () => Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) });
 const { token } = (await login.json()) as { token: string };

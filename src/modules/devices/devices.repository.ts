@@ -164,8 +164,8 @@ function listConditions(filter: Bound<Omit<DeviceFilter, 'flag'>> & Pick<DeviceF
   return and(...where);
 }
 
-/** The LIKE pattern of a search: the text anywhere, its own % and _ taken literally. */
-const searchPattern = (q: string) => `%${escapeLike(q)}%`;
+/** The filter with its search as the LIKE pattern: the text anywhere, its own % and _ taken literally. */
+const withPattern = <F extends DeviceFilter>(filter: F): F => ({ ...filter, q: filter.q ? `%${escapeLike(filter.q)}%` : undefined });
 
 const orderOf = (sort: DeviceSort) => ({ intake: asc(devices.id), '-intake': desc(devices.id), assetTag: asc(devices.assetTag), '-assetTag': desc(devices.assetTag) })[sort];
 
@@ -176,8 +176,7 @@ const orderOf = (sort: DeviceSort) => ({ intake: asc(devices.id), '-intake': des
  * never change, so the walk neither skips nor repeats a device.
  */
 export async function listDevices(db: Executor, filter: DeviceFilter, afterId: number | null, limit: number, sort: DeviceSort = 'intake'): Promise<DeviceRow[]> {
-  const bound = { ...filter, q: filter.q ? searchPattern(filter.q) : undefined };
-  return db.select().from(devices).where(listConditions(bound, afterId, sort)).orderBy(orderOf(sort)).limit(limit);
+  return db.select().from(devices).where(listConditions(withPattern(filter), afterId, sort)).orderBy(orderOf(sort)).limit(limit);
 }
 
 /**
@@ -205,7 +204,7 @@ export function prepareDeviceList(db: Db): (filter: DeviceFilter, afterId: numbe
       run = reusable(db, (q) => q.select().from(devices).where(listConditions(bound, afterId === null ? null : p('after'), sort)).orderBy(orderOf(sort)).limit(p('limit')));
       shapes.set(key, run);
     }
-    return run({ ...filter, q: filter.q ? searchPattern(filter.q) : undefined, after: afterId, limit });
+    return run({ ...withPattern(filter), after: afterId, limit });
   };
 }
 
