@@ -6,7 +6,9 @@
  *   npx tsx scripts/bench-profile.ts                              (warn, 10 s)
  *   npx tsx scripts/bench-profile.ts --level info --seconds 20 --top 40
  *
- * `--out <dir>` keeps the .cpuprofile there, for Chrome DevTools.
+ * `--out <dir>` keeps the .cpuprofile there, for Chrome DevTools. `--postgres` profiles the
+ * service on PostgreSQL instead: a throwaway database on BENCH_DATABASE_URL's server (default
+ * postgres://postgres@127.0.0.1:5432/postgres), dropped at the end.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,9 +16,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import pg from 'pg';
 import { loadConfig } from '../src/config.js';
 import { systemClock } from '../src/core/clock.js';
-import { closeDatabase, openDatabase } from '../src/core/db.js';
+import { closeDatabase, openDatabase, openPostgres } from '../src/core/db.js';
 import { createServices } from '../src/container.js';
 import { seedLaptops } from './bench/seed.js';
 
@@ -28,6 +31,7 @@ const { values } = parseArgs({
     level: { type: 'string', default: 'warn' },
     top: { type: 'string', default: '30' },
     out: { type: 'string' },
+    postgres: { type: 'boolean', default: false },
   },
 });
 const PASSWORD = 'bench-password-123';
@@ -35,14 +39,27 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'refurb-profile-'));
 const profDir = values.out ?? dir;
 const dbPath = path.join(dir, 'app.db');
 
-const db = openDatabase({ path: dbPath });
-db.$client.pragma('synchronous = OFF');
+const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const pgName = `rl_profile_${process.pid}`;
+const pgUrl = Object.assign(new URL(ADMIN_URL), { pathname: `/${pgName}` }).toString();
+async function admin(query: string): Promise<void> {
+  const c = new pg.Client({ connectionString: ADMIN_URL });
+  await c.connect();
+  try {
+    await c.query(query);
+  } finally {
+    await c.end();
+  }
+}
+if (values.postgres) await admin(`create database "${pgName}"`);
+const db = values.postgres ? await openPostgres({ url: pgUrl, poolSize: 4 }) : openDatabase({ path: dbPath });
+if (!values.postgres) db.$client.pragma('synchronous = OFF');
 const services = createServices({ db, clock: systemClock, config: loadConfig({}) });
 const tags = await seedLaptops(services, PASSWORD, Number(values.devices));
 await closeDatabase(db);
 
 const devNull = fs.openSync('/dev/null', 'w');
-const child = spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir', profDir, '--import', 'tsx', path.join(import.meta.dirname, 'bench', 'app-server.ts'), dbPath], {
+const child = spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir', profDir, '--import', 'tsx', path.join(import.meta.dirname, 'bench', 'app-server.ts'), values.postgres ? pgUrl : dbPath], {
   stdio: ['ignore', devNull, 'inherit', 'ipc'],
   env: { ...process.env, BENCH_LOG_LEVEL: values.level },
 });
@@ -56,6 +73,8 @@ const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
   body: JSON.stringify({ username: 'admin', password: PASSWORD }),
 });
 const { token } = (await login.json()) as { token: string };
+// Samples are counted only while the load runs: V8 stamps them with the monotonic clock that hrtime reads, in µs.
+const loadFrom = Number(process.hrtime.bigint() / 1000n);
 const result = await autocannon({
   url: `http://127.0.0.1:${port}`,
   connections: Number(values.connections),
@@ -63,8 +82,10 @@ const result = await autocannon({
   headers: { authorization: `Bearer ${token}` },
   requests: [{ setupRequest: (req) => ({ ...req, method: 'GET', path: `/api/v1/devices/${tags[Math.floor(Math.random() * tags.length)]!}` }) }],
 });
+const loadTo = Number(process.hrtime.bigint() / 1000n);
 child.kill('SIGTERM');
 await exited;
+if (values.postgres) await admin(`drop database "${pgName}" with (force)`);
 
 interface Node {
   id: number;
@@ -76,7 +97,12 @@ const file = path.join(profDir, fs.readdirSync(profDir).find((f) => f.endsWith('
 const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as { nodes: Node[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number };
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const self = new Map<number, number>();
-profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+let at = profile.startTime;
+profile.samples.forEach((id, i) => {
+  const delta = profile.timeDeltas[i] ?? 0;
+  at += delta;
+  if (at >= loadFrom && at <= loadTo) self.set(id, (self.get(id) ?? 0) + delta);
+});
 const requests = result.requests.total;
 const where = (url: string) => {
   if (!url) return '(native / V8)';
@@ -107,7 +133,7 @@ const line = (k: string, us: number) => `${(us / requests).toFixed(2).padStart(7
 const top = Number(values.top);
 process.stdout.write(
   [
-    `${requests} lookups at ${values.level}, ${result.requests.average.toFixed(0)} req/s; main thread busy ${(total / requests).toFixed(1)} µs, idle ${(idle / requests).toFixed(1)} µs per lookup (samples, start-up included)`,
+    `${requests} lookups on ${values.postgres ? 'PostgreSQL' : 'SQLite'} at ${values.level}, ${result.requests.average.toFixed(0)} req/s; main thread busy ${(total / requests).toFixed(1)} µs, idle ${(idle / requests).toFixed(1)} µs per lookup (samples taken while the load ran)`,
     values.out ? `profile: ${file}` : 'profile: not kept (--out <dir> keeps it)',
     '',
     'self time by place:',

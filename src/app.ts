@@ -20,6 +20,7 @@ import { completeDocument, operationFacts, type OperationFacts } from './core/ht
 import { registerIdempotency } from './modules/idempotency/idempotency.js';
 import { registerAuth, resolveAccess } from './modules/users/authentication.js';
 import { createServices, type Services } from './container.js';
+import type { ChangeNotices, PostgresNoticeOptions } from './core/db-notices.js';
 import { ROUTE_TAGS, registerRoutes } from './routes.js';
 
 /** The service's licence (package.json), as the document states it. */
@@ -39,6 +40,10 @@ export interface AppDeps {
   scryptN?: number;
   /** Random source for the verification sample; tests make it deterministic. */
   random?: () => number;
+  /** The lease and ping of the instances' change notices on PostgreSQL (db-notices.ts); tests shorten them. */
+  noticeTiming?: PostgresNoticeOptions;
+  /** The change notices themselves, instead of the engine's (tests). */
+  notices?: ChangeNotices;
 }
 
 export type { RouteInfo };
@@ -91,7 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  const services = createServices({ db, clock, config, scryptN: deps.scryptN, random: deps.random });
+  const services = createServices({ db, clock, config, scryptN: deps.scryptN, random: deps.random, noticeTiming: deps.noticeTiming, notices: deps.notices });
   app.decorate('services', services);
   // The first start names the first site from the configuration (docs/domain.md §8).
   await services.sites.nameFirstSite({ code: config.siteCode, name: config.siteName, nameSyllabics: config.siteNameSyllabics, assetTagPrefix: config.assetTagPrefix, timezone: config.siteTimeZone });
@@ -155,9 +160,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   registerRoutes(app, services);
   app.addHook('onClose', async () => {
+    await services.notices.close();
     await services.reports.close();
     await services.renderPool.close();
   });
   await app.ready();
+  // Instances on one PostgreSQL database hear each other's revocations from here on.
+  await services.notices.start();
   return app as unknown as App;
 }

@@ -2,6 +2,7 @@ import type { Config } from './config.js';
 import type { Clock } from './core/clock.js';
 import { createRenderPool } from './core/render-pool.js';
 import { checkpointWal, engineOf, type Db } from './core/db.js';
+import { changeNoticesFor, type ChangeNotices, type PostgresNoticeOptions } from './core/db-notices.js';
 import { createIdempotencyResources } from './modules/idempotency/idempotent-resources.js';
 import { appendAuditEvent } from './modules/audit-log/audit.repository.js';
 import { createAssetTagsService } from './modules/asset-tags/asset-tags.service.js';
@@ -34,11 +35,13 @@ import { createPostgresLoginLimiter, createPostgresRequestLimiter } from './modu
 import { createTranslationsService } from './modules/translations/translations.service.js';
 
 /** The composition root: every service, built once per app from explicit dependencies. */
-export function createServices(deps: { db: Db; clock: Clock; config: Config; scryptN?: number | undefined; random?: (() => number) | undefined }) {
+export function createServices(deps: { db: Db; clock: Clock; config: Config; scryptN?: number | undefined; random?: (() => number) | undefined; noticeTiming?: PostgresNoticeOptions | undefined; notices?: ChangeNotices | undefined }) {
   const { db, clock, config } = deps;
   // One process on SQLite counts in memory; instances sharing PostgreSQL count in it, or each would allow the limit again.
   const shared = engineOf(db) === 'postgres';
   const sites = createSitesService({ db, clock, appendAuditEvent });
+  // Started by the app (a server); a one-off script announces its changes and trusts no memory.
+  const notices = deps.notices ?? changeNoticesFor(db, deps.noticeTiming);
   const users = createUsersService({
     db,
     clock,
@@ -49,7 +52,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
     loginFailureLimit: config.loginFailureLimit,
     loginFailuresPerAddress: config.loginFailuresPerAddress,
     scryptN: deps.scryptN,
-    sessionCacheMs: shared ? 0 : 5000,
+    notices,
   });
   const perMinute = config.rateLimitPerMinute;
   const requestLimiter = perMinute === 0 ? null : shared ? createPostgresRequestLimiter(db, perMinute) : createMemoryRequestLimiter(perMinute);
@@ -107,7 +110,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: Config; scr
   const reports = createReportsService({ db, clock, messagesFor: translations.messagesFor, organizationName: config.organizationName, programName: config.programName, siteName: config.siteName, minCell: config.reportMinCell, site: (id) => sites.byId(id), askedSite: sites.asked });
   // What the scan station page is told about this site (no secrets: the page is public).
   const stationPage = { siteName: config.siteName, siteCode: config.siteCode, organizationName: config.organizationName, assetTagPrefix: config.assetTagPrefix };
-  return { db, renderPool, sites, users, requestLimiter, assetTags, donations, devices, hardwareReports, audit, deviceActions, sanitization, wipeReports, repairs, grading, scans, participants, issuance, labels, certificates, recycling, transfers, reports, translations, stationPage, siteTimeZone: config.siteTimeZone };
+  return { db, renderPool, notices, sites, users, requestLimiter, assetTags, donations, devices, hardwareReports, audit, deviceActions, sanitization, wipeReports, repairs, grading, scans, participants, issuance, labels, certificates, recycling, transfers, reports, translations, stationPage, siteTimeZone: config.siteTimeZone };
 }
 
 export type Services = ReturnType<typeof createServices>;

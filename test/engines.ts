@@ -18,6 +18,7 @@ export const SQLITE_ONLY: Readonly<Record<string, string>> = {
   'test/scripts/db-copy.test.ts': 'copies between the two engines itself, with its own PostgreSQL databases',
   'test/core/postgres-instances.test.ts': 'creates its own PostgreSQL database for two instances, whatever the engine under test',
   'test/scripts/scripts-postgres.test.ts': 'creates its own PostgreSQL databases, whatever the engine under test',
+  'test/core/db-notices.pg.test.ts': 'makes its own PostgreSQL database for two instances, whatever the engine under test',
   'test/modules/shared-limits.pg.test.ts': 'makes its own PostgreSQL databases for two instances (and compares with the memory limiters), whatever the engine under test',
   'test/modules/device-lookup.test.ts': 'runs its cases on SQLite and on its own PostgreSQL database itself, whatever the engine under test',
   'test/modules/report-worker.test.ts': "the diversion report's worker thread, which opens its own read-only connection to the SQLite file (a database in memory or on PostgreSQL has none: the report runs in the process); on PostgreSQL the report and REPORT_MIN_CELL are tested by test/modules/diversion-report.test.ts and test/modules/diversion-once.test.ts",

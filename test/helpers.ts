@@ -8,6 +8,7 @@ import { loadConfig } from '../src/config.js';
 import { fixedClock } from '../src/core/clock.js';
 import { sql, type SQL } from 'drizzle-orm';
 import { closeDatabase, engineOf, openDatabase, openPostgres, selectRows, type Db } from '../src/core/db.js';
+import type { ChangeNotices, PostgresNoticeOptions } from '../src/core/db-notices.js';
 import { createTestDatabase } from './support/pg.js';
 import type { Role } from '../src/modules/users/users.table.js';
 import { assertConforms } from './support/contract.js';
@@ -59,6 +60,10 @@ export interface TestAppOptions {
   from?: string;
   /** An existing PostgreSQL database to share with other apps (several instances of one service); left in place on close. */
   postgresUrl?: string;
+  /** The instances' change notices on PostgreSQL: lease and ping (src/core/db-notices.ts). */
+  noticeTiming?: PostgresNoticeOptions;
+  /** Change notices of the test's own, instead of the engine's. */
+  notices?: ChangeNotices;
 }
 
 /**
@@ -77,6 +82,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     logLevel: options.logStream ? 'info' : 'silent',
     scryptN: 1024,
     ...(options.random ? { random: options.random } : {}),
+    ...(options.noticeTiming ? { noticeTiming: options.noticeTiming } : {}),
+    ...(options.notices ? { notices: options.notices } : {}),
     ...(options.logStream ? { logStream: options.logStream } : {}),
   });
   await app.services.users.bootstrapAdmin(ADMIN_PASSWORD);

@@ -41,6 +41,13 @@ export function databaseFileOf(db: Db): string | null {
 }
 export const engineOf = (db: Db): Engine => (postgresHandles.has(db) ? 'postgres' : 'sqlite');
 
+/** The connection pool behind a PostgreSQL Db (its options open a connection of one's own: db-notices.ts). */
+export function postgresPoolOf(db: Db): PostgresHandle['pool'] {
+  const handle = postgresHandles.get(db);
+  if (!handle) throw new Error('Not a PostgreSQL database.');
+  return handle.pool;
+}
+
 /**
  * Opens a PostgreSQL database (DATABASE_URL), migrated (with `readOnly`, as it
  * is, every session read-only: the operator's checks). The handle answers

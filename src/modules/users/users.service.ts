@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
 import { isUniqueViolation, writeTransaction, type Db, type Tx } from '../../core/db.js';
+import { localChangeNotices, type ChangeNotices } from '../../core/db-notices.js';
 import { AppError } from '../../core/errors.js';
 import { decodeCursor, pageOf } from '../../core/pagination.js';
 import { mapInOrder } from '../../core/in-order.js';
@@ -70,8 +71,10 @@ export function createUsersService(deps: {
   /** Failures allowed per client address across all usernames, so one address cannot spray a password over every account. */
   loginFailuresPerAddress: number;
   scryptN?: number | undefined;
-  /** How long a checked session is trusted without asking the database (0: never, as when several instances share it). */
+  /** How long a checked session is trusted without asking the database (0: never). */
   sessionCacheMs?: number | undefined;
+  /** How the instances sharing a database tell each other of revoked sessions and changed users (db-notices.ts). */
+  notices?: ChangeNotices | undefined;
 }) {
   const { db, clock } = deps;
   const lookupSession = prepareSessionLookup(db);
@@ -79,14 +82,22 @@ export function createUsersService(deps: {
 
   /**
    * Live sessions seen in the last few seconds, so a scan does not pay for a
-   * session query. Every revocation in this process clears it, so disabling a
-   * user or logging out still takes effect at once; the short lifetime bounds
-   * changes made by another process (the CLI scripts). Off on PostgreSQL,
-   * where another instance may revoke a session at any moment.
+   * session query. Every revocation or change of a user clears it, so
+   * disabling a user or logging out still takes effect at once; the short
+   * lifetime bounds changes made by another process on SQLite (the CLI
+   * scripts). On PostgreSQL the change is also announced to every instance in
+   * its own transaction, and answered only once no instance can still trust
+   * what it remembered (`notices`): a remembered session is used only while
+   * its instance hears the announcements, and only if none came since.
    */
   const SESSION_CACHE_MS = deps.sessionCacheMs ?? 5000;
-  const sessionCache = new Map<string, { user: SessionUser; expiresAt: number; checkedAt: number }>();
-  const forgetSessions = () => sessionCache.clear();
+  const notices = deps.notices ?? localChangeNotices();
+  const sessionCache = new Map<string, { user: SessionUser; expiresAt: number; checkedAt: number; generation: number }>();
+  /** Inside the transaction of a revocation or a change of a user. */
+  const forgetSessions = async (tx: Tx) => {
+    sessionCache.clear();
+    await notices.announce(tx);
+  };
 
   /**
    * Counts an attempt on every key before the (slow) password check, so that
@@ -158,9 +169,9 @@ export function createUsersService(deps: {
 
     get: async (id: number): Promise<User> => asUser(await mustFind(id)),
 
-    update(actor: Actor, id: number, body: UpdateUserBody): Promise<User> {
+    async update(actor: Actor, id: number, body: UpdateUserBody): Promise<User> {
       const at = now();
-      return writeTransaction(db, async (tx) => {
+      const user = await writeTransaction(db, async (tx) => {
         const current = await findUserById(tx, id);
         if (!current) throw new AppError('users.not_found', `No user with id ${id}.`);
         if (id === actor.id && (body.disabled === true || (body.role !== undefined && !can(body.role, 'users:manage')))) {
@@ -180,7 +191,7 @@ export function createUsersService(deps: {
         const moved = site !== undefined && site.id !== current.siteId;
         if (body.disabled === true || (body.role !== undefined && body.role !== current.role) || moved) await revokeUserSessions(tx, id, at);
         // Any change to a user (name, role, enabled) must be seen by the next request.
-        forgetSessions();
+        await forgetSessions(tx);
         await deps.appendAuditEvent(tx, {
           entityType: 'user',
           entityId: String(id),
@@ -191,6 +202,9 @@ export function createUsersService(deps: {
         });
         return asUser(row, tx);
       });
+      sessionCache.clear();
+      await notices.settled();
+      return user;
     },
 
     /** A user's own language (PATCH /me): only that, on their own record. */
@@ -216,13 +230,16 @@ export function createUsersService(deps: {
       await mustFind(id);
       const passwordHash = await hashPassword(password, deps.scryptN);
       const at = now();
-      return writeTransaction(db, async (tx) => {
+      const user = await writeTransaction(db, async (tx) => {
         const row = await updateUser(tx, id, { passwordHash, passwordChangedAt: at, updatedAt: at });
         await revokeUserSessions(tx, id, at);
-        forgetSessions();
+        await forgetSessions(tx);
         await deps.appendAuditEvent(tx, { entityType: 'user', entityId: String(id), action: 'user.password_changed', actorUserId: actor.id, at, details: {} });
         return asUser(row, tx);
       });
+      sessionCache.clear();
+      await notices.settled();
+      return user;
     },
 
     async changeOwnPassword(actor: Actor, currentPassword: string, newPassword: string): Promise<User> {
@@ -268,22 +285,31 @@ export function createUsersService(deps: {
     },
 
     async logout(token: string): Promise<void> {
-      await writeTransaction(db, (tx) => revokeSessionByHash(tx, hashToken(token), now()));
-      forgetSessions();
+      await writeTransaction(db, async (tx) => {
+        await revokeSessionByHash(tx, hashToken(token), now());
+        await forgetSessions(tx);
+      });
+      sessionCache.clear();
+      await notices.settled();
     },
 
     /** The user behind a bearer token, or undefined when the token is unknown, expired, revoked or the user disabled. */
     async authenticate(token: string): Promise<SessionUser | undefined> {
       const t = clock.now().getTime();
       const cached = sessionCache.get(token);
-      if (cached && t < cached.expiresAt && t - cached.checkedAt < SESSION_CACHE_MS) return cached.user;
+      const trusted = notices.trusted();
+      const generation = notices.generation();
+      if (cached && trusted && cached.generation === generation && t < cached.expiresAt && t - cached.checkedAt < SESSION_CACHE_MS) return cached.user;
       const found = await lookupSession(hashToken(token), new Date(t).toISOString());
       if (!found) {
         sessionCache.delete(token);
         return undefined;
       }
-      if (sessionCache.size > 10_000) sessionCache.clear();
-      sessionCache.set(token, { user: found.user, expiresAt: new Date(found.expiresAt).getTime(), checkedAt: t });
+      // Not remembered when a change was heard while the database answered: the answer may predate it.
+      if (SESSION_CACHE_MS > 0 && notices.generation() === generation) {
+        if (sessionCache.size > 10_000) sessionCache.clear();
+        sessionCache.set(token, { user: found.user, expiresAt: new Date(found.expiresAt).getTime(), checkedAt: t, generation });
+      }
       return found.user;
     },
 
