@@ -5,6 +5,7 @@ declare module 'fontkit' {
     args: number[];
   }
   export interface Glyph {
+    id: number;
     path: { commands: PathCommand[] };
     advanceWidth: number;
   }
@@ -22,6 +23,11 @@ declare module 'fontkit' {
     hasGlyphForCodePoint(codePoint: number): boolean;
     layout(text: string): GlyphRun;
     familyName: string;
+    postscriptName: string;
+    /** 'TTF', 'WOFF', 'WOFF2', … */
+    type: string;
+    numGlyphs: number;
+    characterSet: number[];
     unitsPerEm: number;
     ascent: number;
     descent: number;

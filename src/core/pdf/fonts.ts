@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as fontkit from 'fontkit';
 import { AppError, type FieldLocation } from '../errors.js';
+import { woffToSfnt } from './woff.js';
 
 const require = createRequire(import.meta.url);
 const file = (pkg: string, name: string) => require.resolve(`@fontsource/${pkg}/files/${name}`);
@@ -21,8 +22,9 @@ interface LoadedFont {
   font: fontkit.Font;
 }
 
+/** `data` is the sfnt inside the WOFF file (woff.ts): what pdfkit embeds from, with no table to inflate again per document. */
 function load(name: FontName, path: string): LoadedFont {
-  const data = fs.readFileSync(path);
+  const data = woffToSfnt(fs.readFileSync(path));
   return { name, data, font: fontkit.create(data) };
 }
 
