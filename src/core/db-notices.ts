@@ -64,6 +64,8 @@ export const CHANGE_CHANNEL = 'refurb_changes';
 export const LISTENER_NAME = 'refurb-notices';
 export const LEASE_MS = 500;
 export const PING_MS = 100;
+/** Waited beyond the lease by the instance that made a change: timers' rounding, and clocks that run at slightly different rates. */
+const SETTLE_MARGIN_MS = 5;
 
 export interface PostgresNoticeOptions {
   leaseMs?: number;
@@ -84,15 +86,19 @@ function postgresChangeNotices(db: Db, options: PostgresNoticeOptions): ChangeNo
   /** When each ping still unheard was sent, by its number. */
   const sent = new Map<number, number>();
   let seq = 0;
+  /** When the last ping heard was sent (monotonic), and when it was heard (wall clock: a suspended machine's monotonic clock stands still). */
   let heardSentAt = -Infinity;
+  let heardWallAt = -Infinity;
   let generation = 0;
   let client: pg.Client | undefined;
-  let pinging = false;
+  /** When the ping in flight was sent; undefined when none is. */
+  let pingingSince: number | undefined;
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
 
   const distrust = () => {
     heardSentAt = -Infinity;
+    heardWallAt = -Infinity;
     sent.clear();
     generation++;
   };
@@ -111,32 +117,44 @@ function postgresChangeNotices(db: Db, options: PostgresNoticeOptions): ChangeNo
     if (at === undefined) return;
     for (const k of sent.keys()) if (k <= n) sent.delete(k);
     heardSentAt = Math.max(heardSentAt, at);
+    heardWallAt = Date.now();
   }
 
   async function ping(): Promise<void> {
-    if (!client || pinging) return;
-    pinging = true;
+    const c = client;
+    if (!c) return;
+    if (pingingSince !== undefined) {
+      // A ping unanswered for several leases: a half-open connection, which TCP may take minutes to report. Start again.
+      if (now() - pingingSince > leaseMs * 4) void c.end().catch(() => undefined);
+      return;
+    }
     const n = ++seq;
-    sent.set(n, now());
+    const at = now();
+    pingingSince = at;
+    sent.set(n, at);
     try {
-      await client.query('select pg_notify($1, $2)', [CHANGE_CHANNEL, `ping ${me} ${n}`]);
+      await c.query('select pg_notify($1, $2)', [CHANGE_CHANNEL, `ping ${me} ${n}`]);
     } catch {
       // The connection's 'error' or 'end' reconnects.
     } finally {
-      pinging = false;
+      if (client === c || client === undefined) pingingSince = undefined;
     }
   }
 
   async function connect(): Promise<void> {
     if (closed) return;
-    const c = new pg.Client({ ...postgresPoolOf(db).options, application_name: `${LISTENER_NAME} ${me}` });
+    const c = new pg.Client({ ...postgresPoolOf(db).options, application_name: `${LISTENER_NAME} ${me}`, keepAlive: true });
     c.on('notification', onNotice);
+    const retry = (ms: number) => {
+      if (!closed) setTimeout(() => void connect(), ms).unref();
+    };
     const lost = () => {
       if (client !== c) return;
       client = undefined;
+      pingingSince = undefined;
       distrust();
       c.end().catch(() => undefined);
-      if (!closed) setTimeout(() => void connect(), pingMs).unref();
+      retry(pingMs);
     };
     c.on('error', lost);
     c.on('end', lost);
@@ -145,25 +163,38 @@ function postgresChangeNotices(db: Db, options: PostgresNoticeOptions): ChangeNo
       // A ping is worth nothing after a crash: no need to wait for the disk.
       await c.query('set synchronous_commit = off');
       await c.query(`listen ${CHANGE_CHANNEL}`);
-      client = c;
-      void ping();
     } catch {
       c.removeAllListeners('end');
       await c.end().catch(() => undefined);
-      if (!closed) setTimeout(() => void connect(), pingMs * 5).unref();
+      retry(pingMs * 5);
+      return;
     }
+    if (closed) {
+      c.removeAllListeners('end');
+      await c.end().catch(() => undefined);
+      return;
+    }
+    // Changes committed before this connection listened were never heard: nothing remembered until now is used again.
+    generation++;
+    client = c;
+    void ping();
   }
 
   return {
     instance: me,
-    trusted: () => now() - heardSentAt < leaseMs,
+    trusted: () => now() - heardSentAt < leaseMs && Date.now() - heardWallAt < leaseMs,
     generation: () => generation,
     async announce(tx) {
       await selectRows(tx, sql`select pg_notify(${CHANGE_CHANNEL}, 'changed')`);
     },
-    settled: () => new Promise((resolve) => setTimeout(resolve, leaseMs)),
+    async settled() {
+      // A timer may fire up to a millisecond early by the monotonic clock that trusted() reads: wait it out, with a margin.
+      const until = now() + leaseMs + SETTLE_MARGIN_MS;
+      while (now() < until) await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.ceil(until - now()))));
+    },
     async start() {
       await connect();
+      if (closed) return;
       timer = setInterval(() => void ping(), pingMs);
       timer.unref();
     },
