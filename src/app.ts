@@ -96,7 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  const services = createServices({ db, clock, config, scryptN: deps.scryptN, random: deps.random, noticeTiming: deps.noticeTiming, notices: deps.notices });
+  const services = createServices({ db, clock, config, scryptN: deps.scryptN, random: deps.random, noticeOptions: { ...deps.noticeTiming, log: app.log }, notices: deps.notices });
   app.decorate('services', services);
   // The first start names the first site from the configuration (docs/domain.md §8).
   await services.sites.nameFirstSite({ code: config.siteCode, name: config.siteName, nameSyllabics: config.siteNameSyllabics, assetTagPrefix: config.assetTagPrefix, timezone: config.siteTimeZone });

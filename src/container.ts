@@ -35,13 +35,13 @@ import { createPostgresLoginLimiter, createPostgresRequestLimiter } from './modu
 import { createTranslationsService } from './modules/translations/translations.service.js';
 
 /** The composition root: every service, built once per app from explicit dependencies. */
-export function createServices(deps: { db: Db; clock: Clock; config: Config; scryptN?: number | undefined; random?: (() => number) | undefined; noticeTiming?: PostgresNoticeOptions | undefined; notices?: ChangeNotices | undefined }) {
+export function createServices(deps: { db: Db; clock: Clock; config: Config; scryptN?: number | undefined; random?: (() => number) | undefined; noticeOptions?: PostgresNoticeOptions | undefined; notices?: ChangeNotices | undefined }) {
   const { db, clock, config } = deps;
   // One process on SQLite counts in memory; instances sharing PostgreSQL count in it, or each would allow the limit again.
   const shared = engineOf(db) === 'postgres';
   const sites = createSitesService({ db, clock, appendAuditEvent });
   // Started by the app (a server); a one-off script announces its changes and trusts no memory.
-  const notices = deps.notices ?? changeNoticesFor(db, deps.noticeTiming);
+  const notices = deps.notices ?? changeNoticesFor(db, deps.noticeOptions);
   const users = createUsersService({
     db,
     clock,

@@ -72,6 +72,13 @@ export interface PostgresNoticeOptions {
   pingMs?: number;
   /** Elapsed time in ms (a monotonic clock; not the app's clock, which tests stop). */
   now?: () => number;
+  /** Where the loss and the return of the listening connection are told (the server's log). */
+  log?: NoticeLog | undefined;
+}
+
+export interface NoticeLog {
+  warn(fields: Record<string, unknown>, message: string): void;
+  info(fields: Record<string, unknown>, message: string): void;
 }
 
 export function changeNoticesFor(db: Db, options: PostgresNoticeOptions = {}): ChangeNotices {
@@ -95,6 +102,14 @@ function postgresChangeNotices(db: Db, options: PostgresNoticeOptions): ChangeNo
   let pingingSince: number | undefined;
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
+  /** Whether the loss of the connection (or a failure to open it) has been logged and its return not yet. */
+  let down = false;
+  const log = options.log;
+  const wentDown = (message: string, err?: unknown) => {
+    if (down || closed) return;
+    down = true;
+    log?.warn({ instance: me, ...(err instanceof Error ? { err: err.message } : {}) }, `${message}: every request reads its session from the database until it is back`);
+  };
 
   const distrust = () => {
     heardSentAt = -Infinity;
@@ -125,7 +140,10 @@ function postgresChangeNotices(db: Db, options: PostgresNoticeOptions): ChangeNo
     if (!c) return;
     if (pingingSince !== undefined) {
       // A ping unanswered for several leases: a half-open connection, which TCP may take minutes to report. Start again.
-      if (now() - pingingSince > leaseMs * 4) void c.end().catch(() => undefined);
+      if (now() - pingingSince > leaseMs * 4) {
+        wentDown(`Change notices: a ping went unanswered for ${Math.round(now() - pingingSince)} ms, so the listening connection is opened again`);
+        void c.end().catch(() => undefined);
+      }
       return;
     }
     const n = ++seq;
@@ -148,8 +166,9 @@ function postgresChangeNotices(db: Db, options: PostgresNoticeOptions): ChangeNo
     const retry = (ms: number) => {
       if (!closed) setTimeout(() => void connect(), ms).unref();
     };
-    const lost = () => {
+    const lost = (err?: unknown) => {
       if (client !== c) return;
+      wentDown('Change notices: the listening connection was lost', err);
       client = undefined;
       pingingSince = undefined;
       distrust();
@@ -157,13 +176,14 @@ function postgresChangeNotices(db: Db, options: PostgresNoticeOptions): ChangeNo
       retry(pingMs);
     };
     c.on('error', lost);
-    c.on('end', lost);
+    c.on('end', () => lost());
     try {
       await c.connect();
       // A ping is worth nothing after a crash: no need to wait for the disk.
       await c.query('set synchronous_commit = off');
       await c.query(`listen ${CHANGE_CHANNEL}`);
-    } catch {
+    } catch (err) {
+      wentDown('Change notices: the listening connection could not be opened', err);
       c.removeAllListeners('end');
       await c.end().catch(() => undefined);
       retry(pingMs * 5);
@@ -177,6 +197,10 @@ function postgresChangeNotices(db: Db, options: PostgresNoticeOptions): ChangeNo
     // Changes committed before this connection listened were never heard: nothing remembered until now is used again.
     generation++;
     client = c;
+    if (down) {
+      down = false;
+      log?.info({ instance: me }, 'Change notices: listening again');
+    }
     void ping();
   }
 

@@ -18,6 +18,7 @@
  * Makes its own PostgreSQL database, whatever TEST_ENGINE says; fails, never
  * skips, when the server is absent.
  */
+import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDatabase, openPostgres, writeTransaction, type Db } from '../../src/core/db.js';
@@ -306,6 +307,39 @@ describe('an instance whose listening connection was cut', () => {
     expect((await a.http.post(`${API}/auth/logout`).set(bearer(token))).status).toBe(204);
     await until('b listens and trusts again', () => notices.trusted(), 3000);
     expect((await b.http.get(`${API}/me`).set(bearer(token))).status).toBe(401);
+  });
+
+  it('tells the server log when its listening connection is lost and when it listens again, once each', async () => {
+    const chunks: string[] = [];
+    const logStream = new Writable({
+      write(chunk: Buffer | string, _encoding, callback) {
+        chunks.push(chunk.toString());
+        callback();
+      },
+    });
+    const c = await createTestApp({ postgresUrl: server.url, noticeTiming: GAP, logStream });
+    try {
+      const notices = c.app.services.notices;
+      const lines = () =>
+        chunks
+          .join('')
+          .split('\n')
+          .filter((l) => l.includes('Change notices'))
+          .map((l) => JSON.parse(l) as { level: number; msg: string; instance: string });
+      await until('c trusted', () => notices.trusted(), 3000);
+      await cutListener(server, notices);
+      await until('c lost it', () => !notices.trusted(), 2000);
+      await until('c listens and trusts again', () => notices.trusted(), 3000);
+      await until('the log says so', () => lines().length === 2, 2000);
+      expect(lines().map((l) => [l.level, l.instance])).toEqual([
+        [40, notices.instance],
+        [30, notices.instance],
+      ]);
+      expect(lines()[0]!.msg).toMatch(/listening connection was lost.*reads its session from the database/);
+      expect(lines()[1]!.msg).toBe('Change notices: listening again');
+    } finally {
+      await c.close();
+    }
   });
 
   it('closed while it connects again, it leaves no connection behind and trusts nothing', async () => {
