@@ -132,7 +132,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const requestTimeoutMs = config.requestTimeoutMs;
   app.addHook('onRequest', (request, reply, done) => {
     setSecurityHeaders(request, reply);
-    armBodyDeadline(request, requestTimeoutMs);
+    armBodyDeadline(request, reply, requestTimeoutMs);
     done();
   });
   registerRenderScope(app, config.requestTimeoutMs);

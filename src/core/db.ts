@@ -15,6 +15,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { isPostgresUniqueViolation, openPostgresHandle, PG_MIGRATIONS_FOLDER, WRITE_LOCK, type OpenPostgresOptions, type PostgresHandle } from './db-postgres.js';
 import { publishVerifiedFile } from './published-file.js';
 import { requestScope } from './request-context.js';
+import { compiledAll } from './row-mapper.js';
 
 // Untyped over the schema: modules import their own tables, and core knows none of them.
 // Queries are written once, against the SQLite table objects, and always awaited
@@ -383,8 +384,9 @@ export function reusable<R>(db: Db, build: (db: Db) => { prepare(): { all(values
     const named = (build(db) as unknown as { prepare(name: string): Executable }).prepare(`refurb_${++preparedNames}`);
     return async (values) => (openTransaction.getStore()?.db === db ? (build(db) as unknown as Executable) : named).execute(values);
   }
-  const statement = build(db).prepare();
-  return async (values) => statement.all(values);
+  // SQLite: the rows are mapped by a function compiled for the select (row-mapper.ts).
+  const all = compiledAll(build(db).prepare());
+  return async (values) => all(values);
 }
 
 let preparedNames = 0;

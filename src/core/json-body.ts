@@ -1,5 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, preValidationHookHandler } from 'fastify';
 import { AppError } from './errors.js';
+import { addRouteHook, routeTakesBody } from './http/route-hooks.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -22,13 +23,17 @@ function assertWellFormed(value: unknown, path: string): void {
  * right learns nothing about the body): register after the auth hook.
  */
 export function registerUnicodeCheck(app: FastifyInstance): void {
-  app.addHook('preValidation', (request, _reply, done) => {
+  const check: preValidationHookHandler = (request, _reply, done) => {
     try {
       if (request.body !== undefined && request.body !== null) assertWellFormed(request.body, 'body');
       done();
     } catch (err) {
       done(err as Error);
     }
+  };
+  // Only on routes whose requests can carry a body: Fastify reads none for a GET.
+  app.addHook('onRoute', (route) => {
+    if (routeTakesBody(route)) addRouteHook(route, 'preValidation', check);
   });
 }
 

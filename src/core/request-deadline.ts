@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, preValidationHookHandler } from 'fastify';
+import { addRouteHook, routeTakesBody } from './http/route-hooks.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -15,16 +16,21 @@ declare module 'fastify' {
  *
  * The deadline is armed by armBodyDeadline in the app's onRequest hook, and
  * only for a request that has a body to wait for (a Content-Length other
- * than 0, or Transfer-Encoding): a lookup has none, and a timer set and
- * cleared on every GET was pure cost.
+ * than 0, or Transfer-Encoding) and a method whose body Fastify reads: a
+ * lookup has none, and a timer set and cleared on every GET was pure cost.
  */
-export function armBodyDeadline(request: FastifyRequest, timeoutMs: number): void {
+export function armBodyDeadline(request: FastifyRequest, reply: FastifyReply, timeoutMs: number): void {
+  const method = request.method;
+  if (method === 'GET' || method === 'HEAD' || method === 'TRACE') return;
   const headers = request.headers;
   const length = headers['content-length'];
   if (headers['transfer-encoding'] === undefined && (length === undefined || length === '0')) return;
   const deadline = setTimeout(destroySocket, timeoutMs, request);
   deadline.unref();
   request.bodyDeadline = deadline;
+  // However the exchange ends (answered by its route or as a 404, or the client gone), the deadline goes with
+  // it; a listener on this request only, where hooks on every route would cost every lookup.
+  reply.raw.once('close', () => clear(request));
 }
 
 function destroySocket(request: FastifyRequest): void {
@@ -40,17 +46,12 @@ function clear(request: FastifyRequest): void {
 /** The request's decoration and the hooks that clear its deadline. */
 export function registerRequestDeadline(app: FastifyInstance): void {
   app.decorateRequest('bodyDeadline', null);
-  // The body has been read and parsed by preValidation.
-  app.addHook('preValidation', (request, _reply, done) => {
+  // The body has been read and parsed by preValidation: on the routes that take one.
+  const bodyRead: preValidationHookHandler = (request, _reply, done) => {
     clear(request);
     done();
-  });
-  app.addHook('onResponse', (request, _reply, done) => {
-    clear(request);
-    done();
-  });
-  app.addHook('onRequestAbort', (request, done) => {
-    clear(request);
-    done();
+  };
+  app.addHook('onRoute', (route) => {
+    if (routeTakesBody(route)) addRouteHook(route, 'preValidation', bodyRead);
   });
 }

@@ -329,6 +329,36 @@ describe('hostile input', () => {
       expectCut(r, 5_000);
       expectSameState(before, await dbState(s), 'the trickled request');
     });
+
+    it('a body trickled to a URL no route answers is cut as well', async () => {
+      const r = await slowClient(`POST ${API}/no-such-thing HTTP/1.1\r\n${headers()}Content-Length: 10000\r\n\r\n{"a":"`, 5_500, { chunk: 'a', everyMs: 250 });
+      expectCut(r, 5_000);
+    });
+
+    it('a request whose body arrived in time leaves no deadline behind: its connection serves the next request after the timeout', async () => {
+      // One kept-alive connection: a route's body, a 404's body, a pause longer than the deadline, then a lookup.
+      const body = JSON.stringify({ donorName: 'kept alive', donorType: 'school', receivedAt: '2026-03-02' });
+      const post = (path: string) => `POST ${API}${path} HTTP/1.1\r\n${headers()}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+      const steps = [post('/donations'), post('/no-such-thing'), `GET ${API}/donations HTTP/1.1\r\n${headers()}\r\n`];
+      const answers = await new Promise<string>((resolve, reject) => {
+        const socket = net.connect(port, '127.0.0.1');
+        let received = '';
+        let answered = 0;
+        socket.on('data', (d) => {
+          received += d.toString('latin1');
+          // A status line follows the last answer's body directly, not at a line's start.
+          const count = (received.match(/HTTP\/1\.1 \d{3} /g) ?? []).length;
+          if (count === steps.length) return socket.end();
+          // Each request once the one before is answered; the last after the deadline has passed.
+          if (count > answered) setTimeout(() => socket.writable && socket.write(steps[count]!), count === steps.length - 1 ? 1_600 : 0);
+          answered = count;
+        });
+        socket.on('error', reject);
+        socket.on('close', () => resolve(received));
+        socket.on('connect', () => socket.write(steps[0]!));
+      });
+      expect(answers.match(/HTTP\/1\.1 \d{3}/g)).toEqual(['HTTP/1.1 201', 'HTTP/1.1 404', 'HTTP/1.1 200']);
+    });
   });
 
   // -------------------------------------------------------------------------

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, onResponseHookHandler, onSendAsyncHookHandler, preHandlerHookHandler } from 'fastify';
 import { canonicalJson } from '../../core/canonical-json.js';
 import type { Clock } from '../../core/clock.js';
 import { engineOf, reusable, type Db, type Tx } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import { sendProblem } from '../../core/http-errors.js';
+import { addRouteHook, routeMutates } from '../../core/http/route-hooks.js';
 import { idempotencyKeys } from './idempotency.table.js';
 import { requestScope, type RequestScope } from '../../core/request-context.js';
 
@@ -79,14 +80,14 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Db; clock:
 
   app.decorateRequest('idempotencyScope', null);
   app.decorateRequest('idempotencyFlightKey', null);
-  app.addHook('onResponse', (request, _reply, done) => {
+  const forgetFlight: onResponseHookHandler = (request, _reply, done) => {
     if (request.idempotencyFlightKey) inFlight.delete(request.idempotencyFlightKey);
     done();
-  });
+  };
 
   // A callback hook, so the handler runs inside requestScope.run(): the
   // write transactions of the handler find the key to record.
-  app.addHook('preHandler', (request, reply, done) => {
+  const claimKey: preHandlerHookHandler = (request, reply, done) => {
     const fail = (err: AppError) => {
       sendProblem(reply, err);
     };
@@ -152,9 +153,9 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Db; clock:
       request.idempotencyScope = scope;
       requestScope.run(scope, done);
     }, done);
-  });
+  };
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  const storeAnswer: onSendAsyncHookHandler = async (request, reply, payload) => {
     const scope = request.idempotencyScope;
     const row = scope?.idempotencyRow;
     if (!scope?.idempotency?.recorded || !row) return payload;
@@ -176,5 +177,13 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Db; clock:
         .where(keyOf(row));
     }
     return payload;
+  };
+
+  // Only the routes that change something carry the three hooks: a lookup runs none of them.
+  app.addHook('onRoute', (route) => {
+    if (!routeMutates(route)) return;
+    addRouteHook(route, 'preHandler', claimKey);
+    addRouteHook(route, 'onSend', storeAnswer);
+    addRouteHook(route, 'onResponse', forgetFlight);
   });
 }

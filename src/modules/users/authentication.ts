@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { Clock } from '../../core/clock.js';
 import { AppError } from '../../core/errors.js';
 import { sendProblem } from '../../core/http-errors.js';
@@ -70,30 +70,53 @@ export function registerAuth(app: FastifyInstance, deps: { users: UsersService; 
     }
   });
 
-  app.addHook('onRequest', async (request, reply) => {
+  // A callback hook: a remembered session (the usual case) is admitted without a promise.
+  app.addHook('onRequest', (request, reply, done) => {
     const access = request.routeOptions.config.access;
-    if (!access || 'public' in access) return;
+    if (!access || 'public' in access) return done();
     const token = bearerToken(request);
-    const actor = token ? await deps.users.authenticate(token) : undefined;
-    if (!actor) {
-      reply.header('www-authenticate', 'Bearer');
-      sendProblem(reply, new AppError('auth.unauthenticated', token ? 'The token is unknown, expired or revoked.' : 'Send Authorization: Bearer <token>.'));
-      return reply;
+    if (!token) return refuse(reply, null);
+    const remembered = deps.users.remembered(token);
+    if (remembered) return admit(request, reply, done, access.permission, token, remembered);
+    deps.users.authenticate(token).then((actor) => settle(done, () => (actor ? admit(request, reply, done, access.permission, token, actor) : refuse(reply, token))), done);
+  });
+
+  /** After a promise, an error of the next step still reaches Fastify's error handler (as an async hook's would). */
+  function settle(done: HookHandlerDoneFunction, step: () => void): void {
+    try {
+      step();
+    } catch (err) {
+      done(err as Error);
     }
+  }
+
+  function refuse(reply: FastifyReply, token: string | null): void {
+    reply.header('www-authenticate', 'Bearer');
+    sendProblem(reply, new AppError('auth.unauthenticated', token ? 'The token is unknown, expired or revoked.' : 'Send Authorization: Bearer <token>.'));
+  }
+
+  /** The request limiter, then the role; done() only when the request may go on. */
+  function admit(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction, permission: Permission, token: string, actor: Actor): void {
     const limiter = deps.requestLimiter;
-    if (limiter) {
-      const wait = await limiter.count(actor.id, deps.clock.now().getTime());
-      if (wait > 0) {
-        const retry = Math.max(1, Math.ceil(wait / 1000));
-        sendProblem(reply, new AppError('rate_limited', `At most ${limiter.perMinute} requests a minute per user.`, { retryAfterSeconds: retry }));
-        return reply;
-      }
-    }
-    if (!can(actor.role, access.permission)) {
-      sendProblem(reply, new AppError('auth.forbidden', `This needs one of the roles: ${rolesFor(access.permission).join(', ')}.`));
-      return reply;
+    if (!limiter) return authorize(request, reply, done, permission, token, actor);
+    limiter.count(actor.id, deps.clock.now().getTime()).then(
+      (wait) =>
+        settle(done, () => {
+          if (wait <= 0) return authorize(request, reply, done, permission, token, actor);
+          const retry = Math.max(1, Math.ceil(wait / 1000));
+          sendProblem(reply, new AppError('rate_limited', `At most ${limiter.perMinute} requests a minute per user.`, { retryAfterSeconds: retry }));
+        }),
+      done,
+    );
+  }
+
+  function authorize(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction, permission: Permission, token: string, actor: Actor): void {
+    if (!can(actor.role, permission)) {
+      sendProblem(reply, new AppError('auth.forbidden', `This needs one of the roles: ${rolesFor(permission).join(', ')}.`));
+      return;
     }
     request.actor = actor;
     request.bearerToken = token;
-  });
+    done();
+  }
 }

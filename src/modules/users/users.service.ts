@@ -294,12 +294,23 @@ export function createUsersService(deps: {
     },
 
     /** The user behind a bearer token, or undefined when the token is unknown, expired, revoked or the user disabled. */
-    async authenticate(token: string): Promise<SessionUser | undefined> {
-      const t = clock.now().getTime();
+    /**
+     * The token's user while the session is remembered and may be trusted
+     * (docs/postgresql.md "Remembered sessions"), without a promise; undefined
+     * when authenticate must ask the database.
+     */
+    remembered(token: string): SessionUser | undefined {
       const cached = sessionCache.get(token);
-      const trusted = notices.trusted();
+      if (!cached) return undefined;
+      const t = clock.now().getTime();
+      return notices.trusted() && cached.generation === notices.generation() && t < cached.expiresAt && t - cached.checkedAt < SESSION_CACHE_MS ? cached.user : undefined;
+    },
+
+    async authenticate(token: string): Promise<SessionUser | undefined> {
+      const remembered = this.remembered(token);
+      if (remembered) return remembered;
+      const t = clock.now().getTime();
       const generation = notices.generation();
-      if (cached && trusted && cached.generation === generation && t < cached.expiresAt && t - cached.checkedAt < SESSION_CACHE_MS) return cached.user;
       const found = await lookupSession(hashToken(token), new Date(t).toISOString());
       if (!found) {
         sessionCache.delete(token);
