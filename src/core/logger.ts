@@ -41,16 +41,40 @@ export function loggerOptions(level: string, stream?: NodeJS.WritableStream): Fa
  * own periodic flush writes even an empty buffer, which woke an idle server
  * four times a second for a write of nothing. `dest` is a file descriptor
  * (standard output unless a test gives another).
+ *
+ * The lines are gathered here and handed to SonicBoom a batch at a time:
+ * SonicBoom measures the UTF-8 length of everything it holds on every write,
+ * which cost each request line 3 to 9 µs with 4 KiB held. Every flush, the
+ * exit handler's included, takes the gathered lines first.
  */
 export function serverLogStream(level: string, dest = 1): NodeJS.WritableStream | undefined {
   if (level === 'silent') return undefined;
-  const boom = pino.destination({ dest, sync: false, minLength: 4096 });
+  const boom = pino.destination({ dest, sync: false, minLength: 0 });
   let unflushed = false;
+  const gathered: string[] = [];
+  let gatheredLength = 0;
   const write = boom.write.bind(boom);
+  const handOver = () => {
+    if (gathered.length === 0) return;
+    const batch = gathered.join('');
+    gathered.length = 0;
+    gatheredLength = 0;
+    write(batch);
+  };
   boom.write = (chunk: string) => {
     unflushed = true;
-    return write(chunk);
+    gathered.push(chunk);
+    gatheredLength += chunk.length;
+    if (gatheredLength >= BATCH_LENGTH) handOver();
+    return true;
   };
+  for (const method of ['flush', 'flushSync', 'end'] as const) {
+    const original = boom[method].bind(boom) as (...args: unknown[]) => void;
+    (boom as unknown as Record<string, (...args: unknown[]) => void>)[method] = (...args: unknown[]) => {
+      handOver();
+      original(...args);
+    };
+  }
   const timer = setInterval(() => {
     if (!unflushed) return;
     unflushed = false;
@@ -65,6 +89,8 @@ export function serverLogStream(level: string, dest = 1): NodeJS.WritableStream 
 
 /** How long a line of the server log may wait in the buffer. */
 export const FLUSH_EVERY_MS = 250;
+/** How much is gathered (in UTF-16 code units, about 4 KiB of ASCII) before it is written. */
+const BATCH_LENGTH = 4096;
 
 /** The label of the request id on every line about a request. */
 export const REQUEST_ID_LABEL = 'requestId';
@@ -169,10 +195,24 @@ export function requestLoggerFactory(logger: FastifyBaseLogger, bindings: Bindin
  * header or a body, so pino's redaction paths (wildcards walked on every
  * line) have nothing to do there. A request that failed with an error is
  * logged through the request's (redacting) logger, with the error's stack.
+ *
+ * The line is the one pino's `info(fields, 'request completed')` writes (its
+ * level, time and bindings, the fields in that order, then the message), built
+ * as one template and handed to the logger's stream: pino's general
+ * serialization of the object cost a lookup about 5 µs at `info`.
+ * test/core/logging.test.ts compares the two.
  */
 export class RequestLineController extends LogController {
+  /** pino's `,"pid":…,"hostname":"…"` of the lines' logger. */
+  readonly #bindings: string;
+  readonly #stream: { write(line: string): unknown };
+  readonly #levelValue: number;
   constructor(private readonly lines: pino.Logger) {
     super({ requestIdLogLabel: REQUEST_ID_LABEL });
+    const internals = lines as unknown as Record<symbol, unknown>;
+    this.#bindings = internals[pino.symbols.chindingsSym] as string;
+    this.#stream = internals[pino.symbols.streamSym] as { write(line: string): unknown };
+    this.#levelValue = lines.levels.values['info']!;
   }
 
   override incomingRequest(): void {}
@@ -183,17 +223,13 @@ export class RequestLineController extends LogController {
       return;
     }
     if (!this.lines.isLevelEnabled('info')) return;
-    this.lines.info(
-      {
-        [REQUEST_ID_LABEL]: request.id,
-        method: request.method,
-        url: loggedUrl(request.url),
-        statusCode: reply.statusCode,
-        responseTime: Math.round(reply.elapsedTime * 100) / 100,
-        userId: request.actor?.id ?? null,
-        remoteAddress: request.ip,
-      },
-      'request completed',
+    const ip = request.ip;
+    // As pino leaves out an undefined field (a socket already gone has no address).
+    const address = ip === undefined ? '' : `,"remoteAddress":${JSON.stringify(ip)}`;
+    this.#stream.write(
+      `{"level":${this.#levelValue},"time":${Date.now()}${this.#bindings},"${REQUEST_ID_LABEL}":${JSON.stringify(request.id)},"method":${JSON.stringify(request.method)},` +
+        `"url":${JSON.stringify(loggedUrl(request.url))},"statusCode":${reply.statusCode},"responseTime":${Math.round(reply.elapsedTime * 100) / 100},` +
+        `"userId":${request.actor?.id ?? null}${address},"msg":"request completed"}\n`,
     );
   }
 }

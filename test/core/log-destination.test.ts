@@ -53,4 +53,30 @@ describe('the server log on standard output', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('gathers lines and writes them about 4 KiB at a time, all of them, in order', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'refurb-log-'));
+    const file = path.join(dir, 'server.log');
+    const fd = fs.openSync(file, 'a');
+    const writes = vi.spyOn(fs, 'write');
+    const stream = serverLogStream('info', fd)!;
+    const line = (i: number) => `${JSON.stringify({ msg: 'line', i, pad: 'x'.repeat(280) })}\n`;
+    try {
+      for (let i = 0; i < 13; i++) stream.write(line(i));
+      // 13 lines of about 300 bytes: under the batch, nothing written yet.
+      expect(writes).not.toHaveBeenCalled();
+      stream.write(line(13));
+      // The fourteenth crosses 4 KiB: one write of all fourteen.
+      expect(writes).toHaveBeenCalledTimes(1);
+      for (let i = 14; i < 20; i++) stream.write(line(i));
+      const expected = Array.from({ length: 20 }, (_, i) => line(i)).join('');
+      await vi.waitFor(() => expect(fs.readFileSync(file, 'utf8')).toBe(expected), { timeout: 5000, interval: 20 });
+    } finally {
+      writes.mockRestore();
+      const closed = new Promise((r) => stream.once('close', r));
+      stream.end();
+      await closed;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

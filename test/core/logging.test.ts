@@ -1,6 +1,8 @@
 import { Writable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loggedUrl, requestLoggerFactory } from '../../src/core/logger.js';
+import fc from 'fast-check';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { loggedUrl, RequestLineController, requestLineLogger, requestLoggerFactory } from '../../src/core/logger.js';
 import { ADMIN_PASSWORD, bearer, createTestApp, type TestApp } from '../helpers.js';
 
 const API = '/api/v1';
@@ -168,5 +170,61 @@ describe('request logging', () => {
       expect(text, `log contains ${secret}`).not.toContain(secret);
     }
     expect(lines[1]).toMatchObject({ body: { password: '[redacted]', token: '[redacted]' }, headers: { authorization: '[redacted]' } });
+  });
+});
+
+describe('the request line', () => {
+  /** What a pino logger on a capturing stream writes, as text. */
+  function pinoOn() {
+    const log = captureLog();
+    return { log, logger: requestLineLogger('info', log.stream) };
+  }
+
+  it("is the line pino's info() writes for the same fields: same values, same keys in the same order (property)", () => {
+    const text = fc.string({ unit: 'grapheme', maxLength: 30 });
+    const when = vi.spyOn(Date, 'now');
+    try {
+      fc.assert(
+        fc.property(
+          fc.record({
+            id: fc.oneof(fc.uuid(), text),
+            method: fc.constantFrom('GET', 'POST', 'PATCH', 'DELETE'),
+            url: fc.oneof(text.map((s) => `/api/v1/${s}`), fc.constantFrom('/api/v1/devices?status=ready&grade=A', '/api/v1/x?q="quoted"\\', '/api/v1/\u0001\u2028')),
+            statusCode: fc.integer({ min: 100, max: 599 }),
+            elapsed: fc.double({ min: 0, max: 100_000, noNaN: true }),
+            userId: fc.option(fc.integer({ min: 1, max: 1_000_000 }), { nil: null }),
+            ip: fc.option(fc.oneof(fc.ipV4(), fc.ipV6()), { nil: undefined }),
+            now: fc.integer({ min: 0, max: 4_102_444_800_000 }),
+          }),
+          (r) => {
+            when.mockReturnValue(r.now);
+            const ours = pinoOn();
+            const theirs = pinoOn();
+            const request = { id: r.id, method: r.method, url: r.url, actor: r.userId === null ? null : { id: r.userId }, ip: r.ip } as unknown as FastifyRequest;
+            const reply = { statusCode: r.statusCode, elapsedTime: r.elapsed } as unknown as FastifyReply;
+            new RequestLineController(ours.logger).requestCompleted(null, request, reply);
+            theirs.logger.info(
+              { requestId: r.id, method: r.method, url: loggedUrl(r.url), statusCode: r.statusCode, responseTime: Math.round(r.elapsed * 100) / 100, userId: r.userId, remoteAddress: r.ip },
+              'request completed',
+            );
+            const [mine] = ours.log.lines();
+            const [pinos] = theirs.log.lines();
+            expect(ours.log.text().endsWith('\n') && ours.log.lines().length === 1).toBe(true);
+            expect(mine).toStrictEqual(pinos);
+            expect(Object.keys(mine!)).toEqual(Object.keys(pinos!));
+          },
+        ),
+        { numRuns: 300 },
+      );
+    } finally {
+      when.mockRestore();
+    }
+  });
+
+  it('is not written below info', () => {
+    const log = captureLog();
+    const request = { id: 'x', method: 'GET', url: '/', actor: null, ip: '127.0.0.1' } as unknown as FastifyRequest;
+    new RequestLineController(requestLineLogger('warn', log.stream)).requestCompleted(null, request, { statusCode: 200, elapsedTime: 1 } as unknown as FastifyReply);
+    expect(log.text()).toBe('');
   });
 });
