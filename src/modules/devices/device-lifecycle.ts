@@ -136,7 +136,19 @@ export function roleMayDo(role: Role, action: DeviceAction): boolean {
   return can(role, TRANSITIONS[action].permission);
 }
 
-/** The actions the given role can take on a device now, in a stable order. */
+/**
+ * The actions the given role can take on a device now, in a stable order.
+ * They depend on the role, the status, whether the device counts as
+ * sanitized and whether it has drives (see refusal): worked out once for
+ * each combination (every device answer carries them), and copied out.
+ */
 export function allowedActions(role: Role, facts: LifecycleFacts): DeviceAction[] {
-  return DEVICE_ACTIONS.filter((a) => roleMayDo(role, a) && refusal(a, facts) === null);
+  const key = `${role} ${facts.status} ${facts.sanitized} ${facts.driveCount > 0}`;
+  let actions = allowedByCase.get(key);
+  if (!actions) {
+    actions = DEVICE_ACTIONS.filter((a) => roleMayDo(role, a) && refusal(a, facts) === null);
+    allowedByCase.set(key, actions);
+  }
+  return actions.slice();
 }
+const allowedByCase = new Map<string, DeviceAction[]>();
