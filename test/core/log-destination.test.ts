@@ -27,14 +27,29 @@ describe('the server log on standard output', () => {
     expect(r.stdout).not.toContain('secret-token-that-must-not-be-logged');
   });
 
-  it('writes a lone line within the flush interval, and writes nothing while idle', async () => {
+  /**
+   * The server log stream on a file of its own, with every write SonicBoom makes counted (it writes through the fs
+   * module's write); closed and removed afterwards.
+   */
+  async function onLogFile(run: (log: { stream: NodeJS.WritableStream; file: string; writes: ReturnType<typeof vi.spyOn> }) => Promise<void>): Promise<void> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'refurb-log-'));
     const file = path.join(dir, 'server.log');
     const fd = fs.openSync(file, 'a');
-    // SonicBoom writes through the fs module's write: every write it makes is counted here.
     const writes = vi.spyOn(fs, 'write');
     const stream = serverLogStream('info', fd)!;
     try {
+      await run({ stream, file, writes });
+    } finally {
+      writes.mockRestore();
+      const closed = new Promise((r) => stream.once('close', r));
+      stream.end();
+      await closed;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('writes a lone line within the flush interval, and writes nothing while idle', () =>
+    onLogFile(async ({ stream, file, writes }) => {
       stream.write('{"msg":"one"}\n');
       // A line far under the 4 KiB batch still reaches the file, within the interval.
       await vi.waitFor(() => expect(fs.readFileSync(file, 'utf8')).toBe('{"msg":"one"}\n'), { timeout: 5000, interval: 20 });
@@ -45,23 +60,11 @@ describe('the server log on standard output', () => {
       expect(writes).not.toHaveBeenCalled();
       stream.write('{"msg":"two"}\n');
       await vi.waitFor(() => expect(fs.readFileSync(file, 'utf8')).toBe('{"msg":"one"}\n{"msg":"two"}\n'), { timeout: 5000, interval: 20 });
-    } finally {
-      writes.mockRestore();
-      const closed = new Promise((r) => stream.once('close', r));
-      stream.end();
-      await closed;
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  it('gathers lines and writes them about 4 KiB at a time, all of them, in order', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'refurb-log-'));
-    const file = path.join(dir, 'server.log');
-    const fd = fs.openSync(file, 'a');
-    const writes = vi.spyOn(fs, 'write');
-    const stream = serverLogStream('info', fd)!;
-    const line = (i: number) => `${JSON.stringify({ msg: 'line', i, pad: 'x'.repeat(280) })}\n`;
-    try {
+  it('gathers lines and writes them about 4 KiB at a time, all of them, in order', () =>
+    onLogFile(async ({ stream, file, writes }) => {
+      const line = (i: number) => `${JSON.stringify({ msg: 'line', i, pad: 'x'.repeat(280) })}\n`;
       for (let i = 0; i < 13; i++) stream.write(line(i));
       // 13 lines of about 300 bytes: under the batch, nothing written yet.
       expect(writes).not.toHaveBeenCalled();
@@ -71,12 +74,5 @@ describe('the server log on standard output', () => {
       for (let i = 14; i < 20; i++) stream.write(line(i));
       const expected = Array.from({ length: 20 }, (_, i) => line(i)).join('');
       await vi.waitFor(() => expect(fs.readFileSync(file, 'utf8')).toBe(expected), { timeout: 5000, interval: 20 });
-    } finally {
-      writes.mockRestore();
-      const closed = new Promise((r) => stream.once('close', r));
-      stream.end();
-      await closed;
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 });
