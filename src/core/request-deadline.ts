@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, preValidationHookHandler } from 'fastify';
-import { addRouteHook, routeTakesBody } from './http/route-hooks.js';
+import { addRouteHook, BODYLESS_METHODS, routeTakesBody } from './http/route-hooks.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -20,8 +20,7 @@ declare module 'fastify' {
  * lookup has none, and a timer set and cleared on every GET was pure cost.
  */
 export function armBodyDeadline(request: FastifyRequest, reply: FastifyReply, timeoutMs: number): void {
-  const method = request.method;
-  if (method === 'GET' || method === 'HEAD' || method === 'TRACE') return;
+  if (BODYLESS_METHODS.has(request.method)) return;
   const headers = request.headers;
   const length = headers['content-length'];
   if (headers['transfer-encoding'] === undefined && (length === undefined || length === '0')) return;

@@ -1,4 +1,5 @@
 import { ERROR_CODES, type ErrorCode } from '../errors.js';
+import { MUTATING_METHODS } from './route-hooks.js';
 
 /**
  * The parts of the HTTP contract that zod schemas do not say, completed in the
@@ -54,7 +55,6 @@ interface Document extends Json {
 }
 
 export const PROBLEM_MEDIA_TYPE = 'application/problem+json';
-const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const ref = (kind: string, name: string) => ({ $ref: `#/components/${kind}/${name}` });
 
 /** The RFC 9457 problem document every error is, with the codes the service can send. */
@@ -125,7 +125,7 @@ const PARAMETERS: Record<string, Json> = {
 /** The error codes an operation can answer: its own, and those of the plugins it goes through. */
 export function operationErrorCodes(op: OperationFacts): ErrorCode[] {
   const codes = new Set<ErrorCode>(['internal', 'storage.io_error']);
-  const mutating = MUTATING.has(op.method);
+  const mutating = MUTATING_METHODS.has(op.method);
   if (op.inputs.body || op.inputs.query || op.inputs.params) codes.add('request.invalid');
   // A path parameter over the router's limit (maxParamLength) or with a malformed escape.
   if (op.inputs.params) codes.add('request.uri_too_long').add('request.invalid');
@@ -194,7 +194,7 @@ function completeOperation(operation: Operation, op: OperationFacts, path: strin
   operation.operationId ??= operationIdOf(op.method, path, prefix);
   // Public operations say so (an empty requirement), rather than leaving it unsaid.
   if (op.access !== 'authenticated') operation.security = [];
-  const mutating = MUTATING.has(op.method);
+  const mutating = MUTATING_METHODS.has(op.method);
   const idempotent = mutating && op.access === 'authenticated';
 
   const parameters = [...(operation.parameters ?? [])];

@@ -18,16 +18,18 @@ export function addRouteHook(route: RouteOptions, name: RouteHookName, hook: (..
 }
 
 /** The methods whose request Fastify never reads a body for (its `bodyless` set). */
-const BODYLESS = new Set(['GET', 'HEAD', 'TRACE']);
+export const BODYLESS_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'TRACE']);
+/** The methods that change something: those Idempotency-Key applies to, and the contract's writes. */
+export const MUTATING_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+const methodsOf = (route: RouteOptions): string[] => (Array.isArray(route.method) ? route.method : [route.method]);
 
 /** Whether any of a route's methods may carry a body that Fastify parses. */
 export function routeTakesBody(route: RouteOptions): boolean {
-  const methods = Array.isArray(route.method) ? route.method : [route.method];
-  return methods.some((m) => !BODYLESS.has(m));
+  return methodsOf(route).some((m) => !BODYLESS_METHODS.has(m));
 }
 
-/** Whether any of a route's methods changes something (the methods Idempotency-Key applies to). */
+/** Whether any of a route's methods changes something. */
 export function routeMutates(route: RouteOptions): boolean {
-  const methods = Array.isArray(route.method) ? route.method : [route.method];
-  return methods.some((m) => m === 'POST' || m === 'PUT' || m === 'PATCH' || m === 'DELETE');
+  return methodsOf(route).some((m) => MUTATING_METHODS.has(m));
 }

@@ -6,12 +6,11 @@ import type { Clock } from '../../core/clock.js';
 import { engineOf, reusable, type Db, type Tx } from '../../core/db.js';
 import { AppError } from '../../core/errors.js';
 import { sendProblem } from '../../core/http-errors.js';
-import { addRouteHook, routeMutates } from '../../core/http/route-hooks.js';
+import { addRouteHook, MUTATING_METHODS, routeMutates } from '../../core/http/route-hooks.js';
 import { idempotencyKeys } from './idempotency.table.js';
 import { requestScope, type RequestScope } from '../../core/request-context.js';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
-const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const REPLAYED_HEADERS = ['etag', 'location', 'retry-after', 'content-disposition', 'x-asset-tags'];
 /**
  * Marks a stored body that was bytes, kept as base64. U+FFFF is a
@@ -94,7 +93,7 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Db; clock:
     const header = request.headers['idempotency-key'];
     const actor = request.actor;
     // Public routes (login) are not keyed.
-    if (!MUTATING.has(request.method) || header === undefined || !actor) return done();
+    if (!MUTATING_METHODS.has(request.method) || header === undefined || !actor) return done();
     if (typeof header !== 'string' || !KEY_PATTERN.test(header)) {
       return fail(new AppError('idempotency.invalid_key', 'Idempotency-Key must be 1 to 200 visible ASCII characters.'));
     }
